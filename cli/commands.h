@@ -1,0 +1,16 @@
+// One Setup function per subcommand (CLI11): each adds its subcommand to `app` and, when the
+// subcommand runs, stores the command's exit code in *exit_code. Argument parsing only.
+#pragma once
+
+#include <CLI/CLI.hpp>
+
+namespace assay::cli {
+
+void SetupRun(CLI::App& app, int* exit_code);
+void SetupStatus(CLI::App& app, int* exit_code);
+void SetupLineage(CLI::App& app, int* exit_code);
+void SetupExport(CLI::App& app, int* exit_code);
+void SetupWorker(CLI::App& app, int* exit_code);  // hidden: the supervisor's worker process
+
+
+}  // namespace assay::cli

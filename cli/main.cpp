@@ -1,0 +1,32 @@
+// assay: turns a pile of raw documents into a training dataset you can trust.
+#include <CLI/CLI.hpp>
+
+#include "cli/commands.h"
+#include "core/exit_codes.h"
+#include "core/version.h"
+
+int main(int argc, char** argv) {
+  CLI::App app{"assay: document ingestion with quality contracts and lineage"};
+  app.set_version_flag("--version", std::string(assay::kToolVersion) + " (" +
+                                        assay::kGitCommit + ")");
+  app.require_subcommand(1);
+  int exit_code = assay::kExitOk;
+  assay::cli::SetupRun(app, &exit_code);
+  assay::cli::SetupStatus(app, &exit_code);
+  assay::cli::SetupLineage(app, &exit_code);
+  assay::cli::SetupExport(app, &exit_code);
+  assay::cli::SetupWorker(app, &exit_code);
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::CallForHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::CallForAllHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::CallForVersion& e) {
+    return app.exit(e);
+  } catch (const CLI::ParseError& e) {
+    app.exit(e);
+    return assay::kExitUsage;
+  }
+  return exit_code;
+}

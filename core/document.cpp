@@ -1,0 +1,139 @@
+#include "core/document.h"
+
+#include <leptonica/allheaders.h>
+
+#include <algorithm>
+#include <cmath>
+
+namespace assay {
+
+void Box::Extend(const Box& o) {
+  if (empty()) {
+    *this = o;
+    return;
+  }
+  x0 = std::min(x0, o.x0);
+  y0 = std::min(y0, o.y0);
+  x1 = std::max(x1, o.x1);
+  y1 = std::max(y1, o.y1);
+}
+
+PixHandle WrapPix(Pix* pix) {
+  return PixHandle(pix, [](Pix* p) { pixDestroy(&p); });
+}
+
+double RoundCoord(double v) { return std::round(v * 100.0) / 100.0; }
+
+namespace {
+
+template <typename T, typename F>
+std::string Join(const std::vector<T>& items, const char* sep, F text_of) {
+  std::string out;
+  for (const auto& item : items) {
+    std::string t = text_of(item);
+    if (t.empty()) continue;
+    if (!out.empty()) out += sep;
+    out += t;
+  }
+  return out;
+}
+
+Json BoxJson(const Box& b) {
+  return Json::array({RoundCoord(b.x0), RoundCoord(b.y0), RoundCoord(b.x1), RoundCoord(b.y1)});
+}
+
+Box BoxFrom(const Json& j) { return Box{j[0], j[1], j[2], j[3]}; }
+
+}  // namespace
+
+std::string Line::Text() const {
+  return Join(words, " ", [](const Word& w) { return w.text; });
+}
+std::string Block::Text() const {
+  return Join(lines, "\n", [](const Line& l) { return l.Text(); });
+}
+std::string Page::Text() const {
+  return Join(blocks, "\n\n", [](const Block& b) { return b.Text(); });
+}
+std::string Document::Text() const {
+  return Join(pages, "\n\n", [](const Page& p) { return p.Text(); });
+}
+
+Json Document::ToContentJson() const {
+  Json pages_json = Json::array();
+  for (const Page& p : pages) {
+    Json blocks_json = Json::array();
+    for (const Block& b : p.blocks) {
+      Json lines_json = Json::array();
+      for (const Line& l : b.lines) {
+        Json words_json = Json::array();
+        for (const Word& w : l.words) {
+          Json wj = {{"text", w.text}, {"bbox", BoxJson(w.bbox)}};
+          if (w.confidence >= 0) wj["conf"] = RoundCoord(w.confidence);
+          if (!w.font.empty()) wj["font"] = w.font;
+          if (w.font_size > 0) wj["size"] = RoundCoord(w.font_size);
+          words_json.push_back(std::move(wj));
+        }
+        lines_json.push_back({{"bbox", BoxJson(l.bbox)}, {"words", std::move(words_json)}});
+      }
+      blocks_json.push_back(
+          {{"type", b.type}, {"bbox", BoxJson(b.bbox)}, {"lines", std::move(lines_json)}});
+    }
+    Json pj = {{"page", p.number},        {"width", RoundCoord(p.width)},
+               {"height", RoundCoord(p.height)}, {"unit", p.unit},
+               {"text_source", p.text_source}, {"blocks", std::move(blocks_json)}};
+    if (!p.raster_sha256.empty()) {
+      pj["raster"] = {{"dpi", p.raster_dpi}, {"sha256", p.raster_sha256}};
+    }
+    pages_json.push_back(std::move(pj));
+  }
+  Json metrics_json = Json::object();
+  for (const auto& [k, v] : metrics) metrics_json[k] = v;
+  return Json{{"container", container},
+              {"modality", modality},
+              {"pages", std::move(pages_json)},
+              {"metrics", std::move(metrics_json)}};
+}
+
+Document Document::FromContentJson(const Json& j) {
+  Document d;
+  d.container = j.value("container", "");
+  d.modality = j.value("modality", "");
+  for (const Json& pj : j.at("pages")) {
+    Page p;
+    p.number = pj.at("page");
+    p.width = pj.at("width");
+    p.height = pj.at("height");
+    p.unit = pj.at("unit");
+    p.text_source = pj.at("text_source");
+    if (pj.contains("raster")) {
+      p.raster_dpi = pj["raster"]["dpi"];
+      p.raster_sha256 = pj["raster"]["sha256"];
+    }
+    for (const Json& bj : pj.at("blocks")) {
+      Block b;
+      b.type = bj.at("type");
+      b.bbox = BoxFrom(bj.at("bbox"));
+      for (const Json& lj : bj.at("lines")) {
+        Line l;
+        l.bbox = BoxFrom(lj.at("bbox"));
+        for (const Json& wj : lj.at("words")) {
+          Word w;
+          w.text = wj.at("text");
+          w.bbox = BoxFrom(wj.at("bbox"));
+          w.confidence = wj.value("conf", -1.0);
+          w.font = wj.value("font", "");
+          w.font_size = wj.value("size", 0.0);
+          l.words.push_back(std::move(w));
+        }
+        b.lines.push_back(std::move(l));
+      }
+      p.blocks.push_back(std::move(b));
+    }
+    d.pages.push_back(std::move(p));
+  }
+  for (const auto& [k, v] : j.at("metrics").items()) d.metrics[k] = v.get<double>();
+  return d;
+}
+
+}  // namespace assay

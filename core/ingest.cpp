@@ -1,0 +1,140 @@
+#include "core/ingest.h"
+
+#include <fnmatch.h>
+#include <magic.h>
+
+#include <algorithm>
+#include <filesystem>
+#include <fstream>
+#include <map>
+
+#include "core/document.h"
+
+namespace fs = std::filesystem;
+
+namespace assay {
+namespace {
+
+bool IsManifest(const fs::path& p) { return p.extension() == ".jsonl"; }
+
+bool Excluded(const fs::path& p, const std::vector<std::string>& exclude) {
+  const std::string name = p.filename().string();
+  const std::string full = p.string();
+  for (const std::string& glob : exclude) {
+    if (fnmatch(glob.c_str(), name.c_str(), 0) == 0) return true;
+    if (fnmatch(glob.c_str(), full.c_str(), 0) == 0) return true;
+  }
+  return false;
+}
+
+std::string Normal(const fs::path& p) { return p.lexically_normal().string(); }
+
+// Reads a manifest; every line becomes an item (a broken line becomes an item with a problem).
+void ReadManifest(const fs::path& manifest, std::map<std::string, InputItem>* items) {
+  std::ifstream in(manifest);
+  std::string line;
+  int number = 0;
+  const fs::path base = manifest.parent_path();
+  while (std::getline(in, line)) {
+    ++number;
+    if (line.find_first_not_of(" \t\r") == std::string::npos) continue;
+    const std::string where = Normal(manifest) + ":" + std::to_string(number);
+    InputItem item;
+    try {
+      const Json j = Json::parse(line);
+      if (!j.is_object() || !j.contains("path") || !j["path"].is_string()) {
+        throw std::runtime_error("an entry needs a \"path\" string");
+      }
+      for (const auto& [key, value] : j.items()) {
+        if (key != "path" && key != "alt_text" && key != "ground_truth" && key != "tags") {
+          throw std::runtime_error("unknown key \"" + key + "\"");
+        }
+      }
+      item.path = Normal(base / j["path"].get<std::string>());
+      if (j.contains("alt_text")) item.alt_text = j["alt_text"].get<std::string>();
+      if (j.contains("ground_truth")) {
+        item.ground_truth = Normal(base / j["ground_truth"].get<std::string>());
+      }
+      if (j.contains("tags")) item.tags = j["tags"].get<std::vector<std::string>>();
+      std::sort(item.tags.begin(), item.tags.end());
+      if (!fs::exists(item.path)) item.problem = "file not found (listed at " + where + ")";
+    } catch (const std::exception& e) {
+      item = InputItem{};
+      item.path = where;
+      item.problem = std::string("bad manifest line: ") + e.what();
+    }
+    (*items)[item.path] = std::move(item);
+  }
+}
+
+}  // namespace
+
+Result<std::vector<InputItem>> EnumerateInputs(const std::vector<std::string>& inputs,
+                                               const std::vector<std::string>& exclude) {
+  std::map<std::string, InputItem> walked;    // found as plain files
+  std::map<std::string, InputItem> listed;    // from manifests: they win
+  for (const std::string& input : inputs) {
+    std::error_code ec;
+    const fs::path root(input);
+    if (!fs::exists(fs::symlink_status(root, ec)) && !fs::exists(root, ec)) {
+      return Error{"usage", "input does not exist: " + input};
+    }
+    if (!fs::is_directory(root, ec)) {
+      if (IsManifest(root)) {
+        ReadManifest(root, &listed);
+      } else {
+        walked[Normal(root)].path = Normal(root);
+      }
+      continue;
+    }
+    fs::recursive_directory_iterator it(root, fs::directory_options::skip_permission_denied, ec),
+        end;
+    for (; it != end; it.increment(ec)) {
+      if (ec) break;
+      const fs::path& p = it->path();
+      const bool hidden = p.filename().string().starts_with(".");
+      if (hidden || Excluded(p, exclude)) {
+        if (it->is_directory(ec)) it.disable_recursion_pending();
+        continue;
+      }
+      if (it->is_directory(ec)) continue;  // symlinked folders are listed, not followed
+      if (IsManifest(p)) {
+        ReadManifest(p, &listed);
+      } else {
+        walked[Normal(p)].path = Normal(p);
+      }
+    }
+  }
+  for (auto& [path, item] : listed) walked[path] = std::move(item);
+  std::vector<InputItem> out;
+  out.reserve(walked.size());
+  for (auto& [path, item] : walked) out.push_back(std::move(item));
+  return out;
+}
+
+Sniffed SniffBytes(const std::string& head) {
+  if (head.substr(0, 1024).find("%PDF-") != std::string::npos) return {"pdf", "application/pdf"};
+  // Loading the magic database costs milliseconds: do it once per process.
+  static const magic_t cookie = [] {
+    magic_t c = magic_open(MAGIC_MIME_TYPE | MAGIC_ERROR);
+    if (c != nullptr && magic_load(c, nullptr) != 0) {
+      magic_close(c);
+      c = nullptr;
+    }
+    return c;
+  }();
+  std::string mime = "application/octet-stream";
+  if (cookie != nullptr) {
+    if (const char* m = magic_buffer(cookie, head.data(), head.size())) mime = m;
+  }
+  static const char* kImages[] = {"image/png",  "image/jpeg",          "image/tiff",
+                                  "image/bmp",  "image/x-ms-bmp",      "image/webp",
+                                  "image/gif",  "image/jp2",           "image/x-portable-bitmap",
+                                  "image/x-portable-greymap", "image/x-portable-pixmap"};
+  for (const char* m : kImages) {
+    if (mime == m) return {"image", mime};
+  }
+  return {"unsupported", mime};
+}
+
+}  // namespace assay

@@ -1,0 +1,43 @@
+// Ingest: turn the command line's inputs (files, folders, JSONL manifests) into input items,
+// and identify each file from its bytes.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/result.h"
+
+namespace assay {
+
+// One thing to become a document.
+struct InputItem {
+  std::string path;  // lexically normal; relative inputs stay relative
+  std::optional<std::string> alt_text;
+  std::optional<std::string> ground_truth;  // path of a ground-truth text file
+  std::vector<std::string> tags;
+  // Set when the item is broken before its bytes are read (a bad manifest line, a missing
+  // file): it is recorded as an error document with this message.
+  std::optional<std::string> problem;
+};
+
+// Expands inputs: a file is one item; a folder is walked recursively (hidden entries and
+// `exclude` globs skipped, symlinked folders not followed); a `.jsonl` file, given directly
+// or met in a folder, is a manifest whose entries' paths are relative to it. An item listed
+// by a manifest and also found by a walk is one item carrying the manifest's attributes.
+// Items come back sorted by path, so runs are reproducible. Fails only for bad usage: an
+// input that does not exist.
+Result<std::vector<InputItem>> EnumerateInputs(const std::vector<std::string>& inputs,
+                                               const std::vector<std::string>& exclude);
+
+// What the bytes say the file is.
+struct Sniffed {
+  std::string container;  // "pdf", "image", or "unsupported"
+  std::string mime;       // e.g. "application/pdf", "text/plain"
+};
+
+// Identifies a file from its first bytes (libmagic, plus the PDF rule that the header may
+// follow up to 1 KiB of junk). Never looks at the extension.
+Sniffed SniffBytes(const std::string& head);
+
+}  // namespace assay

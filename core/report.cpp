@@ -1,0 +1,278 @@
+#include "core/report.h"
+
+#include <cmath>
+#include <cstdio>
+#include <iomanip>
+#include <vector>
+
+#include "core/exit_codes.h"
+
+namespace assay {
+namespace {
+
+std::string Dump(const Json& j, int indent = -1) {
+  return j.dump(indent, ' ', false, Json::error_handler_t::replace);
+}
+
+Json Transformations(Store& store, const std::string& doc_id, bool with_volatile) {
+  Statement q(store.db().handle(),
+              "SELECT t.stage, t.stage_version, t.params, t.input_sha256, t.output_sha256, "
+              "t.outcome, t.note, t.started_at, t.duration_ms, t.run_id "
+              "FROM transformations t JOIN documents d ON d.doc_id=t.doc_id "
+              "WHERE t.doc_id=? AND t.run_id=d.run_id AND "
+              "t.processing_version=d.processing_version ORDER BY t.seq");
+  q.Bind(1, doc_id);
+  Json out = Json::array();
+  while (q.Step()) {
+    Json t = {{"stage", q.Text(0)},
+              {"version", std::to_string(q.Int(1))},
+              {"params", Json::parse(q.Text(2))},
+              {"input_sha256", q.Text(3)},
+              {"output_sha256", q.IsNull(4) ? Json() : Json(q.Text(4))},
+              {"outcome", q.Text(5)}};
+    if (!q.Text(6).empty()) t["note"] = q.Text(6);
+    if (with_volatile) {
+      t["started_at"] = q.Text(7);
+      t["duration_ms"] = std::round(q.Real(8) * 1000) / 1000;
+      t["run_id"] = q.Int(9);
+    }
+    out.push_back(std::move(t));
+  }
+  return out;
+}
+
+std::string ResolveDocId(Store& store, const std::string& prefix, std::string* error) {
+  Statement q(store.db().handle(),
+              "SELECT doc_id FROM documents WHERE substr(doc_id, 1, length(?1)) = ?1 LIMIT 2");
+  q.Bind(1, prefix);
+  std::vector<std::string> found;
+  while (q.Step()) found.push_back(q.Text(0));
+  if (found.size() == 1 && !prefix.empty()) return found[0];
+  *error = found.empty() ? "no document with id " + prefix
+                         : "the id prefix " + prefix + " is ambiguous";
+  return "";
+}
+
+}  // namespace
+
+int PrintStatus(Store& store, bool json, std::ostream& out) {
+  Json outcomes = Json::object(), modalities = Json::object(), errors = Json::array(),
+       runs = Json::array();
+  {
+    Statement q(store.db().handle(),
+                "SELECT outcome, COUNT(*) FROM document_status GROUP BY 1 ORDER BY 1");
+    while (q.Step()) outcomes[q.Text(0)] = q.Int(1);
+  }
+  {
+    Statement q(store.db().handle(),
+                "SELECT COALESCE(modality, container), COUNT(*) FROM documents "
+                "GROUP BY 1 ORDER BY 1");
+    while (q.Step()) modalities[q.Text(0)] = q.Int(1);
+  }
+  {
+    Statement q(store.db().handle(),
+                "SELECT doc_id, path, error_stage, error_message FROM documents "
+                "WHERE outcome='error' ORDER BY error_stage, error_message, path");
+    while (q.Step()) {
+      errors.push_back({{"doc_id", q.Text(0)},
+                        {"path", q.Text(1)},
+                        {"stage", q.Text(2)},
+                        {"message", q.Text(3)}});
+    }
+  }
+  {
+    Statement q(store.db().handle(),
+                "SELECT run_id, started_at, COALESCE(finished_at,''), status, tool_version, "
+                "git_commit, workers, (SELECT COUNT(*) FROM documents d WHERE d.run_id=r.run_id) "
+                "FROM runs r ORDER BY run_id DESC LIMIT 5");
+    while (q.Step()) {
+      runs.push_back({{"run_id", q.Int(0)},
+                      {"started_at", q.Text(1)},
+                      {"finished_at", q.Text(2)},
+                      {"status", q.Text(3)},
+                      {"tool_version", q.Text(4)},
+                      {"git_commit", q.Text(5)},
+                      {"workers", q.Int(6)},
+                      {"documents_decided", q.Int(7)}});
+    }
+  }
+  if (json) {
+    out << Dump({{"outcomes", outcomes},
+                 {"modalities", modalities},
+                 {"errors", errors},
+                 {"runs", runs}},
+                2)
+        << "\n";
+    return kExitOk;
+  }
+  out << "outcomes:";
+  for (const auto& [k, v] : outcomes.items()) out << " " << k << "=" << v;
+  out << "\nmodalities:";
+  for (const auto& [k, v] : modalities.items()) out << " " << k << "=" << v;
+  out << "\nrecent runs:\n";
+  for (const Json& r : runs) {
+    out << "  #" << r["run_id"] << " " << r["started_at"].get<std::string>() << " "
+        << r["status"].get<std::string>() << ", " << r["documents_decided"]
+        << " documents decided, assay " << r["tool_version"].get<std::string>() << " ("
+        << r["git_commit"].get<std::string>().substr(0, 12) << ")\n";
+  }
+  if (!errors.empty()) {
+    out << "errors (" << errors.size() << "):\n";
+    for (const Json& e : errors) {
+      out << "  " << e["doc_id"].get<std::string>().substr(0, 12) << "  "
+          << e["path"].get<std::string>() << "\n      " << e["stage"].get<std::string>() << ": "
+          << e["message"].get<std::string>() << "\n";
+    }
+  }
+  return kExitOk;
+}
+
+int PrintLineage(Store& store, const std::string& doc, bool json, std::ostream& out) {
+  std::string error;
+  const std::string doc_id = ResolveDocId(store, doc, &error);
+  if (doc_id.empty()) {
+    std::fprintf(stderr, "assay lineage: %s\n", error.c_str());
+    return kExitUsage;
+  }
+  Statement q(store.db().handle(),
+              "SELECT d.source_id, d.container, COALESCE(d.modality,''), COALESCE(d.outcome,"
+              "'pending'), d.ingested_at, COALESCE(d.processing_version,''), "
+              "COALESCE(d.error_stage,''), COALESCE(d.error_message,''), d.run_id, "
+              "COALESCE(d.alt_text,''), d.path, d.tags, COALESCE(d.ground_truth,'') "
+              "FROM documents d WHERE d.doc_id=?");
+  q.Bind(1, doc_id);
+  q.Step();
+  Json j = {{"doc_id", doc_id},
+            {"source_id", q.IsNull(0) ? Json() : Json(q.Text(0))},
+            {"path", q.Text(10)},
+            {"container", q.Text(1)},
+            {"modality", q.Text(2)},
+            {"outcome", q.Text(3)},
+            {"ingested_at", q.Text(4)},
+            {"processing_version", q.Text(5)},
+            {"run_id", q.IsNull(8) ? Json() : Json(q.Int(8))},
+            {"tags", Json::parse(q.Text(11))}};
+  if (!q.Text(9).empty()) j["alt_text"] = q.Text(9);
+  if (!q.Text(12).empty()) j["ground_truth"] = q.Text(12);
+  if (!q.Text(6).empty()) j["error"] = {{"stage", q.Text(6)}, {"message", q.Text(7)}};
+  Json paths = Json::array();
+  if (!q.IsNull(0)) {
+    Statement p(store.db().handle(),
+                "SELECT path, first_seen_at FROM source_paths WHERE source_id=? ORDER BY path");
+    p.Bind(1, q.Text(0));
+    while (p.Step()) paths.push_back({{"path", p.Text(0)}, {"first_seen_at", p.Text(1)}});
+  }
+  j["paths_seen"] = paths;
+  if (!j["run_id"].is_null()) {
+    Statement r(store.db().handle(),
+                "SELECT tool_version, git_commit, config_hash, libraries, tessdata_sha256, host "
+                "FROM runs WHERE run_id=?");
+    r.Bind(1, j["run_id"].get<int64_t>());
+    if (r.Step()) {
+      j["run"] = {{"tool_version", r.Text(0)},  {"git_commit", r.Text(1)},
+                  {"config_hash", r.Text(2)},   {"libraries", Json::parse(r.Text(3))},
+                  {"tessdata_sha256", r.Text(4)}, {"host", r.Text(5)}};
+    }
+  }
+  j["transformations"] = Transformations(store, doc_id, /*with_volatile=*/true);
+  if (json) {
+    out << Dump(j, 2) << "\n";
+    return kExitOk;
+  }
+  out << "document   " << doc_id << "\n"
+      << "source     " << (j["source_id"].is_null() ? "(unreadable)" : j["source_id"].get<std::string>())
+      << "\n"
+      << "modality   " << j["modality"].get<std::string>() << " (" << j["container"].get<std::string>()
+      << ")\noutcome    " << j["outcome"].get<std::string>() << "\n";
+  if (j.contains("error")) {
+    out << "error      " << j["error"]["stage"].get<std::string>() << ": "
+        << j["error"]["message"].get<std::string>() << "\n";
+  }
+  out << "ingested   " << j["ingested_at"].get<std::string>() << "\n"
+      << "processing " << j["processing_version"].get<std::string>() << "\n";
+  if (j.contains("run")) {
+    out << "run        #" << j["run_id"] << " assay " << j["run"]["tool_version"].get<std::string>()
+        << " (" << j["run"]["git_commit"].get<std::string>().substr(0, 12) << ") on "
+        << j["run"]["host"].get<std::string>() << "\n";
+  }
+  for (const Json& p : paths) out << "path       " << p["path"].get<std::string>() << "\n";
+  out << "transformations:\n";
+  for (const Json& t : j["transformations"]) {
+    out << "  " << std::left << std::setw(11) << t["stage"].get<std::string>() << " v"
+        << t["version"].get<std::string>() << " " << std::setw(8) << t["outcome"].get<std::string>()
+        << std::right << std::setw(10) << std::fixed << std::setprecision(1)
+        << t["duration_ms"].get<double>() << " ms  " << t["params"].dump() << "\n"
+        << "      in " << t["input_sha256"].get<std::string>().substr(0, 16) << "  out "
+        << (t["output_sha256"].is_null() ? "-" : t["output_sha256"].get<std::string>().substr(0, 16))
+        << (t.contains("note") ? "  " + t["note"].get<std::string>() : "") << "\n";
+  }
+  return kExitOk;
+}
+
+Json ExportRecord(Store& store, const std::string& doc_id) {
+  Statement q(store.db().handle(),
+              "SELECT d.source_id, d.path, COALESCE(d.modality, d.container), d.outcome, "
+              "d.ingested_at, d.processing_version, d.alt_text, d.error_stage, "
+              "d.error_message, o.content, d.run_id "
+              "FROM documents d LEFT JOIN outputs o ON o.sha256 = d.output_sha256 "
+              "WHERE d.doc_id=?");
+  q.Bind(1, doc_id);
+  q.Step();
+  Document doc;
+  if (!q.IsNull(9)) doc = Document::FromContentJson(Json::parse(q.Text(9)));
+
+  Json pages = Json::array();
+  for (const Page& p : doc.pages) {
+    Json blocks = Json::array();
+    for (const Block& b : p.blocks) {
+      blocks.push_back({{"type", b.type},
+                        {"bbox", {RoundCoord(b.bbox.x0), RoundCoord(b.bbox.y0),
+                                  RoundCoord(b.bbox.x1), RoundCoord(b.bbox.y1)}},
+                        {"text", b.Text()}});
+    }
+    pages.push_back({{"page", p.number},
+                     {"width", RoundCoord(p.width)},
+                     {"height", RoundCoord(p.height)},
+                     {"blocks", std::move(blocks)}});
+  }
+  Json images = Json::array();
+  if (!q.IsNull(6) && !doc.pages.empty()) {
+    const Page& p = doc.pages.front();
+    images.push_back({{"page", 1}, {"bbox", {0, 0, p.width, p.height}}, {"caption", nullptr},
+                      {"alt_text", q.Text(6)}});
+  }
+  Json metrics = Json::object();
+  {
+    Statement m(store.db().handle(),
+                "SELECT name, value FROM metrics WHERE doc_id=? AND scope='' ORDER BY name");
+    m.Bind(1, doc_id);
+    while (m.Step()) metrics[m.Text(0)] = m.Real(1);
+  }
+  Json rec = {{"doc_id", doc_id},
+              {"source", {{"sha256", q.IsNull(0) ? Json() : Json(q.Text(0))}, {"path", q.Text(1)}}},
+              {"modality", q.Text(2)},
+              {"outcome", q.Text(3)},
+              {"text", doc.Text()},
+              {"pages", std::move(pages)},
+              {"tables", Json::array()},
+              {"images", std::move(images)},
+              {"metrics", std::move(metrics)},
+              {"contract", nullptr}};
+  if (!q.IsNull(7)) rec["error"] = {{"stage", q.Text(7)}, {"message", q.Text(8)}};
+  rec["lineage"] = {{"ingested_at", q.Text(4)},
+                    {"processing_version", q.Text(5)},
+                    {"run_id", q.Int(10)},
+                    {"transformations", Transformations(store, doc_id, /*with_volatile=*/true)}};
+  return rec;
+}
+
+int ExportJsonl(Store& store, std::ostream& out) {
+  Statement q(store.db().handle(),
+              "SELECT doc_id FROM documents WHERE outcome IS NOT NULL ORDER BY doc_id");
+  std::vector<std::string> ids;
+  while (q.Step()) ids.push_back(q.Text(0));
+  for (const std::string& id : ids) out << Dump(ExportRecord(store, id)) << "\n";
+  return kExitOk;
+}
+
+}  // namespace assay

@@ -1,0 +1,88 @@
+// The SQLite store: schema migrations, and every write of a run. Only the supervisor
+// process holds a Store that writes.
+#pragma once
+
+#include <cstdint>
+#include <filesystem>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/sqlite.h"
+#include "core/work.h"
+
+namespace assay {
+
+// The migrations compiled in from schemas/NNN_*.sql, in order; version N = the first N.
+struct Migration {
+  int version;
+  std::string_view name;
+  std::string_view sql;
+};
+const std::vector<Migration>& Migrations();
+
+struct RunRecord {
+  std::string started_at;
+  std::string tool_version;
+  std::string git_commit;
+  std::string config_hash;
+  std::string config;     // canonical JSON
+  std::string libraries;  // JSON
+  std::string tessdata_sha256;
+  std::string host;
+  std::string shard = "0/1";
+  std::string argv;  // JSON
+  int workers = 1;
+};
+
+struct SourceRecord {
+  std::string source_id;
+  uint64_t bytes = 0;
+  std::string mime;
+  std::string path;
+};
+
+struct DocumentRecord {
+  std::string doc_id;
+  std::optional<std::string> source_id;
+  std::string path;
+  std::string container;
+  std::optional<std::string> alt_text;
+  std::optional<std::string> ground_truth;
+  std::string tags = "[]";
+};
+
+struct DocumentState {
+  std::optional<std::string> outcome;  // nullopt = pending
+  std::optional<std::string> processing_version;
+};
+
+class Store {
+ public:
+  // Opens (creating if `create`) the database at `path` and migrates it forward. Refuses a
+  // database written by a newer assay. Throws StoreError on failure.
+  Store(const std::filesystem::path& path, bool create);
+
+  Database& db() { return db_; }
+  int schema_version();
+
+  int64_t BeginRun(const RunRecord& run);
+  void FinishRun(int64_t run_id, const std::string& status, const std::string& finished_at);
+
+  // Ingest writes; call inside one Transaction for the whole input set.
+  void RegisterSource(const SourceRecord& source, int64_t run_id, const std::string& now);
+  void RegisterDocument(const DocumentRecord& doc, const std::string& now);
+  std::optional<DocumentState> GetDocumentState(const std::string& doc_id);
+
+  // Writes everything learned about one document in one transaction: its transformations,
+  // outputs, metrics and outcome ("accepted", or "error" when result.error is set).
+  void CommitResult(int64_t run_id, const std::string& processing_version,
+                    const WorkResult& result, const std::string& now);
+
+ private:
+  void Migrate();
+  Database db_;
+};
+
+}  // namespace assay

@@ -1,0 +1,58 @@
+// What the supervisor asks of a worker and what the worker answers, with their wire form.
+#pragma once
+
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/document.h"
+#include "core/result.h"
+
+namespace assay {
+
+// One document to process.
+struct WorkRequest {
+  std::string doc_id;
+  std::string source_sha256;
+  std::string path;
+  std::string container;  // "pdf" | "image"
+  std::optional<std::string> alt_text;
+
+  Json ToJson() const;
+  static WorkRequest FromJson(const Json& j);
+};
+
+// One stage applied to one document, as lineage records it.
+struct TransformationRecord {
+  int seq = 0;
+  std::string stage;
+  int stage_version = 0;
+  Json params = Json::object();
+  std::string input_sha256;
+  std::string output_sha256;  // empty when the stage failed
+  std::string started_at;     // RFC 3339
+  double duration_ms = 0;
+  std::string outcome;        // ok | skipped | error
+  std::string note;
+};
+
+// Everything the worker learned about one document. `error` set = the document is an error.
+struct WorkResult {
+  std::string doc_id;
+  std::string modality;
+  std::optional<Error> error;
+  std::vector<TransformationRecord> transformations;
+  std::map<std::string, std::string> outputs;  // sha256 -> canonical JSON content
+  std::map<std::string, double> metrics;
+  int page_count = 0;
+  std::string output_sha256;  // content after the last stage that ran
+
+  Json ToJson() const;
+  static WorkResult FromJson(const Json& j);
+};
+
+// A failure recorded without a worker's answer (crash, timeout, unsupported type...).
+WorkResult ErrorResult(const std::string& doc_id, Error error);
+
+}  // namespace assay

@@ -1,0 +1,96 @@
+#include "stages/ocr.h"
+
+#include <leptonica/allheaders.h>
+#include <tesseract/baseapi.h>
+#include <tesseract/resultiterator.h>
+
+#include <memory>
+
+namespace assay {
+namespace {
+
+Box IteratorBox(const tesseract::ResultIterator& it, tesseract::PageIteratorLevel level) {
+  int x0 = 0, y0 = 0, x1 = 0, y1 = 0;
+  it.BoundingBox(level, &x0, &y0, &x1, &y1);
+  return Box{double(x0), double(y0), double(x1), double(y1)};
+}
+
+class OcrStage : public Stage {
+ public:
+  explicit OcrStage(nlohmann::json params) : params_(std::move(params)) {}
+  std::string_view id() const override { return "ocr"; }
+  int version() const override { return 1; }
+  const nlohmann::json& params() const override { return params_; }
+
+  Result<StageReport> Run(Document& doc, StageContext& ctx) const override {
+    if (doc.modality == "photo") return StageReport{"skipped", "photo: not OCR'd"};
+    if (ctx.tesseract == nullptr) return Error{"ocr", "Tesseract is not initialised"};
+    tesseract::TessBaseAPI& api = *ctx.tesseract;
+    api.SetPageSegMode(static_cast<tesseract::PageSegMode>(params_["psm"].get<int>()));
+
+    int pages = 0, words = 0;
+    double conf_sum = 0;
+    for (Page& page : doc.pages) {
+      if (!page.raster) continue;
+      ++pages;
+      api.SetImage(page.raster.get());
+      if (api.Recognize(nullptr) != 0) {
+        return Error{"ocr", "Tesseract failed on page " + std::to_string(page.number)};
+      }
+      page.blocks.clear();
+      ReadBlocks(api, &page, &words, &conf_sum);
+      page.text_source = "ocr";
+      page.raster.reset();  // free the pixels as soon as they are read
+      api.Clear();
+    }
+    if (pages == 0) return StageReport{"skipped", "no page needs OCR"};
+    doc.metrics["ocr.pages"] = pages;
+    doc.metrics["ocr.word_count"] = words;
+    doc.metrics["ocr.mean_confidence"] = words > 0 ? conf_sum / words : 0.0;
+    return StageReport{};
+  }
+
+ private:
+  // Walks Tesseract's results word by word, opening a block at each paragraph and a line at
+  // each text line, as the CLI's text output does.
+  static void ReadBlocks(tesseract::TessBaseAPI& api, Page* page, int* words, double* conf_sum) {
+    std::unique_ptr<tesseract::ResultIterator> it(api.GetIterator());
+    if (!it) return;
+    using tesseract::RIL_PARA;
+    using tesseract::RIL_TEXTLINE;
+    using tesseract::RIL_WORD;
+    do {
+      if (it->Empty(RIL_WORD)) continue;
+      if (it->IsAtBeginningOf(RIL_PARA) || page->blocks.empty()) {
+        page->blocks.push_back(Block{"paragraph", IteratorBox(*it, RIL_PARA), {}});
+      }
+      Block& block = page->blocks.back();
+      if (it->IsAtBeginningOf(RIL_TEXTLINE) || block.lines.empty()) {
+        block.lines.push_back(Line{IteratorBox(*it, RIL_TEXTLINE), {}});
+      }
+      std::unique_ptr<char[]> text(it->GetUTF8Text(RIL_WORD));
+      if (!text || text[0] == '\0') continue;
+      Word w;
+      w.text = text.get();
+      w.bbox = IteratorBox(*it, RIL_WORD);
+      w.confidence = it->Confidence(RIL_WORD);
+      block.lines.back().words.push_back(std::move(w));
+      ++*words;
+      *conf_sum += block.lines.back().words.back().confidence;
+    } while (it->Next(RIL_WORD));
+  }
+
+  nlohmann::json params_;
+};
+
+}  // namespace
+
+Result<std::unique_ptr<Stage>> MakeOcrStage(const nlohmann::json& overrides) {
+  auto params = MergeParams("ocr", {{"lang", "eng"}, {"psm", 3}}, overrides);
+  if (!params.ok()) return params.error();
+  const int psm = params.value()["psm"];
+  if (psm < 0 || psm > 13) return Error{"ocr", "psm must be between 0 and 13"};
+  return std::unique_ptr<Stage>(std::make_unique<OcrStage>(params.value()));
+}
+
+}  // namespace assay

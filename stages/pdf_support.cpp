@@ -1,0 +1,57 @@
+#include "stages/pdf_support.h"
+
+#include <poppler/ErrorCodes.h>
+#include <poppler/GlobalParams.h>
+#include <poppler/PDFDoc.h>
+#include <poppler/goo/GooString.h>
+
+namespace assay {
+namespace {
+
+int g_poppler_errors = 0;  // process-wide because Poppler's error callback is
+
+void CountPopplerError(ErrorCategory category, Goffset /*pos*/, const char* /*msg*/) {
+  if (category == errSyntaxError || category == errSyntaxWarning || category == errIO) {
+    ++g_poppler_errors;
+  }
+}
+
+}  // namespace
+
+void InitPoppler() {
+  if (!globalParams) globalParams = std::make_unique<GlobalParams>();
+  globalParams->setErrQuiet(true);
+  setErrorCallback(CountPopplerError);
+}
+
+int TakePopplerErrorCount() {
+  const int n = g_poppler_errors;
+  g_poppler_errors = 0;
+  return n;
+}
+
+Result<std::unique_ptr<PDFDoc>> OpenPdf(const std::string& path, const std::string& stage) {
+  auto doc = std::make_unique<PDFDoc>(std::make_unique<GooString>(path));
+  if (!doc->isOk()) {
+    switch (doc->getErrorCode()) {
+      case errEncrypted:
+        return Error{stage, "encrypted: a password is required to open this PDF"};
+      case errOpenFile:
+      case errFileIO:
+        return Error{stage, "cannot read the file"};
+      default:
+        return Error{stage, "damaged PDF that Poppler cannot repair (error code " +
+                                std::to_string(doc->getErrorCode()) + ")"};
+    }
+  }
+  if (doc->getNumPages() <= 0) return Error{stage, "the PDF has no pages"};
+  return doc;
+}
+
+void DisplayedPageSize(PDFDoc& doc, int page, double* width, double* height) {
+  *width = doc.getPageCropWidth(page);
+  *height = doc.getPageCropHeight(page);
+  if (doc.getPageRotate(page) % 180 != 0) std::swap(*width, *height);
+}
+
+}  // namespace assay

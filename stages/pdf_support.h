@@ -1,0 +1,29 @@
+// What the PDF stages share: opening a document with Poppler and reading its diagnostics.
+#pragma once
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "core/result.h"
+
+class PDFDoc;
+
+namespace assay {
+
+// Initialises Poppler's process-wide state (GlobalParams, error callback). Called once per
+// worker before any PDF stage runs; Poppler itself requires this global.
+void InitPoppler();
+
+// Opens a PDF. Fails with a message that names the cause (encrypted, damaged, unreadable,
+// no pages) so the document's error says why.
+Result<std::unique_ptr<PDFDoc>> OpenPdf(const std::string& path, const std::string& stage);
+
+// Syntax errors Poppler reported since the last call (it recovers from most of them).
+// Returns their count and clears it.
+int TakePopplerErrorCount();
+
+// Page size in points as displayed (crop box, page rotation applied).
+void DisplayedPageSize(PDFDoc& doc, int page, double* width, double* height);
+
+}  // namespace assay

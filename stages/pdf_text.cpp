@@ -1,0 +1,109 @@
+#include "stages/pdf_text.h"
+
+#include <poppler/PDFDoc.h>
+#include <poppler/TextOutputDev.h>
+#include <poppler/goo/GooString.h>
+
+#include <cctype>
+
+#include "stages/pdf_support.h"
+
+namespace assay {
+namespace {
+
+class PdfTextStage : public Stage {
+ public:
+  explicit PdfTextStage(nlohmann::json params) : params_(std::move(params)) {}
+  std::string_view id() const override { return "pdf_text"; }
+  int version() const override { return 1; }
+  const nlohmann::json& params() const override { return params_; }
+
+  Result<StageReport> Run(Document& doc, StageContext& /*ctx*/) const override {
+    if (doc.container != "pdf") return StageReport{"skipped", "not a PDF"};
+    TakePopplerErrorCount();
+    auto opened = OpenPdf(doc.path, "pdf_text");
+    if (!opened.ok()) return opened.error();
+    PDFDoc& pdf = *opened.value();
+
+    const int min_chars = params_["min_chars_per_page"];
+    const int n_pages = pdf.getNumPages();
+    int text_pages = 0;
+    int words = 0;
+    doc.pages.clear();
+    for (int i = 1; i <= n_pages; ++i) {
+      Page page;
+      page.number = i;
+      page.unit = "pt";
+      DisplayedPageSize(pdf, i, &page.width, &page.height);
+      int chars = ExtractPage(pdf, i, &page);
+      if (chars >= min_chars) {
+        page.text_source = "pdf_text";
+        ++text_pages;
+        for (const Block& b : page.blocks)
+          for (const Line& l : b.lines) words += static_cast<int>(l.words.size());
+      } else {
+        page.blocks.clear();  // a stray page number is not a text layer; OCR will read it
+      }
+      doc.pages.push_back(std::move(page));
+    }
+    const double ratio = static_cast<double>(text_pages) / n_pages;
+    doc.modality = ratio == 1.0 ? "pdf_text" : ratio == 0.0 ? "pdf_scan" : "pdf_mixed";
+    doc.metrics["pdf.pages"] = n_pages;
+    doc.metrics["pdf.text_pages"] = text_pages;
+    doc.metrics["pdf.text_layer_ratio"] = ratio;
+    doc.metrics["pdf.word_count"] = words;
+    doc.metrics["pdf.syntax_errors"] = TakePopplerErrorCount();
+    return StageReport{};
+  }
+
+ private:
+  // Fills page->blocks from Poppler's flows; returns the number of non-space characters.
+  static int ExtractPage(PDFDoc& pdf, int number, Page* page) {
+    TextOutputDev dev(nullptr, /*physLayoutA=*/false, 0, /*rawOrderA=*/false, false);
+    if (!dev.isOk()) return 0;
+    pdf.displayPage(&dev, number, 72, 72, 0, /*useMediaBox=*/false, /*crop=*/true,
+                    /*printing=*/false);
+    TextPage* text = dev.takeText();
+    if (text == nullptr) return 0;
+    int chars = 0;
+    for (const TextFlow* flow = text->getFlows(); flow; flow = flow->getNext()) {
+      for (const TextBlock* tb = flow->getBlocks(); tb; tb = tb->getNext()) {
+        Block block;
+        for (const TextLine* tl = tb->getLines(); tl; tl = tl->getNext()) {
+          Line line;
+          for (const TextWord* tw = tl->getWords(); tw; tw = tw->getNext()) {
+            std::unique_ptr<GooString> s(tw->getText());
+            Word w;
+            w.text = s ? s->toStr() : "";
+            if (w.text.empty()) continue;
+            for (unsigned char c : w.text) chars += std::isspace(c) ? 0 : 1;
+            tw->getBBox(&w.bbox.x0, &w.bbox.y0, &w.bbox.x1, &w.bbox.y1);
+            const GooString* font = tw->getFontName(0);
+            if (font != nullptr) w.font = font->toStr();
+            w.font_size = tw->getFontSize();
+            line.bbox.Extend(w.bbox);
+            line.words.push_back(std::move(w));
+          }
+          if (line.words.empty()) continue;
+          block.bbox.Extend(line.bbox);
+          block.lines.push_back(std::move(line));
+        }
+        if (!block.lines.empty()) page->blocks.push_back(std::move(block));
+      }
+    }
+    text->decRefCnt();
+    return chars;
+  }
+
+  nlohmann::json params_;
+};
+
+}  // namespace
+
+Result<std::unique_ptr<Stage>> MakePdfTextStage(const nlohmann::json& overrides) {
+  auto params = MergeParams("pdf_text", {{"min_chars_per_page", 16}}, overrides);
+  if (!params.ok()) return params.error();
+  return std::unique_ptr<Stage>(std::make_unique<PdfTextStage>(params.value()));
+}
+
+}  // namespace assay
