@@ -17,15 +17,46 @@ namespace {
 
 bool IsManifest(const fs::path& p) { return p.extension() == ".jsonl"; }
 
-bool Excluded(const fs::path& p, const std::vector<std::string>& exclude) {
-  const std::string name = p.filename().string();
-  const std::string full = p.string();
-  for (const std::string& glob : exclude) {
+bool Matches(const std::vector<std::string>& globs, const std::string& name,
+             const std::string& path) {
+  for (const std::string& glob : globs) {
     if (fnmatch(glob.c_str(), name.c_str(), 0) == 0) return true;
-    if (fnmatch(glob.c_str(), full.c_str(), 0) == 0) return true;
+    if (fnmatch(glob.c_str(), path.c_str(), 0) == 0) return true;
   }
   return false;
 }
+
+// Globs of the .assayignore files met during one walk, loaded once per folder.
+class IgnoreFiles {
+ public:
+  explicit IgnoreFiles(fs::path root) : root_(std::move(root)) {}
+
+  bool Ignores(const fs::path& p) {
+    const std::string name = p.filename().string();
+    for (fs::path dir = p.parent_path();; dir = dir.parent_path()) {
+      const std::string relative = p.lexically_relative(dir).string();
+      if (Matches(GlobsOf(dir), name, relative)) return true;
+      if (dir == root_ || dir.empty() || dir == dir.parent_path()) return false;
+    }
+  }
+
+ private:
+  const std::vector<std::string>& GlobsOf(const fs::path& dir) {
+    auto [it, inserted] = globs_.try_emplace(dir);
+    if (inserted) {
+      std::ifstream in(dir / ".assayignore");
+      std::string line;
+      while (std::getline(in, line)) {
+        while (!line.empty() && (line.back() == '\r' || line.back() == ' ')) line.pop_back();
+        if (!line.empty() && line[0] != '#') it->second.push_back(line);
+      }
+    }
+    return it->second;
+  }
+
+  fs::path root_;
+  std::map<fs::path, std::vector<std::string>> globs_;
+};
 
 std::string Normal(const fs::path& p) { return p.lexically_normal().string(); }
 
@@ -69,8 +100,9 @@ void ReadManifest(const fs::path& manifest, std::map<std::string, InputItem>* it
 
 }  // namespace
 
-Result<std::vector<InputItem>> EnumerateInputs(const std::vector<std::string>& inputs,
-                                               const std::vector<std::string>& exclude) {
+Result<Inputs> EnumerateInputs(const std::vector<std::string>& inputs,
+                               const std::vector<std::string>& exclude) {
+  Inputs out;
   std::map<std::string, InputItem> walked;    // found as plain files
   std::map<std::string, InputItem> listed;    // from manifests: they win
   for (const std::string& input : inputs) {
@@ -87,17 +119,26 @@ Result<std::vector<InputItem>> EnumerateInputs(const std::vector<std::string>& i
       }
       continue;
     }
+    IgnoreFiles ignore_files(root);
     fs::recursive_directory_iterator it(root, fs::directory_options::skip_permission_denied, ec),
         end;
     for (; it != end; it.increment(ec)) {
       if (ec) break;
       const fs::path& p = it->path();
-      const bool hidden = p.filename().string().starts_with(".");
-      if (hidden || Excluded(p, exclude)) {
-        if (it->is_directory(ec)) it.disable_recursion_pending();
+      const bool is_dir = it->is_directory(ec);
+      if (p.filename().string().starts_with(".")) {
+        if (is_dir) it.disable_recursion_pending();
         continue;
       }
-      if (it->is_directory(ec)) continue;  // symlinked folders are listed, not followed
+      if (Matches(exclude, p.filename().string(), p.string()) || ignore_files.Ignores(p)) {
+        if (is_dir) {
+          it.disable_recursion_pending();
+        } else {
+          ++out.ignored;
+        }
+        continue;
+      }
+      if (is_dir) continue;  // symlinked folders are listed, not followed
       if (IsManifest(p)) {
         ReadManifest(p, &listed);
       } else {
@@ -106,9 +147,8 @@ Result<std::vector<InputItem>> EnumerateInputs(const std::vector<std::string>& i
     }
   }
   for (auto& [path, item] : listed) walked[path] = std::move(item);
-  std::vector<InputItem> out;
-  out.reserve(walked.size());
-  for (auto& [path, item] : walked) out.push_back(std::move(item));
+  out.items.reserve(walked.size());
+  for (auto& [path, item] : walked) out.items.push_back(std::move(item));
   return out;
 }
 

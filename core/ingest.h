@@ -21,14 +21,21 @@ struct InputItem {
   std::optional<std::string> problem;
 };
 
-// Expands inputs: a file is one item; a folder is walked recursively (hidden entries and
-// `exclude` globs skipped, symlinked folders not followed); a `.jsonl` file, given directly
-// or met in a folder, is a manifest whose entries' paths are relative to it. An item listed
-// by a manifest and also found by a walk is one item carrying the manifest's attributes.
-// Items come back sorted by path, so runs are reproducible. Fails only for bad usage: an
+struct Inputs {
+  std::vector<InputItem> items;  // sorted by path, so runs are reproducible
+  int ignored = 0;               // files skipped by --exclude or an .assayignore
+};
+
+// Expands inputs: a file is one item; a folder is walked recursively (symlinked folders are
+// not followed); a `.jsonl` file, given directly or met in a folder, is a manifest whose
+// entries' paths are relative to it. An item listed by a manifest and also found by a walk is
+// one item carrying the manifest's attributes. In a walk, hidden entries are skipped, and so
+// are entries matching an `exclude` glob or a glob of an `.assayignore` file (one glob per
+// line, `#` comments) in the entry's folder or any folder above it up to the walked root;
+// these are counted in `ignored`, never dropped silently. Fails only for bad usage: an
 // input that does not exist.
-Result<std::vector<InputItem>> EnumerateInputs(const std::vector<std::string>& inputs,
-                                               const std::vector<std::string>& exclude);
+Result<Inputs> EnumerateInputs(const std::vector<std::string>& inputs,
+                               const std::vector<std::string>& exclude);
 
 // What the bytes say the file is.
 struct Sniffed {

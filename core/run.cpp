@@ -187,7 +187,7 @@ int RunBatch(const RunOptions& opt) {
     {
       Transaction tx(store.db());
       const std::string now = NowRfc3339();
-      for (const InputItem& item : items.value()) {
+      for (const InputItem& item : items.value().items) {
         DocumentRecord doc;
         doc.path = item.path;
         doc.alt_text = item.alt_text;
@@ -275,7 +275,8 @@ int RunBatch(const RunOptions& opt) {
     if (opt.json) {
       Json j = {{"run_id", run_id},          {"out", opt.out_dir.string()},
                 {"documents", s.documents},  {"processed", processed},
-                {"reused", reused},          {"outcomes", s.outcomes},
+                {"reused", reused},          {"ignored", items.value().ignored},
+                {"outcomes", s.outcomes},
                 {"modalities", s.modalities}, {"pages", pages},
                 {"seconds", seconds},        {"pages_per_second", pps},
                 {"exit_code", code}};
@@ -283,6 +284,9 @@ int RunBatch(const RunOptions& opt) {
     } else {
       std::printf("run %lld: %d documents (%d processed, %d already done) in %.1f s\n",
                   static_cast<long long>(run_id), s.documents, processed, reused, seconds);
+      if (items.value().ignored > 0) {
+        std::printf("  ignored: %d files (--exclude, .assayignore)\n", items.value().ignored);
+      }
       std::printf("  modalities:");
       for (const auto& [k, v] : s.modalities) std::printf(" %s=%d", k.c_str(), v);
       std::printf("\n  outcomes:  ");

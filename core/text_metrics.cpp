@@ -1,0 +1,62 @@
+#include "core/text_metrics.h"
+
+#include <algorithm>
+#include <cstdint>
+#include <vector>
+
+namespace assay {
+namespace {
+
+std::vector<uint32_t> CodePoints(std::string_view s) {
+  std::vector<uint32_t> out;
+  out.reserve(s.size());
+  for (size_t i = 0; i < s.size();) {
+    const unsigned char c = static_cast<unsigned char>(s[i]);
+    const int len = c < 0x80 ? 1 : (c >> 5) == 6 ? 2 : (c >> 4) == 14 ? 3 : (c >> 3) == 30 ? 4 : 1;
+    if (i + len > s.size()) {
+      out.push_back(c);
+      ++i;
+      continue;
+    }
+    uint32_t cp = len == 1 ? c : c & (0x7F >> len);
+    for (int k = 1; k < len; ++k) cp = (cp << 6) | (static_cast<unsigned char>(s[i + k]) & 0x3F);
+    out.push_back(cp);
+    i += len;
+  }
+  return out;
+}
+
+}  // namespace
+
+std::string NormalizeWhitespace(std::string_view text) {
+  std::string out;
+  bool pending_space = false;
+  for (char c : text) {
+    if (c == ' ' || c == '\n' || c == '\t' || c == '\r' || c == '\f' || c == '\v') {
+      pending_space = !out.empty();
+      continue;
+    }
+    if (pending_space) out.push_back(' ');
+    pending_space = false;
+    out.push_back(c);
+  }
+  return out;
+}
+
+double CharacterErrorRate(std::string_view hypothesis, std::string_view reference) {
+  const std::vector<uint32_t> h = CodePoints(hypothesis), r = CodePoints(reference);
+  if (r.empty()) return h.empty() ? 0.0 : 1.0;
+  std::vector<size_t> prev(h.size() + 1), cur(h.size() + 1);
+  for (size_t j = 0; j <= h.size(); ++j) prev[j] = j;
+  for (size_t i = 1; i <= r.size(); ++i) {
+    cur[0] = i;
+    for (size_t j = 1; j <= h.size(); ++j) {
+      const size_t sub = prev[j - 1] + (r[i - 1] == h[j - 1] ? 0 : 1);
+      cur[j] = std::min({sub, prev[j] + 1, cur[j - 1] + 1});
+    }
+    std::swap(prev, cur);
+  }
+  return static_cast<double>(prev[h.size()]) / static_cast<double>(r.size());
+}
+
+}  // namespace assay

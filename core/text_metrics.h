@@ -1,0 +1,19 @@
+// Text accuracy measures against ground truth.
+#pragma once
+
+#include <string>
+#include <string_view>
+
+namespace assay {
+
+// Collapses every run of ASCII whitespace to one space and trims the ends,
+// so layout whitespace does not count as error.
+std::string NormalizeWhitespace(std::string_view text);
+
+// Character error rate: Levenshtein distance over Unicode code points between `hypothesis`
+// and `reference`, divided by the reference length (1.0 for an empty reference with a
+// non-empty hypothesis, 0.0 when both are empty). Invalid UTF-8 bytes count as one code
+// point each. Neither text is normalised here.
+double CharacterErrorRate(std::string_view hypothesis, std::string_view reference);
+
+}  // namespace assay
