@@ -1,1 +1,63 @@
+#include "core/document.h"
+
 #include <gtest/gtest.h>
+
+namespace assay {
+namespace {
+
+Document Sample() {
+  Document d;
+  d.container = "pdf";
+  d.modality = "pdf_text";
+  Page p;
+  p.width = 612;
+  p.height = 792;
+  p.text_source = "pdf_text";
+  Block b;
+  Line l1{{10, 10, 50, 20}, {{"Hello", {10, 10, 30, 20}, -1, "Helvetica", 12}, {"world", {32, 10, 50, 20}, -1, "", 0}}};
+  Line l2{{10, 22, 40, 32}, {{"again", {10, 22, 40, 32}, 91.456, "", 0}}};
+  b.lines = {l1, l2};
+  b.bbox = {10, 10, 50, 32};
+  p.blocks.push_back(b);
+  p.blocks.push_back(Block{"paragraph", {10, 40, 20, 50}, {Line{{}, {{"Second", {}, -1, "", 0}}}}});
+  d.pages = {p, Page{}};
+  d.pages[1].number = 2;
+  d.pages[1].blocks.push_back(Block{"paragraph", {}, {Line{{}, {{"P2", {}, -1, "", 0}}}}});
+  d.metrics["pdf.pages"] = 2;
+  return d;
+}
+
+TEST(DocumentTest, TextJoinsWordsLinesBlocksAndPages) {
+  EXPECT_EQ(Sample().Text(), "Hello world\nagain\n\nSecond\n\nP2");
+}
+
+TEST(DocumentTest, ContentJsonRoundTripsExactly) {
+  const Json j = Sample().ToContentJson();
+  const Document back = Document::FromContentJson(Json::parse(j.dump()));
+  EXPECT_EQ(back.ToContentJson().dump(), j.dump());
+  EXPECT_EQ(back.Text(), Sample().Text());
+  EXPECT_DOUBLE_EQ(back.pages[0].blocks[0].lines[1].words[0].confidence, 91.46);
+  EXPECT_EQ(back.pages[0].blocks[0].lines[0].words[0].font, "Helvetica");
+}
+
+TEST(DocumentTest, RasterIsRepresentedByItsHashOnly) {
+  Document d = Sample();
+  d.pages[0].raster_sha256 = "abc";
+  d.pages[0].raster_dpi = 300;
+  const Json j = d.ToContentJson();
+  EXPECT_EQ(j["pages"][0]["raster"]["sha256"], "abc");
+  EXPECT_FALSE(j["pages"][1].contains("raster"));
+}
+
+TEST(DocumentTest, BoxExtendStartsFromEmpty) {
+  Box b;
+  b.Extend({5, 6, 7, 8});
+  b.Extend({1, 7, 6, 9});
+  EXPECT_EQ(b.x0, 1);
+  EXPECT_EQ(b.y0, 6);
+  EXPECT_EQ(b.x1, 7);
+  EXPECT_EQ(b.y1, 9);
+}
+
+}  // namespace
+}  // namespace assay

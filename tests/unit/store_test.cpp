@@ -1,1 +1,104 @@
+#include "core/store.h"
+
 #include <gtest/gtest.h>
+
+#include "tests/unit/test_paths.h"
+
+namespace assay {
+namespace {
+
+TEST(StoreTest, NewStoreIsMigratedToTheLatestVersion) {
+  const auto dir = testing::TempDir();
+  Store store(dir / "a.db", true);
+  EXPECT_EQ(store.schema_version(), Migrations().back().version);
+  Statement q(store.db().handle(), "PRAGMA journal_mode");
+  ASSERT_TRUE(q.Step());
+  EXPECT_EQ(q.Text(0), "wal");
+}
+
+TEST(StoreTest, NewerDatabaseIsRefusedClearly) {
+  const auto dir = testing::TempDir();
+  {
+    Database db((dir / "b.db").string(), true);
+    db.Exec("PRAGMA user_version=999");
+  }
+  try {
+    Store store(dir / "b.db", false);
+    FAIL() << "a newer database was opened";
+  } catch (const StoreError& e) {
+    EXPECT_NE(std::string(e.what()).find("schema version 999"), std::string::npos) << e.what();
+  }
+}
+
+TEST(StoreTest, MissingDatabaseIsNotCreatedByReaders) {
+  const auto dir = testing::TempDir();
+  EXPECT_THROW(Store(dir / "none.db", false), StoreError);
+  EXPECT_FALSE(std::filesystem::exists(dir / "none.db"));
+}
+
+TEST(StoreTest, CommitResultRecordsEverythingOfOneDocument) {
+  const auto dir = testing::TempDir();
+  Store store(dir / "c.db", true);
+  const int64_t run = store.BeginRun({.started_at = "t0", .tool_version = "v", .git_commit = "g",
+                                      .config_hash = "h", .config = "{}", .libraries = "{}",
+                                      .tessdata_sha256 = "s", .host = "h", .argv = "[]"});
+  {
+    Transaction tx(store.db());
+    store.RegisterSource({"src", 10, "application/pdf", "a.pdf"}, run, "t1");
+    store.RegisterSource({"src", 10, "application/pdf", "copy/a.pdf"}, run, "t1");
+    store.RegisterDocument({.doc_id = "doc", .source_id = "src", .path = "a.pdf",
+                            .container = "pdf", .alt_text = {}, .ground_truth = {}},
+                           "t1");
+    tx.Commit();
+  }
+  ASSERT_TRUE(store.GetDocumentState("doc"));
+  EXPECT_FALSE(store.GetDocumentState("doc")->outcome);  // pending
+
+  WorkResult r;
+  r.doc_id = "doc";
+  r.modality = "pdf_text";
+  r.outputs["o1"] = "{\"x\":1}";
+  r.output_sha256 = "o1";
+  r.metrics["pdf.pages"] = 3;
+  r.page_count = 3;
+  r.transformations.push_back({0, "pdf_text", 1, {{"k", 1}}, "src", "o1", "t2", 5.0, "ok", ""});
+  store.CommitResult(run, "pv1", r, "t3");
+
+  auto st = store.GetDocumentState("doc");
+  EXPECT_EQ(st->outcome.value(), "accepted");
+  EXPECT_EQ(st->processing_version.value(), "pv1");
+  Statement paths(store.db().handle(), "SELECT COUNT(*) FROM source_paths WHERE source_id='src'");
+  paths.Step();
+  EXPECT_EQ(paths.Int(0), 2);
+  Statement m(store.db().handle(), "SELECT value FROM metrics WHERE doc_id='doc'");
+  ASSERT_TRUE(m.Step());
+  EXPECT_EQ(m.Real(0), 3);
+
+  WorkResult failed = ErrorResult("doc", {"ocr", "boom"});
+  store.CommitResult(run, "pv2", failed, "t4");
+  Statement d(store.db().handle(),
+              "SELECT outcome, error_stage, error_message FROM documents WHERE doc_id='doc'");
+  d.Step();
+  EXPECT_EQ(d.Text(0), "error");
+  EXPECT_EQ(d.Text(1), "ocr");
+  EXPECT_EQ(d.Text(2), "boom");
+}
+
+TEST(StoreTest, InterruptedTransactionLeavesNoTrace) {
+  const auto dir = testing::TempDir();
+  Store store(dir / "d.db", true);
+  const int64_t run = store.BeginRun({.started_at = "t0", .tool_version = "v", .git_commit = "g",
+                                      .config_hash = "h", .config = "{}", .libraries = "{}",
+                                      .tessdata_sha256 = "s", .host = "h", .argv = "[]"});
+  {
+    Transaction tx(store.db());
+    store.RegisterSource({"src", 1, "x", "p"}, run, "t");
+    // no Commit: destroyed as if the process had been killed mid-document
+  }
+  Statement q(store.db().handle(), "SELECT COUNT(*) FROM sources");
+  q.Step();
+  EXPECT_EQ(q.Int(0), 0);
+}
+
+}  // namespace
+}  // namespace assay

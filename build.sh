@@ -1,0 +1,64 @@
+#!/usr/bin/env bash
+# assay's one set-up script. On a fresh Debian 12 machine:
+#   ./build.sh demo   install what is missing (apt), build, run the demo on samples/
+#   ./build.sh test   install what is missing (apt), build, run every test (CTest)
+#   ./build.sh deps | build   the first steps alone
+set -euo pipefail
+cd "$(dirname "$0")"
+
+# Every dependency is a Debian package; nothing is downloaded by the build.
+PACKAGES=(
+  cmake g++ make pkg-config git file python3
+  libtesseract-dev libleptonica-dev tesseract-ocr tesseract-ocr-eng
+  libpoppler-private-dev poppler-utils
+  libopencv-dev libsqlite3-dev sqlite3 libssl-dev libmagic-dev
+  libcli11-dev nlohmann-json3-dev libgtest-dev
+)
+
+deps() {
+  local missing=()
+  for p in "${PACKAGES[@]}"; do
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" ||
+      missing+=("$p")
+  done
+  if [ ${#missing[@]} -gt 0 ]; then
+    local sudo=""
+    [ "$(id -u)" -ne 0 ] && sudo="sudo"
+    echo "== installing: ${missing[*]}"
+    $sudo apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends \
+      "${missing[@]}" >/dev/null
+  fi
+}
+
+build() {
+  cmake -S . -B build -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
+  cmake --build build -j"$(nproc)"
+}
+
+demo() {
+  echo "== assay run samples --out out"
+  local rc=0
+  ./build/assay run samples --out out || rc=$?
+  echo
+  ./build/assay status --out out
+  case $rc in
+    0) ;;
+    4) echo "exit code 4: some documents errored (samples/corrupt.pdf is corrupt on purpose)" ;;
+    *) exit "$rc" ;;
+  esac
+  echo "next: ./build/assay export --out out --format jsonl | head -c 600"
+}
+
+tests() {
+  cd build
+  ctest --output-on-failure -j2
+}
+
+case "${1:-}" in
+  deps) deps ;;
+  build) deps && build ;;
+  demo) deps && build && demo ;;
+  test) deps && build && tests ;;
+  *) echo "usage: ./build.sh demo|test|deps|build" >&2; exit 2 ;;
+esac

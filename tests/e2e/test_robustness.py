@@ -1,0 +1,200 @@
+"""Hostile input: the whole pdf_robustness corpus, and deliberately crashing, hanging and
+ballooning workers. A bad document must cost itself only, with its reason recorded."""
+
+import collections
+import csv
+import glob
+import os
+import re
+import shutil
+import unittest
+
+from assay_e2e import (CORPORA, EXIT_DOC_ERRORS, EXIT_OK, SAMPLES, AssayTestCase,
+                       copy_with_marker, documents, integrity_check, log, open_db, query,
+                       run_assay, sha256_file)
+
+ROBUSTNESS = os.path.join(CORPORA, "pdf_robustness", "dev")
+
+
+class PdfRobustnessCorpus(AssayTestCase):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        if not os.path.isdir(ROBUSTNESS):
+            raise unittest.SkipTest(f"corpus not found: {ROBUSTNESS}")
+        cls.pdfs = sorted(glob.glob(os.path.join(ROBUSTNESS, "*.pdf")))
+        cls.out = cls.temp_dir("robustness")
+        cls.run_result = run_assay(
+            ["run", ROBUSTNESS, "--exclude", "*.out", "--exclude", "manifest.csv", "--out",
+             cls.out, "-j", "2", "--timeout", "60", "--json"], timeout=1100)
+        cls.docs = documents(cls.out) if os.path.exists(os.path.join(cls.out, "assay.db")) else []
+        cls.print_table()
+
+    @classmethod
+    def print_table(cls):
+        expected = {}
+        with open(os.path.join(ROBUSTNESS, "manifest.csv"), newline="") as f:
+            for row in csv.DictReader(f):
+                expected[row["file"]] = row["expected_behaviour"]
+        r = cls.run_result
+        log(f"\npdf_robustness/dev: {len(cls.pdfs)} PDFs, exit code {r.returncode}, "
+            f"{r.seconds:.1f} s wall")
+        log(f"{'file':44} {'outcome':8} {'modality':10} {'pages':>5}  error")
+        by_path = {d["path"]: d for d in cls.docs}
+        for pdf in cls.pdfs:
+            d = by_path.get(pdf)
+            if d is None:
+                log(f"{os.path.basename(pdf):44} (no document at this path)")
+                continue
+            err = f"{d['error_stage']}: {d['error_message']}" if d["outcome"] == "error" else ""
+            log(f"{os.path.basename(pdf):44} {d['outcome'] or 'PENDING':8} "
+                f"{d['modality'] or '-':10} {d['page_count'] if d['page_count'] is not None else '-':>5}"
+                f"  {err}")
+        outcomes = collections.Counter(d["outcome"] for d in cls.docs)
+        modalities = collections.Counter(d["modality"] or f"({d['container']})" for d in cls.docs)
+        log(f"outcomes: {dict(outcomes)}; modalities: {dict(modalities)}")
+        reasons = collections.Counter(f"{d['error_stage']}: {d['error_message']}"
+                                      for d in cls.docs if d["outcome"] == "error")
+        for reason, n in reasons.most_common():
+            log(f"  {n:3} x {reason}")
+        # The corpus says which files a tolerant reader opens: flag those assay could not.
+        for pdf in cls.pdfs:
+            d = by_path.get(pdf)
+            name = os.path.basename(pdf)
+            exp = expected.get(name, "")
+            if d and d["outcome"] == "error" and ("loads it" in exp or exp.startswith("opens")):
+                log(f"  note: {name} errored, the corpus expects: {exp!r}")
+
+    def test_batch_completes(self):
+        self.assertIn(self.run_result.returncode, (EXIT_OK, EXIT_DOC_ERRORS),
+                      self.run_result.describe())
+        s = self.run_result.json()
+        self.assertEqual(s["documents"], len(self.pdfs), self.run_result.stdout)
+        self.assertEqual(s["processed"], len(self.pdfs), self.run_result.stdout)
+        runs = query(self.out, "SELECT status, finished_at FROM runs")
+        self.assertEqual(len(runs), 1)
+        self.assertEqual(runs[0]["status"], "finished")
+        self.assertIsNotNone(runs[0]["finished_at"])
+
+    def test_every_pdf_has_exactly_one_outcome(self):
+        problems = []
+        for pdf in self.pdfs:
+            sha = sha256_file(pdf)
+            rows = [d for d in self.docs if d["source_id"] == sha or d["path"] == pdf]
+            name = os.path.basename(pdf)
+            if len(rows) != 1:
+                problems.append(f"{name}: {len(rows)} documents")
+                continue
+            d = rows[0]
+            if d["outcome"] == "accepted":
+                if d["modality"] not in ("pdf_text", "pdf_scan", "pdf_mixed"):
+                    problems.append(f"{name}: accepted with modality {d['modality']}")
+                if not d["page_count"] or d["page_count"] < 1:
+                    problems.append(f"{name}: accepted with {d['page_count']} pages")
+            elif d["outcome"] == "error":
+                if not (d["error_message"] or "").strip() or not d["error_stage"]:
+                    problems.append(f"{name}: error without a stage and message: {d}")
+            else:
+                problems.append(f"{name}: outcome {d['outcome']!r}")
+        self.assertEqual(len(self.docs), len(self.pdfs),
+                         "documents that are not a corpus PDF: "
+                         f"{sorted(set(d['path'] for d in self.docs) - set(self.pdfs))}")
+        self.assertEqual(problems, [], "\n".join(problems) + "\n" + self.run_result.describe())
+
+    def test_exit_code_is_4_iff_some_document_errored(self):
+        errored = any(d["outcome"] == "error" for d in self.docs)
+        self.assertEqual(self.run_result.returncode, EXIT_DOC_ERRORS if errored else EXIT_OK,
+                         self.run_result.describe())
+
+    def test_every_stage_of_every_document_is_recorded(self):
+        # Accepted documents have one transformation per planned stage, none failed.
+        rows = query(self.out,
+                     "SELECT d.path, GROUP_CONCAT(t.stage || ':' || t.outcome, ' ') AS stages "
+                     "FROM documents d LEFT JOIN transformations t ON t.doc_id=d.doc_id "
+                     "WHERE d.outcome='accepted' GROUP BY d.doc_id")
+        bad = [r for r in rows
+               if not re.fullmatch(r"pdf_text:ok rasterize:(ok|skipped) ocr:(ok|skipped)",
+                                   r["stages"] or "")]
+        self.assertEqual(bad, [])
+
+    def test_store_integrity(self):
+        self.assertEqual(integrity_check(self.out), ["ok"])
+        con = open_db(self.out)
+        self.assertEqual(con.execute("PRAGMA foreign_key_check").fetchall(), [])
+        self.assertEqual(
+            con.execute("SELECT COUNT(*) FROM documents WHERE outcome IS NULL").fetchone()[0], 0)
+
+
+class FaultInjection(AssayTestCase):
+    """A crashing, a hanging and a ballooning document among good ones, in one batch."""
+
+    FAULTS = {
+        # name -> (expected error message, as a regex)
+        "crash": r"worker crashed with signal SIGSEGV",
+        "hang": r"timeout: still running after \d+ s \(limit 5 s\)",
+        "balloon": r"memory limit: worker used \d+ MiB \(limit 300 MiB\)",
+    }
+    GOOD = {"born_digital.pdf": "pdf_text", "two_column.pdf": "pdf_text",
+            "image_only.pdf": "pdf_scan", "photo.jpg": "photo", "scanned_page.png": "page_image"}
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.inp = cls.temp_dir("faults-in")
+        cls.out = cls.temp_dir("faults-out")
+        for name in cls.GOOD:
+            shutil.copyfile(os.path.join(SAMPLES, name), os.path.join(cls.inp, name))
+        # Each fault file gets its own bytes: identical bytes would be one document.
+        for fault in cls.FAULTS:
+            copy_with_marker(os.path.join(SAMPLES, "scanned_page.png"),
+                             os.path.join(cls.inp, f"x__assay_fault_{fault}__.png"), fault)
+        cls.run_result = run_assay(
+            ["run", cls.inp, "--out", cls.out, "-j", "2", "--timeout", "5", "--max-memory", "300",
+             "--fault-injection", "--json"], timeout=300)
+        log(f"\nfault injection run: exit {cls.run_result.returncode}, "
+            f"{cls.run_result.seconds:.1f} s wall")
+        for d in documents(cls.out):
+            log(f"  {os.path.basename(d['path']):32} {d['outcome']:8} "
+                f"{d['error_stage'] or ''}: {d['error_message'] or ''}")
+
+    def test_batch_completes_with_exit_4(self):
+        self.assertExit(self.run_result, EXIT_DOC_ERRORS)
+        s = self.run_result.json()
+        self.assertEqual(s["documents"], len(self.GOOD) + len(self.FAULTS), self.run_result.stdout)
+        self.assertEqual(s["outcomes"], {"accepted": len(self.GOOD), "error": len(self.FAULTS)},
+                         self.run_result.stdout)
+        # One 5 s timeout plus the real work: far below what a stuck batch would take.
+        self.assertLess(self.run_result.seconds, 90, self.run_result.describe())
+        self.assertEqual(query(self.out, "SELECT status FROM runs")[0]["status"], "finished")
+
+    def test_each_fault_is_an_error_with_its_reason(self):
+        for fault, pattern in self.FAULTS.items():
+            with self.subTest(fault=fault):
+                d = self.doc_by_path(self.out, os.path.join(self.inp, f"x__assay_fault_{fault}__.png"))
+                self.assertEqual(d["outcome"], "error", d)
+                self.assertEqual(d["error_stage"], "worker", d)
+                self.assertRegex(d["error_message"], f"^{pattern}$")
+
+    def test_good_documents_around_the_faults_are_accepted(self):
+        for name, modality in self.GOOD.items():
+            with self.subTest(name=name):
+                d = self.doc_by_path(self.out, os.path.join(self.inp, name))
+                self.assertEqual((d["outcome"], d["modality"]), ("accepted", modality),
+                                 f"{d}\n{self.run_result.describe()}")
+
+    def test_store_integrity(self):
+        self.assertEqual(integrity_check(self.out), ["ok"])
+
+    def test_rerun_does_not_retry_faults(self):
+        out = self.temp_dir("faults-rerun")
+        shutil.rmtree(out)
+        shutil.copytree(self.out, out)
+        r = run_assay(["run", self.inp, "--out", out, "-j", "2", "--timeout", "5",
+                       "--max-memory", "300", "--fault-injection", "--json"], timeout=300)
+        self.assertExit(r, EXIT_DOC_ERRORS)
+        s = r.json()
+        self.assertEqual((s["processed"], s["reused"]), (0, 8), r.stdout)
+
+
+if __name__ == "__main__":
+    unittest.main()
