@@ -7,6 +7,7 @@
 #include <filesystem>
 #include <fstream>
 #include <map>
+#include <tuple>
 
 #include "core/document.h"
 
@@ -60,8 +61,11 @@ class IgnoreFiles {
 
 std::string Normal(const fs::path& p) { return p.lexically_normal().string(); }
 
+// Manifest items keyed by (path, alt-text): one file may be listed with several alt-texts.
+using Listed = std::map<std::pair<std::string, std::string>, InputItem>;
+
 // Reads a manifest; every line becomes an item (a broken line becomes an item with a problem).
-void ReadManifest(const fs::path& manifest, std::map<std::string, InputItem>* items) {
+void ReadManifest(const fs::path& manifest, Listed* items) {
   std::ifstream in(manifest);
   std::string line;
   int number = 0;
@@ -94,7 +98,7 @@ void ReadManifest(const fs::path& manifest, std::map<std::string, InputItem>* it
       item.path = where;
       item.problem = std::string("bad manifest line: ") + e.what();
     }
-    (*items)[item.path] = std::move(item);
+    (*items)[{item.path, item.alt_text.value_or("")}] = std::move(item);
   }
 }
 
@@ -104,7 +108,7 @@ Result<Inputs> EnumerateInputs(const std::vector<std::string>& inputs,
                                const std::vector<std::string>& exclude) {
   Inputs out;
   std::map<std::string, InputItem> walked;    // found as plain files
-  std::map<std::string, InputItem> listed;    // from manifests: they win
+  Listed listed;                              // from manifests: they win
   for (const std::string& input : inputs) {
     std::error_code ec;
     const fs::path root(input);
@@ -146,9 +150,12 @@ Result<Inputs> EnumerateInputs(const std::vector<std::string>& inputs,
       }
     }
   }
-  for (auto& [path, item] : listed) walked[path] = std::move(item);
-  out.items.reserve(walked.size());
+  for (const auto& [key, item] : listed) walked.erase(key.first);
   for (auto& [path, item] : walked) out.items.push_back(std::move(item));
+  for (auto& [key, item] : listed) out.items.push_back(std::move(item));
+  std::sort(out.items.begin(), out.items.end(), [](const InputItem& a, const InputItem& b) {
+    return std::tie(a.path, a.alt_text) < std::tie(b.path, b.alt_text);
+  });
   return out;
 }
 

@@ -88,6 +88,41 @@ WorkResult IngestError(const std::string& doc_id, const std::string& input_sha,
   return r;
 }
 
+// Rebuilds a document's result from earlier transformations when every stage of its plan
+// already ran on the same input with the same version and parameters (DESIGN: identities).
+std::optional<WorkResult> ReuseEarlierWork(Store& store, const Json& plan,
+                                           const WorkRequest& req) {
+  WorkResult r;
+  r.doc_id = req.doc_id;
+  std::string input = FirstInputSha256(req.source_sha256, req.alt_text.has_value());
+  int seq = 0;
+  for (const Json& step : plan) {
+    const std::string params = step["params"].dump();
+    auto prior = store.FindTransformation(step["stage"], step["version"], Sha256Hex(params), input);
+    if (!prior) return std::nullopt;
+    TransformationRecord t;
+    t.seq = seq++;
+    t.stage = step["stage"];
+    t.stage_version = step["version"];
+    t.params = step["params"];
+    t.input_sha256 = input;
+    t.output_sha256 = prior->output_sha256;
+    t.started_at = NowRfc3339();
+    t.outcome = prior->outcome;
+    t.note = "reused transformation #" + std::to_string(prior->transformation_id);
+    r.transformations.push_back(std::move(t));
+    input = prior->output_sha256;
+  }
+  auto content = store.GetOutput(input);
+  if (!content) return std::nullopt;
+  const Json j = Json::parse(*content);
+  r.modality = j.value("modality", "");
+  r.metrics = j.at("metrics").get<std::map<std::string, double>>();
+  r.page_count = static_cast<int>(j.at("pages").size());
+  r.output_sha256 = input;
+  return r;
+}
+
 struct Summary {
   std::map<std::string, int> outcomes, modalities;
   int documents = 0;
@@ -261,7 +296,33 @@ int RunBatch(const RunOptions& opt) {
     };
     const double t0 = MonotonicSeconds();
     for (const WorkResult& r : ingest_errors) record(r);
-    pool.Process(std::move(todo), record, [] { return g_stop.load(); });
+    // Documents sharing a source and first input (one photo, several alt-texts) are
+    // processed once; the others reuse that work once it is recorded.
+    std::deque<WorkRequest> to_workers, deferred;
+    std::set<std::string> first_inputs;
+    for (WorkRequest& req : todo) {
+      if (auto reused_result = ReuseEarlierWork(store, plans.value()[req.container], req)) {
+        record(*reused_result);
+      } else if (!first_inputs
+                      .insert(req.container +
+                              FirstInputSha256(req.source_sha256, req.alt_text.has_value()))
+                      .second) {
+        deferred.push_back(std::move(req));
+      } else {
+        to_workers.push_back(std::move(req));
+      }
+    }
+    const auto stop = [] { return g_stop.load(); };
+    pool.Process(std::move(to_workers), record, stop);
+    to_workers.clear();
+    for (WorkRequest& req : deferred) {
+      if (auto reused_result = ReuseEarlierWork(store, plans.value()[req.container], req)) {
+        record(*reused_result);
+      } else {
+        to_workers.push_back(std::move(req));  // the first one failed: try this one itself
+      }
+    }
+    pool.Process(std::move(to_workers), record, stop);
     const double seconds = MonotonicSeconds() - t0;
     progress.Finish();
     store.FinishRun(run_id, g_stop ? "interrupted" : "finished", NowRfc3339());

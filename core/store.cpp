@@ -86,6 +86,26 @@ std::optional<DocumentState> Store::GetDocumentState(const std::string& doc_id) 
   return st;
 }
 
+std::optional<Store::PriorTransformation> Store::FindTransformation(
+    const std::string& stage, int version, const std::string& params_sha256,
+    const std::string& input_sha256) {
+  Statement q(db_.handle(),
+              "SELECT transformation_id, output_sha256, outcome FROM transformations "
+              "WHERE stage=? AND stage_version=? AND params_sha256=? AND input_sha256=? AND "
+              "outcome IN ('ok','skipped') AND output_sha256 IS NOT NULL "
+              "ORDER BY transformation_id LIMIT 1");
+  q.Bind(1, stage).Bind(2, version).Bind(3, params_sha256).Bind(4, input_sha256);
+  if (!q.Step()) return std::nullopt;
+  return PriorTransformation{q.Int(0), q.Text(1), q.Text(2)};
+}
+
+std::optional<std::string> Store::GetOutput(const std::string& sha256) {
+  Statement q(db_.handle(), "SELECT content FROM outputs WHERE sha256=?");
+  q.Bind(1, sha256);
+  if (!q.Step()) return std::nullopt;
+  return q.Text(0);
+}
+
 void Store::CommitResult(int64_t run_id, const std::string& processing_version,
                          const WorkResult& r, const std::string& now) {
   Transaction tx(db_);

@@ -75,6 +75,18 @@ class Store {
   void RegisterDocument(const DocumentRecord& doc, const std::string& now);
   std::optional<DocumentState> GetDocumentState(const std::string& doc_id);
 
+  // A successful earlier transformation with this key (stage, version, parameters, input),
+  // whose output is still stored; used to reuse work instead of recomputing it.
+  struct PriorTransformation {
+    int64_t transformation_id = 0;
+    std::string output_sha256;
+    std::string outcome;
+  };
+  std::optional<PriorTransformation> FindTransformation(const std::string& stage, int version,
+                                                        const std::string& params_sha256,
+                                                        const std::string& input_sha256);
+  std::optional<std::string> GetOutput(const std::string& sha256);
+
   // Writes everything learned about one document in one transaction: its transformations,
   // outputs, metrics and outcome ("accepted", or "error" when result.error is set).
   void CommitResult(int64_t run_id, const std::string& processing_version,

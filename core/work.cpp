@@ -1,5 +1,7 @@
 #include "core/work.h"
 
+#include "core/sha256.h"
+
 namespace assay {
 
 Json WorkRequest::ToJson() const {
@@ -66,6 +68,10 @@ WorkResult WorkResult::FromJson(const Json& j) {
   r.output_sha256 = j.at("output_sha256");
   if (j.contains("error")) r.error = Error{j["error"].at("stage"), j["error"].at("message")};
   return r;
+}
+
+std::string FirstInputSha256(const std::string& source_sha256, bool has_alt_text) {
+  return has_alt_text ? Sha256Hex(source_sha256 + "\nwith alt_text") : source_sha256;
 }
 
 WorkResult ErrorResult(const std::string& doc_id, Error error) {

@@ -52,6 +52,11 @@ struct WorkResult {
   static WorkResult FromJson(const Json& j);
 };
 
+// The input hash of a document's first stage: the source's SHA-256, marked when the manifest
+// gives alt-text (which makes an image a photo). The alt-text itself is not part of it, so
+// one photo under two alt-texts shares its stage outputs.
+std::string FirstInputSha256(const std::string& source_sha256, bool has_alt_text);
+
 // A failure recorded without a worker's answer (crash, timeout, unsupported type...).
 WorkResult ErrorResult(const std::string& doc_id, Error error);
 

@@ -52,7 +52,7 @@ WorkResult Process(const WorkRequest& req, const std::vector<std::unique_ptr<Sta
   doc.container = req.container;
   doc.alt_text = req.alt_text;
 
-  std::string input = req.source_sha256;
+  std::string input = FirstInputSha256(req.source_sha256, req.alt_text.has_value());
   int seq = 0;
   for (const auto& stage : plan) {
     TransformationRecord rec;
