@@ -39,8 +39,14 @@ Result<std::unique_ptr<PDFDoc>> OpenPdf(const std::string& path, const std::stri
       case errOpenFile:
       case errFileIO:
         return Error{stage, "cannot read the file"};
+      case errBadCatalog:
+        return Error{stage, "damaged PDF: its page catalog cannot be read, even after repair"};
+      case errDamaged:
+        return Error{stage,
+                     "damaged PDF: no usable cross-reference table or trailer, even after "
+                     "repair"};
       default:
-        return Error{stage, "damaged PDF that Poppler cannot repair (error code " +
+        return Error{stage, "damaged PDF that Poppler cannot open (error code " +
                                 std::to_string(doc->getErrorCode()) + ")"};
     }
   }
