@@ -73,21 +73,6 @@ std::string HostName() {
   return buf;
 }
 
-// An error found at ingest, recorded with one `ingest` transformation so lineage says why.
-WorkResult IngestError(const std::string& doc_id, const std::string& input_sha,
-                       const std::string& message) {
-  WorkResult r = ErrorResult(doc_id, {"ingest", message});
-  TransformationRecord t;
-  t.stage = "ingest";
-  t.stage_version = 1;
-  t.input_sha256 = input_sha;
-  t.started_at = NowRfc3339();
-  t.outcome = "error";
-  t.note = message;
-  r.transformations.push_back(std::move(t));
-  return r;
-}
-
 // Rebuilds a document's result from earlier transformations when every stage of its plan
 // already ran on the same input with the same version and parameters (DESIGN: identities).
 std::optional<WorkResult> ReuseEarlierWork(Store& store, const Json& plan,
@@ -275,7 +260,8 @@ int RunBatch(const RunOptions& opt) {
           continue;
         }
         if (problem) {
-          ingest_errors.push_back(IngestError(doc.doc_id, source_id, *problem));
+          // One `ingest` transformation records why, so lineage explains the error.
+          ingest_errors.push_back(ErrorResult(doc.doc_id, source_id, {"ingest", *problem}));
         } else {
           todo.push_back({doc.doc_id, source_id, item.path, doc.container, item.alt_text});
         }

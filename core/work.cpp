@@ -1,5 +1,6 @@
 #include "core/work.h"
 
+#include "core/clock.h"
 #include "core/sha256.h"
 
 namespace assay {
@@ -74,9 +75,17 @@ std::string FirstInputSha256(const std::string& source_sha256, bool has_alt_text
   return has_alt_text ? Sha256Hex(source_sha256 + "\nwith alt_text") : source_sha256;
 }
 
-WorkResult ErrorResult(const std::string& doc_id, Error error) {
+WorkResult ErrorResult(const std::string& doc_id, const std::string& input_sha256, Error error) {
   WorkResult r;
   r.doc_id = doc_id;
+  TransformationRecord t;
+  t.stage = error.stage;
+  t.stage_version = 1;
+  t.input_sha256 = input_sha256;
+  t.started_at = NowRfc3339();
+  t.outcome = "error";
+  t.note = error.message;
+  r.transformations.push_back(std::move(t));
   r.error = std::move(error);
   return r;
 }

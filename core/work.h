@@ -57,7 +57,9 @@ struct WorkResult {
 // one photo under two alt-texts shares its stage outputs.
 std::string FirstInputSha256(const std::string& source_sha256, bool has_alt_text);
 
-// A failure recorded without a worker's answer (crash, timeout, unsupported type...).
-WorkResult ErrorResult(const std::string& doc_id, Error error);
+// A failure outside any stage's own report (unsupported type at ingest, a worker crash,
+// timeout or memory kill...), with one transformation named after `error.stage` so lineage
+// says what happened to the document.
+WorkResult ErrorResult(const std::string& doc_id, const std::string& input_sha256, Error error);
 
 }  // namespace assay

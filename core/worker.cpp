@@ -41,9 +41,13 @@ WorkResult Process(const WorkRequest& req, const std::vector<std::unique_ptr<Sta
   WorkResult result;
   result.doc_id = req.doc_id;
   const auto actual = Sha256File(req.path);
-  if (!actual) return ErrorResult(req.doc_id, {"worker", "the file can no longer be read"});
+  const std::string first_input = FirstInputSha256(req.source_sha256, req.alt_text.has_value());
+  if (!actual) {
+    return ErrorResult(req.doc_id, first_input, {"worker", "the file can no longer be read"});
+  }
   if (*actual != req.source_sha256) {
-    return ErrorResult(req.doc_id, {"worker", "the file changed after it was ingested"});
+    return ErrorResult(req.doc_id, first_input,
+                       {"worker", "the file changed after it was ingested"});
   }
   Document doc;
   doc.doc_id = req.doc_id;
@@ -52,7 +56,7 @@ WorkResult Process(const WorkRequest& req, const std::vector<std::unique_ptr<Sta
   doc.container = req.container;
   doc.alt_text = req.alt_text;
 
-  std::string input = FirstInputSha256(req.source_sha256, req.alt_text.has_value());
+  std::string input = first_input;
   int seq = 0;
   for (const auto& stage : plan) {
     TransformationRecord rec;
@@ -148,7 +152,8 @@ int WorkerMain(const WorkerOptions& options) {
     auto plan = plans.find(req.container);
     WorkResult result =
         plan == plans.end()
-            ? ErrorResult(req.doc_id, {"worker", "no plan for container " + req.container})
+            ? ErrorResult(req.doc_id, req.source_sha256,
+                          {"worker", "no plan for container " + req.container})
             : Process(req, plan->second, ctx);
     if (!WriteFrame(out, result.ToJson().dump(-1, ' ', false, Json::error_handler_t::replace))) {
       break;

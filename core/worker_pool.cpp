@@ -50,6 +50,11 @@ std::string DescribeExit(int status) {
   return "worker ended unexpectedly";
 }
 
+WorkResult FailedInWorker(const WorkRequest& req, const std::string& reason) {
+  return ErrorResult(req.doc_id, FirstInputSha256(req.source_sha256, req.alt_text.has_value()),
+                     {"worker", reason});
+}
+
 }  // namespace
 
 WorkerPool::WorkerPool(WorkerPoolOptions options) : options_(std::move(options)) {
@@ -146,15 +151,20 @@ void WorkerPool::Process(std::deque<WorkRequest> todo,
       Kill(w);
     }
   };
+  std::ofstream log(options_.log_dir / "supervisor.log", std::ios::app);
   auto fail = [&](Worker& w, const std::string& reason, bool retry) {
     WorkRequest req = *w.task;
     w.task.reset();
     restart(w);
     // A crash may be bad luck (e.g. memory pressure): retry once, then record it.
-    if (retry && ++crashes[req.doc_id] < 2) {
+    const bool again = retry && ++crashes[req.doc_id] < 2;
+    log << NowRfc3339() << " worker " << w.index << " on " << req.path << " (" << req.doc_id
+        << "): " << reason << (again ? "; retrying in a fresh worker" : "; recorded as error")
+        << std::endl;
+    if (again) {
       todo.push_front(std::move(req));
     } else {
-      on_result(ErrorResult(req.doc_id, {"worker", reason}));
+      on_result(FailedInWorker(req, reason));
     }
   };
 
@@ -183,7 +193,7 @@ void WorkerPool::Process(std::deque<WorkRequest> todo,
           std::any_of(workers_.begin(), workers_.end(), [](const Worker& w) { return w.pid > 0; });
       if (stopping || todo.empty() || !any_alive) {
         for (WorkRequest& req : todo) {
-          if (!any_alive) on_result(ErrorResult(req.doc_id, {"worker", "no worker could start"}));
+          if (!any_alive) on_result(FailedInWorker(req, "no worker could start"));
         }
         return;
       }
@@ -217,7 +227,8 @@ void WorkerPool::Process(std::deque<WorkRequest> todo,
       const int64_t rss = ResidentBytes(w.pid);
       if (rss > options_.max_memory_bytes) {
         fail(w,
-             "memory limit: worker used " + std::to_string(rss >> 20) + " MiB (limit " +
+             "memory limit: worker used " + std::to_string((rss + (1 << 20) - 1) >> 20) +
+                 " MiB (limit " +
                  std::to_string(options_.max_memory_bytes >> 20) + " MiB)",
              false);
       }

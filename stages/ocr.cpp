@@ -9,10 +9,19 @@
 namespace assay {
 namespace {
 
-Box IteratorBox(const tesseract::ResultIterator& it, tesseract::PageIteratorLevel level) {
+// Tesseract's box in pixels, scaled to the page's unit (PDF points for rendered PDF pages).
+Box IteratorBox(const tesseract::ResultIterator& it, tesseract::PageIteratorLevel level,
+                double scale) {
   int x0 = 0, y0 = 0, x1 = 0, y1 = 0;
   it.BoundingBox(level, &x0, &y0, &x1, &y1);
-  return Box{double(x0), double(y0), double(x1), double(y1)};
+  return Box{x0 * scale, y0 * scale, x1 * scale, y1 * scale};
+}
+
+std::string Trimmed(const char* s) {
+  std::string t(s);
+  const auto first = t.find_first_not_of(" \t\r\n");
+  if (first == std::string::npos) return "";
+  return t.substr(first, t.find_last_not_of(" \t\r\n") - first + 1);
 }
 
 // Share of dark pixels (below mid-gray) in the image: 0 for a blank page.
@@ -33,7 +42,7 @@ class OcrStage : public Stage {
  public:
   explicit OcrStage(nlohmann::json params) : params_(std::move(params)) {}
   std::string_view id() const override { return "ocr"; }
-  int version() const override { return 1; }
+  int version() const override { return 2; }
   const nlohmann::json& params() const override { return params_; }
 
   Result<StageReport> Run(Document& doc, StageContext& ctx) const override {
@@ -59,7 +68,8 @@ class OcrStage : public Stage {
         return Error{"ocr", "Tesseract failed on page " + std::to_string(page.number)};
       }
       page.blocks.clear();
-      ReadBlocks(api, &page, &words, &conf_sum);
+      const double scale = page.unit == "pt" && page.raster_dpi > 0 ? 72.0 / page.raster_dpi : 1.0;
+      ReadBlocks(api, scale, &page, &words, &conf_sum);
       page.text_source = "ocr";
       page.raster.reset();  // free the pixels as soon as they are read
       api.Clear();
@@ -75,7 +85,8 @@ class OcrStage : public Stage {
  private:
   // Walks Tesseract's results word by word, opening a block at each paragraph and a line at
   // each text line, as the CLI's text output does.
-  static void ReadBlocks(tesseract::TessBaseAPI& api, Page* page, int* words, double* conf_sum) {
+  static void ReadBlocks(tesseract::TessBaseAPI& api, double scale, Page* page, int* words,
+                         double* conf_sum) {
     std::unique_ptr<tesseract::ResultIterator> it(api.GetIterator());
     if (!it) return;
     using tesseract::RIL_PARA;
@@ -84,22 +95,27 @@ class OcrStage : public Stage {
     do {
       if (it->Empty(RIL_WORD)) continue;
       if (it->IsAtBeginningOf(RIL_PARA) || page->blocks.empty()) {
-        page->blocks.push_back(Block{"paragraph", IteratorBox(*it, RIL_PARA), {}});
+        page->blocks.push_back(Block{"paragraph", IteratorBox(*it, RIL_PARA, scale), {}});
       }
       Block& block = page->blocks.back();
       if (it->IsAtBeginningOf(RIL_TEXTLINE) || block.lines.empty()) {
-        block.lines.push_back(Line{IteratorBox(*it, RIL_TEXTLINE), {}});
+        block.lines.push_back(Line{IteratorBox(*it, RIL_TEXTLINE, scale), {}});
       }
       std::unique_ptr<char[]> text(it->GetUTF8Text(RIL_WORD));
-      if (!text || text[0] == '\0') continue;
       Word w;
-      w.text = text.get();
-      w.bbox = IteratorBox(*it, RIL_WORD);
+      w.text = text ? Trimmed(text.get()) : "";
+      if (w.text.empty()) continue;
+      w.bbox = IteratorBox(*it, RIL_WORD, scale);
       w.confidence = it->Confidence(RIL_WORD);
       block.lines.back().words.push_back(std::move(w));
       ++*words;
       *conf_sum += block.lines.back().words.back().confidence;
     } while (it->Next(RIL_WORD));
+    // Regions Tesseract opened but found no word in carry no text.
+    for (Block& b : page->blocks) {
+      std::erase_if(b.lines, [](const Line& l) { return l.words.empty(); });
+    }
+    std::erase_if(page->blocks, [](const Block& b) { return b.lines.empty(); });
   }
 
   nlohmann::json params_;

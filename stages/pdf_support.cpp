@@ -3,6 +3,7 @@
 #include <poppler/ErrorCodes.h>
 #include <poppler/GlobalParams.h>
 #include <poppler/PDFDoc.h>
+#include <poppler/Page.h>
 #include <poppler/goo/GooString.h>
 
 namespace assay {
@@ -52,6 +53,34 @@ Result<std::unique_ptr<PDFDoc>> OpenPdf(const std::string& path, const std::stri
   }
   if (doc->getNumPages() <= 0) return Error{stage, "the PDF has no pages"};
   return doc;
+}
+
+namespace {
+
+bool ResourcesHaveImages(Dict* resources, int depth) {
+  if (resources == nullptr || depth > 2) return false;
+  Object xobjects = resources->lookup("XObject");
+  if (!xobjects.isDict()) return false;
+  Dict* dict = xobjects.getDict();
+  for (int i = 0; i < dict->getLength(); ++i) {
+    Object x = dict->getVal(i);
+    if (!x.isStream()) continue;
+    Dict* sd = x.streamGetDict();
+    Object subtype = sd->lookup("Subtype");
+    if (subtype.isName("Image")) return true;
+    if (subtype.isName("Form")) {
+      Object inner = sd->lookup("Resources");
+      if (inner.isDict() && ResourcesHaveImages(inner.getDict(), depth + 1)) return true;
+    }
+  }
+  return false;
+}
+
+}  // namespace
+
+bool PageHasImages(PDFDoc& doc, int page) {
+  Page* p = doc.getPage(page);
+  return p != nullptr && ResourcesHaveImages(p->getResourceDict(), 0);
 }
 
 void DisplayedPageSize(PDFDoc& doc, int page, double* width, double* height) {

@@ -23,6 +23,10 @@ Result<std::unique_ptr<PDFDoc>> OpenPdf(const std::string& path, const std::stri
 // Returns their count and clears it.
 int TakePopplerErrorCount();
 
+// True when the page's resources hold an image XObject (directly or in a form XObject one
+// level down): the page may carry its content as pixels.
+bool PageHasImages(PDFDoc& doc, int page);
+
 // Page size in points as displayed (crop box, page rotation applied).
 void DisplayedPageSize(PDFDoc& doc, int page, double* width, double* height);
 

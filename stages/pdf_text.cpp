@@ -7,6 +7,7 @@
 #include <cctype>
 
 #include "stages/pdf_support.h"
+#include "stages/reading_order.h"
 
 namespace assay {
 namespace {
@@ -15,7 +16,7 @@ class PdfTextStage : public Stage {
  public:
   explicit PdfTextStage(nlohmann::json params) : params_(std::move(params)) {}
   std::string_view id() const override { return "pdf_text"; }
-  int version() const override { return 1; }
+  int version() const override { return 2; }
   const nlohmann::json& params() const override { return params_; }
 
   Result<StageReport> Run(Document& doc, StageContext& /*ctx*/) const override {
@@ -35,8 +36,11 @@ class PdfTextStage : public Stage {
       page.number = i;
       page.unit = "pt";
       DisplayedPageSize(pdf, i, &page.width, &page.height);
-      int chars = ExtractPage(pdf, i, &page);
-      if (chars >= min_chars) {
+      const int chars = ExtractPage(pdf, i, &page);
+      // A short text layer is the page's text unless the page also has images, where it is
+      // more likely a stray page number on a scan: then OCR reads the whole page.
+      if (chars >= min_chars || (chars > 0 && !PageHasImages(pdf, i))) {
+        OrderBlocks(&page.blocks);
         page.text_source = "pdf_text";
         ++text_pages;
         for (const Block& b : page.blocks)

@@ -74,7 +74,7 @@ TEST(StoreTest, CommitResultRecordsEverythingOfOneDocument) {
   ASSERT_TRUE(m.Step());
   EXPECT_EQ(m.Real(0), 3);
 
-  WorkResult failed = ErrorResult("doc", {"ocr", "boom"});
+  WorkResult failed = ErrorResult("doc", "src", {"ocr", "boom"});
   store.CommitResult(run, "pv2", failed, "t4");
   Statement d(store.db().handle(),
               "SELECT outcome, error_stage, error_message FROM documents WHERE doc_id='doc'");
