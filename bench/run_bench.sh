@@ -3,7 +3,7 @@
 #
 #   bench/run_bench.sh            (from the repository root; see docs/benchmarks.md)
 #
-# Cases (each repeated BENCH_REPS times, interleaved A B C A B C so drift hits every side):
+# Cases (repeated BENCH_REPS times, interleaved A B C A B so drift hits every side):
 #   ocr_images   assay run -j 2 over N scanned page images (PNG, 300 dpi, 8-bit gray)
 #   ocr_limit    the limit: two `tesseract` processes (OMP_THREAD_LIMIT=1) at once, each over
 #                half of the same images (one process per half, pages given as a list file)
@@ -19,7 +19,8 @@
 # BENCH_PAGES (scanned pages, default 48, minimum 40), BENCH_REPS (default 2),
 # BENCH_BD_REPS (born-digital repetitions, default 3), BENCH_LIMIT_LOOP=1 (also time the
 # limit as one tesseract process per page, as a CLI user would run it), BENCH_SCANPDF=0 (skip
-# the image-only PDF case).
+# the image-only PDF case), BENCH_SCANPDF_REPS (its repetitions, default 1: it is the slowest
+# case), BENCH_QUIET_WAIT (see wait_quiet).
 set -euo pipefail
 
 cd "$(dirname "$0")/.."
@@ -32,6 +33,7 @@ REPS=${BENCH_REPS:-2}
 BD_REPS=${BENCH_BD_REPS:-3}
 LIMIT_LOOP=${BENCH_LIMIT_LOOP:-0}
 SCANPDF=${BENCH_SCANPDF:-1}
+SCAN_REPS=${BENCH_SCANPDF_REPS:-1}
 MIN_CHARS=1000   # a "dense" page: at least this many non-space characters in its text layer
 JOBS=2
 export LC_ALL=C
@@ -51,7 +53,7 @@ done
 [ "$((N_PAGES % 2))" -eq 0 ] || die "BENCH_PAGES must be even (two halves for the limit)"
 
 mkdir -p "$OUT"
-LEDGER=$OUT/ledger.tsv   # one line per timed run: case side rep t0 t1 rc dir
+LEDGER=$OUT/ledger.tsv   # one line per timed run: case side rep t0 t1 rc dir busy0 busy1 load
 : >"$LEDGER"
 BENCH_T0=$EPOCHREALTIME
 
@@ -122,7 +124,7 @@ BD_LIST=$OUT/born_digital.tsv
 : >"$BD_LIST"
 declare -A seen_sha=()
 for pdf in "$CORPORA"/{text_born_digital,tables_icdar2013,tables_tabula,tables_camelot}/dev/*.pdf; do
-  info=$(pdfinfo "$pdf" 2>/dev/null) || continue
+  info=$(pdfinfo "$pdf" 2>/dev/null | tr -d '\0') || continue
   n=$(awk '/^Pages:/{print $2}' <<<"$info")
   [ -n "$n" ] && [ "$n" -gt 0 ] || continue
   ok=1
@@ -144,13 +146,41 @@ echo "   $BD_DOCS PDFs, $BD_PAGES pages"
 # Timed runs. Each is wrapped in /usr/bin/time -v (CPU of the whole process tree once reaped,
 # peak RSS of its largest process) and watched by bench/rss_sampler.py (peak RSS per process).
 # ---------------------------------------------------------------------------------------------
+# CPU ticks the whole machine spent busy (user+nice+system+irq+softirq+steal), from /proc/stat:
+# what the machine did during a run, less what the run itself used, is load from elsewhere
+# (another build, another session), which makes that run's figures pessimistic.
+cpu_busy_ticks() {
+  local _cpu user nice system idle iowait irq softirq steal _rest
+  read -r _cpu user nice system idle iowait irq softirq steal _rest </proc/stat
+  echo $((user + nice + system + irq + softirq + steal))
+}
+
+# Before each timed run, wait (BENCH_QUIET_WAIT seconds at most over the whole benchmark,
+# default 120) until the machine has been idle (< 10% busy) for one second.
+QUIET_BUDGET=${BENCH_QUIET_WAIT:-120}
+wait_quiet() {
+  local a b start=$SECONDS
+  while [ "$QUIET_BUDGET" -gt 0 ]; do
+    a=$(cpu_busy_ticks)
+    sleep 1
+    b=$(cpu_busy_ticks)
+    # ticks per second per CPU = CLK_TCK (100): idle enough below 10% of all CPUs
+    [ $(((b - a) * 10)) -ge $((100 * $(nproc))) ] || break
+    QUIET_BUDGET=$((QUIET_BUDGET - 1))
+  done
+  [ $((SECONDS - start)) -le 1 ] || echo "   (waited $((SECONDS - start)) s for the machine to be idle)"
+}
+
 # timed CASE SIDE REP DIR STDOUT_FILE COMMAND... : runs COMMAND, appends a ledger line.
 timed() {
   local case=$1 side=$2 rep=$3 dir=$4 stdout=$5
   shift 5
   rm -rf "$dir"
   mkdir -p "$dir"
-  local t0 t1 rc pid
+  wait_quiet
+  local t0 t1 rc pid busy0 busy1 load
+  busy0=$(cpu_busy_ticks)
+  read -r load _ </proc/loadavg
   t0=$EPOCHREALTIME
   /usr/bin/time -v -o "$dir/time.txt" "$@" >"$stdout" 2>"$dir/stderr.txt" &
   pid=$!
@@ -159,8 +189,10 @@ timed() {
   rc=0
   wait "$pid" || rc=$?
   t1=$EPOCHREALTIME
+  busy1=$(cpu_busy_ticks)
   wait "$sampler" || true
-  printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$case" "$side" "$rep" "$t0" "$t1" "$rc" "$dir" >>"$LEDGER"
+  printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$case" "$side" "$rep" "$t0" "$t1" "$rc" \
+    "$dir" "$busy0" "$busy1" "$load" >>"$LEDGER"
   printf '   %-13s %-10s rep %s: %6.2f s (exit %s)\n' "$case" "$side" "$rep" \
     "$(awk -v a="$t0" -v b="$t1" 'BEGIN {print b - a}')" "$rc"
 }
@@ -219,7 +251,7 @@ for ((rep = 1; rep <= REPS; rep++)); do
   run_assay ocr_images "$rep" "$N_PAGES" "$N_PAGES" page_image "$PAGES"
   run_limit "$rep"
   if [ "$LIMIT_LOOP" = 1 ]; then run_limit_loop "$rep"; fi
-  if [ "$SCANPDF" = 1 ]; then
+  if [ "$SCANPDF" = 1 ] && [ "$rep" -le "$SCAN_REPS" ]; then
     run_assay ocr_scanpdf "$rep" "$SCAN_DOCS" "$N_PAGES" pdf_scan "$OUT/scanpdf"
   fi
 done

@@ -12,5 +12,4 @@ void SetupLineage(CLI::App& app, int* exit_code);
 void SetupExport(CLI::App& app, int* exit_code);
 void SetupWorker(CLI::App& app, int* exit_code);  // hidden: the supervisor's worker process
 
-
 }  // namespace assay::cli

@@ -7,8 +7,8 @@
 
 int main(int argc, char** argv) {
   CLI::App app{"assay: document ingestion with quality contracts and lineage"};
-  app.set_version_flag("--version", std::string(assay::kToolVersion) + " (" +
-                                        assay::kGitCommit + ")");
+  app.set_version_flag("--version",
+                       std::string(assay::kToolVersion) + " (" + assay::kGitCommit + ")");
   app.require_subcommand(1);
   int exit_code = assay::kExitOk;
   assay::cli::SetupRun(app, &exit_code);

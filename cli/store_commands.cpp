@@ -44,7 +44,8 @@ CLI::App* AddCommon(CLI::App& app, const char* name, const char* help, Common* c
 
 void SetupStatus(CLI::App& app, int* exit_code) {
   auto c = std::make_shared<Common>();
-  CLI::App* cmd = AddCommon(app, "status", "outcomes, modalities, recent runs, errors", c.get(), true);
+  CLI::App* cmd =
+      AddCommon(app, "status", "outcomes, modalities, recent runs, errors", c.get(), true);
   cmd->callback([c, exit_code] {
     *exit_code = WithStore(c->out, [&](Store& s) { return PrintStatus(s, c->json, std::cout); });
   });
@@ -53,7 +54,8 @@ void SetupStatus(CLI::App& app, int* exit_code) {
 void SetupLineage(CLI::App& app, int* exit_code) {
   auto c = std::make_shared<Common>();
   auto doc = std::make_shared<std::string>();
-  CLI::App* cmd = AddCommon(app, "lineage", "everything recorded about one document", c.get(), true);
+  CLI::App* cmd =
+      AddCommon(app, "lineage", "everything recorded about one document", c.get(), true);
   cmd->add_option("doc", *doc, "doc_id or a unique prefix of it")->required();
   cmd->callback([c, doc, exit_code] {
     *exit_code =
@@ -64,8 +66,8 @@ void SetupLineage(CLI::App& app, int* exit_code) {
 void SetupExport(CLI::App& app, int* exit_code) {
   auto c = std::make_shared<Common>();
   auto format = std::make_shared<std::string>("jsonl");
-  CLI::App* cmd = AddCommon(app, "export", "write every processed document as JSON Lines", c.get(),
-                            false);
+  CLI::App* cmd =
+      AddCommon(app, "export", "write every processed document as JSON Lines", c.get(), false);
   cmd->add_option("--format", *format, "output format")
       ->check(CLI::IsMember({"jsonl"}))
       ->capture_default_str();

@@ -79,9 +79,9 @@ Json Document::ToContentJson() const {
       blocks_json.push_back(
           {{"type", b.type}, {"bbox", BoxJson(b.bbox)}, {"lines", std::move(lines_json)}});
     }
-    Json pj = {{"page", p.number},        {"width", RoundCoord(p.width)},
-               {"height", RoundCoord(p.height)}, {"unit", p.unit},
-               {"text_source", p.text_source}, {"blocks", std::move(blocks_json)}};
+    Json pj = {
+        {"page", p.number}, {"width", RoundCoord(p.width)}, {"height", RoundCoord(p.height)},
+        {"unit", p.unit},   {"text_source", p.text_source}, {"blocks", std::move(blocks_json)}};
     if (!p.raster_sha256.empty()) {
       pj["raster"] = {{"dpi", p.raster_dpi}, {"sha256", p.raster_sha256}};
     }

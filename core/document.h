@@ -7,11 +7,10 @@
 
 #include <map>
 #include <memory>
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 struct Pix;
 
@@ -55,7 +54,7 @@ PixHandle WrapPix(Pix* pix);
 struct Page {
   int number = 1;  // 1-based
   double width = 0, height = 0;
-  std::string unit = "pt";         // "pt" (PDF) or "px" (image)
+  std::string unit = "pt";           // "pt" (PDF) or "px" (image)
   std::string text_source = "none";  // "pdf_text", "ocr" or "none"
   std::vector<Block> blocks;
   // Raster made by rasterize/image_load for OCR. Transient: only its hash and geometry are
@@ -69,9 +68,9 @@ struct Page {
 struct Document {
   std::string doc_id;
   std::string source_sha256;
-  std::string path;        // the path the worker read
-  std::string container;   // "pdf" or "image" (from the bytes, at ingest)
-  std::string modality;    // pdf_text | pdf_scan | pdf_mixed | page_image | photo
+  std::string path;       // the path the worker read
+  std::string container;  // "pdf" or "image" (from the bytes, at ingest)
+  std::string modality;   // pdf_text | pdf_scan | pdf_mixed | page_image | photo
   std::optional<std::string> alt_text;
   std::vector<Page> pages;
   std::map<std::string, double> metrics;  // sorted: deterministic JSON

@@ -107,8 +107,8 @@ void ReadManifest(const fs::path& manifest, Listed* items) {
 Result<Inputs> EnumerateInputs(const std::vector<std::string>& inputs,
                                const std::vector<std::string>& exclude) {
   Inputs out;
-  std::map<std::string, InputItem> walked;    // found as plain files
-  Listed listed;                              // from manifests: they win
+  std::map<std::string, InputItem> walked;  // found as plain files
+  Listed listed;                            // from manifests: they win
   for (const std::string& input : inputs) {
     std::error_code ec;
     const fs::path root(input);
@@ -174,10 +174,17 @@ Sniffed SniffBytes(const std::string& head) {
   if (cookie != nullptr) {
     if (const char* m = magic_buffer(cookie, head.data(), head.size())) mime = m;
   }
-  static const char* kImages[] = {"image/png",  "image/jpeg",          "image/tiff",
-                                  "image/bmp",  "image/x-ms-bmp",      "image/webp",
-                                  "image/gif",  "image/jp2",           "image/x-portable-bitmap",
-                                  "image/x-portable-greymap", "image/x-portable-pixmap"};
+  static const char* kImages[] = {"image/png",
+                                  "image/jpeg",
+                                  "image/tiff",
+                                  "image/bmp",
+                                  "image/x-ms-bmp",
+                                  "image/webp",
+                                  "image/gif",
+                                  "image/jp2",
+                                  "image/x-portable-bitmap",
+                                  "image/x-portable-greymap",
+                                  "image/x-portable-pixmap"};
   for (const char* m : kImages) {
     if (mime == m) return {"image", mime};
   }

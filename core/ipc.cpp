@@ -36,9 +36,9 @@ bool ReadAll(int fd, char* p, size_t n) {
 
 bool WriteFrame(int fd, const std::string& payload) {
   const uint32_t n = static_cast<uint32_t>(payload.size());
-  const unsigned char header[4] = {static_cast<unsigned char>(n), static_cast<unsigned char>(n >> 8),
-                                   static_cast<unsigned char>(n >> 16),
-                                   static_cast<unsigned char>(n >> 24)};
+  const unsigned char header[4] = {
+      static_cast<unsigned char>(n), static_cast<unsigned char>(n >> 8),
+      static_cast<unsigned char>(n >> 16), static_cast<unsigned char>(n >> 24)};
   return WriteAll(fd, reinterpret_cast<const char*>(header), 4) &&
          WriteAll(fd, payload.data(), payload.size());
 }
@@ -46,8 +46,8 @@ bool WriteFrame(int fd, const std::string& payload) {
 std::optional<std::string> ReadFrame(int fd) {
   unsigned char header[4];
   if (!ReadAll(fd, reinterpret_cast<char*>(header), 4)) return std::nullopt;
-  const uint32_t n = header[0] | (header[1] << 8) | (header[2] << 16) |
-                     (static_cast<uint32_t>(header[3]) << 24);
+  const uint32_t n =
+      header[0] | (header[1] << 8) | (header[2] << 16) | (static_cast<uint32_t>(header[3]) << 24);
   if (n > kMaxFrame) return std::nullopt;
   std::string payload(n, '\0');
   if (!ReadAll(fd, payload.data(), n)) return std::nullopt;

@@ -48,8 +48,8 @@ std::string ResolveDocId(Store& store, const std::string& prefix, std::string* e
   std::vector<std::string> found;
   while (q.Step()) found.push_back(q.Text(0));
   if (found.size() == 1 && !prefix.empty()) return found[0];
-  *error = found.empty() ? "no document with id " + prefix
-                         : "the id prefix " + prefix + " is ambiguous";
+  *error =
+      found.empty() ? "no document with id " + prefix : "the id prefix " + prefix + " is ambiguous";
   return "";
 }
 
@@ -169,8 +169,8 @@ int PrintLineage(Store& store, const std::string& doc, bool json, std::ostream& 
                 "FROM runs WHERE run_id=?");
     r.Bind(1, j["run_id"].get<int64_t>());
     if (r.Step()) {
-      j["run"] = {{"tool_version", r.Text(0)},  {"git_commit", r.Text(1)},
-                  {"config_hash", r.Text(2)},   {"libraries", Json::parse(r.Text(3))},
+      j["run"] = {{"tool_version", r.Text(0)},    {"git_commit", r.Text(1)},
+                  {"config_hash", r.Text(2)},     {"libraries", Json::parse(r.Text(3))},
                   {"tessdata_sha256", r.Text(4)}, {"host", r.Text(5)}};
     }
   }
@@ -180,10 +180,11 @@ int PrintLineage(Store& store, const std::string& doc, bool json, std::ostream& 
     return kExitOk;
   }
   out << "document   " << doc_id << "\n"
-      << "source     " << (j["source_id"].is_null() ? "(unreadable)" : j["source_id"].get<std::string>())
-      << "\n"
-      << "modality   " << j["modality"].get<std::string>() << " (" << j["container"].get<std::string>()
-      << ")\noutcome    " << j["outcome"].get<std::string>() << "\n";
+      << "source     "
+      << (j["source_id"].is_null() ? "(unreadable)" : j["source_id"].get<std::string>()) << "\n"
+      << "modality   " << j["modality"].get<std::string>() << " ("
+      << j["container"].get<std::string>() << ")\noutcome    " << j["outcome"].get<std::string>()
+      << "\n";
   if (j.contains("error")) {
     out << "error      " << j["error"]["stage"].get<std::string>() << ": "
         << j["error"]["message"].get<std::string>() << "\n";
@@ -203,7 +204,8 @@ int PrintLineage(Store& store, const std::string& doc, bool json, std::ostream& 
         << std::right << std::setw(10) << std::fixed << std::setprecision(1)
         << t["duration_ms"].get<double>() << " ms  " << t["params"].dump() << "\n"
         << "      in " << t["input_sha256"].get<std::string>().substr(0, 16) << "  out "
-        << (t["output_sha256"].is_null() ? "-" : t["output_sha256"].get<std::string>().substr(0, 16))
+        << (t["output_sha256"].is_null() ? "-"
+                                         : t["output_sha256"].get<std::string>().substr(0, 16))
         << (t.contains("note") ? "  " + t["note"].get<std::string>() : "") << "\n";
   }
   return kExitOk;
@@ -226,8 +228,9 @@ Json ExportRecord(Store& store, const std::string& doc_id) {
     Json blocks = Json::array();
     for (const Block& b : p.blocks) {
       blocks.push_back({{"type", b.type},
-                        {"bbox", {RoundCoord(b.bbox.x0), RoundCoord(b.bbox.y0),
-                                  RoundCoord(b.bbox.x1), RoundCoord(b.bbox.y1)}},
+                        {"bbox",
+                         {RoundCoord(b.bbox.x0), RoundCoord(b.bbox.y0), RoundCoord(b.bbox.x1),
+                          RoundCoord(b.bbox.y1)}},
                         {"text", b.Text()}});
     }
     pages.push_back({{"page", p.number},
@@ -238,7 +241,9 @@ Json ExportRecord(Store& store, const std::string& doc_id) {
   Json images = Json::array();
   if (!q.IsNull(6) && !doc.pages.empty()) {
     const Page& p = doc.pages.front();
-    images.push_back({{"page", 1}, {"bbox", {0, 0, p.width, p.height}}, {"caption", nullptr},
+    images.push_back({{"page", 1},
+                      {"bbox", {0, 0, p.width, p.height}},
+                      {"caption", nullptr},
                       {"alt_text", q.Text(6)}});
   }
   Json metrics = Json::object();

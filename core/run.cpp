@@ -52,9 +52,8 @@ Result<Json> CanonicalPlans(const Json& overrides) {
     if (!built.ok()) return built.error();
     Json stages = Json::array();
     for (const auto& st : built.value()) {
-      stages.push_back({{"stage", std::string(st->id())},
-                        {"version", st->version()},
-                        {"params", st->params()}});
+      stages.push_back(
+          {{"stage", std::string(st->id())}, {"version", st->version()}, {"params", st->params()}});
     }
     plans[container] = std::move(stages);
   }
@@ -75,8 +74,7 @@ std::string HostName() {
 
 // Rebuilds a document's result from earlier transformations when every stage of its plan
 // already ran on the same input with the same version and parameters (DESIGN: identities).
-std::optional<WorkResult> ReuseEarlierWork(Store& store, const Json& plan,
-                                           const WorkRequest& req) {
+std::optional<WorkResult> ReuseEarlierWork(Store& store, const Json& plan, const WorkRequest& req) {
   WorkResult r;
   r.doc_id = req.doc_id;
   std::string input = FirstInputSha256(req.source_sha256, req.alt_text.has_value());
@@ -245,12 +243,12 @@ int RunBatch(const RunOptions& opt) {
           }
         }
         doc.container = sniffed.container;
-        doc.doc_id = source_id.empty() ? Sha256Hex("unreadable\n" + item.path)
-                                       : DocIdFor(source_id, item);
+        doc.doc_id =
+            source_id.empty() ? Sha256Hex("unreadable\n" + item.path) : DocIdFor(source_id, item);
         if (!doc_ids.insert(doc.doc_id).second) continue;  // same bytes, another path
         store.RegisterDocument(doc, now);
-        const std::string pv = ProcessingVersion(plans.value(), problem ? "" : doc.container,
-                                                 tessdata_sha);
+        const std::string pv =
+            ProcessingVersion(plans.value(), problem ? "" : doc.container, tessdata_sha);
         container_of[doc.doc_id] = problem ? "" : doc.container;
         auto state = store.GetDocumentState(doc.doc_id);
         const bool done = state && state->outcome && state->processing_version == pv &&
@@ -274,8 +272,8 @@ int RunBatch(const RunOptions& opt) {
     int pages = 0, processed = 0;
     auto record = [&](const WorkResult& r) {
       store.CommitResult(run_id,
-                         ProcessingVersion(plans.value(), container_of[r.doc_id], tessdata_sha),
-                         r, NowRfc3339());
+                         ProcessingVersion(plans.value(), container_of[r.doc_id], tessdata_sha), r,
+                         NowRfc3339());
       pages += r.page_count;
       ++processed;
       progress.Add(r.page_count);
@@ -320,13 +318,12 @@ int RunBatch(const RunOptions& opt) {
     if (g_stop) code = kExitInterrupted;
     const double pps = seconds > 0 ? pages / seconds : 0;
     if (opt.json) {
-      Json j = {{"run_id", run_id},          {"out", opt.out_dir.string()},
-                {"documents", s.documents},  {"processed", processed},
-                {"reused", reused},          {"ignored", items.value().ignored},
-                {"outcomes", s.outcomes},
-                {"modalities", s.modalities}, {"pages", pages},
-                {"seconds", seconds},        {"pages_per_second", pps},
-                {"exit_code", code}};
+      Json j = {{"run_id", run_id},         {"out", opt.out_dir.string()},
+                {"documents", s.documents}, {"processed", processed},
+                {"reused", reused},         {"ignored", items.value().ignored},
+                {"outcomes", s.outcomes},   {"modalities", s.modalities},
+                {"pages", pages},           {"seconds", seconds},
+                {"pages_per_second", pps},  {"exit_code", code}};
       std::cout << j.dump(2, ' ', false, Json::error_handler_t::replace) << "\n";
     } else {
       std::printf("run %lld: %d documents (%d processed, %d already done) in %.1f s\n",

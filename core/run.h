@@ -11,10 +11,10 @@ namespace assay {
 struct RunOptions {
   std::vector<std::string> inputs;
   std::filesystem::path out_dir = "out";
-  int jobs = 0;                   // 0 = one worker per core
-  double timeout_seconds = 300;   // per document
-  int64_t max_memory_mb = 2048;   // per worker (resident set)
-  int64_t max_file_mb = 2048;     // larger files are recorded as errors, not read
+  int jobs = 0;                      // 0 = one worker per core
+  double timeout_seconds = 300;      // per document
+  int64_t max_memory_mb = 2048;      // per worker (resident set)
+  int64_t max_file_mb = 2048;        // larger files are recorded as errors, not read
   std::vector<std::string> exclude;  // globs on file names or paths
   std::vector<std::string> set;      // "stage.param=value" overrides
   bool json = false;                 // JSON summary on stdout, no progress

@@ -5,8 +5,8 @@ namespace assay {
 Statement::Statement(sqlite3* db, std::string_view sql) : db_(db) {
   if (sqlite3_prepare_v2(db, sql.data(), static_cast<int>(sql.size()), &stmt_, nullptr) !=
       SQLITE_OK) {
-    throw StoreError(std::string("SQL error: ") + sqlite3_errmsg(db) + " in: " +
-                     std::string(sql.substr(0, 120)));
+    throw StoreError(std::string("SQL error: ") + sqlite3_errmsg(db) +
+                     " in: " + std::string(sql.substr(0, 120)));
   }
 }
 

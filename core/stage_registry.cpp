@@ -12,7 +12,8 @@ const std::vector<StageInfo>& StageTable() {
   static const std::vector<StageInfo> kTable = {
       {"pdf_text", "PDF text layer: words with boxes, fonts and sizes, per page", MakePdfTextStage},
       {"rasterize", "render PDF pages without a text layer to 8-bit gray", MakeRasterizeStage},
-      {"image_load", "decode a page image or photo; size, resolution, page or photo", MakeImageLoadStage},
+      {"image_load", "decode a page image or photo; size, resolution, page or photo",
+       MakeImageLoadStage},
       {"ocr", "Tesseract OCR of rasters: words, lines, blocks, confidences", MakeOcrStage},
   };
   return kTable;

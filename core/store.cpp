@@ -76,8 +76,7 @@ void Store::RegisterDocument(const DocumentRecord& d, const std::string& now) {
 }
 
 std::optional<DocumentState> Store::GetDocumentState(const std::string& doc_id) {
-  Statement s(db_.handle(),
-              "SELECT outcome, processing_version FROM documents WHERE doc_id=?");
+  Statement s(db_.handle(), "SELECT outcome, processing_version FROM documents WHERE doc_id=?");
   s.Bind(1, doc_id);
   if (!s.Step()) return std::nullopt;
   DocumentState st;
@@ -106,8 +105,8 @@ std::optional<std::string> Store::GetOutput(const std::string& sha256) {
   return q.Text(0);
 }
 
-void Store::CommitResult(int64_t run_id, const std::string& processing_version,
-                         const WorkResult& r, const std::string& now) {
+void Store::CommitResult(int64_t run_id, const std::string& processing_version, const WorkResult& r,
+                         const std::string& now) {
   Transaction tx(db_);
   Statement out(db_.handle(),
                 "INSERT OR IGNORE INTO outputs(sha256, media_type, bytes, content) "
@@ -134,7 +133,8 @@ void Store::CommitResult(int64_t run_id, const std::string& processing_version,
   Statement del(db_.handle(), "DELETE FROM metrics WHERE doc_id=?");
   del.Bind(1, r.doc_id).Run();
   Statement m(db_.handle(), "INSERT INTO metrics(doc_id, scope, name, value) VALUES(?,'',?,?)");
-  for (const auto& [name, value] : r.metrics) m.Bind(1, r.doc_id).Bind(2, name).Bind(3, value).Run();
+  for (const auto& [name, value] : r.metrics)
+    m.Bind(1, r.doc_id).Bind(2, name).Bind(3, value).Run();
 
   Statement d(db_.handle(),
               "UPDATE documents SET modality=?, processing_version=?, outcome=?, error_stage=?, "

@@ -89,8 +89,8 @@ class Store {
 
   // Writes everything learned about one document in one transaction: its transformations,
   // outputs, metrics and outcome ("accepted", or "error" when result.error is set).
-  void CommitResult(int64_t run_id, const std::string& processing_version,
-                    const WorkResult& result, const std::string& now);
+  void CommitResult(int64_t run_id, const std::string& processing_version, const WorkResult& result,
+                    const std::string& now);
 
  private:
   void Migrate();

@@ -38,8 +38,12 @@ Json WorkResult::ToJson() const {
                   {"outcome", t.outcome},
                   {"note", t.note}});
   }
-  Json j = {{"doc_id", doc_id},     {"modality", modality},     {"transformations", ts},
-            {"outputs", outputs},   {"metrics", metrics},       {"page_count", page_count},
+  Json j = {{"doc_id", doc_id},
+            {"modality", modality},
+            {"transformations", ts},
+            {"outputs", outputs},
+            {"metrics", metrics},
+            {"page_count", page_count},
             {"output_sha256", output_sha256}};
   if (error) j["error"] = {{"stage", error->stage}, {"message", error->message}};
   return j;

@@ -33,7 +33,7 @@ struct TransformationRecord {
   std::string output_sha256;  // empty when the stage failed
   std::string started_at;     // RFC 3339
   double duration_ms = 0;
-  std::string outcome;        // ok | skipped | error
+  std::string outcome;  // ok | skipped | error
   std::string note;
 };
 

@@ -134,8 +134,8 @@ int WorkerMain(const WorkerOptions& options) {
   InitPoppler();
   tesseract::TessBaseAPI api;
   if (api.Init(nullptr, lang.c_str(), tesseract::OEM_DEFAULT) != 0) {
-    return fatal("Tesseract cannot load language '" + lang +
-                 "': install tesseract-ocr-" + lang + " or set TESSDATA_PREFIX");
+    return fatal("Tesseract cannot load language '" + lang + "': install tesseract-ocr-" + lang +
+                 " or set TESSDATA_PREFIX");
   }
   const std::string traineddata = std::string(api.GetDatapath()) + lang + ".traineddata";
   const auto tessdata_sha = Sha256File(traineddata);
@@ -150,11 +150,10 @@ int WorkerMain(const WorkerOptions& options) {
     WorkRequest req = WorkRequest::FromJson(Json::parse(*frame));
     if (options.allow_fault_injection) InjectFault(req.path);
     auto plan = plans.find(req.container);
-    WorkResult result =
-        plan == plans.end()
-            ? ErrorResult(req.doc_id, req.source_sha256,
-                          {"worker", "no plan for container " + req.container})
-            : Process(req, plan->second, ctx);
+    WorkResult result = plan == plans.end()
+                            ? ErrorResult(req.doc_id, req.source_sha256,
+                                          {"worker", "no plan for container " + req.container})
+                            : Process(req, plan->second, ctx);
     if (!WriteFrame(out, result.ToJson().dump(-1, ' ', false, Json::error_handler_t::replace))) {
       break;
     }

@@ -176,8 +176,8 @@ void WorkerPool::Process(std::deque<WorkRequest> todo,
       todo.pop_front();
       w.started = MonotonicSeconds();
       w.peak_rss = 0;
-      if (!WriteFrame(w.to_fd, w.task->ToJson().dump(-1, ' ', false,
-                                                     Json::error_handler_t::replace))) {
+      if (!WriteFrame(w.to_fd,
+                      w.task->ToJson().dump(-1, ' ', false, Json::error_handler_t::replace))) {
         fail(w, "worker died before taking the document", true);
       }
     }
@@ -228,8 +228,7 @@ void WorkerPool::Process(std::deque<WorkRequest> todo,
       if (rss > options_.max_memory_bytes) {
         fail(w,
              "memory limit: worker used " + std::to_string((rss + (1 << 20) - 1) >> 20) +
-                 " MiB (limit " +
-                 std::to_string(options_.max_memory_bytes >> 20) + " MiB)",
+                 " MiB (limit " + std::to_string(options_.max_memory_bytes >> 20) + " MiB)",
              false);
       }
     }

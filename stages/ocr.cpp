@@ -124,7 +124,8 @@ class OcrStage : public Stage {
 }  // namespace
 
 Result<std::unique_ptr<Stage>> MakeOcrStage(const nlohmann::json& overrides) {
-  auto params = MergeParams("ocr", {{"blank_max_ink_fraction", 0.0002}, {"lang", "eng"}, {"psm", 3}}, overrides);
+  auto params = MergeParams(
+      "ocr", {{"blank_max_ink_fraction", 0.0002}, {"lang", "eng"}, {"psm", 3}}, overrides);
   if (!params.ok()) return params.error();
   const int psm = params.value()["psm"];
   if (psm < 0 || psm > 13) return Error{"ocr", "psm must be between 0 and 13"};

@@ -14,7 +14,9 @@ Document Sample() {
   p.height = 792;
   p.text_source = "pdf_text";
   Block b;
-  Line l1{{10, 10, 50, 20}, {{"Hello", {10, 10, 30, 20}, -1, "Helvetica", 12}, {"world", {32, 10, 50, 20}, -1, "", 0}}};
+  Line l1{
+      {10, 10, 50, 20},
+      {{"Hello", {10, 10, 30, 20}, -1, "Helvetica", 12}, {"world", {32, 10, 50, 20}, -1, "", 0}}};
   Line l2{{10, 22, 40, 32}, {{"again", {10, 22, 40, 32}, 91.456, "", 0}}};
   b.lines = {l1, l2};
   b.bbox = {10, 10, 50, 32};

@@ -87,8 +87,8 @@ TEST(IngestTest, SniffsFromBytesNotNames) {
   const SniffCase cases[] = {
       {"%PDF-1.7\n", "pdf", "application/pdf"},
       {std::string(300, ' ') + "%PDF-1.4", "pdf", "application/pdf"},  // junk before header
-      {std::string("\x89PNG\r\n\x1a\n\0\0\0\x0dIHDR\0\0\0\x10\0\0\0\x10\x08\0\0\0\0", 29),
-       "image", "image/png"},
+      {std::string("\x89PNG\r\n\x1a\n\0\0\0\x0dIHDR\0\0\0\x10\0\0\0\x10\x08\0\0\0\0", 29), "image",
+       "image/png"},
       {"\xff\xd8\xff\xe0" + std::string(16, '\0'), "image", "image/jpeg"},
       {std::string("II*\0", 4) + std::string(16, '\0'), "image", "image/tiff"},
       {"just some words\n", "unsupported", "text/plain"},

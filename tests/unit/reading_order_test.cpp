@@ -21,10 +21,10 @@ std::string Order(std::vector<Block> blocks) {
 
 TEST(ReadingOrderTest, TwoColumnsUnderAFullWidthTitle) {
   // Given in the order a naive top-to-bottom sort would read: across the gutter.
-  EXPECT_EQ(Order({B("L1", 50, 100, 280, 200), B("R1", 320, 100, 550, 180),
-                   B("title", 50, 40, 550, 70), B("L2", 50, 210, 280, 300),
-                   B("R2", 320, 190, 550, 290)}),
-            "title L1 L2 R1 R2");
+  EXPECT_EQ(
+      Order({B("L1", 50, 100, 280, 200), B("R1", 320, 100, 550, 180), B("title", 50, 40, 550, 70),
+             B("L2", 50, 210, 280, 300), B("R2", 320, 190, 550, 290)}),
+      "title L1 L2 R1 R2");
 }
 
 TEST(ReadingOrderTest, ColumnHeadingsStayWithTheirColumns) {

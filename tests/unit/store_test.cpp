@@ -39,15 +39,25 @@ TEST(StoreTest, MissingDatabaseIsNotCreatedByReaders) {
 TEST(StoreTest, CommitResultRecordsEverythingOfOneDocument) {
   const auto dir = testing::TempDir();
   Store store(dir / "c.db", true);
-  const int64_t run = store.BeginRun({.started_at = "t0", .tool_version = "v", .git_commit = "g",
-                                      .config_hash = "h", .config = "{}", .libraries = "{}",
-                                      .tessdata_sha256 = "s", .host = "h", .argv = "[]"});
+  const int64_t run = store.BeginRun({.started_at = "t0",
+                                      .tool_version = "v",
+                                      .git_commit = "g",
+                                      .config_hash = "h",
+                                      .config = "{}",
+                                      .libraries = "{}",
+                                      .tessdata_sha256 = "s",
+                                      .host = "h",
+                                      .argv = "[]"});
   {
     Transaction tx(store.db());
     store.RegisterSource({"src", 10, "application/pdf", "a.pdf"}, run, "t1");
     store.RegisterSource({"src", 10, "application/pdf", "copy/a.pdf"}, run, "t1");
-    store.RegisterDocument({.doc_id = "doc", .source_id = "src", .path = "a.pdf",
-                            .container = "pdf", .alt_text = {}, .ground_truth = {}},
+    store.RegisterDocument({.doc_id = "doc",
+                            .source_id = "src",
+                            .path = "a.pdf",
+                            .container = "pdf",
+                            .alt_text = {},
+                            .ground_truth = {}},
                            "t1");
     tx.Commit();
   }
@@ -87,9 +97,15 @@ TEST(StoreTest, CommitResultRecordsEverythingOfOneDocument) {
 TEST(StoreTest, InterruptedTransactionLeavesNoTrace) {
   const auto dir = testing::TempDir();
   Store store(dir / "d.db", true);
-  const int64_t run = store.BeginRun({.started_at = "t0", .tool_version = "v", .git_commit = "g",
-                                      .config_hash = "h", .config = "{}", .libraries = "{}",
-                                      .tessdata_sha256 = "s", .host = "h", .argv = "[]"});
+  const int64_t run = store.BeginRun({.started_at = "t0",
+                                      .tool_version = "v",
+                                      .git_commit = "g",
+                                      .config_hash = "h",
+                                      .config = "{}",
+                                      .libraries = "{}",
+                                      .tessdata_sha256 = "s",
+                                      .host = "h",
+                                      .argv = "[]"});
   {
     Transaction tx(store.db());
     store.RegisterSource({"src", 1, "x", "p"}, run, "t");
