@@ -27,4 +27,22 @@ struct RunOptions {
 // run-level errors on stderr.
 int RunBatch(const RunOptions& options);
 
+// `assay queue reprocess`: processes the document of queue item `item_id` again with extra
+// parameter overrides (kept for that document in later runs), records the new transformations
+// linked to the item, and lets the queue close the item when the document now passes.
+struct ReprocessOptions {
+  std::filesystem::path out_dir = "out";
+  int64_t item_id = 0;
+  std::vector<std::string> set;  // "stage.param=value"
+  std::string actor;             // who asked, for the audit trail
+  double timeout_seconds = 300;
+  int64_t max_memory_mb = 2048;
+  bool json = false;
+};
+
+// Returns 0 when the document now passes (item resolved), 1 when it is still rejected, 4 when
+// it errored, 5 when the item cannot be reprocessed (unknown, or in a terminal state), 2 for a
+// bad --set.
+int ReprocessQueueItem(const ReprocessOptions& options);
+
 }  // namespace assay

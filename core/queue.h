@@ -1,0 +1,90 @@
+// The remediation queue: rejected and errored documents waiting for a person, with an
+// append-only audit trail. State machine:
+//
+//   open --claim--> claimed --release--> open
+//   open|claimed --resolve|waive|reject--> resolved | waived | rejected   (terminal)
+//   open|claimed --(document passes after reprocess or a later run)--> resolved (actor "assay")
+//
+// Every action appends a queue_events row in the same transaction as the state change. Actions
+// are safe under concurrent use: each is one IMMEDIATE transaction whose UPDATE is conditional
+// on the state it expects, so of two reviewers claiming one item, one wins and the other gets
+// a QueueError naming the winner.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <variant>
+#include <vector>
+
+#include "core/document.h"
+#include "core/result.h"
+#include "core/sqlite.h"
+
+namespace assay {
+
+// Called by the store inside the transaction that records a document's decision:
+// `outcome` rejected|error opens an item (or updates the reasons of the active one);
+// accepted resolves an active item ("document passes its contract now").
+// `reasons` is the JSON array stored in queue_items.reasons.
+void RecordQueueDecision(Database& db, const std::string& doc_id, const std::string& outcome,
+                         const Json& reasons, int64_t run_id, const std::string& now,
+                         std::optional<int64_t> reprocessed_item);
+
+struct QueueItem {
+  int64_t item_id = 0;
+  std::string doc_id;
+  std::string path;
+  std::string modality;
+  std::string kind;   // rejected | error
+  std::string state;  // open | claimed | resolved | waived | rejected
+  Json reasons = Json::array();
+  std::optional<std::string> assignee;
+  std::string opened_at;
+  std::string updated_at;
+  Json ToJson() const;
+};
+
+struct QueueEvent {
+  int64_t event_id = 0;
+  std::string at, actor, action, note;
+  std::optional<std::string> from_state;
+  std::string to_state;
+  Json ToJson() const;
+};
+
+struct QueueFilter {
+  std::optional<std::string> state;     // default: open and claimed
+  std::optional<std::string> rule;      // items with a reason of this rule
+  std::optional<std::string> modality;
+};
+
+// Refused queue actions (unknown item, illegal transition, claimed by someone else).
+struct QueueError {
+  std::string message;
+};
+
+class Queue {
+ public:
+  explicit Queue(Database& db) : db_(db) {}
+
+  std::vector<QueueItem> List(const QueueFilter& filter);
+  std::optional<QueueItem> Get(int64_t item_id);
+  std::vector<QueueEvent> Events(int64_t item_id);
+
+  // Each returns the item after the action, or a QueueError saying why it was refused.
+  std::variant<QueueItem, QueueError> Claim(int64_t item_id, const std::string& actor);
+  std::variant<QueueItem, QueueError> Release(int64_t item_id, const std::string& actor,
+                                              const std::string& note);
+  std::variant<QueueItem, QueueError> Resolve(int64_t item_id, const std::string& actor,
+                                              const std::string& note);
+  std::variant<QueueItem, QueueError> Waive(int64_t item_id, const std::string& actor,
+                                            const std::string& note);
+  std::variant<QueueItem, QueueError> Reject(int64_t item_id, const std::string& actor,
+                                             const std::string& note);
+
+ private:
+  Database& db_;
+};
+
+}  // namespace assay
