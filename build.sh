@@ -12,7 +12,8 @@ PACKAGES=(
   libtesseract-dev libleptonica-dev tesseract-ocr tesseract-ocr-eng
   libpoppler-private-dev poppler-utils
   libopencv-dev libsqlite3-dev sqlite3 libssl-dev libmagic-dev
-  libcli11-dev nlohmann-json3-dev libgtest-dev
+  libcli11-dev nlohmann-json3-dev libgtest-dev libtomlplusplus-dev
+  libhunspell-dev hunspell-en-us python3-numpy python3-pil
 )
 
 deps() {

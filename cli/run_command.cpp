@@ -22,6 +22,8 @@ void SetupRun(CLI::App& app, int* exit_code) {
       ->capture_default_str();
   cmd->add_option("--exclude", opt->exclude, "skip files or folders matching this glob (repeat)");
   cmd->add_option("--set", opt->set, "override a stage parameter: stage.param=value (repeat)");
+  cmd->add_option("--contracts", opt->contracts_dir,
+                  "folder of contract files (*.toml); default: the shipped contracts");
   cmd->add_flag("--json", opt->json, "print the summary as JSON; no progress");
   cmd->add_flag("--retry-errors", opt->retry_errors,
                 "process again documents that ended in error in an earlier run");

@@ -3,30 +3,12 @@
 #include <iostream>
 
 #include "cli/commands.h"
+#include "cli/store_access.h"
 #include "core/exit_codes.h"
 #include "core/report.h"
 
 namespace assay::cli {
 namespace {
-
-// Runs `body` on the store of `out_dir`, turning a missing or unreadable store into a clear
-// message and exit code.
-template <typename F>
-int WithStore(const std::string& out_dir, F body) {
-  const std::filesystem::path db = std::filesystem::path(out_dir) / "assay.db";
-  if (!std::filesystem::exists(db)) {
-    std::cerr << "assay: no store at " << db << " (run `assay run ... --out " << out_dir
-              << "` first)\n";
-    return kExitUsage;
-  }
-  try {
-    Store store(db, /*create=*/false);
-    return body(store);
-  } catch (const StoreError& e) {
-    std::cerr << "assay: " << e.what() << "\n";
-    return kExitInternal;
-  }
-}
 
 struct Common {
   std::string out = "out";
@@ -71,7 +53,7 @@ void SetupExport(CLI::App& app, int* exit_code) {
   cmd->add_option("--format", *format, "output format")
       ->check(CLI::IsMember({"jsonl"}))
       ->capture_default_str();
-  cmd->callback([c, exit_code] {
+  cmd->callback([c, format, exit_code] {  // keeps --format's target alive
     *exit_code = WithStore(c->out, [&](Store& s) { return ExportJsonl(s, std::cout); });
   });
 }

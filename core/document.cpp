@@ -89,10 +89,17 @@ Json Document::ToContentJson() const {
   }
   Json metrics_json = Json::object();
   for (const auto& [k, v] : metrics) metrics_json[k] = v;
+  Json parts_json = Json::object();
+  for (const auto& [scope, m] : part_metrics) {
+    Json pm = Json::object();
+    for (const auto& [k, v] : m) pm[k] = v;
+    parts_json[scope] = std::move(pm);
+  }
   return Json{{"container", container},
               {"modality", modality},
               {"pages", std::move(pages_json)},
-              {"metrics", std::move(metrics_json)}};
+              {"metrics", std::move(metrics_json)},
+              {"part_metrics", std::move(parts_json)}};
 }
 
 Document Document::FromContentJson(const Json& j) {
@@ -133,6 +140,11 @@ Document Document::FromContentJson(const Json& j) {
     d.pages.push_back(std::move(p));
   }
   for (const auto& [k, v] : j.at("metrics").items()) d.metrics[k] = v.get<double>();
+  if (j.contains("part_metrics")) {
+    for (const auto& [scope, m] : j["part_metrics"].items()) {
+      for (const auto& [k, v] : m.items()) d.part_metrics[scope][k] = v.get<double>();
+    }
+  }
   return d;
 }
 

@@ -72,8 +72,11 @@ struct Document {
   std::string container;  // "pdf" or "image" (from the bytes, at ingest)
   std::string modality;   // pdf_text | pdf_scan | pdf_mixed | page_image | photo
   std::optional<std::string> alt_text;
+  std::optional<std::string> ground_truth_path;  // from the manifest
   std::vector<Page> pages;
   std::map<std::string, double> metrics;  // sorted: deterministic JSON
+  // Metrics of parts of the document, keyed by scope: "page:3" -> {name -> value}.
+  std::map<std::string, std::map<std::string, double>> part_metrics;
 
   std::string Text() const;  // pages joined by blank lines, in page order
   Json ToContentJson() const;

@@ -1,5 +1,10 @@
 #include "core/queue.h"
 
+#include <iomanip>
+#include <map>
+
+#include "core/clock.h"
+
 namespace assay {
 namespace {
 
@@ -52,6 +57,331 @@ void RecordQueueDecision(Database& db, const std::string& doc_id, const std::str
   i.Bind(6, run_id).Run();
   AppendEvent(db, db.LastInsertId(), now, "assay", "opened", std::nullopt, "open",
               kind + " in run " + std::to_string(run_id));
+}
+
+// ---------------------------------------------------------------------------------------------
+// Reading and acting on the queue.
+
+namespace {
+
+constexpr const char* kItemColumns =
+    "SELECT q.item_id, q.doc_id, d.path, COALESCE(d.modality, d.container), q.kind, q.state, "
+    "q.reasons, q.assignee, q.opened_at, q.updated_at "
+    "FROM queue_items q JOIN documents d ON d.doc_id = q.doc_id ";
+
+QueueItem ReadItem(const Statement& s) {
+  QueueItem it;
+  it.item_id = s.Int(0);
+  it.doc_id = s.Text(1);
+  it.path = s.Text(2);
+  it.modality = s.Text(3);
+  it.kind = s.Text(4);
+  it.state = s.Text(5);
+  // reasons is written by RecordQueueDecision; a hand-edited row that is not JSON is shown
+  // as text rather than breaking every listing.
+  it.reasons = Json::parse(s.Text(6), nullptr, /*allow_exceptions=*/false);
+  if (it.reasons.is_discarded()) it.reasons = Json::array({{{"message", s.Text(6)}}});
+  if (!s.IsNull(7)) it.assignee = s.Text(7);
+  it.opened_at = s.Text(8);
+  it.updated_at = s.Text(9);
+  return it;
+}
+
+std::optional<QueueItem> GetItem(Database& db, int64_t item_id) {
+  Statement s(db.handle(), std::string(kItemColumns) + "WHERE q.item_id=?");
+  s.Bind(1, item_id);
+  if (!s.Step()) return std::nullopt;
+  return ReadItem(s);
+}
+
+bool IsTerminal(const std::string& state) {
+  return state == "resolved" || state == "waived" || state == "rejected";
+}
+
+bool Blank(const std::string& s) { return s.find_first_not_of(" \t\r\n") == std::string::npos; }
+
+std::string Item(int64_t id) { return "item " + std::to_string(id); }
+
+// One reviewer action: the states it may start from and where it leads.
+enum class Action { kClaim, kRelease, kResolve, kWaive, kReject };
+
+struct ActionSpec {
+  const char* verb;  // as in "a note is required to <verb> item 3"
+  const char* event;
+  const char* to_state;
+  bool note_required;
+};
+
+ActionSpec Spec(Action a) {
+  switch (a) {
+    case Action::kClaim:
+      return {"claim", "claimed", "claimed", false};
+    case Action::kRelease:
+      return {"release", "released", "open", false};
+    case Action::kResolve:
+      return {"resolve", "resolved", "resolved", true};
+    case Action::kWaive:
+      return {"waive", "waived", "waived", true};
+    case Action::kReject:
+      return {"reject", "rejected", "rejected", true};
+  }
+  return {"", "", "", false};
+}
+
+// Why `actor` may not do `a` on `item` as it is now. Called after the conditional UPDATE
+// changed nothing, inside the same transaction, so it describes the state that refused it.
+std::string Refusal(const QueueItem& item, Action a, const std::string& actor) {
+  const std::string who = item.assignee.value_or("?");
+  if (IsTerminal(item.state))
+    return Item(item.item_id) + " is " + item.state + ": no further action";
+  switch (a) {
+    case Action::kClaim:
+      return Item(item.item_id) + " is already claimed by " + who;
+    case Action::kRelease:
+      if (item.state == "open") return Item(item.item_id) + " is not claimed";
+      return Item(item.item_id) + " is claimed by " + who + ", not " + actor +
+             ": only the assignee can release it";
+    default:
+      return Item(item.item_id) + " is claimed by " + who;
+  }
+}
+
+std::variant<QueueItem, QueueError> Act(Database& db, int64_t item_id, Action a,
+                                        const std::string& actor, const std::string& note) {
+  const ActionSpec spec = Spec(a);
+  if (Blank(actor)) return QueueError{"an actor name is required to " + std::string(spec.verb)};
+  if (spec.note_required && Blank(note)) {
+    return QueueError{"a note is required to " + std::string(spec.verb) + " " + Item(item_id)};
+  }
+  Transaction tx(db);
+  std::optional<QueueItem> before = GetItem(db, item_id);
+  if (!before) return QueueError{"no queue " + Item(item_id)};
+  const std::string now = NowRfc3339();
+
+  // The WHERE clause is the state machine; the IMMEDIATE transaction already serialises
+  // writers, the condition keeps the rule in one place should that ever change.
+  std::string sql;
+  switch (a) {
+    case Action::kClaim:
+      sql =
+          "UPDATE queue_items SET state='claimed', assignee=?1, updated_at=?2 "
+          "WHERE item_id=?3 AND state='open'";
+      break;
+    case Action::kRelease:
+      sql =
+          "UPDATE queue_items SET state='open', assignee=NULL, updated_at=?2 "
+          "WHERE item_id=?3 AND state='claimed' AND assignee=?1";
+      break;
+    default:
+      sql =
+          "UPDATE queue_items SET state=?4, assignee=?1, updated_at=?2 "
+          "WHERE item_id=?3 AND (state='open' OR (state='claimed' AND assignee=?1))";
+      break;
+  }
+  Statement u(db.handle(), sql);
+  u.Bind(1, actor).Bind(2, now).Bind(3, item_id);
+  if (a != Action::kClaim && a != Action::kRelease) u.Bind(4, spec.to_state);
+  u.Run();
+  if (sqlite3_changes(db.handle()) != 1) {
+    return QueueError{Refusal(*GetItem(db, item_id), a, actor)};
+  }
+  AppendEvent(db, item_id, now, actor, spec.event, before->state, spec.to_state, note);
+  if (a == Action::kWaive) {
+    // Accepted despite the failure; the error or rule results stay recorded beside it, and
+    // the waive event says who decided and why.
+    Statement d(db.handle(), "UPDATE documents SET outcome='accepted' WHERE doc_id=?");
+    d.Bind(1, before->doc_id).Run();
+  }
+  tx.Commit();
+  return *GetItem(db, item_id);
+}
+
+}  // namespace
+
+Json QueueItem::ToJson() const {
+  return {{"item_id", item_id},     {"doc_id", doc_id},
+          {"path", path},           {"modality", modality},
+          {"kind", kind},           {"state", state},
+          {"reasons", reasons},     {"assignee", assignee ? Json(*assignee) : Json()},
+          {"opened_at", opened_at}, {"updated_at", updated_at}};
+}
+
+Json QueueEvent::ToJson() const {
+  return {{"event_id", event_id},
+          {"at", at},
+          {"actor", actor},
+          {"action", action},
+          {"from_state", from_state ? Json(*from_state) : Json()},
+          {"to_state", to_state},
+          {"note", note}};
+}
+
+std::vector<QueueItem> Queue::List(const QueueFilter& filter) {
+  std::string sql = std::string(kItemColumns) + "WHERE 1";
+  if (!filter.state || *filter.state == "active") {
+    sql += " AND q.state IN ('open','claimed')";
+  } else if (*filter.state != "all") {
+    sql += " AND q.state = ?1";
+  }
+  if (filter.rule) {
+    sql +=
+        " AND EXISTS (SELECT 1 FROM json_each(q.reasons) j WHERE "
+        "json_extract(j.value,'$.rule') = ?2 OR "
+        "(json_extract(j.value,'$.rule') IS NULL AND json_extract(j.value,'$.stage') = ?2))";
+  }
+  if (filter.modality) sql += " AND COALESCE(d.modality, d.container) = ?3";
+  sql += " ORDER BY q.item_id";
+  Statement s(db_.handle(), sql);
+  if (filter.state && *filter.state != "active" && *filter.state != "all") {
+    s.Bind(1, *filter.state);
+  }
+  if (filter.rule) s.Bind(2, *filter.rule);
+  if (filter.modality) s.Bind(3, *filter.modality);
+  std::vector<QueueItem> items;
+  while (s.Step()) items.push_back(ReadItem(s));
+  return items;
+}
+
+std::optional<QueueItem> Queue::Get(int64_t item_id) { return GetItem(db_, item_id); }
+
+std::vector<QueueEvent> Queue::Events(int64_t item_id) {
+  Statement s(db_.handle(),
+              "SELECT event_id, at, actor, action, from_state, to_state, note FROM queue_events "
+              "WHERE item_id=? ORDER BY event_id");
+  s.Bind(1, item_id);
+  std::vector<QueueEvent> events;
+  while (s.Step()) {
+    QueueEvent e;
+    e.event_id = s.Int(0);
+    e.at = s.Text(1);
+    e.actor = s.Text(2);
+    e.action = s.Text(3);
+    if (!s.IsNull(4)) e.from_state = s.Text(4);
+    e.to_state = s.Text(5);
+    e.note = s.Text(6);
+    events.push_back(std::move(e));
+  }
+  return events;
+}
+
+std::variant<QueueItem, QueueError> Queue::Claim(int64_t item_id, const std::string& actor) {
+  return Act(db_, item_id, Action::kClaim, actor, "");
+}
+
+std::variant<QueueItem, QueueError> Queue::Release(int64_t item_id, const std::string& actor,
+                                                   const std::string& note) {
+  return Act(db_, item_id, Action::kRelease, actor, note);
+}
+
+std::variant<QueueItem, QueueError> Queue::Resolve(int64_t item_id, const std::string& actor,
+                                                   const std::string& note) {
+  return Act(db_, item_id, Action::kResolve, actor, note);
+}
+
+std::variant<QueueItem, QueueError> Queue::Waive(int64_t item_id, const std::string& actor,
+                                                 const std::string& note) {
+  return Act(db_, item_id, Action::kWaive, actor, note);
+}
+
+std::variant<QueueItem, QueueError> Queue::Reject(int64_t item_id, const std::string& actor,
+                                                  const std::string& note) {
+  return Act(db_, item_id, Action::kReject, actor, note);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Human views.
+
+namespace {
+
+std::string Num(const Json& v) { return v.dump(-1, ' ', false, Json::error_handler_t::replace); }
+
+}  // namespace
+
+std::string DescribeReason(const Json& r) {
+  if (!r.is_object()) return Num(r);
+  const std::string scope = r.contains("scope") && r["scope"].is_string()
+                                ? " (" + r["scope"].get<std::string>() + ")"
+                                : "";
+  if (!r.contains("rule")) {
+    const std::string stage = r.value("stage", std::string("?"));
+    return stage + ": " + r.value("message", std::string()) + scope;
+  }
+  const std::string metric = r.value("metric", std::string("?"));
+  const Json value = r.value("value", Json());
+  const Json threshold = r.value("threshold", Json());
+  if (value.is_null()) return metric + " missing (threshold " + Num(threshold) + ")" + scope;
+  std::string op = r.value("operator", std::string());
+  if (op.empty() && value.is_number() && threshold.is_number()) {
+    // Reasons carry the threshold but not always the comparison: a failed min rule measured
+    // less than it, a failed max rule more.
+    if (value.get<double>() < threshold.get<double>()) op = "min";
+    if (value.get<double>() > threshold.get<double>()) op = "max";
+  }
+  std::string cmp;
+  if (op == "min") {
+    cmp = " < min ";
+  } else if (op == "max") {
+    cmp = " > max ";
+  } else if (op == "equals") {
+    cmp = " != ";
+  } else if (op == "range") {
+    cmp = " outside ";
+  } else if (op == "in") {
+    cmp = " not in ";
+  } else {
+    return metric + " " + Num(value) + " (threshold " + Num(threshold) + ")" + scope;
+  }
+  return metric + " " + Num(value) + cmp + Num(threshold) + scope;
+}
+
+std::string ReasonGroup(const Json& r) {
+  if (r.is_object() && r.contains("rule") && r["rule"].is_string()) {
+    return "rule " + r["rule"].get<std::string>();
+  }
+  if (r.is_object() && r.contains("stage") && r["stage"].is_string()) {
+    return "stage " + r["stage"].get<std::string>();
+  }
+  return "other";
+}
+
+void PrintQueueList(const std::vector<QueueItem>& items, std::ostream& out) {
+  if (items.empty()) {
+    out << "no queue items\n";
+    return;
+  }
+  // group -> (item, the reason that put it there); items keep their id order inside a group.
+  std::map<std::string, std::vector<std::pair<const QueueItem*, const Json*>>> groups;
+  for (const QueueItem& it : items) {
+    if (it.reasons.empty()) groups["other"].emplace_back(&it, nullptr);
+    for (const Json& r : it.reasons) groups[ReasonGroup(r)].emplace_back(&it, &r);
+  }
+  for (const auto& [group, rows] : groups) {
+    out << group << ": " << rows.size() << (rows.size() == 1 ? " item" : " items") << "\n";
+    for (const auto& [it, r] : rows) {
+      out << "  #" << std::left << std::setw(5) << it->item_id << " " << std::setw(8) << it->state
+          << " " << std::setw(12) << it->assignee.value_or("-") << std::right << " " << it->path
+          << "\n      " << (r ? DescribeReason(*r) : "(no reason recorded)") << "\n";
+    }
+  }
+}
+
+void PrintQueueItem(const QueueItem& it, const std::vector<QueueEvent>& events, std::ostream& out,
+                    const std::string& indent) {
+  out << indent << "item " << it.item_id << "  " << it.kind << ", " << it.state;
+  if (it.assignee) out << " (" << *it.assignee << ")";
+  out << "\n"
+      << indent << "  document " << it.doc_id << "\n"
+      << indent << "  path     " << it.path << " (" << it.modality << ")\n"
+      << indent << "  opened   " << it.opened_at << ", updated " << it.updated_at << "\n";
+  for (const Json& r : it.reasons) out << indent << "  reason   " << DescribeReason(r) << "\n";
+  out << indent << "  events:\n";
+  for (const QueueEvent& e : events) {
+    out << indent << "    " << e.at << "  " << std::left << std::setw(10) << e.actor << " "
+        << std::setw(11) << e.action << std::right << " " << e.from_state.value_or("-") << " -> "
+        << e.to_state;
+    if (!e.note.empty()) out << "  " << e.note;
+    out << "\n";
+  }
 }
 
 }  // namespace assay

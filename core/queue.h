@@ -13,6 +13,7 @@
 
 #include <cstdint>
 #include <optional>
+#include <ostream>
 #include <string>
 #include <variant>
 #include <vector>
@@ -54,9 +55,9 @@ struct QueueEvent {
 };
 
 struct QueueFilter {
-  std::optional<std::string> state;     // default: open and claimed
-  std::optional<std::string> rule;      // items with a reason of this rule
-  std::optional<std::string> modality;
+  std::optional<std::string> state;     // nullopt/"active": open+claimed; "all"; or one state
+  std::optional<std::string> rule;      // items with a reason of this rule (errors: stage)
+  std::optional<std::string> modality;  // COALESCE(modality, container), as in `status`
 };
 
 // Refused queue actions (unknown item, illegal transition, claimed by someone else).
@@ -86,5 +87,18 @@ class Queue {
  private:
   Database& db_;
 };
+
+// Human views for `assay queue list|show` and `assay lineage` (the JSON form is ToJson).
+// A reason on one line: "ocr.cer_estimate 0.031 > max 0.02", or "pdf_text: <message>".
+std::string DescribeReason(const Json& reason);
+// The key items are grouped by: "rule <id>", or "stage <stage>" for a processing error.
+std::string ReasonGroup(const Json& reason);
+// Items grouped by ReasonGroup, a header per group with its count, then one line per item
+// (id, state, assignee, path, the reason of that group). An item that failed several rules is
+// listed under each. Prints "no queue items" when `items` is empty.
+void PrintQueueList(const std::vector<QueueItem>& items, std::ostream& out);
+// One item, its reasons and its audit trail, every line prefixed by `indent`.
+void PrintQueueItem(const QueueItem& item, const std::vector<QueueEvent>& events, std::ostream& out,
+                    const std::string& indent = "");
 
 }  // namespace assay

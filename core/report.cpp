@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "core/exit_codes.h"
+#include "core/queue.h"
 
 namespace assay {
 namespace {
@@ -51,6 +52,22 @@ std::string ResolveDocId(Store& store, const std::string& prefix, std::string* e
   *error =
       found.empty() ? "no document with id " + prefix : "the id prefix " + prefix + " is ambiguous";
   return "";
+}
+
+// The document's queue items, oldest first, each with its audit trail: who claimed, waived,
+// resolved it, when and why.
+std::vector<std::pair<QueueItem, std::vector<QueueEvent>>> QueueHistory(Store& store,
+                                                                        const std::string& doc_id) {
+  Statement q(store.db().handle(), "SELECT item_id FROM queue_items WHERE doc_id=? ORDER BY 1");
+  q.Bind(1, doc_id);
+  std::vector<int64_t> ids;
+  while (q.Step()) ids.push_back(q.Int(0));
+  Queue queue(store.db());
+  std::vector<std::pair<QueueItem, std::vector<QueueEvent>>> out;
+  for (int64_t id : ids) {
+    if (auto item = queue.Get(id)) out.emplace_back(std::move(*item), queue.Events(id));
+  }
+  return out;
 }
 
 }  // namespace
@@ -175,6 +192,14 @@ int PrintLineage(Store& store, const std::string& doc, bool json, std::ostream& 
     }
   }
   j["transformations"] = Transformations(store, doc_id, /*with_volatile=*/true);
+  const auto queue = QueueHistory(store, doc_id);
+  j["queue"] = Json::array();
+  for (const auto& [item, events] : queue) {
+    Json e = Json::array();
+    for (const QueueEvent& ev : events) e.push_back(ev.ToJson());
+    j["queue"].push_back(item.ToJson());
+    j["queue"].back()["events"] = std::move(e);
+  }
   if (json) {
     out << Dump(j, 2) << "\n";
     return kExitOk;
@@ -208,7 +233,41 @@ int PrintLineage(Store& store, const std::string& doc, bool json, std::ostream& 
                                          : t["output_sha256"].get<std::string>().substr(0, 16))
         << (t.contains("note") ? "  " + t["note"].get<std::string>() : "") << "\n";
   }
+  if (!queue.empty()) out << "queue:\n";
+  for (const auto& [item, events] : queue) PrintQueueItem(item, events, out, "  ");
   return kExitOk;
+}
+
+// The export's `contract` object: which contract decided, and the rules that failed.
+// null when no contract was evaluated (the document errored).
+Json ContractJson(Store& store, const std::string& doc_id) {
+  Statement c(store.db().handle(),
+              "SELECT c.modality, c.version, c.sha256, d.outcome FROM documents d "
+              "JOIN contracts c ON c.sha256 = d.contract_sha256 WHERE d.doc_id=?");
+  c.Bind(1, doc_id);
+  if (!c.Step()) return nullptr;
+  Json failures = Json::array(), warnings = Json::array();
+  Statement r(store.db().handle(),
+              "SELECT rule, metric, value, threshold, severity, scope FROM contract_results "
+              "WHERE doc_id=? AND outcome='fail' ORDER BY rule, scope");
+  r.Bind(1, doc_id);
+  bool rejected = false;
+  while (r.Step()) {
+    Json f = {{"rule", r.Text(0)},
+              {"metric", r.Text(1)},
+              {"value", r.IsNull(2) ? Json() : Json(r.Real(2))},
+              {"threshold", Json::parse(r.Text(3))},
+              {"severity", r.Text(4)}};
+    if (!r.Text(5).empty()) f["scope"] = r.Text(5);
+    rejected = rejected || r.Text(4) == "reject";
+    (r.Text(4) == "reject" ? failures : warnings).push_back(std::move(f));
+  }
+  return {{"modality", c.Text(0)},
+          {"version", c.Int(1)},
+          {"sha256", c.Text(2)},
+          {"outcome", rejected ? "rejected" : "accepted"},
+          {"failures", std::move(failures)},
+          {"warnings", std::move(warnings)}};
 }
 
 Json ExportRecord(Store& store, const std::string& doc_id) {
@@ -262,7 +321,7 @@ Json ExportRecord(Store& store, const std::string& doc_id) {
               {"tables", Json::array()},
               {"images", std::move(images)},
               {"metrics", std::move(metrics)},
-              {"contract", nullptr}};
+              {"contract", ContractJson(store, doc_id)}};
   if (!q.IsNull(7)) rec["error"] = {{"stage", q.Text(7)}, {"message", q.Text(8)}};
   rec["lineage"] = {{"ingested_at", q.Text(4)},
                     {"processing_version", q.Text(5)},

@@ -20,6 +20,7 @@ struct RunOptions {
   bool json = false;                 // JSON summary on stdout, no progress
   bool retry_errors = false;         // process documents that ended in error again
   bool fault_injection = false;      // hidden: lets tests crash/hang workers on purpose
+  std::filesystem::path contracts_dir;  // empty = the shipped contracts
   std::vector<std::string> argv;     // the command line, for the run record
 };
 
@@ -38,6 +39,7 @@ struct ReprocessOptions {
   double timeout_seconds = 300;
   int64_t max_memory_mb = 2048;
   bool json = false;
+  std::filesystem::path contracts_dir;  // empty = the shipped contracts
 };
 
 // Returns 0 when the document now passes (item resolved), 1 when it is still rejected, 4 when

@@ -11,12 +11,14 @@
 namespace tesseract {
 class TessBaseAPI;
 }
+class Hunspell;
 
 namespace assay {
 
 // Expensive per-worker state, created once per worker process and lent to every stage.
 struct StageContext {
   tesseract::TessBaseAPI* tesseract = nullptr;  // initialised with the run's language
+  Hunspell* dictionary = nullptr;               // the quality stage's word list
 };
 
 // What a stage did with a document that did not fail it.

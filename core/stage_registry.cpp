@@ -3,6 +3,7 @@
 #include "stages/image_load.h"
 #include "stages/ocr.h"
 #include "stages/pdf_text.h"
+#include "stages/quality.h"
 #include "stages/rasterize.h"
 
 namespace assay {
@@ -15,13 +16,15 @@ const std::vector<StageInfo>& StageTable() {
       {"image_load", "decode a page image or photo; size, resolution, page or photo",
        MakeImageLoadStage},
       {"ocr", "Tesseract OCR of rasters: words, lines, blocks, confidences", MakeOcrStage},
+      {"quality", "text quality signals, CER estimate, CER and heading recall vs ground truth",
+       MakeQualityStage},
   };
   return kTable;
 }
 
 std::vector<std::string> PlanFor(std::string_view container) {
-  if (container == "pdf") return {"pdf_text", "rasterize", "ocr"};
-  if (container == "image") return {"image_load", "ocr"};
+  if (container == "pdf") return {"pdf_text", "rasterize", "ocr", "quality"};
+  if (container == "image") return {"image_load", "ocr", "quality"};
   return {};
 }
 

@@ -1,5 +1,6 @@
 #include "core/store.h"
 
+#include "core/queue.h"
 #include "core/sha256.h"
 
 namespace assay {
@@ -76,12 +77,14 @@ void Store::RegisterDocument(const DocumentRecord& d, const std::string& now) {
 }
 
 std::optional<DocumentState> Store::GetDocumentState(const std::string& doc_id) {
-  Statement s(db_.handle(), "SELECT outcome, processing_version FROM documents WHERE doc_id=?");
+  Statement s(db_.handle(),
+              "SELECT outcome, processing_version, param_overrides FROM documents WHERE doc_id=?");
   s.Bind(1, doc_id);
   if (!s.Step()) return std::nullopt;
   DocumentState st;
   if (!s.IsNull(0)) st.outcome = s.Text(0);
   if (!s.IsNull(1)) st.processing_version = s.Text(1);
+  st.overrides = Json::parse(s.Text(2));
   return st;
 }
 
@@ -105,8 +108,28 @@ std::optional<std::string> Store::GetOutput(const std::string& sha256) {
   return q.Text(0);
 }
 
-void Store::CommitResult(int64_t run_id, const std::string& processing_version, const WorkResult& r,
-                         const std::string& now) {
+void Store::RegisterContract(const std::string& sha256, const std::string& modality, int version,
+                             const std::string& path, const std::string& text,
+                             const std::string& now) {
+  Statement s(db_.handle(),
+              "INSERT OR IGNORE INTO contracts(sha256, modality, version, path, text, "
+              "first_seen_at) VALUES(?,?,?,?,?,?)");
+  s.Bind(1, sha256).Bind(2, modality).Bind(3, version).Bind(4, path).Bind(5, text).Bind(6, now);
+  s.Run();
+}
+
+namespace {
+
+std::optional<std::string> NonEmpty(const std::string& s) {
+  return s.empty() ? std::nullopt : std::optional<std::string>(s);
+}
+
+}  // namespace
+
+void Store::CommitResult(int64_t run_id, const std::string& processing_version,
+                         const WorkResult& r, const std::string& now,
+                         const ContractDecisionRecord* decision,
+                         std::optional<int64_t> queue_item) {
   Transaction tx(db_);
   Statement out(db_.handle(),
                 "INSERT OR IGNORE INTO outputs(sha256, media_type, bytes, content) "
@@ -117,35 +140,73 @@ void Store::CommitResult(int64_t run_id, const std::string& processing_version, 
   Statement t(db_.handle(),
               "INSERT INTO transformations(doc_id, run_id, processing_version, seq, stage, "
               "stage_version, params, params_sha256, input_sha256, output_sha256, started_at, "
-              "duration_ms, outcome, note) VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
+              "duration_ms, outcome, note, queue_item_id) VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
   for (const TransformationRecord& x : r.transformations) {
     const std::string params = x.params.dump();
     t.Bind(1, r.doc_id).Bind(2, run_id).Bind(3, processing_version).Bind(4, x.seq);
     t.Bind(5, x.stage).Bind(6, x.stage_version).Bind(7, params);
-    t.Bind(8, Sha256Hex(params)).Bind(9, x.input_sha256);
-    if (x.output_sha256.empty()) {
-      t.BindNull(10);
+    t.Bind(8, Sha256Hex(params)).Bind(9, x.input_sha256).Bind(10, NonEmpty(x.output_sha256));
+    t.Bind(11, x.started_at).Bind(12, x.duration_ms).Bind(13, x.outcome).Bind(14, x.note);
+    if (queue_item) {
+      t.Bind(15, *queue_item);
     } else {
-      t.Bind(10, x.output_sha256);
+      t.BindNull(15);
     }
-    t.Bind(11, x.started_at).Bind(12, x.duration_ms).Bind(13, x.outcome).Bind(14, x.note).Run();
+    t.Run();
   }
+
   Statement del(db_.handle(), "DELETE FROM metrics WHERE doc_id=?");
   del.Bind(1, r.doc_id).Run();
-  Statement m(db_.handle(), "INSERT INTO metrics(doc_id, scope, name, value) VALUES(?,'',?,?)");
-  for (const auto& [name, value] : r.metrics)
-    m.Bind(1, r.doc_id).Bind(2, name).Bind(3, value).Run();
+  Statement m(db_.handle(), "INSERT INTO metrics(doc_id, scope, name, value) VALUES(?,?,?,?)");
+  for (const auto& [name, value] : r.metrics) {
+    m.Bind(1, r.doc_id).Bind(2, "").Bind(3, name).Bind(4, value).Run();
+  }
+  for (const auto& [scope, values] : r.part_metrics) {
+    for (const auto& [name, value] : values) {
+      m.Bind(1, r.doc_id).Bind(2, scope).Bind(3, name).Bind(4, value).Run();
+    }
+  }
 
+  // Only the latest decision is kept per document; runs keep the contract texts by hash.
+  Statement clear(db_.handle(), "DELETE FROM contract_results WHERE doc_id=?");
+  clear.Bind(1, r.doc_id).Run();
+  if (decision != nullptr && !r.error) {
+    Statement c(db_.handle(),
+                "INSERT INTO contract_results(doc_id, run_id, contract_sha256, scope, rule, "
+                "metric, value, operator, threshold, severity, outcome) "
+                "VALUES(?,?,?,?,?,?,?,?,?,?,?)");
+    for (const ContractResultRow& row : decision->rows) {
+      c.Bind(1, r.doc_id).Bind(2, run_id).Bind(3, decision->contract_sha256).Bind(4, row.scope);
+      c.Bind(5, row.rule).Bind(6, row.metric);
+      if (row.value) {
+        c.Bind(7, *row.value);
+      } else {
+        c.BindNull(7);
+      }
+      c.Bind(8, row.op).Bind(9, row.threshold_json).Bind(10, row.severity).Bind(11, row.outcome);
+      c.Run();
+    }
+  }
+
+  const std::string outcome = r.error ? "error" : decision ? decision->outcome : "accepted";
   Statement d(db_.handle(),
               "UPDATE documents SET modality=?, processing_version=?, outcome=?, error_stage=?, "
-              "error_message=?, output_sha256=?, page_count=?, run_id=?, processed_at=? "
-              "WHERE doc_id=?");
-  d.Bind(1, r.modality.empty() ? std::nullopt : std::optional<std::string>(r.modality));
-  d.Bind(2, processing_version).Bind(3, r.error ? "error" : "accepted");
-  d.Bind(4, r.error ? std::optional<std::string>(r.error->stage) : std::nullopt);
+              "error_message=?, output_sha256=?, page_count=?, run_id=?, processed_at=?, "
+              "contract_sha256=? WHERE doc_id=?");
+  d.Bind(1, NonEmpty(r.modality)).Bind(2, processing_version).Bind(3, outcome);
+  d.Bind(4, r.error ? NonEmpty(r.error->stage) : std::nullopt);
   d.Bind(5, r.error ? std::optional<std::string>(r.error->message) : std::nullopt);
-  d.Bind(6, r.output_sha256.empty() ? std::nullopt : std::optional<std::string>(r.output_sha256));
-  d.Bind(7, r.page_count).Bind(8, run_id).Bind(9, now).Bind(10, r.doc_id).Run();
+  d.Bind(6, NonEmpty(r.output_sha256)).Bind(7, r.page_count).Bind(8, run_id).Bind(9, now);
+  d.Bind(10, decision && !r.error ? NonEmpty(decision->contract_sha256) : std::nullopt);
+  d.Bind(11, r.doc_id).Run();
+
+  Json reasons = Json::array();
+  if (r.error) {
+    reasons.push_back({{"stage", r.error->stage}, {"message", r.error->message}});
+  } else if (decision != nullptr) {
+    reasons = decision->reasons;
+  }
+  RecordQueueDecision(db_, r.doc_id, outcome, reasons, run_id, now, queue_item);
   tx.Commit();
 }
 

@@ -53,9 +53,24 @@ struct DocumentRecord {
   std::string tags = "[]";
 };
 
+// A document's contract decision, as the store records it.
+struct ContractResultRow {
+  std::string scope;  // "" or "page:N"
+  std::string rule, metric;
+  std::optional<double> value;
+  std::string op, threshold_json, severity, outcome;
+};
+struct ContractDecisionRecord {
+  std::string contract_sha256;
+  std::string outcome;  // accepted | rejected
+  std::vector<ContractResultRow> rows;
+  Json reasons = Json::array();  // failures of severity reject, for the queue
+};
+
 struct DocumentState {
   std::optional<std::string> outcome;  // nullopt = pending
   std::optional<std::string> processing_version;
+  Json overrides = Json::object();  // the document's own stage parameters
 };
 
 class Store {
@@ -87,10 +102,18 @@ class Store {
                                                         const std::string& input_sha256);
   std::optional<std::string> GetOutput(const std::string& sha256);
 
-  // Writes everything learned about one document in one transaction: its transformations,
-  // outputs, metrics and outcome ("accepted", or "error" when result.error is set).
-  void CommitResult(int64_t run_id, const std::string& processing_version, const WorkResult& result,
-                    const std::string& now);
+  // Stores a contract text under its hash (once).
+  void RegisterContract(const std::string& sha256, const std::string& modality, int version,
+                        const std::string& path, const std::string& text, const std::string& now);
+
+  // Writes everything learned about one document in one transaction: its transformations
+  // (linked to `queue_item` when a reprocess made them), outputs, metrics, the contract
+  // decision, the outcome ("error" when result.error is set, else the decision's, else
+  // "accepted") and the queue's reaction to it (core/queue.h).
+  void CommitResult(int64_t run_id, const std::string& processing_version,
+                    const WorkResult& result, const std::string& now,
+                    const ContractDecisionRecord* decision = nullptr,
+                    std::optional<int64_t> queue_item = std::nullopt);
 
  private:
   void Migrate();

@@ -11,6 +11,9 @@ Json WorkRequest::ToJson() const {
             {"path", path},
             {"container", container}};
   if (alt_text) j["alt_text"] = *alt_text;
+  if (ground_truth) j["ground_truth"] = *ground_truth;
+  if (ground_truth_sha256) j["ground_truth_sha256"] = *ground_truth_sha256;
+  if (!overrides.empty()) j["overrides"] = overrides;
   return j;
 }
 
@@ -21,6 +24,11 @@ WorkRequest WorkRequest::FromJson(const Json& j) {
   r.path = j.at("path");
   r.container = j.at("container");
   if (j.contains("alt_text")) r.alt_text = j["alt_text"].get<std::string>();
+  if (j.contains("ground_truth")) r.ground_truth = j["ground_truth"].get<std::string>();
+  if (j.contains("ground_truth_sha256")) {
+    r.ground_truth_sha256 = j["ground_truth_sha256"].get<std::string>();
+  }
+  if (j.contains("overrides")) r.overrides = j["overrides"];
   return r;
 }
 
@@ -43,6 +51,7 @@ Json WorkResult::ToJson() const {
             {"transformations", ts},
             {"outputs", outputs},
             {"metrics", metrics},
+            {"part_metrics", part_metrics},
             {"page_count", page_count},
             {"output_sha256", output_sha256}};
   if (error) j["error"] = {{"stage", error->stage}, {"message", error->message}};
@@ -69,14 +78,18 @@ WorkResult WorkResult::FromJson(const Json& j) {
   }
   r.outputs = j.at("outputs").get<std::map<std::string, std::string>>();
   r.metrics = j.at("metrics").get<std::map<std::string, double>>();
+  r.part_metrics =
+      j.at("part_metrics").get<std::map<std::string, std::map<std::string, double>>>();
   r.page_count = j.at("page_count");
   r.output_sha256 = j.at("output_sha256");
   if (j.contains("error")) r.error = Error{j["error"].at("stage"), j["error"].at("message")};
   return r;
 }
 
-std::string FirstInputSha256(const std::string& source_sha256, bool has_alt_text) {
-  return has_alt_text ? Sha256Hex(source_sha256 + "\nwith alt_text") : source_sha256;
+std::string FirstInputSha256(const WorkRequest& req) {
+  if (!req.alt_text && !req.ground_truth_sha256) return req.source_sha256;
+  return Sha256Hex(req.source_sha256 + (req.alt_text ? "\nwith alt_text" : "") +
+                   (req.ground_truth_sha256 ? "\nground truth " + *req.ground_truth_sha256 : ""));
 }
 
 WorkResult ErrorResult(const std::string& doc_id, const std::string& input_sha256, Error error) {

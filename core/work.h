@@ -18,6 +18,9 @@ struct WorkRequest {
   std::string path;
   std::string container;  // "pdf" | "image"
   std::optional<std::string> alt_text;
+  std::optional<std::string> ground_truth;         // path of the ground-truth text
+  std::optional<std::string> ground_truth_sha256;  // its hash, part of the first input
+  Json overrides = Json::object();                 // this document's own stage parameters
 
   Json ToJson() const;
   static WorkRequest FromJson(const Json& j);
@@ -45,6 +48,7 @@ struct WorkResult {
   std::vector<TransformationRecord> transformations;
   std::map<std::string, std::string> outputs;  // sha256 -> canonical JSON content
   std::map<std::string, double> metrics;
+  std::map<std::string, std::map<std::string, double>> part_metrics;  // "page:N" -> metrics
   int page_count = 0;
   std::string output_sha256;  // content after the last stage that ran
 
@@ -53,9 +57,10 @@ struct WorkResult {
 };
 
 // The input hash of a document's first stage: the source's SHA-256, marked when the manifest
-// gives alt-text (which makes an image a photo). The alt-text itself is not part of it, so
-// one photo under two alt-texts shares its stage outputs.
-std::string FirstInputSha256(const std::string& source_sha256, bool has_alt_text);
+// gives alt-text (which makes an image a photo) and combined with the ground truth's hash
+// (which the quality stage measures against). The alt-text itself is not part of it, so one
+// photo under two alt-texts shares its stage outputs.
+std::string FirstInputSha256(const WorkRequest& req);
 
 // A failure outside any stage's own report (unsupported type at ingest, a worker crash,
 // timeout or memory kill...), with one transformation named after `error.stage` so lineage

@@ -3,6 +3,7 @@
 #include <leptonica/allheaders.h>
 #include <poppler/poppler-config.h>
 #include <sqlite3.h>
+#include <hunspell/hunspell.hxx>
 #include <tesseract/baseapi.h>
 #include <unistd.h>
 
@@ -41,7 +42,7 @@ WorkResult Process(const WorkRequest& req, const std::vector<std::unique_ptr<Sta
   WorkResult result;
   result.doc_id = req.doc_id;
   const auto actual = Sha256File(req.path);
-  const std::string first_input = FirstInputSha256(req.source_sha256, req.alt_text.has_value());
+  const std::string first_input = FirstInputSha256(req);
   if (!actual) {
     return ErrorResult(req.doc_id, first_input, {"worker", "the file can no longer be read"});
   }
@@ -55,6 +56,7 @@ WorkResult Process(const WorkRequest& req, const std::vector<std::unique_ptr<Sta
   doc.path = req.path;
   doc.container = req.container;
   doc.alt_text = req.alt_text;
+  doc.ground_truth_path = req.ground_truth;
 
   std::string input = first_input;
   int seq = 0;
@@ -94,6 +96,7 @@ WorkResult Process(const WorkRequest& req, const std::vector<std::unique_ptr<Sta
   }
   result.modality = doc.modality;
   result.metrics = doc.metrics;
+  result.part_metrics = doc.part_metrics;
   result.page_count = static_cast<int>(doc.pages.size());
   return result;
 }
@@ -131,6 +134,15 @@ int WorkerMain(const WorkerOptions& options) {
   const std::string lang =
       options.overrides.contains("ocr") ? options.overrides["ocr"].value("lang", "eng") : "eng";
 
+  const std::string dictionary = plans["pdf"].back()->params().value("dictionary", "en_US");
+  const std::string dic_path = "/usr/share/hunspell/" + dictionary + ".dic";
+  const std::string aff_path = "/usr/share/hunspell/" + dictionary + ".aff";
+  const auto dictionary_sha = Sha256File(dic_path);
+  if (!dictionary_sha) {
+    return fatal("no hunspell dictionary " + dic_path + ": install hunspell-en-us");
+  }
+  Hunspell hunspell(aff_path.c_str(), dic_path.c_str());
+
   InitPoppler();
   tesseract::TessBaseAPI api;
   if (api.Init(nullptr, lang.c_str(), tesseract::OEM_DEFAULT) != 0) {
@@ -141,19 +153,34 @@ int WorkerMain(const WorkerOptions& options) {
   const auto tessdata_sha = Sha256File(traineddata);
   Json hello = {{"libraries", LibraryVersions(api)},
                 {"tessdata", traineddata},
-                {"tessdata_sha256", tessdata_sha.value_or("unreadable")}};
+                {"tessdata_sha256", tessdata_sha.value_or("unreadable")},
+                {"dictionary", dic_path},
+                {"dictionary_sha256", *dictionary_sha}};
   if (!WriteFrame(out, Json{{"hello", hello}}.dump())) return 0;
 
   StageContext ctx;
   ctx.tesseract = &api;
+  ctx.dictionary = &hunspell;
+  ctx.dictionary = &hunspell;
   while (auto frame = ReadFrame(in)) {
     WorkRequest req = WorkRequest::FromJson(Json::parse(*frame));
     if (options.allow_fault_injection) InjectFault(req.path);
-    auto plan = plans.find(req.container);
-    WorkResult result = plan == plans.end()
-                            ? ErrorResult(req.doc_id, req.source_sha256,
-                                          {"worker", "no plan for container " + req.container})
-                            : Process(req, plan->second, ctx);
+    WorkResult result;
+    if (!req.overrides.empty()) {
+      // This document has its own parameters (`queue reprocess --set`): its own plan.
+      Json merged = options.overrides;
+      for (const auto& [stage, params] : req.overrides.items()) {
+        for (const auto& [k, v] : params.items()) merged[stage][k] = v;
+      }
+      auto own = BuildPlan(PlanFor(req.container), merged);
+      result = own.ok() ? Process(req, own.value(), ctx)
+                        : ErrorResult(req.doc_id, req.source_sha256, own.error());
+    } else if (auto plan = plans.find(req.container); plan != plans.end()) {
+      result = Process(req, plan->second, ctx);
+    } else {
+      result = ErrorResult(req.doc_id, req.source_sha256,
+                           {"worker", "no plan for container " + req.container});
+    }
     if (!WriteFrame(out, result.ToJson().dump(-1, ' ', false, Json::error_handler_t::replace))) {
       break;
     }

@@ -19,10 +19,11 @@ TEST(StageRegistryTest, EveryPlannedStageIsInTheTableOnce) {
 TEST(StageRegistryTest, BuiltStagesCarryIdVersionAndCanonicalParams) {
   auto plan = BuildPlan(PlanFor("pdf"), nlohmann::json::object());
   ASSERT_TRUE(plan.ok());
-  ASSERT_EQ(plan.value().size(), 3u);
+  ASSERT_EQ(plan.value().size(), 4u);
   EXPECT_EQ(plan.value()[0]->id(), "pdf_text");
   EXPECT_EQ(plan.value()[1]->id(), "rasterize");
   EXPECT_EQ(plan.value()[2]->id(), "ocr");
+  EXPECT_EQ(plan.value()[3]->id(), "quality");
   EXPECT_GE(plan.value()[2]->version(), 1);
   EXPECT_EQ(plan.value()[1]->params().dump(), R"({"dpi":300,"max_megapixels":60})");
 }

@@ -1,5 +1,6 @@
 // The stages on the project's own samples, with the real Poppler, Leptonica and Tesseract.
 #include <gtest/gtest.h>
+#include <hunspell/hunspell.hxx>
 #include <tesseract/baseapi.h>
 
 #include <fstream>
@@ -19,10 +20,14 @@ class StagesTest : public ::testing::Test {
     InitPoppler();
     api_ = new tesseract::TessBaseAPI();
     ASSERT_EQ(api_->Init(nullptr, "eng", tesseract::OEM_DEFAULT), 0);
+    dictionary_ =
+        new Hunspell("/usr/share/hunspell/en_US.aff", "/usr/share/hunspell/en_US.dic");
   }
   static void TearDownTestSuite() {
     delete api_;
     api_ = nullptr;
+    delete dictionary_;
+    dictionary_ = nullptr;
   }
 
   // Runs the plan of `container` on a sample; returns the first error, if any.
@@ -31,6 +36,7 @@ class StagesTest : public ::testing::Test {
     EXPECT_TRUE(plan.ok());
     StageContext ctx;
     ctx.tesseract = api_;
+    ctx.dictionary = dictionary_;
     for (const auto& stage : plan.value()) {
       auto r = stage->Run(doc, ctx);
       if (!r.ok()) return r.error();
@@ -47,14 +53,17 @@ class StagesTest : public ::testing::Test {
   }
 
   static tesseract::TessBaseAPI* api_;
+  static Hunspell* dictionary_;
 };
 tesseract::TessBaseAPI* StagesTest::api_ = nullptr;
+Hunspell* StagesTest::dictionary_ = nullptr;
 
 TEST_F(StagesTest, BornDigitalPdfIsReadFromItsTextLayer) {
   Document d = Doc("born_digital.pdf", "pdf");
   std::vector<std::string> outcomes;
   ASSERT_FALSE(RunPlan(d, &outcomes));
-  EXPECT_EQ(outcomes, (std::vector<std::string>{"ok", "skipped", "skipped"}));
+  EXPECT_EQ(outcomes, (std::vector<std::string>{"ok", "skipped", "skipped", "ok"}));
+  EXPECT_GT(d.metrics["text.dictionary_word_ratio"], 0.9);
   EXPECT_EQ(d.modality, "pdf_text");
   EXPECT_EQ(d.metrics["pdf.pages"], 1);
   EXPECT_EQ(d.metrics["pdf.text_layer_ratio"], 1.0);
@@ -69,7 +78,9 @@ TEST_F(StagesTest, ImageOnlyPdfIsRasterizedAndOcrd) {
   Document d = Doc("image_only.pdf", "pdf");
   std::vector<std::string> outcomes;
   ASSERT_FALSE(RunPlan(d, &outcomes));
-  EXPECT_EQ(outcomes, (std::vector<std::string>{"ok", "ok", "ok"}));
+  EXPECT_EQ(outcomes, (std::vector<std::string>{"ok", "ok", "ok", "ok"}));
+  EXPECT_LT(d.metrics["ocr.cer_estimate"], 0.02);
+  EXPECT_EQ(d.part_metrics.size(), 2u);  // per-page quality of both OCR'd pages
   EXPECT_EQ(d.modality, "pdf_scan");
   EXPECT_EQ(d.metrics["rasterize.pages"], 2);
   EXPECT_EQ(d.metrics["ocr.pages"], 2);

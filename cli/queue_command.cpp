@@ -1,0 +1,199 @@
+// `assay queue`: the remediation queue of rejected and errored documents (core/queue.h).
+#include <cstdlib>
+#include <iostream>
+#include <memory>
+
+#include "cli/commands.h"
+#include "cli/store_access.h"
+#include "core/exit_codes.h"
+#include "core/queue.h"
+#include "core/run.h"
+
+namespace assay::cli {
+namespace {
+
+struct QueueArgs {
+  std::string out = "out";
+  bool json = false;
+  int64_t item_id = 0;
+  std::string actor;
+  std::string note;
+  std::string state, rule, modality;
+};
+
+std::string DefaultActor() {
+  const char* user = std::getenv("USER");
+  return user && *user ? user : "unknown";
+}
+
+CLI::App* AddQueueCommand(CLI::App& queue, const char* name, const char* help, QueueArgs* a) {
+  CLI::App* cmd = queue.add_subcommand(name, help);
+  cmd->add_option("--out", a->out, "output folder holding assay.db")->capture_default_str();
+  return cmd;
+}
+
+void AddItemId(CLI::App* cmd, QueueArgs* a) {
+  cmd->add_option("id", a->item_id, "queue item id (see `assay queue list`)")
+      ->required()
+      ->check(CLI::PositiveNumber);
+}
+
+void AddActor(CLI::App* cmd, QueueArgs* a, bool required) {
+  a->actor = DefaultActor();
+  CLI::Option* o = cmd->add_option("--as", a->actor, "who acts, for the audit trail");
+  if (required) {
+    o->required();
+  } else {
+    o->default_str("$USER");
+  }
+}
+
+// Prints the item after an action, or the reason it was refused.
+int Report(const char* verb, const std::variant<QueueItem, QueueError>& r) {
+  if (const auto* e = std::get_if<QueueError>(&r)) {
+    std::cerr << "assay queue " << verb << ": " << e->message << "\n";
+    return kExitRefused;
+  }
+  const QueueItem& it = std::get<QueueItem>(r);
+  std::cout << "item " << it.item_id << " is " << it.state;
+  if (it.assignee) std::cout << " (" << *it.assignee << ")";
+  std::cout << ": " << it.path << "\n";
+  return kExitOk;
+}
+
+using Action = std::variant<QueueItem, QueueError> (Queue::*)(int64_t, const std::string&,
+                                                              const std::string&);
+
+// resolve | waive | reject: a note is required (core refuses an empty one).
+void SetupDecision(CLI::App& queue, int* exit_code, const char* name, const char* help,
+                   Action action) {
+  auto a = std::make_shared<QueueArgs>();
+  CLI::App* cmd = AddQueueCommand(queue, name, help, a.get());
+  AddItemId(cmd, a.get());
+  cmd->add_option("--note", a->note, "why (recorded in the audit trail)")->required();
+  AddActor(cmd, a.get(), false);
+  cmd->callback([a, exit_code, name, action] {
+    *exit_code = WithStore(a->out, [&](Store& s) {
+      Queue q(s.db());
+      return Report(name, (q.*action)(a->item_id, a->actor, a->note));
+    });
+  });
+}
+
+}  // namespace
+
+void SetupQueue(CLI::App& app, int* exit_code) {
+  CLI::App* queue =
+      app.add_subcommand("queue", "the remediation queue: rejected and errored documents");
+  queue->require_subcommand(1);
+
+  {
+    auto a = std::make_shared<QueueArgs>();
+    CLI::App* cmd = AddQueueCommand(*queue, "list", "queue items grouped by rule", a.get());
+    cmd->add_option("--state", a->state, "open and claimed unless given")
+        ->check(CLI::IsMember({"open", "claimed", "resolved", "waived", "rejected", "all"}));
+    cmd->add_option("--rule", a->rule, "only items failing this rule (errors: this stage)");
+    cmd->add_option("--modality", a->modality, "only documents of this modality");
+    cmd->add_flag("--json", a->json, "print a JSON array of items");
+    cmd->callback([a, exit_code] {
+      *exit_code = WithStore(a->out, [&](Store& s) {
+        QueueFilter f;
+        if (!a->state.empty()) f.state = a->state;
+        if (!a->rule.empty()) f.rule = a->rule;
+        if (!a->modality.empty()) f.modality = a->modality;
+        const std::vector<QueueItem> items = Queue(s.db()).List(f);
+        if (a->json) {
+          Json j = Json::array();
+          for (const QueueItem& it : items) j.push_back(it.ToJson());
+          std::cout << j.dump(2, ' ', false, Json::error_handler_t::replace) << "\n";
+        } else {
+          PrintQueueList(items, std::cout);
+        }
+        return kExitOk;
+      });
+    });
+  }
+  {
+    auto a = std::make_shared<QueueArgs>();
+    CLI::App* cmd = AddQueueCommand(*queue, "show", "one item: reasons and audit trail", a.get());
+    AddItemId(cmd, a.get());
+    cmd->add_flag("--json", a->json, "print JSON: the item with its events");
+    cmd->callback([a, exit_code] {
+      *exit_code = WithStore(a->out, [&](Store& s) {
+        Queue q(s.db());
+        const std::optional<QueueItem> it = q.Get(a->item_id);
+        if (!it) {
+          std::cerr << "assay queue show: no queue item " << a->item_id << "\n";
+          return kExitRefused;
+        }
+        const std::vector<QueueEvent> events = q.Events(a->item_id);
+        if (a->json) {
+          Json j = it->ToJson();
+          j["events"] = Json::array();
+          for (const QueueEvent& e : events) j["events"].push_back(e.ToJson());
+          std::cout << j.dump(2, ' ', false, Json::error_handler_t::replace) << "\n";
+        } else {
+          PrintQueueItem(*it, events, std::cout);
+        }
+        return kExitOk;
+      });
+    });
+  }
+  {
+    auto a = std::make_shared<QueueArgs>();
+    CLI::App* cmd = AddQueueCommand(*queue, "claim", "take an open item", a.get());
+    AddItemId(cmd, a.get());
+    AddActor(cmd, a.get(), true);
+    cmd->callback([a, exit_code] {
+      *exit_code = WithStore(a->out, [&](Store& s) {
+        return Report("claim", Queue(s.db()).Claim(a->item_id, a->actor));
+      });
+    });
+  }
+  {
+    auto a = std::make_shared<QueueArgs>();
+    CLI::App* cmd =
+        AddQueueCommand(*queue, "release", "give a claimed item back (assignee only)", a.get());
+    AddItemId(cmd, a.get());
+    AddActor(cmd, a.get(), true);
+    cmd->add_option("--note", a->note, "why (recorded in the audit trail)");
+    cmd->callback([a, exit_code] {
+      *exit_code = WithStore(a->out, [&](Store& s) {
+        return Report("release", Queue(s.db()).Release(a->item_id, a->actor, a->note));
+      });
+    });
+  }
+  SetupDecision(*queue, exit_code, "resolve", "close an item: the problem is fixed",
+                &Queue::Resolve);
+  SetupDecision(*queue, exit_code, "waive", "accept the document despite its failure",
+                &Queue::Waive);
+  SetupDecision(*queue, exit_code, "reject", "confirm the rejection: the document stays out",
+                &Queue::Reject);
+  {
+    auto opt = std::make_shared<ReprocessOptions>();
+    auto out = std::make_shared<std::string>("out");
+    CLI::App* cmd =
+        queue->add_subcommand("reprocess", "run the item's document again with changed parameters");
+    cmd->add_option("id", opt->item_id, "queue item id")->required()->check(CLI::PositiveNumber);
+    cmd->add_option("--out", *out, "output folder holding assay.db")->capture_default_str();
+    cmd->add_option("--set", opt->set,
+                    "override a stage parameter for this document: stage.param=value (repeat)");
+    opt->actor = DefaultActor();
+    cmd->add_option("--as", opt->actor, "who asks, for the audit trail")->default_str("$USER");
+    cmd->add_option("--timeout", opt->timeout_seconds, "seconds allowed for the document")
+        ->capture_default_str()
+        ->check(CLI::PositiveNumber);
+    cmd->add_option("--max-memory", opt->max_memory_mb, "MiB of resident memory for the worker")
+        ->capture_default_str()
+        ->check(CLI::Range(int64_t{64}, int64_t{1} << 20));
+    cmd->add_option("--contracts", opt->contracts_dir,
+                    "folder of contract files (*.toml); default: the shipped contracts");
+    cmd->add_flag("--json", opt->json, "print the result as JSON");
+    cmd->callback([opt, out, exit_code] {
+      opt->out_dir = *out;
+      *exit_code = ReprocessQueueItem(*opt);
+    });
+  }
+}
+
+}  // namespace assay::cli

@@ -1,0 +1,33 @@
+// Opening an output folder's store for the subcommands that read or act on it.
+#pragma once
+
+#include <filesystem>
+#include <iostream>
+#include <string>
+
+#include "core/exit_codes.h"
+#include "core/store.h"
+
+namespace assay::cli {
+
+// Runs `body(Store&)` on the store of `out_dir` and returns its exit code; a missing store is
+// bad usage (kExitUsage) and an unreadable one a run-level failure (kExitInternal), each with a
+// clear message on stderr. The store is never created here.
+template <typename F>
+int WithStore(const std::string& out_dir, F body) {
+  const std::filesystem::path db = std::filesystem::path(out_dir) / "assay.db";
+  if (!std::filesystem::exists(db)) {
+    std::cerr << "assay: no store at " << db << " (run `assay run ... --out " << out_dir
+              << "` first)\n";
+    return kExitUsage;
+  }
+  try {
+    Store store(db, /*create=*/false);
+    return body(store);
+  } catch (const StoreError& e) {
+    std::cerr << "assay: " << e.what() << "\n";
+    return kExitInternal;
+  }
+}
+
+}  // namespace assay::cli

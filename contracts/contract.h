@@ -1,0 +1,88 @@
+// Quality contracts: per modality, rules over metrics with thresholds and severities, loaded
+// strictly from TOML (an unknown key, metric, operator or a missing threshold is an error with
+// file:line), evaluated over a document's metrics and over each of its parts (pages; tables
+// and images when they have metrics).
+#pragma once
+
+#include <filesystem>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/document.h"
+#include "core/result.h"
+
+namespace assay {
+
+// The modalities every contract set must cover.
+const std::vector<std::string>& ContractModalities();
+
+struct Rule {
+  std::string id;
+  // Metrics in order of preference: the first one the document has is compared (e.g.
+  // ["ocr.cer", "ocr.cer_estimate"]: measured where ground truth exists, else estimated).
+  std::vector<std::string> metrics;
+  std::optional<double> min, max, equals;
+  std::vector<double> in;
+  std::string severity;           // reject | warn
+  std::string scope = "document";  // document | page
+  std::vector<std::string> tags;  // non-empty: applies only to documents with one of them
+  bool missing_passes = false;    // if_missing = "pass": a document without the metric passes
+  std::string description;
+  int line = 0;
+
+  std::string Operator() const;  // "min", "max", "range", "equals" or "in"
+  Json Threshold() const;        // a number, [min, max] for range, an array for in
+  bool Passes(double value) const;
+};
+
+struct Contract {
+  std::string modality;
+  int version = 0;
+  std::string description;
+  std::vector<Rule> rules;
+  std::string path;    // file it came from, or builtin:<name>.toml
+  std::string text;    // exact text, stored in the store with its hash
+  std::string sha256;  // of `text`
+};
+
+struct ContractSet {
+  std::map<std::string, Contract> by_modality;
+  std::string sha256;  // of the sorted (modality, contract sha256) pairs
+  const Contract* For(const std::string& modality) const;
+};
+
+// Parses one contract. Errors read "PATH:LINE:COLUMN: message".
+Result<Contract> ParseContract(const std::string& text, const std::string& path);
+
+// Loads every *.toml of `dir`; fails on the first bad file, on two contracts for one modality
+// and on a modality of ContractModalities() without a contract.
+Result<ContractSet> LoadContracts(const std::filesystem::path& dir);
+
+// The contracts shipped in contracts/*.toml, compiled into the binary.
+Result<ContractSet> BuiltinContracts();
+
+// One rule applied to one part of a document.
+struct RuleResult {
+  std::string scope;  // "" for the whole document, "page:3" for a page
+  const Rule* rule = nullptr;
+  std::string metric;           // the metric compared (the first present of rule->metrics)
+  std::optional<double> value;  // nullopt when the document lacks every listed metric
+  std::string outcome;          // pass | fail | not_applicable
+};
+
+struct Decision {
+  std::string outcome;  // accepted | rejected
+  std::vector<RuleResult> results;
+  // {rule, metric, value, threshold, severity[, scope]} for each failed rule of `severity`.
+  Json Failures(const std::string& severity) const;
+};
+
+// Metrics of the document's parts, keyed by scope ("page:1" -> {name -> value}).
+using PartMetrics = std::map<std::string, std::map<std::string, double>>;
+
+Decision Evaluate(const Contract& contract, const std::map<std::string, double>& metrics,
+                  const PartMetrics& parts, const std::vector<std::string>& tags);
+
+}  // namespace assay
