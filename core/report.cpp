@@ -18,7 +18,7 @@ std::string Dump(const Json& j, int indent = -1) {
 Json Transformations(Store& store, const std::string& doc_id, bool with_volatile) {
   Statement q(store.db().handle(),
               "SELECT t.stage, t.stage_version, t.params, t.input_sha256, t.output_sha256, "
-              "t.outcome, t.note, t.started_at, t.duration_ms, t.run_id "
+              "t.outcome, t.note, t.started_at, t.duration_ms, t.run_id, t.queue_item_id "
               "FROM transformations t JOIN documents d ON d.doc_id=t.doc_id "
               "WHERE t.doc_id=? AND t.run_id=d.run_id AND "
               "t.processing_version=d.processing_version ORDER BY t.seq");
@@ -32,6 +32,7 @@ Json Transformations(Store& store, const std::string& doc_id, bool with_volatile
               {"output_sha256", q.IsNull(4) ? Json() : Json(q.Text(4))},
               {"outcome", q.Text(5)}};
     if (!q.Text(6).empty()) t["note"] = q.Text(6);
+    if (!q.IsNull(10)) t["queue_item_id"] = q.Int(10);  // made by `queue reprocess`
     if (with_volatile) {
       t["started_at"] = q.Text(7);
       t["duration_ms"] = std::round(q.Real(8) * 1000) / 1000;
@@ -231,7 +232,11 @@ int PrintLineage(Store& store, const std::string& doc, bool json, std::ostream& 
         << "      in " << t["input_sha256"].get<std::string>().substr(0, 16) << "  out "
         << (t["output_sha256"].is_null() ? "-"
                                          : t["output_sha256"].get<std::string>().substr(0, 16))
-        << (t.contains("note") ? "  " + t["note"].get<std::string>() : "") << "\n";
+        << (t.contains("note") ? "  " + t["note"].get<std::string>() : "")
+        << (t.contains("queue_item_id")
+                ? "  (reprocess of queue item #" + t["queue_item_id"].dump() + ")"
+                : "")
+        << "\n";
   }
   if (!queue.empty()) out << "queue:\n";
   for (const auto& [item, events] : queue) PrintQueueItem(item, events, out, "  ");

@@ -98,6 +98,33 @@ class ContractsTest(unittest.TestCase):
                                  check=True).stdout)
         self.assertEqual([i["state"] for i in items], ["resolved"])
 
+    def test_reprocess_with_a_higher_dpi_fixes_the_document_and_closes_its_item(self):
+        out = os.path.join(self.tmp, "rp")
+        pdf = os.path.join(SRC, "samples", "image_only.pdf")
+        low = ["run", pdf, "--out", out, "--set", "rasterize.dpi=60", "--json"]
+        self.assertEqual(assay(*low).returncode, 1)  # rendered too coarse: CER estimate fails
+        item = json.loads(assay("queue", "list", "--out", out, "--json", check=True).stdout)[0]
+        self.assertEqual(item["reasons"][0]["rule"], "cer")
+        fixed = assay("queue", "reprocess", str(item["item_id"]), "--out", out, "--as", "alice",
+                      "--set", "rasterize.dpi=300")
+        self.assertEqual(fixed.returncode, 0, fixed.stderr)
+        shown = json.loads(assay("queue", "show", str(item["item_id"]), "--out", out, "--json",
+                                 check=True).stdout)
+        self.assertEqual(shown["item"]["state"] if "item" in shown else shown["state"],
+                         "resolved")
+        lineage = json.loads(assay("lineage", item["doc_id"], "--out", out, "--json",
+                                   check=True).stdout)
+        self.assertEqual(lineage["outcome"], "accepted")
+        linked = [t for t in lineage["transformations"] if t.get("queue_item_id")]
+        self.assertEqual([t["stage"] for t in linked], ["pdf_text", "rasterize", "ocr", "quality"])
+        self.assertEqual(linked[1]["params"]["dpi"], 300)
+        # The document keeps its own parameters: the next batch does not undo the fix.
+        again = json.loads(assay(*low).stdout)
+        self.assertEqual((again["processed"], again["outcomes"]), (0, {"accepted": 1}))
+        # A resolved item cannot be reprocessed again.
+        self.assertEqual(assay("queue", "reprocess", str(item["item_id"]), "--out", out)
+                         .returncode, 5)
+
     def test_every_corpus_document_is_accepted_or_queued_with_a_reason(self):
         out = os.path.join(self.tmp, "corpora")
         excludes = [a for g in NOT_DOCUMENTS for a in ("--exclude", g)]
