@@ -24,8 +24,7 @@ void SetupContracts(CLI::App& app, int* exit_code) {
       ->required();
   show->add_option("--contracts", *show_dir, "folder of contracts; default: the shipped ones");
   show->add_flag("--json", *show_json, "print JSON");
-  show->callback(
-      [=] { *exit_code = ShowContract(*show_dir, *modality, *show_json, std::cout); });
+  show->callback([=] { *exit_code = ShowContract(*show_dir, *modality, *show_json, std::cout); });
 }
 
 }  // namespace assay::cli

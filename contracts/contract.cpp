@@ -1,10 +1,11 @@
 #include "contracts/contract.h"
 
+#include <toml++/toml.h>
+
 #include <algorithm>
 #include <fstream>
 #include <set>
 #include <sstream>
-#include <toml++/toml.h>
 
 #include "core/metric_catalog.h"
 #include "core/sha256.h"
@@ -93,10 +94,10 @@ Result<Rule> ParseRule(const toml::table& t, const std::string& path) {
       if (!node.is_string()) return At(path, node, "description must be a string");
       r.description = *node.value<std::string>();
     } else {
-      return Error{"contracts", Where(path, key.source()) + ": " +
-                "unknown key '" + k +
-                    "' in rule (expected id, metric, min, max, equals, in, severity, scope, "
-                    "tags, if_missing, description)"};
+      return Error{"contracts",
+                   Where(path, key.source()) + ": " + "unknown key '" + k +
+                       "' in rule (expected id, metric, min, max, equals, in, severity, scope, "
+                       "tags, if_missing, description)"};
     }
   }
   auto missing = [&](const std::string& what) {
@@ -214,8 +215,9 @@ Result<Contract> ParseContract(const std::string& text, const std::string& path)
           auto m = hv.value<std::string>();
           const auto& known = ContractModalities();
           if (!m || std::find(known.begin(), known.end(), *m) == known.end()) {
-            return At(path, hv, "unknown modality (expected page_image, pdf_mixed, pdf_scan, "
-                                "pdf_text or photo)");
+            return At(path, hv,
+                      "unknown modality (expected page_image, pdf_mixed, pdf_scan, "
+                      "pdf_text or photo)");
           }
           c.modality = *m;
         } else if (h == "version") {
@@ -292,6 +294,7 @@ Json Decision::Failures(const std::string& severity) const {
               {"metric", r.metric},
               {"value", r.value ? Json(*r.value) : Json()},
               {"threshold", r.rule->Threshold()},
+              {"operator", r.rule->Operator()},
               {"severity", r.rule->severity}};
     if (!r.scope.empty()) f["scope"] = r.scope;
     out.push_back(std::move(f));
@@ -340,7 +343,8 @@ Decision Evaluate(const Contract& contract, const std::map<std::string, double>&
       any = true;
       apply(rule, scope, m);
     }
-    if (!any) d.results.push_back({"", &rule, rule.metrics.front(), std::nullopt, "not_applicable"});
+    if (!any)
+      d.results.push_back({"", &rule, rule.metrics.front(), std::nullopt, "not_applicable"});
   }
   return d;
 }

@@ -25,10 +25,10 @@ struct Rule {
   std::vector<std::string> metrics;
   std::optional<double> min, max, equals;
   std::vector<double> in;
-  std::string severity;           // reject | warn
+  std::string severity;            // reject | warn
   std::string scope = "document";  // document | page
-  std::vector<std::string> tags;  // non-empty: applies only to documents with one of them
-  bool missing_passes = false;    // if_missing = "pass": a document without the metric passes
+  std::vector<std::string> tags;   // non-empty: applies only to documents with one of them
+  bool missing_passes = false;     // if_missing = "pass": a document without the metric passes
   std::string description;
   int line = 0;
 

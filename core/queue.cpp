@@ -30,6 +30,17 @@ void RecordQueueDecision(Database& db, const std::string& doc_id, const std::str
   std::optional<std::pair<int64_t, std::string>> item;
   if (active.Step()) item = {active.Int(0), active.Text(1)};
   const std::string via = reprocessed_item ? " after reprocess" : "";
+  if (reprocessed_item && (!item || item->first != *reprocessed_item)) {
+    // A reviewer closed the item while it was being reprocessed: their decision stands, the
+    // trail says what the reprocess found.
+    Statement st(db.handle(), "SELECT state FROM queue_items WHERE item_id=?");
+    st.Bind(1, *reprocessed_item);
+    if (st.Step()) {
+      AppendEvent(db, *reprocessed_item, now, "assay", "reprocessed", st.Text(0), st.Text(0),
+                  "reprocess finished after the item was closed: the document is " + outcome);
+    }
+    return;
+  }
 
   if (outcome == "accepted") {
     if (!item) return;

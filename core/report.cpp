@@ -253,7 +253,8 @@ Json ContractJson(Store& store, const std::string& doc_id) {
   if (!c.Step()) return nullptr;
   Json failures = Json::array(), warnings = Json::array();
   Statement r(store.db().handle(),
-              "SELECT rule, metric, value, threshold, severity, scope FROM contract_results "
+              "SELECT rule, metric, value, threshold, severity, scope, operator FROM "
+              "contract_results "
               "WHERE doc_id=? AND outcome='fail' ORDER BY rule, scope");
   r.Bind(1, doc_id);
   bool rejected = false;
@@ -262,6 +263,7 @@ Json ContractJson(Store& store, const std::string& doc_id) {
               {"metric", r.Text(1)},
               {"value", r.IsNull(2) ? Json() : Json(r.Real(2))},
               {"threshold", Json::parse(r.Text(3))},
+              {"operator", r.Text(6)},
               {"severity", r.Text(4)}};
     if (!r.Text(5).empty()) f["scope"] = r.Text(5);
     rejected = rejected || r.Text(4) == "reject";

@@ -110,8 +110,8 @@ class Session {
     store_ = std::make_unique<Store>(out_dir_ / "assay.db", /*create=*/true);
     WorkerPoolOptions options = base;
     options.log_dir = out_dir_ / "logs";
-    options.worker_argv = {fs::read_symlink("/proc/self/exe").string(), "__worker",
-                           "--overrides", overrides_.dump()};
+    options.worker_argv = {fs::read_symlink("/proc/self/exe").string(), "__worker", "--overrides",
+                           overrides_.dump()};
     if (fault_injection) options.worker_argv.push_back("--fault-injection");
     pool_ = std::make_unique<WorkerPool>(options);
     Json hello;
@@ -123,7 +123,8 @@ class Session {
     models_ = hello.value("tessdata_sha256", "") + "\n" + hello.value("dictionary_sha256", "");
 
     Json plans = Json::object();
-    for (const char* container : {"image", "pdf"}) plans[container] = PlanFor(container, Json::object());
+    for (const char* container : {"image", "pdf"})
+      plans[container] = PlanFor(container, Json::object());
     RunRecord run;
     run.started_at = NowRfc3339();
     run.tool_version = kToolVersion;
@@ -222,7 +223,8 @@ class Session {
   // Processes requests: reuses what can be reused, sends the rest to the workers (documents
   // that share a first input go once; the others then reuse that work). `on_done` is called
   // with each result after it is recorded.
-  void Process(std::deque<WorkRequest> todo, const std::map<std::string, std::vector<std::string>>& tags,
+  void Process(std::deque<WorkRequest> todo,
+               const std::map<std::string, std::vector<std::string>>& tags,
                std::optional<int64_t> queue_item,
                const std::function<void(const WorkResult&)>& on_done) {
     std::map<std::string, WorkRequest> by_id;
@@ -230,8 +232,8 @@ class Session {
     auto record = [&](const WorkResult& r) {
       const WorkRequest& req = by_id[r.doc_id];
       auto t = tags.find(r.doc_id);
-      Record(r, req.container, req.overrides, t == tags.end() ? std::vector<std::string>{} : t->second,
-             queue_item);
+      Record(r, req.container, req.overrides,
+             t == tags.end() ? std::vector<std::string>{} : t->second, queue_item);
       on_done(r);
     };
     std::deque<WorkRequest> to_workers, deferred;
@@ -401,8 +403,8 @@ int RunBatch(const RunOptions& opt) {
           }
         }
         doc.container = sniffed.container;
-        doc.doc_id = source_id.empty() ? Sha256Hex("unreadable\n" + item.path)
-                                       : DocIdFor(source_id, item);
+        doc.doc_id =
+            source_id.empty() ? Sha256Hex("unreadable\n" + item.path) : DocIdFor(source_id, item);
         if (!doc_ids.insert(doc.doc_id).second) continue;  // same bytes, another path
         store.RegisterDocument(doc, now);
         tags[doc.doc_id] = item.tags;
@@ -457,18 +459,12 @@ int RunBatch(const RunOptions& opt) {
     const int code = ExitCodeFor(s.outcomes);
     const double pps = seconds > 0 ? pages / seconds : 0;
     if (opt.json) {
-      Json j = {{"run_id", run_id},
-                {"out", opt.out_dir.string()},
-                {"documents", s.documents},
-                {"processed", processed},
-                {"reused", reused},
-                {"ignored", items.value().ignored},
-                {"outcomes", s.outcomes},
-                {"modalities", s.modalities},
-                {"pages", pages},
-                {"seconds", seconds},
-                {"pages_per_second", pps},
-                {"exit_code", code}};
+      Json j = {{"run_id", run_id},         {"out", opt.out_dir.string()},
+                {"documents", s.documents}, {"processed", processed},
+                {"reused", reused},         {"ignored", items.value().ignored},
+                {"outcomes", s.outcomes},   {"modalities", s.modalities},
+                {"pages", pages},           {"seconds", seconds},
+                {"pages_per_second", pps},  {"exit_code", code}};
       std::cout << j.dump(2, ' ', false, Json::error_handler_t::replace) << "\n";
     } else {
       std::printf("run %lld: %d documents (%d processed, %d already done) in %.1f s\n",
@@ -518,6 +514,9 @@ int ReprocessQueueItem(const ReprocessOptions& opt) {
     {
       Store store(db, /*create=*/false);
       Queue queue(store.db());
+      // Check and record the request in one transaction: a reviewer cannot close the item
+      // between the check and the `reprocessed` event.
+      Transaction tx(store.db());
       auto item = queue.Get(opt.item_id);
       if (!item) {
         std::cerr << "assay queue reprocess: no queue item " << opt.item_id << "\n";
@@ -560,7 +559,6 @@ int ReprocessQueueItem(const ReprocessOptions& opt) {
         return kExitUsage;
       }
       // Remember the document's own parameters so later runs keep them, and say who asked.
-      Transaction tx(store.db());
       Statement u(store.db().handle(), "UPDATE documents SET param_overrides=? WHERE doc_id=?");
       u.Bind(1, req.overrides.dump()).Bind(2, req.doc_id).Run();
       Statement e(store.db().handle(),
@@ -572,9 +570,9 @@ int ReprocessQueueItem(const ReprocessOptions& opt) {
     }
 
     Session session(opt.out_dir, Json::object(), std::move(contracts.value()));
-    if (auto failed = session.Start(PoolOptions(1, opt.timeout_seconds, opt.max_memory_mb),
-                                    {"assay", "queue", "reprocess", std::to_string(opt.item_id)},
-                                    false)) {
+    if (auto failed =
+            session.Start(PoolOptions(1, opt.timeout_seconds, opt.max_memory_mb),
+                          {"assay", "queue", "reprocess", std::to_string(opt.item_id)}, false)) {
       return *failed;
     }
     std::optional<WorkResult> result;

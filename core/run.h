@@ -11,17 +11,17 @@ namespace assay {
 struct RunOptions {
   std::vector<std::string> inputs;
   std::filesystem::path out_dir = "out";
-  int jobs = 0;                      // 0 = one worker per core
-  double timeout_seconds = 300;      // per document
-  int64_t max_memory_mb = 2048;      // per worker (resident set)
-  int64_t max_file_mb = 2048;        // larger files are recorded as errors, not read
-  std::vector<std::string> exclude;  // globs on file names or paths
-  std::vector<std::string> set;      // "stage.param=value" overrides
-  bool json = false;                 // JSON summary on stdout, no progress
-  bool retry_errors = false;         // process documents that ended in error again
-  bool fault_injection = false;      // hidden: lets tests crash/hang workers on purpose
+  int jobs = 0;                         // 0 = one worker per core
+  double timeout_seconds = 300;         // per document
+  int64_t max_memory_mb = 2048;         // per worker (resident set)
+  int64_t max_file_mb = 2048;           // larger files are recorded as errors, not read
+  std::vector<std::string> exclude;     // globs on file names or paths
+  std::vector<std::string> set;         // "stage.param=value" overrides
+  bool json = false;                    // JSON summary on stdout, no progress
+  bool retry_errors = false;            // process documents that ended in error again
+  bool fault_injection = false;         // hidden: lets tests crash/hang workers on purpose
   std::filesystem::path contracts_dir;  // empty = the shipped contracts
-  std::vector<std::string> argv;     // the command line, for the run record
+  std::vector<std::string> argv;        // the command line, for the run record
 };
 
 // Runs the batch and returns the exit code (core/exit_codes.h). Prints a summary on stdout and

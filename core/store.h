@@ -110,9 +110,8 @@ class Store {
   // (linked to `queue_item` when a reprocess made them), outputs, metrics, the contract
   // decision, the outcome ("error" when result.error is set, else the decision's, else
   // "accepted") and the queue's reaction to it (core/queue.h).
-  void CommitResult(int64_t run_id, const std::string& processing_version,
-                    const WorkResult& result, const std::string& now,
-                    const ContractDecisionRecord* decision = nullptr,
+  void CommitResult(int64_t run_id, const std::string& processing_version, const WorkResult& result,
+                    const std::string& now, const ContractDecisionRecord* decision = nullptr,
                     std::optional<int64_t> queue_item = std::nullopt);
 
  private:

@@ -5,9 +5,7 @@
 #include <vector>
 
 namespace assay {
-namespace {
-
-std::vector<uint32_t> CodePoints(std::string_view s) {
+std::vector<uint32_t> DecodeUtf8(std::string_view s) {
   std::vector<uint32_t> out;
   out.reserve(s.size());
   for (size_t i = 0; i < s.size();) {
@@ -26,8 +24,6 @@ std::vector<uint32_t> CodePoints(std::string_view s) {
   return out;
 }
 
-}  // namespace
-
 std::string NormalizeWhitespace(std::string_view text) {
   std::string out;
   bool pending_space = false;
@@ -44,7 +40,7 @@ std::string NormalizeWhitespace(std::string_view text) {
 }
 
 double CharacterErrorRate(std::string_view hypothesis, std::string_view reference) {
-  const std::vector<uint32_t> h = CodePoints(hypothesis), r = CodePoints(reference);
+  const std::vector<uint32_t> h = DecodeUtf8(hypothesis), r = DecodeUtf8(reference);
   if (r.empty()) return h.empty() ? 0.0 : 1.0;
   std::vector<size_t> prev(h.size() + 1), cur(h.size() + 1);
   for (size_t j = 0; j <= h.size(); ++j) prev[j] = j;

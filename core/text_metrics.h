@@ -1,10 +1,16 @@
 // Text accuracy measures against ground truth.
 #pragma once
 
+#include <cstdint>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace assay {
+
+// Unicode code points of UTF-8 text; an invalid or truncated byte becomes one code point of
+// its own value, so nothing is dropped.
+std::vector<uint32_t> DecodeUtf8(std::string_view s);
 
 // Collapses every run of ASCII whitespace to one space and trims the ends,
 // so layout whitespace does not count as error.

@@ -46,14 +46,10 @@ Json WorkResult::ToJson() const {
                   {"outcome", t.outcome},
                   {"note", t.note}});
   }
-  Json j = {{"doc_id", doc_id},
-            {"modality", modality},
-            {"transformations", ts},
-            {"outputs", outputs},
-            {"metrics", metrics},
-            {"part_metrics", part_metrics},
-            {"page_count", page_count},
-            {"output_sha256", output_sha256}};
+  Json j = {{"doc_id", doc_id},         {"modality", modality},
+            {"transformations", ts},    {"outputs", outputs},
+            {"metrics", metrics},       {"part_metrics", part_metrics},
+            {"page_count", page_count}, {"output_sha256", output_sha256}};
   if (error) j["error"] = {{"stage", error->stage}, {"message", error->message}};
   return j;
 }
@@ -78,8 +74,7 @@ WorkResult WorkResult::FromJson(const Json& j) {
   }
   r.outputs = j.at("outputs").get<std::map<std::string, std::string>>();
   r.metrics = j.at("metrics").get<std::map<std::string, double>>();
-  r.part_metrics =
-      j.at("part_metrics").get<std::map<std::string, std::map<std::string, double>>>();
+  r.part_metrics = j.at("part_metrics").get<std::map<std::string, std::map<std::string, double>>>();
   r.page_count = j.at("page_count");
   r.output_sha256 = j.at("output_sha256");
   if (j.contains("error")) r.error = Error{j["error"].at("stage"), j["error"].at("message")};

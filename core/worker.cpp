@@ -3,12 +3,12 @@
 #include <leptonica/allheaders.h>
 #include <poppler/poppler-config.h>
 #include <sqlite3.h>
-#include <hunspell/hunspell.hxx>
 #include <tesseract/baseapi.h>
 #include <unistd.h>
 
 #include <csignal>
 #include <cstring>
+#include <hunspell/hunspell.hxx>
 #include <opencv2/core/version.hpp>
 #include <thread>
 

@@ -51,8 +51,7 @@ std::string DescribeExit(int status) {
 }
 
 WorkResult FailedInWorker(const WorkRequest& req, const std::string& reason) {
-  return ErrorResult(req.doc_id, FirstInputSha256(req),
-                     {"worker", reason});
+  return ErrorResult(req.doc_id, FirstInputSha256(req), {"worker", reason});
 }
 
 }  // namespace

@@ -60,6 +60,7 @@ CREATE TABLE queue_events (
   to_state   TEXT NOT NULL,
   note       TEXT NOT NULL DEFAULT ''
 );
+CREATE INDEX queue_events_item ON queue_events(item_id);
 CREATE TRIGGER queue_events_no_update BEFORE UPDATE ON queue_events
   BEGIN SELECT RAISE(ABORT, 'queue_events is append-only'); END;
 CREATE TRIGGER queue_events_no_delete BEFORE DELETE ON queue_events

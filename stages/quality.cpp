@@ -1,8 +1,7 @@
 #include "stages/quality.h"
 
-#include <hunspell/hunspell.hxx>
-
 #include <fstream>
+#include <hunspell/hunspell.hxx>
 #include <sstream>
 
 #include "core/text_metrics.h"
@@ -98,7 +97,8 @@ class QualityStage : public Stage {
 }  // namespace
 
 Result<std::unique_ptr<Stage>> MakeQualityStage(const nlohmann::json& overrides) {
-  auto params = MergeParams("quality", {{"dictionary", "en_US"}, {"low_confidence", 60}}, overrides);
+  auto params =
+      MergeParams("quality", {{"dictionary", "en_US"}, {"low_confidence", 60}}, overrides);
   if (!params.ok()) return params.error();
   return std::unique_ptr<Stage>(std::make_unique<QualityStage>(params.value()));
 }

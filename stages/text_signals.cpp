@@ -9,37 +9,22 @@
 namespace assay {
 namespace {
 
-std::vector<uint32_t> Decode(std::string_view s) {
-  std::vector<uint32_t> out;
-  for (size_t i = 0; i < s.size();) {
-    const unsigned char c = static_cast<unsigned char>(s[i]);
-    const int len = c < 0x80 ? 1 : (c >> 5) == 6 ? 2 : (c >> 4) == 14 ? 3 : (c >> 3) == 30 ? 4 : 1;
-    if (i + len > s.size()) {
-      out.push_back(0xFFFD);
-      ++i;
-      continue;
-    }
-    uint32_t cp = len == 1 ? c : c & (0x7F >> len);
-    for (int k = 1; k < len; ++k) cp = (cp << 6) | (static_cast<unsigned char>(s[i + k]) & 0x3F);
-    out.push_back(cp);
-    i += len;
-  }
-  return out;
-}
-
 bool IsSpace(uint32_t c) { return c == ' ' || c == '\n' || c == '\t' || c == '\r' || c == '\f'; }
 bool IsDigit(uint32_t c) { return c >= '0' && c <= '9'; }
 // Letters: ASCII, Latin-1 and Latin Extended, Greek, Cyrillic (enough for the scripts we OCR).
 bool IsLetter(uint32_t c) {
-  return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= 0xC0 && c <= 0x24F && c != 0xD7 && c != 0xF7) ||
-         (c >= 0x370 && c <= 0x4FF) || (c >= 0x1E00 && c <= 0x1EFF) || (c >= 0xFB00 && c <= 0xFB06);
+  return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') ||
+         (c >= 0xC0 && c <= 0x24F && c != 0xD7 && c != 0xF7) || (c >= 0x370 && c <= 0x4FF) ||
+         (c >= 0x1E00 && c <= 0x1EFF) || (c >= 0xFB00 && c <= 0xFB06);
 }
 bool IsCommonPunct(uint32_t c) {
   static const std::u32string kPunct = U".,;:!?'\"()[]{}<>-/\\&%$#@*+=_~^|`°§€£¥©®–—‘’“”„…•·«»";
   return kPunct.find(static_cast<char32_t>(c)) != std::u32string::npos;
 }
 
-bool Capitalised(uint32_t c) { return (c >= 'A' && c <= 'Z') || IsDigit(c) || (c >= 0xC0 && c <= 0xDE); }
+bool Capitalised(uint32_t c) {
+  return (c >= 'A' && c <= 'Z') || IsDigit(c) || (c >= 0xC0 && c <= 0xDE);
+}
 
 std::vector<std::string> Lines(std::string_view text) {
   std::vector<std::string> out;
@@ -66,7 +51,7 @@ int WordCount(std::string_view s) {
 bool TitleLike(std::string_view line, int max_words) {
   const std::string norm = NormalizeWhitespace(line);
   if (norm.size() < 2) return false;
-  const std::vector<uint32_t> cps = Decode(norm);
+  const std::vector<uint32_t> cps = DecodeUtf8(norm);
   if (!Capitalised(cps.front())) return false;
   const uint32_t last = cps.back();
   if (last == '.' || last == ',' || last == ';' || last == ':') return false;
@@ -89,7 +74,7 @@ double TextSignals::BrokenWordRatio() const {
 TextSignals MeasureText(std::string_view text,
                         const std::function<bool(const std::string&)>& in_dictionary) {
   TextSignals s;
-  const std::vector<uint32_t> cps = Decode(text);
+  const std::vector<uint32_t> cps = DecodeUtf8(text);
   for (uint32_t c : cps) {
     if (IsSpace(c)) continue;
     ++s.chars;
@@ -100,7 +85,7 @@ TextSignals MeasureText(std::string_view text,
   auto finish = [&] {
     if (token.empty()) return;
     ++s.tokens;
-    std::vector<uint32_t> t = Decode(token);
+    std::vector<uint32_t> t = DecodeUtf8(token);
     size_t b = 0, e = t.size();
     while (b < e && !IsLetter(t[b]) && !IsDigit(t[b])) ++b;
     while (e > b && !IsLetter(t[e - 1]) && !IsDigit(t[e - 1])) --e;
@@ -167,8 +152,9 @@ std::vector<std::string> GroundTruthHeadings(std::string_view text) {
       continue;
     }
     // The first line of a text is its title when it looks like one.
-    const bool alone = i == 0 || (NormalizeWhitespace(lines[i - 1]).empty() &&
-                                  (i + 1 == lines.size() || NormalizeWhitespace(lines[i + 1]).empty()));
+    const bool alone =
+        i == 0 || (NormalizeWhitespace(lines[i - 1]).empty() &&
+                   (i + 1 == lines.size() || NormalizeWhitespace(lines[i + 1]).empty()));
     if (alone && TitleLike(l, 10)) out.push_back(NormalizeWhitespace(l));
   }
   return out;

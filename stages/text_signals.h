@@ -30,8 +30,8 @@ TextSignals MeasureText(std::string_view text,
 double EstimateCer(const TextSignals& s, double mean_confidence, double low_conf_word_ratio);
 
 // Headings of a ground-truth text: Markdown `#` lines, a title-like first line, and short
-// title-like lines standing alone (blank line before, blank or no line after, at most 10 words, starting with a capital or a
-// digit, no sentence punctuation at the end).
+// title-like lines standing alone (blank line before, blank or no line after, at most 10 words,
+// starting with a capital or a digit, no sentence punctuation at the end).
 std::vector<std::string> GroundTruthHeadings(std::string_view text);
 
 // Share of `headings` found intact (whitespace-normalised) in `text`; nullopt-like -1 when

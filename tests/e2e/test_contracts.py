@@ -73,7 +73,7 @@ class ContractsTest(unittest.TestCase):
         self.assertEqual(record["contract"]["outcome"], "rejected")
         self.assertEqual(record["contract"]["failures"],
                          [{"rule": "long_enough", "metric": "pdf.word_count", "value": 199.0,
-                           "threshold": 250.0, "severity": "reject"}])
+                           "threshold": 250.0, "operator": "min", "severity": "reject"}])
         db = sqlite3.connect(os.path.join(out, "assay.db"))
         text, = db.execute("SELECT c.text FROM contracts c JOIN documents d "
                            "ON d.contract_sha256 = c.sha256").fetchone()

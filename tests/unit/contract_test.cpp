@@ -39,9 +39,11 @@ TEST(ContractTest, BadContractsFailToLoadWithFileAndLine) {
       {"[[rule]]\nid = \"a\"\nmetric = \"ocr.cer\"\nmax = 1\nseverity = \"warn\"\n"
        "[[rule]]\nid = \"a\"\nmetric = \"ocr.cer\"\nmax = 1\nseverity = \"warn\"\n",
        "c.toml:9:1: duplicate rule id 'a'"},
-      {"[[rule]]\nid = \"p\"\nmetric = \"ocr.cer\"\nscope = \"page\"\nmax = 1\nseverity = \"warn\"\n",
+      {"[[rule]]\nid = \"p\"\nmetric = \"ocr.cer\"\nscope = \"page\"\nmax = 1\nseverity = "
+       "\"warn\"\n",
        "c.toml:4: metric 'ocr.cer' is not measured per page"},
-      {"[rules]\nid = 1\n", "c.toml:4:2: unknown table or key 'rules' (expected [contract], [[rule]])"},
+      {"[rules]\nid = 1\n",
+       "c.toml:4:2: unknown table or key 'rules' (expected [contract], [[rule]])"},
       {"[[rule]\n", "c.toml:4:8: Error while parsing table header: expected ']', saw '\\n'"},
   };
   for (const BadContract& c : cases) {
@@ -84,30 +86,60 @@ TEST(ContractTest, EvaluateEveryOperatorSeverityAndMissingMetric) {
   const EvalCase cases[] = {
       {"metric = \"ocr.cer\"\nmax = 0.02\n" + reject, {{"ocr.cer", 0.02}}, {}, "accepted", "pass"},
       {"metric = \"ocr.cer\"\nmax = 0.02\n" + reject, {{"ocr.cer", 0.03}}, {}, "rejected", "fail"},
-      {"metric = \"ocr.cer\"\nmax = 0.02\nseverity = \"warn\"\n", {{"ocr.cer", 0.5}}, {},
-       "accepted", "fail"},
-      {"metric = \"image.dpi\"\nmin = 200\n" + reject, {{"image.dpi", 150}}, {}, "rejected",
+      {"metric = \"ocr.cer\"\nmax = 0.02\nseverity = \"warn\"\n",
+       {{"ocr.cer", 0.5}},
+       {},
+       "accepted",
        "fail"},
-      {"metric = \"image.dpi\"\nmin = 200\nmax = 600\n" + reject, {{"image.dpi", 700}}, {},
-       "rejected", "fail"},
-      {"metric = \"image.pages\"\nequals = 1\n" + reject, {{"image.pages", 1}}, {}, "accepted",
+      {"metric = \"image.dpi\"\nmin = 200\n" + reject,
+       {{"image.dpi", 150}},
+       {},
+       "rejected",
+       "fail"},
+      {"metric = \"image.dpi\"\nmin = 200\nmax = 600\n" + reject,
+       {{"image.dpi", 700}},
+       {},
+       "rejected",
+       "fail"},
+      {"metric = \"image.pages\"\nequals = 1\n" + reject,
+       {{"image.pages", 1}},
+       {},
+       "accepted",
        "pass"},
-      {"metric = \"image.dpi\"\nin = [300, 600]\n" + reject, {{"image.dpi", 400}}, {},
-       "rejected", "fail"},
+      {"metric = \"image.dpi\"\nin = [300, 600]\n" + reject,
+       {{"image.dpi", 400}},
+       {},
+       "rejected",
+       "fail"},
       // Missing metric: fails unless if_missing = "pass".
       {"metric = \"ocr.cer\"\nmax = 0.02\n" + reject, {}, {}, "rejected", "fail"},
-      {"metric = \"ocr.cer\"\nmax = 0.02\nif_missing = \"pass\"\n" + reject, {}, {}, "accepted",
+      {"metric = \"ocr.cer\"\nmax = 0.02\nif_missing = \"pass\"\n" + reject,
+       {},
+       {},
+       "accepted",
        "not_applicable"},
       // Preference list: the measured value wins over the estimate.
       {"metric = [\"ocr.cer\", \"ocr.cer_estimate\"]\nmax = 0.02\n" + reject,
-       {{"ocr.cer", 0.01}, {"ocr.cer_estimate", 0.5}}, {}, "accepted", "pass"},
+       {{"ocr.cer", 0.01}, {"ocr.cer_estimate", 0.5}},
+       {},
+       "accepted",
+       "pass"},
       {"metric = [\"ocr.cer\", \"ocr.cer_estimate\"]\nmax = 0.02\n" + reject,
-       {{"ocr.cer_estimate", 0.5}}, {}, "rejected", "fail"},
+       {{"ocr.cer_estimate", 0.5}},
+       {},
+       "rejected",
+       "fail"},
       // Tags limit a rule to some documents.
-      {"metric = \"ocr.cer\"\nmax = 0.02\ntags = [\"scan\"]\n" + reject, {{"ocr.cer", 0.5}},
-       {"born_digital"}, "accepted", "not_applicable"},
-      {"metric = \"ocr.cer\"\nmax = 0.02\ntags = [\"scan\"]\n" + reject, {{"ocr.cer", 0.5}},
-       {"scan"}, "rejected", "fail"},
+      {"metric = \"ocr.cer\"\nmax = 0.02\ntags = [\"scan\"]\n" + reject,
+       {{"ocr.cer", 0.5}},
+       {"born_digital"},
+       "accepted",
+       "not_applicable"},
+      {"metric = \"ocr.cer\"\nmax = 0.02\ntags = [\"scan\"]\n" + reject,
+       {{"ocr.cer", 0.5}},
+       {"scan"},
+       "rejected",
+       "fail"},
   };
   for (const EvalCase& c : cases) {
     const Contract contract = Parse("[[rule]]\nid = \"r\"\n" + c.rule);
@@ -125,7 +157,7 @@ TEST(ContractTest, FailuresCarryValueAndThreshold) {
   const Decision d = Evaluate(c, {{"ocr.cer_estimate", 0.031}}, {}, {});
   EXPECT_EQ(d.Failures("reject").dump(),
             R"([{"rule":"cer","metric":"ocr.cer_estimate","value":0.031,"threshold":0.02,)"
-            R"("severity":"reject"}])");
+            R"("operator":"max","severity":"reject"}])");
   EXPECT_EQ(d.Failures("warn").dump(), "[]");
 }
 

@@ -1,9 +1,9 @@
 // The stages on the project's own samples, with the real Poppler, Leptonica and Tesseract.
 #include <gtest/gtest.h>
-#include <hunspell/hunspell.hxx>
 #include <tesseract/baseapi.h>
 
 #include <fstream>
+#include <hunspell/hunspell.hxx>
 
 #include "core/sha256.h"
 #include "core/stage_registry.h"
@@ -20,8 +20,7 @@ class StagesTest : public ::testing::Test {
     InitPoppler();
     api_ = new tesseract::TessBaseAPI();
     ASSERT_EQ(api_->Init(nullptr, "eng", tesseract::OEM_DEFAULT), 0);
-    dictionary_ =
-        new Hunspell("/usr/share/hunspell/en_US.aff", "/usr/share/hunspell/en_US.dic");
+    dictionary_ = new Hunspell("/usr/share/hunspell/en_US.aff", "/usr/share/hunspell/en_US.dic");
   }
   static void TearDownTestSuite() {
     delete api_;
