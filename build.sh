@@ -8,7 +8,7 @@ cd "$(dirname "$0")"
 
 # Every dependency is a Debian package; nothing is downloaded by the build.
 PACKAGES=(
-  cmake g++ make pkg-config git file python3 python3-jsonschema
+  cmake g++ make pkg-config git file time python3 python3-jsonschema
   libtesseract-dev libleptonica-dev tesseract-ocr tesseract-ocr-eng
   libpoppler-private-dev poppler-utils
   libopencv-dev libsqlite3-dev sqlite3 libssl-dev libmagic-dev

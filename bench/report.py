@@ -200,17 +200,19 @@ def final(out, n_pages, bd_pages, bd_docs, scan_docs, jobs):
                  "exit": int(rc), "dir": os.path.relpath(run_dir, os.path.dirname(out)),
                  "loadavg_1min_before": float(load)}
             r["time_v"] = parse_time_v(os.path.join(run_dir, "time.txt"))
-            # Load from elsewhere: machine busy CPU during the run less the run's own CPU.
+            try:
+                with open(os.path.join(run_dir, "rss.json")) as rf:
+                    rss = json.load(rf)
+            except (OSError, ValueError):
+                rss = {}
+            procs = rss.get("processes", [])
+            # Load from elsewhere: machine busy CPU during the run less the run's own CPU and
+            # the sampler's (python start-up is a few % of a one-second run).
             machine_busy = (int(busy1) - int(busy0)) / TICKS
-            own = r["time_v"].get("cpu_s", 0.0)
+            own = r["time_v"].get("cpu_s", 0.0) + rss.get("sampler_cpu_s", 0.0)
             r["other_load_cpu_s"] = round(max(0.0, machine_busy - own), 2)
             r["other_load_share"] = round(max(0.0, machine_busy - own) /
                                           (NPROC * (t1 - t0)), 4)
-            try:
-                with open(os.path.join(run_dir, "rss.json")) as rf:
-                    procs = json.load(rf)["processes"]
-            except (OSError, ValueError):
-                procs = []
             pages = n_pages if case.startswith("ocr") else bd_pages
             r["pages"] = pages
             r["pages_per_s"] = round(pages / (t1 - t0), 4)
@@ -303,6 +305,10 @@ def final(out, n_pages, bd_pages, bd_docs, scan_docs, jobs):
     words = {f"{r['case']}-{r['side']}-{r['rep']}":
              (r["breakdown"]["ocr_words"] if "breakdown" in r else r.get("ocr_words"))
              for r in runs if r["case"] in ("ocr_images", "ocr_limit", "ocr_scanpdf")}
+    loop = cases.get("ocr_limit_loop", {}).get("tesseract", {}).get("median_pages_per_s")
+    if loop and cases.get("ocr_images", {}).get("assay"):
+        ratios["ocr_images_vs_limit_process_per_page"] = ratio(
+            cases["ocr_images"]["assay"]["median_pages_per_s"], loop)
     bd = cases.get("born_digital", {})
     for side in ("pdftotext_seq", "pdftotext_p2"):
         if bd.get("assay") and bd.get(side):
@@ -331,7 +337,17 @@ def final(out, n_pages, bd_pages, bd_docs, scan_docs, jobs):
 
 
 def machine():
-    m = {"nproc": os.cpu_count()}
+    m = {"nproc": os.cpu_count(), "bench_nice": int(os.environ.get("BENCH_NICE", "0") or 0)}
+    try:
+        m["autogroup"] = open("/proc/self/autogroup").read().strip()
+    except OSError:
+        pass
+    try:
+        lines = open(os.path.join(os.path.dirname(os.path.abspath(__file__)), "out",
+                                  "assay.version")).read().split("\n")
+        m["assay_version"], m["assay_sha256"] = lines[0], lines[1]
+    except (OSError, IndexError):
+        pass
     try:
         for line in open("/proc/cpuinfo"):
             if line.startswith("model name"):

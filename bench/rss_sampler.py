@@ -14,6 +14,7 @@ name. Reads /proc only; costs ~1 ms of CPU per sample.
 """
 import json
 import os
+import resource
 import sys
 import time
 
@@ -76,7 +77,9 @@ def main(argv):
         samples += 1
         time.sleep(interval)
     with open(out_path, "w") as f:
+        me = resource.getrusage(resource.RUSAGE_SELF)
         json.dump({"samples": samples, "interval_s": interval,
+                   "sampler_cpu_s": round(me.ru_utime + me.ru_stime, 3),
                    "processes": sorted(seen.values(), key=lambda p: p["pid"])}, f, indent=1)
 
 
