@@ -1,6 +1,7 @@
 #include "stages/text_signals.h"
 
 #include <algorithm>
+#include <cmath>
 #include <cstdint>
 #include <sstream>
 
@@ -132,13 +133,18 @@ TextSignals MeasureText(std::string_view text,
   return s;
 }
 
-double EstimateCer(const TextSignals& s, double mean_confidence, double low_conf_word_ratio) {
+double EstimateCer(const TextSignals& s, double /*mean_confidence*/, double low_conf_word_ratio) {
   if (s.chars == 0) return 1.0;  // nothing read: as bad as it gets
-  // Provisional weights, to be replaced by the calibration of docs/cer_estimate.md.
-  const double non_words = std::max(0.0, 0.97 - s.DictionaryWordRatio());
-  const double est = 0.8 * non_words + s.GarbageCharRatio() + 0.5 * s.BrokenWordRatio() +
-                     0.05 * low_conf_word_ratio + 0.0005 * std::max(0.0, 90.0 - mean_confidence);
-  return std::clamp(est, 0.0, 1.0);
+  // ln(CER + 0.005) fitted by least squares on 253 pages with ground truth (OCR corpora and
+  // scanned renders of born-digital pages at 100-300 dpi with noise, blur, rotation, JPEG);
+  // the intercept is shifted by -0.17 so the 2% decision agrees best with the true one
+  // (cross-validated agreement 91.7%). Mean confidence, garbage and broken-word ratios added
+  // nothing once these two were in. See docs/cer_estimate.md.
+  const double non_dict = 1.0 - s.DictionaryWordRatio();
+  const double ln_cer = -0.7745102290333602 +
+                        0.6786315815640879 * std::log(low_conf_word_ratio + 0.01) +
+                        0.370889109128406 * std::log(non_dict + 0.01);
+  return std::clamp(std::exp(ln_cer) - 0.005, 0.0, 1.0);
 }
 
 std::vector<std::string> GroundTruthHeadings(std::string_view text) {
