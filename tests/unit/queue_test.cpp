@@ -11,6 +11,7 @@
 #include "core/report.h"
 #include "core/store.h"
 #include "tests/unit/test_paths.h"
+#include "tests/unit/test_store.h"
 
 namespace assay {
 namespace {
@@ -26,17 +27,6 @@ QueueFilter Filter(std::optional<std::string> state, std::optional<std::string> 
   return f;
 }
 
-int64_t AddRun(Store& store) {
-  return store.BeginRun({.started_at = "t0",
-                         .tool_version = "v",
-                         .git_commit = "g",
-                         .config_hash = "h",
-                         .config = "{}",
-                         .libraries = "{}",
-                         .tessdata_sha256 = "s",
-                         .host = "h",
-                         .argv = "[]"});
-}
 
 // A decided document: `outcome` as CommitResult would leave it.
 void AddDocument(Store& store, int64_t run, const std::string& doc_id, const std::string& modality,
@@ -93,7 +83,7 @@ int64_t Count(Store& store, const std::string& sql) {
 
 TEST(QueueTest, ErrorOrRejectionOpensOneItemWithAnAuditTrail) {
   Store store(testing::TempDir() / "q.db", true);
-  const int64_t run = AddRun(store);
+  const int64_t run = testing::AddRun(store);
   AddDocument(store, run, "d1", "page_image", "rejected");
   AddDocument(store, run, "d2", "pdf_text", "error");
   AddDocument(store, run, "d3", "photo", "accepted");
@@ -125,7 +115,7 @@ TEST(QueueTest, ErrorOrRejectionOpensOneItemWithAnAuditTrail) {
 
 TEST(QueueTest, JsonFieldNamesAreStable) {
   Store store(testing::TempDir() / "q.db", true);
-  const int64_t run = AddRun(store);
+  const int64_t run = testing::AddRun(store);
   AddDocument(store, run, "d1", "page_image", "rejected");
   Decide(store, "d1", "rejected", kCerFailure, run);
   Queue q(store.db());
@@ -202,7 +192,7 @@ TEST(QueueTest, StateMachineAllowsOnlyLegalTransitions) {
     SCOPED_TRACE("case " + std::to_string(n) + ": from " + c.start + " action " +
                  std::to_string(c.act) + " by '" + c.actor + "' note '" + c.note + "'");
     Store store(dir / ("sm" + std::to_string(n++) + ".db"), true);
-    const int64_t run = AddRun(store);
+    const int64_t run = testing::AddRun(store);
     AddDocument(store, run, "d1", "page_image", "rejected");
     Decide(store, "d1", "rejected", kCerFailure, run);
     Queue q(store.db());
@@ -271,7 +261,7 @@ TEST(QueueTest, UnknownItemIsRefused) {
 
 TEST(QueueTest, StillRejectedUpdatesTheReasonsOfTheActiveItem) {
   Store store(testing::TempDir() / "q.db", true);
-  const int64_t run = AddRun(store);
+  const int64_t run = testing::AddRun(store);
   AddDocument(store, run, "d1", "page_image", "rejected");
   Decide(store, "d1", "rejected", kCerFailure, run);
   Queue q(store.db());
@@ -297,7 +287,7 @@ TEST(QueueTest, StillRejectedUpdatesTheReasonsOfTheActiveItem) {
 
 TEST(QueueTest, AcceptedDocumentResolvesItsItem) {
   Store store(testing::TempDir() / "q.db", true);
-  const int64_t run = AddRun(store);
+  const int64_t run = testing::AddRun(store);
   AddDocument(store, run, "d1", "page_image", "rejected");
   Decide(store, "d1", "rejected", kCerFailure, run);
   Queue q(store.db());
@@ -323,7 +313,7 @@ TEST(QueueTest, AcceptedDocumentResolvesItsItem) {
 
 TEST(QueueTest, WaiveAcceptsTheDocumentAndShowsInLineage) {
   Store store(testing::TempDir() / "q.db", true);
-  const int64_t run = AddRun(store);
+  const int64_t run = testing::AddRun(store);
   AddDocument(store, run, "d1", "pdf_text", "error");
   Decide(store, "d1", "error", kPdfError, run);
   Queue q(store.db());
@@ -360,7 +350,7 @@ TEST(QueueTest, WaiveAcceptsTheDocumentAndShowsInLineage) {
 
 TEST(QueueTest, OtherActionsLeaveTheDocumentOutcomeAlone) {
   Store store(testing::TempDir() / "q.db", true);
-  const int64_t run = AddRun(store);
+  const int64_t run = testing::AddRun(store);
   AddDocument(store, run, "d1", "page_image", "rejected");
   AddDocument(store, run, "d2", "page_image", "rejected");
   Decide(store, "d1", "rejected", kCerFailure, run);
@@ -374,7 +364,7 @@ TEST(QueueTest, OtherActionsLeaveTheDocumentOutcomeAlone) {
 
 TEST(QueueTest, EventsAreAppendOnly) {
   Store store(testing::TempDir() / "q.db", true);
-  const int64_t run = AddRun(store);
+  const int64_t run = testing::AddRun(store);
   AddDocument(store, run, "d1", "page_image", "rejected");
   Decide(store, "d1", "rejected", kCerFailure, run);
   try {
@@ -396,7 +386,7 @@ TEST(QueueTest, EventsAreAppendOnly) {
 
 TEST(QueueTest, ListFiltersByStateRuleAndModality) {
   Store store(testing::TempDir() / "q.db", true);
-  const int64_t run = AddRun(store);
+  const int64_t run = testing::AddRun(store);
   AddDocument(store, run, "d1", "page_image", "rejected");
   AddDocument(store, run, "d2", "photo", "rejected");
   AddDocument(store, run, "d3", "pdf_text", "error");
@@ -474,7 +464,7 @@ TEST(QueueTest, ConcurrentClaimsHaveExactlyOneWinner) {
   constexpr int kItems = 60;
   {
     Store store(path, true);
-    const int64_t run = AddRun(store);
+    const int64_t run = testing::AddRun(store);
     for (int i = 0; i < kItems; ++i) {
       AddDocument(store, run, "d" + std::to_string(i), "page_image", "rejected");
       Decide(store, "d" + std::to_string(i), "rejected", kCerFailure, run);

@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include "tests/unit/test_paths.h"
+#include "tests/unit/test_store.h"
 
 namespace assay {
 namespace {
@@ -39,15 +40,7 @@ TEST(StoreTest, MissingDatabaseIsNotCreatedByReaders) {
 TEST(StoreTest, CommitResultRecordsEverythingOfOneDocument) {
   const auto dir = testing::TempDir();
   Store store(dir / "c.db", true);
-  const int64_t run = store.BeginRun({.started_at = "t0",
-                                      .tool_version = "v",
-                                      .git_commit = "g",
-                                      .config_hash = "h",
-                                      .config = "{}",
-                                      .libraries = "{}",
-                                      .tessdata_sha256 = "s",
-                                      .host = "h",
-                                      .argv = "[]"});
+  const int64_t run = testing::AddRun(store);
   {
     Transaction tx(store.db());
     store.RegisterSource({"src", 10, "application/pdf", "a.pdf"}, run, "t1");
@@ -97,15 +90,7 @@ TEST(StoreTest, CommitResultRecordsEverythingOfOneDocument) {
 TEST(StoreTest, InterruptedTransactionLeavesNoTrace) {
   const auto dir = testing::TempDir();
   Store store(dir / "d.db", true);
-  const int64_t run = store.BeginRun({.started_at = "t0",
-                                      .tool_version = "v",
-                                      .git_commit = "g",
-                                      .config_hash = "h",
-                                      .config = "{}",
-                                      .libraries = "{}",
-                                      .tessdata_sha256 = "s",
-                                      .host = "h",
-                                      .argv = "[]"});
+  const int64_t run = testing::AddRun(store);
   {
     Transaction tx(store.db());
     store.RegisterSource({"src", 1, "x", "p"}, run, "t");
