@@ -13,5 +13,6 @@ void SetupExport(CLI::App& app, int* exit_code);
 void SetupQueue(CLI::App& app, int* exit_code);   // list, show, claim, ... reprocess
 void SetupWorker(CLI::App& app, int* exit_code);  // hidden: the supervisor's worker process
 void SetupContracts(CLI::App& app, int* exit_code);
+void SetupCatalog(CLI::App& app, int* exit_code);  // stages, metrics
 
 }  // namespace assay::cli

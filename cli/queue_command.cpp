@@ -7,7 +7,8 @@
 #include "cli/store_access.h"
 #include "core/exit_codes.h"
 #include "core/queue.h"
-#include "core/run.h"
+#include "core/reprocess.h"
+#include "stages/catalog.h"
 
 namespace assay::cli {
 namespace {
@@ -172,6 +173,7 @@ void SetupQueue(CLI::App& app, int* exit_code) {
   {
     auto opt = std::make_shared<ReprocessOptions>();
     auto out = std::make_shared<std::string>("out");
+    auto json = std::make_shared<bool>(false);
     CLI::App* cmd =
         queue->add_subcommand("reprocess", "run the item's document again with changed parameters");
     cmd->add_option("id", opt->item_id, "queue item id")->required()->check(CLI::PositiveNumber);
@@ -188,10 +190,26 @@ void SetupQueue(CLI::App& app, int* exit_code) {
         ->check(CLI::Range(int64_t{64}, int64_t{1} << 20));
     cmd->add_option("--contracts", opt->contracts_dir,
                     "folder of contract files (*.toml); default: the shipped contracts");
-    cmd->add_flag("--json", opt->json, "print the result as JSON");
-    cmd->callback([opt, out, exit_code] {
+    cmd->add_option("--config", opt->config_path,
+                    "pipeline configuration (TOML) over the compiled default");
+    cmd->add_flag("--json", *json, "print the result as JSON");
+    cmd->callback([opt, out, json, exit_code] {
       opt->out_dir = *out;
-      *exit_code = ReprocessQueueItem(*opt);
+      const ReprocessResult r = ReprocessQueueItem(*opt, BuiltinCatalog());
+      *exit_code = r.exit_code;
+      if (!r.error.empty()) {
+        std::cerr << "assay queue reprocess: " << r.error << "\n";
+        return;
+      }
+      if (*json) {
+        std::cout << Json{{"item", r.item ? r.item->ToJson() : Json()}, {"outcome", r.outcome}}
+                         .dump(2)
+                  << "\n";
+      } else {
+        std::cout << "document " << r.doc_id.substr(0, 12) << " is now " << r.outcome
+                  << "; queue item " << opt->item_id << " is " << (r.item ? r.item->state : "?")
+                  << "\n";
+      }
     });
   }
 }

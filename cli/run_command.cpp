@@ -1,10 +1,49 @@
+// `assay run`: the command line and the summary it prints (core/run.h does the work).
+#include <cstdio>
+#include <iostream>
+
 #include "cli/commands.h"
+#include "core/document.h"
+#include "core/progress.h"
 #include "core/run.h"
+#include "stages/catalog.h"
 
 namespace assay::cli {
+namespace {
+
+void PrintSummary(const RunOptions& opt, const RunResult& r, bool json) {
+  const RunSummary& s = *r.summary;
+  const double pps = s.seconds > 0 ? s.pages / s.seconds : 0;
+  if (json) {
+    Json j = {{"run_id", s.run_id},         {"out", opt.out_dir.string()},
+              {"documents", s.documents},   {"processed", s.processed},
+              {"reused", s.reused},         {"ignored", s.ignored},
+              {"outcomes", s.outcomes},     {"modalities", s.modalities},
+              {"pages", s.pages},           {"seconds", s.seconds},
+              {"pages_per_second", pps},    {"exit_code", r.exit_code}};
+    std::cout << j.dump(2, ' ', false, Json::error_handler_t::replace) << "\n";
+    return;
+  }
+  std::printf("run %lld: %d documents (%d processed, %d already done) in %.1f s\n",
+              static_cast<long long>(s.run_id), s.documents, s.processed, s.reused, s.seconds);
+  if (s.ignored > 0) std::printf("  ignored: %d files (--exclude, .assayignore)\n", s.ignored);
+  std::printf("  modalities:");
+  for (const auto& [k, v] : s.modalities) std::printf(" %s=%d", k.c_str(), v);
+  std::printf("\n  outcomes:  ");
+  for (const auto& [k, v] : s.outcomes) std::printf(" %s=%d", k.c_str(), v);
+  std::printf("\n  pages: %d processed, %.2f pages/s\n", s.pages, pps);
+  std::printf("  store: %s\n", (opt.out_dir / "assay.db").c_str());
+  if (s.outcomes.count("error") || s.outcomes.count("rejected")) {
+    std::printf("  remediation queue: assay queue list --out %s\n", opt.out_dir.c_str());
+  }
+  if (r.exit_code == 130) std::printf("  interrupted: run the same command again to resume\n");
+}
+
+}  // namespace
 
 void SetupRun(CLI::App& app, int* exit_code) {
   auto opt = std::make_shared<RunOptions>();
+  auto json = std::make_shared<bool>(false);
   CLI::App* cmd = app.add_subcommand(
       "run", "ingest INPUTs (files, folders, JSONL manifests), process them, record lineage");
   cmd->add_option("inputs", opt->inputs, "files, folders (recursive) or .jsonl manifests")
@@ -21,18 +60,23 @@ void SetupRun(CLI::App& app, int* exit_code) {
   cmd->add_option("--max-file-size", opt->max_file_mb, "MiB; larger files are recorded as errors")
       ->capture_default_str();
   cmd->add_option("--exclude", opt->exclude, "skip files or folders matching this glob (repeat)");
+  cmd->add_option("--config", opt->config_path,
+                  "pipeline configuration (TOML) over the compiled default; see "
+                  "docs/configuration.md");
   cmd->add_option("--set", opt->set, "override a stage parameter: stage.param=value (repeat)");
   cmd->add_option("--contracts", opt->contracts_dir,
                   "folder of contract files (*.toml); default: the shipped contracts");
-  cmd->add_flag("--json", opt->json, "print the summary as JSON; no progress");
+  cmd->add_flag("--json", *json, "print the summary as JSON; no progress");
   cmd->add_flag("--retry-errors", opt->retry_errors,
                 "process again documents that ended in error in an earlier run");
   cmd->add_flag("--fault-injection", opt->fault_injection)->group("");  // tests only
-  cmd->callback([opt, exit_code, &app] {
+  cmd->callback([opt, json, exit_code] {
     opt->argv = {"assay", "run"};
     for (const std::string& s : opt->inputs) opt->argv.push_back(s);
-    (void)app;
-    *exit_code = RunBatch(*opt);
+    const RunResult r = RunBatch(*opt, BuiltinCatalog(), !*json && ProgressWanted());
+    *exit_code = r.exit_code;
+    if (!r.error.empty()) std::cerr << "assay run: " << r.error << "\n";
+    if (r.summary) PrintSummary(*opt, r, *json);
   });
 }
 

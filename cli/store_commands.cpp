@@ -48,13 +48,17 @@ void SetupLineage(CLI::App& app, int* exit_code) {
 void SetupExport(CLI::App& app, int* exit_code) {
   auto c = std::make_shared<Common>();
   auto format = std::make_shared<std::string>("jsonl");
+  auto stable = std::make_shared<bool>(false);
   CLI::App* cmd =
       AddCommon(app, "export", "write every processed document as JSON Lines", c.get(), false);
   cmd->add_option("--format", *format, "output format")
       ->check(CLI::IsMember({"jsonl"}))
       ->capture_default_str();
-  cmd->callback([c, format, exit_code] {  // keeps --format's target alive
-    *exit_code = WithStore(c->out, [&](Store& s) { return ExportJsonl(s, std::cout); });
+  cmd->add_flag("--stable", *stable,
+                "leave out volatile facts (times, run and reuse numbers); name sources by their "
+                "path relative to their input root: byte-identical across runs and machines");
+  cmd->callback([c, format, stable, exit_code] {  // keeps --format's target alive
+    *exit_code = WithStore(c->out, [&](Store& s) { return ExportJsonl(s, std::cout, *stable); });
   });
 }
 

@@ -7,7 +7,6 @@
 #include <set>
 #include <sstream>
 
-#include "core/metric_catalog.h"
 #include "core/sha256.h"
 
 namespace assay {
@@ -31,7 +30,8 @@ std::optional<double> Number(const toml::node& n) {
   return std::nullopt;
 }
 
-Result<Rule> ParseRule(const toml::table& t, const std::string& path) {
+Result<Rule> ParseRule(const toml::table& t, const std::string& path,
+                       const StageCatalog& catalog) {
   Rule r;
   r.line = static_cast<int>(t.source().begin.line);
   for (auto&& [key, node] : t) {
@@ -51,7 +51,9 @@ Result<Rule> ParseRule(const toml::table& t, const std::string& path) {
         return At(path, node, "metric must be a string or a list of strings");
       }
       for (const std::string& m : r.metrics) {
-        if (FindMetric(m) == nullptr) return At(path, node, "unknown metric '" + m + "'");
+        if (catalog.FindMetric(m).metric == nullptr) {
+          return At(path, node, "unknown metric '" + m + "' (see `assay metrics`)");
+        }
       }
     } else if (k == "min" || k == "max" || k == "equals") {
       auto v = Number(node);
@@ -116,7 +118,7 @@ Result<Rule> ParseRule(const toml::table& t, const std::string& path) {
   }
   if (r.scope == "page") {
     for (const std::string& m : r.metrics) {
-      if (!FindMetric(m)->per_page) {
+      if (!catalog.FindMetric(m).metric->per_page) {
         return Error{"contracts", path + ":" + std::to_string(r.line) + ": metric '" + m +
                                       "' is not measured per page"};
       }
@@ -132,7 +134,8 @@ std::string ReadFile(const std::filesystem::path& p) {
   return ss.str();
 }
 
-Result<ContractSet> Assemble(std::vector<Contract> contracts, const std::string& where) {
+Result<ContractSet> Assemble(std::vector<Contract> contracts, const std::string& where,
+                             const StageCatalog& catalog) {
   ContractSet set;
   for (Contract& c : contracts) {
     if (set.by_modality.count(c.modality)) {
@@ -142,7 +145,7 @@ Result<ContractSet> Assemble(std::vector<Contract> contracts, const std::string&
     std::string modality = c.modality;
     set.by_modality.emplace(std::move(modality), std::move(c));
   }
-  for (const std::string& m : ContractModalities()) {
+  for (const std::string& m : catalog.Modalities()) {
     if (!set.by_modality.count(m)) {
       return Error{"contracts", where + ": no contract for modality '" + m + "'"};
     }
@@ -154,12 +157,6 @@ Result<ContractSet> Assemble(std::vector<Contract> contracts, const std::string&
 }
 
 }  // namespace
-
-const std::vector<std::string>& ContractModalities() {
-  static const std::vector<std::string> kModalities = {"page_image", "pdf_mixed", "pdf_scan",
-                                                       "pdf_text", "photo"};
-  return kModalities;
-}
 
 std::string Rule::Operator() const {
   if (min && max) return "range";
@@ -190,7 +187,8 @@ const Contract* ContractSet::For(const std::string& modality) const {
   return it == by_modality.end() ? nullptr : &it->second;
 }
 
-Result<Contract> ParseContract(const std::string& text, const std::string& path) {
+Result<Contract> ParseContract(const std::string& text, const std::string& path,
+                               const StageCatalog& catalog) {
   toml::table root;
   try {
     root = toml::parse(text, path);
@@ -213,11 +211,11 @@ Result<Contract> ParseContract(const std::string& text, const std::string& path)
         const std::string h(hk.str());
         if (h == "modality") {
           auto m = hv.value<std::string>();
-          const auto& known = ContractModalities();
+          const std::vector<std::string> known = catalog.Modalities();
           if (!m || std::find(known.begin(), known.end(), *m) == known.end()) {
-            return At(path, hv,
-                      "unknown modality (expected page_image, pdf_mixed, pdf_scan, "
-                      "pdf_text or photo)");
+            std::string list;
+            for (const std::string& k : known) list += (list.empty() ? "" : ", ") + k;
+            return At(path, hv, "unknown modality (expected " + list + ")");
           }
           c.modality = *m;
         } else if (h == "version") {
@@ -239,7 +237,7 @@ Result<Contract> ParseContract(const std::string& text, const std::string& path)
         return At(path, node, "rules are written [[rule]]");
       }
       for (const toml::node& rn : *rules) {
-        auto rule = ParseRule(*rn.as_table(), path);
+        auto rule = ParseRule(*rn.as_table(), path, catalog);
         if (!rule.ok()) return rule.error();
         if (!ids.insert(rule.value().id).second) {
           return At(path, rn, "duplicate rule id '" + rule.value().id + "'");
@@ -257,7 +255,7 @@ Result<Contract> ParseContract(const std::string& text, const std::string& path)
   return c;
 }
 
-Result<ContractSet> LoadContracts(const std::filesystem::path& dir) {
+Result<ContractSet> LoadContracts(const std::filesystem::path& dir, const StageCatalog& catalog) {
   std::error_code ec;
   if (!std::filesystem::is_directory(dir, ec)) {
     return Error{"contracts", dir.string() + ": not a folder of contracts"};
@@ -269,21 +267,25 @@ Result<ContractSet> LoadContracts(const std::filesystem::path& dir) {
   std::sort(files.begin(), files.end());
   std::vector<Contract> contracts;
   for (const auto& f : files) {
-    auto c = ParseContract(ReadFile(f), f.string());
+    auto c = ParseContract(ReadFile(f), f.string(), catalog);
     if (!c.ok()) return c.error();
     contracts.push_back(std::move(c.value()));
   }
-  return Assemble(std::move(contracts), dir.string());
+  return Assemble(std::move(contracts), dir.string(), catalog);
 }
 
-Result<ContractSet> BuiltinContracts() {
+Result<ContractSet> BuiltinContracts(const StageCatalog& catalog) {
   std::vector<Contract> contracts;
   for (const auto& [name, text] : BuiltinContractTexts()) {
-    auto c = ParseContract(std::string(text), "builtin:" + std::string(name));
+    auto c = ParseContract(std::string(text), "builtin:" + std::string(name), catalog);
     if (!c.ok()) return c.error();
     contracts.push_back(std::move(c.value()));
   }
-  return Assemble(std::move(contracts), "builtin contracts");
+  return Assemble(std::move(contracts), "builtin contracts", catalog);
+}
+
+Result<ContractSet> LoadContractSet(const std::filesystem::path& dir, const StageCatalog& catalog) {
+  return dir.empty() ? BuiltinContracts(catalog) : LoadContracts(dir, catalog);
 }
 
 Json Decision::Failures(const std::string& severity) const {

@@ -12,11 +12,9 @@
 
 #include "core/document.h"
 #include "core/result.h"
+#include "core/stage_catalog.h"
 
 namespace assay {
-
-// The modalities every contract set must cover.
-const std::vector<std::string>& ContractModalities();
 
 struct Rule {
   std::string id;
@@ -53,15 +51,22 @@ struct ContractSet {
   const Contract* For(const std::string& modality) const;
 };
 
+// Contracts may name only what the stages of `catalog` declare: its metrics (scope "page" only
+// for metrics measured per page) and its modalities. The engine has no list of its own.
+
 // Parses one contract. Errors read "PATH:LINE:COLUMN: message".
-Result<Contract> ParseContract(const std::string& text, const std::string& path);
+Result<Contract> ParseContract(const std::string& text, const std::string& path,
+                               const StageCatalog& catalog);
 
 // Loads every *.toml of `dir`; fails on the first bad file, on two contracts for one modality
-// and on a modality of ContractModalities() without a contract.
-Result<ContractSet> LoadContracts(const std::filesystem::path& dir);
+// and on a modality of the catalog without a contract.
+Result<ContractSet> LoadContracts(const std::filesystem::path& dir, const StageCatalog& catalog);
 
 // The contracts shipped in contracts/*.toml, compiled into the binary.
-Result<ContractSet> BuiltinContracts();
+Result<ContractSet> BuiltinContracts(const StageCatalog& catalog);
+
+// `dir` when given, else the shipped contracts.
+Result<ContractSet> LoadContractSet(const std::filesystem::path& dir, const StageCatalog& catalog);
 
 // One rule applied to one part of a document.
 struct RuleResult {

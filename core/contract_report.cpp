@@ -7,8 +7,9 @@
 
 namespace assay {
 
-int CheckContracts(const std::filesystem::path& dir, bool json, std::ostream& out) {
-  auto set = LoadContracts(dir);
+int CheckContracts(const std::filesystem::path& dir, const StageCatalog& catalog, bool json,
+                   std::ostream& out) {
+  auto set = LoadContracts(dir, catalog);
   if (!set.ok()) {
     if (json) {
       out << Json{{"ok", false}, {"error", set.error().message}}.dump(2) << "\n";
@@ -39,9 +40,9 @@ int CheckContracts(const std::filesystem::path& dir, bool json, std::ostream& ou
   return kExitOk;
 }
 
-int ShowContract(const std::filesystem::path& dir, const std::string& modality, bool json,
-                 std::ostream& out) {
-  auto set = dir.empty() ? BuiltinContracts() : LoadContracts(dir);
+int ShowContract(const std::filesystem::path& dir, const StageCatalog& catalog,
+                 const std::string& modality, bool json, std::ostream& out) {
+  auto set = LoadContractSet(dir, catalog);
   if (!set.ok()) {
     std::cerr << set.error().message << "\n";
     return kExitUsage;

@@ -38,11 +38,12 @@ std::string Join(const std::vector<T>& items, const char* sep, F text_of) {
   return out;
 }
 
-Json BoxJson(const Box& b) {
-  return Json::array({RoundCoord(b.x0), RoundCoord(b.y0), RoundCoord(b.x1), RoundCoord(b.y1)});
+CanonicalJson BoxJson(const Box& b) {
+  return CanonicalJson::array(
+      {RoundCoord(b.x0), RoundCoord(b.y0), RoundCoord(b.x1), RoundCoord(b.y1)});
 }
 
-Box BoxFrom(const Json& j) { return Box{j[0], j[1], j[2], j[3]}; }
+Box BoxFrom(const CanonicalJson& j) { return Box{j[0], j[1], j[2], j[3]}; }
 
 }  // namespace
 
@@ -59,16 +60,16 @@ std::string Document::Text() const {
   return Join(pages, "\n\n", [](const Page& p) { return p.Text(); });
 }
 
-Json Document::ToContentJson() const {
-  Json pages_json = Json::array();
+CanonicalJson Document::ToContentJson() const {
+  CanonicalJson pages_json = CanonicalJson::array();
   for (const Page& p : pages) {
-    Json blocks_json = Json::array();
+    CanonicalJson blocks_json = CanonicalJson::array();
     for (const Block& b : p.blocks) {
-      Json lines_json = Json::array();
+      CanonicalJson lines_json = CanonicalJson::array();
       for (const Line& l : b.lines) {
-        Json words_json = Json::array();
+        CanonicalJson words_json = CanonicalJson::array();
         for (const Word& w : l.words) {
-          Json wj = {{"text", w.text}, {"bbox", BoxJson(w.bbox)}};
+          CanonicalJson wj = {{"text", w.text}, {"bbox", BoxJson(w.bbox)}};
           if (w.confidence >= 0) wj["conf"] = RoundCoord(w.confidence);
           if (!w.font.empty()) wj["font"] = w.font;
           if (w.font_size > 0) wj["size"] = RoundCoord(w.font_size);
@@ -79,52 +80,63 @@ Json Document::ToContentJson() const {
       blocks_json.push_back(
           {{"type", b.type}, {"bbox", BoxJson(b.bbox)}, {"lines", std::move(lines_json)}});
     }
-    Json pj = {
-        {"page", p.number}, {"width", RoundCoord(p.width)}, {"height", RoundCoord(p.height)},
-        {"unit", p.unit},   {"text_source", p.text_source}, {"blocks", std::move(blocks_json)}};
-    if (!p.raster_sha256.empty()) {
-      pj["raster"] = {{"dpi", p.raster_dpi}, {"sha256", p.raster_sha256}};
+    CanonicalJson pj = {{"page", p.number},
+                        {"width", RoundCoord(p.width)},
+                        {"height", RoundCoord(p.height)},
+                        {"unit", p.unit},
+                        {"text_source", p.text_source},
+                        {"blocks", std::move(blocks_json)}};
+    if (!p.raster_steps.empty()) {
+      CanonicalJson steps = CanonicalJson::array();
+      for (const RasterStep& r : p.raster_steps) {
+        CanonicalJson sj = {{"stage", r.stage}, {"dpi", r.dpi}, {"sha256", r.sha256}};
+        if (!r.facts.empty()) sj["facts"] = r.facts;
+        steps.push_back(std::move(sj));
+      }
+      pj["rasters"] = std::move(steps);
     }
     pages_json.push_back(std::move(pj));
   }
-  Json metrics_json = Json::object();
+  CanonicalJson metrics_json = CanonicalJson::object();
   for (const auto& [k, v] : metrics) metrics_json[k] = v;
-  Json parts_json = Json::object();
+  CanonicalJson parts_json = CanonicalJson::object();
   for (const auto& [scope, m] : part_metrics) {
-    Json pm = Json::object();
+    CanonicalJson pm = CanonicalJson::object();
     for (const auto& [k, v] : m) pm[k] = v;
     parts_json[scope] = std::move(pm);
   }
-  return Json{{"container", container},
-              {"modality", modality},
-              {"pages", std::move(pages_json)},
-              {"metrics", std::move(metrics_json)},
-              {"part_metrics", std::move(parts_json)}};
+  return CanonicalJson{{"container", container},
+                       {"modality", modality},
+                       {"pages", std::move(pages_json)},
+                       {"metrics", std::move(metrics_json)},
+                       {"part_metrics", std::move(parts_json)}};
 }
 
-Document Document::FromContentJson(const Json& j) {
+Document Document::FromContentJson(const CanonicalJson& j) {
   Document d;
   d.container = j.value("container", "");
   d.modality = j.value("modality", "");
-  for (const Json& pj : j.at("pages")) {
+  for (const CanonicalJson& pj : j.at("pages")) {
     Page p;
     p.number = pj.at("page");
     p.width = pj.at("width");
     p.height = pj.at("height");
     p.unit = pj.at("unit");
     p.text_source = pj.at("text_source");
-    if (pj.contains("raster")) {
-      p.raster_dpi = pj["raster"]["dpi"];
-      p.raster_sha256 = pj["raster"]["sha256"];
+    if (pj.contains("rasters")) {
+      for (const CanonicalJson& sj : pj["rasters"]) {
+        p.raster_steps.push_back(RasterStep{sj.at("stage"), sj.at("dpi"), sj.at("sha256"),
+                                            sj.value("facts", CanonicalJson::object())});
+      }
     }
-    for (const Json& bj : pj.at("blocks")) {
+    for (const CanonicalJson& bj : pj.at("blocks")) {
       Block b;
       b.type = bj.at("type");
       b.bbox = BoxFrom(bj.at("bbox"));
-      for (const Json& lj : bj.at("lines")) {
+      for (const CanonicalJson& lj : bj.at("lines")) {
         Line l;
         l.bbox = BoxFrom(lj.at("bbox"));
-        for (const Json& wj : lj.at("words")) {
+        for (const CanonicalJson& wj : lj.at("words")) {
           Word w;
           w.text = wj.at("text");
           w.bbox = BoxFrom(wj.at("bbox"));
@@ -146,6 +158,16 @@ Document Document::FromContentJson(const Json& j) {
     }
   }
   return d;
+}
+
+CanonicalJson InitialContent(const std::string& container) {
+  Document d;
+  d.container = container;
+  return d.ToContentJson();
+}
+
+std::string DumpCanonical(const CanonicalJson& j) {
+  return j.dump(-1, ' ', false, CanonicalJson::error_handler_t::replace);
 }
 
 }  // namespace assay

@@ -1,8 +1,11 @@
 // The document model a worker builds while stages run, and its canonical JSON form.
 //
-// The JSON form (ToContentJson) is what a stage "outputs": it is content-addressed in the
-// store, so it holds only deterministic facts. Transient data (page rasters) lives beside it
-// and is represented in the JSON by its hash.
+// The content JSON (ToContentJson) is the document's state: every stage's output is stored as
+// the difference it made to it (a JSON Patch, see core/document_runner.h), and the state after
+// a stage is identified by the SHA-256 of its canonical dump. So it holds only deterministic
+// facts, with sorted keys. Transient data (page rasters) lives beside it and is represented in
+// the JSON by the history of the stages that made it (RasterStep), from which a worker can
+// rebuild the pixels.
 #pragma once
 
 #include <map>
@@ -16,7 +19,11 @@ struct Pix;
 
 namespace assay {
 
+// JSON whose object keys keep insertion order: export records, reports (field order is part
+// of the documented format).
 using Json = nlohmann::ordered_json;
+// JSON with sorted object keys: content, parameters, plans. Its dump is canonical.
+using CanonicalJson = nlohmann::json;
 
 // Axis-aligned box, origin top-left: PDF points for PDF pages, pixels for images.
 struct Box {
@@ -51,17 +58,29 @@ struct Block {
 using PixHandle = std::shared_ptr<Pix>;
 PixHandle WrapPix(Pix* pix);
 
+// One stage's making of a page raster: the stage, what it needs to make it again (`facts`,
+// stage-specific, e.g. nothing beyond dpi for a render) and the SHA-256 of the pixels it made.
+// A page's steps, replayed in order, rebuild its raster bit for bit.
+struct RasterStep {
+  std::string stage;
+  int dpi = 0;
+  std::string sha256;
+  CanonicalJson facts = CanonicalJson::object();
+};
+
 struct Page {
   int number = 1;  // 1-based
   double width = 0, height = 0;
   std::string unit = "pt";           // "pt" (PDF) or "px" (image)
   std::string text_source = "none";  // "pdf_text", "ocr" or "none"
   std::vector<Block> blocks;
-  // Raster made by rasterize/image_load for OCR. Transient: only its hash and geometry are
-  // part of the content JSON.
+  // How the page's raster was made, oldest first; empty when the page has none.
+  std::vector<RasterStep> raster_steps;
+  // The pixels of the last raster step, when held in memory. Transient: a stage that needs
+  // them asks StageContext::Pixels, which rebuilds them from raster_steps when absent.
   PixHandle raster;
-  int raster_dpi = 0;
-  std::string raster_sha256;
+  bool has_raster() const { return !raster_steps.empty(); }
+  int raster_dpi() const { return raster_steps.empty() ? 0 : raster_steps.back().dpi; }
   std::string Text() const;  // blocks joined by blank lines
 };
 
@@ -79,9 +98,17 @@ struct Document {
   std::map<std::string, std::map<std::string, double>> part_metrics;
 
   std::string Text() const;  // pages joined by blank lines, in page order
-  Json ToContentJson() const;
-  static Document FromContentJson(const Json& j);
+  // The content (container, modality, pages, metrics). FromContentJson(ToContentJson()) gives
+  // back every content field exactly, so a restored document continues where it was stored.
+  CanonicalJson ToContentJson() const;
+  static Document FromContentJson(const CanonicalJson& j);
 };
+
+// The content of a document before any stage ran: what the first stage's delta applies to.
+CanonicalJson InitialContent(const std::string& container);
+
+// The canonical text of content JSON (sorted keys, invalid UTF-8 replaced).
+std::string DumpCanonical(const CanonicalJson& j);
 
 // Rounds to 2 decimals so the JSON of coordinates is stable and compact.
 double RoundCoord(double v);

@@ -7,13 +7,22 @@
 #include <filesystem>
 #include <fstream>
 #include <map>
+#include <set>
 #include <tuple>
 
+#include "core/clock.h"
 #include "core/document.h"
+#include "core/sha256.h"
 
 namespace fs = std::filesystem;
 
 namespace assay {
+
+const std::vector<std::string>& KnownContainers() {
+  static const std::vector<std::string> kContainers = {"image", "pdf"};
+  return kContainers;
+}
+
 namespace {
 
 bool IsManifest(const fs::path& p) { return p.extension() == ".jsonl"; }
@@ -86,6 +95,7 @@ void ReadManifest(const fs::path& manifest, Listed* items) {
         }
       }
       item.path = Normal(base / j["path"].get<std::string>());
+      item.relative_path = Normal(fs::path(j["path"].get<std::string>()));
       if (j.contains("alt_text")) item.alt_text = j["alt_text"].get<std::string>();
       if (j.contains("ground_truth")) {
         item.ground_truth = Normal(base / j["ground_truth"].get<std::string>());
@@ -96,6 +106,7 @@ void ReadManifest(const fs::path& manifest, Listed* items) {
     } catch (const std::exception& e) {
       item = InputItem{};
       item.path = where;
+      item.relative_path = manifest.filename().string() + ":" + std::to_string(number);
       item.problem = std::string("bad manifest line: ") + e.what();
     }
     (*items)[{item.path, item.alt_text.value_or("")}] = std::move(item);
@@ -119,7 +130,9 @@ Result<Inputs> EnumerateInputs(const std::vector<std::string>& inputs,
       if (IsManifest(root)) {
         ReadManifest(root, &listed);
       } else {
-        walked[Normal(root)].path = Normal(root);
+        InputItem& item = walked[Normal(root)];
+        item.path = Normal(root);
+        item.relative_path = root.filename().string();
       }
       continue;
     }
@@ -146,7 +159,9 @@ Result<Inputs> EnumerateInputs(const std::vector<std::string>& inputs,
       if (IsManifest(p)) {
         ReadManifest(p, &listed);
       } else {
-        walked[Normal(p)].path = Normal(p);
+        InputItem& item = walked[Normal(p)];
+        item.path = Normal(p);
+        item.relative_path = Normal(p.lexically_relative(root));
       }
     }
   }
@@ -189,6 +204,101 @@ Sniffed SniffBytes(const std::string& head) {
     if (mime == m) return {"image", mime};
   }
   return {"unsupported", mime};
+}
+
+
+namespace {
+
+std::string DocIdFor(const std::string& source_id, const InputItem& item) {
+  if (!item.alt_text) return source_id;
+  // Same bytes with other alt-text is another training example (DESIGN: identities).
+  return Sha256Hex(source_id + "\nalt_text\n" + *item.alt_text);
+}
+
+// Reads and identifies one item's file: everything but the store writes.
+struct Examined {
+  IngestedItem ingested;
+  std::optional<SourceRecord> source;
+};
+
+Examined Examine(const InputItem& item, uint64_t max_file_bytes) {
+  Examined e;
+  IngestedItem& out = e.ingested;
+  out.item = item;
+  DocumentRecord& doc = out.doc;
+  doc.path = item.path;
+  doc.alt_text = item.alt_text;
+  doc.ground_truth = item.ground_truth;
+  doc.tags = Json(item.tags).dump();
+  std::optional<std::string>& problem = out.problem;
+  problem = item.problem;
+  std::string source_id;
+  std::error_code ec;
+  if (!problem && !fs::is_regular_file(item.path, ec)) problem = "not a regular file";
+  uint64_t size = problem ? 0 : fs::file_size(item.path, ec);
+  if (!problem && size > max_file_bytes) {
+    problem = "file of " + std::to_string(size >> 20) + " MiB exceeds --max-file-size (" +
+              std::to_string(max_file_bytes >> 20) + " MiB)";
+  }
+  if (!problem) {
+    if (auto sha = Sha256File(item.path, &size)) {
+      source_id = *sha;
+    } else {
+      problem = "cannot read the file (permissions?)";
+    }
+  }
+  if (!problem && size == 0) problem = "empty file (0 bytes)";
+  if (!problem && item.ground_truth) {
+    out.ground_truth_sha256 = Sha256File(*item.ground_truth);
+    if (!out.ground_truth_sha256) problem = "ground truth not readable: " + *item.ground_truth;
+  }
+  Sniffed sniffed{"unreadable", ""};
+  if (!source_id.empty()) {
+    std::string head(8192, '\0');
+    std::ifstream in(item.path, std::ios::binary);
+    in.read(head.data(), static_cast<std::streamsize>(head.size()));
+    head.resize(static_cast<size_t>(in.gcount()));
+    sniffed = SniffBytes(head);
+    e.source = SourceRecord{source_id, size, sniffed.mime, item.path, item.relative_path};
+    doc.source_id = source_id;
+    if (!problem && sniffed.container == "unsupported") {
+      problem = "unsupported type: " + sniffed.mime;
+    }
+  }
+  doc.container = sniffed.container;
+  doc.doc_id =
+      source_id.empty() ? Sha256Hex("unreadable\n" + item.path) : DocIdFor(source_id, item);
+  return e;
+}
+
+}  // namespace
+
+std::vector<IngestedItem> IngestInputs(Store& store, const std::vector<InputItem>& items,
+                                       int64_t run_id, uint64_t max_file_bytes,
+                                       const std::function<bool()>& stop, int batch) {
+  std::vector<IngestedItem> out;
+  std::set<std::string> doc_ids;
+  std::vector<Examined> pending;
+  auto flush = [&] {
+    if (pending.empty()) return;
+    Transaction tx(store.db());
+    const std::string now = NowRfc3339();
+    for (Examined& e : pending) {
+      if (e.source) store.RegisterSource(*e.source, run_id, now);
+      if (!doc_ids.insert(e.ingested.doc.doc_id).second) continue;  // same bytes, another path
+      store.RegisterDocument(e.ingested.doc, now);
+      out.push_back(std::move(e.ingested));
+    }
+    tx.Commit();
+    pending.clear();
+  };
+  for (const InputItem& item : items) {
+    if (stop()) break;
+    pending.push_back(Examine(item, max_file_bytes));
+    if (static_cast<int>(pending.size()) >= batch) flush();
+  }
+  flush();
+  return out;
 }
 
 }  // namespace assay

@@ -2,17 +2,26 @@
 // and identify each file from its bytes.
 #pragma once
 
+#include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
 
 #include "core/result.h"
+#include "core/store.h"
 
 namespace assay {
+
+// The containers ingest recognises from bytes; every one has a pipeline.
+const std::vector<std::string>& KnownContainers();
 
 // One thing to become a document.
 struct InputItem {
   std::string path;  // lexically normal; relative inputs stay relative
+  // The path relative to the input root it was found under: the walked folder, the
+  // manifest's folder, or (a file given directly) its own folder.
+  std::string relative_path;
   std::optional<std::string> alt_text;
   std::optional<std::string> ground_truth;  // path of a ground-truth text file
   std::vector<std::string> tags;
@@ -42,6 +51,24 @@ struct Sniffed {
   std::string container;  // "pdf", "image", or "unsupported"
   std::string mime;       // e.g. "application/pdf", "text/plain"
 };
+
+// An input item as ingest registered it: its document, and what is wrong with it, if anything.
+struct IngestedItem {
+  InputItem item;
+  DocumentRecord doc;
+  std::optional<std::string> problem;  // the document is an error before any stage: why
+  std::optional<std::string> ground_truth_sha256;
+};
+
+// Hashes and sniffs every item, then registers its source and document in the store. Files
+// are read outside any transaction; registrations commit in short transactions of `batch`
+// items, so another process using the store is never locked out for long. Items whose bytes
+// (and manifest content) make a document already met in `items` register their path only.
+// Files larger than `max_file_bytes` are not read. Stops between items when `stop()` is true
+// (the items ingested so far are returned and registered).
+std::vector<IngestedItem> IngestInputs(Store& store, const std::vector<InputItem>& items,
+                                       int64_t run_id, uint64_t max_file_bytes,
+                                       const std::function<bool()>& stop, int batch = 256);
 
 // Identifies a file from its first bytes (libmagic, plus the PDF rule that the header may
 // follow up to 1 KiB of junk). Never looks at the extension.

@@ -1,5 +1,6 @@
 #include "core/queue.h"
 
+#include <functional>
 #include <iomanip>
 #include <map>
 
@@ -114,7 +115,7 @@ bool Blank(const std::string& s) { return s.find_first_not_of(" \t\r\n") == std:
 std::string Item(int64_t id) { return "item " + std::to_string(id); }
 
 // One reviewer action: the states it may start from and where it leads.
-enum class Action { kClaim, kRelease, kResolve, kWaive, kReject };
+enum class Action { kClaim, kRelease, kResolve, kWaive, kReject, kReprocess };
 
 struct ActionSpec {
   const char* verb;  // as in "a note is required to <verb> item 3"
@@ -135,6 +136,8 @@ ActionSpec Spec(Action a) {
       return {"waive", "waived", "waived", true};
     case Action::kReject:
       return {"reject", "rejected", "rejected", true};
+    case Action::kReprocess:
+      return {"reprocess", "reprocessed", nullptr, false};  // the state stays
   }
   return {"", "", "", false};
 }
@@ -158,7 +161,8 @@ std::string Refusal(const QueueItem& item, Action a, const std::string& actor) {
 }
 
 std::variant<QueueItem, QueueError> Act(Database& db, int64_t item_id, Action a,
-                                        const std::string& actor, const std::string& note) {
+                                        const std::string& actor, const std::string& note,
+                                        const std::function<void()>& also = nullptr) {
   const ActionSpec spec = Spec(a);
   if (Blank(actor)) return QueueError{"an actor name is required to " + std::string(spec.verb)};
   if (spec.note_required && Blank(note)) {
@@ -183,6 +187,11 @@ std::variant<QueueItem, QueueError> Act(Database& db, int64_t item_id, Action a,
           "UPDATE queue_items SET state='open', assignee=NULL, updated_at=?2 "
           "WHERE item_id=?3 AND state='claimed' AND assignee=?1";
       break;
+    case Action::kReprocess:
+      sql =
+          "UPDATE queue_items SET updated_at=?2 "
+          "WHERE item_id=?3 AND (state='open' OR (state='claimed' AND assignee=?1))";
+      break;
     default:
       sql =
           "UPDATE queue_items SET state=?4, assignee=?1, updated_at=?2 "
@@ -191,12 +200,16 @@ std::variant<QueueItem, QueueError> Act(Database& db, int64_t item_id, Action a,
   }
   Statement u(db.handle(), sql);
   u.Bind(1, actor).Bind(2, now).Bind(3, item_id);
-  if (a != Action::kClaim && a != Action::kRelease) u.Bind(4, spec.to_state);
+  const std::string to_state = spec.to_state != nullptr ? spec.to_state : before->state;
+  if (a != Action::kClaim && a != Action::kRelease && a != Action::kReprocess) {
+    u.Bind(4, to_state);
+  }
   u.Run();
   if (sqlite3_changes(db.handle()) != 1) {
     return QueueError{Refusal(*GetItem(db, item_id), a, actor)};
   }
-  AppendEvent(db, item_id, now, actor, spec.event, before->state, spec.to_state, note);
+  AppendEvent(db, item_id, now, actor, spec.event, before->state, to_state, note);
+  if (also) also();
   if (a == Action::kWaive) {
     // Accepted despite the failure; the error or rule results stay recorded beside it, and
     // the waive event says who decided and why.
@@ -297,6 +310,13 @@ std::variant<QueueItem, QueueError> Queue::Waive(int64_t item_id, const std::str
 std::variant<QueueItem, QueueError> Queue::Reject(int64_t item_id, const std::string& actor,
                                                   const std::string& note) {
   return Act(db_, item_id, Action::kReject, actor, note);
+}
+
+std::variant<QueueItem, QueueError> Queue::RequestReprocess(int64_t item_id,
+                                                            const std::string& actor,
+                                                            const std::string& note,
+                                                            const std::function<void()>& also) {
+  return Act(db_, item_id, Action::kReprocess, actor, note, also);
 }
 
 // ---------------------------------------------------------------------------------------------

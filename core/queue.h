@@ -12,6 +12,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <ostream>
 #include <string>
@@ -83,6 +84,14 @@ class Queue {
                                             const std::string& note);
   std::variant<QueueItem, QueueError> Reject(int64_t item_id, const std::string& actor,
                                              const std::string& note);
+  // Records that `actor` asked for the item's document to be processed again (event
+  // "reprocessed"; the state stays), under the rules of the other actions: the item is active
+  // and not claimed by someone else. `also` runs in the same transaction after the checks (the
+  // caller stores the document's new parameters there), so a reviewer cannot close the item
+  // between the check and the record.
+  std::variant<QueueItem, QueueError> RequestReprocess(int64_t item_id, const std::string& actor,
+                                                       const std::string& note,
+                                                       const std::function<void()>& also);
 
  private:
   Database& db_;

@@ -15,10 +15,13 @@ std::string Dump(const Json& j, int indent = -1) {
   return j.dump(indent, ' ', false, Json::error_handler_t::replace);
 }
 
+// The transformations that made the document's current outcome, in plan order. Volatile
+// facts (times, durations, run, reuse and queue item numbers) only when `with_volatile`.
 Json Transformations(Store& store, const std::string& doc_id, bool with_volatile) {
   Statement q(store.db().handle(),
               "SELECT t.stage, t.stage_version, t.params, t.input_sha256, t.output_sha256, "
-              "t.outcome, t.note, t.started_at, t.duration_ms, t.run_id, t.queue_item_id "
+              "t.outcome, t.note, t.started_at, t.duration_ms, t.run_id, t.queue_item_id, "
+              "t.resources, t.delta_sha256, t.reused_from "
               "FROM transformations t JOIN documents d ON d.doc_id=t.doc_id "
               "WHERE t.doc_id=? AND t.run_id=d.run_id AND "
               "t.processing_version=d.processing_version ORDER BY t.seq");
@@ -28,17 +31,30 @@ Json Transformations(Store& store, const std::string& doc_id, bool with_volatile
     Json t = {{"stage", q.Text(0)},
               {"version", std::to_string(q.Int(1))},
               {"params", Json::parse(q.Text(2))},
+              {"resources", Json::parse(q.Text(11))},
               {"input_sha256", q.Text(3)},
               {"output_sha256", q.IsNull(4) ? Json() : Json(q.Text(4))},
+              {"delta_sha256", q.IsNull(12) ? Json() : Json(q.Text(12))},
               {"outcome", q.Text(5)}};
     if (!q.Text(6).empty()) t["note"] = q.Text(6);
-    if (!q.IsNull(10)) t["queue_item_id"] = q.Int(10);  // made by `queue reprocess`
     if (with_volatile) {
+      if (!q.IsNull(10)) t["queue_item_id"] = q.Int(10);  // made by `queue reprocess`
+      if (!q.IsNull(13)) t["reused_from"] = q.Int(13);    // copied from that transformation
       t["started_at"] = q.Text(7);
       t["duration_ms"] = std::round(q.Real(8) * 1000) / 1000;
       t["run_id"] = q.Int(9);
     }
     out.push_back(std::move(t));
+  }
+  return out;
+}
+
+// "tesseract eng 1a2b3c4d5e6f, poppler_data default 9f8e7d6c5b4a".
+std::string ResourcesLine(const Json& resources) {
+  std::string out;
+  for (const Json& r : resources.value("resources", Json::array())) {
+    out += (out.empty() ? "" : ", ") + r.value("kind", "") + " " + r.value("name", "") + " " +
+           r.value("sha256", "").substr(0, 12);
   }
   return out;
 }
@@ -229,10 +245,16 @@ int PrintLineage(Store& store, const std::string& doc, bool json, std::ostream& 
         << t["version"].get<std::string>() << " " << std::setw(8) << t["outcome"].get<std::string>()
         << std::right << std::setw(10) << std::fixed << std::setprecision(1)
         << t["duration_ms"].get<double>() << " ms  " << t["params"].dump() << "\n"
+        << (t["resources"].value("resources", Json::array()).empty()
+                ? ""
+                : "      resources " + ResourcesLine(t["resources"]) + "\n")
         << "      in " << t["input_sha256"].get<std::string>().substr(0, 16) << "  out "
         << (t["output_sha256"].is_null() ? "-"
                                          : t["output_sha256"].get<std::string>().substr(0, 16))
         << (t.contains("note") ? "  " + t["note"].get<std::string>() : "")
+        << (t.contains("reused_from")
+                ? "  (reused transformation #" + t["reused_from"].dump() + ")"
+                : "")
         << (t.contains("queue_item_id")
                 ? "  (reprocess of queue item #" + t["queue_item_id"].dump() + ")"
                 : "")
@@ -277,17 +299,18 @@ Json ContractJson(Store& store, const std::string& doc_id) {
           {"warnings", std::move(warnings)}};
 }
 
-Json ExportRecord(Store& store, const std::string& doc_id) {
+Json ExportRecord(Store& store, const std::string& doc_id, bool stable) {
   Statement q(store.db().handle(),
               "SELECT d.source_id, d.path, COALESCE(d.modality, d.container), d.outcome, "
               "d.ingested_at, d.processing_version, d.alt_text, d.error_stage, "
-              "d.error_message, o.content, d.run_id "
-              "FROM documents d LEFT JOIN outputs o ON o.sha256 = d.output_sha256 "
-              "WHERE d.doc_id=?");
+              "d.error_message, d.run_id "
+              "FROM documents d WHERE d.doc_id=?");
   q.Bind(1, doc_id);
   q.Step();
   Document doc;
-  if (!q.IsNull(9)) doc = Document::FromContentJson(Json::parse(q.Text(9)));
+  if (auto content = store.DocumentContent(doc_id)) doc = Document::FromContentJson(*content);
+  std::string path = q.Text(1);
+  if (stable && !q.IsNull(0)) path = store.FirstRelativePath(q.Text(0)).value_or(path);
 
   Json pages = Json::array();
   for (const Page& p : doc.pages) {
@@ -320,7 +343,7 @@ Json ExportRecord(Store& store, const std::string& doc_id) {
     while (m.Step()) metrics[m.Text(0)] = m.Real(1);
   }
   Json rec = {{"doc_id", doc_id},
-              {"source", {{"sha256", q.IsNull(0) ? Json() : Json(q.Text(0))}, {"path", q.Text(1)}}},
+              {"source", {{"sha256", q.IsNull(0) ? Json() : Json(q.Text(0))}, {"path", path}}},
               {"modality", q.Text(2)},
               {"outcome", q.Text(3)},
               {"text", doc.Text()},
@@ -330,19 +353,24 @@ Json ExportRecord(Store& store, const std::string& doc_id) {
               {"metrics", std::move(metrics)},
               {"contract", ContractJson(store, doc_id)}};
   if (!q.IsNull(7)) rec["error"] = {{"stage", q.Text(7)}, {"message", q.Text(8)}};
-  rec["lineage"] = {{"ingested_at", q.Text(4)},
-                    {"processing_version", q.Text(5)},
-                    {"run_id", q.Int(10)},
-                    {"transformations", Transformations(store, doc_id, /*with_volatile=*/true)}};
+  if (stable) {
+    rec["lineage"] = {{"processing_version", q.Text(5)},
+                      {"transformations", Transformations(store, doc_id, false)}};
+  } else {
+    rec["lineage"] = {{"ingested_at", q.Text(4)},
+                      {"processing_version", q.Text(5)},
+                      {"run_id", q.Int(9)},
+                      {"transformations", Transformations(store, doc_id, true)}};
+  }
   return rec;
 }
 
-int ExportJsonl(Store& store, std::ostream& out) {
+int ExportJsonl(Store& store, std::ostream& out, bool stable) {
   Statement q(store.db().handle(),
               "SELECT doc_id FROM documents WHERE outcome IS NOT NULL ORDER BY doc_id");
   std::vector<std::string> ids;
   while (q.Step()) ids.push_back(q.Text(0));
-  for (const std::string& id : ids) out << Dump(ExportRecord(store, id)) << "\n";
+  for (const std::string& id : ids) out << Dump(ExportRecord(store, id, stable)) << "\n";
   return kExitOk;
 }
 

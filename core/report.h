@@ -18,9 +18,12 @@ int PrintStatus(Store& store, bool json, std::ostream& out);
 int PrintLineage(Store& store, const std::string& doc, bool json, std::ostream& out);
 
 // One JSON object per processed document, sorted by doc_id, in DESIGN.md's record format.
-int ExportJsonl(Store& store, std::ostream& out);
+// `stable` leaves out every volatile fact (times, durations, run, transformation-reuse and
+// queue item numbers) and names the source by its first path relative to its input root, so
+// the output is byte-identical across runs from scratch, worker counts and machines.
+int ExportJsonl(Store& store, std::ostream& out, bool stable = false);
 
 // The export record of one document (used by ExportJsonl and tests).
-Json ExportRecord(Store& store, const std::string& doc_id);
+Json ExportRecord(Store& store, const std::string& doc_id, bool stable = false);
 
 }  // namespace assay

@@ -1,4 +1,7 @@
-// Per-document failures are values, never exceptions through the batch.
+// Errors are values: a failing document never throws through the batch. Every fallible
+// function returns a Result<T> (a value or an Error) or a Status (ok or an Error), and every
+// call site reads `if (!r.ok()) return r.error();`. Both are [[nodiscard]]: dropping one is a
+// compile warning, so a failure cannot be ignored by accident.
 #pragma once
 
 #include <string>
@@ -7,15 +10,16 @@
 
 namespace assay {
 
-// What went wrong with one document: which stage, and a message meant for a person.
+// What went wrong: where (a stage id, or "ingest", "worker", "usage", "config", "resource" for
+// failures outside a stage) and a message meant for a person.
 struct Error {
-  std::string stage;    // stage id, or "ingest" / "worker" for failures outside a stage
-  std::string message;  // e.g. "encrypted: a password is required"
+  std::string stage;
+  std::string message;
 };
 
-// Either a value or an Error. Call sites read `if (!r.ok()) return r.error();`.
+// Either a value or an Error.
 template <typename T>
-class Result {
+class [[nodiscard]] Result {
  public:
   Result(T value) : v_(std::move(value)) {}      // NOLINT: implicit by design
   Result(Error error) : v_(std::move(error)) {}  // NOLINT
@@ -29,7 +33,7 @@ class Result {
 };
 
 // A Result with no value: ok, or an Error.
-class Status {
+class [[nodiscard]] Status {
  public:
   Status() = default;
   Status(Error error) : error_(std::move(error)), ok_(false) {}  // NOLINT

@@ -1,10 +1,15 @@
-// `assay run`: ingest, plan, process with the worker pool, record, summarise.
+// `assay run`: ingest, plan, process with the worker pool, record. The command line and the
+// printing of the summary live in cli/run_command.cpp.
 #pragma once
 
 #include <cstdint>
 #include <filesystem>
+#include <map>
+#include <optional>
 #include <string>
 #include <vector>
+
+#include "core/stage_catalog.h"
 
 namespace assay {
 
@@ -17,34 +22,34 @@ struct RunOptions {
   int64_t max_file_mb = 2048;           // larger files are recorded as errors, not read
   std::vector<std::string> exclude;     // globs on file names or paths
   std::vector<std::string> set;         // "stage.param=value" overrides
-  bool json = false;                    // JSON summary on stdout, no progress
+  std::string config_path;              // empty = the compiled default pipelines only
   bool retry_errors = false;            // process documents that ended in error again
   bool fault_injection = false;         // hidden: lets tests crash/hang workers on purpose
   std::filesystem::path contracts_dir;  // empty = the shipped contracts
   std::vector<std::string> argv;        // the command line, for the run record
 };
 
-// Runs the batch and returns the exit code (core/exit_codes.h). Prints a summary on stdout and
-// run-level errors on stderr.
-int RunBatch(const RunOptions& options);
-
-// `assay queue reprocess`: processes the document of queue item `item_id` again with extra
-// parameter overrides (kept for that document in later runs), records the new transformations
-// linked to the item, and lets the queue close the item when the document now passes.
-struct ReprocessOptions {
-  std::filesystem::path out_dir = "out";
-  int64_t item_id = 0;
-  std::vector<std::string> set;  // "stage.param=value"
-  std::string actor;             // who asked, for the audit trail
-  double timeout_seconds = 300;
-  int64_t max_memory_mb = 2048;
-  bool json = false;
-  std::filesystem::path contracts_dir;  // empty = the shipped contracts
+struct RunSummary {
+  int64_t run_id = 0;
+  int documents = 0;  // every document of the inputs, decided now or before
+  int processed = 0;  // recorded by this run
+  int reused = 0;     // already decided with the same processing version
+  int ignored = 0;    // skipped by --exclude or .assayignore
+  int pages = 0;      // pages of the documents this run processed
+  double seconds = 0;
+  std::map<std::string, int> outcomes, modalities;
 };
 
-// Returns 0 when the document now passes (item resolved), 1 when it is still rejected, 4 when
-// it errored, 5 when the item cannot be reprocessed (unknown, or in a terminal state), 2 for a
-// bad --set.
-int ReprocessQueueItem(const ReprocessOptions& options);
+struct RunResult {
+  int exit_code = 0;                  // core/exit_codes.h
+  std::optional<RunSummary> summary;  // absent when the run could not start
+  std::string error;                  // run-level failure or bad usage, for stderr
+};
+
+// Runs the batch. `show_progress` draws progress on stderr.
+RunResult RunBatch(const RunOptions& options, const StageCatalog& catalog, bool show_progress);
+
+// The exit code of a set of outcomes (interrupted wins, then errors, then rejections).
+int ExitCodeFor(const std::map<std::string, int>& outcomes, bool interrupted);
 
 }  // namespace assay

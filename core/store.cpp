@@ -1,5 +1,7 @@
 #include "core/store.h"
 
+#include "core/delta.h"
+#include "core/names.h"
 #include "core/queue.h"
 #include "core/sha256.h"
 
@@ -33,8 +35,12 @@ int Store::schema_version() {
 }
 
 void Store::Migrate() {
-  const int current = schema_version();
   const int latest = Migrations().empty() ? 0 : Migrations().back().version;
+  if (schema_version() == latest) return;  // the common case: no write lock taken
+  // The version is read again inside the write transaction: two processes opening one new
+  // store at once must not both apply a migration.
+  Transaction tx(db_);
+  const int current = schema_version();
   if (current > latest) {
     throw StoreError("the database has schema version " + std::to_string(current) +
                      " but this assay knows only up to " + std::to_string(latest) +
@@ -42,11 +48,10 @@ void Store::Migrate() {
   }
   for (const Migration& m : Migrations()) {
     if (m.version <= current) continue;
-    Transaction tx(db_);
     db_.Exec(m.sql);
     db_.Exec("PRAGMA user_version=" + std::to_string(m.version));
-    tx.Commit();
   }
+  tx.Commit();
 }
 
 int64_t Store::BeginRun(const RunRecord& r) {
@@ -61,7 +66,7 @@ int64_t Store::BeginRun(const RunRecord& r) {
   return db_.LastInsertId();
 }
 
-void Store::FinishRun(int64_t run_id, const std::string& status, const std::string& finished_at) {
+void Store::FinishRun(int64_t run_id, std::string_view status, const std::string& finished_at) {
   Statement s(db_.handle(), "UPDATE runs SET status=?, finished_at=? WHERE run_id=?");
   s.Bind(1, status).Bind(2, finished_at).Bind(3, run_id).Run();
 }
@@ -73,10 +78,11 @@ void Store::RegisterSource(const SourceRecord& src, int64_t run_id, const std::s
   s.Bind(1, src.source_id).Bind(2, static_cast<int64_t>(src.bytes)).Bind(3, src.mime);
   s.Bind(4, now).Run();
   Statement p(db_.handle(),
-              "INSERT INTO source_paths(source_id, path, first_seen_at, last_run_id) "
-              "VALUES(?,?,?,?) ON CONFLICT(source_id, path) DO UPDATE SET "
-              "last_run_id=excluded.last_run_id");
-  p.Bind(1, src.source_id).Bind(2, src.path).Bind(3, now).Bind(4, run_id).Run();
+              "INSERT INTO source_paths(source_id, path, first_seen_at, last_run_id, "
+              "relative_path) VALUES(?,?,?,?,?) ON CONFLICT(source_id, path) DO UPDATE SET "
+              "last_run_id=excluded.last_run_id, relative_path=excluded.relative_path");
+  p.Bind(1, src.source_id).Bind(2, src.path).Bind(3, now).Bind(4, run_id);
+  p.Bind(5, src.relative_path).Run();
 }
 
 void Store::RegisterDocument(const DocumentRecord& d, const std::string& now) {
@@ -98,21 +104,48 @@ std::optional<DocumentState> Store::GetDocumentState(const std::string& doc_id) 
   DocumentState st;
   if (!s.IsNull(0)) st.outcome = s.Text(0);
   if (!s.IsNull(1)) st.processing_version = s.Text(1);
-  st.overrides = Json::parse(s.Text(2));
+  st.overrides = CanonicalJson::parse(s.Text(2), nullptr, /*allow_exceptions=*/false);
+  if (!st.overrides.is_object()) st.overrides = CanonicalJson::object();
   return st;
 }
 
-std::optional<Store::PriorTransformation> Store::FindTransformation(
-    const std::string& stage, int version, const std::string& params_sha256,
-    const std::string& input_sha256) {
+std::optional<DocumentRecord> Store::GetDocument(const std::string& doc_id) {
   Statement q(db_.handle(),
-              "SELECT transformation_id, output_sha256, outcome FROM transformations "
-              "WHERE stage=? AND stage_version=? AND params_sha256=? AND input_sha256=? AND "
-              "outcome IN ('ok','skipped') AND output_sha256 IS NOT NULL "
-              "ORDER BY transformation_id LIMIT 1");
-  q.Bind(1, stage).Bind(2, version).Bind(3, params_sha256).Bind(4, input_sha256);
+              "SELECT source_id, path, container, alt_text, ground_truth, tags FROM documents "
+              "WHERE doc_id=?");
+  q.Bind(1, doc_id);
   if (!q.Step()) return std::nullopt;
-  return PriorTransformation{q.Int(0), q.Text(1), q.Text(2)};
+  DocumentRecord d;
+  d.doc_id = doc_id;
+  if (!q.IsNull(0)) d.source_id = q.Text(0);
+  d.path = q.Text(1);
+  d.container = q.Text(2);
+  if (!q.IsNull(3)) d.alt_text = q.Text(3);
+  if (!q.IsNull(4)) d.ground_truth = q.Text(4);
+  d.tags = q.Text(5);
+  return d;
+}
+
+void Store::SetDocumentOverrides(const std::string& doc_id, const CanonicalJson& overrides) {
+  Statement u(db_.handle(), "UPDATE documents SET param_overrides=? WHERE doc_id=?");
+  u.Bind(1, DumpCanonical(overrides)).Bind(2, doc_id).Run();
+}
+
+std::optional<PriorTransformation> Store::FindTransformation(const std::string& stage,
+                                                             int version,
+                                                             const std::string& params_sha256,
+                                                             const std::string& resources_sha256,
+                                                             const std::string& input_sha256) {
+  Statement q(db_.handle(),
+              "SELECT t.transformation_id, t.output_sha256, t.delta_sha256, t.outcome, t.note "
+              "FROM transformations t JOIN outputs o ON o.sha256 = t.delta_sha256 "
+              "WHERE t.stage=? AND t.stage_version=? AND t.params_sha256=? AND "
+              "t.resources_sha256=? AND t.input_sha256=? AND t.outcome IN ('ok','skipped') "
+              "ORDER BY t.transformation_id LIMIT 1");
+  q.Bind(1, stage).Bind(2, version).Bind(3, params_sha256).Bind(4, resources_sha256);
+  q.Bind(5, input_sha256);
+  if (!q.Step()) return std::nullopt;
+  return PriorTransformation{q.Int(0), q.Text(1), q.Text(2), q.Text(3), q.Text(4)};
 }
 
 std::optional<std::string> Store::GetOutput(const std::string& sha256) {
@@ -120,6 +153,73 @@ std::optional<std::string> Store::GetOutput(const std::string& sha256) {
   q.Bind(1, sha256);
   if (!q.Step()) return std::nullopt;
   return q.Text(0);
+}
+
+std::optional<CanonicalJson> Store::DocumentContent(const std::string& doc_id) {
+  Statement d(db_.handle(),
+              "SELECT container, output_sha256, run_id, processing_version FROM documents "
+              "WHERE doc_id=?");
+  d.Bind(1, doc_id);
+  if (!d.Step() || d.IsNull(1) || d.IsNull(2)) return std::nullopt;
+  const std::string container = d.Text(0), final_state = d.Text(1);
+  Statement t(db_.handle(),
+              "SELECT t.input_sha256, t.output_sha256, t.delta_sha256, o.content "
+              "FROM transformations t LEFT JOIN outputs o ON o.sha256 = t.delta_sha256 "
+              "WHERE t.doc_id=? AND t.run_id=? AND t.processing_version=? "
+              "AND t.outcome IN ('ok','skipped') ORDER BY t.seq");
+  t.Bind(1, doc_id).Bind(2, d.Int(2)).Bind(3, d.Text(3));
+  CanonicalJson content = InitialContent(container);
+  std::string first_input, state;
+  bool legacy = false;
+  while (t.Step()) {
+    if (first_input.empty()) first_input = t.Text(0);
+    if (t.IsNull(2)) {
+      legacy = true;  // before migration 3: output_sha256 names the whole content
+      break;
+    }
+    if (t.IsNull(3)) throw StoreError("document " + doc_id + ": a stored output is missing");
+    try {
+      content = ApplyDelta(content, CanonicalJson::parse(t.Text(3)));
+    } catch (const std::exception& e) {
+      throw StoreError("document " + doc_id + ": a stored output does not apply: " + e.what());
+    }
+    state = t.Text(1);
+  }
+  if (legacy) {
+    auto whole = GetOutput(final_state);
+    if (!whole) return std::nullopt;
+    return CanonicalJson::parse(*whole);
+  }
+  if (state != final_state || StateSha256(first_input, DumpCanonical(content)) != final_state) {
+    throw StoreError("document " + doc_id + ": its stored outputs do not rebuild its content");
+  }
+  return content;
+}
+
+std::optional<std::string> Store::FirstRelativePath(const std::string& source_id) {
+  Statement q(db_.handle(),
+              "SELECT COALESCE(relative_path, path) AS p FROM source_paths WHERE source_id=? "
+              "ORDER BY CAST(p AS BLOB) LIMIT 1");
+  q.Bind(1, source_id);
+  if (!q.Step()) return std::nullopt;
+  return q.Text(0);
+}
+
+Store::OutcomeCounts Store::CountOutcomes(const std::vector<std::string>& doc_ids) {
+  OutcomeCounts c;
+  Statement q(db_.handle(),
+              "SELECT COALESCE(outcome,'pending'), COALESCE(modality, container) "
+              "FROM documents WHERE doc_id=?");
+  for (const std::string& id : doc_ids) {
+    q.Bind(1, id);
+    if (q.Step()) {
+      ++c.outcomes[q.Text(0)];
+      ++c.modalities[q.Text(1)];
+      ++c.documents;
+    }
+    q.Reset();
+  }
+  return c;
 }
 
 void Store::RegisterContract(const std::string& sha256, const std::string& modality, int version,
@@ -146,16 +246,17 @@ void Store::CommitResult(int64_t run_id, const std::string& processing_version, 
   Transaction tx(db_);
   Statement out(db_.handle(),
                 "INSERT OR IGNORE INTO outputs(sha256, media_type, bytes, content) "
-                "VALUES(?, 'application/json', ?, ?)");
+                "VALUES(?, 'application/json-patch+json', ?, ?)");
   for (const auto& [sha, content] : r.outputs) {
     out.Bind(1, sha).Bind(2, static_cast<int64_t>(content.size())).Bind(3, content).Run();
   }
   Statement t(db_.handle(),
               "INSERT INTO transformations(doc_id, run_id, processing_version, seq, stage, "
               "stage_version, params, params_sha256, input_sha256, output_sha256, started_at, "
-              "duration_ms, outcome, note, queue_item_id) VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
+              "duration_ms, outcome, note, queue_item_id, resources, resources_sha256, "
+              "delta_sha256, reused_from) VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
   for (const TransformationRecord& x : r.transformations) {
-    const std::string params = x.params.dump();
+    const std::string params = DumpCanonical(x.params);
     t.Bind(1, r.doc_id).Bind(2, run_id).Bind(3, processing_version).Bind(4, x.seq);
     t.Bind(5, x.stage).Bind(6, x.stage_version).Bind(7, params);
     t.Bind(8, Sha256Hex(params)).Bind(9, x.input_sha256).Bind(10, NonEmpty(x.output_sha256));
@@ -164,6 +265,13 @@ void Store::CommitResult(int64_t run_id, const std::string& processing_version, 
       t.Bind(15, *queue_item);
     } else {
       t.BindNull(15);
+    }
+    t.Bind(16, DumpCanonical(x.resources)).Bind(17, NonEmpty(x.resources_sha256));
+    t.Bind(18, NonEmpty(x.delta_sha256));
+    if (x.reused_from) {
+      t.Bind(19, *x.reused_from);
+    } else {
+      t.BindNull(19);
     }
     t.Run();
   }
@@ -201,7 +309,9 @@ void Store::CommitResult(int64_t run_id, const std::string& processing_version, 
     }
   }
 
-  const std::string outcome = r.error ? "error" : decision ? decision->outcome : "accepted";
+  const std::string outcome = r.error      ? std::string(outcome::kError)
+                              : decision ? decision->outcome
+                                         : std::string(outcome::kAccepted);
   Statement d(db_.handle(),
               "UPDATE documents SET modality=?, processing_version=?, outcome=?, error_stage=?, "
               "error_message=?, output_sha256=?, page_count=?, run_id=?, processed_at=?, "

@@ -1,9 +1,11 @@
-// The SQLite store: schema migrations, and every write of a run. Only the supervisor
-// process holds a Store that writes.
+// The SQLite store: schema migrations, and every read and write of documents, runs and their
+// lineage. Only the supervisor process holds a Store that writes. (The remediation queue's
+// reads and actions live in core/queue.h, over the same Database.)
 #pragma once
 
 #include <cstdint>
 #include <filesystem>
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
@@ -27,7 +29,7 @@ struct RunRecord {
   std::string tool_version;
   std::string git_commit;
   std::string config_hash;
-  std::string config;     // canonical JSON
+  std::string config;     // canonical JSON: pipelines, parameters, contract set
   std::string libraries;  // JSON
   std::string tessdata_sha256;
   std::string host;
@@ -41,6 +43,7 @@ struct SourceRecord {
   uint64_t bytes = 0;
   std::string mime;
   std::string path;
+  std::string relative_path;  // relative to the input root it was found under
 };
 
 struct DocumentRecord {
@@ -70,7 +73,16 @@ struct ContractDecisionRecord {
 struct DocumentState {
   std::optional<std::string> outcome;  // nullopt = pending
   std::optional<std::string> processing_version;
-  Json overrides = Json::object();  // the document's own stage parameters
+  CanonicalJson overrides = CanonicalJson::object();  // the document's own stage parameters
+};
+
+// A successful earlier transformation with a given reuse key whose delta is still stored.
+struct PriorTransformation {
+  int64_t transformation_id = 0;
+  std::string output_sha256;
+  std::string delta_sha256;
+  std::string outcome;
+  std::string note;
 };
 
 class Store {
@@ -83,24 +95,40 @@ class Store {
   int schema_version();
 
   int64_t BeginRun(const RunRecord& run);
-  void FinishRun(int64_t run_id, const std::string& status, const std::string& finished_at);
+  void FinishRun(int64_t run_id, std::string_view status, const std::string& finished_at);
 
-  // Ingest writes; call inside one Transaction for the whole input set.
+  // Ingest writes; call inside a Transaction.
   void RegisterSource(const SourceRecord& source, int64_t run_id, const std::string& now);
   void RegisterDocument(const DocumentRecord& doc, const std::string& now);
-  std::optional<DocumentState> GetDocumentState(const std::string& doc_id);
 
-  // A successful earlier transformation with this key (stage, version, parameters, input),
-  // whose output is still stored; used to reuse work instead of recomputing it.
-  struct PriorTransformation {
-    int64_t transformation_id = 0;
-    std::string output_sha256;
-    std::string outcome;
-  };
+  std::optional<DocumentState> GetDocumentState(const std::string& doc_id);
+  std::optional<DocumentRecord> GetDocument(const std::string& doc_id);
+  // Sets the document's own stage parameters (kept for later runs).
+  void SetDocumentOverrides(const std::string& doc_id, const CanonicalJson& overrides);
+
+  // The first successful transformation with this reuse key whose delta is stored.
   std::optional<PriorTransformation> FindTransformation(const std::string& stage, int version,
                                                         const std::string& params_sha256,
+                                                        const std::string& resources_sha256,
                                                         const std::string& input_sha256);
   std::optional<std::string> GetOutput(const std::string& sha256);
+
+  // The document's content after its last stage, rebuilt from its stored deltas (or, for a
+  // document decided before migration 3, read whole). nullopt when it has none (an error
+  // before any stage). Throws StoreError when the stored outputs do not rebuild the recorded
+  // state (a damaged store).
+  std::optional<CanonicalJson> DocumentContent(const std::string& doc_id);
+
+  // The source's first relative path in byte order, over every path it was seen at: the
+  // path a stable export names, whatever the run, machine or shard.
+  std::optional<std::string> FirstRelativePath(const std::string& source_id);
+
+  // Counts of outcome and of modality (or container) over `doc_ids`.
+  struct OutcomeCounts {
+    std::map<std::string, int> outcomes, modalities;
+    int documents = 0;
+  };
+  OutcomeCounts CountOutcomes(const std::vector<std::string>& doc_ids);
 
   // Stores a contract text under its hash (once).
   void RegisterContract(const std::string& sha256, const std::string& modality, int version,

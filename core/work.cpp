@@ -1,6 +1,7 @@
 #include "core/work.h"
 
 #include "core/clock.h"
+#include "core/names.h"
 #include "core/sha256.h"
 
 namespace assay {
@@ -13,7 +14,12 @@ Json WorkRequest::ToJson() const {
   if (alt_text) j["alt_text"] = *alt_text;
   if (ground_truth) j["ground_truth"] = *ground_truth;
   if (ground_truth_sha256) j["ground_truth_sha256"] = *ground_truth_sha256;
-  if (!overrides.empty()) j["overrides"] = overrides;
+  j["plan"] = plan;
+  j["start_at"] = start_at;
+  if (state) {
+    j["state"] = *state;
+    j["state_sha256"] = state_sha256;
+  }
   return j;
 }
 
@@ -28,23 +34,33 @@ WorkRequest WorkRequest::FromJson(const Json& j) {
   if (j.contains("ground_truth_sha256")) {
     r.ground_truth_sha256 = j["ground_truth_sha256"].get<std::string>();
   }
-  if (j.contains("overrides")) r.overrides = j["overrides"];
+  r.plan = CanonicalJson::parse(j.at("plan").dump());
+  r.start_at = j.at("start_at");
+  if (j.contains("state")) {
+    r.state = CanonicalJson::parse(j["state"].dump());
+    r.state_sha256 = j.at("state_sha256");
+  }
   return r;
 }
 
 Json WorkResult::ToJson() const {
   Json ts = Json::array();
   for (const TransformationRecord& t : transformations) {
-    ts.push_back({{"seq", t.seq},
-                  {"stage", t.stage},
-                  {"stage_version", t.stage_version},
-                  {"params", t.params},
-                  {"input_sha256", t.input_sha256},
-                  {"output_sha256", t.output_sha256},
-                  {"started_at", t.started_at},
-                  {"duration_ms", t.duration_ms},
-                  {"outcome", t.outcome},
-                  {"note", t.note}});
+    Json tj = {{"seq", t.seq},
+               {"stage", t.stage},
+               {"stage_version", t.stage_version},
+               {"params", t.params},
+               {"resources", t.resources},
+               {"resources_sha256", t.resources_sha256},
+               {"input_sha256", t.input_sha256},
+               {"output_sha256", t.output_sha256},
+               {"delta_sha256", t.delta_sha256},
+               {"started_at", t.started_at},
+               {"duration_ms", t.duration_ms},
+               {"outcome", t.outcome},
+               {"note", t.note}};
+    if (t.reused_from) tj["reused_from"] = *t.reused_from;
+    ts.push_back(std::move(tj));
   }
   Json j = {{"doc_id", doc_id},         {"modality", modality},
             {"transformations", ts},    {"outputs", outputs},
@@ -63,13 +79,17 @@ WorkResult WorkResult::FromJson(const Json& j) {
     rec.seq = t.at("seq");
     rec.stage = t.at("stage");
     rec.stage_version = t.at("stage_version");
-    rec.params = t.at("params");
+    rec.params = CanonicalJson::parse(t.at("params").dump());
+    rec.resources = CanonicalJson::parse(t.at("resources").dump());
+    rec.resources_sha256 = t.at("resources_sha256");
     rec.input_sha256 = t.at("input_sha256");
     rec.output_sha256 = t.at("output_sha256");
+    rec.delta_sha256 = t.at("delta_sha256");
     rec.started_at = t.at("started_at");
     rec.duration_ms = t.at("duration_ms");
     rec.outcome = t.at("outcome");
     rec.note = t.at("note");
+    if (t.contains("reused_from")) rec.reused_from = t["reused_from"].get<int64_t>();
     r.transformations.push_back(std::move(rec));
   }
   r.outputs = j.at("outputs").get<std::map<std::string, std::string>>();
@@ -87,6 +107,14 @@ std::string FirstInputSha256(const WorkRequest& req) {
                    (req.ground_truth_sha256 ? "\nground truth " + *req.ground_truth_sha256 : ""));
 }
 
+std::string StateSha256(const std::string& first_input_sha256, const std::string& content) {
+  Sha256 h;
+  h.Update(first_input_sha256);
+  h.Update("\n");
+  h.Update(content);
+  return h.Hex();
+}
+
 WorkResult ErrorResult(const std::string& doc_id, const std::string& input_sha256, Error error) {
   WorkResult r;
   r.doc_id = doc_id;
@@ -95,7 +123,7 @@ WorkResult ErrorResult(const std::string& doc_id, const std::string& input_sha25
   t.stage_version = 1;
   t.input_sha256 = input_sha256;
   t.started_at = NowRfc3339();
-  t.outcome = "error";
+  t.outcome = std::string(step::kError);
   t.note = error.message;
   r.transformations.push_back(std::move(t));
   r.error = std::move(error);

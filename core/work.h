@@ -11,7 +11,9 @@
 
 namespace assay {
 
-// One document to process.
+// One document to process: who it is, and the plan to run on it (core/plan.h) from stage
+// `start_at` on. When start_at > 0 the stages before it were reused from the store, and
+// `state` is the document's content after them.
 struct WorkRequest {
   std::string doc_id;
   std::string source_sha256;
@@ -20,9 +22,13 @@ struct WorkRequest {
   std::optional<std::string> alt_text;
   std::optional<std::string> ground_truth;         // path of the ground-truth text
   std::optional<std::string> ground_truth_sha256;  // its hash, part of the first input
-  Json overrides = Json::object();                 // this document's own stage parameters
+  CanonicalJson plan;                              // Plan::ToJson()
+  int start_at = 0;
+  std::optional<CanonicalJson> state;  // content after stage start_at - 1
+  std::string state_sha256;            // its identity (the input hash of stage start_at)
 
   Json ToJson() const;
+  // Throws nlohmann::json::exception on a malformed request.
   static WorkRequest FromJson(const Json& j);
 };
 
@@ -31,28 +37,38 @@ struct TransformationRecord {
   int seq = 0;
   std::string stage;
   int stage_version = 0;
-  Json params = Json::object();
+  CanonicalJson params = CanonicalJson::object();
+  CanonicalJson resources = CanonicalJson::object();  // PlannedStage::ResourcesJson()
+  std::string resources_sha256;
   std::string input_sha256;
-  std::string output_sha256;  // empty when the stage failed
-  std::string started_at;     // RFC 3339
+  // Identity of the document's state after the stage: SHA-256 of the first input hash and the
+  // canonical content. Empty when the stage failed.
+  std::string output_sha256;
+  // SHA-256 of what the stage changed (a JSON Patch against its input's content), stored in
+  // `outputs`. Empty when the stage failed.
+  std::string delta_sha256;
+  std::string started_at;  // RFC 3339
   double duration_ms = 0;
   std::string outcome;  // ok | skipped | error
   std::string note;
+  // Set when this run copied the transformation from an earlier one instead of running it.
+  std::optional<int64_t> reused_from;
 };
 
-// Everything the worker learned about one document. `error` set = the document is an error.
+// Everything learned about one document. `error` set = the document is an error.
 struct WorkResult {
   std::string doc_id;
   std::string modality;
   std::optional<Error> error;
   std::vector<TransformationRecord> transformations;
-  std::map<std::string, std::string> outputs;  // sha256 -> canonical JSON content
+  std::map<std::string, std::string> outputs;  // delta sha256 -> canonical JSON Patch text
   std::map<std::string, double> metrics;
   std::map<std::string, std::map<std::string, double>> part_metrics;  // "page:N" -> metrics
   int page_count = 0;
-  std::string output_sha256;  // content after the last stage that ran
+  std::string output_sha256;  // state after the last stage that ran
 
   Json ToJson() const;
+  // Throws nlohmann::json::exception on a malformed result.
   static WorkResult FromJson(const Json& j);
 };
 
@@ -61,6 +77,11 @@ struct WorkResult {
 // (which the quality stage measures against). The alt-text itself is not part of it, so one
 // photo under two alt-texts shares its stage outputs.
 std::string FirstInputSha256(const WorkRequest& req);
+
+// The identity of a document state: SHA-256 of the first input hash and the canonical content.
+// The first input rides along so that documents with the same content but other ground truth
+// or alt-text never share a later stage's output.
+std::string StateSha256(const std::string& first_input_sha256, const std::string& content);
 
 // A failure outside any stage's own report (unsupported type at ingest, a worker crash,
 // timeout or memory kill...), with one transformation named after `error.stage` so lineage

@@ -1,10 +1,14 @@
-#include "stages/image_load.h"
-
+// image_load: decodes a page image or photo with Leptonica (every page of a multi-page TIFF)
+// and decides its modality: `photo` when the manifest gives alt-text or the pixels look like
+// a natural image, `page_image` when they look like a scanned page (mostly light background,
+// few mid-tones). Each page records a raster step, from which it is decoded again when its
+// pixels were dropped.
 #include <leptonica/allheaders.h>
 
 #include <cstdio>
 
-#include "stages/raster_util.h"
+#include "core/raster.h"
+#include "core/stage.h"
 
 namespace assay {
 namespace {
@@ -32,95 +36,127 @@ void ToneShares(Pix* pix, double* light, double* midtone) {
   }
 }
 
+bool IsTiff(const std::string& path) {
+  int format = IFF_UNKNOWN;
+  findFileFormat(path.c_str(), &format);
+  return format == IFF_TIFF || format == IFF_TIFF_G3 || format == IFF_TIFF_G4 ||
+         format == IFF_TIFF_LZW || format == IFF_TIFF_ZIP || format == IFF_TIFF_PACKBITS ||
+         format == IFF_TIFF_RLE || format == IFF_TIFF_JPEG;
+}
+
+// Decodes page `index` (0-based) of the image file.
+PixHandle Decode(const std::string& path, bool tiff, int index) {
+  Pix* pix = tiff ? pixReadTiff(path.c_str(), index) : index == 0 ? pixRead(path.c_str()) : nullptr;
+  return pix != nullptr ? WrapPix(pix) : nullptr;
+}
+
 class ImageLoadStage : public Stage {
  public:
-  explicit ImageLoadStage(nlohmann::json params) : params_(std::move(params)) {}
-  std::string_view id() const override { return "image_load"; }
-  int version() const override { return 1; }
-  const nlohmann::json& params() const override { return params_; }
+  explicit ImageLoadStage(const CanonicalJson& params)
+      : max_pixels_(params.at("max_megapixels").get<double>() * 1e6),
+        max_pages_(params.at("max_pages")),
+        page_min_light_(params.at("page_min_light_fraction")),
+        page_max_midtone_(params.at("page_max_midtone_fraction")) {}
 
-  Result<StageReport> Run(Document& doc, StageContext& /*ctx*/) const override {
-    if (doc.container != "image") return StageReport{"skipped", "not an image"};
-    std::vector<PixHandle> images;
-    int format = IFF_UNKNOWN;
-    findFileFormat(doc.path.c_str(), &format);
-    if (format == IFF_TIFF || format == IFF_TIFF_G3 || format == IFF_TIFF_G4 ||
-        format == IFF_TIFF_LZW || format == IFF_TIFF_ZIP || format == IFF_TIFF_PACKBITS ||
-        format == IFF_TIFF_RLE || format == IFF_TIFF_JPEG) {
-      int count = 0;
+  Result<StageReport> Run(Document& doc, StageContext& ctx) const override {
+    const bool tiff = IsTiff(doc.path);
+    int count = 1;
+    if (tiff) {
+      count = 0;
       if (std::FILE* f = std::fopen(doc.path.c_str(), "rb")) {
         tiffGetCount(f, &count);
         std::fclose(f);
       }
-      const int max_pages = params_["max_pages"];
-      if (count > max_pages) {
+      if (count > max_pages_) {
         return Error{"image_load", "TIFF has " + std::to_string(count) + " pages (limit " +
-                                       std::to_string(max_pages) + ")"};
+                                       std::to_string(max_pages_) + ")"};
       }
-      for (int i = 0; i < count; ++i) {
-        Pix* pix = pixReadTiff(doc.path.c_str(), i);
-        if (pix == nullptr) break;
-        images.push_back(WrapPix(pix));
-      }
-    } else if (Pix* pix = pixRead(doc.path.c_str())) {
-      images.push_back(WrapPix(pix));
     }
-    if (images.empty()) {
-      return Error{"image_load", "the image cannot be decoded (truncated or corrupt)"};
-    }
-    const double max_pixels = params_["max_megapixels"].get<double>() * 1e6;
-    for (const PixHandle& pix : images) {
+    doc.pages.clear();
+    int64_t held = 0;
+    double light = 0, midtone = 0;
+    for (int i = 0; i < count; ++i) {
+      PixHandle pix = Decode(doc.path, tiff, i);
+      if (!pix) break;
       const double pixels = double(pixGetWidth(pix.get())) * pixGetHeight(pix.get());
-      if (pixels > max_pixels) {
+      if (pixels > max_pixels_) {
         return Error{"image_load", "image of " + std::to_string(int(pixels / 1e6)) +
                                        " megapixels exceeds the limit of " +
-                                       std::to_string(int(max_pixels / 1e6))};
+                                       std::to_string(int(max_pixels_ / 1e6))};
       }
-    }
-
-    Pix* first = images.front().get();
-    double light = 0, midtone = 0;
-    ToneShares(first, &light, &midtone);
-    const bool looks_like_page = light >= params_["page_min_light_fraction"].get<double>() &&
-                                 midtone <= params_["page_max_midtone_fraction"].get<double>();
-    doc.modality = doc.alt_text || !looks_like_page ? "photo" : "page_image";
-
-    doc.pages.clear();
-    for (size_t i = 0; i < images.size(); ++i) {
+      if (i == 0) {
+        ToneShares(pix.get(), &light, &midtone);
+        doc.metrics["image.width"] = pixGetWidth(pix.get());
+        doc.metrics["image.height"] = pixGetHeight(pix.get());
+        doc.metrics["image.dpi"] = pixGetXRes(pix.get());
+      }
       Page page;
-      page.number = static_cast<int>(i) + 1;
+      page.number = i + 1;
       page.unit = "px";
-      page.width = pixGetWidth(images[i].get());
-      page.height = pixGetHeight(images[i].get());
-      page.raster = images[i];
-      page.raster_dpi = pixGetXRes(images[i].get());
-      page.raster_sha256 = PixSha256(images[i].get());
+      page.width = pixGetWidth(pix.get());
+      page.height = pixGetHeight(pix.get());
+      page.raster_steps = {
+          RasterStep{"image_load", pixGetXRes(pix.get()), PixSha256(pix.get())}};
+      held += PixBytes(pix.get());
+      if (held <= ctx.raster_budget_bytes()) page.raster = pix;
       doc.pages.push_back(std::move(page));
     }
-    doc.metrics["image.width"] = pixGetWidth(first);
-    doc.metrics["image.height"] = pixGetHeight(first);
-    doc.metrics["image.dpi"] = pixGetXRes(first);
-    doc.metrics["image.pages"] = static_cast<double>(images.size());
+    if (doc.pages.empty()) {
+      return Error{"image_load", "the image cannot be decoded (truncated or corrupt)"};
+    }
+    const bool looks_like_page = light >= page_min_light_ && midtone <= page_max_midtone_;
+    doc.modality = doc.alt_text || !looks_like_page ? "photo" : "page_image";
+    doc.metrics["image.pages"] = static_cast<double>(doc.pages.size());
     doc.metrics["image.light_fraction"] = light;
     doc.metrics["image.midtone_fraction"] = midtone;
     return StageReport{};
   }
 
+  Result<PixHandle> RebuildRaster(const Document& doc, const Page& page, const RasterStep&,
+                                  PixHandle /*previous*/, StageContext& /*ctx*/) const override {
+    PixHandle pix = Decode(doc.path, IsTiff(doc.path), page.number - 1);
+    if (!pix) return Error{"image_load", "page " + std::to_string(page.number) + " cannot be decoded"};
+    return pix;
+  }
+
  private:
-  nlohmann::json params_;
+  double max_pixels_;
+  int max_pages_;
+  double page_min_light_, page_max_midtone_;
 };
 
 }  // namespace
 
-Result<std::unique_ptr<Stage>> MakeImageLoadStage(const nlohmann::json& overrides) {
-  auto params = MergeParams("image_load",
-                            {{"max_megapixels", 150},
-                             {"max_pages", 500},
-                             {"page_min_light_fraction", 0.55},
-                             {"page_max_midtone_fraction", 0.25}},
-                            overrides);
-  if (!params.ok()) return params.error();
-  return std::unique_ptr<Stage>(std::make_unique<ImageLoadStage>(params.value()));
+const StageSpec& ImageLoadStageSpec() {
+  static const StageSpec kSpec{
+      .id = "image_load",
+      .version = 2,
+      .summary = "decode a page image or photo; size, resolution, page or photo",
+      .containers = {"image"},
+      .modalities = {},
+      .establishes = {"page_image", "photo"},
+      .params = {{"max_megapixels", ParamType::kNumber, 150, 1, 10000, {}, {},
+                  "largest image accepted, in megapixels"},
+                 {"max_pages", ParamType::kInt, 500, 1, 100000, {}, {},
+                  "most pages (frames) of a TIFF accepted"},
+                 {"page_min_light_fraction", ParamType::kNumber, 0.55, 0, 1, {}, {},
+                  "a page image has at least this share of light pixels"},
+                 {"page_max_midtone_fraction", ParamType::kNumber, 0.25, 0, 1, {}, {},
+                  "a page image has at most this share of mid-tone pixels"}},
+      .metrics = {{"image.width", false, "width of the first page, pixels"},
+                  {"image.height", false, "height of the first page, pixels"},
+                  {"image.dpi", false, "resolution stated by the file, 0 if none"},
+                  {"image.pages", false, "pages (frames) in the image file"},
+                  {"image.light_fraction", false, "share of light pixels (gray >= 170)"},
+                  {"image.midtone_fraction", false, "share of mid-tone pixels (60..169)"}},
+      .libraries = {"leptonica"},
+      .resources = nullptr,
+      .pixels = Pixels::kMakes,
+      .make = [](const CanonicalJson& p) -> std::unique_ptr<Stage> {
+        return std::make_unique<ImageLoadStage>(p);
+      },
+  };
+  return kSpec;
 }
 
 }  // namespace assay

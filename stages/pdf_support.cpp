@@ -19,11 +19,13 @@ void CountPopplerError(ErrorCategory category, Goffset /*pos*/, const char* /*ms
 
 }  // namespace
 
-void InitPoppler() {
-  if (!globalParams) globalParams = std::make_unique<GlobalParams>();
+void InstallPopplerGlobals(const std::string& data_dir) {
+  globalParams = std::make_unique<GlobalParams>(data_dir.c_str());
   globalParams->setErrQuiet(true);
   setErrorCallback(CountPopplerError);
 }
+
+void RemovePopplerGlobals() { globalParams.reset(); }
 
 int TakePopplerErrorCount() {
   const int n = g_poppler_errors;

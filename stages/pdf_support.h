@@ -11,9 +11,12 @@ class PDFDoc;
 
 namespace assay {
 
-// Initialises Poppler's process-wide state (GlobalParams, error callback). Called once per
-// worker before any PDF stage runs; Poppler itself requires this global.
-void InitPoppler();
+// Installs Poppler's process-wide state: GlobalParams reading its encoding data (CMaps,
+// cidToUnicode, ...) from `data_dir`, quiet, with syntax errors counted for
+// TakePopplerErrorCount(). Poppler itself requires this global; the `poppler_data` resource
+// (stages/poppler_data.cpp) installs it before any PDF stage runs, and removes it when unloaded.
+void InstallPopplerGlobals(const std::string& data_dir);
+void RemovePopplerGlobals();
 
 // Opens a PDF. Fails with a message that names the cause (encrypted, damaged, unreadable,
 // no pages) so the document's error says why.

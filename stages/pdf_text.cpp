@@ -1,11 +1,15 @@
-#include "stages/pdf_text.h"
-
+// pdf_text: the PDF's text layer, per page, as words with boxes, fonts and sizes grouped in
+// Poppler's lines and blocks, blocks put in column-aware reading order (stages/reading_order.h).
+// A page has a text layer when it yields `min_chars_per_page` non-space characters, or any
+// text and no image. Decides the PDF's modality: pdf_text (every page has a text layer),
+// pdf_scan (none has), pdf_mixed.
 #include <poppler/PDFDoc.h>
 #include <poppler/TextOutputDev.h>
 #include <poppler/goo/GooString.h>
 
 #include <cctype>
 
+#include "core/stage.h"
 #include "stages/pdf_support.h"
 #include "stages/reading_order.h"
 
@@ -14,19 +18,16 @@ namespace {
 
 class PdfTextStage : public Stage {
  public:
-  explicit PdfTextStage(nlohmann::json params) : params_(std::move(params)) {}
-  std::string_view id() const override { return "pdf_text"; }
-  int version() const override { return 2; }
-  const nlohmann::json& params() const override { return params_; }
+  explicit PdfTextStage(const CanonicalJson& params)
+      : min_chars_(params.at("min_chars_per_page")) {}
 
   Result<StageReport> Run(Document& doc, StageContext& /*ctx*/) const override {
-    if (doc.container != "pdf") return StageReport{"skipped", "not a PDF"};
     TakePopplerErrorCount();
     auto opened = OpenPdf(doc.path, "pdf_text");
     if (!opened.ok()) return opened.error();
     PDFDoc& pdf = *opened.value();
 
-    const int min_chars = params_["min_chars_per_page"];
+    const int min_chars = min_chars_;
     const int n_pages = pdf.getNumPages();
     int text_pages = 0;
     int words = 0;
@@ -99,15 +100,38 @@ class PdfTextStage : public Stage {
     return chars;
   }
 
-  nlohmann::json params_;
+  int min_chars_;
 };
 
 }  // namespace
 
-Result<std::unique_ptr<Stage>> MakePdfTextStage(const nlohmann::json& overrides) {
-  auto params = MergeParams("pdf_text", {{"min_chars_per_page", 16}}, overrides);
-  if (!params.ok()) return params.error();
-  return std::unique_ptr<Stage>(std::make_unique<PdfTextStage>(params.value()));
+const StageSpec& PdfTextStageSpec() {
+  static const StageSpec kSpec{
+      .id = "pdf_text",
+      .version = 2,
+      .summary = "PDF text layer: words with boxes, fonts and sizes, per page; decides the "
+                 "PDF's modality",
+      .containers = {"pdf"},
+      .modalities = {},
+      .establishes = {"pdf_text", "pdf_scan", "pdf_mixed"},
+      .params = {{"min_chars_per_page", ParamType::kInt, 16, 0, 1000000, {}, {},
+                  "non-space characters that make a page's text layer (below, with images "
+                  "on the page, the page is rendered and OCR'd)"}},
+      .metrics = {{"pdf.pages", false, "number of pages"},
+                  {"pdf.text_pages", false, "pages with a text layer"},
+                  {"pdf.text_layer_ratio", false, "share of pages with a text layer, 0..1"},
+                  {"pdf.word_count", false, "words in the text layer"},
+                  {"pdf.syntax_errors", false, "syntax errors Poppler recovered from"}},
+      .libraries = {"poppler"},
+      .resources = [](const CanonicalJson&) {
+        return std::vector<ResourceRef>{{"poppler_data", "default"}};
+      },
+      .pixels = Pixels::kNone,
+      .make = [](const CanonicalJson& p) -> std::unique_ptr<Stage> {
+        return std::make_unique<PdfTextStage>(p);
+      },
+  };
+  return kSpec;
 }
 
 }  // namespace assay

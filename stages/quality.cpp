@@ -1,10 +1,14 @@
-#include "stages/quality.h"
-
+// quality: measures the text the earlier stages produced, for the contracts. Without ground
+// truth: dictionary-word, garbage-character and broken-word ratios (a hunspell dictionary),
+// the share of low-confidence OCR words, heading-like blocks, and for OCR'd text
+// `ocr.cer_estimate` (stages/text_signals.h), per document and per OCR'd page. With the
+// manifest's ground truth: `ocr.cer` (whitespace-normalised) and `text.heading_recall`.
 #include <fstream>
-#include <hunspell/hunspell.hxx>
 #include <sstream>
 
+#include "core/stage.h"
 #include "core/text_metrics.h"
+#include "stages/hunspell_dictionary.h"
 #include "stages/text_signals.h"
 
 namespace assay {
@@ -28,16 +32,13 @@ struct OcrWords {
 
 class QualityStage : public Stage {
  public:
-  explicit QualityStage(nlohmann::json params) : params_(std::move(params)) {}
-  std::string_view id() const override { return "quality"; }
-  int version() const override { return 1; }
-  const nlohmann::json& params() const override { return params_; }
+  explicit QualityStage(const CanonicalJson& params) : low_conf_(params.at("low_confidence")) {}
 
   Result<StageReport> Run(Document& doc, StageContext& ctx) const override {
-    if (doc.modality == "photo") return StageReport{"skipped", "photo: no text to measure"};
-    if (ctx.dictionary == nullptr) return Error{"quality", "no en_US dictionary loaded"};
-    const auto known = [&](const std::string& w) { return ctx.dictionary->spell(w); };
-    const double low_conf = params_["low_confidence"];
+    auto* dictionary = ctx.Resource<HunspellDictionary>("hunspell");
+    if (dictionary == nullptr) return Error{"quality", "no dictionary was loaded"};
+    const auto known = [&](const std::string& w) { return dictionary->hunspell->spell(w); };
+    const double low_conf = low_conf_;
 
     const std::string text = doc.Text();
     const TextSignals s = MeasureText(text, known);
@@ -61,8 +62,6 @@ class QualityStage : public Stage {
       all.Add(p, low_conf);
       const TextSignals ps = MeasureText(p.Text(), known);
       auto& m = doc.part_metrics["page:" + std::to_string(p.number)];
-      m["ocr.word_count"] = page_words.words;
-      m["ocr.mean_confidence"] = page_words.Mean();
       m["ocr.low_conf_word_ratio"] = page_words.LowRatio();
       m["text.dictionary_word_ratio"] = ps.DictionaryWordRatio();
       m["text.garbage_char_ratio"] = ps.GarbageCharRatio();
@@ -91,16 +90,51 @@ class QualityStage : public Stage {
   }
 
  private:
-  nlohmann::json params_;
+  double low_conf_;
 };
 
 }  // namespace
 
-Result<std::unique_ptr<Stage>> MakeQualityStage(const nlohmann::json& overrides) {
-  auto params =
-      MergeParams("quality", {{"dictionary", "en_US"}, {"low_confidence", 60}}, overrides);
-  if (!params.ok()) return params.error();
-  return std::unique_ptr<Stage>(std::make_unique<QualityStage>(params.value()));
+const StageSpec& QualityStageSpec() {
+  static const StageSpec kSpec{
+      .id = "quality",
+      .version = 2,
+      .summary = "text quality signals, CER estimate, CER and heading recall vs ground truth",
+      .containers = {"pdf", "image"},
+      .modalities = {"pdf_text", "pdf_scan", "pdf_mixed", "page_image"},
+      .establishes = {},
+      .params = {{"dictionary", ParamType::kString, "en_US", 0, 0, {}, "[A-Za-z][A-Za-z_-]*",
+                  "hunspell dictionary of the text checks"},
+                 {"low_confidence", ParamType::kNumber, 60, 0, 100, {}, {},
+                  "an OCR word below this confidence counts as low-confidence"}},
+      .metrics =
+          {{"ocr.low_conf_word_ratio", true, "share of OCR words with confidence < 60"},
+           {"ocr.cer_estimate", true,
+            "estimated character error rate of OCR text without ground truth "
+            "(docs/cer_estimate.md)"},
+           {"ocr.cer", false,
+            "character error rate against the manifest's ground truth, whitespace-normalised"},
+           {"text.chars", false, "non-space characters of the document text"},
+           {"text.words", false, "whitespace-separated tokens of the document text"},
+           {"text.dictionary_word_ratio", true,
+            "share of alphabetic words found in the dictionary"},
+           {"text.garbage_char_ratio", true,
+            "share of characters outside letters, digits, common punctuation and whitespace"},
+           {"text.broken_word_ratio", true,
+            "share of tokens mixing letters with digits or symbols inside the word"},
+           {"text.headings_detected", false, "heading-like lines found in the text"},
+           {"text.heading_recall", false,
+            "share of the ground truth's headings found intact in the text"}},
+      .libraries = {"hunspell"},
+      .resources = [](const CanonicalJson& p) {
+        return std::vector<ResourceRef>{{"hunspell", p.at("dictionary").get<std::string>()}};
+      },
+      .pixels = Pixels::kNone,
+      .make = [](const CanonicalJson& p) -> std::unique_ptr<Stage> {
+        return std::make_unique<QualityStage>(p);
+      },
+  };
+  return kSpec;
 }
 
 }  // namespace assay

@@ -1,5 +1,8 @@
-#include "stages/rasterize.h"
-
+// rasterize: renders the PDF pages that have no text layer to 8-bit gray in memory (Poppler
+// Splash), at `dpi`, lowered per page when the page would exceed `max_megapixels` (hostile
+// page sizes cost a lower resolution, not the worker). Pages with a text layer are left
+// alone. Each rendered page records a raster step (dpi, pixel hash), from which the page is
+// rendered again when its pixels were dropped to keep memory flat.
 #include <leptonica/allheaders.h>
 #include <poppler/PDFDoc.h>
 #include <poppler/SplashOutputDev.h>
@@ -8,21 +11,63 @@
 #include <algorithm>
 #include <cmath>
 
+#include "core/raster.h"
+#include "core/stage.h"
 #include "stages/pdf_support.h"
-#include "stages/raster_util.h"
 
 namespace assay {
 namespace {
 
+PixHandle ToPix(SplashBitmap& bitmap, int dpi) {
+  const int w = bitmap.getWidth(), h = bitmap.getHeight();
+  Pix* pix = pixCreate(w, h, 8);
+  if (pix == nullptr) return nullptr;
+  pixSetResolution(pix, dpi, dpi);
+  const unsigned char* src = bitmap.getDataPtr();
+  const int row_size = bitmap.getRowSize();
+  l_uint32* data = pixGetData(pix);
+  const int wpl = pixGetWpl(pix);
+  for (int y = 0; y < h; ++y) {
+    l_uint32* line = data + static_cast<size_t>(y) * wpl;
+    const unsigned char* row = src + static_cast<size_t>(y) * row_size;
+    for (int x = 0; x < w; ++x) SET_DATA_BYTE(line, x, row[x]);
+  }
+  return WrapPix(pix);
+}
+
+// Renders pages of one open PDF.
+class Renderer {
+ public:
+  explicit Renderer(PDFDoc& pdf) : pdf_(pdf), dev_(splashModeMono8, 4, false, white_) {
+    dev_.setFontAntialias(true);
+    dev_.setVectorAntialias(true);
+    dev_.startDoc(&pdf_);
+  }
+
+  Result<PixHandle> Render(int page, int dpi) {
+    pdf_.displayPage(&dev_, page, dpi, dpi, 0, /*useMediaBox=*/false, /*crop=*/true,
+                     /*printing=*/false);
+    SplashBitmap* bitmap = dev_.getBitmap();
+    if (bitmap == nullptr || bitmap->getWidth() <= 0 || bitmap->getHeight() <= 0) {
+      return Error{"rasterize", "page " + std::to_string(page) + " did not render"};
+    }
+    PixHandle pix = ToPix(*bitmap, dpi);
+    if (!pix) return Error{"rasterize", "out of memory for page " + std::to_string(page)};
+    return pix;
+  }
+
+ private:
+  PDFDoc& pdf_;
+  SplashColor white_ = {255, 255, 255};
+  SplashOutputDev dev_;
+};
+
 class RasterizeStage : public Stage {
  public:
-  explicit RasterizeStage(nlohmann::json params) : params_(std::move(params)) {}
-  std::string_view id() const override { return "rasterize"; }
-  int version() const override { return 1; }
-  const nlohmann::json& params() const override { return params_; }
+  explicit RasterizeStage(const CanonicalJson& params)
+      : dpi_(params.at("dpi")), max_pixels_(params.at("max_megapixels").get<double>() * 1e6) {}
 
-  Result<StageReport> Run(Document& doc, StageContext& /*ctx*/) const override {
-    if (doc.container != "pdf") return StageReport{"skipped", "not a PDF"};
+  Result<StageReport> Run(Document& doc, StageContext& ctx) const override {
     std::vector<Page*> todo;
     for (Page& p : doc.pages) {
       if (p.text_source == "none") todo.push_back(&p);
@@ -30,39 +75,26 @@ class RasterizeStage : public Stage {
     if (todo.empty()) return StageReport{"skipped", "every page has a text layer"};
     auto opened = OpenPdf(doc.path, "rasterize");
     if (!opened.ok()) return opened.error();
-    PDFDoc& pdf = *opened.value();
+    Renderer renderer(*opened.value());
 
-    SplashColor white = {255, 255, 255};
-    SplashOutputDev dev(splashModeMono8, 4, false, white);
-    dev.setFontAntialias(true);
-    dev.setVectorAntialias(true);
-    dev.startDoc(&pdf);
-
-    const int dpi = params_["dpi"];
-    const double max_pixels = params_["max_megapixels"].get<double>() * 1e6;
-    int min_dpi = dpi;
+    int min_dpi = dpi_;
+    int64_t held = 0;
     std::string note;
     for (Page* page : todo) {
       // Lower the resolution of oversized pages so one page cannot exhaust memory.
-      int page_dpi = dpi;
-      const double pixels = page->width * page->height * (dpi / 72.0) * (dpi / 72.0);
-      if (pixels > max_pixels) {
-        page_dpi = std::max(1, static_cast<int>(dpi * std::sqrt(max_pixels / pixels)));
+      int page_dpi = dpi_;
+      const double pixels = page->width * page->height * (dpi_ / 72.0) * (dpi_ / 72.0);
+      if (pixels > max_pixels_) {
+        page_dpi = std::max(1, static_cast<int>(dpi_ * std::sqrt(max_pixels_ / pixels)));
         note += "page " + std::to_string(page->number) + " rendered at " +
                 std::to_string(page_dpi) + " dpi; ";
       }
-      pdf.displayPage(&dev, page->number, page_dpi, page_dpi, 0, /*useMediaBox=*/false,
-                      /*crop=*/true, /*printing=*/false);
-      SplashBitmap* bitmap = dev.getBitmap();
-      if (bitmap == nullptr || bitmap->getWidth() <= 0 || bitmap->getHeight() <= 0) {
-        return Error{"rasterize", "page " + std::to_string(page->number) + " did not render"};
-      }
-      page->raster = ToPix(*bitmap, page_dpi);
-      if (!page->raster) {
-        return Error{"rasterize", "out of memory for page " + std::to_string(page->number)};
-      }
-      page->raster_dpi = page_dpi;
-      page->raster_sha256 = PixSha256(page->raster.get());
+      auto pix = renderer.Render(page->number, page_dpi);
+      if (!pix.ok()) return pix.error();
+      page->raster_steps = {RasterStep{"rasterize", page_dpi, PixSha256(pix.value().get())}};
+      held += PixBytes(pix.value().get());
+      // Within the budget the pixels stay for OCR; beyond it they are rendered again then.
+      if (held <= ctx.raster_budget_bytes()) page->raster = pix.value();
       min_dpi = std::min(min_dpi, page_dpi);
     }
     doc.metrics["rasterize.pages"] = static_cast<double>(todo.size());
@@ -70,33 +102,44 @@ class RasterizeStage : public Stage {
     return StageReport{"ok", note};
   }
 
- private:
-  static PixHandle ToPix(SplashBitmap& bitmap, int dpi) {
-    const int w = bitmap.getWidth(), h = bitmap.getHeight();
-    Pix* pix = pixCreate(w, h, 8);
-    if (pix == nullptr) return nullptr;
-    pixSetResolution(pix, dpi, dpi);
-    const unsigned char* src = bitmap.getDataPtr();
-    const int row_size = bitmap.getRowSize();
-    l_uint32* data = pixGetData(pix);
-    const int wpl = pixGetWpl(pix);
-    for (int y = 0; y < h; ++y) {
-      l_uint32* line = data + static_cast<size_t>(y) * wpl;
-      const unsigned char* row = src + static_cast<size_t>(y) * row_size;
-      for (int x = 0; x < w; ++x) SET_DATA_BYTE(line, x, row[x]);
-    }
-    return WrapPix(pix);
+  Result<PixHandle> RebuildRaster(const Document& doc, const Page& page, const RasterStep& step,
+                                  PixHandle /*previous*/, StageContext& /*ctx*/) const override {
+    auto opened = OpenPdf(doc.path, "rasterize");
+    if (!opened.ok()) return opened.error();
+    Renderer renderer(*opened.value());
+    return renderer.Render(page.number, step.dpi);
   }
 
-  nlohmann::json params_;
+ private:
+  int dpi_;
+  double max_pixels_;
 };
 
 }  // namespace
 
-Result<std::unique_ptr<Stage>> MakeRasterizeStage(const nlohmann::json& overrides) {
-  auto params = MergeParams("rasterize", {{"dpi", 300}, {"max_megapixels", 60}}, overrides);
-  if (!params.ok()) return params.error();
-  return std::unique_ptr<Stage>(std::make_unique<RasterizeStage>(params.value()));
+const StageSpec& RasterizeStageSpec() {
+  static const StageSpec kSpec{
+      .id = "rasterize",
+      .version = 2,
+      .summary = "render PDF pages without a text layer to 8-bit gray, for OCR",
+      .containers = {"pdf"},
+      .modalities = {"pdf_scan", "pdf_mixed"},
+      .establishes = {},
+      .params = {{"dpi", ParamType::kInt, 300, 36, 1200, {}, {}, "rendering resolution"},
+                 {"max_megapixels", ParamType::kNumber, 60, 1, 1000, {}, {},
+                  "largest page raster; a bigger page is rendered at a lower resolution"}},
+      .metrics = {{"rasterize.pages", false, "pages rendered for OCR"},
+                  {"rasterize.min_dpi", false, "lowest resolution a page was rendered at"}},
+      .libraries = {"poppler", "leptonica"},
+      .resources = [](const CanonicalJson&) {
+        return std::vector<ResourceRef>{{"poppler_data", "default"}, {"fonts", "system"}};
+      },
+      .pixels = Pixels::kMakes,
+      .make = [](const CanonicalJson& p) -> std::unique_ptr<Stage> {
+        return std::make_unique<RasterizeStage>(p);
+      },
+  };
+  return kSpec;
 }
 
 }  // namespace assay

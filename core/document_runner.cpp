@@ -1,0 +1,254 @@
+#include "core/document_runner.h"
+
+#include "core/clock.h"
+#include "core/delta.h"
+#include "core/names.h"
+#include "core/raster.h"
+#include "core/sha256.h"
+
+namespace assay {
+
+// ---------------------------------------------------------------------------------------------
+// Resources.
+
+Result<LoadedResource*> ResourceCache::Get(const ResolvedResource& r) {
+  const std::string key = r.ref.kind + "\n" + r.ref.name + "\n" + r.sha256;
+  for (auto it = entries_.begin(); it != entries_.end(); ++it) {
+    if (it->key == key) {
+      entries_.splice(entries_.begin(), entries_, it);
+      return entries_.front().loaded.get();
+    }
+  }
+  const ResourceKind* kind = catalog_.FindResource(r.ref.kind);
+  if (kind == nullptr) return Error{"resource", "unknown resource kind '" + r.ref.kind + "'"};
+  // The plan says which files were hashed; load only if they still are those files.
+  auto now = kind->resolve(r.ref.name);
+  if (!now.ok()) return now.error();
+  if (now.value().sha256 != r.sha256) {
+    return Error{"resource", r.ref.kind + " '" + r.ref.name + "' at " + now.value().location +
+                                 " changed since the run planned this document (planned " +
+                                 r.sha256.substr(0, 12) + ", now " +
+                                 now.value().sha256.substr(0, 12) + "); run again"};
+  }
+  if (kind->process_wide) {
+    entries_.remove_if([&](const Entry& e) { return e.kind == r.ref.kind; });
+  }
+  auto loaded = kind->load(r);
+  if (!loaded.ok()) return loaded.error();
+  entries_.push_front(Entry{key, r.ref.kind, std::move(loaded.value())});
+  while (entries_.size() > capacity_) entries_.pop_back();
+  return entries_.front().loaded.get();
+}
+
+// ---------------------------------------------------------------------------------------------
+// Running a plan.
+
+DocumentRunner::DocumentRunner(const StageCatalog& catalog, int64_t raster_budget_bytes)
+    : catalog_(catalog), raster_budget_(raster_budget_bytes), resources_(catalog) {}
+
+Result<const Stage*> DocumentRunner::StageFor(const PlannedStage& planned) {
+  const std::string key = std::string(planned.spec->id) + "\n" +
+                          std::to_string(planned.spec->version) + "\n" +
+                          DumpCanonical(planned.params);
+  auto it = stages_.find(key);
+  if (it == stages_.end()) {
+    std::unique_ptr<Stage> stage = planned.spec->make(planned.params);
+    if (!stage) return Error{std::string(planned.spec->id), "the stage could not be built"};
+    it = stages_.emplace(key, std::move(stage)).first;
+  }
+  return it->second.get();
+}
+
+Result<StageContext> DocumentRunner::ContextFor(const Plan& plan, const PlannedStage& planned) {
+  std::vector<std::pair<ResourceRef, LoadedResource*>> loaded;
+  for (const ResolvedResource& r : planned.resources) {
+    auto got = resources_.Get(r);
+    if (!got.ok()) return Error{std::string(planned.spec->id), got.error().message};
+    loaded.emplace_back(r.ref, got.value());
+  }
+  StageContext::PixelSource pixels = [this, &plan](const Document& doc, Page& page) {
+    return RebuildPixels(plan, doc, page);
+  };
+  return StageContext(std::move(loaded), std::move(pixels), raster_budget_);
+}
+
+Result<PixHandle> DocumentRunner::RebuildPixels(const Plan& plan, const Document& doc,
+                                                Page& page) {
+  if (page.raster_steps.empty()) {
+    return Error{"worker", "page " + std::to_string(page.number) + " has no raster"};
+  }
+  PixHandle current;
+  for (const RasterStep& step : page.raster_steps) {
+    const PlannedStage* maker = nullptr;
+    for (const PlannedStage& s : plan.stages) {
+      if (s.spec->id == step.stage) maker = &s;
+    }
+    if (maker == nullptr || maker->spec->pixels != Pixels::kMakes) {
+      return Error{step.stage, "page " + std::to_string(page.number) +
+                                   ": its raster was made by a stage that is not in the plan"};
+    }
+    auto stage = StageFor(*maker);
+    if (!stage.ok()) return stage.error();
+    auto ctx = ContextFor(plan, *maker);
+    if (!ctx.ok()) return ctx.error();
+    auto made = stage.value()->RebuildRaster(doc, page, step, current, ctx.value());
+    if (!made.ok()) return made.error();
+    if (!made.value() || PixSha256(made.value().get()) != step.sha256) {
+      return Error{step.stage, "page " + std::to_string(page.number) +
+                                   ": the rebuilt raster differs from the recorded one"};
+    }
+    current = made.value();
+  }
+  page.raster = current;
+  return current;
+}
+
+namespace {
+
+// Metrics (document and parts) that are new or changed between two contents.
+std::vector<std::string> ChangedMetrics(const CanonicalJson& before, const CanonicalJson& after) {
+  std::vector<std::string> out;
+  auto compare = [&](const CanonicalJson& b, const CanonicalJson& a) {
+    for (const auto& [name, value] : a.items()) {
+      if (!b.contains(name) || b[name] != value) out.push_back(name);
+    }
+  };
+  compare(before.at("metrics"), after.at("metrics"));
+  for (const auto& [scope, m] : after.at("part_metrics").items()) {
+    compare(before.at("part_metrics").value(scope, CanonicalJson::object()), m);
+  }
+  return out;
+}
+
+// Keeps page rasters in memory up to `budget` bytes, in page order; drops the rest (a stage
+// that needs them later rebuilds them).
+void TrimRasters(Document& doc, int64_t budget) {
+  int64_t held = 0;
+  for (Page& p : doc.pages) {
+    if (!p.raster) continue;
+    held += PixBytes(p.raster.get());
+    if (held > budget) p.raster.reset();
+  }
+}
+
+}  // namespace
+
+WorkResult DocumentRunner::Run(const WorkRequest& req) {
+  WorkResult result;
+  result.doc_id = req.doc_id;
+  const std::string first_input = FirstInputSha256(req);
+  const auto actual = Sha256File(req.path);
+  if (!actual) {
+    return ErrorResult(req.doc_id, first_input, {"worker", "the file can no longer be read"});
+  }
+  if (*actual != req.source_sha256) {
+    return ErrorResult(req.doc_id, first_input,
+                       {"worker", "the file changed after it was ingested"});
+  }
+  auto parsed = Plan::FromJson(req.plan, catalog_);
+  if (!parsed.ok()) return ErrorResult(req.doc_id, first_input, parsed.error());
+  const Plan& plan = parsed.value();
+  if (req.start_at < 0 || req.start_at > static_cast<int>(plan.stages.size()) ||
+      (req.start_at > 0 && !req.state)) {
+    return ErrorResult(req.doc_id, first_input, {"worker", "malformed request: bad start_at"});
+  }
+
+  Document doc;
+  std::string input = first_input;
+  if (req.start_at > 0) {
+    try {
+      doc = Document::FromContentJson(*req.state);
+    } catch (const std::exception& e) {
+      return ErrorResult(req.doc_id, req.state_sha256,
+                         {"worker", std::string("the stored state cannot be read: ") + e.what()});
+    }
+    input = req.state_sha256;
+    if (StateSha256(first_input, DumpCanonical(doc.ToContentJson())) != input) {
+      return ErrorResult(req.doc_id, input,
+                         {"worker", "the stored state does not restore exactly; run again with "
+                                    "a fresh --out or report this"});
+    }
+  } else {
+    doc.container = req.container;
+  }
+  doc.doc_id = req.doc_id;
+  doc.source_sha256 = req.source_sha256;
+  doc.path = req.path;
+  doc.alt_text = req.alt_text;
+  doc.ground_truth_path = req.ground_truth;
+  CanonicalJson before = doc.ToContentJson();
+
+  for (int i = req.start_at; i < static_cast<int>(plan.stages.size()); ++i) {
+    const PlannedStage& planned = plan.stages[i];
+    const std::string id(planned.spec->id);
+    TransformationRecord rec;
+    rec.seq = i;
+    rec.stage = id;
+    rec.stage_version = planned.spec->version;
+    rec.params = planned.params;
+    rec.resources = planned.ResourcesJson();
+    rec.resources_sha256 = planned.resources_sha256;
+    rec.input_sha256 = input;
+    rec.started_at = NowRfc3339();
+    const double t0 = MonotonicSeconds();
+
+    Result<StageReport> report = StageReport{};
+    if (!planned.spec->RunsOn(doc.modality)) {
+      report = StageReport{std::string(step::kSkipped),
+                           "not for modality " + (doc.modality.empty() ? "(none)" : doc.modality)};
+    } else {
+      auto stage = StageFor(planned);
+      auto ctx = stage.ok() ? ContextFor(plan, planned) : Result<StageContext>(stage.error());
+      if (!ctx.ok()) {
+        report = ctx.error();
+      } else {
+        try {
+          report = stage.value()->Run(doc, ctx.value());
+        } catch (const std::bad_alloc&) {
+          report = Error{id, "out of memory"};
+        } catch (const std::exception& e) {
+          report = Error{id, std::string("internal error: ") + e.what()};
+        }
+      }
+    }
+    CanonicalJson after = doc.ToContentJson();
+    if (report.ok()) {
+      for (const std::string& name : ChangedMetrics(before, after)) {
+        if (planned.spec->FindMetric(name) == nullptr) {
+          report = Error{id, "wrote metric '" + name + "', which the stage does not declare"};
+          break;
+        }
+      }
+    }
+    rec.duration_ms = (MonotonicSeconds() - t0) * 1000.0;
+    if (!report.ok()) {
+      rec.outcome = std::string(step::kError);
+      rec.note = report.error().message;
+      result.transformations.push_back(std::move(rec));
+      result.error = Error{id, report.error().message};
+      break;
+    }
+    rec.outcome = report.value().outcome;
+    rec.note = report.value().note;
+    std::string delta = DumpCanonical(ContentDelta(before, after));
+    rec.delta_sha256 = Sha256Hex(delta);
+    rec.output_sha256 = StateSha256(first_input, DumpCanonical(after));
+    input = rec.output_sha256;
+    result.outputs.emplace(rec.delta_sha256, std::move(delta));
+    result.output_sha256 = rec.output_sha256;
+    result.transformations.push_back(std::move(rec));
+    before = std::move(after);
+    TrimRasters(doc, raster_budget_);
+  }
+  if (!result.error && doc.modality.empty()) {
+    result.error = Error{"worker", "no stage of the " + req.container +
+                                       " pipeline established the document's modality"};
+  }
+  result.modality = doc.modality;
+  result.metrics = doc.metrics;
+  result.part_metrics = doc.part_metrics;
+  result.page_count = static_cast<int>(doc.pages.size());
+  return result;
+}
+
+}  // namespace assay

@@ -1,0 +1,64 @@
+// Runs a document's plan inside a worker: builds (and caches) the plan's stages and loads (and
+// caches) the resources it names, runs the stages from `start_at` on, and returns what each
+// stage added. The worker process (core/worker.h) is a loop around one DocumentRunner; tests
+// use it in-process.
+//
+// What a stage "outputs" is the difference it made to the document's content: a JSON Patch
+// (RFC 6902) against its input, stored content-addressed. The state after the stage is
+// identified by StateSha256(first input, content). Replaying the patches in order rebuilds any
+// state, which is how a later run starts from the longest finished prefix of a changed plan.
+#pragma once
+
+#include <list>
+#include <map>
+#include <memory>
+#include <string>
+
+#include "core/plan.h"
+#include "core/stage_catalog.h"
+#include "core/work.h"
+
+namespace assay {
+
+// Resources loaded in this process, by kind, name and hash. Loading checks that the resource
+// still resolves to the hash the plan recorded (a model replaced since the run started is an
+// error for the document, not a silent substitution).
+class ResourceCache {
+ public:
+  explicit ResourceCache(const StageCatalog& catalog, size_t capacity = 8)
+      : catalog_(catalog), capacity_(capacity) {}
+  Result<LoadedResource*> Get(const ResolvedResource& r);
+
+ private:
+  struct Entry {
+    std::string key;
+    std::string kind;
+    std::unique_ptr<LoadedResource> loaded;
+  };
+  const StageCatalog& catalog_;
+  size_t capacity_;
+  std::list<Entry> entries_;  // most recently used first
+};
+
+class DocumentRunner {
+ public:
+  // `raster_budget_bytes`: page rasters kept in memory between stages; beyond it they are
+  // dropped and rebuilt when a stage asks for them (flat memory on long scans).
+  explicit DocumentRunner(const StageCatalog& catalog,
+                          int64_t raster_budget_bytes = int64_t{512} << 20);
+
+  // Runs `req`. Never throws: every failure is the document's error.
+  WorkResult Run(const WorkRequest& req);
+
+ private:
+  Result<const Stage*> StageFor(const PlannedStage& planned);
+  Result<PixHandle> RebuildPixels(const Plan& plan, const Document& doc, Page& page);
+  Result<StageContext> ContextFor(const Plan& plan, const PlannedStage& planned);
+
+  const StageCatalog& catalog_;
+  int64_t raster_budget_;
+  ResourceCache resources_;
+  std::map<std::string, std::unique_ptr<Stage>> stages_;  // by id, version and params
+};
+
+}  // namespace assay

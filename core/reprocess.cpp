@@ -1,0 +1,94 @@
+#include "core/reprocess.h"
+
+#include "contracts/contract.h"
+#include "core/exit_codes.h"
+#include "core/names.h"
+#include "core/pipeline_config.h"
+#include "core/session.h"
+#include "core/sha256.h"
+#include "core/signals.h"
+
+namespace fs = std::filesystem;
+
+namespace assay {
+
+ReprocessResult ReprocessQueueItem(const ReprocessOptions& opt, const StageCatalog& catalog) {
+  ReprocessResult result;
+  auto fail = [&](int code, const std::string& message) {
+    result.exit_code = code;
+    result.error = message;
+    return result;
+  };
+  auto extra = ParseSetOptions(opt.set, catalog);
+  if (!extra.ok()) return fail(kExitUsage, "--set: " + extra.error().message);
+  auto config = DefaultPipelineConfig(catalog);
+  if (!config.ok()) return fail(kExitInternal, config.error().message);
+  if (!opt.config_path.empty()) {
+    auto over = LoadPipelineConfig(opt.config_path, catalog);
+    if (!over.ok()) return fail(kExitUsage, over.error().message);
+    config = Overlay(std::move(config.value()), over.value());
+  }
+  auto contracts = LoadContractSet(opt.contracts_dir, catalog);
+  if (!contracts.ok()) return fail(kExitInternal, contracts.error().message);
+  const fs::path db = opt.out_dir / "assay.db";
+  if (!fs::exists(db)) return fail(kExitUsage, "no store at " + db.string());
+  InstallStopHandlers();
+  try {
+    // Check and record the request before starting workers: refusals cost nothing.
+    PendingDocument doc;
+    {
+      Store store(db, /*create=*/false);
+      Queue queue(store.db());
+      auto item = queue.Get(opt.item_id);
+      if (!item) return fail(kExitRefused, "no queue item " + std::to_string(opt.item_id));
+      auto record = store.GetDocument(item->doc_id);
+      auto state = store.GetDocumentState(item->doc_id);
+      if (!record || !record->source_id ||
+          (record->container != "pdf" && record->container != "image")) {
+        return fail(kExitRefused, "the document of item " + std::to_string(opt.item_id) +
+                                      " was never readable as a PDF or image; fix the file and "
+                                      "run again");
+      }
+      doc.doc_id = record->doc_id;
+      doc.source_sha256 = *record->source_id;
+      doc.path = record->path;
+      doc.container = record->container;
+      doc.alt_text = record->alt_text;
+      doc.ground_truth = record->ground_truth;
+      if (doc.ground_truth) doc.ground_truth_sha256 = Sha256File(*doc.ground_truth);
+      doc.tags = Json::parse(record->tags).get<std::vector<std::string>>();
+      doc.params = MergeLayers(state ? state->overrides : ParamLayer::object(), extra.value());
+      // Remember the document's own parameters so later runs keep them, and say who asked,
+      // in the queue's transaction.
+      auto asked = queue.RequestReprocess(opt.item_id, opt.actor,
+                                          "with " + DumpCanonical(extra.value()),
+                                          [&] { store.SetDocumentOverrides(doc.doc_id, doc.params); });
+      if (const auto* e = std::get_if<QueueError>(&asked)) return fail(kExitRefused, e->message);
+    }
+
+    Session session(opt.out_dir, catalog, Planner(catalog, config.value(), ParamLayer::object()),
+                    std::move(contracts.value()));
+    WorkerPoolOptions pool;
+    pool.jobs = 1;
+    pool.timeout_seconds = opt.timeout_seconds;
+    pool.max_memory_bytes = opt.max_memory_mb << 20;
+    Status started =
+        session.Start(pool, {"assay", "queue", "reprocess", std::to_string(opt.item_id)}, false);
+    if (!started.ok()) return fail(kExitInternal, started.error().message);
+    const std::string doc_id = doc.doc_id;
+    session.Process({std::move(doc)}, opt.item_id, [](const WorkResult&) {});
+    session.Finish();
+    result.doc_id = doc_id;
+    result.item = Queue(session.store().db()).Get(opt.item_id);
+    auto state = session.store().GetDocumentState(doc_id);
+    result.outcome = state && state->outcome ? *state->outcome : std::string(outcome::kPending);
+    result.exit_code = result.outcome == outcome::kAccepted ? kExitOk
+                       : result.outcome == outcome::kError  ? kExitDocErrors
+                                                            : kExitRejected;
+    return result;
+  } catch (const StoreError& e) {
+    return fail(kExitInternal, e.what());
+  }
+}
+
+}  // namespace assay

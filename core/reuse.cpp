@@ -1,0 +1,78 @@
+#include "core/reuse.h"
+
+#include "core/clock.h"
+#include "core/delta.h"
+
+namespace assay {
+
+FinishedPrefix FindFinishedPrefix(Store& store, const Plan& plan, const std::string& first_input) {
+  FinishedPrefix prefix;
+  prefix.state = InitialContent(plan.container);
+  prefix.state_sha256 = first_input;
+  for (const PlannedStage& s : plan.stages) {
+    auto prior = store.FindTransformation(std::string(s.spec->id), s.spec->version,
+                                          s.params_sha256, s.resources_sha256,
+                                          prefix.state_sha256);
+    if (!prior) break;
+    auto delta = store.GetOutput(prior->delta_sha256);
+    if (!delta) break;
+    CanonicalJson next;
+    try {
+      next = ApplyDelta(prefix.state, CanonicalJson::parse(*delta));
+    } catch (const std::exception&) {
+      break;  // a damaged output is not reused: the stage runs again
+    }
+    if (StateSha256(first_input, DumpCanonical(next)) != prior->output_sha256) break;
+    TransformationRecord t;
+    t.seq = static_cast<int>(prefix.records.size());
+    t.stage = std::string(s.spec->id);
+    t.stage_version = s.spec->version;
+    t.params = s.params;
+    t.resources = s.ResourcesJson();
+    t.resources_sha256 = s.resources_sha256;
+    t.input_sha256 = prefix.state_sha256;
+    t.output_sha256 = prior->output_sha256;
+    t.delta_sha256 = prior->delta_sha256;
+    t.started_at = NowRfc3339();
+    t.outcome = prior->outcome;
+    t.note = prior->note;
+    t.reused_from = prior->transformation_id;
+    prefix.records.push_back(std::move(t));
+    prefix.state = std::move(next);
+    prefix.state_sha256 = prior->output_sha256;
+  }
+  return prefix;
+}
+
+WorkResult ResultFromPrefix(const std::string& doc_id, FinishedPrefix prefix) {
+  WorkResult r;
+  r.doc_id = doc_id;
+  const Document doc = Document::FromContentJson(prefix.state);
+  r.modality = doc.modality;
+  r.metrics = doc.metrics;
+  r.part_metrics = doc.part_metrics;
+  r.page_count = static_cast<int>(doc.pages.size());
+  r.output_sha256 = prefix.state_sha256;
+  r.transformations = std::move(prefix.records);
+  return r;
+}
+
+WorkResult WithPrefix(const FinishedPrefix& prefix, WorkResult rest) {
+  if (prefix.records.empty()) return rest;
+  const int offset = static_cast<int>(prefix.records.size());
+  std::vector<TransformationRecord> all = prefix.records;
+  for (TransformationRecord& t : rest.transformations) {
+    // The worker numbers the stages it ran by their place in the plan; failures outside a
+    // stage (a crash) come numbered 0.
+    if (t.seq < offset) {
+      t.seq = offset;
+      t.input_sha256 = prefix.state_sha256;
+    }
+    all.push_back(std::move(t));
+  }
+  rest.transformations = std::move(all);
+  if (rest.output_sha256.empty()) rest.output_sha256 = prefix.state_sha256;
+  return rest;
+}
+
+}  // namespace assay

@@ -1,0 +1,231 @@
+#include "core/session.h"
+
+#include <unistd.h>
+
+#include <set>
+
+#include "core/clock.h"
+#include "core/ingest.h"
+#include "core/names.h"
+#include "core/sha256.h"
+#include "core/signals.h"
+#include "core/version.h"
+
+namespace fs = std::filesystem;
+
+namespace assay {
+namespace {
+
+std::string HostName() {
+  char buf[256] = {0};
+  ::gethostname(buf, sizeof buf - 1);
+  return buf;
+}
+
+ContractDecisionRecord ToRecord(const Contract& contract, const Decision& d) {
+  ContractDecisionRecord rec;
+  rec.contract_sha256 = contract.sha256;
+  rec.outcome = d.outcome;
+  rec.reasons = d.Failures("reject");
+  for (const RuleResult& r : d.results) {
+    rec.rows.push_back({r.scope, r.rule->id, r.metric, r.value, r.rule->Operator(),
+                        r.rule->Threshold().dump(), r.rule->severity, r.outcome});
+  }
+  return rec;
+}
+
+// Documents are planned and handed to the pool in chunks: a planned document may carry the
+// state of its reused prefix, which is not held for a whole corpus at once.
+constexpr size_t kChunk = 64;
+
+}  // namespace
+
+std::string PendingDocument::FirstInputSha256() const {
+  WorkRequest r;
+  r.source_sha256 = source_sha256;
+  r.alt_text = alt_text;
+  r.ground_truth_sha256 = ground_truth_sha256;
+  return assay::FirstInputSha256(r);
+}
+
+Session::Session(fs::path out_dir, const StageCatalog& catalog, Planner planner,
+                 ContractSet contracts)
+    : out_dir_(std::move(out_dir)),
+      catalog_(catalog),
+      planner_(std::move(planner)),
+      contracts_(std::move(contracts)) {}
+
+Session::~Session() = default;
+
+Status Session::Start(const WorkerPoolOptions& base, const std::vector<std::string>& argv,
+                      bool fault_injection) {
+  // Every container's plan must resolve before anything runs: a model named run-wide that is
+  // not installed is a run-level failure, not an error on every document.
+  CanonicalJson resources = CanonicalJson::array();
+  std::string tessdata_sha256;
+  for (const std::string& container : KnownContainers()) {
+    auto plan = planner_.For(container);
+    if (!plan.ok()) {
+      return Error{"resource", "cannot plan " + container + " documents: " + plan.error().stage +
+                                   ": " + plan.error().message};
+    }
+    for (const PlannedStage& s : plan.value().stages) {
+      for (const ResolvedResource& r : s.resources) {
+        if (r.ref.kind == "tesseract" && tessdata_sha256.empty()) tessdata_sha256 = r.sha256;
+        const nlohmann::json j = r.ToJson();
+        if (std::find(resources.begin(), resources.end(), j) == resources.end()) {
+          resources.push_back(j);
+        }
+      }
+    }
+  }
+
+  std::error_code ec;
+  fs::create_directories(out_dir_ / "logs", ec);
+  if (ec) return Error{"store", "cannot create " + out_dir_.string() + ": " + ec.message()};
+  store_ = std::make_unique<Store>(out_dir_ / "assay.db", /*create=*/true);
+
+  WorkerPoolOptions options = base;
+  options.log_dir = out_dir_ / "logs";
+  options.worker_argv = {fs::read_symlink("/proc/self/exe").string(), "__worker"};
+  if (fault_injection) options.worker_argv.push_back("--fault-injection");
+  pool_ = std::make_unique<WorkerPool>(options);
+  Json hello;
+  Status started = pool_->Start(&hello);
+  if (!started.ok()) return started;
+
+  RunRecord run;
+  run.started_at = NowRfc3339();
+  run.tool_version = kToolVersion;
+  run.git_commit = kGitCommit;
+  run.config = DumpCanonical({{"pipelines", planner_.config().ToJson()},
+                              {"set", planner_.run_params()},
+                              {"contracts", contracts_.sha256}});
+  run.config_hash = Sha256Hex(run.config);
+  run.libraries = DumpCanonical({{"libraries", catalog_.libraries()}, {"resources", resources}});
+  run.tessdata_sha256 = tessdata_sha256;
+  run.host = HostName();
+  run.argv = Json(argv).dump();
+  run.workers = options.jobs;
+  run_id_ = store_->BeginRun(run);
+  Transaction tx(store_->db());
+  for (const auto& [m, c] : contracts_.by_modality) {
+    store_->RegisterContract(c.sha256, m, c.version, c.path, c.text, run.started_at);
+  }
+  tx.Commit();
+  return Status();
+}
+
+std::string Session::ProcessingVersion(const std::string& container, const ParamLayer& params) {
+  std::string plan;
+  if (container.empty()) {
+    plan = "ingest";
+  } else if (auto p = planner_.For(container, params); p.ok()) {
+    plan = p.value().IdentitySha256();
+  } else {
+    plan = "unplannable: " + p.error().stage + ": " + p.error().message;
+  }
+  return Sha256Hex(std::string(kToolVersion) + "\n" + plan + "\n" + contracts_.sha256);
+}
+
+void Session::Record(const WorkResult& r, const std::string& container, const ParamLayer& params,
+                     const std::vector<std::string>& tags, std::optional<int64_t> queue_item) {
+  std::optional<ContractDecisionRecord> decision;
+  if (!r.error) {
+    if (const Contract* c = contracts_.For(r.modality)) {
+      decision = ToRecord(*c, Evaluate(*c, r.metrics, r.part_metrics, tags));
+    }
+  }
+  WorkResult recorded = r;
+  if (!r.error && !decision) {
+    // A modality without a contract would pass unchecked: that is an error, not an accept.
+    recorded.error = Error{"contracts", "no contract for modality '" + r.modality + "'"};
+  }
+  store_->CommitResult(run_id_, ProcessingVersion(container, params), recorded, NowRfc3339(),
+                       decision ? &*decision : nullptr, queue_item);
+}
+
+void Session::Process(std::vector<PendingDocument> todo, std::optional<int64_t> queue_item,
+                      const std::function<void(const WorkResult&)>& on_done) {
+  std::map<std::string, const PendingDocument*> by_id;
+  for (const PendingDocument& d : todo) by_id[d.doc_id] = &d;
+  std::map<std::string, FinishedPrefix> prefixes;  // of documents at the workers
+  auto record = [&](const WorkResult& result) {
+    auto it = by_id.find(result.doc_id);
+    if (it == by_id.end()) return;  // not ours (the pool reports every result it gets)
+    const PendingDocument& d = *it->second;
+    WorkResult r = result;
+    if (auto p = prefixes.find(d.doc_id); p != prefixes.end()) {
+      r = WithPrefix(p->second, std::move(r));
+      prefixes.erase(p);
+    }
+    Record(r, d.container, d.params, d.tags, queue_item);
+    on_done(r);
+  };
+
+  std::set<std::string> sent;  // first input + plan identity of documents at the workers
+  std::vector<const PendingDocument*> deferred;
+  // Plans `d` and either records it (nothing to run, or no plan), defers it (identical work is
+  // already at a worker) or returns its request.
+  auto prepare = [&](const PendingDocument& d, bool may_defer) -> std::optional<WorkRequest> {
+    const std::string first_input = d.FirstInputSha256();
+    auto plan = planner_.For(d.container, d.params);
+    if (!plan.ok()) {
+      record(ErrorResult(d.doc_id, first_input, plan.error()));
+      return std::nullopt;
+    }
+    FinishedPrefix prefix = FindFinishedPrefix(*store_, plan.value(), first_input);
+    if (prefix.Complete(plan.value())) {
+      record(ResultFromPrefix(d.doc_id, std::move(prefix)));
+      return std::nullopt;
+    }
+    if (may_defer && !sent.insert(first_input + plan.value().IdentitySha256()).second) {
+      deferred.push_back(&d);
+      return std::nullopt;
+    }
+    WorkRequest req;
+    req.doc_id = d.doc_id;
+    req.source_sha256 = d.source_sha256;
+    req.path = d.path;
+    req.container = d.container;
+    req.alt_text = d.alt_text;
+    req.ground_truth = d.ground_truth;
+    req.ground_truth_sha256 = d.ground_truth_sha256;
+    req.plan = plan.value().ToJson();
+    req.start_at = static_cast<int>(prefix.records.size());
+    if (req.start_at > 0) {
+      req.state = std::move(prefix.state);
+      req.state_sha256 = prefix.state_sha256;
+      prefix.state = CanonicalJson();
+      prefixes.emplace(d.doc_id, std::move(prefix));
+    }
+    return req;
+  };
+  auto run = [&](std::deque<WorkRequest>& batch) {
+    if (!batch.empty()) pool_->Process(std::move(batch), record, StopRequested);
+    batch.clear();
+  };
+
+  std::deque<WorkRequest> batch;
+  for (const PendingDocument& d : todo) {
+    if (StopRequested()) return;
+    if (auto req = prepare(d, /*may_defer=*/true)) batch.push_back(std::move(*req));
+    if (batch.size() >= kChunk) run(batch);
+  }
+  run(batch);
+  // The deferred documents now find their twin's work in the store; a twin that failed
+  // leaves them to run themselves.
+  for (const PendingDocument* d : deferred) {
+    if (StopRequested()) return;
+    if (auto req = prepare(*d, /*may_defer=*/false)) batch.push_back(std::move(*req));
+    if (batch.size() >= kChunk) run(batch);
+  }
+  run(batch);
+}
+
+void Session::Finish() {
+  store_->FinishRun(run_id_, StopRequested() ? run_status::kInterrupted : run_status::kFinished,
+                    NowRfc3339());
+}
+
+}  // namespace assay

@@ -1,0 +1,81 @@
+// A session: everything one invocation needs to process documents and record them (the store,
+// the planner, the contracts, the workers, the run record). Shared by `assay run` and
+// `assay queue reprocess`.
+#pragma once
+
+#include <deque>
+#include <filesystem>
+#include <functional>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "contracts/contract.h"
+#include "core/plan.h"
+#include "core/reuse.h"
+#include "core/store.h"
+#include "core/worker_pool.h"
+
+namespace assay {
+
+// A document to process: who it is, and its own parameters.
+struct PendingDocument {
+  std::string doc_id;
+  std::string source_sha256;
+  std::string path;
+  std::string container;
+  std::optional<std::string> alt_text;
+  std::optional<std::string> ground_truth;
+  std::optional<std::string> ground_truth_sha256;
+  ParamLayer params = ParamLayer::object();  // the document's own (manifest, queue reprocess)
+  std::vector<std::string> tags;
+  std::string FirstInputSha256() const;
+};
+
+class Session {
+ public:
+  Session(std::filesystem::path out_dir, const StageCatalog& catalog, Planner planner,
+          ContractSet contracts);
+  ~Session();
+
+  // Opens (creating) the store, starts the workers, records the run. On failure returns the
+  // message of a run-level failure (the caller exits with kExitInternal).
+  Status Start(const WorkerPoolOptions& pool, const std::vector<std::string>& argv,
+               bool fault_injection);
+
+  Store& store() { return *store_; }
+  int64_t run_id() const { return run_id_; }
+
+  // The processing version a document of `container` (empty: one that failed at ingest) with
+  // its own parameters gets: tool version, plan identity (stages, versions, parameters,
+  // resources, library versions), contract set. A document whose plan cannot be made gets
+  // one naming why, so it is not redone until something changes.
+  std::string ProcessingVersion(const std::string& container, const ParamLayer& params);
+
+  // Records a result that needs no worker (an ingest error).
+  void Record(const WorkResult& r, const std::string& container, const ParamLayer& params,
+              const std::vector<std::string>& tags, std::optional<int64_t> queue_item);
+
+  // Processes documents: plans each, reuses the longest finished prefix of its plan, sends
+  // the rest to the workers (documents that share a first input and plan go once; the others
+  // then reuse that work). `on_done` is called with each result after it is recorded.
+  // Returns when every document is recorded or a stop was requested.
+  void Process(std::vector<PendingDocument> todo, std::optional<int64_t> queue_item,
+               const std::function<void(const WorkResult&)>& on_done);
+
+  // Records the end of the run: finished, or interrupted when a stop was requested.
+  void Finish();
+
+ private:
+  std::filesystem::path out_dir_;
+  const StageCatalog& catalog_;
+  Planner planner_;
+  ContractSet contracts_;
+  std::unique_ptr<Store> store_;
+  std::unique_ptr<WorkerPool> pool_;
+  int64_t run_id_ = 0;
+};
+
+}  // namespace assay

@@ -1,0 +1,15 @@
+// The catalog of the stages and resources built into assay (stages/stage_list.inc,
+// stages/resource_list.inc), with the versions of the libraries they call.
+#pragma once
+
+#include "core/stage_catalog.h"
+
+namespace assay {
+
+const StageCatalog& BuiltinCatalog();
+
+// Versions of the libraries stages call, as their reuse keys and lineage record them:
+// {"hunspell", "leptonica", "opencv", "poppler", "tesseract"}.
+nlohmann::json LibraryVersions();
+
+}  // namespace assay
