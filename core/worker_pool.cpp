@@ -7,6 +7,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <csignal>
 #include <cstring>
@@ -19,17 +20,23 @@
 
 namespace assay {
 
+// A slot of the pool. No process (pid < 0): the slot is dropped. A process that has not said
+// hello yet is starting; a ready one is idle or has a task.
 struct WorkerPool::Worker {
   int index = 0;
   pid_t pid = -1;
   int to_fd = -1;    // worker's stdin
-  int from_fd = -1;  // worker's protocol channel
+  int from_fd = -1;  // worker's protocol channel, non-blocking
+  FrameReader reader;
+  bool ready = false;
+  double hello_due = 0;  // while starting
   std::optional<WorkRequest> task;
   double started = 0;
-  int64_t peak_rss = 0;
 };
 
 namespace {
+
+constexpr int kPollMs = 100;  // how often limits are checked while nothing happens
 
 int64_t ResidentBytes(pid_t pid) {
   std::ifstream statm("/proc/" + std::to_string(pid) + "/statm");
@@ -50,6 +57,48 @@ std::string DescribeExit(int status) {
   return "worker ended unexpectedly";
 }
 
+// Options are fractions of a second in tests and minutes in production: print both plainly.
+std::string Seconds(double s) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%g s", s);
+  return buf;
+}
+
+// The start of a frame that is not JSON, printable, so the log shows what came instead.
+std::string Excerpt(const std::string& frame) {
+  constexpr size_t kMax = 40;
+  std::string out = "\"";
+  for (char c : frame.substr(0, kMax)) out += (c >= 0x20 && c < 0x7f) ? c : '?';
+  return out + (frame.size() > kMax ? "\"..." : "\"");
+}
+
+// nlohmann's message without its "[json.exception.type_error.302] " prefix.
+std::string WithoutJsonPrefix(const std::string& what) {
+  const size_t end = what.rfind("] ", what.find(' '));
+  return what.starts_with("[json.exception.") && end != std::string::npos ? what.substr(end + 2)
+                                                                          : what;
+}
+
+// The result the worker sent for `req`, or why the frame is not that.
+Result<WorkResult> ParseResult(const std::string& frame, const WorkRequest& req) {
+  const std::string malformed = "worker sent a malformed result: ";
+  const Json j = Json::parse(frame, nullptr, /*allow_exceptions=*/false);
+  if (j.is_discarded()) return Error{"worker", malformed + "not JSON: " + Excerpt(frame)};
+  if (!j.is_object()) {
+    return Error{"worker", malformed + "a JSON " + j.type_name() + ", not an object"};
+  }
+  WorkResult r;
+  try {
+    r = WorkResult::FromJson(j);
+  } catch (const std::exception& e) {
+    return Error{"worker", malformed + "not a result (" + WithoutJsonPrefix(e.what()) + ")"};
+  }
+  if (r.doc_id != req.doc_id) {
+    return Error{"worker", malformed + "it is for document " + r.doc_id + ", not " + req.doc_id};
+  }
+  return r;
+}
+
 WorkResult FailedInWorker(const WorkRequest& req, const std::string& reason) {
   return ErrorResult(req.doc_id, FirstInputSha256(req), {"worker", reason});
 }
@@ -66,36 +115,63 @@ WorkerPool::~WorkerPool() {
   for (Worker& w : workers_) Kill(w);
 }
 
-void WorkerPool::Kill(Worker& w) {
+std::string WorkerPool::LogPath(const Worker& w) const {
+  return (options_.log_dir / ("worker-" + std::to_string(w.index) + ".log")).string();
+}
+
+void WorkerPool::Log(const std::string& line) const {
+  std::ofstream log(options_.log_dir / "supervisor.log", std::ios::app);
+  log << NowRfc3339() << " " << line << std::endl;
+}
+
+int WorkerPool::Kill(Worker& w) {
   if (w.to_fd >= 0) ::close(w.to_fd);
   if (w.from_fd >= 0) ::close(w.from_fd);
   w.to_fd = w.from_fd = -1;
+  int status = 0;
   if (w.pid > 0) {
+    // Also when the worker closed its channel itself: it may not have exited. A worker that
+    // already died keeps its own status, SIGKILL does not change it.
     ::kill(w.pid, SIGKILL);
-    ::waitpid(w.pid, nullptr, 0);
+    while (::waitpid(w.pid, &status, 0) < 0 && errno == EINTR) {
+    }
   }
   w.pid = -1;
+  w.ready = false;
+  w.reader.Reset();
+  return status;
 }
 
 Status WorkerPool::Spawn(Worker& w) {
+  if (options_.worker_argv.empty()) return Error{"supervisor", "no worker command"};
   int to[2], from[2];
-  if (::pipe2(to, O_CLOEXEC) != 0 || ::pipe2(from, O_CLOEXEC) != 0) {
+  if (::pipe2(to, O_CLOEXEC) != 0) {
     return Error{"supervisor", std::string("pipe: ") + std::strerror(errno)};
   }
-  const std::string log = (options_.log_dir / ("worker-" + std::to_string(w.index) + ".log"));
+  if (::pipe2(from, O_CLOEXEC) != 0) {
+    const int err = errno;
+    ::close(to[0]);
+    ::close(to[1]);
+    return Error{"supervisor", std::string("pipe: ") + std::strerror(err)};
+  }
+  const std::string log = LogPath(w);
   std::vector<char*> argv;
   for (const std::string& a : options_.worker_argv) argv.push_back(const_cast<char*>(a.c_str()));
   argv.push_back(nullptr);
   const pid_t parent = ::getpid();
   const pid_t pid = ::fork();
-  if (pid < 0) return Error{"supervisor", std::string("fork: ") + std::strerror(errno)};
+  if (pid < 0) {
+    const int err = errno;
+    for (int fd : {to[0], to[1], from[0], from[1]}) ::close(fd);
+    return Error{"supervisor", std::string("fork: ") + std::strerror(err)};
+  }
   if (pid == 0) {
     // Child: only async-signal-safe calls until exec.
     ::prctl(PR_SET_PDEATHSIG, SIGKILL);  // a killed supervisor takes its workers with it
     if (::getppid() != parent) ::_exit(1);
     ::dup2(to[0], STDIN_FILENO);
     ::dup2(from[1], STDOUT_FILENO);
-    const int log_fd = ::open(log.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0644);
+    const int log_fd = ::open(log.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
     if (log_fd >= 0) ::dup2(log_fd, STDERR_FILENO);
     // Address-space cap as a backstop to the supervisor's RSS watch: generous, because
     // Tesseract and OpenMP reserve far more address space than they touch.
@@ -109,32 +185,91 @@ Status WorkerPool::Spawn(Worker& w) {
   }
   ::close(to[0]);
   ::close(from[1]);
+  // The pool watches all workers from one thread: a read must never wait for one of them.
+  ::fcntl(from[0], F_SETFL, ::fcntl(from[0], F_GETFL) | O_NONBLOCK);
   w.pid = pid;
   w.to_fd = to[1];
   w.from_fd = from[0];
+  w.reader.Reset();
+  w.ready = false;
+  w.hello_due = MonotonicSeconds() + options_.start_timeout_seconds;
   w.task.reset();
   return Status();
 }
 
-Status WorkerPool::Start(Json* hello) {
-  for (Worker& w : workers_) {
-    Status s = Spawn(w);
-    if (!s.ok()) return s;
-  }
-  for (Worker& w : workers_) {
-    auto frame = ReadFrame(w.from_fd);
-    if (!frame) {
-      int status = 0;
-      ::waitpid(w.pid, &status, 0);
-      w.pid = -1;
-      return Error{"worker", "a worker failed to start (" + DescribeExit(status) + "); see " +
-                                 (options_.log_dir / "worker-0.log").string()};
+// Returns true once `w` said hello, false while it may still say it, and an Error (with the
+// worker killed) when it will not: it exited, sent something else, or its time is up.
+Result<bool> WorkerPool::AwaitHello(Worker& w, bool readable, Json* hello) {
+  const std::string who = "worker " + std::to_string(w.index);
+  const std::string see = "; see " + LogPath(w);
+  std::string frame;
+  switch (readable ? w.reader.Read(w.from_fd, &frame) : FrameReader::State::kPending) {
+    case FrameReader::State::kFrame: {
+      const Json j = Json::parse(frame, nullptr, /*allow_exceptions=*/false);
+      std::string malformed;
+      if (j.is_discarded()) {
+        malformed = "not JSON: " + Excerpt(frame);
+      } else if (j.is_object() && j.contains("hello")) {
+        if (hello != nullptr) *hello = j["hello"];
+        w.ready = true;
+        return true;
+      } else if (j.is_object() && j.contains("fatal")) {
+        Kill(w);
+        // The worker's own message is meant for the user (e.g. which package to install).
+        return Error{"worker", j["fatal"].is_string() ? j["fatal"].get<std::string>()
+                                                      : who + " failed: " + j["fatal"].dump()};
+      } else {
+        malformed = "neither hello nor fatal";
+      }
+      Kill(w);
+      return Error{"worker", who + " sent a malformed hello: " + malformed + see};
     }
-    Json j = Json::parse(*frame);
-    if (j.contains("fatal")) return Error{"worker", j["fatal"].get<std::string>()};
-    if (hello != nullptr && hello->is_null()) *hello = j["hello"];
+    case FrameReader::State::kClosed: {
+      const std::string exit = DescribeExit(Kill(w));
+      return Error{"worker", who + " failed to start (" + exit + ")" + see};
+    }
+    case FrameReader::State::kBroken: {
+      const std::string problem = w.reader.problem();
+      Kill(w);
+      return Error{"worker", who + " sent a malformed hello: " + problem + see};
+    }
+    case FrameReader::State::kPending:
+      break;
   }
-  return Status();
+  if (MonotonicSeconds() > w.hello_due) {
+    Kill(w);
+    return Error{"worker", who + " did not say hello within " +
+                               Seconds(options_.start_timeout_seconds) + see};
+  }
+  return false;
+}
+
+Status WorkerPool::Start(Json* hello) {
+  // A pool that failed to start has no workers: nothing is left running behind the error.
+  auto failed = [&](const Error& e) {
+    for (Worker& w : workers_) Kill(w);
+    return Status(e);
+  };
+  for (Worker& w : workers_) {
+    if (Status s = Spawn(w); !s.ok()) return failed(s.error());
+  }
+  // All workers load their models at once; the first one that cannot start decides.
+  for (;;) {
+    std::vector<pollfd> fds;
+    std::vector<Worker*> starting;
+    for (Worker& w : workers_) {
+      if (w.ready) continue;
+      fds.push_back({w.from_fd, POLLIN, 0});
+      starting.push_back(&w);
+    }
+    if (starting.empty()) return Status();
+    ::poll(fds.data(), fds.size(), kPollMs);
+    for (size_t i = 0; i < starting.size(); ++i) {
+      Worker& w = *starting[i];
+      Result<bool> said = AwaitHello(w, fds[i].revents != 0, w.index == 0 ? hello : nullptr);
+      if (!said.ok()) return failed(said.error());
+    }
+  }
 }
 
 void WorkerPool::Process(std::deque<WorkRequest> todo,
@@ -142,24 +277,23 @@ void WorkerPool::Process(std::deque<WorkRequest> todo,
                          const std::function<bool()>& stop) {
   std::map<std::string, int> crashes;  // doc_id -> worker deaths it caused in this run
 
-  // Replaces a dead or killed worker; a worker that cannot be restarted leaves the pool.
-  auto restart = [&](Worker& w) {
+  // Kills `w` and starts its replacement, whose hello the loop below awaits like a result:
+  // the other workers go on meanwhile.
+  auto replace = [&](Worker& w) {
     Kill(w);
-    if (!Spawn(w).ok()) return;
-    if (auto frame = ReadFrame(w.from_fd); !frame || !Json::parse(*frame).contains("hello")) {
-      Kill(w);
+    if (Status s = Spawn(w); !s.ok()) {
+      Log("worker " + std::to_string(w.index) + " cannot be restarted: " + s.error().message +
+          "; its slot is dropped");
     }
   };
-  std::ofstream log(options_.log_dir / "supervisor.log", std::ios::app);
   auto fail = [&](Worker& w, const std::string& reason, bool retry) {
-    WorkRequest req = *w.task;
+    WorkRequest req = std::move(*w.task);
     w.task.reset();
-    restart(w);
+    replace(w);
     // A crash may be bad luck (e.g. memory pressure): retry once, then record it.
     const bool again = retry && ++crashes[req.doc_id] < 2;
-    log << NowRfc3339() << " worker " << w.index << " on " << req.path << " (" << req.doc_id
-        << "): " << reason << (again ? "; retrying in a fresh worker" : "; recorded as error")
-        << std::endl;
+    Log("worker " + std::to_string(w.index) + " on " + req.path + " (" + req.doc_id +
+        "): " + reason + (again ? "; retrying in a fresh worker" : "; recorded as error"));
     if (again) {
       todo.push_front(std::move(req));
     } else {
@@ -170,50 +304,68 @@ void WorkerPool::Process(std::deque<WorkRequest> todo,
   for (;;) {
     const bool stopping = stop();
     for (Worker& w : workers_) {
-      if (stopping || w.task || w.pid < 0 || todo.empty()) continue;
+      if (stopping || !w.ready || w.task || todo.empty()) continue;
       w.task = std::move(todo.front());
       todo.pop_front();
       w.started = MonotonicSeconds();
-      w.peak_rss = 0;
       if (!WriteFrame(w.to_fd,
                       w.task->ToJson().dump(-1, ' ', false, Json::error_handler_t::replace))) {
         fail(w, "worker died before taking the document", true);
       }
     }
+    // Watched: busy workers (for their result) and starting ones (for their hello).
     std::vector<pollfd> fds;
-    std::vector<Worker*> busy;
+    std::vector<Worker*> watched;
+    bool busy = false;
     for (Worker& w : workers_) {
-      if (!w.task) continue;
+      if (w.pid < 0 || (w.ready && !w.task)) continue;
+      busy = busy || w.task.has_value();
       fds.push_back({w.from_fd, POLLIN, 0});
-      busy.push_back(&w);
+      watched.push_back(&w);
     }
-    if (busy.empty()) {
-      const bool any_alive =
-          std::any_of(workers_.begin(), workers_.end(), [](const Worker& w) { return w.pid > 0; });
-      if (stopping || todo.empty() || !any_alive) {
-        for (WorkRequest& req : todo) {
-          if (!any_alive) on_result(FailedInWorker(req, "no worker could start"));
-        }
+    if (!busy) {
+      if (stopping || todo.empty()) return;
+      // Documents wait, yet no worker is idle, busy or starting: every slot was dropped.
+      if (watched.empty()) {
+        for (WorkRequest& req : todo) on_result(FailedInWorker(req, "no worker could start"));
         return;
       }
-      continue;
     }
-    ::poll(fds.data(), fds.size(), 100);
-    for (size_t i = 0; i < busy.size(); ++i) {
-      Worker& w = *busy[i];
-      if (fds[i].revents & (POLLIN | POLLHUP | POLLERR)) {
-        auto frame = ReadFrame(w.from_fd);
-        if (frame) {
-          WorkResult r = WorkResult::FromJson(Json::parse(*frame));
-          w.task.reset();
-          on_result(r);
+    ::poll(fds.data(), fds.size(), kPollMs);
+    for (size_t i = 0; i < watched.size(); ++i) {
+      Worker& w = *watched[i];
+      const bool readable = fds[i].revents != 0;
+      if (!w.ready) {
+        Result<bool> said = AwaitHello(w, readable, nullptr);
+        if (!said.ok()) {
+          Log("restart of worker " + std::to_string(w.index) + " failed: " + said.error().message +
+              "; its slot is dropped");
+        }
+        continue;
+      }
+      if (readable) {
+        std::string frame;
+        const FrameReader::State state = w.reader.Read(w.from_fd, &frame);
+        if (state == FrameReader::State::kFrame) {
+          Result<WorkResult> result = ParseResult(frame, *w.task);
+          if (result.ok()) {
+            w.task.reset();
+            on_result(result.value());
+          } else {
+            fail(w, result.error().message, false);
+          }
           continue;
         }
-        int status = 0;
-        ::waitpid(w.pid, &status, 0);
-        w.pid = -1;
-        fail(w, DescribeExit(status), true);
-        continue;
+        if (state == FrameReader::State::kClosed) {
+          const bool mid_frame = w.reader.mid_frame();
+          const std::string exit = DescribeExit(Kill(w));
+          fail(w, exit + (mid_frame ? " in the middle of a frame" : ""), true);
+          continue;
+        }
+        if (state == FrameReader::State::kBroken) {
+          fail(w, "worker sent a malformed result: " + w.reader.problem(), false);
+          continue;
+        }
       }
       const double elapsed = MonotonicSeconds() - w.started;
       if (elapsed > options_.timeout_seconds) {
