@@ -12,15 +12,19 @@ namespace assay {
 // Resources.
 
 Result<LoadedResource*> ResourceCache::Get(const ResolvedResource& r) {
-  const std::string key = r.ref.kind + "\n" + r.ref.name + "\n" + r.sha256;
-  for (auto it = entries_.begin(); it != entries_.end(); ++it) {
-    if (it->key == key) {
-      entries_.splice(entries_.begin(), entries_, it);
-      return entries_.front().loaded.get();
-    }
-  }
   const ResourceKind* kind = catalog_.FindResource(r.ref.kind);
   if (kind == nullptr) return Error{"resource", "unknown resource kind '" + r.ref.kind + "'"};
+  // Process-wide resources (one global state per process, whatever the number of caches)
+  // live in one list of the process, one per kind.
+  static std::list<Entry> process_wide;
+  std::list<Entry>& entries = kind->process_wide ? process_wide : entries_;
+  const std::string key = r.ref.kind + "\n" + r.ref.name + "\n" + r.sha256;
+  for (auto it = entries.begin(); it != entries.end(); ++it) {
+    if (it->key == key) {
+      entries.splice(entries.begin(), entries, it);
+      return entries.front().loaded.get();
+    }
+  }
   // The plan says which files were hashed; load only if they still are those files.
   auto now = kind->resolve(r.ref.name);
   if (!now.ok()) return now.error();
@@ -31,13 +35,15 @@ Result<LoadedResource*> ResourceCache::Get(const ResolvedResource& r) {
                                  now.value().sha256.substr(0, 12) + "); run again"};
   }
   if (kind->process_wide) {
-    entries_.remove_if([&](const Entry& e) { return e.kind == r.ref.kind; });
+    entries.remove_if([&](const Entry& e) { return e.kind == r.ref.kind; });
   }
   auto loaded = kind->load(r);
   if (!loaded.ok()) return loaded.error();
-  entries_.push_front(Entry{key, r.ref.kind, std::move(loaded.value())});
-  while (entries_.size() > capacity_) entries_.pop_back();
-  return entries_.front().loaded.get();
+  entries.push_front(Entry{key, r.ref.kind, std::move(loaded.value())});
+  if (!kind->process_wide) {
+    while (entries.size() > capacity_) entries.pop_back();
+  }
+  return entries.front().loaded.get();
 }
 
 // ---------------------------------------------------------------------------------------------

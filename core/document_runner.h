@@ -20,9 +20,11 @@
 
 namespace assay {
 
-// Resources loaded in this process, by kind, name and hash. Loading checks that the resource
-// still resolves to the hash the plan recorded (a model replaced since the run started is an
-// error for the document, not a silent substitution).
+// Resources loaded in this process, by kind, name and hash, the least recently used dropped
+// beyond `capacity`. A process-wide kind (ResourceKind::process_wide) is held once per process,
+// shared by every cache. Loading checks that the resource still resolves to the hash the plan
+// recorded (a model replaced since the run started is an error for the document, not a silent
+// substitution).
 class ResourceCache {
  public:
   explicit ResourceCache(const StageCatalog& catalog, size_t capacity = 8)

@@ -34,10 +34,6 @@ ContractDecisionRecord ToRecord(const Contract& contract, const Decision& d) {
   return rec;
 }
 
-// Documents are planned and handed to the pool in chunks: a planned document may carry the
-// state of its reused prefix, which is not held for a whole corpus at once.
-constexpr size_t kChunk = 64;
-
 }  // namespace
 
 std::string PendingDocument::FirstInputSha256() const {
@@ -201,26 +197,25 @@ void Session::Process(std::vector<PendingDocument> todo, std::optional<int64_t> 
     }
     return req;
   };
-  auto run = [&](std::deque<WorkRequest>& batch) {
-    if (!batch.empty()) pool_->Process(std::move(batch), record, StopRequested);
-    batch.clear();
+  // Documents are prepared when a worker is free to take one: a prepared document may carry
+  // the state of its reused prefix, which is never held for a whole corpus at once.
+  auto pull = [&](const std::vector<const PendingDocument*>& docs, bool may_defer) {
+    size_t i = 0;
+    pool_->Process(
+        [&]() -> std::optional<WorkRequest> {
+          while (i < docs.size() && !StopRequested()) {
+            if (auto req = prepare(*docs[i++], may_defer)) return req;
+          }
+          return std::nullopt;
+        },
+        record, StopRequested);
   };
-
-  std::deque<WorkRequest> batch;
-  for (const PendingDocument& d : todo) {
-    if (StopRequested()) return;
-    if (auto req = prepare(d, /*may_defer=*/true)) batch.push_back(std::move(*req));
-    if (batch.size() >= kChunk) run(batch);
-  }
-  run(batch);
+  std::vector<const PendingDocument*> all;
+  for (const PendingDocument& d : todo) all.push_back(&d);
+  pull(all, /*may_defer=*/true);
   // The deferred documents now find their twin's work in the store; a twin that failed
   // leaves them to run themselves.
-  for (const PendingDocument* d : deferred) {
-    if (StopRequested()) return;
-    if (auto req = prepare(*d, /*may_defer=*/false)) batch.push_back(std::move(*req));
-    if (batch.size() >= kChunk) run(batch);
-  }
-  run(batch);
+  pull(deferred, /*may_defer=*/false);
 }
 
 void Session::Finish() {

@@ -63,17 +63,17 @@ struct StageSpec {
   int version = 1;      // bumped whenever the stage's output can change for the same input
   std::string_view summary;
   // Containers whose pipelines may list the stage ("pdf", "image", ...).
-  std::vector<std::string_view> containers;
+  std::vector<std::string_view> containers = {};
   // Modalities it runs on; on a document of another modality (established by an earlier stage)
   // it is recorded as skipped. Empty: every modality, including a document not yet classified.
-  std::vector<std::string_view> modalities;
+  std::vector<std::string_view> modalities = {};
   // Modalities this stage may assign to a document (the contract set must cover each).
-  std::vector<std::string_view> establishes;
-  std::vector<ParamSpec> params;
-  std::vector<MetricSpec> metrics;
+  std::vector<std::string_view> establishes = {};
+  std::vector<ParamSpec> params = {};
+  std::vector<MetricSpec> metrics = {};
   // Libraries whose versions can change its output, by the names LibraryVersions() uses
   // ("poppler", "tesseract", "leptonica", "opencv", "hunspell"). Part of its reuse key.
-  std::vector<std::string_view> libraries;
+  std::vector<std::string_view> libraries = {};
   // The resources it needs for a given (complete, valid) parameter set; their hashes are part
   // of its reuse key and lineage. Null: none.
   std::vector<ResourceRef> (*resources)(const CanonicalJson& params) = nullptr;

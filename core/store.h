@@ -43,7 +43,7 @@ struct SourceRecord {
   uint64_t bytes = 0;
   std::string mime;
   std::string path;
-  std::string relative_path;  // relative to the input root it was found under
+  std::string relative_path = {};  // relative to the input root it was found under
 };
 
 struct DocumentRecord {

@@ -275,7 +275,33 @@ Status WorkerPool::Start(Json* hello) {
 void WorkerPool::Process(std::deque<WorkRequest> todo,
                          const std::function<void(const WorkResult&)>& on_result,
                          const std::function<bool()>& stop) {
+  Process(
+      [&]() -> std::optional<WorkRequest> {
+        if (todo.empty()) return std::nullopt;
+        WorkRequest req = std::move(todo.front());
+        todo.pop_front();
+        return req;
+      },
+      on_result, stop);
+}
+
+void WorkerPool::Process(const std::function<std::optional<WorkRequest>()>& next,
+                         const std::function<void(const WorkResult&)>& on_result,
+                         const std::function<bool()>& stop) {
   std::map<std::string, int> crashes;  // doc_id -> worker deaths it caused in this run
+  // Documents to retry go first; then the source is asked, one document ahead at most.
+  std::deque<WorkRequest> todo;
+  bool source_done = false;
+  auto has_work = [&] {
+    if (todo.empty() && !source_done) {
+      if (auto req = next()) {
+        todo.push_back(std::move(*req));
+      } else {
+        source_done = true;
+      }
+    }
+    return !todo.empty();
+  };
 
   // Kills `w` and starts its replacement, whose hello the loop below awaits like a result:
   // the other workers go on meanwhile.
@@ -304,7 +330,7 @@ void WorkerPool::Process(std::deque<WorkRequest> todo,
   for (;;) {
     const bool stopping = stop();
     for (Worker& w : workers_) {
-      if (stopping || !w.ready || w.task || todo.empty()) continue;
+      if (stopping || !w.ready || w.task || !has_work()) continue;
       w.task = std::move(todo.front());
       todo.pop_front();
       w.started = MonotonicSeconds();
@@ -324,10 +350,13 @@ void WorkerPool::Process(std::deque<WorkRequest> todo,
       watched.push_back(&w);
     }
     if (!busy) {
-      if (stopping || todo.empty()) return;
+      if (stopping || !has_work()) return;
       // Documents wait, yet no worker is idle, busy or starting: every slot was dropped.
       if (watched.empty()) {
-        for (WorkRequest& req : todo) on_result(FailedInWorker(req, "no worker could start"));
+        while (has_work()) {
+          on_result(FailedInWorker(todo.front(), "no worker could start"));
+          todo.pop_front();
+        }
         return;
       }
     }

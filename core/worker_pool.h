@@ -7,6 +7,7 @@
 #include <deque>
 #include <filesystem>
 #include <functional>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -55,6 +56,11 @@ class WorkerPool {
   // log_dir/supervisor.log). When no worker is left, the remaining documents fail with
   // "no worker could start".
   void Process(std::deque<WorkRequest> todo,
+               const std::function<void(const WorkResult&)>& on_result,
+               const std::function<bool()>& stop);
+  // The same, pulling documents from `next` (nullopt: no more) only when a worker is free to
+  // take one, so the caller prepares each document just in time.
+  void Process(const std::function<std::optional<WorkRequest>()>& next,
                const std::function<void(const WorkResult&)>& on_result,
                const std::function<bool()>& stop);
 

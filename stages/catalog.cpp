@@ -26,19 +26,25 @@ nlohmann::json LibraryVersions() {
   return j;
 }
 
-const StageCatalog& BuiltinCatalog() {
-  static const StageCatalog kCatalog(
-      {
+std::vector<const StageSpec*> BuiltinStageSpecs() {
+  return {
 #define ASSAY_STAGE(name) &name##StageSpec(),
 #include "stages/stage_list.inc"
 #undef ASSAY_STAGE
-      },
-      {
+  };
+}
+
+std::vector<const ResourceKind*> BuiltinResourceKinds() {
+  return {
 #define ASSAY_RESOURCE(name) &name##Resource(),
 #include "stages/resource_list.inc"
 #undef ASSAY_RESOURCE
-      },
-      LibraryVersions());
+  };
+}
+
+const StageCatalog& BuiltinCatalog() {
+  static const StageCatalog kCatalog(BuiltinStageSpecs(), BuiltinResourceKinds(),
+                                     LibraryVersions());
   return kCatalog;
 }
 

@@ -8,6 +8,10 @@ namespace assay {
 
 const StageCatalog& BuiltinCatalog();
 
+// The declarations BuiltinCatalog() is made of, in table order (tests extend them).
+std::vector<const StageSpec*> BuiltinStageSpecs();
+std::vector<const ResourceKind*> BuiltinResourceKinds();
+
 // Versions of the libraries stages call, as their reuse keys and lineage record them:
 // {"hunspell", "leptonica", "opencv", "poppler", "tesseract"}.
 nlohmann::json LibraryVersions();

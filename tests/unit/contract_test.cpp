@@ -4,6 +4,7 @@
 
 #include <fstream>
 
+#include "stages/catalog.h"
 #include "tests/unit/test_paths.h"
 
 namespace assay {
@@ -22,7 +23,7 @@ TEST(ContractTest, BadContractsFailToLoadWithFileAndLine) {
        "c.toml:6:1: unknown key 'metirc' in rule (expected id, metric, min, max, equals, in, "
        "severity, scope, tags, if_missing, description)"},
       {"[[rule]]\nid = \"cer\"\nmetric = \"ocr.cre\"\nmax = 0.02\nseverity = \"reject\"\n",
-       "c.toml:6:10: unknown metric 'ocr.cre'"},
+       "c.toml:6:10: unknown metric 'ocr.cre' (see `assay metrics`)"},
       {"[[rule]]\nid = \"cer\"\nmetric = \"ocr.cer\"\nmaximum = 0.02\nseverity = \"reject\"\n",
        "c.toml:7:1: unknown key 'maximum' in rule (expected id, metric, min, max, equals, in, "
        "severity, scope, tags, if_missing, description)"},
@@ -47,28 +48,28 @@ TEST(ContractTest, BadContractsFailToLoadWithFileAndLine) {
       {"[[rule]\n", "c.toml:4:8: Error while parsing table header: expected ']', saw '\\n'"},
   };
   for (const BadContract& c : cases) {
-    auto parsed = ParseContract(kHeader + c.body, "c.toml");
+    auto parsed = ParseContract(kHeader + c.body, "c.toml", BuiltinCatalog());
     ASSERT_FALSE(parsed.ok()) << c.body;
     EXPECT_EQ(parsed.error().message, c.message) << c.body;
   }
 }
 
 TEST(ContractTest, HeaderIsCheckedToo) {
-  auto typo = ParseContract("[contract]\nmodality = \"page_image\"\nverison = 1\n", "h.toml");
+  auto typo = ParseContract("[contract]\nmodality = \"page_image\"\nverison = 1\n", "h.toml", BuiltinCatalog());
   ASSERT_FALSE(typo.ok());
   EXPECT_EQ(typo.error().message,
             "h.toml:3:1: unknown key 'verison' in [contract] (expected modality, version, "
             "description)");
-  auto modality = ParseContract("[contract]\nmodality = \"scan\"\nversion = 1\n", "h.toml");
+  auto modality = ParseContract("[contract]\nmodality = \"scan\"\nversion = 1\n", "h.toml", BuiltinCatalog());
   ASSERT_FALSE(modality.ok());
   EXPECT_TRUE(modality.error().message.starts_with("h.toml:2:12: unknown modality"));
-  auto none = ParseContract("[contract]\nmodality = \"photo\"\n", "h.toml");
+  auto none = ParseContract("[contract]\nmodality = \"photo\"\n", "h.toml", BuiltinCatalog());
   ASSERT_FALSE(none.ok());
   EXPECT_EQ(none.error().message, "h.toml: [contract] has no version");
 }
 
 Contract Parse(const std::string& rules) {
-  auto c = ParseContract(kHeader + rules, "t.toml");
+  auto c = ParseContract(kHeader + rules, "t.toml", BuiltinCatalog());
   EXPECT_TRUE(c.ok()) << (c.ok() ? "" : c.error().message);
   return c.value();
 }
@@ -177,10 +178,10 @@ TEST(ContractTest, PageScopedRulesRunOnEveryPage) {
 }
 
 TEST(ContractTest, ShippedContractsLoadAndCoverEveryModality) {
-  auto builtin = BuiltinContracts();
+  auto builtin = BuiltinContracts(BuiltinCatalog());
   ASSERT_TRUE(builtin.ok()) << builtin.error().message;
-  for (const std::string& m : ContractModalities()) EXPECT_NE(builtin.value().For(m), nullptr);
-  auto from_dir = LoadContracts(testing::SourceDir() / "contracts");
+  for (const std::string& m : BuiltinCatalog().Modalities()) EXPECT_NE(builtin.value().For(m), nullptr);
+  auto from_dir = LoadContracts(testing::SourceDir() / "contracts", BuiltinCatalog());
   ASSERT_TRUE(from_dir.ok()) << from_dir.error().message;
   EXPECT_EQ(from_dir.value().sha256, builtin.value().sha256);
 }
@@ -188,7 +189,7 @@ TEST(ContractTest, ShippedContractsLoadAndCoverEveryModality) {
 TEST(ContractTest, ASetMissingAModalityIsRefused) {
   const auto dir = testing::TempDir();
   std::ofstream(dir / "page.toml") << kHeader;
-  auto set = LoadContracts(dir);
+  auto set = LoadContracts(dir, BuiltinCatalog());
   ASSERT_FALSE(set.ok());
   EXPECT_EQ(set.error().message, dir.string() + ": no contract for modality 'pdf_mixed'");
 }

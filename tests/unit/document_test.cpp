@@ -34,21 +34,36 @@ TEST(DocumentTest, TextJoinsWordsLinesBlocksAndPages) {
 }
 
 TEST(DocumentTest, ContentJsonRoundTripsExactly) {
-  const Json j = Sample().ToContentJson();
-  const Document back = Document::FromContentJson(Json::parse(j.dump()));
+  Document d = Sample();
+  d.pages[0].raster_steps = {RasterStep{"rasterize", 300, "abc", CanonicalJson::object()},
+                             RasterStep{"preprocess", 600, "def", {{"rotate", 90}}}};
+  const CanonicalJson j = d.ToContentJson();
+  const Document back = Document::FromContentJson(CanonicalJson::parse(j.dump()));
   EXPECT_EQ(back.ToContentJson().dump(), j.dump());
   EXPECT_EQ(back.Text(), Sample().Text());
   EXPECT_DOUBLE_EQ(back.pages[0].blocks[0].lines[1].words[0].confidence, 91.46);
   EXPECT_EQ(back.pages[0].blocks[0].lines[0].words[0].font, "Helvetica");
 }
 
-TEST(DocumentTest, RasterIsRepresentedByItsHashOnly) {
+TEST(DocumentTest, RasterIsRepresentedByHowItWasMadeNotByItsPixels) {
   Document d = Sample();
-  d.pages[0].raster_sha256 = "abc";
-  d.pages[0].raster_dpi = 300;
-  const Json j = d.ToContentJson();
-  EXPECT_EQ(j["pages"][0]["raster"]["sha256"], "abc");
-  EXPECT_FALSE(j["pages"][1].contains("raster"));
+  d.pages[0].raster_steps = {RasterStep{"rasterize", 300, "abc", CanonicalJson::object()}};
+  d.pages[0].raster = WrapPix(nullptr);
+  const CanonicalJson j = d.ToContentJson();
+  EXPECT_EQ(j["pages"][0]["rasters"][0]["sha256"], "abc");
+  EXPECT_EQ(j["pages"][0]["rasters"][0]["dpi"], 300);
+  EXPECT_FALSE(j["pages"][0]["rasters"][0].contains("facts"));  // empty facts are left out
+  EXPECT_FALSE(j["pages"][1].contains("rasters"));
+  EXPECT_EQ(d.pages[0].raster_dpi(), 300);
+  EXPECT_TRUE(d.pages[0].has_raster());
+  EXPECT_FALSE(d.pages[1].has_raster());
+}
+
+TEST(DocumentTest, ContentKeysAreSortedSoTheDumpIsCanonical) {
+  const std::string dump = DumpCanonical(Sample().ToContentJson());
+  EXPECT_LT(dump.find("\"container\""), dump.find("\"metrics\""));
+  EXPECT_LT(dump.find("\"metrics\""), dump.find("\"modality\""));
+  EXPECT_EQ(DumpCanonical(CanonicalJson::parse(dump)), dump);
 }
 
 TEST(DocumentTest, BoxExtendStartsFromEmpty) {

@@ -1,14 +1,15 @@
-// The stages on the project's own samples, with the real Poppler, Leptonica and Tesseract.
+// The stages on the project's own samples, run the way a worker runs them (DocumentRunner,
+// plans from the Planner), with the real Poppler, Leptonica, Tesseract and Hunspell.
 #include <gtest/gtest.h>
-#include <tesseract/baseapi.h>
 
 #include <fstream>
-#include <hunspell/hunspell.hxx>
 
+#include "core/delta.h"
+#include "core/document_runner.h"
+#include "core/plan.h"
 #include "core/sha256.h"
-#include "core/stage_registry.h"
 #include "core/text_metrics.h"
-#include "stages/pdf_support.h"
+#include "stages/catalog.h"
 #include "tests/unit/test_paths.h"
 
 namespace assay {
@@ -16,56 +17,54 @@ namespace {
 
 class StagesTest : public ::testing::Test {
  protected:
-  static void SetUpTestSuite() {
-    InitPoppler();
-    api_ = new tesseract::TessBaseAPI();
-    ASSERT_EQ(api_->Init(nullptr, "eng", tesseract::OEM_DEFAULT), 0);
-    dictionary_ = new Hunspell("/usr/share/hunspell/en_US.aff", "/usr/share/hunspell/en_US.dic");
-  }
+  static void SetUpTestSuite() { runner_ = new DocumentRunner(BuiltinCatalog()); }
   static void TearDownTestSuite() {
-    delete api_;
-    api_ = nullptr;
-    delete dictionary_;
-    dictionary_ = nullptr;
+    delete runner_;
+    runner_ = nullptr;
   }
 
-  // Runs the plan of `container` on a sample; returns the first error, if any.
-  static std::optional<Error> RunPlan(Document& doc, std::vector<std::string>* outcomes = nullptr) {
-    auto plan = BuildPlan(PlanFor(doc.container), nlohmann::json::object());
-    EXPECT_TRUE(plan.ok());
-    StageContext ctx;
-    ctx.tesseract = api_;
-    ctx.dictionary = dictionary_;
-    for (const auto& stage : plan.value()) {
-      auto r = stage->Run(doc, ctx);
-      if (!r.ok()) return r.error();
-      if (outcomes) outcomes->push_back(r.value().outcome);
+  static WorkRequest Request(const std::string& sample, const std::string& container) {
+    auto config = DefaultPipelineConfig(BuiltinCatalog());
+    Planner planner(BuiltinCatalog(), config.value(), ParamLayer::object());
+    WorkRequest req;
+    req.path = testing::SamplePath(sample);
+    req.source_sha256 = Sha256File(req.path).value();
+    req.doc_id = req.source_sha256;
+    req.container = container;
+    req.plan = planner.For(container).value().ToJson();
+    return req;
+  }
+
+  // The document's content after every stage that ran, rebuilt from the deltas alone.
+  static Document Content(const std::string& container, const WorkResult& r) {
+    CanonicalJson content = InitialContent(container);
+    for (const TransformationRecord& t : r.transformations) {
+      if (t.delta_sha256.empty()) break;
+      content = ApplyDelta(content, CanonicalJson::parse(r.outputs.at(t.delta_sha256)));
     }
-    return std::nullopt;
+    return Document::FromContentJson(content);
   }
 
-  static Document Doc(const std::string& sample, const std::string& container) {
-    Document d;
-    d.path = testing::SamplePath(sample);
-    d.container = container;
-    return d;
+  static std::vector<std::string> Outcomes(const WorkResult& r) {
+    std::vector<std::string> out;
+    for (const TransformationRecord& t : r.transformations) out.push_back(t.outcome);
+    return out;
   }
 
-  static tesseract::TessBaseAPI* api_;
-  static Hunspell* dictionary_;
+  static DocumentRunner* runner_;
 };
-tesseract::TessBaseAPI* StagesTest::api_ = nullptr;
-Hunspell* StagesTest::dictionary_ = nullptr;
+DocumentRunner* StagesTest::runner_ = nullptr;
 
 TEST_F(StagesTest, BornDigitalPdfIsReadFromItsTextLayer) {
-  Document d = Doc("born_digital.pdf", "pdf");
-  std::vector<std::string> outcomes;
-  ASSERT_FALSE(RunPlan(d, &outcomes));
-  EXPECT_EQ(outcomes, (std::vector<std::string>{"ok", "skipped", "skipped", "ok"}));
-  EXPECT_GT(d.metrics["text.dictionary_word_ratio"], 0.9);
-  EXPECT_EQ(d.modality, "pdf_text");
-  EXPECT_EQ(d.metrics["pdf.pages"], 1);
-  EXPECT_EQ(d.metrics["pdf.text_layer_ratio"], 1.0);
+  const WorkResult r = runner_->Run(Request("born_digital.pdf", "pdf"));
+  ASSERT_FALSE(r.error) << r.error->message;
+  EXPECT_EQ(Outcomes(r), (std::vector<std::string>{"ok", "skipped", "skipped", "ok"}));
+  EXPECT_EQ(r.transformations[1].note, "not for modality pdf_text");
+  EXPECT_GT(r.metrics.at("text.dictionary_word_ratio"), 0.9);
+  EXPECT_EQ(r.modality, "pdf_text");
+  EXPECT_EQ(r.metrics.at("pdf.pages"), 1);
+  EXPECT_EQ(r.metrics.at("pdf.text_layer_ratio"), 1.0);
+  const Document d = Content("pdf", r);
   EXPECT_TRUE(d.Text().starts_with("Notes on Testing Well Water in Rural Households"));
   const Word& first = d.pages[0].blocks[0].lines[0].words[0];
   EXPECT_GT(first.font_size, 10);
@@ -74,58 +73,126 @@ TEST_F(StagesTest, BornDigitalPdfIsReadFromItsTextLayer) {
 }
 
 TEST_F(StagesTest, ImageOnlyPdfIsRasterizedAndOcrd) {
-  Document d = Doc("image_only.pdf", "pdf");
-  std::vector<std::string> outcomes;
-  ASSERT_FALSE(RunPlan(d, &outcomes));
-  EXPECT_EQ(outcomes, (std::vector<std::string>{"ok", "ok", "ok", "ok"}));
-  EXPECT_LT(d.metrics["ocr.cer_estimate"], 0.02);
-  EXPECT_EQ(d.part_metrics.size(), 2u);  // per-page quality of both OCR'd pages
-  EXPECT_EQ(d.modality, "pdf_scan");
-  EXPECT_EQ(d.metrics["rasterize.pages"], 2);
-  EXPECT_EQ(d.metrics["ocr.pages"], 2);
-  EXPECT_GT(d.metrics["ocr.word_count"], 100);
-  EXPECT_GT(d.metrics["ocr.mean_confidence"], 80);
+  const WorkResult r = runner_->Run(Request("image_only.pdf", "pdf"));
+  ASSERT_FALSE(r.error) << r.error->message;
+  EXPECT_EQ(Outcomes(r), (std::vector<std::string>{"ok", "ok", "ok", "ok"}));
+  EXPECT_LT(r.metrics.at("ocr.cer_estimate"), 0.02);
+  EXPECT_EQ(r.part_metrics.size(), 2u);  // both OCR'd pages
+  EXPECT_EQ(r.part_metrics.at("page:1").count("ocr.word_count"), 1u);
+  EXPECT_EQ(r.modality, "pdf_scan");
+  EXPECT_EQ(r.metrics.at("rasterize.pages"), 2);
+  EXPECT_EQ(r.metrics.at("ocr.pages"), 2);
+  EXPECT_GT(r.metrics.at("ocr.word_count"), 100);
+  EXPECT_GT(r.metrics.at("ocr.mean_confidence"), 80);
+  const Document d = Content("pdf", r);
   EXPECT_NE(d.Text().find("Greenfield Allotment Association"), std::string::npos);
   EXPECT_EQ(d.pages[0].text_source, "ocr");
-  EXPECT_EQ(d.pages[0].raster_dpi, 300);
-  EXPECT_EQ(d.pages[0].raster_sha256.size(), 64u);
+  ASSERT_EQ(d.pages[0].raster_steps.size(), 1u);
+  EXPECT_EQ(d.pages[0].raster_steps[0].stage, "rasterize");
+  EXPECT_EQ(d.pages[0].raster_dpi(), 300);
+  EXPECT_EQ(d.pages[0].raster_steps[0].sha256.size(), 64u);
 }
 
 TEST_F(StagesTest, ScannedPageImageMeetsItsGroundTruth) {
-  Document d = Doc("scanned_page.png", "image");
-  ASSERT_FALSE(RunPlan(d));
-  EXPECT_EQ(d.modality, "page_image");
-  EXPECT_EQ(d.metrics["image.dpi"], 300);
-  EXPECT_EQ(d.metrics["image.width"], 1242);
+  const WorkResult r = runner_->Run(Request("scanned_page.png", "image"));
+  ASSERT_FALSE(r.error) << r.error->message;
+  EXPECT_EQ(r.modality, "page_image");
+  EXPECT_EQ(r.metrics.at("image.dpi"), 300);
+  EXPECT_EQ(r.metrics.at("image.width"), 1242);
   std::ifstream gt(testing::SamplePath("scanned_page.gt.txt"));
   std::string truth((std::istreambuf_iterator<char>(gt)), {});
-  const double cer = CharacterErrorRate(NormalizeWhitespace(d.Text()), NormalizeWhitespace(truth));
-  EXPECT_LT(cer, 0.03) << d.Text();
+  const std::string text = Content("image", r).Text();
+  EXPECT_LT(CharacterErrorRate(NormalizeWhitespace(text), NormalizeWhitespace(truth)), 0.03)
+      << text;
 }
 
 TEST_F(StagesTest, PhotoIsClassifiedAndNotOcrd) {
-  Document d = Doc("photo.jpg", "image");
-  std::vector<std::string> outcomes;
-  ASSERT_FALSE(RunPlan(d, &outcomes));
-  EXPECT_EQ(d.modality, "photo");
-  EXPECT_EQ(outcomes.back(), "skipped");
-  EXPECT_EQ(d.metrics["image.width"], 480);
-  EXPECT_EQ(d.metrics.count("ocr.word_count"), 0u);
+  const WorkResult r = runner_->Run(Request("photo.jpg", "image"));
+  ASSERT_FALSE(r.error) << r.error->message;
+  EXPECT_EQ(r.modality, "photo");
+  EXPECT_EQ(Outcomes(r), (std::vector<std::string>{"ok", "skipped", "skipped"}));
+  EXPECT_EQ(r.metrics.at("image.width"), 480);
+  EXPECT_EQ(r.metrics.count("ocr.word_count"), 0u);
 }
 
 TEST_F(StagesTest, CorruptPdfIsAnErrorOfPdfText) {
-  Document d = Doc("corrupt.pdf", "pdf");
-  auto error = RunPlan(d);
-  ASSERT_TRUE(error);
-  EXPECT_EQ(error->stage, "pdf_text");
-  EXPECT_TRUE(error->message.starts_with("damaged PDF")) << error->message;
+  const WorkResult r = runner_->Run(Request("corrupt.pdf", "pdf"));
+  ASSERT_TRUE(r.error);
+  EXPECT_EQ(r.error->stage, "pdf_text");
+  EXPECT_TRUE(r.error->message.starts_with("damaged PDF")) << r.error->message;
+  ASSERT_EQ(r.transformations.size(), 1u);
+  EXPECT_EQ(r.transformations[0].outcome, "error");
 }
 
-TEST_F(StagesTest, SameInputGivesTheSameContent) {
-  Document a = Doc("image_only.pdf", "pdf"), b = Doc("image_only.pdf", "pdf");
-  ASSERT_FALSE(RunPlan(a));
-  ASSERT_FALSE(RunPlan(b));
-  EXPECT_EQ(Sha256Hex(a.ToContentJson().dump()), Sha256Hex(b.ToContentJson().dump()));
+TEST_F(StagesTest, EachStateIsItsContentAndTheDeltasRebuildIt) {
+  const WorkRequest req = Request("image_only.pdf", "pdf");
+  const WorkResult a = runner_->Run(req);
+  DocumentRunner fresh(BuiltinCatalog());
+  const WorkResult b = fresh.Run(req);  // another worker, nothing cached
+  ASSERT_FALSE(a.error);
+  ASSERT_EQ(a.transformations.size(), b.transformations.size());
+  CanonicalJson content = InitialContent("pdf");
+  std::string input = req.source_sha256;
+  for (size_t i = 0; i < a.transformations.size(); ++i) {
+    const TransformationRecord& t = a.transformations[i];
+    EXPECT_EQ(t.output_sha256, b.transformations[i].output_sha256) << t.stage;
+    EXPECT_EQ(t.input_sha256, input);
+    EXPECT_EQ(Sha256Hex(a.outputs.at(t.delta_sha256)), t.delta_sha256);
+    content = ApplyDelta(content, CanonicalJson::parse(a.outputs.at(t.delta_sha256)));
+    EXPECT_EQ(StateSha256(req.source_sha256, DumpCanonical(content)), t.output_sha256) << t.stage;
+    input = t.output_sha256;
+  }
+}
+
+TEST_F(StagesTest, ResumingAfterAPrefixRebuildsPixelsAndGivesTheSameOutputs) {
+  for (const auto& [sample, container] :
+       {std::pair<std::string, std::string>{"image_only.pdf", "pdf"}, {"scanned_page.png", "image"}}) {
+    SCOPED_TRACE(sample);
+    const WorkRequest req = Request(sample, container);
+    const WorkResult whole = runner_->Run(req);
+    ASSERT_FALSE(whole.error);
+    // The state after the pixel-making stage, as the store holds it: no pixels.
+    const int ocr_at = container == "pdf" ? 2 : 1;
+    CanonicalJson state = InitialContent(container);
+    for (int i = 0; i < ocr_at; ++i) {
+      state = ApplyDelta(
+          state, CanonicalJson::parse(whole.outputs.at(whole.transformations[i].delta_sha256)));
+    }
+    WorkRequest rest = req;
+    rest.start_at = ocr_at;
+    rest.state = state;
+    rest.state_sha256 = whole.transformations[ocr_at - 1].output_sha256;
+    DocumentRunner fresh(BuiltinCatalog());
+    const WorkResult resumed = fresh.Run(rest);
+    ASSERT_FALSE(resumed.error) << resumed.error->message;
+    ASSERT_EQ(resumed.transformations.size(), whole.transformations.size() - ocr_at);
+    for (size_t i = 0; i < resumed.transformations.size(); ++i) {
+      EXPECT_EQ(resumed.transformations[i].seq, ocr_at + static_cast<int>(i));
+      EXPECT_EQ(resumed.transformations[i].output_sha256,
+                whole.transformations[ocr_at + i].output_sha256);
+    }
+    EXPECT_EQ(resumed.output_sha256, whole.output_sha256);
+  }
+}
+
+TEST_F(StagesTest, AStateThatDoesNotRestoreExactlyIsRefused) {
+  WorkRequest req = Request("born_digital.pdf", "pdf");
+  const WorkResult whole = runner_->Run(req);
+  req.start_at = 1;
+  req.state = InitialContent("pdf");
+  req.state_sha256 = whole.transformations[0].output_sha256;  // not the state's identity
+  const WorkResult r = runner_->Run(req);
+  ASSERT_TRUE(r.error);
+  EXPECT_EQ(r.error->stage, "worker");
+  EXPECT_TRUE(r.error->message.starts_with("the stored state does not restore exactly"));
+}
+
+TEST_F(StagesTest, AChangedSourceFileIsNotProcessed) {
+  WorkRequest req = Request("born_digital.pdf", "pdf");
+  req.source_sha256 = std::string(64, '0');
+  const WorkResult r = runner_->Run(req);
+  ASSERT_TRUE(r.error);
+  EXPECT_EQ(r.error->message, "the file changed after it was ingested");
 }
 
 }  // namespace

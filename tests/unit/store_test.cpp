@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include "core/sha256.h"
 #include "tests/unit/test_paths.h"
 #include "tests/unit/test_store.h"
 
@@ -60,12 +61,31 @@ TEST(StoreTest, CommitResultRecordsEverythingOfOneDocument) {
   WorkResult r;
   r.doc_id = "doc";
   r.modality = "pdf_text";
-  r.outputs["o1"] = "{\"x\":1}";
-  r.output_sha256 = "o1";
+  r.outputs["d1"] = "[]";
+  r.output_sha256 = "s1";
   r.metrics["pdf.pages"] = 3;
   r.page_count = 3;
-  r.transformations.push_back({0, "pdf_text", 1, {{"k", 1}}, "src", "o1", "t2", 5.0, "ok", ""});
+  TransformationRecord t;
+  t.stage = "pdf_text";
+  t.stage_version = 1;
+  t.params = {{"k", 1}};
+  t.resources_sha256 = "res";
+  t.input_sha256 = "src";
+  t.output_sha256 = "s1";
+  t.delta_sha256 = "d1";
+  t.started_at = "t2";
+  t.duration_ms = 5.0;
+  t.outcome = "ok";
+  r.transformations.push_back(t);
   store.CommitResult(run, "pv1", r, "t3");
+  // The transformation is found again by its whole key, and only by it.
+  const std::string params_sha = Sha256Hex(DumpCanonical(t.params));
+  auto prior = store.FindTransformation("pdf_text", 1, params_sha, "res", "src");
+  ASSERT_TRUE(prior);
+  EXPECT_EQ(prior->delta_sha256, "d1");
+  EXPECT_EQ(prior->output_sha256, "s1");
+  EXPECT_FALSE(store.FindTransformation("pdf_text", 1, params_sha, "other", "src"));
+  EXPECT_FALSE(store.FindTransformation("pdf_text", 2, params_sha, "res", "src"));
 
   auto st = store.GetDocumentState("doc");
   EXPECT_EQ(st->outcome.value(), "accepted");

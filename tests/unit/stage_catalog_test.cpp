@@ -1,0 +1,295 @@
+// The stage declarations, parameter validation, pipeline configuration and planning.
+#include "core/stage_catalog.h"
+
+#include <gtest/gtest.h>
+
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <set>
+
+#include "core/ingest.h"
+#include "core/pipeline_config.h"
+#include "core/plan.h"
+#include "stages/catalog.h"
+#include "tests/unit/test_paths.h"
+
+namespace assay {
+namespace {
+
+const StageCatalog& Catalog() { return BuiltinCatalog(); }
+
+TEST(StageCatalogTest, BuiltinDeclarationsAreConsistent) {
+  const StageCatalog& c = Catalog();
+  std::set<std::string> containers(KnownContainers().begin(), KnownContainers().end());
+  for (const StageSpec* s : c.stages()) {
+    SCOPED_TRACE(std::string(s->id));
+    EXPECT_GE(s->version, 1);
+    EXPECT_FALSE(s->containers.empty());
+    for (std::string_view k : s->containers) EXPECT_TRUE(containers.count(std::string(k)));
+    // Every resource a stage asks for with its defaults is a known kind.
+    CanonicalJson defaults = CanonicalJson::object();
+    for (const ParamSpec& p : s->params) defaults[std::string(p.name)] = p.default_value;
+    if (s->resources != nullptr) {
+      for (const ResourceRef& r : s->resources(defaults)) {
+        EXPECT_NE(c.FindResource(r.kind), nullptr) << r.kind;
+      }
+    }
+    for (const MetricSpec& m : s->metrics) {
+      EXPECT_EQ(c.FindMetric(m.name).stage, s) << m.name;
+      EXPECT_FALSE(m.meaning.empty()) << m.name;
+    }
+  }
+  EXPECT_EQ(c.Modalities(),
+            (std::vector<std::string>{"page_image", "pdf_mixed", "pdf_scan", "pdf_text", "photo"}));
+  EXPECT_EQ(c.FindMetric("no.such").metric, nullptr);
+  for (const char* lib : {"hunspell", "leptonica", "opencv", "poppler", "tesseract"}) {
+    EXPECT_TRUE(c.libraries().contains(lib)) << lib;
+  }
+}
+
+TEST(StageCatalogTest, MistakesInDeclarationsAreRefused) {
+  static const StageSpec a{.id = "a",
+                           .version = 1,
+                           .summary = "a",
+                           .containers = {"pdf"},
+                           .metrics = {{"x.m", false, "m"}},
+                           .make = [](const CanonicalJson&) -> std::unique_ptr<Stage> {
+                             return nullptr;
+                           }};
+  static const StageSpec b{.id = "b",
+                           .version = 1,
+                           .summary = "b",
+                           .containers = {"pdf"},
+                           .metrics = {{"x.m", false, "m again"}},
+                           .make = a.make};
+  static const StageSpec bad_default{
+      .id = "c",
+      .version = 1,
+      .summary = "c",
+      .containers = {"pdf"},
+      .params = {{"dpi", ParamType::kInt, 5000, 1, 100, {}, {}, "out of its own range"}},
+      .make = a.make};
+  EXPECT_THROW(StageCatalog({&a, &a}, {}, CanonicalJson::object()), std::logic_error);
+  EXPECT_THROW(StageCatalog({&a, &b}, {}, CanonicalJson::object()), std::logic_error);
+  EXPECT_THROW(StageCatalog({&bad_default}, {}, CanonicalJson::object()), std::logic_error);
+  EXPECT_NO_THROW(StageCatalog({&a}, {}, CanonicalJson::object()));
+}
+
+struct ParamCase {
+  std::string stage, param;
+  CanonicalJson value;
+  std::string expected;  // canonical value dumped, or the error message
+};
+
+TEST(ParamValidationTest, ValuesAreCheckedAndCanonical) {
+  const ParamCase cases[] = {
+      {"rasterize", "dpi", 300, "300"},
+      {"rasterize", "dpi", 300.0, "300"},
+      {"rasterize", "dpi", -300, "rasterize.dpi must be an integer from 36 to 1200, got -300"},
+      {"rasterize", "dpi", 1.5, "rasterize.dpi must be an integer from 36 to 1200, got 1.5"},
+      {"rasterize", "dpi", 1e12,
+       "rasterize.dpi must be an integer from 36 to 1200, got 1000000000000.0"},
+      {"rasterize", "dpi", "300", "rasterize.dpi must be an integer from 36 to 1200, got \"300\""},
+      {"rasterize", "max_megapixels", 60.0, "60"},
+      {"rasterize", "max_megapixels", 12.5, "12.5"},
+      {"ocr", "lang", "eng+deu", "\"eng+deu\""},
+      {"ocr", "lang", "script/Latin", "\"script/Latin\""},
+      {"ocr", "lang", "../../etc/passwd",
+       "ocr.lang must be a value matching "
+       "[A-Za-z0-9_]+(/[A-Za-z0-9_]+)?(\\+[A-Za-z0-9_]+(/[A-Za-z0-9_]+)?)*, got "
+       "\"../../etc/passwd\""},
+      {"ocr", "psm", 2, "ocr.psm must be an integer from 3 to 13, got 2"},
+      {"ocr", "psm", true, "ocr.psm must be an integer from 3 to 13, got true"},
+  };
+  for (const ParamCase& c : cases) {
+    const StageSpec* stage = Catalog().FindStage(c.stage);
+    ASSERT_NE(stage, nullptr);
+    const ParamSpec* spec = stage->FindParam(c.param);
+    ASSERT_NE(spec, nullptr);
+    auto v = ValidateParam(stage->id, *spec, c.value);
+    EXPECT_EQ(v.ok() ? v.value().dump() : v.error().message, c.expected) << c.value.dump();
+  }
+}
+
+TEST(SetOptionsTest, ParsedValidatedAndRefusedWithAReason) {
+  auto ok = ParseSetOptions({"ocr.lang=eng+deu", "ocr.psm=6", "rasterize.max_megapixels=60.0"},
+                            Catalog());
+  ASSERT_TRUE(ok.ok()) << ok.error().message;
+  EXPECT_EQ(DumpCanonical(ok.value()),
+            R"({"ocr":{"lang":"eng+deu","psm":6},"rasterize":{"max_megapixels":60}})");
+  const std::pair<std::string, std::string> bad[] = {
+      {"rasterize.dpi=-300", "rasterize.dpi must be an integer from 36 to 1200, got -300"},
+      {"rasterize.dpi=1e12",
+       "rasterize.dpi must be an integer from 36 to 1200, got 1000000000000.0"},
+      {"orc.psm=6", "unknown stage 'orc'"},
+      {"ocr.pms=6", "unknown parameter 'pms' of stage 'ocr'"},
+      {"ocr.psm", "--set expects stage.param=value, got 'ocr.psm'"},
+      {".psm=6", "--set expects stage.param=value, got '.psm=6'"},
+  };
+  for (const auto& [arg, message] : bad) {
+    auto r = ParseSetOptions({arg}, Catalog());
+    ASSERT_FALSE(r.ok()) << arg;
+    EXPECT_EQ(r.error().message, message);
+  }
+}
+
+TEST(PipelineConfigTest, TheDefaultLoadsAndIsComplete) {
+  auto c = DefaultPipelineConfig(Catalog());
+  ASSERT_TRUE(c.ok()) << c.error().message;
+  EXPECT_TRUE(CheckComplete(c.value()).ok());
+  EXPECT_EQ(c.value().pipelines.at("pdf"),
+            (std::vector<std::string>{"pdf_text", "rasterize", "ocr", "quality"}));
+  EXPECT_EQ(c.value().pipelines.at("image"),
+            (std::vector<std::string>{"image_load", "ocr", "quality"}));
+}
+
+TEST(PipelineConfigTest, MistakesNameFileLineAndColumn) {
+  const std::pair<std::string, std::string> cases[] = {
+      {"[pipeline.video]\nstages = [\"ocr\"]\n",
+       "c.toml:1:11: unknown container 'video' (expected image, pdf)"},
+      {"[pipeline.pdf]\nstages = [\"pdf_text\", \"orc\"]\n", "c.toml:2:23: unknown stage 'orc'"},
+      {"[pipeline.pdf]\nstages = [\"image_load\"]\n",
+       "c.toml:2:11: stage 'image_load' does not run on pdf"},
+      {"[pipeline.pdf]\nstages = [\"ocr\", \"ocr\"]\n", "c.toml:2:18: stage 'ocr' listed twice"},
+      {"[pipeline.pdf]\nstage = [\"ocr\"]\n",
+       "c.toml:2:1: unknown key 'stage' in [pipeline.pdf] (expected stages, params)"},
+      {"[params.ocr]\npsm = 42\n",
+       "c.toml:2:7: ocr.psm must be an integer from 3 to 13, got 42"},
+      {"[params.ocr]\npms = 6\n", "c.toml:2:1: unknown parameter 'pms' of stage 'ocr'"},
+      {"[pipeline.image.params.rasterize]\ndpi = 200\n",
+       "c.toml:1:24: stage 'rasterize' does not run on image"},
+      {"[plan]\n", "c.toml:1:2: unknown table or key 'plan' (expected [pipeline.<container>], "
+                   "[params.<stage>])"},
+  };
+  for (const auto& [text, message] : cases) {
+    auto c = ParsePipelineConfig(text, "c.toml", Catalog());
+    ASSERT_FALSE(c.ok()) << text;
+    EXPECT_EQ(c.error().message, message) << text;
+  }
+}
+
+TEST(PipelineConfigTest, OverlayReplacesPipelinesAndMergesParameters) {
+  auto base = DefaultPipelineConfig(Catalog());
+  ASSERT_TRUE(base.ok());
+  auto over = ParsePipelineConfig(
+      "[pipeline.image]\nstages = [\"image_load\", \"ocr\"]\n[params.ocr]\npsm = 6\n"
+      "[pipeline.pdf.params.ocr]\npsm = 4\n",
+      "o.toml", Catalog());
+  ASSERT_TRUE(over.ok()) << over.error().message;
+  const PipelineConfig merged = Overlay(base.value(), over.value());
+  EXPECT_EQ(merged.pipelines.at("image"), (std::vector<std::string>{"image_load", "ocr"}));
+  EXPECT_EQ(merged.pipelines.at("pdf").size(), 4u);  // not named: kept
+  EXPECT_EQ(merged.params["ocr"]["psm"], 6);
+  EXPECT_EQ(merged.container_params.at("pdf")["ocr"]["psm"], 4);
+}
+
+// Sets an environment variable for the life of the object.
+class ScopedEnv {
+ public:
+  ScopedEnv(const char* name, const std::string& value) : name_(name) {
+    if (const char* old = std::getenv(name)) old_ = old;
+    ::setenv(name, value.c_str(), 1);
+  }
+  ~ScopedEnv() {
+    if (old_) {
+      ::setenv(name_, old_->c_str(), 1);
+    } else {
+      ::unsetenv(name_);
+    }
+  }
+
+ private:
+  const char* name_;
+  std::optional<std::string> old_;
+};
+
+Planner DefaultPlanner(ParamLayer set = ParamLayer::object()) {
+  auto config = DefaultPipelineConfig(Catalog());
+  EXPECT_TRUE(config.ok());
+  return Planner(Catalog(), config.value(), std::move(set));
+}
+
+TEST(PlannerTest, PlansCarryCompleteParametersResourcesAndLibraries) {
+  Planner planner = DefaultPlanner();
+  auto plan = planner.For("pdf");
+  ASSERT_TRUE(plan.ok()) << plan.error().message;
+  ASSERT_EQ(plan.value().stages.size(), 4u);
+  const PlannedStage& ocr = plan.value().stages[2];
+  EXPECT_EQ(ocr.spec->id, "ocr");
+  EXPECT_EQ(DumpCanonical(ocr.params), R"({"blank_max_ink_fraction":0.0002,"lang":"eng","psm":3})");
+  ASSERT_EQ(ocr.resources.size(), 1u);
+  EXPECT_EQ(ocr.resources[0].ref.kind, "tesseract");
+  EXPECT_EQ(ocr.resources[0].sha256.size(), 64u);
+  EXPECT_EQ(ocr.libraries.size(), 2u);  // tesseract, leptonica
+  EXPECT_TRUE(ocr.libraries.contains("tesseract"));
+  // The wire form reads back to the same identity in a worker.
+  auto back = Plan::FromJson(plan.value().ToJson(), Catalog());
+  ASSERT_TRUE(back.ok()) << back.error().message;
+  EXPECT_EQ(back.value().IdentitySha256(), plan.value().IdentitySha256());
+  EXPECT_EQ(back.value().stages[2].resources_sha256, ocr.resources_sha256);
+}
+
+TEST(PlannerTest, LayersApplyLowestFirst) {
+  auto over = ParsePipelineConfig("[params.ocr]\npsm = 4\n[pipeline.image.params.ocr]\npsm = 5\n",
+                                  "o.toml", Catalog());
+  ASSERT_TRUE(over.ok());
+  auto base = DefaultPipelineConfig(Catalog());
+  Planner planner(Catalog(), Overlay(base.value(), over.value()), ParamLayer::object());
+  EXPECT_EQ(planner.For("pdf").value().stages[2].params["psm"], 4);    // config
+  EXPECT_EQ(planner.For("image").value().stages[1].params["psm"], 5);  // container config
+  Planner with_set(Catalog(), Overlay(base.value(), over.value()), {{"ocr", {{"psm", 6}}}});
+  EXPECT_EQ(with_set.For("image").value().stages[1].params["psm"], 6);  // --set
+  EXPECT_EQ(with_set.For("image", {{"ocr", {{"psm", 7}}}}).value().stages[1].params["psm"],
+            7);  // the document's own
+}
+
+TEST(PlannerTest, AMissingModelFailsThePlanWithHowToGetIt) {
+  Planner planner = DefaultPlanner();
+  auto plan = planner.For("image", {{"ocr", {{"lang", "kor"}}}});
+  ASSERT_FALSE(plan.ok());
+  EXPECT_EQ(plan.error().stage, "ocr");
+  EXPECT_NE(plan.error().message.find("no Tesseract language data for 'kor'"), std::string::npos)
+      << plan.error().message;
+  EXPECT_NE(plan.error().message.find("tesseract-ocr-kor"), std::string::npos);
+  auto bad = planner.For("image", {{"ocr", {{"psm", 99}}}});
+  ASSERT_FALSE(bad.ok());
+  EXPECT_EQ(bad.error().message, "ocr.psm must be an integer from 3 to 13, got 99");
+}
+
+TEST(PlannerTest, AnotherModelUnderTheSameNameChangesTheReuseKey) {
+  const auto dir = testing::TempDir();
+  const std::string before = DefaultPlanner().For("image").value().stages[1].resources_sha256;
+  // Any other file standing as eng.traineddata: resolution hashes, it does not load.
+  std::ofstream(dir / "eng.traineddata") << "another model";
+  ScopedEnv env("TESSDATA_PREFIX", dir.string());
+  auto plan = DefaultPlanner().For("image");
+  ASSERT_TRUE(plan.ok()) << plan.error().message;
+  EXPECT_NE(plan.value().stages[1].resources_sha256, before);
+  EXPECT_EQ(plan.value().stages[1].resources[0].location, dir.string());
+  // Stages that do not use the model keep their key.
+  EXPECT_EQ(plan.value().stages[0].resources_sha256,
+            DefaultPlanner().For("image").value().stages[0].resources_sha256);
+}
+
+TEST(PlannerTest, PopplerDataIsPartOfThePdfStagesKeys) {
+  const auto empty = testing::TempDir();
+  const std::string before = DefaultPlanner().For("pdf").value().stages[0].resources_sha256;
+  ScopedEnv env("ASSAY_POPPLER_DATA", empty.string());
+  auto plan = DefaultPlanner().For("pdf");
+  ASSERT_TRUE(plan.ok());
+  EXPECT_EQ(plan.value().stages[0].spec->id, "pdf_text");
+  EXPECT_NE(plan.value().stages[0].resources_sha256, before);
+}
+
+TEST(PlanTest, AWorkerRefusesAStageVersionItDoesNotImplement) {
+  CanonicalJson plan = DefaultPlanner().For("image").value().ToJson();
+  plan["stages"][1]["version"] = 99;
+  auto back = Plan::FromJson(plan, Catalog());
+  ASSERT_FALSE(back.ok());
+  EXPECT_EQ(back.error().message,
+            "the plan names stage ocr v99, which this worker does not implement");
+}
+
+}  // namespace
+}  // namespace assay
