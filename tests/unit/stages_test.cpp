@@ -121,6 +121,54 @@ TEST_F(StagesTest, CorruptPdfIsAnErrorOfPdfText) {
   EXPECT_TRUE(error->message.starts_with("damaged PDF")) << error->message;
 }
 
+// A PDF 1.5 file whose only trailer is a cross-reference stream, damaged (its data is longer
+// than its /Length, as when a text tool rewrote its bytes): Poppler 22.12 alone cannot open it
+// (pdf.js can: issue18986.pdf of the pdf_robustness corpus); OpenPdf repairs it.
+std::string PdfWithDamagedXRefStream(const std::string& xref_dict) {
+  std::string pdf = "%PDF-1.5\n";
+  pdf += "1 0 obj\n<</Type/Catalog/Pages 2 0 R>>\nendobj\n";
+  pdf += "2 0 obj\n<</Type/Pages/Count 1/Kids[3 0 R]>>\nendobj\n";
+  pdf +=
+      "3 0 obj\n<</Type/Page/Parent 2 0 R/MediaBox[0 0 300 100]/Contents 4 0 R"
+      "/Resources<</Font<</F1 5 0 R>>>>>>\nendobj\n";
+  const std::string content = "BT /F1 14 Tf 20 50 Td (Recovered from a broken xref) Tj ET";
+  pdf += "4 0 obj\n<</Length " + std::to_string(content.size()) + ">>stream\n" + content +
+         "\nendstream\nendobj\n";
+  pdf += "5 0 obj\n<</Type/Font/Subtype/Type1/BaseFont/Helvetica>>\nendobj\n";
+  const size_t xref_at = pdf.size();
+  pdf += "6 0 obj\n<<" + xref_dict + "/Type/XRef/Size 7/W[1 4 2]/Length 14>>stream\n";
+  pdf +=
+      std::string("\x01\x00\x00\x00\xef\xbf\xbd\x00\x00\x01\x00\x00\x00\xef\xbf\xbd\x00\x00", 18);
+  pdf += "\nendstream\nendobj\nstartxref\n" + std::to_string(xref_at) + "\n%%EOF\n";
+  return pdf;
+}
+
+Document WriteDoc(const std::string& name, const std::string& bytes) {
+  Document d;
+  d.path = (testing::TempDir() / name).string();
+  std::ofstream(d.path, std::ios::binary) << bytes;
+  d.container = "pdf";
+  return d;
+}
+
+TEST_F(StagesTest, PdfWhoseOnlyTrailerIsADamagedXRefStreamIsRepaired) {
+  Document d = WriteDoc("xref_stream.pdf", PdfWithDamagedXRefStream("/Root 1 0 R"));
+  ASSERT_FALSE(RunPlan(d));
+  EXPECT_EQ(d.metrics["pdf.pages"], 1);
+  EXPECT_GT(d.metrics["pdf.syntax_errors"], 0);  // the damage is still reported
+  EXPECT_EQ(d.modality, "pdf_text");
+  EXPECT_NE(d.Text().find("Recovered from a broken xref"), std::string::npos) << d.Text();
+}
+
+TEST_F(StagesTest, DamagedXRefStreamWithoutARootStaysAnError) {
+  Document d = WriteDoc("no_root.pdf", PdfWithDamagedXRefStream(""));
+  auto error = RunPlan(d);
+  ASSERT_TRUE(error);
+  EXPECT_EQ(error->stage, "pdf_text");
+  EXPECT_EQ(error->message,
+            "damaged PDF: no usable cross-reference table or trailer, even after repair");
+}
+
 TEST_F(StagesTest, SameInputGivesTheSameContent) {
   Document a = Doc("image_only.pdf", "pdf"), b = Doc("image_only.pdf", "pdf");
   ASSERT_FALSE(RunPlan(a));
