@@ -21,7 +21,26 @@ const std::vector<Migration>& Migrations() {
   return kMigrations;
 }
 
+namespace {
+
+// Throws when the database was written by a newer assay. Runs before anything is written to
+// it, the journal mode included: a refused database is left exactly as it was.
+void RefuseNewerSchema(Database& db) {
+  Statement s(db.handle(), "PRAGMA user_version");
+  s.Step();
+  const int64_t current = s.Int(0);
+  const int latest = Migrations().empty() ? 0 : Migrations().back().version;
+  if (current > latest) {
+    throw StoreError("the database has schema version " + std::to_string(current) +
+                     " but this assay knows only up to " + std::to_string(latest) +
+                     ": use a newer assay");
+  }
+}
+
+}  // namespace
+
 Store::Store(const std::filesystem::path& path, bool create) : db_(path.string(), create) {
+  RefuseNewerSchema(db_);
   db_.Exec("PRAGMA journal_mode=WAL");
   db_.Exec("PRAGMA synchronous=NORMAL");
   db_.Exec("PRAGMA foreign_keys=ON");

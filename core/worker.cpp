@@ -32,6 +32,11 @@ void InjectFault(const std::string& path) {
 }  // namespace
 
 int WorkerMain(const StageCatalog& catalog, const WorkerOptions& options) {
+  // A Ctrl-C reaches the whole process group: the supervisor decides what stops (it lets the
+  // documents in progress finish), so the worker must not die of it. A worker ends when its
+  // stdin closes, or with its supervisor (PR_SET_PDEATHSIG).
+  std::signal(SIGINT, SIG_IGN);
+  std::signal(SIGTERM, SIG_IGN);
   // Keep the protocol channel private: anything a library prints goes to stderr (the log).
   const int out = ::dup(STDOUT_FILENO);
   ::dup2(STDERR_FILENO, STDOUT_FILENO);

@@ -4,7 +4,14 @@
 #include <poppler/GlobalParams.h>
 #include <poppler/PDFDoc.h>
 #include <poppler/Page.h>
+#include <poppler/Stream.h>
+#include <poppler/XRef.h>
 #include <poppler/goo/GooString.h>
+
+#include <cstdio>
+#include <fstream>
+#include <iterator>
+#include <optional>
 
 namespace assay {
 namespace {
@@ -33,8 +40,91 @@ int TakePopplerErrorCount() {
   return n;
 }
 
+namespace {
+
+// Poppler 22.12 rebuilds a damaged cross-reference table by scanning the file for objects, but
+// takes the document's root only from a classic `trailer` dictionary. When the only trailer is
+// the dictionary of a cross-reference stream (PDF 1.5+) whose data is damaged, every object is
+// found and the document still fails to open (pdf.js opens it: issue18986.pdf of the
+// pdf_robustness corpus). This finds that dictionary among the objects the rebuild found and
+// returns it as a classic trailer (root, info, encryption and ids, the keys Poppler reads from
+// a trailer), or nullopt when there is none.
+std::optional<std::string> TrailerFromXRefStream(XRef* xref) {
+  auto ref = [](const Object& o) {
+    return " " + std::to_string(o.getRefNum()) + " " + std::to_string(o.getRefGen()) + " R";
+  };
+  std::optional<std::string> trailer;
+  Goffset latest = -1;  // the last one in the file, as an incremental update would be
+  for (int num = 1; num < xref->getNumObjects(); ++num) {
+    XRefEntry* entry = xref->getEntry(num, /*complainIfMissing=*/false);
+    if (entry == nullptr || entry->type != xrefEntryUncompressed || entry->offset <= latest) {
+      continue;
+    }
+    Object obj = xref->fetch(num, entry->gen);
+    if (!obj.isStream() || !obj.streamGetDict()->is("XRef")) continue;
+    Dict* dict = obj.streamGetDict();
+    const Object& root = dict->lookupNF("Root");
+    if (!root.isRef()) continue;
+    std::string t = "\ntrailer\n<< /Root" + ref(root);
+    if (const Object& info = dict->lookupNF("Info"); info.isRef()) t += " /Info" + ref(info);
+    if (const Object& encrypt = dict->lookupNF("Encrypt"); encrypt.isRef()) {
+      t += " /Encrypt" + ref(encrypt);
+    }
+    if (Object ids = dict->lookup("ID"); ids.isArray()) {
+      t += " /ID [";
+      for (int i = 0; i < ids.arrayGetLength(); ++i) {
+        Object id = ids.arrayGet(i);
+        if (!id.isString()) continue;
+        t += " <";
+        for (const char c : id.getString()->toStr()) {
+          char hex[3];
+          std::snprintf(hex, sizeof hex, "%02x", static_cast<unsigned char>(c));
+          t += hex;
+        }
+        t += ">";
+      }
+      t += " ]";
+    }
+    trailer = t + " >>\n";
+    latest = entry->offset;
+  }
+  return trailer;
+}
+
+// A MemStream that owns the bytes it reads (libpoppler does not export AutoFreeMemStream). The
+// bytes are a base, so they exist before MemStream points at them; the sub-streams Poppler
+// makes from it live in the document, which deletes them before its stream.
+struct StreamBytes {
+  std::string bytes;
+};
+class OwningMemStream : private StreamBytes, public MemStream {
+ public:
+  explicit OwningMemStream(std::string b)
+      : StreamBytes{std::move(b)},
+        MemStream(bytes.data(), 0, static_cast<Goffset>(bytes.size()), Object(objNull)) {}
+};
+
+// The file's bytes with `trailer` appended, opened from memory; nullptr if unreadable.
+std::unique_ptr<PDFDoc> OpenWithTrailer(const std::string& path, const std::string& trailer) {
+  std::ifstream in(path, std::ios::binary);
+  std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  if (in.bad()) return nullptr;
+  return std::make_unique<PDFDoc>(new OwningMemStream(bytes + trailer));  // owns the stream
+}
+
+}  // namespace
+
 Result<std::unique_ptr<PDFDoc>> OpenPdf(const std::string& path, const std::string& stage) {
   auto doc = std::make_unique<PDFDoc>(std::make_unique<GooString>(path));
+  if (!doc->isOk() && doc->getErrorCode() == errDamaged && doc->getXRef() != nullptr) {
+    if (auto trailer = TrailerFromXRefStream(doc->getXRef())) {
+      // Taken when it opens, or when it now says why it cannot (a password is needed).
+      auto repaired = OpenWithTrailer(path, *trailer);
+      if (repaired && (repaired->isOk() || repaired->getErrorCode() == errEncrypted)) {
+        doc = std::move(repaired);
+      }
+    }
+  }
   if (!doc->isOk()) {
     switch (doc->getErrorCode()) {
       case errEncrypted:

@@ -18,8 +18,10 @@ namespace assay {
 void InstallPopplerGlobals(const std::string& data_dir);
 void RemovePopplerGlobals();
 
-// Opens a PDF. Fails with a message that names the cause (encrypted, damaged, unreadable,
-// no pages) so the document's error says why.
+// Opens a PDF. A damaged cross-reference table is rebuilt (by Poppler, and here when the only
+// trailer is a damaged cross-reference stream's dictionary, which Poppler does not use; such
+// a file is then read again from memory). Fails with a message that names the cause
+// (encrypted, damaged, unreadable, no pages) so the document's error says why.
 Result<std::unique_ptr<PDFDoc>> OpenPdf(const std::string& path, const std::string& stage);
 
 // Syntax errors Poppler reported since the last call (it recovers from most of them).

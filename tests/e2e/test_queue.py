@@ -3,6 +3,7 @@ claim, release, resolve and waive them; refusals exit 5 with a clear message; co
 have exactly one winner; waives show in lineage; re-runs do not reopen decided items."""
 
 import os
+import shutil
 import subprocess
 import unittest
 
@@ -30,7 +31,9 @@ def group_of(reason):
 
 
 class QueueReview(AssayTestCase):
-    """One review of the corrupt sample, step by step, on one store."""
+    """The queue of `assay run samples`. The store made once per class is only read; a test
+    that acts on the queue works on its own copy (`private_store`), so the tests pass in any
+    order and alone."""
 
     @classmethod
     def setUpClass(cls):
@@ -39,14 +42,25 @@ class QueueReview(AssayTestCase):
         cls.run_result = run_assay(["run", "samples", "--out", cls.out, "-j", "2", "--json"],
                                    cwd=SOURCE_DIR)
 
-    def list_json(self, *args):
-        r = queue(self.out, "list", "--json", *args)
+    def private_store(self):
+        """A copy of the class's store that this test may change."""
+        out = os.path.join(self.temp_dir("queue-copy"), "out")
+        shutil.copytree(self.out, out)
+        return out
+
+    def list_json(self, *args, out=None):
+        r = queue(out or self.out, "list", "--json", *args)
         self.assertExit(r, EXIT_OK)
         items = r.json()
         self.assertIsInstance(items, list)
         for it in items:
             self.assertEqual(list(it), ITEM_FIELDS, "queue list --json field names are stable")
         return items
+
+    def assert_shared_store_untouched(self, items):
+        self.assertEqual({it["state"] for it in items}, {"open"},
+                         "the class's store was changed: a test that acts on the queue must use "
+                         "private_store()")
 
     def corrupt_item(self, items):
         found = [it for it in items if it["path"] == "samples/corrupt.pdf"]
@@ -55,8 +69,9 @@ class QueueReview(AssayTestCase):
 
     def test_list_groups_by_rule_or_stage(self):
         self.assertExit(self.run_result, EXIT_DOC_ERRORS)
-        items = self.list_json("--state", "all")  # whatever test_review_flow did already
+        items = self.list_json("--state", "all")
         self.assertTrue(items, "the errored sample opened no queue item")
+        self.assert_shared_store_untouched(items)
         r = queue(self.out, "list", "--state", "all")
         self.assertExit(r, EXIT_OK)
         lines = r.stdout.splitlines()
@@ -86,7 +101,9 @@ class QueueReview(AssayTestCase):
         self.assertIn("stage pdf_text", headers, r.stdout)
 
     def test_filters(self):
-        item = self.corrupt_item(self.list_json("--state", "all"))
+        everything = self.list_json("--state", "all")
+        self.assert_shared_store_untouched(everything)
+        item = self.corrupt_item(everything)
         ids = lambda *a: [it["item_id"] for it in self.list_json("--state", "all", *a)]
         self.assertIn(item["item_id"], ids("--rule", "pdf_text"))
         self.assertNotIn(item["item_id"], ids("--rule", "no_such_rule"))
@@ -97,7 +114,8 @@ class QueueReview(AssayTestCase):
 
     def test_review_flow(self):
         self.assertExit(self.run_result, EXIT_DOC_ERRORS)
-        item = self.corrupt_item(self.list_json())
+        out = self.private_store()
+        item = self.corrupt_item(self.list_json(out=out))
         iid = str(item["item_id"])
         self.assertEqual(item["kind"], "error")
         self.assertEqual(item["state"], "open")
@@ -106,31 +124,31 @@ class QueueReview(AssayTestCase):
         self.assertEqual(len(item["reasons"]), 1, item)
         self.assertEqual(item["reasons"][0]["stage"], "pdf_text")
         self.assertTrue(item["reasons"][0]["message"], item)
-        doc = query(self.out, "SELECT * FROM documents WHERE doc_id=?", (item["doc_id"],))[0]
+        doc = query(out, "SELECT * FROM documents WHERE doc_id=?", (item["doc_id"],))[0]
         self.assertEqual(doc["outcome"], "error")
 
-        r = queue(self.out, "claim", iid, "--as", "alice")
+        r = queue(out, "claim", iid, "--as", "alice")
         self.assertExit(r, EXIT_OK)
-        r = queue(self.out, "claim", iid, "--as", "bob")
+        r = queue(out, "claim", iid, "--as", "bob")
         self.assertExit(r, EXIT_REFUSED)
         self.assertIn(f"item {iid} is already claimed by alice", r.stderr)
-        r = queue(self.out, "resolve", iid, "--as", "bob", "--note", "looks fine to me")
+        r = queue(out, "resolve", iid, "--as", "bob", "--note", "looks fine to me")
         self.assertExit(r, EXIT_REFUSED)
         self.assertIn(f"item {iid} is claimed by alice", r.stderr)
-        r = queue(self.out, "release", iid, "--as", "bob")
+        r = queue(out, "release", iid, "--as", "bob")
         self.assertExit(r, EXIT_REFUSED)
         self.assertIn("only the assignee can release it", r.stderr)
-        r = queue(self.out, "waive", iid, "--as", "alice")
+        r = queue(out, "waive", iid, "--as", "alice")
         self.assertExit(r, EXIT_USAGE)  # --note is required
-        r = queue(self.out, "waive", iid, "--as", "alice", "--note", "  ")
+        r = queue(out, "waive", iid, "--as", "alice", "--note", "  ")
         self.assertExit(r, EXIT_REFUSED)
         self.assertIn("a note is required", r.stderr)
 
         note = "damaged beyond repair; keep it as a negative example"
-        r = queue(self.out, "waive", iid, "--as", "alice", "--note", note)
+        r = queue(out, "waive", iid, "--as", "alice", "--note", note)
         self.assertExit(r, EXIT_OK)
 
-        shown = queue(self.out, "show", iid, "--json")
+        shown = queue(out, "show", iid, "--json")
         self.assertExit(shown, EXIT_OK)
         s = shown.json()
         self.assertEqual(list(s), ITEM_FIELDS + ["events"])
@@ -145,14 +163,14 @@ class QueueReview(AssayTestCase):
         waive = s["events"][-1]
         self.assertEqual((waive["actor"], waive["from_state"], waive["to_state"], waive["note"]),
                          ("alice", "claimed", "waived", note))
-        human = queue(self.out, "show", iid)
+        human = queue(out, "show", iid)
         self.assertExit(human, EXIT_OK)
         self.assertIn(note, human.stdout)
 
         # Accepted despite the failure, and lineage says who decided and why.
-        doc = query(self.out, "SELECT * FROM documents WHERE doc_id=?", (item["doc_id"],))[0]
+        doc = query(out, "SELECT * FROM documents WHERE doc_id=?", (item["doc_id"],))[0]
         self.assertEqual(doc["outcome"], "accepted")
-        lin = run_assay(["lineage", item["doc_id"], "--out", self.out, "--json"])
+        lin = run_assay(["lineage", item["doc_id"], "--out", out, "--json"])
         self.assertExit(lin, EXIT_OK)
         j = lin.json()
         self.assertEqual(j["outcome"], "accepted")
@@ -161,7 +179,7 @@ class QueueReview(AssayTestCase):
         self.assertEqual(events[-1]["action"], "waived")
         self.assertEqual(events[-1]["actor"], "alice")
         self.assertEqual(events[-1]["note"], note)
-        lin = run_assay(["lineage", item["doc_id"][:12], "--out", self.out])
+        lin = run_assay(["lineage", item["doc_id"][:12], "--out", out])
         self.assertExit(lin, EXIT_OK)
         self.assertIn("queue:", lin.stdout)
         self.assertIn("waived", lin.stdout)
@@ -172,27 +190,27 @@ class QueueReview(AssayTestCase):
                      ["claim", iid, "--as", "bob"],
                      ["reject", iid, "--as", "alice", "--note", "x"],
                      ["reprocess", iid, "--as", "alice"]):
-            r = queue(self.out, *args)
+            r = queue(out, *args)
             self.assertExit(r, EXIT_REFUSED)
             self.assertIn(f"item {iid} is waived: no further action", r.stderr)
-        self.assertNotIn(item["item_id"], [it["item_id"] for it in self.list_json()])
-        waived = self.list_json("--state", "waived")
+        self.assertNotIn(item["item_id"], [it["item_id"] for it in self.list_json(out=out)])
+        waived = self.list_json("--state", "waived", out=out)
         self.assertIn(item["item_id"], [it["item_id"] for it in waived])
-        r = queue(self.out, "show", "999999")
+        r = queue(out, "show", "999999")
         self.assertExit(r, EXIT_REFUSED)
         self.assertIn("no queue item 999999", r.stderr)
 
         # A re-run (even one that retries errors) does not reopen a decided item: the waived
         # document is accepted now, so it is not processed again.
         for extra in ([], ["--retry-errors"]):
-            again = run_assay(["run", "samples", "--out", self.out, "-j", "2", "--json"] + extra,
+            again = run_assay(["run", "samples", "--out", out, "-j", "2", "--json"] + extra,
                               cwd=SOURCE_DIR)
             self.assertIn(again.returncode, (EXIT_OK, 1), again.describe())
-            mine = [it for it in self.list_json("--state", "all")
+            mine = [it for it in self.list_json("--state", "all", out=out)
                     if it["doc_id"] == item["doc_id"]]
             self.assertEqual([(it["item_id"], it["state"]) for it in mine],
                              [(item["item_id"], "waived")])
-        events = query(self.out, "SELECT * FROM queue_events WHERE item_id=?", (item["item_id"],))
+        events = query(out, "SELECT * FROM queue_events WHERE item_id=?", (item["item_id"],))
         self.assertEqual(len(events), 3, events)
 
 

@@ -9,11 +9,90 @@ import re
 import shutil
 import unittest
 
-from assay_e2e import (CORPORA, EXIT_DOC_ERRORS, EXIT_OK, SAMPLES, AssayTestCase,
-                       copy_with_marker, documents, export, integrity_check, log, open_db,
-                       query, run_assay, sha256_file)
+from assay_e2e import (CORPORA, EXIT_DOC_ERRORS, EXIT_OK, PLAN, SAMPLES, AssayTestCase,
+                       copy_with_marker, documents, export, integrity_check, log, normalize_ws,
+                       open_db, query, run_assay, sha256_file)
 
 ROBUSTNESS = os.path.join(CORPORA, "pdf_robustness", "dev")
+
+# Stages that may record a clean, per-document error for a PDF: the plan's stages and ingest
+# (unreadable or empty files). `worker` is not one: it means a crash, timeout or memory kill.
+CLEAN_ERROR_STAGES = {"ingest", *PLAN["pdf"]}
+
+
+def check_opens(d, facts, match=None):
+    """A tolerant reader opens it, so must assay: decided by its contract, never `error`."""
+    problems = []
+    if d["outcome"] not in ("accepted", "rejected"):
+        problems.append(f"outcome {d['outcome']!r} ({d['error_stage']}: {d['error_message']})")
+    if not d["page_count"] or d["page_count"] < 1:
+        problems.append(f"page count {d['page_count']}")
+    return problems
+
+
+def check_clean(d, facts, match=None):
+    """Any outcome will do, but an error must be a stage's own, never a dead worker."""
+    if d["outcome"] in ("accepted", "rejected"):
+        return []
+    if d["outcome"] != "error":
+        return [f"outcome {d['outcome']!r}"]
+    if d["error_stage"] not in CLEAN_ERROR_STAGES or not (d["error_message"] or "").strip():
+        return [f"not a clean stage error: {d['error_stage']}: {d['error_message']}"]
+    return []
+
+
+def check_empty_file(d, facts, match=None):
+    if d["outcome"] != "error" or not re.search(r"\bempty file\b", d["error_message"] or ""):
+        return [f"expected an error about an empty file, got {d['outcome']!r} "
+                f"({d['error_stage']}: {d['error_message']})"]
+    return []
+
+
+def check_flagged(d, facts, match=None):
+    """Text without a Unicode mapping is not meaningful: it must not be accepted silently."""
+    problems = check_opens(d, facts)
+    ocr_pages = facts["metrics"].get("ocr.pages") or 0
+    if d["outcome"] == "accepted" and ocr_pages < 1:
+        problems.append(f"accepted silently: not rejected by its contract and no page OCR'd "
+                        f"(metrics {facts['metrics']})")
+    return problems
+
+
+def check_recovered(d, facts, match):
+    """Opens, and every text the expectation quotes ('...') is in assay's text too."""
+    problems = check_opens(d, facts)
+    text = normalize_ws(facts["text"] or "")
+    for q in re.findall(r"'([^']+)'", match["quoted"]):
+        if normalize_ws(q) not in text:
+            problems.append(f"text lacks {q!r}: {text[:300]!r}")
+    return problems
+
+
+# The corpus's `expected_behaviour` phrasings (whole text, as a regex), each with its check
+# `check(document row, facts, match) -> [problems]`; the first match wins. A phrasing that
+# matches none fails the test: a new kind of row must get its own check here.
+EXPECTATIONS = [
+    (r"a tolerant reader \(pdf\.js\) loads it( and renders it)?", check_opens),
+    (r"encrypted with empty user password\b.*\bmust open\b.*", check_opens),
+    (r"opens with recovery \(pdfminer\.six extracts the header (?P<quoted>.+)\)",
+     check_recovered),
+    (r"opens; embedded TrueType subset without Unicode mapping: extracted text is not "
+     r"meaningful \(should be flagged, OCR fallback\)", check_flagged),
+    (r"opens; .+", check_opens),
+    (r"(not referenced by pdf\.js reference tests \(used by unit tests\); reader )?"
+     r"must not crash or hang(; .+)?", check_clean),
+    (r"must not recurse forever\b.*", check_clean),
+    (r"error: zero-byte file", check_empty_file),
+]
+
+
+def check_for(expected_behaviour):
+    """(check, match) of one phrasing, or None when no row of EXPECTATIONS maps it."""
+    for pattern, check in EXPECTATIONS:
+        match = re.fullmatch(pattern, expected_behaviour)
+        if match:
+            return check, match
+    return None
 
 
 class PdfRobustnessCorpus(AssayTestCase):
@@ -23,19 +102,21 @@ class PdfRobustnessCorpus(AssayTestCase):
         if not os.path.isdir(ROBUSTNESS):
             raise unittest.SkipTest(f"corpus not found: {ROBUSTNESS}")
         cls.pdfs = sorted(glob.glob(os.path.join(ROBUSTNESS, "*.pdf")))
+        with open(os.path.join(ROBUSTNESS, "manifest.csv"), newline="") as f:
+            cls.manifest = list(csv.DictReader(f))
         cls.out = cls.temp_dir("robustness")
         cls.run_result = run_assay(
             ["run", ROBUSTNESS, "--exclude", "*.out", "--exclude", "manifest.csv", "--out",
              cls.out, "-j", "2", "--timeout", "60", "--json"], timeout=1100)
-        cls.docs = documents(cls.out) if os.path.exists(os.path.join(cls.out, "assay.db")) else []
+        has_store = os.path.exists(os.path.join(cls.out, "assay.db"))
+        cls.docs = documents(cls.out) if has_store else []
+        cls.texts = {}
+        if has_store:
+            cls.texts = {r["doc_id"]: r.get("text") for r in export(cls.out)[0]}
         cls.print_table()
 
     @classmethod
     def print_table(cls):
-        expected = {}
-        with open(os.path.join(ROBUSTNESS, "manifest.csv"), newline="") as f:
-            for row in csv.DictReader(f):
-                expected[row["file"]] = row["expected_behaviour"]
         r = cls.run_result
         log(f"\npdf_robustness/dev: {len(cls.pdfs)} PDFs, exit code {r.returncode}, "
             f"{r.seconds:.1f} s wall")
@@ -57,13 +138,6 @@ class PdfRobustnessCorpus(AssayTestCase):
                                       for d in cls.docs if d["outcome"] == "error")
         for reason, n in reasons.most_common():
             log(f"  {n:3} x {reason}")
-        # The corpus says which files a tolerant reader opens: flag those assay could not.
-        for pdf in cls.pdfs:
-            d = by_path.get(pdf)
-            name = os.path.basename(pdf)
-            exp = expected.get(name, "")
-            if d and d["outcome"] == "error" and ("loads it" in exp or exp.startswith("opens")):
-                log(f"  note: {name} errored, the corpus expects: {exp!r}")
 
     def test_batch_completes(self):
         self.assertIn(self.run_result.returncode, (EXIT_OK, EXIT_DOC_ERRORS),
@@ -75,6 +149,33 @@ class PdfRobustnessCorpus(AssayTestCase):
         self.assertEqual(len(runs), 1)
         self.assertEqual(runs[0]["status"], "finished")
         self.assertIsNotNone(runs[0]["finished_at"])
+
+    def test_manifest_lists_every_pdf(self):
+        self.assertEqual(sorted(row["file"] for row in self.manifest),
+                         sorted(os.path.basename(p) for p in self.pdfs))
+
+    def test_every_pdf_meets_its_expected_behaviour(self):
+        """One sub-test per manifest row: the row's `expected_behaviour`, as an assertion."""
+        for row in self.manifest:
+            name, expected = row["file"], row["expected_behaviour"]
+            with self.subTest(file=name):
+                mapped = check_for(expected)
+                self.assertIsNotNone(
+                    mapped, f"{name}: no check maps the expected behaviour {expected!r}: add a "
+                    "row to EXPECTATIONS in test_robustness.py")
+                path = os.path.join(ROBUSTNESS, name)
+                rows = [d for d in self.docs if d["path"] == path]
+                self.assertEqual(len(rows), 1, f"{name}: expected one document, got {rows}")
+                d = rows[0]
+                facts = {"metrics": {r["name"]: r["value"] for r in query(
+                            self.out, "SELECT name, value FROM metrics "
+                            "WHERE doc_id=? AND scope=''", (d["doc_id"],))},
+                         "text": self.texts.get(d["doc_id"])}
+                check, match = mapped
+                problems = check(d, facts, match)
+                self.assertEqual(problems, [],
+                                 f"{name}: the corpus expects {expected!r}, but: "
+                                 + "; ".join(problems))
 
     def test_every_pdf_has_exactly_one_outcome(self):
         problems = []

@@ -24,10 +24,14 @@ class StagesTest : public ::testing::Test {
   }
 
   static WorkRequest Request(const std::string& sample, const std::string& container) {
+    return RequestFor(testing::SamplePath(sample), container);
+  }
+
+  static WorkRequest RequestFor(const std::string& path, const std::string& container) {
     auto config = DefaultPipelineConfig(BuiltinCatalog());
     Planner planner(BuiltinCatalog(), config.value(), ParamLayer::object());
     WorkRequest req;
-    req.path = testing::SamplePath(sample);
+    req.path = path;
     req.source_sha256 = Sha256File(req.path).value();
     req.doc_id = req.source_sha256;
     req.container = container;
@@ -193,6 +197,54 @@ TEST_F(StagesTest, AChangedSourceFileIsNotProcessed) {
   const WorkResult r = runner_->Run(req);
   ASSERT_TRUE(r.error);
   EXPECT_EQ(r.error->message, "the file changed after it was ingested");
+}
+
+// A PDF 1.5 file whose only trailer is a cross-reference stream, damaged (its data is longer
+// than its /Length, as when a text tool rewrote its bytes): Poppler 22.12 alone cannot open it
+// (pdf.js can: issue18986.pdf of the pdf_robustness corpus); OpenPdf repairs it.
+std::string PdfWithDamagedXRefStream(const std::string& xref_dict) {
+  std::string pdf = "%PDF-1.5\n";
+  pdf += "1 0 obj\n<</Type/Catalog/Pages 2 0 R>>\nendobj\n";
+  pdf += "2 0 obj\n<</Type/Pages/Count 1/Kids[3 0 R]>>\nendobj\n";
+  pdf +=
+      "3 0 obj\n<</Type/Page/Parent 2 0 R/MediaBox[0 0 300 100]/Contents 4 0 R"
+      "/Resources<</Font<</F1 5 0 R>>>>>>\nendobj\n";
+  const std::string content = "BT /F1 14 Tf 20 50 Td (Recovered from a broken xref) Tj ET";
+  pdf += "4 0 obj\n<</Length " + std::to_string(content.size()) + ">>stream\n" + content +
+         "\nendstream\nendobj\n";
+  pdf += "5 0 obj\n<</Type/Font/Subtype/Type1/BaseFont/Helvetica>>\nendobj\n";
+  const size_t xref_at = pdf.size();
+  pdf += "6 0 obj\n<<" + xref_dict + "/Type/XRef/Size 7/W[1 4 2]/Length 14>>stream\n";
+  pdf +=
+      std::string("\x01\x00\x00\x00\xef\xbf\xbd\x00\x00\x01\x00\x00\x00\xef\xbf\xbd\x00\x00", 18);
+  pdf += "\nendstream\nendobj\nstartxref\n" + std::to_string(xref_at) + "\n%%EOF\n";
+  return pdf;
+}
+
+std::string WriteFile(const std::string& name, const std::string& bytes) {
+  const std::string path = (testing::TempDir() / name).string();
+  std::ofstream(path, std::ios::binary) << bytes;
+  return path;
+}
+
+TEST_F(StagesTest, PdfWhoseOnlyTrailerIsADamagedXRefStreamIsRepaired) {
+  const WorkResult r = runner_->Run(
+      RequestFor(WriteFile("xref_stream.pdf", PdfWithDamagedXRefStream("/Root 1 0 R")), "pdf"));
+  ASSERT_FALSE(r.error) << r.error->message;
+  EXPECT_EQ(r.metrics.at("pdf.pages"), 1);
+  EXPECT_GT(r.metrics.at("pdf.syntax_errors"), 0);  // the damage is still reported
+  EXPECT_EQ(r.modality, "pdf_text");
+  const std::string text = Content("pdf", r).Text();
+  EXPECT_NE(text.find("Recovered from a broken xref"), std::string::npos) << text;
+}
+
+TEST_F(StagesTest, DamagedXRefStreamWithoutARootStaysAnError) {
+  const WorkResult r =
+      runner_->Run(RequestFor(WriteFile("no_root.pdf", PdfWithDamagedXRefStream("")), "pdf"));
+  ASSERT_TRUE(r.error);
+  EXPECT_EQ(r.error->stage, "pdf_text");
+  EXPECT_EQ(r.error->message,
+            "damaged PDF: no usable cross-reference table or trailer, even after repair");
 }
 
 }  // namespace

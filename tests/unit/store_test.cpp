@@ -2,6 +2,12 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <fstream>
+#include <iterator>
+#include <string>
+#include <vector>
+
 #include "core/sha256.h"
 #include "tests/unit/test_paths.h"
 #include "tests/unit/test_store.h"
@@ -18,18 +24,68 @@ TEST(StoreTest, NewStoreIsMigratedToTheLatestVersion) {
   EXPECT_EQ(q.Text(0), "wal");
 }
 
-TEST(StoreTest, NewerDatabaseIsRefusedClearly) {
+// The whole file as bytes, and the names in its folder: what a refusal must leave as it was.
+std::string Bytes(const std::filesystem::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  return std::string((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+}
+std::vector<std::string> Names(const std::filesystem::path& dir) {
+  std::vector<std::string> out;
+  for (const auto& e : std::filesystem::directory_iterator(dir)) {
+    out.push_back(e.path().filename());
+  }
+  std::sort(out.begin(), out.end());
+  return out;
+}
+
+// A store of a newer assay is refused before anything is written to it: the message names both
+// versions, and the file (its bytes, its mtime, no journal left beside it) is as it was.
+void ExpectRefusedUnchanged(const std::filesystem::path& path, int newer) {
+  const std::string before = Bytes(path);
+  const auto mtime = std::filesystem::last_write_time(path);
+  const auto names = Names(path.parent_path());
+  const std::string latest = std::to_string(Migrations().back().version);
+  for (const bool create : {false, true}) {
+    try {
+      Store store(path, create);
+      ADD_FAILURE() << "a newer database was opened (create=" << create << ")";
+    } catch (const StoreError& e) {
+      const std::string what = e.what();
+      EXPECT_EQ(what, "the database has schema version " + std::to_string(newer) +
+                          " but this assay knows only up to " + latest + ": use a newer assay");
+    }
+    const std::string after = Bytes(path);
+    const auto diff = std::mismatch(before.begin(), before.end(), after.begin(), after.end());
+    EXPECT_TRUE(after == before) << "the refused database file was changed: " << before.size()
+                                 << " -> " << after.size() << " bytes, first difference at byte "
+                                 << (diff.first - before.begin());
+    EXPECT_EQ(std::filesystem::last_write_time(path).time_since_epoch().count(),
+              mtime.time_since_epoch().count())
+        << "the refused database file was written";
+    EXPECT_EQ(Names(path.parent_path()), names);
+  }
+}
+
+TEST(StoreTest, NewerDatabaseIsRefusedClearlyAndLeftUnchanged) {
   const auto dir = testing::TempDir();
   {
     Database db((dir / "b.db").string(), true);
+    db.Exec("CREATE TABLE t(x); INSERT INTO t VALUES (1)");
     db.Exec("PRAGMA user_version=999");
   }
-  try {
-    Store store(dir / "b.db", false);
-    FAIL() << "a newer database was opened";
-  } catch (const StoreError& e) {
-    EXPECT_NE(std::string(e.what()).find("schema version 999"), std::string::npos) << e.what();
+  ExpectRefusedUnchanged(dir / "b.db", 999);
+}
+
+TEST(StoreTest, StoreOfTheNextVersionIsRefusedAndLeftUnchanged) {
+  // As the next assay would leave it: a store of ours (WAL, with a run), one version later.
+  const auto dir = testing::TempDir();
+  const int next = Migrations().back().version + 1;
+  {
+    Store store(dir / "n.db", true);
+    testing::AddRun(store);
+    store.db().Exec("PRAGMA user_version=" + std::to_string(next));
   }
+  ExpectRefusedUnchanged(dir / "n.db", next);
 }
 
 TEST(StoreTest, MissingDatabaseIsNotCreatedByReaders) {
