@@ -9,8 +9,8 @@ cd "$(dirname "$0")"
 # Every dependency is a Debian package; nothing is downloaded by the build.
 PACKAGES=(
   cmake g++ make pkg-config git file time python3 python3-jsonschema
-  libtesseract-dev libleptonica-dev tesseract-ocr tesseract-ocr-eng
-  libpoppler-private-dev poppler-utils
+  libtesseract-dev libleptonica-dev tesseract-ocr tesseract-ocr-eng tesseract-ocr-deu
+  libpoppler-private-dev poppler-utils poppler-data libfontconfig-dev
   libopencv-dev libsqlite3-dev sqlite3 libssl-dev libmagic-dev
   libcli11-dev nlohmann-json3-dev libgtest-dev libtomlplusplus-dev
   libhunspell-dev hunspell-en-us python3-numpy python3-pil
