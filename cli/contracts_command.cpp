@@ -15,7 +15,8 @@ void SetupContracts(CLI::App& app, int* exit_code) {
   CLI::App* check = cmd->add_subcommand("check", "load a folder of contracts strictly");
   check->add_option("dir", *check_dir, "folder of *.toml contracts")->required();
   check->add_flag("--json", *check_json, "print JSON");
-  check->callback([=] { *exit_code = CheckContracts(*check_dir, BuiltinCatalog(), *check_json, std::cout); });
+  check->callback(
+      [=] { *exit_code = CheckContracts(*check_dir, BuiltinCatalog(), *check_json, std::cout); });
 
   auto modality = std::make_shared<std::string>();
   auto show_dir = std::make_shared<std::string>();
@@ -25,7 +26,9 @@ void SetupContracts(CLI::App& app, int* exit_code) {
       ->required();
   show->add_option("--contracts", *show_dir, "folder of contracts; default: the shipped ones");
   show->add_flag("--json", *show_json, "print JSON");
-  show->callback([=] { *exit_code = ShowContract(*show_dir, BuiltinCatalog(), *modality, *show_json, std::cout); });
+  show->callback([=] {
+    *exit_code = ShowContract(*show_dir, BuiltinCatalog(), *modality, *show_json, std::cout);
+  });
 }
 
 }  // namespace assay::cli

@@ -4,6 +4,7 @@
 #include <memory>
 
 #include "cli/commands.h"
+#include "cli/format.h"
 #include "cli/store_access.h"
 #include "core/exit_codes.h"
 #include "core/queue.h"
@@ -202,9 +203,9 @@ void SetupQueue(CLI::App& app, int* exit_code) {
         return;
       }
       if (*json) {
-        std::cout << Json{{"item", r.item ? r.item->ToJson() : Json()}, {"outcome", r.outcome}}
-                         .dump(2)
-                  << "\n";
+        std::cout
+            << Json{{"item", r.item ? r.item->ToJson() : Json()}, {"outcome", r.outcome}}.dump(2)
+            << "\n";
       } else {
         std::cout << "document " << r.doc_id.substr(0, 12) << " is now " << r.outcome
                   << "; queue item " << opt->item_id << " is " << (r.item ? r.item->state : "?")

@@ -1,10 +1,11 @@
 // `assay run`: the command line and the summary it prints (core/run.h does the work).
 #include <cstdio>
 #include <iostream>
+#include <memory>
 
 #include "cli/commands.h"
+#include "cli/progress.h"
 #include "core/document.h"
-#include "core/progress.h"
 #include "core/run.h"
 #include "stages/catalog.h"
 
@@ -15,12 +16,11 @@ void PrintSummary(const RunOptions& opt, const RunResult& r, bool json) {
   const RunSummary& s = *r.summary;
   const double pps = s.seconds > 0 ? s.pages / s.seconds : 0;
   if (json) {
-    Json j = {{"run_id", s.run_id},         {"out", opt.out_dir.string()},
-              {"documents", s.documents},   {"processed", s.processed},
-              {"reused", s.reused},         {"ignored", s.ignored},
-              {"outcomes", s.outcomes},     {"modalities", s.modalities},
-              {"pages", s.pages},           {"seconds", s.seconds},
-              {"pages_per_second", pps},    {"exit_code", r.exit_code}};
+    Json j = {
+        {"run_id", s.run_id},       {"out", opt.out_dir.string()}, {"documents", s.documents},
+        {"processed", s.processed}, {"reused", s.reused},          {"ignored", s.ignored},
+        {"outcomes", s.outcomes},   {"modalities", s.modalities},  {"pages", s.pages},
+        {"seconds", s.seconds},     {"pages_per_second", pps},     {"exit_code", r.exit_code}};
     std::cout << j.dump(2, ' ', false, Json::error_handler_t::replace) << "\n";
     return;
   }
@@ -73,7 +73,14 @@ void SetupRun(CLI::App& app, int* exit_code) {
   cmd->callback([opt, json, exit_code] {
     opt->argv = {"assay", "run"};
     for (const std::string& s : opt->inputs) opt->argv.push_back(s);
-    const RunResult r = RunBatch(*opt, BuiltinCatalog(), !*json && ProgressWanted());
+    std::unique_ptr<Progress> progress;
+    RunObserver observer;
+    observer.started = [&](int64_t n) {
+      progress = std::make_unique<Progress>(n, !*json && ProgressWanted());
+    };
+    observer.document_done = [&](int pages) { progress->Add(pages); };
+    observer.finished = [&] { progress->Finish(); };
+    const RunResult r = RunBatch(*opt, BuiltinCatalog(), observer);
     *exit_code = r.exit_code;
     if (!r.error.empty()) std::cerr << "assay run: " << r.error << "\n";
     if (r.summary) PrintSummary(*opt, r, *json);

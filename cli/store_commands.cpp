@@ -3,9 +3,10 @@
 #include <iostream>
 
 #include "cli/commands.h"
+#include "cli/format.h"
 #include "cli/store_access.h"
 #include "core/exit_codes.h"
-#include "core/report.h"
+#include "core/store_views.h"
 
 namespace assay::cli {
 namespace {
@@ -29,7 +30,15 @@ void SetupStatus(CLI::App& app, int* exit_code) {
   CLI::App* cmd =
       AddCommon(app, "status", "outcomes, modalities, recent runs, errors", c.get(), true);
   cmd->callback([c, exit_code] {
-    *exit_code = WithStore(c->out, [&](Store& s) { return PrintStatus(s, c->json, std::cout); });
+    *exit_code = WithStore(c->out, [&](Store& s) {
+      const Json status = StatusView(s);
+      if (c->json) {
+        std::cout << status.dump(2, ' ', false, Json::error_handler_t::replace) << "\n";
+      } else {
+        PrintStatus(status, std::cout);
+      }
+      return kExitOk;
+    });
   });
 }
 
@@ -40,8 +49,19 @@ void SetupLineage(CLI::App& app, int* exit_code) {
       AddCommon(app, "lineage", "everything recorded about one document", c.get(), true);
   cmd->add_option("doc", *doc, "doc_id or a unique prefix of it")->required();
   cmd->callback([c, doc, exit_code] {
-    *exit_code =
-        WithStore(c->out, [&](Store& s) { return PrintLineage(s, *doc, c->json, std::cout); });
+    *exit_code = WithStore(c->out, [&](Store& s) {
+      auto lineage = LineageView(s, *doc);
+      if (!lineage.ok()) {
+        std::cerr << "assay lineage: " << lineage.error().message << "\n";
+        return kExitUsage;
+      }
+      if (c->json) {
+        std::cout << lineage.value().dump(2, ' ', false, Json::error_handler_t::replace) << "\n";
+      } else {
+        PrintLineage(lineage.value(), std::cout);
+      }
+      return kExitOk;
+    });
   });
 }
 

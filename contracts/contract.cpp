@@ -7,7 +7,9 @@
 #include <set>
 #include <sstream>
 
+#include "core/names.h"
 #include "core/sha256.h"
+#include "core/toml_errors.h"
 
 namespace assay {
 
@@ -16,13 +18,9 @@ const std::vector<std::pair<std::string_view, std::string_view>>& BuiltinContrac
 
 namespace {
 
-std::string Where(const std::string& path, const toml::source_region& src) {
-  return path + ":" + std::to_string(src.begin.line) + ":" + std::to_string(src.begin.column);
-}
-
 // A parse failure positioned at `node`.
 Error At(const std::string& path, const toml::node& node, const std::string& message) {
-  return Error{"contracts", Where(path, node.source()) + ": " + message};
+  return TomlErrorAt("contracts", path, node, message);
 }
 
 std::optional<double> Number(const toml::node& n) {
@@ -30,8 +28,7 @@ std::optional<double> Number(const toml::node& n) {
   return std::nullopt;
 }
 
-Result<Rule> ParseRule(const toml::table& t, const std::string& path,
-                       const StageCatalog& catalog) {
+Result<Rule> ParseRule(const toml::table& t, const std::string& path, const StageCatalog& catalog) {
   Rule r;
   r.line = static_cast<int>(t.source().begin.line);
   for (auto&& [key, node] : t) {
@@ -97,7 +94,7 @@ Result<Rule> ParseRule(const toml::table& t, const std::string& path,
       r.description = *node.value<std::string>();
     } else {
       return Error{"contracts",
-                   Where(path, key.source()) + ": " + "unknown key '" + k +
+                   TomlWhere(path, key.source()) + ": " + "unknown key '" + k +
                        "' in rule (expected id, metric, min, max, equals, in, severity, scope, "
                        "tags, if_missing, description)"};
     }
@@ -193,7 +190,7 @@ Result<Contract> ParseContract(const std::string& text, const std::string& path,
   try {
     root = toml::parse(text, path);
   } catch (const toml::parse_error& e) {
-    return Error{"contracts", Where(path, e.source()) + ": " + std::string(e.description())};
+    return Error{"contracts", TomlWhere(path, e.source()) + ": " + std::string(e.description())};
   }
   Contract c;
   c.path = path;
@@ -226,7 +223,7 @@ Result<Contract> ParseContract(const std::string& text, const std::string& path,
           if (!hv.is_string()) return At(path, hv, "description must be a string");
           c.description = *hv.value<std::string>();
         } else {
-          return Error{"contracts", Where(path, hk.source()) + ": unknown key '" + h +
+          return Error{"contracts", TomlWhere(path, hk.source()) + ": unknown key '" + h +
                                         "' in [contract] (expected modality, version, "
                                         "description)"};
         }
@@ -245,7 +242,7 @@ Result<Contract> ParseContract(const std::string& text, const std::string& path,
         c.rules.push_back(std::move(rule.value()));
       }
     } else {
-      return Error{"contracts", Where(path, key.source()) + ": unknown table or key '" + k +
+      return Error{"contracts", TomlWhere(path, key.source()) + ": unknown table or key '" + k +
                                     "' (expected [contract], [[rule]])"};
     }
   }
@@ -307,7 +304,7 @@ Json Decision::Failures(const std::string& severity) const {
 Decision Evaluate(const Contract& contract, const std::map<std::string, double>& metrics,
                   const PartMetrics& parts, const std::vector<std::string>& tags) {
   Decision d;
-  d.outcome = "accepted";
+  d.outcome = std::string(outcome::kAccepted);
   auto apply = [&](const Rule& rule, const std::string& scope,
                    const std::map<std::string, double>& m) {
     RuleResult r{scope, &rule, rule.metrics.front(), std::nullopt, "pass"};
@@ -324,7 +321,8 @@ Decision Evaluate(const Contract& contract, const std::map<std::string, double>&
     } else if (!rule.Passes(*r.value)) {
       r.outcome = "fail";
     }
-    if (r.outcome == "fail" && rule.severity == "reject") d.outcome = "rejected";
+    if (r.outcome == "fail" && rule.severity == "reject")
+      d.outcome = std::string(outcome::kRejected);
     d.results.push_back(std::move(r));
   };
   for (const Rule& rule : contract.rules) {

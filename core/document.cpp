@@ -80,12 +80,9 @@ CanonicalJson Document::ToContentJson() const {
       blocks_json.push_back(
           {{"type", b.type}, {"bbox", BoxJson(b.bbox)}, {"lines", std::move(lines_json)}});
     }
-    CanonicalJson pj = {{"page", p.number},
-                        {"width", RoundCoord(p.width)},
-                        {"height", RoundCoord(p.height)},
-                        {"unit", p.unit},
-                        {"text_source", p.text_source},
-                        {"blocks", std::move(blocks_json)}};
+    CanonicalJson pj = {
+        {"page", p.number}, {"width", RoundCoord(p.width)}, {"height", RoundCoord(p.height)},
+        {"unit", p.unit},   {"text_source", p.text_source}, {"blocks", std::move(blocks_json)}};
     if (!p.raster_steps.empty()) {
       CanonicalJson steps = CanonicalJson::array();
       for (const RasterStep& r : p.raster_steps) {

@@ -78,8 +78,7 @@ Result<StageContext> DocumentRunner::ContextFor(const Plan& plan, const PlannedS
   return StageContext(std::move(loaded), std::move(pixels), raster_budget_);
 }
 
-Result<PixHandle> DocumentRunner::RebuildPixels(const Plan& plan, const Document& doc,
-                                                Page& page) {
+Result<PixHandle> DocumentRunner::RebuildPixels(const Plan& plan, const Document& doc, Page& page) {
   if (page.raster_steps.empty()) {
     return Error{"worker", "page " + std::to_string(page.number) + " has no raster"};
   }
@@ -171,8 +170,9 @@ WorkResult DocumentRunner::Run(const WorkRequest& req) {
     input = req.state_sha256;
     if (StateSha256(first_input, DumpCanonical(doc.ToContentJson())) != input) {
       return ErrorResult(req.doc_id, input,
-                         {"worker", "the stored state does not restore exactly; run again with "
-                                    "a fresh --out or report this"});
+                         {"worker",
+                          "the stored state does not restore exactly; run again with "
+                          "a fresh --out or report this"});
     }
   } else {
     doc.container = req.container;

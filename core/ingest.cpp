@@ -206,7 +206,6 @@ Sniffed SniffBytes(const std::string& head) {
   return {"unsupported", mime};
 }
 
-
 namespace {
 
 std::string DocIdFor(const std::string& source_id, const InputItem& item) {

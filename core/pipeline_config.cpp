@@ -7,6 +7,7 @@
 #include <sstream>
 
 #include "core/ingest.h"
+#include "core/toml_errors.h"
 
 namespace assay {
 
@@ -15,16 +16,12 @@ const std::vector<std::pair<std::string_view, std::string_view>>& BuiltinPipelin
 
 namespace {
 
-std::string Where(const std::string& path, const toml::source_region& src) {
-  return path + ":" + std::to_string(src.begin.line) + ":" + std::to_string(src.begin.column);
-}
-
 Error At(const std::string& path, const toml::node& node, const std::string& message) {
-  return Error{"config", Where(path, node.source()) + ": " + message};
+  return TomlErrorAt("config", path, node, message);
 }
 
 Error AtKey(const std::string& path, const toml::key& key, const std::string& message) {
-  return Error{"config", Where(path, key.source()) + ": " + message};
+  return TomlErrorAt("config", path, key, message);
 }
 
 bool Known(const std::vector<std::string>& list, const std::string& s) {
@@ -102,8 +99,9 @@ Status ReadPipeline(const std::string& container, const toml::table& t, const st
       Status s = ReadParams(*params, path, catalog, &layer, container);
       if (!s.ok()) return s;
     } else {
-      return AtKey(path, key, "unknown key '" + k + "' in [pipeline." + container +
-                                  "] (expected stages, params)");
+      return AtKey(
+          path, key,
+          "unknown key '" + k + "' in [pipeline." + container + "] (expected stages, params)");
     }
   }
   return Status();
@@ -127,7 +125,7 @@ Result<PipelineConfig> ParsePipelineConfig(const std::string& text, const std::s
   try {
     root = toml::parse(text, path);
   } catch (const toml::parse_error& e) {
-    return Error{"config", Where(path, e.source()) + ": " + std::string(e.description())};
+    return Error{"config", TomlWhere(path, e.source()) + ": " + std::string(e.description())};
   }
   PipelineConfig config;
   for (auto&& [key, node] : root) {
@@ -152,8 +150,9 @@ Result<PipelineConfig> ParsePipelineConfig(const std::string& text, const std::s
       Status s = ReadParams(*t, path, catalog, &config.params, "");
       if (!s.ok()) return s.error();
     } else {
-      return AtKey(path, key, "unknown table or key '" + k + "' (expected [pipeline.<container>], " +
-                                  "[params.<stage>])");
+      return AtKey(path, key,
+                   "unknown table or key '" + k + "' (expected [pipeline.<container>], " +
+                       "[params.<stage>])");
     }
   }
   return config;
@@ -194,6 +193,18 @@ Status CheckComplete(const PipelineConfig& config) {
     }
   }
   return Status();
+}
+
+Result<PipelineConfig> EffectiveConfig(const std::string& path, const StageCatalog& catalog) {
+  auto config = DefaultPipelineConfig(catalog);
+  if (!config.ok()) return config.error();
+  if (!path.empty()) {
+    auto over = LoadPipelineConfig(path, catalog);
+    if (!over.ok()) return over.error();
+    config = Overlay(std::move(config.value()), over.value());
+  }
+  if (Status complete = CheckComplete(config.value()); !complete.ok()) return complete.error();
+  return config;
 }
 
 Result<ParamLayer> ParseSetOptions(const std::vector<std::string>& set,

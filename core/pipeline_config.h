@@ -31,8 +31,8 @@ using ParamLayer = CanonicalJson;
 
 struct PipelineConfig {
   std::map<std::string, std::vector<std::string>> pipelines;  // container -> stage ids
-  ParamLayer params = ParamLayer::object();                    // every container
-  std::map<std::string, ParamLayer> container_params;          // one container each
+  ParamLayer params = ParamLayer::object();                   // every container
+  std::map<std::string, ParamLayer> container_params;         // one container each
   // Canonical form, for the run record and its hash.
   CanonicalJson ToJson() const;
 };
@@ -53,6 +53,10 @@ PipelineConfig Overlay(PipelineConfig base, const PipelineConfig& over);
 
 // Checks that every container documents can have (KnownContainers()) has a pipeline.
 Status CheckComplete(const PipelineConfig& config);
+
+// What a run uses: the compiled default with the file at `path` (when not empty) overlaid,
+// checked complete.
+Result<PipelineConfig> EffectiveConfig(const std::string& path, const StageCatalog& catalog);
 
 // `--set stage.param=value` options, validated against the catalog. A value is read as JSON
 // when it parses as a JSON number, boolean or string ("1.5", "true", "\"6\""), else as text.

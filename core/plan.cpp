@@ -73,9 +73,9 @@ Result<ResolvedResource> Planner::Resolve(const ResourceRef& ref) {
   if (it != resolved_.end()) return it->second;
   const ResourceKind* kind = catalog_.FindResource(ref.kind);
   Result<ResolvedResource> r =
-      kind == nullptr ? Result<ResolvedResource>(Error{"resource", "unknown resource kind '" +
-                                                                       ref.kind + "'"})
-                      : kind->resolve(ref.name);
+      kind == nullptr
+          ? Result<ResolvedResource>(Error{"resource", "unknown resource kind '" + ref.kind + "'"})
+          : kind->resolve(ref.name);
   resolved_.emplace(ref, r);
   return r;
 }

@@ -1,10 +1,10 @@
 #include "core/queue.h"
 
 #include <functional>
-#include <iomanip>
 #include <map>
 
 #include "core/clock.h"
+#include "core/names.h"
 
 namespace assay {
 namespace {
@@ -43,16 +43,16 @@ void RecordQueueDecision(Database& db, const std::string& doc_id, const std::str
     return;
   }
 
-  if (outcome == "accepted") {
+  if (outcome == outcome::kAccepted) {
     if (!item) return;
     Statement u(db.handle(),
                 "UPDATE queue_items SET state='resolved', updated_at=? WHERE item_id=?");
     u.Bind(1, now).Bind(2, item->first).Run();
-    AppendEvent(db, item->first, now, "assay", "resolved", item->second, "resolved",
-                "the document passes its contract now" + via);
+    AppendEvent(db, item->first, now, "assay", "resolved", item->second,
+                std::string(queue_state::kResolved), "the document passes its contract now" + via);
     return;
   }
-  const std::string kind = outcome == "error" ? "error" : "rejected";
+  const std::string kind(outcome == outcome::kError ? outcome::kError : outcome::kRejected);
   const std::string reasons_text = reasons.dump(-1, ' ', false, Json::error_handler_t::replace);
   if (item) {
     Statement u(db.handle(),
@@ -107,7 +107,8 @@ std::optional<QueueItem> GetItem(Database& db, int64_t item_id) {
 }
 
 bool IsTerminal(const std::string& state) {
-  return state == "resolved" || state == "waived" || state == "rejected";
+  return state == queue_state::kResolved || state == queue_state::kWaived ||
+         state == queue_state::kRejected;
 }
 
 bool Blank(const std::string& s) { return s.find_first_not_of(" \t\r\n") == std::string::npos; }
@@ -152,7 +153,7 @@ std::string Refusal(const QueueItem& item, Action a, const std::string& actor) {
     case Action::kClaim:
       return Item(item.item_id) + " is already claimed by " + who;
     case Action::kRelease:
-      if (item.state == "open") return Item(item.item_id) + " is not claimed";
+      if (item.state == queue_state::kOpen) return Item(item.item_id) + " is not claimed";
       return Item(item.item_id) + " is claimed by " + who + ", not " + actor +
              ": only the assignee can release it";
     default:
@@ -317,102 +318,6 @@ std::variant<QueueItem, QueueError> Queue::RequestReprocess(int64_t item_id,
                                                             const std::string& note,
                                                             const std::function<void()>& also) {
   return Act(db_, item_id, Action::kReprocess, actor, note, also);
-}
-
-// ---------------------------------------------------------------------------------------------
-// Human views.
-
-namespace {
-
-std::string Num(const Json& v) { return v.dump(-1, ' ', false, Json::error_handler_t::replace); }
-
-}  // namespace
-
-std::string DescribeReason(const Json& r) {
-  if (!r.is_object()) return Num(r);
-  const std::string scope = r.contains("scope") && r["scope"].is_string()
-                                ? " (" + r["scope"].get<std::string>() + ")"
-                                : "";
-  if (!r.contains("rule")) {
-    const std::string stage = r.value("stage", std::string("?"));
-    return stage + ": " + r.value("message", std::string()) + scope;
-  }
-  const std::string metric = r.value("metric", std::string("?"));
-  const Json value = r.value("value", Json());
-  const Json threshold = r.value("threshold", Json());
-  if (value.is_null()) return metric + " missing (threshold " + Num(threshold) + ")" + scope;
-  std::string op = r.value("operator", std::string());
-  if (op.empty() && value.is_number() && threshold.is_number()) {
-    // Reasons carry the threshold but not always the comparison: a failed min rule measured
-    // less than it, a failed max rule more.
-    if (value.get<double>() < threshold.get<double>()) op = "min";
-    if (value.get<double>() > threshold.get<double>()) op = "max";
-  }
-  std::string cmp;
-  if (op == "min") {
-    cmp = " < min ";
-  } else if (op == "max") {
-    cmp = " > max ";
-  } else if (op == "equals") {
-    cmp = " != ";
-  } else if (op == "range") {
-    cmp = " outside ";
-  } else if (op == "in") {
-    cmp = " not in ";
-  } else {
-    return metric + " " + Num(value) + " (threshold " + Num(threshold) + ")" + scope;
-  }
-  return metric + " " + Num(value) + cmp + Num(threshold) + scope;
-}
-
-std::string ReasonGroup(const Json& r) {
-  if (r.is_object() && r.contains("rule") && r["rule"].is_string()) {
-    return "rule " + r["rule"].get<std::string>();
-  }
-  if (r.is_object() && r.contains("stage") && r["stage"].is_string()) {
-    return "stage " + r["stage"].get<std::string>();
-  }
-  return "other";
-}
-
-void PrintQueueList(const std::vector<QueueItem>& items, std::ostream& out) {
-  if (items.empty()) {
-    out << "no queue items\n";
-    return;
-  }
-  // group -> (item, the reason that put it there); items keep their id order inside a group.
-  std::map<std::string, std::vector<std::pair<const QueueItem*, const Json*>>> groups;
-  for (const QueueItem& it : items) {
-    if (it.reasons.empty()) groups["other"].emplace_back(&it, nullptr);
-    for (const Json& r : it.reasons) groups[ReasonGroup(r)].emplace_back(&it, &r);
-  }
-  for (const auto& [group, rows] : groups) {
-    out << group << ": " << rows.size() << (rows.size() == 1 ? " item" : " items") << "\n";
-    for (const auto& [it, r] : rows) {
-      out << "  #" << std::left << std::setw(5) << it->item_id << " " << std::setw(8) << it->state
-          << " " << std::setw(12) << it->assignee.value_or("-") << std::right << " " << it->path
-          << "\n      " << (r ? DescribeReason(*r) : "(no reason recorded)") << "\n";
-    }
-  }
-}
-
-void PrintQueueItem(const QueueItem& it, const std::vector<QueueEvent>& events, std::ostream& out,
-                    const std::string& indent) {
-  out << indent << "item " << it.item_id << "  " << it.kind << ", " << it.state;
-  if (it.assignee) out << " (" << *it.assignee << ")";
-  out << "\n"
-      << indent << "  document " << it.doc_id << "\n"
-      << indent << "  path     " << it.path << " (" << it.modality << ")\n"
-      << indent << "  opened   " << it.opened_at << ", updated " << it.updated_at << "\n";
-  for (const Json& r : it.reasons) out << indent << "  reason   " << DescribeReason(r) << "\n";
-  out << indent << "  events:\n";
-  for (const QueueEvent& e : events) {
-    out << indent << "    " << e.at << "  " << std::left << std::setw(10) << e.actor << " "
-        << std::setw(11) << e.action << std::right << " " << e.from_state.value_or("-") << " -> "
-        << e.to_state;
-    if (!e.note.empty()) out << "  " << e.note;
-    out << "\n";
-  }
 }
 
 }  // namespace assay

@@ -14,7 +14,6 @@
 #include <cstdint>
 #include <functional>
 #include <optional>
-#include <ostream>
 #include <string>
 #include <variant>
 #include <vector>
@@ -96,18 +95,5 @@ class Queue {
  private:
   Database& db_;
 };
-
-// Human views for `assay queue list|show` and `assay lineage` (the JSON form is ToJson).
-// A reason on one line: "ocr.cer_estimate 0.031 > max 0.02", or "pdf_text: <message>".
-std::string DescribeReason(const Json& reason);
-// The key items are grouped by: "rule <id>", or "stage <stage>" for a processing error.
-std::string ReasonGroup(const Json& reason);
-// Items grouped by ReasonGroup, a header per group with its count, then one line per item
-// (id, state, assignee, path, the reason of that group). An item that failed several rules is
-// listed under each. Prints "no queue items" when `items` is empty.
-void PrintQueueList(const std::vector<QueueItem>& items, std::ostream& out);
-// One item, its reasons and its audit trail, every line prefixed by `indent`.
-void PrintQueueItem(const QueueItem& item, const std::vector<QueueEvent>& events, std::ostream& out,
-                    const std::string& indent = "");
 
 }  // namespace assay

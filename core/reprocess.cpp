@@ -21,13 +21,8 @@ ReprocessResult ReprocessQueueItem(const ReprocessOptions& opt, const StageCatal
   };
   auto extra = ParseSetOptions(opt.set, catalog);
   if (!extra.ok()) return fail(kExitUsage, "--set: " + extra.error().message);
-  auto config = DefaultPipelineConfig(catalog);
-  if (!config.ok()) return fail(kExitInternal, config.error().message);
-  if (!opt.config_path.empty()) {
-    auto over = LoadPipelineConfig(opt.config_path, catalog);
-    if (!over.ok()) return fail(kExitUsage, over.error().message);
-    config = Overlay(std::move(config.value()), over.value());
-  }
+  auto config = EffectiveConfig(opt.config_path, catalog);
+  if (!config.ok()) return fail(kExitUsage, config.error().message);
   auto contracts = LoadContractSet(opt.contracts_dir, catalog);
   if (!contracts.ok()) return fail(kExitInternal, contracts.error().message);
   const fs::path db = opt.out_dir / "assay.db";
@@ -49,20 +44,21 @@ ReprocessResult ReprocessQueueItem(const ReprocessOptions& opt, const StageCatal
                                       " was never readable as a PDF or image; fix the file and "
                                       "run again");
       }
-      doc.doc_id = record->doc_id;
-      doc.source_sha256 = *record->source_id;
-      doc.path = record->path;
-      doc.container = record->container;
-      doc.alt_text = record->alt_text;
-      doc.ground_truth = record->ground_truth;
-      if (doc.ground_truth) doc.ground_truth_sha256 = Sha256File(*doc.ground_truth);
+      WorkRequest& req = doc.request;
+      req.doc_id = record->doc_id;
+      req.source_sha256 = *record->source_id;
+      req.path = record->path;
+      req.container = record->container;
+      req.alt_text = record->alt_text;
+      req.ground_truth = record->ground_truth;
+      if (req.ground_truth) req.ground_truth_sha256 = Sha256File(*req.ground_truth);
       doc.tags = Json::parse(record->tags).get<std::vector<std::string>>();
       doc.params = MergeLayers(state ? state->overrides : ParamLayer::object(), extra.value());
       // Remember the document's own parameters so later runs keep them, and say who asked,
       // in the queue's transaction.
-      auto asked = queue.RequestReprocess(opt.item_id, opt.actor,
-                                          "with " + DumpCanonical(extra.value()),
-                                          [&] { store.SetDocumentOverrides(doc.doc_id, doc.params); });
+      auto asked =
+          queue.RequestReprocess(opt.item_id, opt.actor, "with " + DumpCanonical(extra.value()),
+                                 [&] { store.SetDocumentOverrides(req.doc_id, doc.params); });
       if (const auto* e = std::get_if<QueueError>(&asked)) return fail(kExitRefused, e->message);
     }
 
@@ -75,7 +71,7 @@ ReprocessResult ReprocessQueueItem(const ReprocessOptions& opt, const StageCatal
     Status started =
         session.Start(pool, {"assay", "queue", "reprocess", std::to_string(opt.item_id)}, false);
     if (!started.ok()) return fail(kExitInternal, started.error().message);
-    const std::string doc_id = doc.doc_id;
+    const std::string doc_id = doc.request.doc_id;
     session.Process({std::move(doc)}, opt.item_id, [](const WorkResult&) {});
     session.Finish();
     result.doc_id = doc_id;

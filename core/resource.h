@@ -11,11 +11,10 @@
 
 #include <map>
 #include <memory>
+#include <nlohmann/json.hpp>
 #include <string>
 #include <string_view>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 #include "core/result.h"
 
@@ -34,8 +33,8 @@ struct ResourceRef {
 // A resource located and identified on this machine.
 struct ResolvedResource {
   ResourceRef ref;
-  std::string sha256;    // identity: the content of what it loads (see each kind)
-  std::string location;  // where it was found (a folder or file); not part of its identity
+  std::string sha256;             // identity: the content of what it loads (see each kind)
+  std::string location;           // where it was found (a folder or file); not part of its identity
   nlohmann::json ToJson() const;  // {"kind", "name", "sha256", "location"}
   static ResolvedResource FromJson(const nlohmann::json& j);
 };

@@ -10,9 +10,8 @@ FinishedPrefix FindFinishedPrefix(Store& store, const Plan& plan, const std::str
   prefix.state = InitialContent(plan.container);
   prefix.state_sha256 = first_input;
   for (const PlannedStage& s : plan.stages) {
-    auto prior = store.FindTransformation(std::string(s.spec->id), s.spec->version,
-                                          s.params_sha256, s.resources_sha256,
-                                          prefix.state_sha256);
+    auto prior = store.FindTransformation(std::string(s.spec->id), s.spec->version, s.params_sha256,
+                                          s.resources_sha256, prefix.state_sha256);
     if (!prior) break;
     auto delta = store.GetOutput(prior->delta_sha256);
     if (!delta) break;

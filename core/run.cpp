@@ -10,7 +10,6 @@
 #include "core/ingest.h"
 #include "core/names.h"
 #include "core/pipeline_config.h"
-#include "core/progress.h"
 #include "core/session.h"
 #include "core/signals.h"
 
@@ -36,7 +35,8 @@ int ExitCodeFor(const std::map<std::string, int>& outcomes, bool interrupted) {
   return kExitOk;
 }
 
-RunResult RunBatch(const RunOptions& opt, const StageCatalog& catalog, bool show_progress) {
+RunResult RunBatch(const RunOptions& opt, const StageCatalog& catalog,
+                   const RunObserver& observer) {
   auto fail = [](int code, const std::string& message) {
     RunResult r;
     r.exit_code = code;
@@ -45,16 +45,8 @@ RunResult RunBatch(const RunOptions& opt, const StageCatalog& catalog, bool show
   };
   auto set = ParseSetOptions(opt.set, catalog);
   if (!set.ok()) return fail(kExitUsage, "--set: " + set.error().message);
-  auto config = DefaultPipelineConfig(catalog);
-  if (!config.ok()) return fail(kExitInternal, config.error().message);
-  if (!opt.config_path.empty()) {
-    auto over = LoadPipelineConfig(opt.config_path, catalog);
-    if (!over.ok()) return fail(kExitUsage, over.error().message);
-    config = Overlay(std::move(config.value()), over.value());
-  }
-  if (Status complete = CheckComplete(config.value()); !complete.ok()) {
-    return fail(kExitUsage, complete.error().message);
-  }
+  auto config = EffectiveConfig(opt.config_path, catalog);
+  if (!config.ok()) return fail(kExitUsage, config.error().message);
   auto contracts = LoadContractSet(opt.contracts_dir, catalog);
   if (!contracts.ok()) return fail(kExitInternal, contracts.error().message);
   auto inputs = EnumerateInputs(opt.inputs, opt.exclude);
@@ -94,29 +86,30 @@ RunResult RunBatch(const RunOptions& opt, const StageCatalog& catalog, bool show
       }
       if (in.problem) {
         // One `ingest` transformation records why, so lineage explains the error.
-        ingest_errors.emplace_back(ErrorResult(in.doc.doc_id, in.doc.source_id.value_or(""),
-                                               {"ingest", *in.problem}),
-                                   in.item.tags);
+        ingest_errors.emplace_back(
+            ErrorResult(in.doc.doc_id, in.doc.source_id.value_or(""), {"ingest", *in.problem}),
+            in.item.tags);
         continue;
       }
       PendingDocument d;
-      d.doc_id = in.doc.doc_id;
-      d.source_sha256 = in.doc.source_id.value_or("");
-      d.path = in.item.path;
-      d.container = in.doc.container;
-      d.alt_text = in.item.alt_text;
-      d.ground_truth = in.item.ground_truth;
-      d.ground_truth_sha256 = in.ground_truth_sha256;
+      d.request.doc_id = in.doc.doc_id;
+      d.request.source_sha256 = in.doc.source_id.value_or("");
+      d.request.path = in.item.path;
+      d.request.container = in.doc.container;
+      d.request.alt_text = in.item.alt_text;
+      d.request.ground_truth = in.item.ground_truth;
+      d.request.ground_truth_sha256 = in.ground_truth_sha256;
       d.params = params;
       d.tags = in.item.tags;
       todo.push_back(std::move(d));
     }
 
-    Progress progress(static_cast<int64_t>(todo.size() + ingest_errors.size()), show_progress);
+    if (observer.started)
+      observer.started(static_cast<int64_t>(todo.size() + ingest_errors.size()));
     auto done = [&](const WorkResult& r) {
       summary.pages += r.page_count;
       ++summary.processed;
-      progress.Add(r.page_count);
+      if (observer.document_done) observer.document_done(r.page_count);
     };
     const double t0 = MonotonicSeconds();
     for (const auto& [r, tags] : ingest_errors) {
@@ -125,7 +118,7 @@ RunResult RunBatch(const RunOptions& opt, const StageCatalog& catalog, bool show
     }
     session.Process(std::move(todo), std::nullopt, done);
     summary.seconds = MonotonicSeconds() - t0;
-    progress.Finish();
+    if (observer.finished) observer.finished();
     session.Finish();
 
     const Store::OutcomeCounts counts = store.CountOutcomes(doc_ids);

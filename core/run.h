@@ -4,6 +4,7 @@
 
 #include <cstdint>
 #include <filesystem>
+#include <functional>
 #include <map>
 #include <optional>
 #include <string>
@@ -46,8 +47,16 @@ struct RunResult {
   std::string error;                  // run-level failure or bad usage, for stderr
 };
 
-// Runs the batch. `show_progress` draws progress on stderr.
-RunResult RunBatch(const RunOptions& options, const StageCatalog& catalog, bool show_progress);
+// What a caller may watch while a run goes (the CLI draws its progress line from it).
+struct RunObserver {
+  std::function<void(int64_t documents)> started;  // documents this run will process
+  std::function<void(int pages)> document_done;    // one more, with its page count
+  std::function<void()> finished;
+};
+
+// Runs the batch.
+RunResult RunBatch(const RunOptions& options, const StageCatalog& catalog,
+                   const RunObserver& observer = {});
 
 // The exit code of a set of outcomes (interrupted wins, then errors, then rejections).
 int ExitCodeFor(const std::map<std::string, int>& outcomes, bool interrupted);

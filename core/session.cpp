@@ -36,14 +36,6 @@ ContractDecisionRecord ToRecord(const Contract& contract, const Decision& d) {
 
 }  // namespace
 
-std::string PendingDocument::FirstInputSha256() const {
-  WorkRequest r;
-  r.source_sha256 = source_sha256;
-  r.alt_text = alt_text;
-  r.ground_truth_sha256 = ground_truth_sha256;
-  return assay::FirstInputSha256(r);
-}
-
 Session::Session(fs::path out_dir, const StageCatalog& catalog, Planner planner,
                  ContractSet contracts)
     : out_dir_(std::move(out_dir)),
@@ -144,18 +136,18 @@ void Session::Record(const WorkResult& r, const std::string& container, const Pa
 void Session::Process(std::vector<PendingDocument> todo, std::optional<int64_t> queue_item,
                       const std::function<void(const WorkResult&)>& on_done) {
   std::map<std::string, const PendingDocument*> by_id;
-  for (const PendingDocument& d : todo) by_id[d.doc_id] = &d;
+  for (const PendingDocument& d : todo) by_id[d.request.doc_id] = &d;
   std::map<std::string, FinishedPrefix> prefixes;  // of documents at the workers
   auto record = [&](const WorkResult& result) {
     auto it = by_id.find(result.doc_id);
     if (it == by_id.end()) return;  // not ours (the pool reports every result it gets)
     const PendingDocument& d = *it->second;
     WorkResult r = result;
-    if (auto p = prefixes.find(d.doc_id); p != prefixes.end()) {
+    if (auto p = prefixes.find(d.request.doc_id); p != prefixes.end()) {
       r = WithPrefix(p->second, std::move(r));
       prefixes.erase(p);
     }
-    Record(r, d.container, d.params, d.tags, queue_item);
+    Record(r, d.request.container, d.params, d.tags, queue_item);
     on_done(r);
   };
 
@@ -164,36 +156,29 @@ void Session::Process(std::vector<PendingDocument> todo, std::optional<int64_t> 
   // Plans `d` and either records it (nothing to run, or no plan), defers it (identical work is
   // already at a worker) or returns its request.
   auto prepare = [&](const PendingDocument& d, bool may_defer) -> std::optional<WorkRequest> {
-    const std::string first_input = d.FirstInputSha256();
-    auto plan = planner_.For(d.container, d.params);
+    const std::string first_input = FirstInputSha256(d.request);
+    auto plan = planner_.For(d.request.container, d.params);
     if (!plan.ok()) {
-      record(ErrorResult(d.doc_id, first_input, plan.error()));
+      record(ErrorResult(d.request.doc_id, first_input, plan.error()));
       return std::nullopt;
     }
     FinishedPrefix prefix = FindFinishedPrefix(*store_, plan.value(), first_input);
     if (prefix.Complete(plan.value())) {
-      record(ResultFromPrefix(d.doc_id, std::move(prefix)));
+      record(ResultFromPrefix(d.request.doc_id, std::move(prefix)));
       return std::nullopt;
     }
     if (may_defer && !sent.insert(first_input + plan.value().IdentitySha256()).second) {
       deferred.push_back(&d);
       return std::nullopt;
     }
-    WorkRequest req;
-    req.doc_id = d.doc_id;
-    req.source_sha256 = d.source_sha256;
-    req.path = d.path;
-    req.container = d.container;
-    req.alt_text = d.alt_text;
-    req.ground_truth = d.ground_truth;
-    req.ground_truth_sha256 = d.ground_truth_sha256;
+    WorkRequest req = d.request;
     req.plan = plan.value().ToJson();
     req.start_at = static_cast<int>(prefix.records.size());
     if (req.start_at > 0) {
       req.state = std::move(prefix.state);
       req.state_sha256 = prefix.state_sha256;
       prefix.state = CanonicalJson();
-      prefixes.emplace(d.doc_id, std::move(prefix));
+      prefixes.emplace(d.request.doc_id, std::move(prefix));
     }
     return req;
   };

@@ -20,18 +20,12 @@
 
 namespace assay {
 
-// A document to process: who it is, and its own parameters.
+// A document to process: who it is (its request, whose plan the session fills in), its own
+// parameters and its tags.
 struct PendingDocument {
-  std::string doc_id;
-  std::string source_sha256;
-  std::string path;
-  std::string container;
-  std::optional<std::string> alt_text;
-  std::optional<std::string> ground_truth;
-  std::optional<std::string> ground_truth_sha256;
+  WorkRequest request;
   ParamLayer params = ParamLayer::object();  // the document's own (manifest, queue reprocess)
   std::vector<std::string> tags;
-  std::string FirstInputSha256() const;
 };
 
 class Session {

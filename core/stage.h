@@ -106,8 +106,8 @@ struct StageReport {
 class StageContext {
  public:
   using PixelSource = std::function<Result<PixHandle>(const Document&, Page&)>;
-  StageContext(std::vector<std::pair<ResourceRef, LoadedResource*>> resources,
-               PixelSource pixels, int64_t raster_budget_bytes = int64_t{512} << 20)
+  StageContext(std::vector<std::pair<ResourceRef, LoadedResource*>> resources, PixelSource pixels,
+               int64_t raster_budget_bytes = int64_t{512} << 20)
       : resources_(std::move(resources)),
         pixels_(std::move(pixels)),
         raster_budget_(raster_budget_bytes) {}

@@ -33,6 +33,12 @@ std::string_view PixelsName(Pixels p) {
   return "?";
 }
 
+// A bound as people write it: 36, not 36.0.
+nlohmann::ordered_json Bound(double v) {
+  if (v == static_cast<double>(static_cast<int64_t>(v))) return static_cast<int64_t>(v);
+  return v;
+}
+
 std::vector<std::string> Strings(const std::vector<std::string_view>& v) {
   return {v.begin(), v.end()};
 }
@@ -117,12 +123,11 @@ nlohmann::ordered_json StageCatalog::StagesJson() const {
   for (const StageSpec* s : stages_) {
     nlohmann::ordered_json params = nlohmann::ordered_json::array();
     for (const ParamSpec& p : s->params) {
-      nlohmann::ordered_json j = {{"name", p.name},
-                                  {"type", TypeName(p.type)},
-                                  {"default", p.default_value}};
+      nlohmann::ordered_json j = {
+          {"name", p.name}, {"type", TypeName(p.type)}, {"default", p.default_value}};
       if (p.type == ParamType::kInt || p.type == ParamType::kNumber) {
-        j["min"] = p.min;
-        j["max"] = p.max;
+        j["min"] = Bound(p.min);
+        j["max"] = Bound(p.max);
       }
       if (!p.choices.empty()) j["choices"] = Strings(p.choices);
       if (!p.pattern.empty()) j["pattern"] = p.pattern;

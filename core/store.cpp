@@ -150,8 +150,7 @@ void Store::SetDocumentOverrides(const std::string& doc_id, const CanonicalJson&
   u.Bind(1, DumpCanonical(overrides)).Bind(2, doc_id).Run();
 }
 
-std::optional<PriorTransformation> Store::FindTransformation(const std::string& stage,
-                                                             int version,
+std::optional<PriorTransformation> Store::FindTransformation(const std::string& stage, int version,
                                                              const std::string& params_sha256,
                                                              const std::string& resources_sha256,
                                                              const std::string& input_sha256) {
@@ -328,7 +327,7 @@ void Store::CommitResult(int64_t run_id, const std::string& processing_version, 
     }
   }
 
-  const std::string outcome = r.error      ? std::string(outcome::kError)
+  const std::string outcome = r.error    ? std::string(outcome::kError)
                               : decision ? decision->outcome
                                          : std::string(outcome::kAccepted);
   Statement d(db_.handle(),

@@ -1,9 +1,10 @@
 // Resource `hunspell`. Identity: the .aff and .dic files' content.
+#include "stages/hunspell_dictionary.h"
+
 #include <filesystem>
 #include <regex>
 
 #include "core/sha256.h"
-#include "stages/hunspell_dictionary.h"
 
 namespace assay {
 namespace {
@@ -20,8 +21,8 @@ Result<ResolvedResource> Resolve(std::string_view name) {
   const auto dic = Sha256File(base + ".dic");
   if (!aff || !dic) {
     return Error{"resource", "no hunspell dictionary " + base +
-                                 ".dic (install the Debian package hunspell-" +
-                                 std::string(name) + " or the matching hunspell-* package)"};
+                                 ".dic (install the Debian package hunspell-" + std::string(name) +
+                                 " or the matching hunspell-* package)"};
   }
   return ResolvedResource{{"hunspell", std::string(name)}, Sha256Hex(*aff + "\n" + *dic), kDir};
 }

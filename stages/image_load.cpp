@@ -95,8 +95,7 @@ class ImageLoadStage : public Stage {
       page.unit = "px";
       page.width = pixGetWidth(pix.get());
       page.height = pixGetHeight(pix.get());
-      page.raster_steps = {
-          RasterStep{"image_load", pixGetXRes(pix.get()), PixSha256(pix.get())}};
+      page.raster_steps = {RasterStep{"image_load", pixGetXRes(pix.get()), PixSha256(pix.get())}};
       held += PixBytes(pix.get());
       if (held <= ctx.raster_budget_bytes()) page.raster = pix;
       doc.pages.push_back(std::move(page));
@@ -115,7 +114,8 @@ class ImageLoadStage : public Stage {
   Result<PixHandle> RebuildRaster(const Document& doc, const Page& page, const RasterStep&,
                                   PixHandle /*previous*/, StageContext& /*ctx*/) const override {
     PixHandle pix = Decode(doc.path, IsTiff(doc.path), page.number - 1);
-    if (!pix) return Error{"image_load", "page " + std::to_string(page.number) + " cannot be decoded"};
+    if (!pix)
+      return Error{"image_load", "page " + std::to_string(page.number) + " cannot be decoded"};
     return pix;
   }
 
@@ -135,13 +135,37 @@ const StageSpec& ImageLoadStageSpec() {
       .containers = {"image"},
       .modalities = {},
       .establishes = {"page_image", "photo"},
-      .params = {{"max_megapixels", ParamType::kNumber, 150, 1, 10000, {}, {},
+      .params = {{"max_megapixels",
+                  ParamType::kNumber,
+                  150,
+                  1,
+                  10000,
+                  {},
+                  {},
                   "largest image accepted, in megapixels"},
-                 {"max_pages", ParamType::kInt, 500, 1, 100000, {}, {},
+                 {"max_pages",
+                  ParamType::kInt,
+                  500,
+                  1,
+                  100000,
+                  {},
+                  {},
                   "most pages (frames) of a TIFF accepted"},
-                 {"page_min_light_fraction", ParamType::kNumber, 0.55, 0, 1, {}, {},
+                 {"page_min_light_fraction",
+                  ParamType::kNumber,
+                  0.55,
+                  0,
+                  1,
+                  {},
+                  {},
                   "a page image has at least this share of light pixels"},
-                 {"page_max_midtone_fraction", ParamType::kNumber, 0.25, 0, 1, {}, {},
+                 {"page_max_midtone_fraction",
+                  ParamType::kNumber,
+                  0.25,
+                  0,
+                  1,
+                  {},
+                  {},
                   "a page image has at most this share of mid-tone pixels"}},
       .metrics = {{"image.width", false, "width of the first page, pixels"},
                   {"image.height", false, "height of the first page, pixels"},

@@ -109,12 +109,19 @@ const StageSpec& PdfTextStageSpec() {
   static const StageSpec kSpec{
       .id = "pdf_text",
       .version = 2,
-      .summary = "PDF text layer: words with boxes, fonts and sizes, per page; decides the "
-                 "PDF's modality",
+      .summary =
+          "PDF text layer: words with boxes, fonts and sizes, per page; decides the "
+          "PDF's modality",
       .containers = {"pdf"},
       .modalities = {},
       .establishes = {"pdf_text", "pdf_scan", "pdf_mixed"},
-      .params = {{"min_chars_per_page", ParamType::kInt, 16, 0, 1000000, {}, {},
+      .params = {{"min_chars_per_page",
+                  ParamType::kInt,
+                  16,
+                  0,
+                  1000000,
+                  {},
+                  {},
                   "non-space characters that make a page's text layer (below, with images "
                   "on the page, the page is rendered and OCR'd)"}},
       .metrics = {{"pdf.pages", false, "number of pages"},
@@ -123,9 +130,10 @@ const StageSpec& PdfTextStageSpec() {
                   {"pdf.word_count", false, "words in the text layer"},
                   {"pdf.syntax_errors", false, "syntax errors Poppler recovered from"}},
       .libraries = {"poppler"},
-      .resources = [](const CanonicalJson&) {
-        return std::vector<ResourceRef>{{"poppler_data", "default"}};
-      },
+      .resources =
+          [](const CanonicalJson&) {
+            return std::vector<ResourceRef>{{"poppler_data", "default"}};
+          },
       .pixels = Pixels::kNone,
       .make = [](const CanonicalJson& p) -> std::unique_ptr<Stage> {
         return std::make_unique<PdfTextStage>(p);

@@ -21,8 +21,8 @@ class PopplerData : public LoadedResource {
 
 Result<ResolvedResource> Resolve(std::string_view name) {
   if (name != "default") {
-    return Error{"resource", "poppler_data has one instance, 'default', not '" +
-                                 std::string(name) + "'"};
+    return Error{"resource",
+                 "poppler_data has one instance, 'default', not '" + std::string(name) + "'"};
   }
   const char* env = std::getenv("ASSAY_POPPLER_DATA");
   const std::string dir = env != nullptr && *env != '\0' ? env : "/usr/share/poppler";

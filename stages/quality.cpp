@@ -103,9 +103,21 @@ const StageSpec& QualityStageSpec() {
       .containers = {"pdf", "image"},
       .modalities = {"pdf_text", "pdf_scan", "pdf_mixed", "page_image"},
       .establishes = {},
-      .params = {{"dictionary", ParamType::kString, "en_US", 0, 0, {}, "[A-Za-z][A-Za-z_-]*",
+      .params = {{"dictionary",
+                  ParamType::kString,
+                  "en_US",
+                  0,
+                  0,
+                  {},
+                  "[A-Za-z][A-Za-z_-]*",
                   "hunspell dictionary of the text checks"},
-                 {"low_confidence", ParamType::kNumber, 60, 0, 100, {}, {},
+                 {"low_confidence",
+                  ParamType::kNumber,
+                  60,
+                  0,
+                  100,
+                  {},
+                  {},
                   "an OCR word below this confidence counts as low-confidence"}},
       .metrics =
           {{"ocr.low_conf_word_ratio", true, "share of OCR words with confidence < 60"},
@@ -126,9 +138,10 @@ const StageSpec& QualityStageSpec() {
            {"text.heading_recall", false,
             "share of the ground truth's headings found intact in the text"}},
       .libraries = {"hunspell"},
-      .resources = [](const CanonicalJson& p) {
-        return std::vector<ResourceRef>{{"hunspell", p.at("dictionary").get<std::string>()}};
-      },
+      .resources =
+          [](const CanonicalJson& p) {
+            return std::vector<ResourceRef>{{"hunspell", p.at("dictionary").get<std::string>()}};
+          },
       .pixels = Pixels::kNone,
       .make = [](const CanonicalJson& p) -> std::unique_ptr<Stage> {
         return std::make_unique<QualityStage>(p);

@@ -126,14 +126,21 @@ const StageSpec& RasterizeStageSpec() {
       .modalities = {"pdf_scan", "pdf_mixed"},
       .establishes = {},
       .params = {{"dpi", ParamType::kInt, 300, 36, 1200, {}, {}, "rendering resolution"},
-                 {"max_megapixels", ParamType::kNumber, 60, 1, 1000, {}, {},
+                 {"max_megapixels",
+                  ParamType::kNumber,
+                  60,
+                  1,
+                  1000,
+                  {},
+                  {},
                   "largest page raster; a bigger page is rendered at a lower resolution"}},
       .metrics = {{"rasterize.pages", false, "pages rendered for OCR"},
                   {"rasterize.min_dpi", false, "lowest resolution a page was rendered at"}},
       .libraries = {"poppler", "leptonica"},
-      .resources = [](const CanonicalJson&) {
-        return std::vector<ResourceRef>{{"poppler_data", "default"}, {"fonts", "system"}};
-      },
+      .resources =
+          [](const CanonicalJson&) {
+            return std::vector<ResourceRef>{{"poppler_data", "default"}, {"fonts", "system"}};
+          },
       .pixels = Pixels::kMakes,
       .make = [](const CanonicalJson& p) -> std::unique_ptr<Stage> {
         return std::make_unique<RasterizeStage>(p);

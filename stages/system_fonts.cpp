@@ -50,8 +50,8 @@ Result<std::unique_ptr<LoadedResource>> Load(const ResolvedResource&) {
 }  // namespace
 
 const ResourceKind& SystemFontsResource() {
-  static const ResourceKind kKind{"fonts", "the fonts fontconfig offers for substitution",
-                                  Resolve, Load, /*process_wide=*/false};
+  static const ResourceKind kKind{"fonts", "the fonts fontconfig offers for substitution", Resolve,
+                                  Load, /*process_wide=*/false};
   return kKind;
 }
 

@@ -2,12 +2,13 @@
 // the folder holding the .traineddata files), else the first of Debian's tessdata folders
 // that exists. Identity: each language's traineddata content. The worker initialises Tesseract
 // from that very folder, so the model lineage names is the model that ran.
+#include "stages/tesseract_model.h"
+
 #include <cstdlib>
 #include <filesystem>
 #include <regex>
 
 #include "core/sha256.h"
-#include "stages/tesseract_model.h"
 
 namespace fs = std::filesystem;
 
@@ -18,8 +19,9 @@ std::string TessdataDir() {
   if (const char* env = std::getenv("TESSDATA_PREFIX"); env != nullptr && *env != '\0') {
     return env;
   }
-  for (const char* dir : {"/usr/share/tesseract-ocr/5/tessdata", "/usr/share/tesseract-ocr/4.00/tessdata",
-                          "/usr/share/tessdata", "/usr/local/share/tessdata"}) {
+  for (const char* dir :
+       {"/usr/share/tesseract-ocr/5/tessdata", "/usr/share/tesseract-ocr/4.00/tessdata",
+        "/usr/share/tessdata", "/usr/local/share/tessdata"}) {
     std::error_code ec;
     if (fs::is_directory(dir, ec)) return dir;
   }
@@ -42,7 +44,8 @@ std::vector<std::string> Languages(std::string_view name) {
 }
 
 Result<ResolvedResource> Resolve(std::string_view name) {
-  static const std::regex kLang("[A-Za-z0-9_]+(/[A-Za-z0-9_]+)?(\\+[A-Za-z0-9_]+(/[A-Za-z0-9_]+)?)*");
+  static const std::regex kLang(
+      "[A-Za-z0-9_]+(/[A-Za-z0-9_]+)?(\\+[A-Za-z0-9_]+(/[A-Za-z0-9_]+)?)*");
   if (!std::regex_match(std::string(name), kLang)) {
     return Error{"resource", "'" + std::string(name) + "' is not a Tesseract language list"};
   }

@@ -87,6 +87,28 @@ class Determinism(AssayTestCase):
         # The raw exports differ only in the volatile fields (same order, same serialisation).
         self.assertEqual(len(a_text.splitlines()), len(b_text.splitlines()))
 
+    def test_stable_export_is_byte_identical_and_has_no_volatile_fact(self):
+        a = run_assay(["export", "--out", self.outs[0], "--stable"])
+        b = run_assay(["export", "--out", self.outs[1], "--stable"])
+        self.assertExit(a, 0)
+        self.assertExit(b, 0)
+        self.assertTrue(a.stdout)
+        self.assertEqual(a.stdout, b.stdout, "export --stable differs between -j 2 and -j 1")
+        records = [json.loads(line) for line in a.stdout.splitlines()]
+        self.assertEqual([r["doc_id"] for r in records], sorted(r["doc_id"] for r in records))
+        for r in records:
+            self.assertEqual(set(r["lineage"]), {"processing_version", "transformations"})
+            for t in r["lineage"]["transformations"]:
+                for volatile in ("started_at", "duration_ms", "run_id", "reused_from",
+                                 "queue_item_id"):
+                    self.assertNotIn(volatile, t)
+        # Sources are named relative to the input root they were found under: a folder given
+        # as input (samples/) or, for a file given directly, its own folder.
+        paths = {r["source"]["path"] for r in records}
+        self.assertIn("born_digital.pdf", paths)
+        self.assertIn("eurotext.tif", paths)
+        self.assertFalse(any(os.path.isabs(p) or p.startswith("samples/") for p in paths), paths)
+
     def test_store_content_identical(self):
         for table, sql in STABLE_QUERIES.items():
             with self.subTest(table=table):

@@ -55,12 +55,14 @@ TEST(ContractTest, BadContractsFailToLoadWithFileAndLine) {
 }
 
 TEST(ContractTest, HeaderIsCheckedToo) {
-  auto typo = ParseContract("[contract]\nmodality = \"page_image\"\nverison = 1\n", "h.toml", BuiltinCatalog());
+  auto typo = ParseContract("[contract]\nmodality = \"page_image\"\nverison = 1\n", "h.toml",
+                            BuiltinCatalog());
   ASSERT_FALSE(typo.ok());
   EXPECT_EQ(typo.error().message,
             "h.toml:3:1: unknown key 'verison' in [contract] (expected modality, version, "
             "description)");
-  auto modality = ParseContract("[contract]\nmodality = \"scan\"\nversion = 1\n", "h.toml", BuiltinCatalog());
+  auto modality =
+      ParseContract("[contract]\nmodality = \"scan\"\nversion = 1\n", "h.toml", BuiltinCatalog());
   ASSERT_FALSE(modality.ok());
   EXPECT_TRUE(modality.error().message.starts_with("h.toml:2:12: unknown modality"));
   auto none = ParseContract("[contract]\nmodality = \"photo\"\n", "h.toml", BuiltinCatalog());
@@ -180,7 +182,8 @@ TEST(ContractTest, PageScopedRulesRunOnEveryPage) {
 TEST(ContractTest, ShippedContractsLoadAndCoverEveryModality) {
   auto builtin = BuiltinContracts(BuiltinCatalog());
   ASSERT_TRUE(builtin.ok()) << builtin.error().message;
-  for (const std::string& m : BuiltinCatalog().Modalities()) EXPECT_NE(builtin.value().For(m), nullptr);
+  for (const std::string& m : BuiltinCatalog().Modalities())
+    EXPECT_NE(builtin.value().For(m), nullptr);
   auto from_dir = LoadContracts(testing::SourceDir() / "contracts", BuiltinCatalog());
   ASSERT_TRUE(from_dir.ok()) << from_dir.error().message;
   EXPECT_EQ(from_dir.value().sha256, builtin.value().sha256);

@@ -81,8 +81,9 @@ TEST(NewStageTest, ANewStageIsOneFileOneLineAndAPipelineThatNamesIt) {
   // Its parameters are validated like every other stage's.
   auto bad = ParsePipelineConfig("[params.line_count]\nmin_words = 0\n", "t.toml", TestCatalog());
   ASSERT_FALSE(bad.ok());
-  EXPECT_EQ(bad.error().message, "t.toml:2:13: line_count.min_words must be an integer from 1 to "
-                                 "1000, got 0");
+  EXPECT_EQ(bad.error().message,
+            "t.toml:2:13: line_count.min_words must be an integer from 1 to "
+            "1000, got 0");
 }
 
 TEST(NewStageTest, AStageThatWritesAnUndeclaredMetricFailsTheDocument) {

@@ -8,8 +8,9 @@
 #include <sstream>
 #include <thread>
 
-#include "core/report.h"
+#include "cli/format.h"
 #include "core/store.h"
+#include "core/store_views.h"
 #include "tests/unit/test_paths.h"
 #include "tests/unit/test_store.h"
 
@@ -26,7 +27,6 @@ QueueFilter Filter(std::optional<std::string> state, std::optional<std::string> 
   f.modality = std::move(modality);
   return f;
 }
-
 
 // A decided document: `outcome` as CommitResult would leave it.
 void AddDocument(Store& store, int64_t run, const std::string& doc_id, const std::string& modality,
@@ -326,9 +326,9 @@ TEST(QueueTest, WaiveAcceptsTheDocumentAndShowsInLineage) {
   EXPECT_EQ(e.actor, "alice");
   EXPECT_EQ(e.note, "readable in another viewer");
 
-  std::ostringstream json;
-  ASSERT_EQ(PrintLineage(store, "d1", true, json), 0);
-  const Json lineage = Json::parse(json.str());
+  auto view = LineageView(store, "d1");
+  ASSERT_TRUE(view.ok());
+  const Json lineage = view.value();
   EXPECT_EQ(lineage["outcome"], "accepted");
   ASSERT_EQ(lineage["queue"].size(), 1u);
   EXPECT_EQ(lineage["queue"][0]["state"], "waived");
@@ -338,7 +338,7 @@ TEST(QueueTest, WaiveAcceptsTheDocumentAndShowsInLineage) {
   EXPECT_EQ(last["note"], "readable in another viewer");
 
   std::ostringstream human;
-  ASSERT_EQ(PrintLineage(store, "d1", false, human), 0);
+  PrintLineage(lineage, human);
   EXPECT_NE(human.str().find("queue:"), std::string::npos) << human.str();
   EXPECT_NE(human.str().find("waived"), std::string::npos) << human.str();
   EXPECT_NE(human.str().find("readable in another viewer"), std::string::npos) << human.str();

@@ -49,14 +49,13 @@ TEST(StageCatalogTest, BuiltinDeclarationsAreConsistent) {
 }
 
 TEST(StageCatalogTest, MistakesInDeclarationsAreRefused) {
-  static const StageSpec a{.id = "a",
-                           .version = 1,
-                           .summary = "a",
-                           .containers = {"pdf"},
-                           .metrics = {{"x.m", false, "m"}},
-                           .make = [](const CanonicalJson&) -> std::unique_ptr<Stage> {
-                             return nullptr;
-                           }};
+  static const StageSpec a{
+      .id = "a",
+      .version = 1,
+      .summary = "a",
+      .containers = {"pdf"},
+      .metrics = {{"x.m", false, "m"}},
+      .make = [](const CanonicalJson&) -> std::unique_ptr<Stage> { return nullptr; }};
   static const StageSpec b{.id = "b",
                            .version = 1,
                            .summary = "b",
@@ -154,13 +153,13 @@ TEST(PipelineConfigTest, MistakesNameFileLineAndColumn) {
       {"[pipeline.pdf]\nstages = [\"ocr\", \"ocr\"]\n", "c.toml:2:18: stage 'ocr' listed twice"},
       {"[pipeline.pdf]\nstage = [\"ocr\"]\n",
        "c.toml:2:1: unknown key 'stage' in [pipeline.pdf] (expected stages, params)"},
-      {"[params.ocr]\npsm = 42\n",
-       "c.toml:2:7: ocr.psm must be an integer from 3 to 13, got 42"},
+      {"[params.ocr]\npsm = 42\n", "c.toml:2:7: ocr.psm must be an integer from 3 to 13, got 42"},
       {"[params.ocr]\npms = 6\n", "c.toml:2:1: unknown parameter 'pms' of stage 'ocr'"},
       {"[pipeline.image.params.rasterize]\ndpi = 200\n",
        "c.toml:1:24: stage 'rasterize' does not run on image"},
-      {"[plan]\n", "c.toml:1:2: unknown table or key 'plan' (expected [pipeline.<container>], "
-                   "[params.<stage>])"},
+      {"[plan]\n",
+       "c.toml:1:2: unknown table or key 'plan' (expected [pipeline.<container>], "
+       "[params.<stage>])"},
   };
   for (const auto& [text, message] : cases) {
     auto c = ParsePipelineConfig(text, "c.toml", Catalog());

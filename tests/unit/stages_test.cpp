@@ -150,7 +150,8 @@ TEST_F(StagesTest, EachStateIsItsContentAndTheDeltasRebuildIt) {
 
 TEST_F(StagesTest, ResumingAfterAPrefixRebuildsPixelsAndGivesTheSameOutputs) {
   for (const auto& [sample, container] :
-       {std::pair<std::string, std::string>{"image_only.pdf", "pdf"}, {"scanned_page.png", "image"}}) {
+       {std::pair<std::string, std::string>{"image_only.pdf", "pdf"},
+        {"scanned_page.png", "image"}}) {
     SCOPED_TRACE(sample);
     const WorkRequest req = Request(sample, container);
     const WorkResult whole = runner_->Run(req);

@@ -1,21 +1,23 @@
-// Read-only views of a store for people and CI: status, lineage, export.
-// Each returns an exit code and prints to the given stream.
+// Read-only views of a store as data: what `assay status`, `assay lineage` and `assay export`
+// show. The formatting for people lives in cli/format.h.
 #pragma once
 
-#include <filesystem>
 #include <ostream>
 #include <string>
 
 #include "core/document.h"
+#include "core/result.h"
 #include "core/store.h"
 
 namespace assay {
 
-// Counts by outcome and modality, the last runs, and the documents in error with reasons.
-int PrintStatus(Store& store, bool json, std::ostream& out);
+// {"outcomes", "modalities", "errors" (documents in error with reasons), "runs" (the last 5)}.
+Json StatusView(Store& store);
 
-// Everything recorded about one document (DOC may be a unique prefix of the doc_id).
-int PrintLineage(Store& store, const std::string& doc, bool json, std::ostream& out);
+// Everything recorded about one document (`doc` may be a unique prefix of its doc_id): source,
+// paths, versions, the run that decided it, transformations with resources, queue history.
+// Error (stage "usage") for an unknown or ambiguous id.
+Result<Json> LineageView(Store& store, const std::string& doc);
 
 // One JSON object per processed document, sorted by doc_id, in DESIGN.md's record format.
 // `stable` leaves out every volatile fact (times, durations, run, transformation-reuse and

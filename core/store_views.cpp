@@ -1,11 +1,10 @@
-#include "core/report.h"
+#include "core/store_views.h"
 
 #include <cmath>
-#include <cstdio>
-#include <iomanip>
 #include <vector>
 
 #include "core/exit_codes.h"
+#include "core/names.h"
 #include "core/queue.h"
 
 namespace assay {
@@ -49,16 +48,6 @@ Json Transformations(Store& store, const std::string& doc_id, bool with_volatile
   return out;
 }
 
-// "tesseract eng 1a2b3c4d5e6f, poppler_data default 9f8e7d6c5b4a".
-std::string ResourcesLine(const Json& resources) {
-  std::string out;
-  for (const Json& r : resources.value("resources", Json::array())) {
-    out += (out.empty() ? "" : ", ") + r.value("kind", "") + " " + r.value("name", "") + " " +
-           r.value("sha256", "").substr(0, 12);
-  }
-  return out;
-}
-
 std::string ResolveDocId(Store& store, const std::string& prefix, std::string* error) {
   Statement q(store.db().handle(),
               "SELECT doc_id FROM documents WHERE substr(doc_id, 1, length(?1)) = ?1 LIMIT 2");
@@ -89,7 +78,7 @@ std::vector<std::pair<QueueItem, std::vector<QueueEvent>>> QueueHistory(Store& s
 
 }  // namespace
 
-int PrintStatus(Store& store, bool json, std::ostream& out) {
+Json StatusView(Store& store) {
   Json outcomes = Json::object(), modalities = Json::object(), errors = Json::array(),
        runs = Json::array();
   {
@@ -130,44 +119,13 @@ int PrintStatus(Store& store, bool json, std::ostream& out) {
                       {"documents_decided", q.Int(7)}});
     }
   }
-  if (json) {
-    out << Dump({{"outcomes", outcomes},
-                 {"modalities", modalities},
-                 {"errors", errors},
-                 {"runs", runs}},
-                2)
-        << "\n";
-    return kExitOk;
-  }
-  out << "outcomes:";
-  for (const auto& [k, v] : outcomes.items()) out << " " << k << "=" << v;
-  out << "\nmodalities:";
-  for (const auto& [k, v] : modalities.items()) out << " " << k << "=" << v;
-  out << "\nrecent runs:\n";
-  for (const Json& r : runs) {
-    out << "  #" << r["run_id"] << " " << r["started_at"].get<std::string>() << " "
-        << r["status"].get<std::string>() << ", " << r["documents_decided"]
-        << " documents decided, assay " << r["tool_version"].get<std::string>() << " ("
-        << r["git_commit"].get<std::string>().substr(0, 12) << ")\n";
-  }
-  if (!errors.empty()) {
-    out << "errors (" << errors.size() << "):\n";
-    for (const Json& e : errors) {
-      out << "  " << e["doc_id"].get<std::string>().substr(0, 12) << "  "
-          << e["path"].get<std::string>() << "\n      " << e["stage"].get<std::string>() << ": "
-          << e["message"].get<std::string>() << "\n";
-    }
-  }
-  return kExitOk;
+  return {{"outcomes", outcomes}, {"modalities", modalities}, {"errors", errors}, {"runs", runs}};
 }
 
-int PrintLineage(Store& store, const std::string& doc, bool json, std::ostream& out) {
+Result<Json> LineageView(Store& store, const std::string& doc) {
   std::string error;
   const std::string doc_id = ResolveDocId(store, doc, &error);
-  if (doc_id.empty()) {
-    std::fprintf(stderr, "assay lineage: %s\n", error.c_str());
-    return kExitUsage;
-  }
+  if (doc_id.empty()) return Error{"usage", error};
   Statement q(store.db().handle(),
               "SELECT d.source_id, d.container, COALESCE(d.modality,''), COALESCE(d.outcome,"
               "'pending'), d.ingested_at, COALESCE(d.processing_version,''), "
@@ -209,60 +167,14 @@ int PrintLineage(Store& store, const std::string& doc, bool json, std::ostream& 
     }
   }
   j["transformations"] = Transformations(store, doc_id, /*with_volatile=*/true);
-  const auto queue = QueueHistory(store, doc_id);
   j["queue"] = Json::array();
-  for (const auto& [item, events] : queue) {
+  for (const auto& [item, events] : QueueHistory(store, doc_id)) {
     Json e = Json::array();
     for (const QueueEvent& ev : events) e.push_back(ev.ToJson());
     j["queue"].push_back(item.ToJson());
     j["queue"].back()["events"] = std::move(e);
   }
-  if (json) {
-    out << Dump(j, 2) << "\n";
-    return kExitOk;
-  }
-  out << "document   " << doc_id << "\n"
-      << "source     "
-      << (j["source_id"].is_null() ? "(unreadable)" : j["source_id"].get<std::string>()) << "\n"
-      << "modality   " << j["modality"].get<std::string>() << " ("
-      << j["container"].get<std::string>() << ")\noutcome    " << j["outcome"].get<std::string>()
-      << "\n";
-  if (j.contains("error")) {
-    out << "error      " << j["error"]["stage"].get<std::string>() << ": "
-        << j["error"]["message"].get<std::string>() << "\n";
-  }
-  out << "ingested   " << j["ingested_at"].get<std::string>() << "\n"
-      << "processing " << j["processing_version"].get<std::string>() << "\n";
-  if (j.contains("run")) {
-    out << "run        #" << j["run_id"] << " assay " << j["run"]["tool_version"].get<std::string>()
-        << " (" << j["run"]["git_commit"].get<std::string>().substr(0, 12) << ") on "
-        << j["run"]["host"].get<std::string>() << "\n";
-  }
-  for (const Json& p : paths) out << "path       " << p["path"].get<std::string>() << "\n";
-  out << "transformations:\n";
-  for (const Json& t : j["transformations"]) {
-    out << "  " << std::left << std::setw(11) << t["stage"].get<std::string>() << " v"
-        << t["version"].get<std::string>() << " " << std::setw(8) << t["outcome"].get<std::string>()
-        << std::right << std::setw(10) << std::fixed << std::setprecision(1)
-        << t["duration_ms"].get<double>() << " ms  " << t["params"].dump() << "\n"
-        << (t["resources"].value("resources", Json::array()).empty()
-                ? ""
-                : "      resources " + ResourcesLine(t["resources"]) + "\n")
-        << "      in " << t["input_sha256"].get<std::string>().substr(0, 16) << "  out "
-        << (t["output_sha256"].is_null() ? "-"
-                                         : t["output_sha256"].get<std::string>().substr(0, 16))
-        << (t.contains("note") ? "  " + t["note"].get<std::string>() : "")
-        << (t.contains("reused_from")
-                ? "  (reused transformation #" + t["reused_from"].dump() + ")"
-                : "")
-        << (t.contains("queue_item_id")
-                ? "  (reprocess of queue item #" + t["queue_item_id"].dump() + ")"
-                : "")
-        << "\n";
-  }
-  if (!queue.empty()) out << "queue:\n";
-  for (const auto& [item, events] : queue) PrintQueueItem(item, events, out, "  ");
-  return kExitOk;
+  return j;
 }
 
 // The export's `contract` object: which contract decided, and the rules that failed.
@@ -294,7 +206,7 @@ Json ContractJson(Store& store, const std::string& doc_id) {
   return {{"modality", c.Text(0)},
           {"version", c.Int(1)},
           {"sha256", c.Text(2)},
-          {"outcome", rejected ? "rejected" : "accepted"},
+          {"outcome", rejected ? outcome::kRejected : outcome::kAccepted},
           {"failures", std::move(failures)},
           {"warnings", std::move(warnings)}};
 }

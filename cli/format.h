@@ -1,0 +1,32 @@
+// Formatting of assay's data for people (the JSON forms are printed as they are with --json).
+#pragma once
+
+#include <ostream>
+#include <string>
+#include <vector>
+
+#include "core/document.h"
+#include "core/queue.h"
+
+namespace assay {
+
+// A queue reason on one line: "ocr.cer_estimate 0.031 > max 0.02", or "pdf_text: <message>".
+std::string DescribeReason(const Json& reason);
+// The key items are grouped by: "rule <id>", or "stage <stage>" for a processing error.
+std::string ReasonGroup(const Json& reason);
+// Items grouped by ReasonGroup, a header per group with its count, then one line per item
+// (id, state, assignee, path, the reason of that group). An item that failed several rules is
+// listed under each. Prints "no queue items" when `items` is empty.
+void PrintQueueList(const std::vector<QueueItem>& items, std::ostream& out);
+// One item, its reasons and its audit trail, every line prefixed by `indent`.
+void PrintQueueItem(const QueueItem& item, const std::vector<QueueEvent>& events, std::ostream& out,
+                    const std::string& indent = "");
+// The same from the item's JSON with an "events" array (as lineage holds it).
+void PrintQueueItem(const Json& item, std::ostream& out, const std::string& indent = "");
+
+// StatusView(), for people.
+void PrintStatus(const Json& status, std::ostream& out);
+// LineageView(), for people.
+void PrintLineage(const Json& lineage, std::ostream& out);
+
+}  // namespace assay
