@@ -168,7 +168,7 @@ WorkResult DocumentRunner::Run(const WorkRequest& req) {
                          {"worker", std::string("the stored state cannot be read: ") + e.what()});
     }
     input = req.state_sha256;
-    if (StateSha256(first_input, DumpCanonical(doc.ToContentJson())) != input) {
+    if (!SameContent(doc.ToContentJson(), *req.state)) {
       return ErrorResult(req.doc_id, input,
                          {"worker",
                           "the stored state does not restore exactly; run again with "
@@ -198,11 +198,20 @@ WorkResult DocumentRunner::Run(const WorkRequest& req) {
     rec.started_at = NowRfc3339();
     const double t0 = MonotonicSeconds();
 
-    Result<StageReport> report = StageReport{};
     if (!planned.spec->RunsOn(doc.modality)) {
-      report = StageReport{std::string(step::kSkipped),
-                           "not for modality " + (doc.modality.empty() ? "(none)" : doc.modality)};
-    } else {
+      // Not for this document: recorded, and the state is left exactly as it was.
+      rec.outcome = std::string(step::kSkipped);
+      rec.note = "not for modality " + (doc.modality.empty() ? "(none)" : doc.modality);
+      static const std::string kNoChange = "[]";
+      rec.delta_sha256 = Sha256Hex(kNoChange);
+      rec.output_sha256 = input;
+      result.outputs.emplace(rec.delta_sha256, kNoChange);
+      result.output_sha256 = input;
+      result.transformations.push_back(std::move(rec));
+      continue;
+    }
+    Result<StageReport> report = StageReport{};
+    {
       auto stage = StageFor(planned);
       auto ctx = stage.ok() ? ContextFor(plan, planned) : Result<StageContext>(stage.error());
       if (!ctx.ok()) {
@@ -236,9 +245,10 @@ WorkResult DocumentRunner::Run(const WorkRequest& req) {
     }
     rec.outcome = report.value().outcome;
     rec.note = report.value().note;
-    std::string delta = DumpCanonical(ContentDelta(before, after));
+    const CanonicalJson delta_json = ContentDelta(before, after);
+    std::string delta = DumpCanonical(delta_json);
     rec.delta_sha256 = Sha256Hex(delta);
-    rec.output_sha256 = StateSha256(first_input, DumpCanonical(after));
+    rec.output_sha256 = NextStateSha256(input, rec.delta_sha256, delta_json.empty());
     input = rec.output_sha256;
     result.outputs.emplace(rec.delta_sha256, std::move(delta));
     result.output_sha256 = rec.output_sha256;

@@ -4,9 +4,10 @@
 // use it in-process.
 //
 // What a stage "outputs" is the difference it made to the document's content: a JSON Patch
-// (RFC 6902) against its input, stored content-addressed. The state after the stage is
-// identified by StateSha256(first input, content). Replaying the patches in order rebuilds any
-// state, which is how a later run starts from the longest finished prefix of a changed plan.
+// (RFC 6902) against its input, stored content-addressed; the state after the stage is
+// identified by chaining the input state's identity with the delta's hash (core/delta.h).
+// Replaying the patches in order rebuilds any state, which is how a later run starts from the
+// longest finished prefix of a changed plan.
 #pragma once
 
 #include <list>

@@ -2,6 +2,7 @@
 
 #include "core/clock.h"
 #include "core/delta.h"
+#include "core/sha256.h"
 
 namespace assay {
 
@@ -15,13 +16,19 @@ FinishedPrefix FindFinishedPrefix(Store& store, const Plan& plan, const std::str
     if (!prior) break;
     auto delta = store.GetOutput(prior->delta_sha256);
     if (!delta) break;
-    CanonicalJson next;
+    // A damaged output is not reused: the stage runs again.
+    if (Sha256Hex(*delta) != prior->delta_sha256) break;
+    CanonicalJson next, ops;
     try {
-      next = ApplyDelta(prefix.state, CanonicalJson::parse(*delta));
+      ops = CanonicalJson::parse(*delta);
+      next = ApplyDelta(prefix.state, ops);
     } catch (const std::exception&) {
-      break;  // a damaged output is not reused: the stage runs again
+      break;
     }
-    if (StateSha256(first_input, DumpCanonical(next)) != prior->output_sha256) break;
+    if (NextStateSha256(prefix.state_sha256, prior->delta_sha256, ops.empty()) !=
+        prior->output_sha256) {
+      break;
+    }
     TransformationRecord t;
     t.seq = static_cast<int>(prefix.records.size());
     t.stage = std::string(s.spec->id);

@@ -187,19 +187,27 @@ std::optional<CanonicalJson> Store::DocumentContent(const std::string& doc_id) {
               "AND t.outcome IN ('ok','skipped') ORDER BY t.seq");
   t.Bind(1, doc_id).Bind(2, d.Int(2)).Bind(3, d.Text(3));
   CanonicalJson content = InitialContent(container);
-  std::string first_input, state;
-  bool legacy = false;
+  std::string state;
+  bool first = true, legacy = false;
   while (t.Step()) {
-    if (first_input.empty()) first_input = t.Text(0);
+    if (first) state = t.Text(0);
+    first = false;
     if (t.IsNull(2)) {
       legacy = true;  // before migration 3: output_sha256 names the whole content
       break;
     }
     if (t.IsNull(3)) throw StoreError("document " + doc_id + ": a stored output is missing");
+    const std::string delta = t.Text(3);
+    CanonicalJson ops;
     try {
-      content = ApplyDelta(content, CanonicalJson::parse(t.Text(3)));
+      ops = CanonicalJson::parse(delta);
+      content = ApplyDelta(content, ops);
     } catch (const std::exception& e) {
       throw StoreError("document " + doc_id + ": a stored output does not apply: " + e.what());
+    }
+    if (Sha256Hex(delta) != t.Text(2) ||
+        NextStateSha256(state, t.Text(2), ops.empty()) != t.Text(1)) {
+      throw StoreError("document " + doc_id + ": its stored outputs do not rebuild its content");
     }
     state = t.Text(1);
   }
@@ -208,7 +216,7 @@ std::optional<CanonicalJson> Store::DocumentContent(const std::string& doc_id) {
     if (!whole) return std::nullopt;
     return CanonicalJson::parse(*whole);
   }
-  if (state != final_state || StateSha256(first_input, DumpCanonical(content)) != final_state) {
+  if (state != final_state) {
     throw StoreError("document " + doc_id + ": its stored outputs do not rebuild its content");
   }
   return content;

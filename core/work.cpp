@@ -107,14 +107,6 @@ std::string FirstInputSha256(const WorkRequest& req) {
                    (req.ground_truth_sha256 ? "\nground truth " + *req.ground_truth_sha256 : ""));
 }
 
-std::string StateSha256(const std::string& first_input_sha256, const std::string& content) {
-  Sha256 h;
-  h.Update(first_input_sha256);
-  h.Update("\n");
-  h.Update(content);
-  return h.Hex();
-}
-
 WorkResult ErrorResult(const std::string& doc_id, const std::string& input_sha256, Error error) {
   WorkResult r;
   r.doc_id = doc_id;

@@ -41,8 +41,8 @@ struct TransformationRecord {
   CanonicalJson resources = CanonicalJson::object();  // PlannedStage::ResourcesJson()
   std::string resources_sha256;
   std::string input_sha256;
-  // Identity of the document's state after the stage: SHA-256 of the first input hash and the
-  // canonical content. Empty when the stage failed.
+  // Identity of the document's state after the stage (core/delta.h: the input's identity
+  // chained with the delta's hash). Empty when the stage failed.
   std::string output_sha256;
   // SHA-256 of what the stage changed (a JSON Patch against its input's content), stored in
   // `outputs`. Empty when the stage failed.
@@ -77,11 +77,6 @@ struct WorkResult {
 // (which the quality stage measures against). The alt-text itself is not part of it, so one
 // photo under two alt-texts shares its stage outputs.
 std::string FirstInputSha256(const WorkRequest& req);
-
-// The identity of a document state: SHA-256 of the first input hash and the canonical content.
-// The first input rides along so that documents with the same content but other ground truth
-// or alt-text never share a later stage's output.
-std::string StateSha256(const std::string& first_input_sha256, const std::string& content);
 
 // A failure outside any stage's own report (unsupported type at ingest, a worker crash,
 // timeout or memory kill...), with one transformation named after `error.stage` so lineage

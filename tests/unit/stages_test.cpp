@@ -142,8 +142,9 @@ TEST_F(StagesTest, EachStateIsItsContentAndTheDeltasRebuildIt) {
     EXPECT_EQ(t.output_sha256, b.transformations[i].output_sha256) << t.stage;
     EXPECT_EQ(t.input_sha256, input);
     EXPECT_EQ(Sha256Hex(a.outputs.at(t.delta_sha256)), t.delta_sha256);
-    content = ApplyDelta(content, CanonicalJson::parse(a.outputs.at(t.delta_sha256)));
-    EXPECT_EQ(StateSha256(req.source_sha256, DumpCanonical(content)), t.output_sha256) << t.stage;
+    const CanonicalJson ops = CanonicalJson::parse(a.outputs.at(t.delta_sha256));
+    content = ApplyDelta(content, ops);
+    EXPECT_EQ(NextStateSha256(input, t.delta_sha256, ops.empty()), t.output_sha256) << t.stage;
     input = t.output_sha256;
   }
 }
@@ -180,12 +181,16 @@ TEST_F(StagesTest, ResumingAfterAPrefixRebuildsPixelsAndGivesTheSameOutputs) {
   }
 }
 
-TEST_F(StagesTest, AStateThatDoesNotRestoreExactlyIsRefused) {
+TEST_F(StagesTest, AStateThisWorkerCannotHoldExactlyIsRefused) {
   WorkRequest req = Request("born_digital.pdf", "pdf");
   const WorkResult whole = runner_->Run(req);
   req.start_at = 1;
-  req.state = InitialContent("pdf");
-  req.state_sha256 = whole.transformations[0].output_sha256;  // not the state's identity
+  // Content with a field this build's document model does not know (a newer assay's store):
+  // continuing from it would silently drop the field.
+  CanonicalJson state = InitialContent("pdf");
+  state["tables"] = CanonicalJson::array({1});
+  req.state = state;
+  req.state_sha256 = whole.transformations[0].output_sha256;
   const WorkResult r = runner_->Run(req);
   ASSERT_TRUE(r.error);
   EXPECT_EQ(r.error->stage, "worker");
