@@ -119,6 +119,39 @@ CanonicalJson PipelineConfig::ToJson() const {
   return j;
 }
 
+Result<PipelineConfig> PipelineConfig::FromJson(const CanonicalJson& j,
+                                               const StageCatalog& catalog) {
+  PipelineConfig c;
+  try {
+    for (const auto& [container, ids] : j.at("pipelines").items()) {
+      if (std::find(KnownContainers().begin(), KnownContainers().end(), container) ==
+          KnownContainers().end()) {
+        return Error{"config", "unknown container '" + container + "'"};
+      }
+      for (const auto& id : ids) {
+        const StageSpec* stage = catalog.FindStage(id.get<std::string>());
+        if (stage == nullptr || !stage->AllowsContainer(container)) {
+          return Error{"config", "stage '" + id.get<std::string>() + "' cannot run on " +
+                                     container};
+        }
+        c.pipelines[container].push_back(id);
+      }
+    }
+    auto params = ValidateLayer(j.at("params"), catalog);
+    if (!params.ok()) return params.error();
+    c.params = params.value();
+    const CanonicalJson per_container = j.value("container_params", CanonicalJson::object());
+    for (const auto& [container, layer] : per_container.items()) {
+      auto valid = ValidateLayer(layer, catalog);
+      if (!valid.ok()) return valid.error();
+      c.container_params[container] = valid.value();
+    }
+  } catch (const std::exception& e) {
+    return Error{"config", std::string("malformed configuration: ") + e.what()};
+  }
+  return c;
+}
+
 Result<PipelineConfig> ParsePipelineConfig(const std::string& text, const std::string& path,
                                            const StageCatalog& catalog) {
   toml::table root;

@@ -35,6 +35,9 @@ struct PipelineConfig {
   std::map<std::string, ParamLayer> container_params;         // one container each
   // Canonical form, for the run record and its hash.
   CanonicalJson ToJson() const;
+  // Reads the canonical form back (a run's record), validating it against `catalog` as a
+  // configuration file would be: a stage or parameter that no longer exists is an error.
+  static Result<PipelineConfig> FromJson(const CanonicalJson& j, const StageCatalog& catalog);
 };
 
 // Parses one configuration text. `path` names it in errors ("builtin:pipelines.toml").

@@ -11,6 +11,31 @@
 namespace fs = std::filesystem;
 
 namespace assay {
+namespace {
+
+// The pipelines and --set parameters run `run_id` recorded; nullopt for a run made before
+// configurations were recorded (the default applies); an error when they no longer validate.
+Result<std::optional<std::pair<PipelineConfig, ParamLayer>>> RecordedConfig(
+    Store& store, int64_t run_id, const StageCatalog& catalog) {
+  auto text = store.RunConfig(run_id);
+  const CanonicalJson j =
+      text ? CanonicalJson::parse(*text, nullptr, /*allow_exceptions=*/false) : CanonicalJson();
+  if (!j.is_object() || !j.contains("pipelines") || !j.contains("set")) {
+    return std::optional<std::pair<PipelineConfig, ParamLayer>>();
+  }
+  auto config = PipelineConfig::FromJson(j["pipelines"], catalog);
+  auto set = ValidateLayer(j["set"], catalog);
+  if (!config.ok() || !set.ok()) {
+    return Error{"config", "run " + std::to_string(run_id) +
+                               " decided this document with a configuration this assay cannot "
+                               "run (" +
+                               (config.ok() ? set.error().message : config.error().message) +
+                               "); give --config"};
+  }
+  return std::optional(std::make_pair(std::move(config.value()), std::move(set.value())));
+}
+
+}  // namespace
 
 ReprocessResult ReprocessQueueItem(const ReprocessOptions& opt, const StageCatalog& catalog) {
   ReprocessResult result;
@@ -23,6 +48,7 @@ ReprocessResult ReprocessQueueItem(const ReprocessOptions& opt, const StageCatal
   if (!extra.ok()) return fail(kExitUsage, "--set: " + extra.error().message);
   auto config = EffectiveConfig(opt.config_path, catalog);
   if (!config.ok()) return fail(kExitUsage, config.error().message);
+  ParamLayer run_set = ParamLayer::object();
   auto contracts = LoadContractSet(opt.contracts_dir, catalog);
   if (!contracts.ok()) return fail(kExitInternal, contracts.error().message);
   const fs::path db = opt.out_dir / "assay.db";
@@ -53,6 +79,16 @@ ReprocessResult ReprocessQueueItem(const ReprocessOptions& opt, const StageCatal
       req.ground_truth = record->ground_truth;
       if (req.ground_truth) req.ground_truth_sha256 = Sha256File(*req.ground_truth);
       doc.tags = Json::parse(record->tags).get<std::vector<std::string>>();
+      // The document runs again as the run that decided it ran it (its pipelines and --set),
+      // plus the reviewer's parameters; --config replaces the recorded pipelines.
+      if (opt.config_path.empty() && state && state->run_id) {
+        auto recorded = RecordedConfig(store, *state->run_id, catalog);
+        if (!recorded.ok()) return fail(kExitUsage, recorded.error().message);
+        if (recorded.value()) {
+          config = std::move(recorded.value()->first);
+          run_set = std::move(recorded.value()->second);
+        }
+      }
       doc.params = MergeLayers(state ? state->overrides : ParamLayer::object(), extra.value());
       // Remember the document's own parameters so later runs keep them, and say who asked,
       // in the queue's transaction.
@@ -62,7 +98,7 @@ ReprocessResult ReprocessQueueItem(const ReprocessOptions& opt, const StageCatal
       if (const auto* e = std::get_if<QueueError>(&asked)) return fail(kExitRefused, e->message);
     }
 
-    Session session(opt.out_dir, catalog, Planner(catalog, config.value(), ParamLayer::object()),
+    Session session(opt.out_dir, catalog, Planner(catalog, config.value(), run_set),
                     std::move(contracts.value()));
     WorkerPoolOptions pool;
     pool.jobs = 1;

@@ -85,6 +85,13 @@ int64_t Store::BeginRun(const RunRecord& r) {
   return db_.LastInsertId();
 }
 
+std::optional<std::string> Store::RunConfig(int64_t run_id) {
+  Statement q(db_.handle(), "SELECT config FROM runs WHERE run_id=?");
+  q.Bind(1, run_id);
+  if (!q.Step()) return std::nullopt;
+  return q.Text(0);
+}
+
 void Store::FinishRun(int64_t run_id, std::string_view status, const std::string& finished_at) {
   Statement s(db_.handle(), "UPDATE runs SET status=?, finished_at=? WHERE run_id=?");
   s.Bind(1, status).Bind(2, finished_at).Bind(3, run_id).Run();
@@ -117,12 +124,14 @@ void Store::RegisterDocument(const DocumentRecord& d, const std::string& now) {
 
 std::optional<DocumentState> Store::GetDocumentState(const std::string& doc_id) {
   Statement s(db_.handle(),
-              "SELECT outcome, processing_version, param_overrides FROM documents WHERE doc_id=?");
+              "SELECT outcome, processing_version, param_overrides, run_id FROM documents "
+              "WHERE doc_id=?");
   s.Bind(1, doc_id);
   if (!s.Step()) return std::nullopt;
   DocumentState st;
   if (!s.IsNull(0)) st.outcome = s.Text(0);
   if (!s.IsNull(1)) st.processing_version = s.Text(1);
+  if (!s.IsNull(3)) st.run_id = s.Int(3);
   st.overrides = CanonicalJson::parse(s.Text(2), nullptr, /*allow_exceptions=*/false);
   if (!st.overrides.is_object()) st.overrides = CanonicalJson::object();
   return st;

@@ -73,6 +73,7 @@ struct ContractDecisionRecord {
 struct DocumentState {
   std::optional<std::string> outcome;  // nullopt = pending
   std::optional<std::string> processing_version;
+  std::optional<int64_t> run_id;  // the run that decided it
   CanonicalJson overrides = CanonicalJson::object();  // the document's own stage parameters
 };
 
@@ -95,6 +96,8 @@ class Store {
   int schema_version();
 
   int64_t BeginRun(const RunRecord& run);
+  // The canonical configuration a run recorded (RunRecord::config); nullopt for no such run.
+  std::optional<std::string> RunConfig(int64_t run_id);
   void FinishRun(int64_t run_id, std::string_view status, const std::string& finished_at);
 
   // Ingest writes; call inside a Transaction.

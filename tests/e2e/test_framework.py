@@ -163,6 +163,21 @@ class PerDocumentParameters(AssayTestCase):
         model = json.loads(ocr["resources"])["resources"][0]
         self.assertEqual(model["name"], "deu")
 
+    def test_reprocess_keeps_the_run_parameters_and_adds_the_reviewers(self):
+        out = self.temp_dir("params-keep")
+        r = run_assay(["run", self.inp, "--out", out, "--contracts", self.contracts,
+                       "--set", "ocr.psm=6", "--json"])
+        self.assertExit(r, EXIT_REJECTED)
+        item = str(run_assay(["queue", "list", "--out", out, "--json"]).json()[0]["item_id"])
+        r = self.reprocess(out, item, "ocr.blank_max_ink_fraction=0.001")
+        self.assertIn(r.returncode, (EXIT_OK, EXIT_REJECTED), r.describe())
+        params = json.loads(by_stage(transformations(out, self.page))["ocr"]["params"])
+        self.assertEqual((params["psm"], params["blank_max_ink_fraction"]), (6, 0.001))
+        # A later run with the same --set keeps the document's own parameter: nothing to redo.
+        again = run_assay(["run", self.inp, "--out", out, "--contracts", self.contracts,
+                           "--set", "ocr.psm=6", "--json"])
+        self.assertEqual(again.json()["processed"], 0, again.describe())
+
     def test_the_same_model_named_run_wide_is_a_run_level_failure(self):
         out = self.temp_dir("kor-run")
         r = run_assay(["run", self.inp, "--out", out, "--set", "ocr.lang=kor"])

@@ -183,6 +183,21 @@ TEST(PipelineConfigTest, OverlayReplacesPipelinesAndMergesParameters) {
   EXPECT_EQ(merged.container_params.at("pdf")["ocr"]["psm"], 4);
 }
 
+TEST(PipelineConfigTest, TheRecordedFormReadsBackAndIsValidatedAgain) {
+  auto over = ParsePipelineConfig("[params.ocr]\npsm = 6\n[pipeline.image.params.ocr]\npsm = 7\n",
+                                  "o.toml", Catalog());
+  ASSERT_TRUE(over.ok());
+  const PipelineConfig c = Overlay(DefaultPipelineConfig(Catalog()).value(), over.value());
+  auto back = PipelineConfig::FromJson(c.ToJson(), Catalog());
+  ASSERT_TRUE(back.ok()) << back.error().message;
+  EXPECT_EQ(DumpCanonical(back.value().ToJson()), DumpCanonical(c.ToJson()));
+  CanonicalJson stale = c.ToJson();
+  stale["params"]["ocr"]["psm"] = 99;  // recorded by an assay with other ranges
+  auto refused = PipelineConfig::FromJson(stale, Catalog());
+  ASSERT_FALSE(refused.ok());
+  EXPECT_EQ(refused.error().message, "ocr.psm must be an integer from 3 to 13, got 99");
+}
+
 // Sets an environment variable for the life of the object.
 class ScopedEnv {
  public:
