@@ -44,7 +44,8 @@ void Diff(const CanonicalJson& a, const CanonicalJson& b, const std::string& pat
     }
     for (auto it = b.begin(); it != b.end(); ++it) {
       if (!a.contains(it.key())) {
-        ops.push_back({{"op", "add"}, {"path", path + "/" + PointerToken(it.key())}, {"value", *it}});
+        ops.push_back(
+            {{"op", "add"}, {"path", path + "/" + PointerToken(it.key())}, {"value", *it}});
       }
     }
     return;

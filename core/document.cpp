@@ -22,7 +22,10 @@ PixHandle WrapPix(Pix* pix) {
   return PixHandle(pix, [](Pix* p) { pixDestroy(&p); });
 }
 
-double RoundCoord(double v) { return std::round(v * 100.0) / 100.0; }
+double RoundCoord(double v) {
+  if (!std::isfinite(v)) return 0;  // JSON has no NaN or infinity
+  return std::round(v * 100.0) / 100.0;
+}
 
 namespace {
 
@@ -46,6 +49,35 @@ CanonicalJson BoxJson(const Box& b) {
 Box BoxFrom(const CanonicalJson& j) { return Box{j[0], j[1], j[2], j[3]}; }
 
 }  // namespace
+
+namespace {
+
+void NormalizeBox(Box& b) {
+  b.x0 = RoundCoord(b.x0);
+  b.y0 = RoundCoord(b.y0);
+  b.x1 = RoundCoord(b.x1);
+  b.y1 = RoundCoord(b.y1);
+}
+
+}  // namespace
+
+void Document::Normalize() {
+  for (Page& p : pages) {
+    p.width = RoundCoord(p.width);
+    p.height = RoundCoord(p.height);
+    for (Block& b : p.blocks) {
+      NormalizeBox(b.bbox);
+      for (Line& l : b.lines) {
+        NormalizeBox(l.bbox);
+        for (Word& w : l.words) {
+          NormalizeBox(w.bbox);
+          if (w.confidence >= 0) w.confidence = RoundCoord(w.confidence);
+          w.font_size = RoundCoord(w.font_size);
+        }
+      }
+    }
+  }
+}
 
 std::string Line::Text() const {
   return Join(words, " ", [](const Word& w) { return w.text; });

@@ -98,6 +98,10 @@ struct Document {
   std::map<std::string, std::map<std::string, double>> part_metrics;
 
   std::string Text() const;  // pages joined by blank lines, in page order
+  // Rounds coordinates, sizes and confidences as the content JSON holds them (RoundCoord), so
+  // the document in memory is exactly what its content restores: a later stage reads the same
+  // numbers whether the stages before it ran now or were reused from the store.
+  void Normalize();
   // The content (container, modality, pages, metrics). FromContentJson(ToContentJson()) gives
   // back every content field exactly, so a restored document continues where it was stored.
   CanonicalJson ToContentJson() const;
@@ -110,7 +114,8 @@ CanonicalJson InitialContent(const std::string& container);
 // The canonical text of content JSON (sorted keys, invalid UTF-8 replaced).
 std::string DumpCanonical(const CanonicalJson& j);
 
-// Rounds to 2 decimals so the JSON of coordinates is stable and compact.
+// Rounds to 2 decimals so the JSON of coordinates is stable and compact; a non-finite value
+// (which JSON cannot hold) becomes 0.
 double RoundCoord(double v);
 
 }  // namespace assay

@@ -1,5 +1,7 @@
 #include "core/document_runner.h"
 
+#include <cmath>
+
 #include "core/clock.h"
 #include "core/delta.h"
 #include "core/names.h"
@@ -99,6 +101,7 @@ Result<PixHandle> DocumentRunner::RebuildPixels(const Plan& plan, const Document
     auto made = stage.value()->RebuildRaster(doc, page, step, current, ctx.value());
     if (!made.ok()) return made.error();
     if (!made.value() || PixSha256(made.value().get()) != step.sha256) {
+      rebuild_mismatch_ = true;
       return Error{step.stage, "page " + std::to_string(page.number) +
                                    ": the rebuilt raster differs from the recorded one"};
     }
@@ -125,6 +128,24 @@ std::vector<std::string> ChangedMetrics(const CanonicalJson& before, const Canon
   return out;
 }
 
+// A metric that is not a finite number (JSON cannot hold it) is the stage's error.
+Status CheckMetrics(const Document& doc, const StageSpec& spec) {
+  auto check = [&](const std::map<std::string, double>& m) -> Status {
+    for (const auto& [name, value] : m) {
+      if (!std::isfinite(value)) {
+        return Error{std::string(spec.id), "wrote metric '" + name + "' as " +
+                                               std::to_string(value) + ", not a finite number"};
+      }
+    }
+    return Status();
+  };
+  if (Status s = check(doc.metrics); !s.ok()) return s;
+  for (const auto& [scope, m] : doc.part_metrics) {
+    if (Status s = check(m); !s.ok()) return s;
+  }
+  return Status();
+}
+
 // Keeps page rasters in memory up to `budget` bytes, in page order; drops the rest (a stage
 // that needs them later rebuilds them).
 void TrimRasters(Document& doc, int64_t budget) {
@@ -139,8 +160,6 @@ void TrimRasters(Document& doc, int64_t budget) {
 }  // namespace
 
 WorkResult DocumentRunner::Run(const WorkRequest& req) {
-  WorkResult result;
-  result.doc_id = req.doc_id;
   const std::string first_input = FirstInputSha256(req);
   const auto actual = Sha256File(req.path);
   if (!actual) {
@@ -157,10 +176,23 @@ WorkResult DocumentRunner::Run(const WorkRequest& req) {
       (req.start_at > 0 && !req.state)) {
     return ErrorResult(req.doc_id, first_input, {"worker", "malformed request: bad start_at"});
   }
+  rebuild_mismatch_ = false;
+  WorkResult result = RunFrom(req, plan, req.start_at);
+  if (rebuild_mismatch_ && req.start_at > 0) {
+    // A reused raster stage no longer makes the pixels it recorded (a library or font the key
+    // does not see changed): the prefix cannot be trusted, so the whole plan runs again.
+    result = RunFrom(req, plan, 0);
+  }
+  return result;
+}
 
+WorkResult DocumentRunner::RunFrom(const WorkRequest& req, const Plan& plan, int start_at) {
+  WorkResult result;
+  result.doc_id = req.doc_id;
+  result.ran_from = start_at;
   Document doc;
-  std::string input = first_input;
-  if (req.start_at > 0) {
+  std::string input = FirstInputSha256(req);
+  if (start_at > 0) {
     try {
       doc = Document::FromContentJson(*req.state);
     } catch (const std::exception& e) {
@@ -168,23 +200,23 @@ WorkResult DocumentRunner::Run(const WorkRequest& req) {
                          {"worker", std::string("the stored state cannot be read: ") + e.what()});
     }
     input = req.state_sha256;
-    if (!SameContent(doc.ToContentJson(), *req.state)) {
-      return ErrorResult(req.doc_id, input,
-                         {"worker",
-                          "the stored state does not restore exactly; run again with "
-                          "a fresh --out or report this"});
-    }
   } else {
     doc.container = req.container;
+  }
+  CanonicalJson before = doc.ToContentJson();
+  if (start_at > 0 && !SameContent(before, *req.state)) {
+    return ErrorResult(req.doc_id, input,
+                       {"worker",
+                        "the stored state does not restore exactly; run again with a fresh "
+                        "--out or report this"});
   }
   doc.doc_id = req.doc_id;
   doc.source_sha256 = req.source_sha256;
   doc.path = req.path;
   doc.alt_text = req.alt_text;
   doc.ground_truth_path = req.ground_truth;
-  CanonicalJson before = doc.ToContentJson();
 
-  for (int i = req.start_at; i < static_cast<int>(plan.stages.size()); ++i) {
+  for (int i = start_at; i < static_cast<int>(plan.stages.size()); ++i) {
     const PlannedStage& planned = plan.stages[i];
     const std::string id(planned.spec->id);
     TransformationRecord rec;
@@ -194,38 +226,39 @@ WorkResult DocumentRunner::Run(const WorkRequest& req) {
     rec.params = planned.params;
     rec.resources = planned.ResourcesJson();
     rec.resources_sha256 = planned.resources_sha256;
-    rec.input_sha256 = input;
+    rec.input_sha256 =
+        StageInputSha256(input, planned.spec->reads_ground_truth, req.ground_truth_sha256);
     rec.started_at = NowRfc3339();
     const double t0 = MonotonicSeconds();
 
     if (!planned.spec->RunsOn(doc.modality)) {
-      // Not for this document: recorded, and the state is left exactly as it was.
+      // Not for this document: recorded, and the content is left exactly as it was.
       rec.outcome = std::string(step::kSkipped);
       rec.note = "not for modality " + (doc.modality.empty() ? "(none)" : doc.modality);
       static const std::string kNoChange = "[]";
       rec.delta_sha256 = Sha256Hex(kNoChange);
-      rec.output_sha256 = input;
+      rec.output_sha256 = rec.input_sha256;
+      input = rec.output_sha256;
       result.outputs.emplace(rec.delta_sha256, kNoChange);
-      result.output_sha256 = input;
+      result.output_sha256 = rec.output_sha256;
       result.transformations.push_back(std::move(rec));
       continue;
     }
     Result<StageReport> report = StageReport{};
-    {
+    try {
       auto stage = StageFor(planned);
       auto ctx = stage.ok() ? ContextFor(plan, planned) : Result<StageContext>(stage.error());
-      if (!ctx.ok()) {
-        report = ctx.error();
-      } else {
-        try {
-          report = stage.value()->Run(doc, ctx.value());
-        } catch (const std::bad_alloc&) {
-          report = Error{id, "out of memory"};
-        } catch (const std::exception& e) {
-          report = Error{id, std::string("internal error: ") + e.what()};
-        }
-      }
+      report = ctx.ok() ? stage.value()->Run(doc, ctx.value()) : Result<StageReport>(ctx.error());
+    } catch (const std::bad_alloc&) {
+      report = Error{id, "out of memory"};
+    } catch (const std::exception& e) {
+      report = Error{id, std::string("internal error: ") + e.what()};
     }
+    if (report.ok()) {
+      if (Status metrics = CheckMetrics(doc, *planned.spec); !metrics.ok())
+        report = metrics.error();
+    }
+    doc.Normalize();
     CanonicalJson after = doc.ToContentJson();
     if (report.ok()) {
       for (const std::string& name : ChangedMetrics(before, after)) {
@@ -248,17 +281,13 @@ WorkResult DocumentRunner::Run(const WorkRequest& req) {
     const CanonicalJson delta_json = ContentDelta(before, after);
     std::string delta = DumpCanonical(delta_json);
     rec.delta_sha256 = Sha256Hex(delta);
-    rec.output_sha256 = NextStateSha256(input, rec.delta_sha256, delta_json.empty());
+    rec.output_sha256 = NextStateSha256(rec.input_sha256, rec.delta_sha256, delta_json.empty());
     input = rec.output_sha256;
     result.outputs.emplace(rec.delta_sha256, std::move(delta));
     result.output_sha256 = rec.output_sha256;
     result.transformations.push_back(std::move(rec));
     before = std::move(after);
     TrimRasters(doc, raster_budget_);
-  }
-  if (!result.error && doc.modality.empty()) {
-    result.error = Error{"worker", "no stage of the " + req.container +
-                                       " pipeline established the document's modality"};
   }
   result.modality = doc.modality;
   result.metrics = doc.metrics;

@@ -50,10 +50,13 @@ class DocumentRunner {
   explicit DocumentRunner(const StageCatalog& catalog,
                           int64_t raster_budget_bytes = int64_t{512} << 20);
 
-  // Runs `req`. Never throws: every failure is the document's error.
+  // Runs `req`. Never throws: every failure is the document's error. When a reused raster
+  // stage no longer rebuilds the pixels it recorded, the whole plan runs again from the start
+  // (WorkResult::ran_from says where the transformations begin).
   WorkResult Run(const WorkRequest& req);
 
  private:
+  WorkResult RunFrom(const WorkRequest& req, const Plan& plan, int start_at);
   Result<const Stage*> StageFor(const PlannedStage& planned);
   Result<PixHandle> RebuildPixels(const Plan& plan, const Document& doc, Page& page);
   Result<StageContext> ContextFor(const Plan& plan, const PlannedStage& planned);
@@ -62,6 +65,7 @@ class DocumentRunner {
   int64_t raster_budget_;
   ResourceCache resources_;
   std::map<std::string, std::unique_ptr<Stage>> stages_;  // by id, version and params
+  bool rebuild_mismatch_ = false;  // set by RebuildPixels during the current document
 };
 
 }  // namespace assay

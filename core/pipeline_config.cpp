@@ -71,6 +71,24 @@ Status ReadParams(const toml::table& t, const std::string& path, const StageCata
   return Status();
 }
 
+// A pipeline must establish the document's modality before any stage that runs only on some
+// modalities, or every document would be skipped by it (or end without a modality).
+std::optional<std::string> PipelineProblem(const std::vector<std::string>& ids,
+                                           const StageCatalog& catalog) {
+  bool established = false;
+  for (const std::string& id : ids) {
+    const StageSpec* stage = catalog.FindStage(id);
+    if (!stage->modalities.empty() && !established) {
+      return "stage '" + id +
+             "' runs only on some modalities, but no stage before it "
+             "establishes the document's modality";
+    }
+    if (!stage->establishes.empty()) established = true;
+  }
+  if (!established) return "no stage of the pipeline establishes the document's modality";
+  return std::nullopt;
+}
+
 Status ReadPipeline(const std::string& container, const toml::table& t, const std::string& path,
                     const StageCatalog& catalog, PipelineConfig* config) {
   for (auto&& [key, node] : t) {
@@ -90,6 +108,7 @@ Status ReadPipeline(const std::string& container, const toml::table& t, const st
         if (Known(ids, *id)) return At(path, s, "stage '" + *id + "' listed twice");
         ids.push_back(*id);
       }
+      if (auto problem = PipelineProblem(ids, catalog)) return At(path, node, *problem);
       config->pipelines[container] = std::move(ids);
     } else if (k == "params") {
       const toml::table* params = node.as_table();
@@ -120,7 +139,7 @@ CanonicalJson PipelineConfig::ToJson() const {
 }
 
 Result<PipelineConfig> PipelineConfig::FromJson(const CanonicalJson& j,
-                                               const StageCatalog& catalog) {
+                                                const StageCatalog& catalog) {
   PipelineConfig c;
   try {
     for (const auto& [container, ids] : j.at("pipelines").items()) {
@@ -131,10 +150,13 @@ Result<PipelineConfig> PipelineConfig::FromJson(const CanonicalJson& j,
       for (const auto& id : ids) {
         const StageSpec* stage = catalog.FindStage(id.get<std::string>());
         if (stage == nullptr || !stage->AllowsContainer(container)) {
-          return Error{"config", "stage '" + id.get<std::string>() + "' cannot run on " +
-                                     container};
+          return Error{"config",
+                       "stage '" + id.get<std::string>() + "' cannot run on " + container};
         }
         c.pipelines[container].push_back(id);
+      }
+      if (auto problem = PipelineProblem(c.pipelines[container], catalog)) {
+        return Error{"config", container + " pipeline: " + *problem};
       }
     }
     auto params = ValidateLayer(j.at("params"), catalog);
@@ -211,6 +233,14 @@ Result<PipelineConfig> DefaultPipelineConfig(const StageCatalog& catalog) {
 
 PipelineConfig Overlay(PipelineConfig base, const PipelineConfig& over) {
   for (const auto& [container, ids] : over.pipelines) base.pipelines[container] = ids;
+  // The later file wins: its [params] also beat the earlier file's per-container values.
+  for (auto& [container, layer] : base.container_params) {
+    for (const auto& [stage, params] : over.params.items()) {
+      if (!layer.contains(stage)) continue;
+      for (const auto& [k, v] : params.items()) layer[stage].erase(k);
+      if (layer[stage].empty()) layer.erase(stage);
+    }
+  }
   base.params = MergeLayers(std::move(base.params), over.params);
   for (const auto& [container, layer] : over.container_params) {
     ParamLayer& mine = base.container_params[container];

@@ -44,6 +44,29 @@ Result<Plan> Plan::FromJson(const CanonicalJson& j, const StageCatalog& catalog)
         s.resources.push_back(ResolvedResource::FromJson(rj));
       }
       s.libraries = sj.at("libraries");
+      // A plan this worker would run otherwise than planned is refused: every declared
+      // parameter present and valid, none other, and the libraries as this worker has them.
+      if (!s.params.is_object() || s.params.size() != s.spec->params.size()) {
+        return Error{"worker", "the plan's parameters of " + id + " are not its declared ones"};
+      }
+      for (const ParamSpec& p : s.spec->params) {
+        const std::string name(p.name);
+        if (!s.params.contains(name)) {
+          return Error{"worker", "the plan lacks parameter " + id + "." + name};
+        }
+        auto valid = ValidateParam(s.spec->id, p, s.params[name]);
+        if (!valid.ok()) return Error{"worker", valid.error().message};
+      }
+      for (std::string_view lib : s.spec->libraries) {
+        const std::string name(lib);
+        if (s.libraries.value(name, CanonicalJson()) !=
+            catalog.libraries().value(name, CanonicalJson())) {
+          return Error{"worker", "this worker has " + name + " " +
+                                     catalog.libraries().value(name, CanonicalJson()).dump() +
+                                     ", the plan was made for " +
+                                     s.libraries.value(name, CanonicalJson()).dump()};
+        }
+      }
       s.params_sha256 = Sha256Hex(DumpCanonical(s.params));
       s.resources_sha256 = Sha256Hex(DumpCanonical(s.ResourcesJson()));
       plan.stages.push_back(std::move(s));

@@ -1,7 +1,10 @@
 #include "core/reprocess.h"
 
+#include <algorithm>
+
 #include "contracts/contract.h"
 #include "core/exit_codes.h"
+#include "core/ingest.h"
 #include "core/names.h"
 #include "core/pipeline_config.h"
 #include "core/session.h"
@@ -64,8 +67,9 @@ ReprocessResult ReprocessQueueItem(const ReprocessOptions& opt, const StageCatal
       if (!item) return fail(kExitRefused, "no queue item " + std::to_string(opt.item_id));
       auto record = store.GetDocument(item->doc_id);
       auto state = store.GetDocumentState(item->doc_id);
+      const auto& known = KnownContainers();
       if (!record || !record->source_id ||
-          (record->container != "pdf" && record->container != "image")) {
+          std::find(known.begin(), known.end(), record->container) == known.end()) {
         return fail(kExitRefused, "the document of item " + std::to_string(opt.item_id) +
                                       " was never readable as a PDF or image; fix the file and "
                                       "run again");
@@ -77,7 +81,13 @@ ReprocessResult ReprocessQueueItem(const ReprocessOptions& opt, const StageCatal
       req.container = record->container;
       req.alt_text = record->alt_text;
       req.ground_truth = record->ground_truth;
-      if (req.ground_truth) req.ground_truth_sha256 = Sha256File(*req.ground_truth);
+      if (req.ground_truth) {
+        req.ground_truth_sha256 = Sha256File(*req.ground_truth);
+        if (!req.ground_truth_sha256) {
+          return fail(kExitRefused, "the ground truth of item " + std::to_string(opt.item_id) +
+                                        " cannot be read: " + *req.ground_truth);
+        }
+      }
       doc.tags = Json::parse(record->tags).get<std::vector<std::string>>();
       // The document runs again as the run that decided it ran it (its pipelines and --set),
       // plus the reviewer's parameters; --config replaces the recorded pipelines.

@@ -20,13 +20,24 @@ ResolvedResource ResolvedResource::FromJson(const nlohmann::json& j) {
 std::string HashTree(const std::string& dir) {
   std::vector<fs::path> files;
   std::error_code ec;
+  std::string trouble;
   if (fs::is_directory(dir, ec)) {
-    for (fs::recursive_directory_iterator it(dir, ec), end; !ec && it != end; it.increment(ec)) {
-      if (it->is_regular_file(ec)) files.push_back(it->path());
+    // Symlinked folders are followed (font folders use them), to a bounded depth (a link loop
+    // must not hang the run).
+    const auto options = fs::directory_options::follow_directory_symlink |
+                         fs::directory_options::skip_permission_denied;
+    fs::recursive_directory_iterator it(dir, options, ec), end;
+    for (; !ec && it != end; it.increment(ec)) {
+      if (it.depth() > 16) it.disable_recursion_pending();
+      std::error_code fec;
+      if (it->is_regular_file(fec)) files.push_back(it->path());
     }
+    if (ec) trouble = ec.message();
   }
   std::sort(files.begin(), files.end());
   Sha256 all;
+  // A walk that stopped early is not the folder's identity: say so in the hash.
+  if (!trouble.empty()) all.Update("incomplete: " + trouble + "\n");
   for (const fs::path& f : files) {
     uint64_t size = 0;
     const auto sha = Sha256File(f, &size);

@@ -1,18 +1,23 @@
 #include "core/reuse.h"
 
+#include <algorithm>
+
 #include "core/clock.h"
 #include "core/delta.h"
 #include "core/sha256.h"
 
 namespace assay {
 
-FinishedPrefix FindFinishedPrefix(Store& store, const Plan& plan, const std::string& first_input) {
+FinishedPrefix FindFinishedPrefix(Store& store, const Plan& plan, const std::string& first_input,
+                                  const std::optional<std::string>& ground_truth_sha256) {
   FinishedPrefix prefix;
   prefix.state = InitialContent(plan.container);
   prefix.state_sha256 = first_input;
   for (const PlannedStage& s : plan.stages) {
+    const std::string input =
+        StageInputSha256(prefix.state_sha256, s.spec->reads_ground_truth, ground_truth_sha256);
     auto prior = store.FindTransformation(std::string(s.spec->id), s.spec->version, s.params_sha256,
-                                          s.resources_sha256, prefix.state_sha256);
+                                          s.resources_sha256, input);
     if (!prior) break;
     auto delta = store.GetOutput(prior->delta_sha256);
     if (!delta) break;
@@ -25,8 +30,7 @@ FinishedPrefix FindFinishedPrefix(Store& store, const Plan& plan, const std::str
     } catch (const std::exception&) {
       break;
     }
-    if (NextStateSha256(prefix.state_sha256, prior->delta_sha256, ops.empty()) !=
-        prior->output_sha256) {
+    if (NextStateSha256(input, prior->delta_sha256, ops.empty()) != prior->output_sha256) {
       break;
     }
     TransformationRecord t;
@@ -36,7 +40,7 @@ FinishedPrefix FindFinishedPrefix(Store& store, const Plan& plan, const std::str
     t.params = s.params;
     t.resources = s.ResourcesJson();
     t.resources_sha256 = s.resources_sha256;
-    t.input_sha256 = prefix.state_sha256;
+    t.input_sha256 = input;
     t.output_sha256 = prior->output_sha256;
     t.delta_sha256 = prior->delta_sha256;
     t.started_at = NowRfc3339();
@@ -65,19 +69,20 @@ WorkResult ResultFromPrefix(const std::string& doc_id, FinishedPrefix prefix) {
 
 WorkResult WithPrefix(const FinishedPrefix& prefix, WorkResult rest) {
   if (prefix.records.empty()) return rest;
-  const int offset = static_cast<int>(prefix.records.size());
-  std::vector<TransformationRecord> all = prefix.records;
+  // The worker ran from `ran_from` (the prefix's end, or 0 when it had to run the whole plan
+  // again); a failure outside any stage (a crash) comes after the whole prefix.
+  const int whole = static_cast<int>(prefix.records.size());
+  const int kept = rest.ran_from >= 0 ? std::min(rest.ran_from, whole) : whole;
+  std::vector<TransformationRecord> all(prefix.records.begin(), prefix.records.begin() + kept);
   for (TransformationRecord& t : rest.transformations) {
-    // The worker numbers the stages it ran by their place in the plan; failures outside a
-    // stage (a crash) come numbered 0.
-    if (t.seq < offset) {
-      t.seq = offset;
+    if (rest.ran_from < 0) {
+      t.seq = kept;
       t.input_sha256 = prefix.state_sha256;
     }
     all.push_back(std::move(t));
   }
   rest.transformations = std::move(all);
-  if (rest.output_sha256.empty()) rest.output_sha256 = prefix.state_sha256;
+  if (rest.output_sha256.empty() && kept == whole) rest.output_sha256 = prefix.state_sha256;
   return rest;
 }
 

@@ -70,38 +70,31 @@ RunResult RunBatch(const RunOptions& opt, const StageCatalog& catalog,
 
     // Decide what needs work: a document decided with the same processing version is done.
     std::vector<PendingDocument> todo;
-    std::vector<std::pair<WorkResult, std::vector<std::string>>> ingest_errors;
+    std::vector<std::pair<PendingDocument, std::string>> ingest_errors;  // with the problem
     std::vector<std::string> doc_ids;
     for (const IngestedItem& in : ingested) {
       doc_ids.push_back(in.doc.doc_id);
       auto state = store.GetDocumentState(in.doc.doc_id);
-      const ParamLayer params = state ? state->overrides : ParamLayer::object();
-      const std::string container = in.problem ? "" : in.doc.container;
-      const std::string pv = session.ProcessingVersion(container, params);
-      const bool done = state && state->outcome && state->processing_version == pv &&
-                        !(opt.retry_errors && *state->outcome == outcome::kError);
-      if (done) {
-        ++summary.reused;
-        continue;
-      }
-      if (in.problem) {
-        // One `ingest` transformation records why, so lineage explains the error.
-        ingest_errors.emplace_back(
-            ErrorResult(in.doc.doc_id, in.doc.source_id.value_or(""), {"ingest", *in.problem}),
-            in.item.tags);
-        continue;
-      }
       PendingDocument d;
       d.request.doc_id = in.doc.doc_id;
       d.request.source_sha256 = in.doc.source_id.value_or("");
       d.request.path = in.item.path;
-      d.request.container = in.doc.container;
+      d.request.container = in.problem ? "" : in.doc.container;
       d.request.alt_text = in.item.alt_text;
       d.request.ground_truth = in.item.ground_truth;
       d.request.ground_truth_sha256 = in.ground_truth_sha256;
-      d.params = params;
+      d.params = state ? state->overrides : ParamLayer::object();
       d.tags = in.item.tags;
-      todo.push_back(std::move(d));
+      const bool done = state && state->outcome &&
+                        state->processing_version == session.ProcessingVersion(d) &&
+                        !(opt.retry_errors && *state->outcome == outcome::kError);
+      if (done) {
+        ++summary.reused;
+      } else if (in.problem) {
+        ingest_errors.emplace_back(std::move(d), *in.problem);
+      } else {
+        todo.push_back(std::move(d));
+      }
     }
 
     if (observer.started)
@@ -112,8 +105,11 @@ RunResult RunBatch(const RunOptions& opt, const StageCatalog& catalog,
       if (observer.document_done) observer.document_done(r.page_count);
     };
     const double t0 = MonotonicSeconds();
-    for (const auto& [r, tags] : ingest_errors) {
-      session.Record(r, "", ParamLayer::object(), tags, std::nullopt);
+    for (const auto& [d, problem] : ingest_errors) {
+      // One `ingest` transformation records why, so lineage explains the error.
+      const WorkResult r =
+          ErrorResult(d.request.doc_id, d.request.source_sha256, {"ingest", problem});
+      session.Record(r, d, std::nullopt);
       done(r);
     }
     session.Process(std::move(todo), std::nullopt, done);

@@ -59,6 +59,7 @@ Status Session::Start(const WorkerPoolOptions& base, const std::vector<std::stri
     }
     for (const PlannedStage& s : plan.value().stages) {
       for (const ResolvedResource& r : s.resources) {
+        // runs.tessdata_sha256 (schema 1) names the OCR model; every resource is in `libraries`.
         if (r.ref.kind == "tesseract" && tessdata_sha256.empty()) tessdata_sha256 = r.sha256;
         const nlohmann::json j = r.ToJson();
         if (std::find(resources.begin(), resources.end(), j) == resources.end()) {
@@ -104,20 +105,38 @@ Status Session::Start(const WorkerPoolOptions& base, const std::vector<std::stri
   return Status();
 }
 
-std::string Session::ProcessingVersion(const std::string& container, const ParamLayer& params) {
+std::string Session::ProcessingVersion(const PendingDocument& d) {
   std::string plan;
-  if (container.empty()) {
+  if (d.request.container.empty()) {
     plan = "ingest";
-  } else if (auto p = planner_.For(container, params); p.ok()) {
+  } else if (auto p = planner_.For(d.request.container, d.params); p.ok()) {
     plan = p.value().IdentitySha256();
   } else {
     plan = "unplannable: " + p.error().stage + ": " + p.error().message;
   }
-  return Sha256Hex(std::string(kToolVersion) + "\n" + plan + "\n" + contracts_.sha256);
+  std::string decided_by = "ground truth " + d.request.ground_truth_sha256.value_or("-") + "\ntags";
+  for (const std::string& t : d.tags) decided_by += " " + t;
+  return Sha256Hex(std::string(kToolVersion) + "\n" + plan + "\n" + contracts_.sha256 + "\n" +
+                   decided_by);
 }
 
-void Session::Record(const WorkResult& r, const std::string& container, const ParamLayer& params,
-                     const std::vector<std::string>& tags, std::optional<int64_t> queue_item) {
+void Session::Record(const WorkResult& result, const PendingDocument& d,
+                     std::optional<int64_t> queue_item) {
+  const std::string& container = d.request.container;
+  const std::vector<std::string>& tags = d.tags;
+  // Outputs are content-addressed: one that does not hash to its name is never stored.
+  for (const auto& [sha, content] : result.outputs) {
+    if (Sha256Hex(content) != sha) {
+      Record(
+          ErrorResult(result.doc_id,
+                      result.transformations.empty() ? std::string()
+                                                     : result.transformations.front().input_sha256,
+                      {"worker", "the worker sent an output that does not match its hash"}),
+          d, queue_item);
+      return;
+    }
+  }
+  const WorkResult& r = result;
   std::optional<ContractDecisionRecord> decision;
   if (!r.error) {
     if (const Contract* c = contracts_.For(r.modality)) {
@@ -125,11 +144,14 @@ void Session::Record(const WorkResult& r, const std::string& container, const Pa
     }
   }
   WorkResult recorded = r;
-  if (!r.error && !decision) {
+  if (!r.error && r.modality.empty()) {
+    recorded.error = Error{
+        "plan", "no stage of the " + container + " pipeline established the document's modality"};
+  } else if (!r.error && !decision) {
     // A modality without a contract would pass unchecked: that is an error, not an accept.
     recorded.error = Error{"contracts", "no contract for modality '" + r.modality + "'"};
   }
-  store_->CommitResult(run_id_, ProcessingVersion(container, params), recorded, NowRfc3339(),
+  store_->CommitResult(run_id_, ProcessingVersion(d), recorded, NowRfc3339(),
                        decision ? &*decision : nullptr, queue_item);
 }
 
@@ -147,7 +169,7 @@ void Session::Process(std::vector<PendingDocument> todo, std::optional<int64_t> 
       r = WithPrefix(p->second, std::move(r));
       prefixes.erase(p);
     }
-    Record(r, d.request.container, d.params, d.tags, queue_item);
+    Record(r, d, queue_item);
     on_done(r);
   };
 
@@ -159,10 +181,14 @@ void Session::Process(std::vector<PendingDocument> todo, std::optional<int64_t> 
     const std::string first_input = FirstInputSha256(d.request);
     auto plan = planner_.For(d.request.container, d.params);
     if (!plan.ok()) {
-      record(ErrorResult(d.request.doc_id, first_input, plan.error()));
+      // Nothing ran: the document's plan could not be made (e.g. a model it names is not
+      // installed). Recorded under "plan", with the stage that asked in the message.
+      record(ErrorResult(d.request.doc_id, first_input,
+                         {"plan", plan.error().stage + ": " + plan.error().message}));
       return std::nullopt;
     }
-    FinishedPrefix prefix = FindFinishedPrefix(*store_, plan.value(), first_input);
+    FinishedPrefix prefix =
+        FindFinishedPrefix(*store_, plan.value(), first_input, d.request.ground_truth_sha256);
     if (prefix.Complete(plan.value())) {
       record(ResultFromPrefix(d.request.doc_id, std::move(prefix)));
       return std::nullopt;

@@ -42,15 +42,15 @@ class Session {
   Store& store() { return *store_; }
   int64_t run_id() const { return run_id_; }
 
-  // The processing version a document of `container` (empty: one that failed at ingest) with
-  // its own parameters gets: tool version, plan identity (stages, versions, parameters,
-  // resources, library versions), contract set. A document whose plan cannot be made gets
-  // one naming why, so it is not redone until something changes.
-  std::string ProcessingVersion(const std::string& container, const ParamLayer& params);
+  // The processing version of a document (request.container empty: it failed at ingest):
+  // tool version, plan identity (stages, versions, parameters, resources, library versions),
+  // contract set, and what else its decision reads (ground truth, tags). A document whose plan
+  // cannot be made gets one naming why, so it is not redone until something changes.
+  std::string ProcessingVersion(const PendingDocument& d);
 
-  // Records a result that needs no worker (an ingest error).
-  void Record(const WorkResult& r, const std::string& container, const ParamLayer& params,
-              const std::vector<std::string>& tags, std::optional<int64_t> queue_item);
+  // Records a result: evaluates the document's contract (unless it errored) and writes
+  // everything in one transaction. Used directly for results that need no worker.
+  void Record(const WorkResult& r, const PendingDocument& d, std::optional<int64_t> queue_item);
 
   // Processes documents: plans each, reuses the longest finished prefix of its plan, sends
   // the rest to the workers (documents that share a first input and plan go once; the others

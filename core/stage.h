@@ -78,6 +78,9 @@ struct StageSpec {
   // of its reuse key and lineage. Null: none.
   std::vector<ResourceRef> (*resources)(const CanonicalJson& params) = nullptr;
   Pixels pixels = Pixels::kNone;
+  // True when the stage reads the document's ground truth (the manifest's): its hash is then
+  // part of this stage's key, and of no other stage's.
+  bool reads_ground_truth = false;
   // Builds the stage from a complete, valid parameter set.
   std::unique_ptr<Stage> (*make)(const CanonicalJson& params) = nullptr;
 

@@ -214,8 +214,10 @@ std::optional<CanonicalJson> Store::DocumentContent(const std::string& doc_id) {
     } catch (const std::exception& e) {
       throw StoreError("document " + doc_id + ": a stored output does not apply: " + e.what());
     }
+    // Each delta is what its name says, and turns the recorded input into the recorded output
+    // (a stage reading ground truth is keyed by an input that also covers it).
     if (Sha256Hex(delta) != t.Text(2) ||
-        NextStateSha256(state, t.Text(2), ops.empty()) != t.Text(1)) {
+        NextStateSha256(t.Text(0), t.Text(2), ops.empty()) != t.Text(1)) {
       throw StoreError("document " + doc_id + ": its stored outputs do not rebuild its content");
     }
     state = t.Text(1);
@@ -234,7 +236,8 @@ std::optional<CanonicalJson> Store::DocumentContent(const std::string& doc_id) {
 std::optional<std::string> Store::FirstRelativePath(const std::string& source_id) {
   Statement q(db_.handle(),
               "SELECT COALESCE(relative_path, path) AS p FROM source_paths WHERE source_id=? "
-              "ORDER BY CAST(p AS BLOB) LIMIT 1");
+              // Paths seen before migration 3 have no relative form: named only when no other.
+              "ORDER BY relative_path IS NULL, CAST(p AS BLOB) LIMIT 1");
   q.Bind(1, source_id);
   if (!q.Step()) return std::nullopt;
   return q.Text(0);
@@ -280,8 +283,11 @@ void Store::CommitResult(int64_t run_id, const std::string& processing_version, 
                          std::optional<int64_t> queue_item) {
   Transaction tx(db_);
   Statement out(db_.handle(),
-                "INSERT OR IGNORE INTO outputs(sha256, media_type, bytes, content) "
-                "VALUES(?, 'application/json-patch+json', ?, ?)");
+                "INSERT INTO outputs(sha256, media_type, bytes, content) "
+                "VALUES(?, 'application/json-patch+json', ?, ?) ON CONFLICT(sha256) DO UPDATE "
+                "SET bytes=excluded.bytes, content=excluded.content "
+                // Content-addressed: a row that differs from its key's content was damaged.
+                "WHERE outputs.content IS NOT excluded.content");
   for (const auto& [sha, content] : r.outputs) {
     out.Bind(1, sha).Bind(2, static_cast<int64_t>(content.size())).Bind(3, content).Run();
   }

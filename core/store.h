@@ -73,7 +73,7 @@ struct ContractDecisionRecord {
 struct DocumentState {
   std::optional<std::string> outcome;  // nullopt = pending
   std::optional<std::string> processing_version;
-  std::optional<int64_t> run_id;  // the run that decided it
+  std::optional<int64_t> run_id;                      // the run that decided it
   CanonicalJson overrides = CanonicalJson::object();  // the document's own stage parameters
 };
 

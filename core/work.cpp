@@ -23,7 +23,7 @@ Json WorkRequest::ToJson() const {
   return j;
 }
 
-WorkRequest WorkRequest::FromJson(const Json& j) {
+WorkRequest WorkRequest::FromJson(const CanonicalJson& j) {
   WorkRequest r;
   r.doc_id = j.at("doc_id");
   r.source_sha256 = j.at("source_sha256");
@@ -34,10 +34,10 @@ WorkRequest WorkRequest::FromJson(const Json& j) {
   if (j.contains("ground_truth_sha256")) {
     r.ground_truth_sha256 = j["ground_truth_sha256"].get<std::string>();
   }
-  r.plan = CanonicalJson::parse(j.at("plan").dump());
+  r.plan = j.at("plan");
   r.start_at = j.at("start_at");
   if (j.contains("state")) {
-    r.state = CanonicalJson::parse(j["state"].dump());
+    r.state = j["state"];
     r.state_sha256 = j.at("state_sha256");
   }
   return r;
@@ -65,7 +65,8 @@ Json WorkResult::ToJson() const {
   Json j = {{"doc_id", doc_id},         {"modality", modality},
             {"transformations", ts},    {"outputs", outputs},
             {"metrics", metrics},       {"part_metrics", part_metrics},
-            {"page_count", page_count}, {"output_sha256", output_sha256}};
+            {"page_count", page_count}, {"output_sha256", output_sha256},
+            {"ran_from", ran_from}};
   if (error) j["error"] = {{"stage", error->stage}, {"message", error->message}};
   return j;
 }
@@ -97,14 +98,20 @@ WorkResult WorkResult::FromJson(const Json& j) {
   r.part_metrics = j.at("part_metrics").get<std::map<std::string, std::map<std::string, double>>>();
   r.page_count = j.at("page_count");
   r.output_sha256 = j.at("output_sha256");
+  r.ran_from = j.value("ran_from", -1);
   if (j.contains("error")) r.error = Error{j["error"].at("stage"), j["error"].at("message")};
   return r;
 }
 
 std::string FirstInputSha256(const WorkRequest& req) {
-  if (!req.alt_text && !req.ground_truth_sha256) return req.source_sha256;
-  return Sha256Hex(req.source_sha256 + (req.alt_text ? "\nwith alt_text" : "") +
-                   (req.ground_truth_sha256 ? "\nground truth " + *req.ground_truth_sha256 : ""));
+  if (!req.alt_text) return req.source_sha256;
+  return Sha256Hex(req.source_sha256 + "\nwith alt_text");
+}
+
+std::string StageInputSha256(const std::string& state_sha256, bool reads_ground_truth,
+                             const std::optional<std::string>& ground_truth_sha256) {
+  if (!reads_ground_truth || !ground_truth_sha256) return state_sha256;
+  return Sha256Hex(state_sha256 + "\nground truth " + *ground_truth_sha256);
 }
 
 WorkResult ErrorResult(const std::string& doc_id, const std::string& input_sha256, Error error) {

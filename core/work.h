@@ -29,7 +29,7 @@ struct WorkRequest {
 
   Json ToJson() const;
   // Throws nlohmann::json::exception on a malformed request.
-  static WorkRequest FromJson(const Json& j);
+  static WorkRequest FromJson(const CanonicalJson& j);
 };
 
 // One stage applied to one document, as lineage records it.
@@ -66,17 +66,25 @@ struct WorkResult {
   std::map<std::string, std::map<std::string, double>> part_metrics;  // "page:N" -> metrics
   int page_count = 0;
   std::string output_sha256;  // state after the last stage that ran
+  // The plan position the worker's transformations start at (a request's start_at, or 0 when
+  // it had to run the whole plan again); -1 when no stage ran (a crash, a refused request).
+  int ran_from = -1;
 
   Json ToJson() const;
   // Throws nlohmann::json::exception on a malformed result.
   static WorkResult FromJson(const Json& j);
 };
 
-// The input hash of a document's first stage: the source's SHA-256, marked when the manifest
-// gives alt-text (which makes an image a photo) and combined with the ground truth's hash
-// (which the quality stage measures against). The alt-text itself is not part of it, so one
+// The identity of a document before any stage: the source's SHA-256, marked when the manifest
+// gives alt-text (which makes an image a photo). The alt-text itself is not part of it, so one
 // photo under two alt-texts shares its stage outputs.
 std::string FirstInputSha256(const WorkRequest& req);
+
+// The input a stage is keyed by: the state's identity, combined with the ground truth's hash
+// for a stage that reads ground truth (StageSpec::reads_ground_truth). The same page with and
+// without ground truth shares every stage that does not measure against it.
+std::string StageInputSha256(const std::string& state_sha256, bool reads_ground_truth,
+                             const std::optional<std::string>& ground_truth_sha256);
 
 // A failure outside any stage's own report (unsupported type at ingest, a worker crash,
 // timeout or memory kill...), with one transformation named after `error.stage` so lineage

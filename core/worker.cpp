@@ -46,7 +46,7 @@ int WorkerMain(const StageCatalog& catalog, const WorkerOptions& options) {
   DocumentRunner runner(catalog);
   while (auto frame = ReadFrame(in)) {
     WorkResult result;
-    const Json j = Json::parse(*frame, nullptr, /*allow_exceptions=*/false);
+    const CanonicalJson j = CanonicalJson::parse(*frame, nullptr, /*allow_exceptions=*/false);
     const std::string doc_id = j.is_object() && j.contains("doc_id") && j["doc_id"].is_string()
                                    ? j["doc_id"].get<std::string>()
                                    : "";

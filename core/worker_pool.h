@@ -20,7 +20,7 @@ struct WorkerPoolOptions {
   int jobs = 2;
   double timeout_seconds = 300;                    // per document
   int64_t max_memory_bytes = int64_t{2048} << 20;  // resident set size per worker
-  // How long a worker may take from exec to its hello (loading Tesseract and its models).
+  // How long a worker may take from exec to its hello.
   // Beyond it, a worker at Start() fails the run; a restarted one loses its slot.
   double start_timeout_seconds = 60;
   std::vector<std::string> worker_argv;  // argv of the worker command (argv[0] = executable)
@@ -38,7 +38,7 @@ class WorkerPool {
   // stage "worker") if any worker cannot start: its own {"fatal": message} (e.g. Tesseract has
   // no language data), or a message naming the worker and its log when it exits, says no
   // hello within `start_timeout_seconds` or sends something else. On failure every worker is
-  // stopped. `hello` receives worker 0's report (library versions, traineddata hash).
+  // stopped. `hello` receives worker 0's report ({"pid": N}).
   Status Start(Json* hello);
 
   // Processes every request; `on_result` is called in this process for each document as it

@@ -1,5 +1,7 @@
 #include "stages/catalog.h"
 
+#include <ft2build.h>
+#include FT_FREETYPE_H
 #include <leptonica/allheaders.h>
 #include <poppler/poppler-config.h>
 #include <tesseract/baseapi.h>
@@ -17,12 +19,24 @@ namespace assay {
 
 nlohmann::json LibraryVersions() {
   char* lept = getLeptonicaVersion();
-  nlohmann::json j = {{"hunspell", ASSAY_HUNSPELL_VERSION},
+  // The image codecs (libjpeg, libpng, libtiff, zlib, libwebp, openjpeg) decode scans in image
+  // files and in PDFs alike; Leptonica reports the versions it runs with.
+  char* codecs = getImagelibVersions();
+  FT_Int major = 0, minor = 0, patch = 0;
+  if (FT_Library ft = nullptr; FT_Init_FreeType(&ft) == 0) {
+    FT_Library_Version(ft, &major, &minor, &patch);
+    FT_Done_FreeType(ft);
+  }
+  nlohmann::json j = {{"freetype", std::to_string(major) + "." + std::to_string(minor) + "." +
+                                       std::to_string(patch)},
+                      {"hunspell", ASSAY_HUNSPELL_VERSION},
+                      {"image_codecs", codecs != nullptr ? codecs : "unknown"},
                       {"leptonica", lept != nullptr ? lept : "unknown"},
                       {"opencv", CV_VERSION},
                       {"poppler", POPPLER_VERSION},
                       {"tesseract", tesseract::TessBaseAPI::Version()}};
   lept_free(lept);
+  lept_free(codecs);
   return j;
 }
 

@@ -13,7 +13,9 @@ std::vector<const StageSpec*> BuiltinStageSpecs();
 std::vector<const ResourceKind*> BuiltinResourceKinds();
 
 // Versions of the libraries stages call, as their reuse keys and lineage record them:
-// {"hunspell", "leptonica", "opencv", "poppler", "tesseract"}.
+// {"freetype", "hunspell", "image_codecs", "leptonica", "opencv", "poppler", "tesseract"}.
+// Tesseract, Leptonica, the codecs and FreeType as loaded; Poppler and OpenCV as compiled
+// against (their C++ APIs report no run-time version); Hunspell as packaged.
 nlohmann::json LibraryVersions();
 
 }  // namespace assay

@@ -173,7 +173,7 @@ const StageSpec& ImageLoadStageSpec() {
                   {"image.pages", false, "pages (frames) in the image file"},
                   {"image.light_fraction", false, "share of light pixels (gray >= 170)"},
                   {"image.midtone_fraction", false, "share of mid-tone pixels (60..169)"}},
-      .libraries = {"leptonica"},
+      .libraries = {"leptonica", "image_codecs"},
       .resources = nullptr,
       .pixels = Pixels::kMakes,
       .make = [](const CanonicalJson& p) -> std::unique_ptr<Stage> {

@@ -143,6 +143,7 @@ const StageSpec& QualityStageSpec() {
             return std::vector<ResourceRef>{{"hunspell", p.at("dictionary").get<std::string>()}};
           },
       .pixels = Pixels::kNone,
+      .reads_ground_truth = true,
       .make = [](const CanonicalJson& p) -> std::unique_ptr<Stage> {
         return std::make_unique<QualityStage>(p);
       },

@@ -136,7 +136,7 @@ const StageSpec& RasterizeStageSpec() {
                   "largest page raster; a bigger page is rendered at a lower resolution"}},
       .metrics = {{"rasterize.pages", false, "pages rendered for OCR"},
                   {"rasterize.min_dpi", false, "lowest resolution a page was rendered at"}},
-      .libraries = {"poppler", "leptonica"},
+      .libraries = {"poppler", "leptonica", "freetype", "image_codecs"},
       .resources =
           [](const CanonicalJson&) {
             return std::vector<ResourceRef>{{"poppler_data", "default"}, {"fonts", "system"}};

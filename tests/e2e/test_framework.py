@@ -140,8 +140,8 @@ class PerDocumentParameters(AssayTestCase):
         self.assertExit(r, EXIT_DOC_ERRORS)
         self.assertEqual(r.json()["outcome"], "error")
         d = self.doc_by_path(out, self.page)
-        self.assertEqual((d["outcome"], d["error_stage"]), ("error", "ocr"))
-        self.assertIn("no Tesseract language data for 'kor'", d["error_message"])
+        self.assertEqual((d["outcome"], d["error_stage"]), ("error", "plan"))
+        self.assertIn("ocr: no Tesseract language data for 'kor'", d["error_message"])
         self.assertIn("tesseract-ocr-kor", d["error_message"])
         # Lineage never says a stage ran with lang=kor.
         ts = transformations(out, self.page)
@@ -151,7 +151,7 @@ class PerDocumentParameters(AssayTestCase):
         # The queue item is still open, with the reason; the request is in its audit trail.
         shown = run_assay(["queue", "show", item, "--out", out, "--json"]).json()
         self.assertEqual(shown["state"], "open")
-        self.assertEqual(shown["reasons"][0]["stage"], "ocr")
+        self.assertEqual(shown["reasons"][0]["stage"], "plan")
         self.assertEqual([e["action"] for e in shown["events"]],
                          ["opened", "reprocessed", "updated"])
 
@@ -262,42 +262,48 @@ class PrefixReuse(AssayTestCase):
 
 
 class CrossDocumentReuse(AssayTestCase):
-    """Two documents sharing a source share its stage outputs, unless what makes them differ
-    (ground truth) reaches a stage."""
+    """Documents sharing a source share its stage outputs; ground truth reaches only the stage
+    that measures against it."""
 
-    def test_shared_source_runs_once_per_distinct_input(self):
+    def test_one_photo_under_two_alt_texts_runs_once(self):
         inp = self.temp_dir("shared-in")
         shutil.copyfile(os.path.join(SAMPLES, "photo.jpg"), os.path.join(inp, "photo.jpg"))
-        shutil.copyfile(os.path.join(SAMPLES, "scanned_page.png"), os.path.join(inp, "page.png"))
-        shutil.copyfile(os.path.join(SAMPLES, "scanned_page.gt.txt"),
-                        os.path.join(inp, "page.gt.txt"))
         with open(os.path.join(inp, "manifest.jsonl"), "w") as f:
             for alt in ("A red kite over a field", "A bird of prey in flight"):
                 f.write(json.dumps({"path": "photo.jpg", "alt_text": alt}) + "\n")
-            f.write(json.dumps({"path": "page.png"}) + "\n")
-        # The same page bytes under another name, with ground truth: another first input.
-        shutil.copyfile(os.path.join(SAMPLES, "scanned_page.png"),
-                        os.path.join(inp, "page-with-truth.png"))
-        with open(os.path.join(inp, "truth.jsonl"), "w") as f:
-            f.write(json.dumps({"path": "page-with-truth.png", "ground_truth": "page.gt.txt"}))
         out = self.temp_dir("shared-out")
-        r = run_assay(["run", inp, "--out", out, "-j", "2", "--json", "--exclude", "*.txt"])
-        self.assertIn(r.returncode, (EXIT_OK, EXIT_REJECTED), r.describe())
-        photos = query(out, "SELECT t.doc_id, t.stage, t.reused_from FROM transformations t "
-                            "JOIN documents d ON d.doc_id=t.doc_id WHERE d.alt_text IS NOT NULL")
-        self.assertEqual(len({p["doc_id"] for p in photos}), 2)
-        # One photo document ran its stages, the other copied every one of them.
+        r = run_assay(["run", inp, "--out", out, "-j", "2", "--json"])
+        self.assertExit(r, EXIT_OK)
+        rows = query(out, "SELECT t.doc_id, t.stage, t.reused_from FROM transformations t "
+                          "JOIN documents d ON d.doc_id=t.doc_id WHERE d.alt_text IS NOT NULL")
         by_doc = {}
-        for p in photos:
-            by_doc.setdefault(p["doc_id"], []).append(p["reused_from"])
+        for row in rows:
+            by_doc.setdefault(row["doc_id"], []).append(row["reused_from"])
+        self.assertEqual(len(by_doc), 2, rows)
+        # One document ran its stages, the other copied every one of them.
         self.assertEqual(sorted(all(v is not None for v in vs) for vs in by_doc.values()),
                          [False, True])
-        # The page with ground truth is its own first input: nothing is copied from the other.
-        truth = transformations(out, os.path.join(inp, "page-with-truth.png"))
-        self.assertTrue(all(t["reused_from"] is None for t in truth), truth)
+
+    def test_ground_truth_added_later_reruns_only_the_stage_that_reads_it(self):
+        inp = self.temp_dir("truth-in")
+        page = os.path.join(inp, "page.png")
+        shutil.copyfile(os.path.join(SAMPLES, "scanned_page.png"), page)
+        shutil.copyfile(os.path.join(SAMPLES, "scanned_page.gt.txt"),
+                        os.path.join(inp, "page.gt.txt"))
+        out = self.temp_dir("truth-out")
+        r = run_assay(["run", page, "--out", out, "--json"])
+        self.assertIn(r.returncode, (EXIT_OK, EXIT_REJECTED), r.describe())
+        with open(os.path.join(inp, "manifest.jsonl"), "w") as f:
+            f.write(json.dumps({"path": "page.png", "ground_truth": "page.gt.txt"}) + "\n")
+        r = run_assay(["run", inp, "--out", out, "--json", "--exclude", "*.txt"])
+        self.assertIn(r.returncode, (EXIT_OK, EXIT_REJECTED), r.describe())
+        self.assertEqual(r.json()["processed"], 1, "ground truth changes the document's decision")
+        ts = by_stage(transformations(out, page))
+        self.assertIsNotNone(ts["image_load"]["reused_from"])
+        self.assertIsNotNone(ts["ocr"]["reused_from"], "OCR does not read ground truth")
+        self.assertIsNone(ts["quality"]["reused_from"], "quality measures against it")
         self.assertIn("ocr.cer", {m["name"] for m in query(
-            out, "SELECT m.name FROM metrics m JOIN documents d ON d.doc_id=m.doc_id "
-                 "WHERE d.path LIKE '%page-with-truth.png'")})
+            out, "SELECT name FROM metrics WHERE doc_id=?", (ts["quality"]["doc_id"],))})
 
 
 class PipelineConfiguration(AssayTestCase):

@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <cmath>
+
 namespace assay {
 namespace {
 
@@ -64,6 +66,27 @@ TEST(DocumentTest, ContentKeysAreSortedSoTheDumpIsCanonical) {
   EXPECT_LT(dump.find("\"container\""), dump.find("\"metrics\""));
   EXPECT_LT(dump.find("\"metrics\""), dump.find("\"modality\""));
   EXPECT_EQ(DumpCanonical(CanonicalJson::parse(dump)), dump);
+}
+
+TEST(DocumentTest, NormalizedDocumentsRestoreExactly) {
+  // What a stage leaves in memory, unrounded (and a size that rounds to nothing, a box that is
+  // not a number): after Normalize, the content restores the very same document, so a later
+  // stage reads the same numbers whether the earlier ones ran now or were reused.
+  Document d = Sample();
+  Word& w = d.pages[0].blocks[0].lines[1].words[0];
+  w.confidence = 59.996;
+  w.font_size = 0.004;
+  w.bbox.x0 = std::nan("");
+  d.pages[0].width = 612.3456;
+  d.Normalize();
+  EXPECT_DOUBLE_EQ(w.confidence, 60.0);
+  EXPECT_EQ(w.font_size, 0.0);
+  EXPECT_EQ(w.bbox.x0, 0.0);
+  const CanonicalJson j = d.ToContentJson();
+  const Document back = Document::FromContentJson(CanonicalJson::parse(DumpCanonical(j)));
+  EXPECT_EQ(DumpCanonical(back.ToContentJson()), DumpCanonical(j));
+  EXPECT_EQ(back.pages[0].blocks[0].lines[1].words[0].confidence, w.confidence);
+  EXPECT_EQ(back.pages[0].width, d.pages[0].width);
 }
 
 TEST(DocumentTest, BoxExtendStartsFromEmpty) {

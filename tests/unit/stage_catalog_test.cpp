@@ -181,6 +181,11 @@ TEST(PipelineConfigTest, OverlayReplacesPipelinesAndMergesParameters) {
   EXPECT_EQ(merged.pipelines.at("pdf").size(), 4u);  // not named: kept
   EXPECT_EQ(merged.params["ocr"]["psm"], 6);
   EXPECT_EQ(merged.container_params.at("pdf")["ocr"]["psm"], 4);
+  // A later file's [params] beats an earlier file's per-container value.
+  auto later = ParsePipelineConfig("[params.ocr]\npsm = 8\n", "l.toml", Catalog());
+  const PipelineConfig last = Overlay(merged, later.value());
+  EXPECT_EQ(last.params["ocr"]["psm"], 8);
+  EXPECT_FALSE(last.container_params.at("pdf").contains("ocr"));
 }
 
 TEST(PipelineConfigTest, TheRecordedFormReadsBackAndIsValidatedAgain) {

@@ -217,7 +217,7 @@ TEST_F(WorkerPoolTest, HangingDocumentTimesOutWhileTheOtherWorkerGoesOn) {
   // Worker 0 took the bad document first; worker 1 finished all the others before the timeout.
   EXPECT_EQ(results.back().doc_id, "bad");
   ExpectProcessed(ById(results), {"a", "b", "c", "d", "e"});
-  ExpectWorkerError(ById(results), "bad", "timeout: still running after 1 s (limit 1 s)");
+  ExpectWorkerError(ById(results), "bad", "timeout: still running at the limit of 1 s");
 }
 
 TEST_F(WorkerPoolTest, ExitInTheMiddleOfAFrameIsAWorkerDeath) {
