@@ -8,7 +8,7 @@ namespace assay {
 
 namespace {
 
-std::string Num(const Json& v) { return v.dump(-1, ' ', false, Json::error_handler_t::replace); }
+std::string Num(const Json& v) { return DumpJson(v); }
 
 }  // namespace
 

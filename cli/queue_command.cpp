@@ -107,7 +107,7 @@ void SetupQueue(CLI::App& app, int* exit_code) {
         if (a->json) {
           Json j = Json::array();
           for (const QueueItem& it : items) j.push_back(it.ToJson());
-          std::cout << j.dump(2, ' ', false, Json::error_handler_t::replace) << "\n";
+          std::cout << DumpJson(j, 2) << "\n";
         } else {
           PrintQueueList(items, std::cout);
         }
@@ -133,7 +133,7 @@ void SetupQueue(CLI::App& app, int* exit_code) {
           Json j = it->ToJson();
           j["events"] = Json::array();
           for (const QueueEvent& e : events) j["events"].push_back(e.ToJson());
-          std::cout << j.dump(2, ' ', false, Json::error_handler_t::replace) << "\n";
+          std::cout << DumpJson(j, 2) << "\n";
         } else {
           PrintQueueItem(*it, events, std::cout);
         }

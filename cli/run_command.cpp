@@ -21,7 +21,7 @@ void PrintSummary(const RunOptions& opt, const RunResult& r, bool json) {
         {"processed", s.processed}, {"reused", s.reused},          {"ignored", s.ignored},
         {"outcomes", s.outcomes},   {"modalities", s.modalities},  {"pages", s.pages},
         {"seconds", s.seconds},     {"pages_per_second", pps},     {"exit_code", r.exit_code}};
-    std::cout << j.dump(2, ' ', false, Json::error_handler_t::replace) << "\n";
+    std::cout << DumpJson(j, 2) << "\n";
     return;
   }
   std::printf("run %lld: %d documents (%d processed, %d already done) in %.1f s\n",

@@ -33,7 +33,7 @@ void SetupStatus(CLI::App& app, int* exit_code) {
     *exit_code = WithStore(c->out, [&](Store& s) {
       const Json status = StatusView(s);
       if (c->json) {
-        std::cout << status.dump(2, ' ', false, Json::error_handler_t::replace) << "\n";
+        std::cout << DumpJson(status, 2) << "\n";
       } else {
         PrintStatus(status, std::cout);
       }
@@ -56,7 +56,7 @@ void SetupLineage(CLI::App& app, int* exit_code) {
         return kExitUsage;
       }
       if (c->json) {
-        std::cout << lineage.value().dump(2, ' ', false, Json::error_handler_t::replace) << "\n";
+        std::cout << DumpJson(lineage.value(), 2) << "\n";
       } else {
         PrintLineage(lineage.value(), std::cout);
       }

@@ -186,12 +186,9 @@ const Contract* ContractSet::For(const std::string& modality) const {
 
 Result<Contract> ParseContract(const std::string& text, const std::string& path,
                                const StageCatalog& catalog) {
-  toml::table root;
-  try {
-    root = toml::parse(text, path);
-  } catch (const toml::parse_error& e) {
-    return Error{"contracts", TomlWhere(path, e.source()) + ": " + std::string(e.description())};
-  }
+  auto parsed = ParseToml("contracts", text, path);
+  if (!parsed.ok()) return parsed.error();
+  const toml::table& root = parsed.value();
   Contract c;
   c.path = path;
   c.text = text;

@@ -101,6 +101,23 @@ CanonicalJson ApplyDelta(const CanonicalJson& content, const CanonicalJson& delt
   return content.patch(delta);
 }
 
+std::optional<CanonicalJson> ReplayDelta(const CanonicalJson& content,
+                                         const std::string& delta_text,
+                                         const std::string& delta_sha256,
+                                         const std::string& input_sha256,
+                                         const std::string& output_sha256) {
+  if (Sha256Hex(delta_text) != delta_sha256) return std::nullopt;
+  try {
+    const CanonicalJson ops = CanonicalJson::parse(delta_text);
+    if (NextStateSha256(input_sha256, delta_sha256, ops.empty()) != output_sha256) {
+      return std::nullopt;
+    }
+    return ApplyDelta(content, ops);
+  } catch (const std::exception&) {
+    return std::nullopt;
+  }
+}
+
 std::string NextStateSha256(const std::string& state_sha256, const std::string& delta_sha256,
                             bool delta_is_empty) {
   if (delta_is_empty) return state_sha256;

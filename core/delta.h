@@ -10,6 +10,7 @@
 // much as the stages themselves on born-digital PDFs.
 #pragma once
 
+#include <optional>
 #include <string>
 
 #include "core/document.h"
@@ -24,6 +25,15 @@ CanonicalJson ContentDelta(const CanonicalJson& before, const CanonicalJson& aft
 
 // Applies a stored delta. Throws nlohmann::json::exception on a malformed patch.
 CanonicalJson ApplyDelta(const CanonicalJson& content, const CanonicalJson& delta);
+
+// Applies a stored delta after checking it: its text hashes to `delta_sha256`, it parses and
+// applies, and it turns the state `input_sha256` into `output_sha256`. nullopt when any check
+// fails (a damaged store). `content` is the state `input_sha256` names.
+std::optional<CanonicalJson> ReplayDelta(const CanonicalJson& content,
+                                         const std::string& delta_text,
+                                         const std::string& delta_sha256,
+                                         const std::string& input_sha256,
+                                         const std::string& output_sha256);
 
 // True when `a` and `b` have the same canonical dump (the equality ContentDelta uses).
 bool SameContent(const CanonicalJson& a, const CanonicalJson& b);

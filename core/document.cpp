@@ -195,6 +195,10 @@ CanonicalJson InitialContent(const std::string& container) {
   return d.ToContentJson();
 }
 
+std::string DumpJson(const Json& j, int indent) {
+  return j.dump(indent, ' ', false, Json::error_handler_t::replace);
+}
+
 std::string DumpCanonical(const CanonicalJson& j) {
   return j.dump(-1, ' ', false, CanonicalJson::error_handler_t::replace);
 }

@@ -114,6 +114,10 @@ CanonicalJson InitialContent(const std::string& container);
 // The canonical text of content JSON (sorted keys, invalid UTF-8 replaced).
 std::string DumpCanonical(const CanonicalJson& j);
 
+// The text of a report or record (fields in their documented order; invalid UTF-8 replaced,
+// so a damaged file name never makes a dump throw). `indent` as nlohmann's dump.
+std::string DumpJson(const Json& j, int indent = -1);
+
 // Rounds to 2 decimals so the JSON of coordinates is stable and compact; a non-finite value
 // (which JSON cannot hold) becomes 0.
 double RoundCoord(double v);

@@ -56,8 +56,7 @@ DocumentRunner::DocumentRunner(const StageCatalog& catalog, int64_t raster_budge
 
 Result<const Stage*> DocumentRunner::StageFor(const PlannedStage& planned) {
   const std::string key = std::string(planned.spec->id) + "\n" +
-                          std::to_string(planned.spec->version) + "\n" +
-                          DumpCanonical(planned.params);
+                          std::to_string(planned.spec->version) + "\n" + planned.params_sha256;
   auto it = stages_.find(key);
   if (it == stages_.end()) {
     std::unique_ptr<Stage> stage = planned.spec->make(planned.params);
@@ -113,35 +112,31 @@ Result<PixHandle> DocumentRunner::RebuildPixels(const Plan& plan, const Document
 
 namespace {
 
-// Metrics (document and parts) that are new or changed between two contents.
-std::vector<std::string> ChangedMetrics(const CanonicalJson& before, const CanonicalJson& after) {
-  std::vector<std::string> out;
-  auto compare = [&](const CanonicalJson& b, const CanonicalJson& a) {
-    for (const auto& [name, value] : a.items()) {
-      if (!b.contains(name) || b[name] != value) out.push_back(name);
-    }
-  };
-  compare(before.at("metrics"), after.at("metrics"));
-  for (const auto& [scope, m] : after.at("part_metrics").items()) {
-    compare(before.at("part_metrics").value(scope, CanonicalJson::object()), m);
-  }
-  return out;
-}
-
-// A metric that is not a finite number (JSON cannot hold it) is the stage's error.
-Status CheckMetrics(const Document& doc, const StageSpec& spec) {
-  auto check = [&](const std::map<std::string, double>& m) -> Status {
-    for (const auto& [name, value] : m) {
+// What a stage may write as metrics: finite numbers (JSON holds no other), and only those it
+// declares. `before` is the content before the stage; a metric it already held with the same
+// value was not written by this stage.
+Status CheckMetrics(const CanonicalJson& before, const Document& doc, const StageSpec& spec) {
+  auto check = [&](const CanonicalJson& had, const std::map<std::string, double>& now) -> Status {
+    for (const auto& [name, value] : now) {
       if (!std::isfinite(value)) {
         return Error{std::string(spec.id), "wrote metric '" + name + "' as " +
                                                std::to_string(value) + ", not a finite number"};
       }
+      const auto it = had.find(name);
+      if ((it == had.end() || *it != value) && spec.FindMetric(name) == nullptr) {
+        return Error{std::string(spec.id),
+                     "wrote metric '" + name + "', which the stage does not declare"};
+      }
     }
     return Status();
   };
-  if (Status s = check(doc.metrics); !s.ok()) return s;
+  if (Status s = check(before.at("metrics"), doc.metrics); !s.ok()) return s;
+  const CanonicalJson& parts = before.at("part_metrics");
   for (const auto& [scope, m] : doc.part_metrics) {
-    if (Status s = check(m); !s.ok()) return s;
+    const auto had = parts.find(scope);
+    if (Status s = check(had != parts.end() ? *had : CanonicalJson::object(), m); !s.ok()) {
+      return s;
+    }
   }
   return Status();
 }
@@ -236,7 +231,8 @@ WorkResult DocumentRunner::RunFrom(const WorkRequest& req, const Plan& plan, int
       rec.outcome = std::string(step::kSkipped);
       rec.note = "not for modality " + (doc.modality.empty() ? "(none)" : doc.modality);
       static const std::string kNoChange = "[]";
-      rec.delta_sha256 = Sha256Hex(kNoChange);
+      static const std::string kNoChangeSha256 = Sha256Hex(kNoChange);
+      rec.delta_sha256 = kNoChangeSha256;
       rec.output_sha256 = rec.input_sha256;
       input = rec.output_sha256;
       result.outputs.emplace(rec.delta_sha256, kNoChange);
@@ -255,19 +251,11 @@ WorkResult DocumentRunner::RunFrom(const WorkRequest& req, const Plan& plan, int
       report = Error{id, std::string("internal error: ") + e.what()};
     }
     if (report.ok()) {
-      if (Status metrics = CheckMetrics(doc, *planned.spec); !metrics.ok())
-        report = metrics.error();
+      Status metrics = CheckMetrics(before, doc, *planned.spec);
+      if (!metrics.ok()) report = metrics.error();
     }
     doc.Normalize();
     CanonicalJson after = doc.ToContentJson();
-    if (report.ok()) {
-      for (const std::string& name : ChangedMetrics(before, after)) {
-        if (planned.spec->FindMetric(name) == nullptr) {
-          report = Error{id, "wrote metric '" + name + "', which the stage does not declare"};
-          break;
-        }
-      }
-    }
     rec.duration_ms = (MonotonicSeconds() - t0) * 1000.0;
     if (!report.ok()) {
       rec.outcome = std::string(step::kError);

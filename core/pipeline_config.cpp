@@ -176,12 +176,9 @@ Result<PipelineConfig> PipelineConfig::FromJson(const CanonicalJson& j,
 
 Result<PipelineConfig> ParsePipelineConfig(const std::string& text, const std::string& path,
                                            const StageCatalog& catalog) {
-  toml::table root;
-  try {
-    root = toml::parse(text, path);
-  } catch (const toml::parse_error& e) {
-    return Error{"config", TomlWhere(path, e.source()) + ": " + std::string(e.description())};
-  }
+  auto parsed = ParseToml("config", text, path);
+  if (!parsed.ok()) return parsed.error();
+  const toml::table& root = parsed.value();
   PipelineConfig config;
   for (auto&& [key, node] : root) {
     const std::string k(key.str());

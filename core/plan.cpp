@@ -59,33 +59,35 @@ Result<Plan> Plan::FromJson(const CanonicalJson& j, const StageCatalog& catalog)
       }
       for (std::string_view lib : s.spec->libraries) {
         const std::string name(lib);
-        if (s.libraries.value(name, CanonicalJson()) !=
-            catalog.libraries().value(name, CanonicalJson())) {
-          return Error{"worker", "this worker has " + name + " " +
-                                     catalog.libraries().value(name, CanonicalJson()).dump() +
-                                     ", the plan was made for " +
-                                     s.libraries.value(name, CanonicalJson()).dump()};
+        const CanonicalJson planned = s.libraries.value(name, CanonicalJson());
+        const CanonicalJson mine = catalog.libraries().value(name, CanonicalJson());
+        if (planned != mine) {
+          return Error{"worker", "this worker has " + name + " " + mine.dump() +
+                                     ", the plan was made for " + planned.dump()};
         }
       }
-      s.params_sha256 = Sha256Hex(DumpCanonical(s.params));
-      s.resources_sha256 = Sha256Hex(DumpCanonical(s.ResourcesJson()));
       plan.stages.push_back(std::move(s));
     }
   } catch (const std::exception& e) {
     return Error{"worker", std::string("malformed plan: ") + e.what()};
   }
+  plan.Seal();
   return plan;
 }
 
-std::string Plan::IdentitySha256() const {
+void Plan::Seal() {
   CanonicalJson stages_json = CanonicalJson::array();
-  for (const PlannedStage& s : stages) {
+  for (PlannedStage& s : stages) {
+    const CanonicalJson resources = s.ResourcesJson();
+    s.params_sha256 = Sha256Hex(DumpCanonical(s.params));
+    s.resources_sha256 = Sha256Hex(DumpCanonical(resources));
     stages_json.push_back({{"stage", s.spec->id},
                            {"version", s.spec->version},
                            {"params", s.params},
-                           {"resources", s.ResourcesJson()}});
+                           {"resources", resources}});
   }
-  return Sha256Hex(DumpCanonical({{"container", container}, {"stages", std::move(stages_json)}}));
+  identity_sha256_ =
+      Sha256Hex(DumpCanonical({{"container", container}, {"stages", std::move(stages_json)}}));
 }
 
 Planner::Planner(const StageCatalog& catalog, PipelineConfig config, ParamLayer run_params)
@@ -145,10 +147,9 @@ Result<Plan> Planner::For(const std::string& container, const ParamLayer& doc_pa
       for (std::string_view lib : s.spec->libraries) {
         s.libraries[std::string(lib)] = catalog_.libraries().at(std::string(lib));
       }
-      s.params_sha256 = Sha256Hex(DumpCanonical(s.params));
-      s.resources_sha256 = Sha256Hex(DumpCanonical(s.ResourcesJson()));
       plan.stages.push_back(std::move(s));
     }
+    plan.Seal();
     return plan;
   };
   return plans_.emplace(key, build()).first->second;

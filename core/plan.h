@@ -44,7 +44,14 @@ struct Plan {
   static Result<Plan> FromJson(const CanonicalJson& j, const StageCatalog& catalog);
   // The identity of the plan: stages, versions, params, resource hashes and library versions
   // (locations left out: the same model at another path is the same model).
-  std::string IdentitySha256() const;
+  const std::string& IdentitySha256() const { return identity_sha256_; }
+
+  // Computes what is derived from the stages: each stage's params_sha256 and
+  // resources_sha256, and the plan's identity. Called once a plan is complete.
+  void Seal();
+
+ private:
+  std::string identity_sha256_;
 };
 
 // Resolves plans from the pipeline configuration and parameter layers, caching resolved

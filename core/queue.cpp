@@ -53,7 +53,7 @@ void RecordQueueDecision(Database& db, const std::string& doc_id, const std::str
     return;
   }
   const std::string kind(outcome == outcome::kError ? outcome::kError : outcome::kRejected);
-  const std::string reasons_text = reasons.dump(-1, ' ', false, Json::error_handler_t::replace);
+  const std::string reasons_text = DumpJson(reasons);
   if (item) {
     Statement u(db.handle(),
                 "UPDATE queue_items SET kind=?, reasons=?, updated_at=? WHERE item_id=?");

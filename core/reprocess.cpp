@@ -47,13 +47,13 @@ ReprocessResult ReprocessQueueItem(const ReprocessOptions& opt, const StageCatal
     result.error = message;
     return result;
   };
-  auto extra = ParseSetOptions(opt.set, catalog);
-  if (!extra.ok()) return fail(kExitUsage, "--set: " + extra.error().message);
-  auto config = EffectiveConfig(opt.config_path, catalog);
-  if (!config.ok()) return fail(kExitUsage, config.error().message);
-  ParamLayer run_set = ParamLayer::object();
-  auto contracts = LoadContractSet(opt.contracts_dir, catalog);
-  if (!contracts.ok()) return fail(kExitInternal, contracts.error().message);
+  // The reviewer's --set are the document's own parameters; the run-wide ones come from the
+  // run that decided it (below).
+  auto loaded = LoadSessionConfig(opt.set, opt.config_path, opt.contracts_dir, catalog);
+  if (auto* e = std::get_if<SessionConfigError>(&loaded)) return fail(e->exit_code, e->message);
+  SessionConfig& config = std::get<SessionConfig>(loaded);
+  const ParamLayer extra = std::move(config.set);
+  config.set = ParamLayer::object();
   const fs::path db = opt.out_dir / "assay.db";
   if (!fs::exists(db)) return fail(kExitUsage, "no store at " + db.string());
   InstallStopHandlers();
@@ -95,21 +95,21 @@ ReprocessResult ReprocessQueueItem(const ReprocessOptions& opt, const StageCatal
         auto recorded = RecordedConfig(store, *state->run_id, catalog);
         if (!recorded.ok()) return fail(kExitUsage, recorded.error().message);
         if (recorded.value()) {
-          config = std::move(recorded.value()->first);
-          run_set = std::move(recorded.value()->second);
+          config.pipelines = std::move(recorded.value()->first);
+          config.set = std::move(recorded.value()->second);
         }
       }
-      doc.params = MergeLayers(state ? state->overrides : ParamLayer::object(), extra.value());
+      doc.params = MergeLayers(state ? state->overrides : ParamLayer::object(), extra);
       // Remember the document's own parameters so later runs keep them, and say who asked,
       // in the queue's transaction.
       auto asked =
-          queue.RequestReprocess(opt.item_id, opt.actor, "with " + DumpCanonical(extra.value()),
+          queue.RequestReprocess(opt.item_id, opt.actor, "with " + DumpCanonical(extra),
                                  [&] { store.SetDocumentOverrides(req.doc_id, doc.params); });
       if (const auto* e = std::get_if<QueueError>(&asked)) return fail(kExitRefused, e->message);
     }
 
-    Session session(opt.out_dir, catalog, Planner(catalog, config.value(), run_set),
-                    std::move(contracts.value()));
+    Session session(opt.out_dir, catalog, Planner(catalog, config.pipelines, config.set),
+                    std::move(config.contracts));
     WorkerPoolOptions pool;
     pool.jobs = 1;
     pool.timeout_seconds = opt.timeout_seconds;

@@ -4,7 +4,6 @@
 
 #include "core/clock.h"
 #include "core/delta.h"
-#include "core/sha256.h"
 
 namespace assay {
 
@@ -20,19 +19,11 @@ FinishedPrefix FindFinishedPrefix(Store& store, const Plan& plan, const std::str
                                           s.resources_sha256, input);
     if (!prior) break;
     auto delta = store.GetOutput(prior->delta_sha256);
-    if (!delta) break;
     // A damaged output is not reused: the stage runs again.
-    if (Sha256Hex(*delta) != prior->delta_sha256) break;
-    CanonicalJson next, ops;
-    try {
-      ops = CanonicalJson::parse(*delta);
-      next = ApplyDelta(prefix.state, ops);
-    } catch (const std::exception&) {
-      break;
-    }
-    if (NextStateSha256(input, prior->delta_sha256, ops.empty()) != prior->output_sha256) {
-      break;
-    }
+    auto next =
+        delta ? ReplayDelta(prefix.state, *delta, prior->delta_sha256, input, prior->output_sha256)
+              : std::nullopt;
+    if (!next) break;
     TransformationRecord t;
     t.seq = static_cast<int>(prefix.records.size());
     t.stage = std::string(s.spec->id);
@@ -48,7 +39,7 @@ FinishedPrefix FindFinishedPrefix(Store& store, const Plan& plan, const std::str
     t.note = prior->note;
     t.reused_from = prior->transformation_id;
     prefix.records.push_back(std::move(t));
-    prefix.state = std::move(next);
+    prefix.state = std::move(*next);
     prefix.state_sha256 = prior->output_sha256;
   }
   return prefix;

@@ -43,19 +43,16 @@ RunResult RunBatch(const RunOptions& opt, const StageCatalog& catalog,
     r.error = message;
     return r;
   };
-  auto set = ParseSetOptions(opt.set, catalog);
-  if (!set.ok()) return fail(kExitUsage, "--set: " + set.error().message);
-  auto config = EffectiveConfig(opt.config_path, catalog);
-  if (!config.ok()) return fail(kExitUsage, config.error().message);
-  auto contracts = LoadContractSet(opt.contracts_dir, catalog);
-  if (!contracts.ok()) return fail(kExitInternal, contracts.error().message);
+  auto loaded = LoadSessionConfig(opt.set, opt.config_path, opt.contracts_dir, catalog);
+  if (auto* e = std::get_if<SessionConfigError>(&loaded)) return fail(e->exit_code, e->message);
+  SessionConfig& config = std::get<SessionConfig>(loaded);
   auto inputs = EnumerateInputs(opt.inputs, opt.exclude);
   if (!inputs.ok()) return fail(kExitUsage, inputs.error().message);
 
   InstallStopHandlers();
   try {
-    Session session(opt.out_dir, catalog, Planner(catalog, config.value(), set.value()),
-                    std::move(contracts.value()));
+    Session session(opt.out_dir, catalog, Planner(catalog, config.pipelines, config.set),
+                    std::move(config.contracts));
     Status started = session.Start(PoolOptions(opt.jobs, opt.timeout_seconds, opt.max_memory_mb),
                                    opt.argv, opt.fault_injection);
     if (!started.ok()) return fail(kExitInternal, started.error().message);

@@ -5,6 +5,7 @@
 #include <set>
 
 #include "core/clock.h"
+#include "core/exit_codes.h"
 #include "core/ingest.h"
 #include "core/names.h"
 #include "core/sha256.h"
@@ -35,6 +36,19 @@ ContractDecisionRecord ToRecord(const Contract& contract, const Decision& d) {
 }
 
 }  // namespace
+
+std::variant<SessionConfig, SessionConfigError> LoadSessionConfig(
+    const std::vector<std::string>& set, const std::string& config_path,
+    const std::filesystem::path& contracts_dir, const StageCatalog& catalog) {
+  auto layer = ParseSetOptions(set, catalog);
+  if (!layer.ok()) return SessionConfigError{kExitUsage, "--set: " + layer.error().message};
+  auto pipelines = EffectiveConfig(config_path, catalog);
+  if (!pipelines.ok()) return SessionConfigError{kExitUsage, pipelines.error().message};
+  auto contracts = LoadContractSet(contracts_dir, catalog);
+  if (!contracts.ok()) return SessionConfigError{kExitInternal, contracts.error().message};
+  return SessionConfig{std::move(layer.value()), std::move(pipelines.value()),
+                       std::move(contracts.value())};
+}
 
 Session::Session(fs::path out_dir, const StageCatalog& catalog, Planner planner,
                  ContractSet contracts)
@@ -79,8 +93,7 @@ Status Session::Start(const WorkerPoolOptions& base, const std::vector<std::stri
   options.worker_argv = {fs::read_symlink("/proc/self/exe").string(), "__worker"};
   if (fault_injection) options.worker_argv.push_back("--fault-injection");
   pool_ = std::make_unique<WorkerPool>(options);
-  Json hello;
-  Status started = pool_->Start(&hello);
+  Status started = pool_->Start(nullptr);
   if (!started.ok()) return started;
 
   RunRecord run;
@@ -122,8 +135,6 @@ std::string Session::ProcessingVersion(const PendingDocument& d) {
 
 void Session::Record(const WorkResult& result, const PendingDocument& d,
                      std::optional<int64_t> queue_item) {
-  const std::string& container = d.request.container;
-  const std::vector<std::string>& tags = d.tags;
   // Outputs are content-addressed: one that does not hash to its name is never stored.
   for (const auto& [sha, content] : result.outputs) {
     if (Sha256Hex(content) != sha) {
@@ -136,22 +147,21 @@ void Session::Record(const WorkResult& result, const PendingDocument& d,
       return;
     }
   }
-  const WorkResult& r = result;
+  WorkResult r = result;
   std::optional<ContractDecisionRecord> decision;
-  if (!r.error) {
-    if (const Contract* c = contracts_.For(r.modality)) {
-      decision = ToRecord(*c, Evaluate(*c, r.metrics, r.part_metrics, tags));
+  if (!r.error && r.modality.empty()) {
+    r.error = Error{"plan", "no stage of the " + d.request.container +
+                                " pipeline established the document's modality"};
+  } else if (!r.error) {
+    const Contract* c = contracts_.For(r.modality);
+    if (c == nullptr) {
+      // A modality without a contract would pass unchecked: that is an error, not an accept.
+      r.error = Error{"contracts", "no contract for modality '" + r.modality + "'"};
+    } else {
+      decision = ToRecord(*c, Evaluate(*c, r.metrics, r.part_metrics, d.tags));
     }
   }
-  WorkResult recorded = r;
-  if (!r.error && r.modality.empty()) {
-    recorded.error = Error{
-        "plan", "no stage of the " + container + " pipeline established the document's modality"};
-  } else if (!r.error && !decision) {
-    // A modality without a contract would pass unchecked: that is an error, not an accept.
-    recorded.error = Error{"contracts", "no contract for modality '" + r.modality + "'"};
-  }
-  store_->CommitResult(run_id_, ProcessingVersion(d), recorded, NowRfc3339(),
+  store_->CommitResult(run_id_, ProcessingVersion(d), r, NowRfc3339(),
                        decision ? &*decision : nullptr, queue_item);
 }
 
@@ -203,7 +213,6 @@ void Session::Process(std::vector<PendingDocument> todo, std::optional<int64_t> 
     if (req.start_at > 0) {
       req.state = std::move(prefix.state);
       req.state_sha256 = prefix.state_sha256;
-      prefix.state = CanonicalJson();
       prefixes.emplace(d.request.doc_id, std::move(prefix));
     }
     return req;

@@ -10,6 +10,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <variant>
 #include <vector>
 
 #include "contracts/contract.h"
@@ -27,6 +28,25 @@ struct PendingDocument {
   ParamLayer params = ParamLayer::object();  // the document's own (manifest, queue reprocess)
   std::vector<std::string> tags;
 };
+
+// What configures a session, loaded and validated: the run-wide `--set` parameters, the
+// pipeline configuration (the compiled default with `--config` over it), the contract set.
+struct SessionConfig {
+  ParamLayer set = ParamLayer::object();
+  PipelineConfig pipelines;
+  ContractSet contracts;
+};
+
+// Loads a SessionConfig. A bad `--set` or configuration is bad usage, a contract set that does
+// not load a run-level failure: the error carries its exit code (core/exit_codes.h) in
+// `exit_code`.
+struct SessionConfigError {
+  int exit_code;
+  std::string message;
+};
+std::variant<SessionConfig, SessionConfigError> LoadSessionConfig(
+    const std::vector<std::string>& set, const std::string& config_path,
+    const std::filesystem::path& contracts_dir, const StageCatalog& catalog);
 
 class Session {
  public:

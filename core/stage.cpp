@@ -5,6 +5,8 @@
 #include <cstdio>
 #include <regex>
 
+#include "core/raster.h"
+
 namespace assay {
 namespace {
 
@@ -17,7 +19,7 @@ std::string Num(double v) {
 
 // The offending value as given, shortened: a 300-digit number is not a useful message.
 std::string Shown(const CanonicalJson& v) {
-  std::string s = v.dump(-1, ' ', false, CanonicalJson::error_handler_t::replace);
+  std::string s = DumpCanonical(v);
   if (s.size() > 40) s = s.substr(0, 37) + "...";
   return s;
 }
@@ -92,6 +94,11 @@ Result<CanonicalJson> ValidateParam(std::string_view stage, const ParamSpec& spe
     }
   }
   return refuse("valid");
+}
+
+void StageContext::Hold(Page& page, PixHandle pix) {
+  held_ += PixBytes(pix.get());
+  page.raster = held_ <= raster_budget_ ? std::move(pix) : nullptr;
 }
 
 Result<PixHandle> Stage::RebuildRaster(const Document& /*doc*/, const Page& page,

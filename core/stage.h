@@ -134,14 +134,16 @@ class StageContext {
     return pixels_(doc, page);
   }
 
-  // How many bytes of page rasters a stage that makes them may keep in memory; beyond it, it
-  // records the raster step and drops the pixels (they are rebuilt when needed).
-  int64_t raster_budget_bytes() const { return raster_budget_; }
+  // For a stage that makes rasters: keeps `pix` as the page's pixels while the rasters this
+  // stage keeps fit the worker's budget; beyond it the pixels are dropped (the page's raster
+  // steps rebuild them when a stage needs them), so a long scan does not fill memory.
+  void Hold(Page& page, PixHandle pix);
 
  private:
   std::vector<std::pair<ResourceRef, LoadedResource*>> resources_;
   PixelSource pixels_;
   int64_t raster_budget_;
+  int64_t held_ = 0;
 };
 
 // A stage applied to one document. Run() must be deterministic for the same document,

@@ -10,10 +10,6 @@
 namespace assay {
 namespace {
 
-std::string Dump(const Json& j, int indent = -1) {
-  return j.dump(indent, ' ', false, Json::error_handler_t::replace);
-}
-
 // The transformations that made the document's current outcome, in plan order. Volatile
 // facts (times, durations, run, reuse and queue item numbers) only when `with_volatile`.
 Json Transformations(Store& store, const std::string& doc_id, bool with_volatile) {
@@ -282,7 +278,7 @@ int ExportJsonl(Store& store, std::ostream& out, bool stable) {
               "SELECT doc_id FROM documents WHERE outcome IS NOT NULL ORDER BY doc_id");
   std::vector<std::string> ids;
   while (q.Step()) ids.push_back(q.Text(0));
-  for (const std::string& id : ids) out << Dump(ExportRecord(store, id, stable)) << "\n";
+  for (const std::string& id : ids) out << DumpJson(ExportRecord(store, id, stable)) << "\n";
   return kExitOk;
 }
 

@@ -1,4 +1,5 @@
-// Error positions in TOML files (contracts, pipeline configurations): "PATH:LINE:COLUMN: ...".
+// Reading the project's TOML files (contracts, pipeline configurations) with errors that name
+// their position: "PATH:LINE:COLUMN: ...".
 #pragma once
 
 #include <toml++/toml.h>
@@ -21,6 +22,16 @@ inline Error TomlErrorAt(const char* stage, const std::string& path, const toml:
 inline Error TomlErrorAt(const char* stage, const std::string& path, const toml::key& key,
                          const std::string& message) {
   return Error{stage, TomlWhere(path, key.source()) + ": " + message};
+}
+
+// Parses `text`; a syntax error reads "PATH:LINE:COLUMN: what" and belongs to `stage`.
+inline Result<toml::table> ParseToml(const char* stage, const std::string& text,
+                                     const std::string& path) {
+  try {
+    return toml::parse(text, path);
+  } catch (const toml::parse_error& e) {
+    return Error{stage, TomlWhere(path, e.source()) + ": " + std::string(e.description())};
+  }
 }
 
 }  // namespace assay

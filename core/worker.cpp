@@ -58,7 +58,7 @@ int WorkerMain(const StageCatalog& catalog, const WorkerOptions& options) {
       // A request this worker cannot read: answer, so the supervisor records why.
       result = ErrorResult(doc_id, "", {"worker", std::string("malformed request: ") + e.what()});
     }
-    if (!WriteFrame(out, result.ToJson().dump(-1, ' ', false, Json::error_handler_t::replace))) {
+    if (!WriteFrame(out, DumpJson(result.ToJson()))) {
       break;
     }
   }

@@ -334,8 +334,7 @@ void WorkerPool::Process(const std::function<std::optional<WorkRequest>()>& next
       w.task = std::move(todo.front());
       todo.pop_front();
       w.started = MonotonicSeconds();
-      if (!WriteFrame(w.to_fd,
-                      w.task->ToJson().dump(-1, ' ', false, Json::error_handler_t::replace))) {
+      if (!WriteFrame(w.to_fd, DumpJson(w.task->ToJson()))) {
         fail(w, "worker died before taking the document", true);
       }
     }

@@ -73,7 +73,6 @@ class ImageLoadStage : public Stage {
       }
     }
     doc.pages.clear();
-    int64_t held = 0;
     double light = 0, midtone = 0;
     for (int i = 0; i < count; ++i) {
       PixHandle pix = Decode(doc.path, tiff, i);
@@ -96,8 +95,7 @@ class ImageLoadStage : public Stage {
       page.width = pixGetWidth(pix.get());
       page.height = pixGetHeight(pix.get());
       page.raster_steps = {RasterStep{"image_load", pixGetXRes(pix.get()), PixSha256(pix.get())}};
-      held += PixBytes(pix.get());
-      if (held <= ctx.raster_budget_bytes()) page.raster = pix;
+      ctx.Hold(page, pix);
       doc.pages.push_back(std::move(page));
     }
     if (doc.pages.empty()) {

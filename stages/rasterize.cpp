@@ -78,7 +78,6 @@ class RasterizeStage : public Stage {
     Renderer renderer(*opened.value());
 
     int min_dpi = dpi_;
-    int64_t held = 0;
     std::string note;
     for (Page* page : todo) {
       // Lower the resolution of oversized pages so one page cannot exhaust memory.
@@ -92,9 +91,7 @@ class RasterizeStage : public Stage {
       auto pix = renderer.Render(page->number, page_dpi);
       if (!pix.ok()) return pix.error();
       page->raster_steps = {RasterStep{"rasterize", page_dpi, PixSha256(pix.value().get())}};
-      held += PixBytes(pix.value().get());
-      // Within the budget the pixels stay for OCR; beyond it they are rendered again then.
-      if (held <= ctx.raster_budget_bytes()) page->raster = pix.value();
+      ctx.Hold(*page, pix.value());
       min_dpi = std::min(min_dpi, page_dpi);
     }
     doc.metrics["rasterize.pages"] = static_cast<double>(todo.size());
