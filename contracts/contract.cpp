@@ -6,6 +6,7 @@
 #include <fstream>
 #include <set>
 #include <sstream>
+#include <tuple>
 
 #include "core/names.h"
 #include "core/sha256.h"
@@ -23,11 +24,6 @@ Error At(const std::string& path, const toml::node& node, const std::string& mes
   return TomlErrorAt("contracts", path, node, message);
 }
 
-std::optional<double> Number(const toml::node& n) {
-  if (auto v = n.value<double>()) return *v;
-  return std::nullopt;
-}
-
 Result<Rule> ParseRule(const toml::table& t, const std::string& path, const StageCatalog& catalog) {
   Rule r;
   r.line = static_cast<int>(t.source().begin.line);
@@ -36,34 +32,11 @@ Result<Rule> ParseRule(const toml::table& t, const std::string& path, const Stag
     if (k == "id") {
       if (!node.is_string()) return At(path, node, "rule id must be a string");
       r.id = *node.value<std::string>();
-    } else if (k == "metric") {
-      if (node.is_string()) {
-        r.metrics.push_back(*node.value<std::string>());
-      } else if (const toml::array* a = node.as_array()) {
-        for (const toml::node& m : *a) {
-          if (!m.is_string()) return At(path, m, "metric list must hold strings");
-          r.metrics.push_back(*m.value<std::string>());
-        }
-      } else {
-        return At(path, node, "metric must be a string or a list of strings");
-      }
-      for (const std::string& m : r.metrics) {
-        if (catalog.FindMetric(m).metric == nullptr) {
-          return At(path, node, "unknown metric '" + m + "' (see `assay metrics`)");
-        }
-      }
-    } else if (k == "min" || k == "max" || k == "equals") {
-      auto v = Number(node);
-      if (!v) return At(path, node, k + " must be a number");
-      (k == "min" ? r.min : k == "max" ? r.max : r.equals) = v;
-    } else if (k == "in") {
-      const toml::array* a = node.as_array();
-      if (a == nullptr || a->empty()) return At(path, node, "in must be a non-empty list");
-      for (const toml::node& v : *a) {
-        auto n = Number(v);
-        if (!n) return At(path, v, "in must list numbers");
-        r.in.push_back(*n);
-      }
+    } else if (auto cond = ParseConditionKey(k, node, path, "contracts", catalog, &r);
+               !cond.ok()) {
+      return cond.error();
+    } else if (cond.value()) {
+      // metric, min, max, equals, in, if_missing: the shared rule form
     } else if (k == "severity") {
       auto s = node.value<std::string>();
       if (!s || (*s != "reject" && *s != "warn")) {
@@ -77,18 +50,9 @@ Result<Rule> ParseRule(const toml::table& t, const std::string& path, const Stag
       }
       r.scope = *s;
     } else if (k == "tags") {
-      const toml::array* a = node.as_array();
-      if (a == nullptr) return At(path, node, "tags must be a list of strings");
-      for (const toml::node& v : *a) {
-        if (!v.is_string()) return At(path, v, "tags must be a list of strings");
-        r.tags.push_back(*v.value<std::string>());
-      }
-    } else if (k == "if_missing") {
-      auto s = node.value<std::string>();
-      if (!s || (*s != "fail" && *s != "pass")) {
-        return At(path, node, "if_missing must be \"fail\" or \"pass\"");
-      }
-      r.missing_passes = *s == "pass";
+      auto tags = ParseStringList(node, path, "contracts", "tags");
+      if (!tags.ok()) return tags.error();
+      r.tags = std::move(tags.value());
     } else if (k == "description") {
       if (!node.is_string()) return At(path, node, "description must be a string");
       r.description = *node.value<std::string>();
@@ -106,13 +70,9 @@ Result<Rule> ParseRule(const toml::table& t, const std::string& path, const Stag
   if (r.id.empty()) return missing("id");
   if (r.metrics.empty()) return missing("metric");
   if (r.severity.empty()) return missing("severity");
-  const bool bounds = r.min || r.max;
-  const int kinds = (bounds ? 1 : 0) + (r.equals ? 1 : 0) + (r.in.empty() ? 0 : 1);
-  if (kinds == 0) return missing("threshold (min, max, equals or in)");
-  if (kinds > 1) {
-    return Error{"contracts", path + ":" + std::to_string(r.line) + ": rule '" + r.id +
-                                  "' mixes min/max, equals and in: use one"};
-  }
+  Status cond = CheckCondition(r, path + ":" + std::to_string(r.line), "contracts",
+                               "rule '" + r.id + "'");
+  if (!cond.ok()) return cond.error();
   if (r.scope == "page") {
     for (const std::string& m : r.metrics) {
       if (!catalog.FindMetric(m).metric->per_page) {
@@ -154,30 +114,6 @@ Result<ContractSet> Assemble(std::vector<Contract> contracts, const std::string&
 }
 
 }  // namespace
-
-std::string Rule::Operator() const {
-  if (min && max) return "range";
-  if (min) return "min";
-  if (max) return "max";
-  if (equals) return "equals";
-  return "in";
-}
-
-Json Rule::Threshold() const {
-  if (min && max) return Json::array({*min, *max});
-  if (min) return *min;
-  if (max) return *max;
-  if (equals) return *equals;
-  return Json(in);
-}
-
-bool Rule::Passes(double v) const {
-  if (min && v < *min) return false;
-  if (max && v > *max) return false;
-  if (equals) return v == *equals;
-  if (!in.empty()) return std::find(in.begin(), in.end(), v) != in.end();
-  return true;
-}
 
 const Contract* ContractSet::For(const std::string& modality) const {
   auto it = by_modality.find(modality);
@@ -305,14 +241,7 @@ Decision Evaluate(const Contract& contract, const std::map<std::string, double>&
   auto apply = [&](const Rule& rule, const std::string& scope,
                    const std::map<std::string, double>& m) {
     RuleResult r{scope, &rule, rule.metrics.front(), std::nullopt, "pass"};
-    for (const std::string& name : rule.metrics) {
-      auto it = m.find(name);
-      if (it != m.end()) {
-        r.metric = name;
-        r.value = it->second;
-        break;
-      }
-    }
+    std::tie(r.metric, r.value) = rule.Lookup(m);
     if (!r.value) {
       r.outcome = rule.missing_passes ? "not_applicable" : "fail";
     } else if (!rule.Passes(*r.value)) {

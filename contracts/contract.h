@@ -10,29 +10,22 @@
 #include <string>
 #include <vector>
 
+#include "contracts/condition.h"
 #include "core/document.h"
 #include "core/result.h"
 #include "core/stage_catalog.h"
 
 namespace assay {
 
-struct Rule {
+// A contract rule: a metric condition (contracts/condition.h) with a severity and where it
+// applies.
+struct Rule : MetricCondition {
   std::string id;
-  // Metrics in order of preference: the first one the document has is compared (e.g.
-  // ["ocr.cer", "ocr.cer_estimate"]: measured where ground truth exists, else estimated).
-  std::vector<std::string> metrics;
-  std::optional<double> min, max, equals;
-  std::vector<double> in;
   std::string severity;            // reject | warn
   std::string scope = "document";  // document | page
   std::vector<std::string> tags;   // non-empty: applies only to documents with one of them
-  bool missing_passes = false;     // if_missing = "pass": a document without the metric passes
   std::string description;
   int line = 0;
-
-  std::string Operator() const;  // "min", "max", "range", "equals" or "in"
-  Json Threshold() const;        // a number, [min, max] for range, an array for in
-  bool Passes(double value) const;
 };
 
 struct Contract {
