@@ -189,6 +189,8 @@ void SetupQueue(CLI::App& app, int* exit_code) {
     cmd->add_option("--max-memory", opt->max_memory_mb, "MiB of resident memory for the worker")
         ->capture_default_str()
         ->check(CLI::Range(int64_t{64}, int64_t{1} << 20));
+    cmd->add_option("--routing", opt->routing_file,
+                    "annotation routing file (TOML); default: the shipped one");
     cmd->add_option("--contracts", opt->contracts_dir,
                     "folder of contract files (*.toml); default: the shipped contracts");
     cmd->add_option("--config", opt->config_path,

@@ -66,6 +66,9 @@ void SetupRun(CLI::App& app, int* exit_code) {
   cmd->add_option("--set", opt->set, "override a stage parameter: stage.param=value (repeat)");
   cmd->add_option("--contracts", opt->contracts_dir,
                   "folder of contract files (*.toml); default: the shipped contracts");
+  cmd->add_option("--routing", opt->routing_file,
+                  "annotation routing file (TOML); default: the shipped "
+                  "contracts/routing/default.toml (docs/annotation.md)");
   cmd->add_flag("--json", *json, "print the summary as JSON; no progress");
   cmd->add_flag("--retry-errors", opt->retry_errors,
                 "process again documents that ended in error in an earlier run");

@@ -38,4 +38,14 @@ inline constexpr std::string_view kFinished = "finished";
 inline constexpr std::string_view kInterrupted = "interrupted";
 }  // namespace run_status
 
+// An annotation task's state (annotation_tasks.state); see core/annotation_store.h.
+namespace task_state {
+inline constexpr std::string_view kOpen = "open";                  // waiting for votes
+inline constexpr std::string_view kUnsampled = "unsampled";        // matched, left out by sampling
+inline constexpr std::string_view kComplete = "complete";          // consensus reached
+inline constexpr std::string_view kAdjudication = "adjudication";  // below required agreement
+inline constexpr std::string_view kAdjudicated = "adjudicated";    // a specialist decided
+inline constexpr std::string_view kWithdrawn = "withdrawn";        // no longer routed
+}  // namespace task_state
+
 }  // namespace assay

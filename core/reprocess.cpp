@@ -49,7 +49,8 @@ ReprocessResult ReprocessQueueItem(const ReprocessOptions& opt, const StageCatal
   };
   // The reviewer's --set are the document's own parameters; the run-wide ones come from the
   // run that decided it (below).
-  auto loaded = LoadSessionConfig(opt.set, opt.config_path, opt.contracts_dir, catalog);
+  auto loaded = LoadSessionConfig(opt.set, opt.config_path, opt.contracts_dir, catalog,
+                                  opt.routing_file);
   if (auto* e = std::get_if<SessionConfigError>(&loaded)) return fail(e->exit_code, e->message);
   SessionConfig& config = std::get<SessionConfig>(loaded);
   const ParamLayer extra = std::move(config.set);
@@ -109,7 +110,7 @@ ReprocessResult ReprocessQueueItem(const ReprocessOptions& opt, const StageCatal
     }
 
     Session session(opt.out_dir, catalog, Planner(catalog, config.pipelines, config.set),
-                    std::move(config.contracts));
+                    std::move(config.contracts), std::move(config.routing));
     WorkerPoolOptions pool;
     pool.jobs = 1;
     pool.timeout_seconds = opt.timeout_seconds;

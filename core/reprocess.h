@@ -22,6 +22,7 @@ struct ReprocessOptions {
   double timeout_seconds = 300;
   int64_t max_memory_mb = 2048;
   std::filesystem::path contracts_dir;  // empty = the shipped contracts
+  std::filesystem::path routing_file;   // empty = the shipped annotation routing
   std::string config_path;              // empty = the compiled default pipelines
 };
 

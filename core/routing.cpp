@@ -144,20 +144,15 @@ Result<TaskType> ParseTaskType(const std::string& path, const toml::table& t) {
   TaskType tt;
   for (auto&& [key, node] : t) {
     const std::string k(key.str());
-    if (k == "name" || k == "question" || k == "level" || k == "show" ||
-        k == "adjudication_pool") {
+    if (k == "name" || k == "question" || k == "level" || k == "adjudication_pool") {
       auto s = String(path, node, k);
       if (!s.ok()) return s.error();
       if (k == "level" && s.value() != "nominal" && s.value() != "interval") {
         return At(path, node, "level must be \"nominal\" or \"interval\"");
       }
-      if (k == "show" && s.value() != "image" && s.value() != "text") {
-        return At(path, node, "show must be \"image\" or \"text\"");
-      }
       (k == "name"       ? tt.name
        : k == "question" ? tt.question
        : k == "level"    ? tt.level
-       : k == "show"     ? tt.show
                          : tt.adjudication_pool) = s.value();
     } else if (k == "labels" || k == "expertise") {
       auto l = ParseStringList(node, path, kStage, k);
@@ -173,7 +168,7 @@ Result<TaskType> ParseTaskType(const std::string& path, const toml::table& t) {
     } else {
       return AtKey(path, key,
                    "unknown key '" + k + "' in task_type (expected " +
-                       KeyList({"name", "question", "labels", "level", "show", "expertise",
+                       KeyList({"name", "question", "labels", "level", "expertise",
                                 "adjudication_pool"}) +
                        ")");
     }

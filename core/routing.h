@@ -31,7 +31,6 @@ struct TaskType {
   std::string question;
   std::vector<std::string> labels;      // the label set; a vote outside it is refused
   std::string level = "nominal";        // nominal | interval (labels are numbers)
-  std::string show = "image";           // what the annotator looks at: image | text
   std::vector<std::string> expertise;   // expertise the task's pool must have
   std::string adjudication_pool;        // where tasks below their agreement go
 };

@@ -43,7 +43,8 @@ RunResult RunBatch(const RunOptions& opt, const StageCatalog& catalog,
     r.error = message;
     return r;
   };
-  auto loaded = LoadSessionConfig(opt.set, opt.config_path, opt.contracts_dir, catalog);
+  auto loaded = LoadSessionConfig(opt.set, opt.config_path, opt.contracts_dir, catalog,
+                                  opt.routing_file);
   if (auto* e = std::get_if<SessionConfigError>(&loaded)) return fail(e->exit_code, e->message);
   SessionConfig& config = std::get<SessionConfig>(loaded);
   auto inputs = EnumerateInputs(opt.inputs, opt.exclude);
@@ -52,7 +53,7 @@ RunResult RunBatch(const RunOptions& opt, const StageCatalog& catalog,
   InstallStopHandlers();
   try {
     Session session(opt.out_dir, catalog, Planner(catalog, config.pipelines, config.set),
-                    std::move(config.contracts));
+                    std::move(config.contracts), std::move(config.routing));
     Status started = session.Start(PoolOptions(opt.jobs, opt.timeout_seconds, opt.max_memory_mb),
                                    opt.argv, opt.fault_injection);
     if (!started.ok()) return fail(kExitInternal, started.error().message);

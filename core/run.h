@@ -27,6 +27,7 @@ struct RunOptions {
   bool retry_errors = false;            // process documents that ended in error again
   bool fault_injection = false;         // hidden: lets tests crash/hang workers on purpose
   std::filesystem::path contracts_dir;  // empty = the shipped contracts
+  std::filesystem::path routing_file;   // empty = the shipped annotation routing
   std::vector<std::string> argv;        // the command line, for the run record
 };
 

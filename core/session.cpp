@@ -4,6 +4,7 @@
 
 #include <set>
 
+#include "core/annotation_store.h"
 #include "core/clock.h"
 #include "core/exit_codes.h"
 #include "core/ingest.h"
@@ -39,23 +40,27 @@ ContractDecisionRecord ToRecord(const Contract& contract, const Decision& d) {
 
 std::variant<SessionConfig, SessionConfigError> LoadSessionConfig(
     const std::vector<std::string>& set, const std::string& config_path,
-    const std::filesystem::path& contracts_dir, const StageCatalog& catalog) {
+    const std::filesystem::path& contracts_dir, const StageCatalog& catalog,
+    const std::filesystem::path& routing_file) {
   auto layer = ParseSetOptions(set, catalog);
   if (!layer.ok()) return SessionConfigError{kExitUsage, "--set: " + layer.error().message};
   auto pipelines = EffectiveConfig(config_path, catalog);
   if (!pipelines.ok()) return SessionConfigError{kExitUsage, pipelines.error().message};
   auto contracts = LoadContractSet(contracts_dir, catalog);
   if (!contracts.ok()) return SessionConfigError{kExitInternal, contracts.error().message};
+  auto routing = LoadRouting(routing_file, catalog);
+  if (!routing.ok()) return SessionConfigError{kExitInternal, routing.error().message};
   return SessionConfig{std::move(layer.value()), std::move(pipelines.value()),
-                       std::move(contracts.value())};
+                       std::move(contracts.value()), std::move(routing.value())};
 }
 
 Session::Session(fs::path out_dir, const StageCatalog& catalog, Planner planner,
-                 ContractSet contracts)
+                 ContractSet contracts, RoutingConfig routing)
     : out_dir_(std::move(out_dir)),
       catalog_(catalog),
       planner_(std::move(planner)),
-      contracts_(std::move(contracts)) {}
+      contracts_(std::move(contracts)),
+      routing_(std::move(routing)) {}
 
 Session::~Session() = default;
 
@@ -114,6 +119,7 @@ Status Session::Start(const WorkerPoolOptions& base, const std::vector<std::stri
   for (const auto& [m, c] : contracts_.by_modality) {
     store_->RegisterContract(c.sha256, m, c.version, c.path, c.text, run.started_at);
   }
+  RegisterRouting(store_->db(), routing_, run.started_at);
   tx.Commit();
   return Status();
 }
@@ -161,8 +167,14 @@ void Session::Record(const WorkResult& result, const PendingDocument& d,
       decision = ToRecord(*c, Evaluate(*c, r.metrics, r.part_metrics, d.tags));
     }
   }
+  // Routing follows the decision, in the same transaction: an accepted document gets its
+  // annotation tasks, any other has its undecided ones withdrawn.
+  RoutingRecord routing{&routing_, {}};
+  if (!r.error && decision && decision->outcome == outcome::kAccepted) {
+    routing.tasks = Route(routing_, {r.doc_id, r.modality, d.tags, r.metrics, r.part_metrics});
+  }
   store_->CommitResult(run_id_, ProcessingVersion(d), r, NowRfc3339(),
-                       decision ? &*decision : nullptr, queue_item);
+                       decision ? &*decision : nullptr, queue_item, &routing);
 }
 
 void Session::Process(std::vector<PendingDocument> todo, std::optional<int64_t> queue_item,

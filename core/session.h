@@ -30,15 +30,17 @@ struct PendingDocument {
 };
 
 // What configures a session, loaded and validated: the run-wide `--set` parameters, the
-// pipeline configuration (the compiled default with `--config` over it), the contract set.
+// pipeline configuration (the compiled default with `--config` over it), the contract set, the
+// annotation routing (the shipped file, or `--routing`).
 struct SessionConfig {
   ParamLayer set = ParamLayer::object();
   PipelineConfig pipelines;
   ContractSet contracts;
+  RoutingConfig routing;
 };
 
 // Loads a SessionConfig. A bad `--set` or configuration is bad usage, a contract set that does
-// not load a run-level failure: the error carries its exit code (core/exit_codes.h) in
+// not load (or a routing file) a run-level failure: the error carries its exit code (core/exit_codes.h) in
 // `exit_code`.
 struct SessionConfigError {
   int exit_code;
@@ -46,12 +48,13 @@ struct SessionConfigError {
 };
 std::variant<SessionConfig, SessionConfigError> LoadSessionConfig(
     const std::vector<std::string>& set, const std::string& config_path,
-    const std::filesystem::path& contracts_dir, const StageCatalog& catalog);
+    const std::filesystem::path& contracts_dir, const StageCatalog& catalog,
+    const std::filesystem::path& routing_file = {});
 
 class Session {
  public:
   Session(std::filesystem::path out_dir, const StageCatalog& catalog, Planner planner,
-          ContractSet contracts);
+          ContractSet contracts, RoutingConfig routing);
   ~Session();
 
   // Opens (creating) the store, starts the workers, records the run. On failure returns the
@@ -68,8 +71,8 @@ class Session {
   // cannot be made gets one naming why, so it is not redone until something changes.
   std::string ProcessingVersion(const PendingDocument& d);
 
-  // Records a result: evaluates the document's contract (unless it errored) and writes
-  // everything in one transaction. Used directly for results that need no worker.
+  // Records a result: evaluates the document's contract (unless it errored), routes an
+  // accepted document to annotation, and writes everything in one transaction. Used directly for results that need no worker.
   void Record(const WorkResult& r, const PendingDocument& d, std::optional<int64_t> queue_item);
 
   // Processes documents: plans each, reuses the longest finished prefix of its plan, sends
@@ -87,6 +90,7 @@ class Session {
   const StageCatalog& catalog_;
   Planner planner_;
   ContractSet contracts_;
+  RoutingConfig routing_;
   std::unique_ptr<Store> store_;
   std::unique_ptr<WorkerPool> pool_;
   int64_t run_id_ = 0;

@@ -1,5 +1,6 @@
 #include "core/store.h"
 
+#include "core/annotation_store.h"
 #include "core/delta.h"
 #include "core/names.h"
 #include "core/queue.h"
@@ -271,7 +272,7 @@ std::optional<std::string> NonEmpty(const std::string& s) {
 
 void Store::CommitResult(int64_t run_id, const std::string& processing_version, const WorkResult& r,
                          const std::string& now, const ContractDecisionRecord* decision,
-                         std::optional<int64_t> queue_item) {
+                         std::optional<int64_t> queue_item, const RoutingRecord* routing) {
   Transaction tx(db_);
   Statement out(db_.handle(),
                 "INSERT INTO outputs(sha256, media_type, bytes, content) "
@@ -362,6 +363,9 @@ void Store::CommitResult(int64_t run_id, const std::string& processing_version, 
     reasons = decision->reasons;
   }
   RecordQueueDecision(db_, r.doc_id, outcome, reasons, run_id, now, queue_item);
+  if (routing != nullptr) {
+    RecordRouting(db_, r.doc_id, outcome, *routing->config, routing->tasks, run_id, now);
+  }
   tx.Commit();
 }
 

@@ -11,6 +11,7 @@
 #include <string>
 #include <vector>
 
+#include "core/routing.h"
 #include "core/sqlite.h"
 #include "core/work.h"
 
@@ -68,6 +69,12 @@ struct ContractDecisionRecord {
   std::string outcome;  // accepted | rejected
   std::vector<ContractResultRow> rows;
   Json reasons = Json::array();  // failures of severity reject, for the queue
+};
+
+// The routing of an accepted document, recorded with its decision (core/annotation_store.h).
+struct RoutingRecord {
+  const RoutingConfig* config = nullptr;
+  std::vector<RoutedTask> tasks;
 };
 
 struct DocumentState {
@@ -140,10 +147,12 @@ class Store {
   // Writes everything learned about one document in one transaction: its transformations
   // (linked to `queue_item` when a reprocess made them), outputs, metrics, the contract
   // decision, the outcome ("error" when result.error is set, else the decision's, else
-  // "accepted") and the queue's reaction to it (core/queue.h).
+  // "accepted"), the queue's reaction to it (core/queue.h) and, with `routing`, its
+  // annotation tasks (an accepted document's are created or updated, another's withdrawn).
   void CommitResult(int64_t run_id, const std::string& processing_version, const WorkResult& result,
                     const std::string& now, const ContractDecisionRecord* decision = nullptr,
-                    std::optional<int64_t> queue_item = std::nullopt);
+                    std::optional<int64_t> queue_item = std::nullopt,
+                    const RoutingRecord* routing = nullptr);
 
  private:
   void Migrate();

@@ -3,6 +3,7 @@
 #include <cmath>
 #include <vector>
 
+#include "core/annotation_store.h"
 #include "core/exit_codes.h"
 #include "core/names.h"
 #include "core/queue.h"
@@ -258,6 +259,7 @@ Json ExportRecord(Store& store, const std::string& doc_id, bool stable) {
               {"pages", std::move(pages)},
               {"tables", Json::array()},
               {"images", std::move(images)},
+              {"annotations", DocumentAnnotations(store, doc_id, stable)},
               {"metrics", std::move(metrics)},
               {"contract", ContractJson(store, doc_id)}};
   if (!q.IsNull(7)) rec["error"] = {{"stage", q.Text(7)}, {"message", q.Text(8)}};
