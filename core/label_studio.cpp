@@ -177,10 +177,11 @@ std::string Text(const Json& j, const char* key) {
 Result<std::vector<ImportedVote>> ParseLabelStudioExport(const std::string& text,
                                                          const std::string& path) {
   auto parsed = ParseJson(text, path);
-  if (!parsed.ok()) return parsed.error();
+  if (!parsed.ok()) return Error{"annotate", parsed.error().message + "; nothing was imported"};
   const Json& root = parsed.value();
   if (!root.is_array()) {
-    return Error{"annotate", path + ": a Label Studio JSON export is an array of tasks"};
+    return Error{"annotate", path + ": a Label Studio JSON export is an array of tasks; nothing "
+                                    "was imported"};
   }
   std::vector<ImportedVote> votes;
   std::vector<std::string> problems;
