@@ -27,14 +27,29 @@ std::string Fixed(double v, int digits = 3) {
   return o.str();
 }
 
+// The statement that appends events, prepared once per connection use (routing 100k documents
+// appends 100k events: preparing each would cost more than writing it).
+class EventLog {
+ public:
+  explicit EventLog(Database& db)
+      : s_(db.handle(),
+           "INSERT INTO annotation_events(task_id, at, actor, action, from_state, to_state, "
+           "note) VALUES(?,?,?,?,?,?,?)") {}
+  void Add(int64_t task_id, const std::string& now, const std::string& actor,
+           const std::string& action, const std::optional<std::string>& from,
+           const std::string& to, const std::string& note) {
+    s_.Bind(1, task_id).Bind(2, now).Bind(3, actor).Bind(4, action).Bind(5, from).Bind(6, to);
+    s_.Bind(7, note).Run();
+  }
+
+ private:
+  Statement s_;
+};
+
 void AddEvent(Database& db, int64_t task_id, const std::string& now, const std::string& actor,
               const std::string& action, const std::optional<std::string>& from,
               const std::string& to, const std::string& note) {
-  Statement e(db.handle(),
-              "INSERT INTO annotation_events(task_id, at, actor, action, from_state, to_state, "
-              "note) VALUES(?,?,?,?,?,?,?)");
-  e.Bind(1, task_id).Bind(2, now).Bind(3, actor).Bind(4, action).Bind(5, from).Bind(6, to);
-  e.Bind(7, note).Run();
+  EventLog(db).Add(task_id, now, actor, action, from, to, note);
 }
 
 // Reliability of each annotator of `task_type` against the decided labels of its other tasks.
@@ -137,24 +152,6 @@ std::string ReasonSummary(const RoutedTask& t) {
   return s;
 }
 
-void WithdrawTasks(Database& db, const std::string& doc_id, const std::set<int64_t>& keep,
-                   const std::string& why, const std::string& now) {
-  Statement q(db.handle(),
-              "SELECT task_id, state FROM annotation_tasks WHERE doc_id=? AND state IN "
-              "('open', 'unsampled', 'adjudication')");
-  q.Bind(1, doc_id);
-  std::vector<std::pair<int64_t, std::string>> gone;
-  while (q.Step()) {
-    if (!keep.count(q.Int(0))) gone.emplace_back(q.Int(0), q.Text(1));
-  }
-  Statement u(db.handle(),
-              "UPDATE annotation_tasks SET state='withdrawn', updated_at=? WHERE task_id=?");
-  for (const auto& [id, state] : gone) {
-    u.Bind(1, now).Bind(2, id).Run();
-    AddEvent(db, id, now, "assay", "withdrawn", state, "withdrawn", why);
-  }
-}
-
 }  // namespace
 
 void RegisterRouting(Database& db, const RoutingConfig& routing, const std::string& now) {
@@ -164,75 +161,119 @@ void RegisterRouting(Database& db, const RoutingConfig& routing, const std::stri
   s.Bind(1, routing.sha256).Bind(2, routing.path).Bind(3, routing.text).Bind(4, now).Run();
 }
 
+namespace {
+
+// Records routings with its statements prepared once: `annotate route` records every accepted
+// document of a store in one go.
+class TaskRouter {
+ public:
+  explicit TaskRouter(Database& db)
+      : db_(db),
+        events_(db),
+        find_(db.handle(),
+              "SELECT task_id, state, pool, votes_required, agreement_required, consensus_rule, "
+              "routing_sha256 FROM annotation_tasks WHERE doc_id=? AND region=? AND task_type=?"),
+        insert_(db.handle(),
+                "INSERT INTO annotation_tasks(doc_id, region, task_type, pool, votes_required, "
+                "agreement_required, consensus_rule, complexity, rule, reason, labels, level, "
+                "adjudication_pool, routing_sha256, state, created_at, updated_at, run_id, "
+                "question) VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)"),
+        update_(db.handle(),
+                "UPDATE annotation_tasks SET pool=?, votes_required=?, agreement_required=?, "
+                "consensus_rule=?, complexity=?, rule=?, reason=?, labels=?, level=?, "
+                "adjudication_pool=?, routing_sha256=?, updated_at=?, question=? "
+                "WHERE task_id=?"),
+        undecided_(db.handle(),
+                   "SELECT task_id, state FROM annotation_tasks WHERE doc_id=? AND state IN "
+                   "('open', 'unsampled', 'adjudication')"),
+        withdraw_(db.handle(),
+                  "UPDATE annotation_tasks SET state='withdrawn', updated_at=? WHERE task_id=?") {}
+
+  void Record(const std::string& doc_id, const std::string& outcome, const RoutingConfig& routing,
+              const std::vector<RoutedTask>& tasks, std::optional<int64_t> run_id,
+              const std::string& now) {
+    if (outcome != outcome::kAccepted) {
+      Withdraw(doc_id, {}, "the document is " + outcome + " now", now);
+      return;
+    }
+    std::set<int64_t> routed;
+    for (const RoutedTask& t : tasks) routed.insert(Upsert(doc_id, routing, t, run_id, now));
+    Withdraw(doc_id, routed, "routing " + routing.sha256.substr(0, 12) + " no longer routes it",
+             now);
+  }
+
+ private:
+  // Creates the task, or updates the one of the same document, region and type. Returns its id.
+  int64_t Upsert(const std::string& doc_id, const RoutingConfig& routing, const RoutedTask& t,
+                 std::optional<int64_t> run_id, const std::string& now) {
+    const TaskType* tt = routing.FindTaskType(t.task_type);
+    find_.Bind(1, doc_id).Bind(2, t.region).Bind(3, t.task_type);
+    if (!find_.Step()) {
+      find_.Reset();
+      const std::string state(t.sampled ? task_state::kOpen : task_state::kUnsampled);
+      insert_.Bind(1, doc_id).Bind(2, t.region).Bind(3, t.task_type).Bind(4, t.pool);
+      insert_.Bind(5, t.votes).Bind(6, t.agreement).Bind(7, t.consensus).Bind(8, t.complexity);
+      insert_.Bind(9, t.rule).Bind(10, DumpJson(t.reason)).Bind(11, Json(tt->labels).dump());
+      insert_.Bind(12, tt->level).Bind(13, tt->adjudication_pool).Bind(14, routing.sha256);
+      insert_.Bind(15, state).Bind(16, now).Bind(17, now);
+      if (run_id) {
+        insert_.Bind(18, *run_id);
+      } else {
+        insert_.BindNull(18);
+      }
+      insert_.Bind(19, tt->question).Run();
+      const int64_t id = db_.LastInsertId();
+      events_.Add(id, now, "assay", "created", std::nullopt, state, ReasonSummary(t));
+      return id;
+    }
+    const int64_t id = find_.Int(0);
+    const std::string state = find_.Text(1);
+    const bool changed = find_.Text(2) != t.pool || find_.Int(3) != t.votes ||
+                         find_.Real(4) != t.agreement || find_.Text(5) != t.consensus ||
+                         find_.Text(6) != routing.sha256;
+    find_.Reset();
+    if (!changed && state != task_state::kWithdrawn) return id;  // same routing: nothing to do
+    update_.Bind(1, t.pool).Bind(2, t.votes).Bind(3, t.agreement).Bind(4, t.consensus);
+    update_.Bind(5, t.complexity).Bind(6, t.rule).Bind(7, DumpJson(t.reason));
+    update_.Bind(8, Json(tt->labels).dump()).Bind(9, tt->level).Bind(10, tt->adjudication_pool);
+    update_.Bind(11, routing.sha256).Bind(12, now).Bind(13, tt->question).Bind(14, id).Run();
+    std::string to = state;
+    if (state == task_state::kWithdrawn) {
+      Statement reopen(db_.handle(), "UPDATE annotation_tasks SET state='open' WHERE task_id=?");
+      reopen.Bind(1, id).Run();
+      to = task_state::kOpen;
+    }
+    events_.Add(id, now, "assay", "rerouted", state, to, ReasonSummary(t));
+    Reevaluate(db_, id, t.sampled, "assay", now);
+    return id;
+  }
+
+  // Withdraws the document's undecided tasks not in `keep`.
+  void Withdraw(const std::string& doc_id, const std::set<int64_t>& keep, const std::string& why,
+                const std::string& now) {
+    undecided_.Bind(1, doc_id);
+    std::vector<std::pair<int64_t, std::string>> gone;
+    while (undecided_.Step()) {
+      if (!keep.count(undecided_.Int(0))) gone.emplace_back(undecided_.Int(0), undecided_.Text(1));
+    }
+    undecided_.Reset();
+    for (const auto& [id, state] : gone) {
+      withdraw_.Bind(1, now).Bind(2, id).Run();
+      events_.Add(id, now, "assay", "withdrawn", state, "withdrawn", why);
+    }
+  }
+
+  Database& db_;
+  EventLog events_;
+  Statement find_, insert_, update_, undecided_, withdraw_;
+};
+
+}  // namespace
+
 void RecordRouting(Database& db, const std::string& doc_id, const std::string& outcome,
                    const RoutingConfig& routing, const std::vector<RoutedTask>& tasks,
                    std::optional<int64_t> run_id, const std::string& now) {
-  if (outcome != outcome::kAccepted) {
-    WithdrawTasks(db, doc_id, {}, "the document is " + outcome + " now", now);
-    return;
-  }
-  std::set<int64_t> routed;
-  Statement find(db.handle(),
-                 "SELECT task_id, state, pool, votes_required, agreement_required, "
-                 "consensus_rule, routing_sha256 FROM annotation_tasks "
-                 "WHERE doc_id=? AND region=? AND task_type=?");
-  Statement insert(db.handle(),
-                   "INSERT INTO annotation_tasks(doc_id, region, task_type, pool, votes_required, "
-                   "agreement_required, consensus_rule, complexity, rule, reason, labels, level, "
-                   "adjudication_pool, routing_sha256, state, created_at, updated_at, run_id, "
-                   "question) VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
-  Statement update(db.handle(),
-                   "UPDATE annotation_tasks SET pool=?, votes_required=?, agreement_required=?, "
-                   "consensus_rule=?, complexity=?, rule=?, reason=?, labels=?, level=?, "
-                   "adjudication_pool=?, routing_sha256=?, updated_at=?, question=? "
-                   "WHERE task_id=?");
-  for (const RoutedTask& t : tasks) {
-    const TaskType* tt = routing.FindTaskType(t.task_type);
-    const std::string labels = Json(tt->labels).dump();
-    const std::string reason = DumpJson(t.reason);
-    find.Bind(1, doc_id).Bind(2, t.region).Bind(3, t.task_type);
-    if (!find.Step()) {
-      find.Reset();
-      const std::string state(t.sampled ? task_state::kOpen : task_state::kUnsampled);
-      insert.Bind(1, doc_id).Bind(2, t.region).Bind(3, t.task_type).Bind(4, t.pool);
-      insert.Bind(5, t.votes).Bind(6, t.agreement).Bind(7, t.consensus).Bind(8, t.complexity);
-      insert.Bind(9, t.rule).Bind(10, reason).Bind(11, labels).Bind(12, tt->level);
-      insert.Bind(13, tt->adjudication_pool).Bind(14, routing.sha256).Bind(15, state);
-      insert.Bind(16, now).Bind(17, now);
-      if (run_id) {
-        insert.Bind(18, *run_id);
-      } else {
-        insert.BindNull(18);
-      }
-      insert.Bind(19, tt->question).Run();
-      const int64_t id = db.LastInsertId();
-      routed.insert(id);
-      AddEvent(db, id, now, "assay", "created", std::nullopt, state, ReasonSummary(t));
-      continue;
-    }
-    const int64_t id = find.Int(0);
-    const std::string state = find.Text(1);
-    const bool changed = find.Text(2) != t.pool || find.Int(3) != t.votes ||
-                         find.Real(4) != t.agreement || find.Text(5) != t.consensus ||
-                         find.Text(6) != routing.sha256;
-    find.Reset();
-    routed.insert(id);
-    if (!changed && state != task_state::kWithdrawn) continue;  // same routing: nothing to do
-    update.Bind(1, t.pool).Bind(2, t.votes).Bind(3, t.agreement).Bind(4, t.consensus);
-    update.Bind(5, t.complexity).Bind(6, t.rule).Bind(7, reason).Bind(8, labels);
-    update.Bind(9, tt->level).Bind(10, tt->adjudication_pool).Bind(11, routing.sha256);
-    update.Bind(12, now).Bind(13, tt->question).Bind(14, id).Run();
-    std::string from = state;
-    if (state == task_state::kWithdrawn) {
-      Statement reopen(db.handle(), "UPDATE annotation_tasks SET state='open' WHERE task_id=?");
-      reopen.Bind(1, id).Run();
-      from = task_state::kOpen;
-    }
-    AddEvent(db, id, now, "assay", "rerouted", state, from, ReasonSummary(t));
-    Reevaluate(db, id, t.sampled, "assay", now);
-  }
-  WithdrawTasks(db, doc_id, routed, "routing " + routing.sha256.substr(0, 12) +
-                                        " no longer routes it", now);
+  TaskRouter(db).Record(doc_id, outcome, routing, tasks, run_id, now);
 }
 
 std::optional<RoutingUnit> StoredRoutingUnit(Store& store, const std::string& doc_id) {
@@ -297,9 +338,10 @@ RouteSummary RouteStore(Store& store, const RoutingConfig& routing, const std::s
       }
     }
   }
+  TaskRouter router(db);
   for (const auto& [id, u] : units) {
-    RecordRouting(db, id, std::string(outcome::kAccepted), routing, Route(routing, u),
-                  std::nullopt, now);
+    router.Record(id, std::string(outcome::kAccepted), routing, Route(routing, u), std::nullopt,
+                  now);
     ++s.documents;
   }
   // Documents no longer accepted keep no undecided task.
@@ -310,9 +352,7 @@ RouteSummary RouteStore(Store& store, const RoutingConfig& routing, const std::s
                 "'accepted' AND t.state IN ('open', 'unsampled', 'adjudication')");
     std::vector<std::pair<std::string, std::string>> stale;
     while (q.Step()) stale.emplace_back(q.Text(0), q.Text(1));
-    for (const auto& [id, outcome] : stale) {
-      RecordRouting(db, id, outcome, routing, {}, std::nullopt, now);
-    }
+    for (const auto& [id, outcome] : stale) router.Record(id, outcome, routing, {}, std::nullopt, now);
   }
   Statement c(db.handle(), "SELECT state, COUNT(*) FROM annotation_tasks GROUP BY state");
   while (c.Step()) s.states[c.Text(0)] = static_cast<int>(c.Int(1));

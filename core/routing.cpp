@@ -406,6 +406,7 @@ Result<RoutingConfig> ParseRouting(const std::string& text, const std::string& p
       s = EachTable(path, node, "complexity", [&](const toml::table& t) -> Status {
         auto term = ParseTerm(path, t, catalog);
         if (!term.ok()) return term.error();
+        term.value().description = term.value().Describe();
         c.complexity.push_back(std::move(term.value()));
         return Status();
       });
@@ -504,7 +505,7 @@ std::pair<double, Json> Complexity(const RoutingConfig& config, const RoutingUni
   Json terms = Json::array();
   for (const ComplexityTerm& t : config.complexity) {
     double v = 0;
-    Json term = {{"term", t.Describe()}, {"weight", t.weight}};
+    Json term = {{"term", t.description}, {"weight", t.weight}};
     if (!t.metrics.empty()) {
       MetricCondition lookup;
       lookup.metrics = t.metrics;
@@ -564,7 +565,11 @@ bool Matches(const RoutingRule& rule, const RoutingUnit& unit,
 std::vector<RoutedTask> Route(const RoutingConfig& config, const RoutingUnit& unit) {
   std::vector<RoutedTask> out;
   std::set<std::pair<std::string, std::string>> decided;  // (task type, region)
+  std::map<std::string, std::pair<double, Json>> complexity_of;  // by region, computed once
   for (const RoutingRule& rule : config.rules) {
+    // Modality and tags are the document's: a rule they exclude costs nothing more.
+    if (!rule.modalities.empty() && !Contains(rule.modalities, unit.modality)) continue;
+    if (!rule.tags.empty() && !AnyOf(rule.tags, unit.tags)) continue;
     // The units this rule looks at: the document, or each page over the document's metrics.
     std::vector<std::pair<std::string, std::map<std::string, double>>> units;
     if (rule.scope == "document") {
@@ -579,7 +584,12 @@ std::vector<RoutedTask> Route(const RoutingConfig& config, const RoutingUnit& un
     }
     for (const auto& [region, metrics] : units) {
       if (decided.count({rule.task, region})) continue;
-      auto [complexity, terms] = Complexity(config, unit, metrics);
+      auto c = complexity_of.find(region);
+      if (c == complexity_of.end()) {
+        c = complexity_of.emplace(region, Complexity(config, unit, metrics)).first;
+      }
+      const double complexity = c->second.first;
+      const Json& terms = c->second.second;
       Json matched = Json::array();
       if (!Matches(rule, unit, metrics, complexity, &matched)) continue;
       decided.insert({rule.task, region});
@@ -596,7 +606,7 @@ std::vector<RoutedTask> Route(const RoutingConfig& config, const RoutingUnit& un
       t.sampled = draw < rule.sample;
       t.reason = {{"rule", rule.id},
                   {"matched", std::move(matched)},
-                  {"complexity", {{"score", complexity}, {"terms", std::move(terms)}}},
+                  {"complexity", {{"score", complexity}, {"terms", terms}}},
                   {"sample", {{"rate", rule.sample}, {"draw", draw}, {"selected", t.sampled}}}};
       out.push_back(std::move(t));
     }

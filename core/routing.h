@@ -43,6 +43,7 @@ struct ComplexityTerm {
   double from = 0, to = 1;
   std::vector<std::string> tags, modalities;
   double weight = 1;
+  std::string description;  // "ocr.cer_estimate from 0 to 0.05", "tag circuit|diagram"
   std::string Describe() const;
 };
 

@@ -169,10 +169,11 @@ void Session::Record(const WorkResult& result, const PendingDocument& d,
   }
   // Routing follows the decision, in the same transaction: an accepted document gets its
   // annotation tasks, any other has its undecided ones withdrawn.
-  RoutingRecord routing{&routing_, {}};
+  std::vector<RoutedTask> tasks;
   if (!r.error && decision && decision->outcome == outcome::kAccepted) {
-    routing.tasks = Route(routing_, {r.doc_id, r.modality, d.tags, r.metrics, r.part_metrics});
+    tasks = Route(routing_, {r.doc_id, r.modality, d.tags, r.metrics, r.part_metrics});
   }
+  const RoutingRecord routing{&routing_, &tasks};
   store_->CommitResult(run_id_, ProcessingVersion(d), r, NowRfc3339(),
                        decision ? &*decision : nullptr, queue_item, &routing);
 }

@@ -16,6 +16,7 @@
 #include "contracts/contract.h"
 #include "core/plan.h"
 #include "core/reuse.h"
+#include "core/routing.h"
 #include "core/store.h"
 #include "core/worker_pool.h"
 

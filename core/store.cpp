@@ -364,7 +364,7 @@ void Store::CommitResult(int64_t run_id, const std::string& processing_version, 
   }
   RecordQueueDecision(db_, r.doc_id, outcome, reasons, run_id, now, queue_item);
   if (routing != nullptr) {
-    RecordRouting(db_, r.doc_id, outcome, *routing->config, routing->tasks, run_id, now);
+    RecordRouting(db_, r.doc_id, outcome, *routing->config, *routing->tasks, run_id, now);
   }
   tx.Commit();
 }

@@ -11,7 +11,6 @@
 #include <string>
 #include <vector>
 
-#include "core/routing.h"
 #include "core/sqlite.h"
 #include "core/work.h"
 
@@ -71,10 +70,14 @@ struct ContractDecisionRecord {
   Json reasons = Json::array();  // failures of severity reject, for the queue
 };
 
-// The routing of an accepted document, recorded with its decision (core/annotation_store.h).
+struct RoutingConfig;  // core/routing.h
+struct RoutedTask;
+
+// The routing of a decided document, recorded with its decision (core/annotation_store.h):
+// the routing file, and the tasks it routed (none for a document that is not accepted).
 struct RoutingRecord {
   const RoutingConfig* config = nullptr;
-  std::vector<RoutedTask> tasks;
+  const std::vector<RoutedTask>* tasks = nullptr;
 };
 
 struct DocumentState {
