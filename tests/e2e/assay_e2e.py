@@ -178,6 +178,8 @@ def strip_volatile(record):
     for t in lineage.get("transformations") or []:
         for k in VOLATILE_TRANSFORMATION:
             t.pop(k, None)
+    for t in (rec.get("annotations") or {}).get("tasks") or []:
+        t.pop("task_id", None)  # numbered in the order documents were decided
     return rec
 
 

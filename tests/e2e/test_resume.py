@@ -75,6 +75,8 @@ def stable_export(out):
         for t in r["lineage"]["transformations"]:
             for key in ("started_at", "duration_ms", "run_id"):
                 t.pop(key)
+        for t in r["annotations"]["tasks"]:
+            t.pop("task_id")  # numbered in the order documents were decided
         records.append(r)
     return records
 
