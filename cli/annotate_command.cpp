@@ -29,23 +29,27 @@ std::string ReadAll(const std::string& path, bool* ok) {
 
 void PrintStatus(const Json& s) {
   if (s["routing"].is_null()) {
-    std::printf("no annotation tasks yet (documents are routed when accepted; or run "
-                "`assay annotate route`)\n");
+    std::printf(
+        "no annotation tasks yet (documents are routed when accepted; or run "
+        "`assay annotate route`)\n");
     return;
   }
   std::printf("routing %s (%s)\n", s["routing"]["sha256"].get<std::string>().substr(0, 12).c_str(),
               s["routing"]["path"].get<std::string>().c_str());
   std::printf("tasks:");
-  for (const auto& [state, n] : s["tasks"].items()) std::printf(" %s=%lld", state.c_str(), n.get<long long>());
+  for (const auto& [state, n] : s["tasks"].items())
+    std::printf(" %s=%lld", state.c_str(), n.get<long long>());
   std::printf("\n");
   for (const auto& [name, p] : s["pools"].items()) {
-    std::printf("pool %-12s open %lld, adjudication %lld, capacity %s%s\n", name.c_str(),
-                p["open"].get<long long>(), p["adjudication"].get<long long>(),
-                p["capacity"].is_null() ? "?" : std::to_string(p["capacity"].get<long long>()).c_str(),
-                p["over_capacity"].get<bool>() ? "  OVER CAPACITY" : "");
+    std::printf(
+        "pool %-12s open %lld, adjudication %lld, capacity %s%s\n", name.c_str(),
+        p["open"].get<long long>(), p["adjudication"].get<long long>(),
+        p["capacity"].is_null() ? "?" : std::to_string(p["capacity"].get<long long>()).c_str(),
+        p["over_capacity"].get<bool>() ? "  OVER CAPACITY" : "");
     for (const auto& [type, states] : p["task_types"].items()) {
       std::printf("  %-20s", type.c_str());
-      for (const auto& [state, n] : states.items()) std::printf(" %s=%lld", state.c_str(), n.get<long long>());
+      for (const auto& [state, n] : states.items())
+        std::printf(" %s=%lld", state.c_str(), n.get<long long>());
       std::printf("\n");
     }
   }
@@ -57,9 +61,9 @@ void PrintStatus(const Json& s) {
       votes += (votes.empty() ? "" : ", ") + v["annotator"].get<std::string>() + "=" +
                v["label"].get<std::string>();
     }
-    std::printf("  #%lld %s %s %s%s agreement %.3f < %.3f  [%s]\n",
-                t["task_id"].get<long long>(), t["pool"].get<std::string>().c_str(),
-                t["task_type"].get<std::string>().c_str(), t["path"].get<std::string>().c_str(),
+    std::printf("  #%lld %s %s %s%s agreement %.3f < %.3f  [%s]\n", t["task_id"].get<long long>(),
+                t["pool"].get<std::string>().c_str(), t["task_type"].get<std::string>().c_str(),
+                t["path"].get<std::string>().c_str(),
                 t["region"].get<std::string>().empty()
                     ? ""
                     : (" " + t["region"].get<std::string>()).c_str(),
@@ -83,7 +87,8 @@ void PrintAgreement(const Json& a) {
   for (const auto& [type, t] : a["task_types"].items()) {
     std::printf("%s: %lld tasks with votes (%s)\n", type.c_str(),
                 t["tasks_with_votes"].get<long long>(), t["level"].get<std::string>().c_str());
-    std::printf("  Krippendorff's alpha (nominal): %s\n", Num(t["krippendorff_alpha_nominal"]).c_str());
+    std::printf("  Krippendorff's alpha (nominal): %s\n",
+                Num(t["krippendorff_alpha_nominal"]).c_str());
     if (t.contains("krippendorff_alpha_interval")) {
       std::printf("  Krippendorff's alpha (interval): %s\n",
                   Num(t["krippendorff_alpha_interval"]).c_str());
@@ -189,11 +194,13 @@ void SetupAnnotate(CLI::App& app, int* exit_code) {
         ->check(CLI::IsMember({"label-studio", "jsonl"}))
         ->capture_default_str();
     c->add_option("--to", o->to, "write to FILE instead of stdout");
-    c->add_option("--task-type", o->task_type, "only tasks of this type (one Label Studio project)");
+    c->add_option("--task-type", o->task_type,
+                  "only tasks of this type (one Label Studio project)");
     c->add_flag("--adjudication", o->adjudication,
                 "export the tasks in adjudication for this pool (earlier votes as predictions)");
-    c->add_option("--images", o->images, "image links: local-files (/data/local-files/?d=) or "
-                                         "data-url (embedded)")
+    c->add_option("--images", o->images,
+                  "image links: local-files (/data/local-files/?d=) or "
+                  "data-url (embedded)")
         ->check(CLI::IsMember({"local-files", "data-url"}))
         ->capture_default_str();
     c->add_option("--local-files-root", o->root,
@@ -294,8 +301,8 @@ void SetupAnnotate(CLI::App& app, int* exit_code) {
                               : std::filesystem::path(*file).extension() == ".jsonl"
                                   ? "jsonl"
                                   : "label-studio";
-      auto votes = fmt == "jsonl" ? ParseJsonlVotes(text, *file)
-                                  : ParseLabelStudioExport(text, *file);
+      auto votes =
+          fmt == "jsonl" ? ParseJsonlVotes(text, *file) : ParseLabelStudioExport(text, *file);
       if (!votes.ok()) {
         std::cerr << "assay annotate import: " << votes.error().message << "\n";
         *exit_code = kExitUsage;
@@ -317,8 +324,7 @@ void SetupAnnotate(CLI::App& app, int* exit_code) {
                     << "\n";
         } else {
           std::printf("import %lld: %d votes added, %d already imported\n  tasks now:",
-                      static_cast<long long>(sum.import_id), sum.votes_added,
-                      sum.already_imported);
+                      static_cast<long long>(sum.import_id), sum.votes_added, sum.already_imported);
           for (const auto& [state, n] : sum.states) std::printf(" %s=%d", state.c_str(), n);
           std::printf("\n");
         }
@@ -356,7 +362,8 @@ void SetupAnnotate(CLI::App& app, int* exit_code) {
   {
     auto out = std::make_shared<std::string>("out");
     auto id = std::make_shared<int64_t>(0);
-    CLI::App* c = cmd->add_subcommand("show", "one task: routing reason, votes, audit trail (JSON)");
+    CLI::App* c =
+        cmd->add_subcommand("show", "one task: routing reason, votes, audit trail (JSON)");
     c->add_option("task", *id, "task id")->required();
     c->add_option("--out", *out, "output folder holding assay.db")->capture_default_str();
     c->callback([=] {
@@ -375,8 +382,11 @@ void SetupAnnotate(CLI::App& app, int* exit_code) {
                     "annotations WHERE task_id=? ORDER BY vote_id");
         v.Bind(1, *id);
         while (v.Step()) {
-          votes.push_back({{"annotator", v.Text(0)}, {"label", v.Text(1)},
-                           {"annotated_at", v.Text(2)}, {"ref", v.Text(3)}, {"import_id", v.Int(4)}});
+          votes.push_back({{"annotator", v.Text(0)},
+                           {"label", v.Text(1)},
+                           {"annotated_at", v.Text(2)},
+                           {"ref", v.Text(3)},
+                           {"import_id", v.Int(4)}});
         }
         const Json j = {{"task_id", *id},
                         {"doc_id", q.Text(0)},

@@ -92,7 +92,8 @@ Status CheckCondition(const MetricCondition& c, const std::string& where, const 
   if (kinds == 0) {
     return Error{stage, where + ": " + what + " has no threshold (min, max, equals or in)"};
   }
-  if (kinds > 1) return Error{stage, where + ": " + what + " mixes min/max, equals and in: use one"};
+  if (kinds > 1)
+    return Error{stage, where + ": " + what + " mixes min/max, equals and in: use one"};
   return Status();
 }
 

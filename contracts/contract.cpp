@@ -32,8 +32,7 @@ Result<Rule> ParseRule(const toml::table& t, const std::string& path, const Stag
     if (k == "id") {
       if (!node.is_string()) return At(path, node, "rule id must be a string");
       r.id = *node.value<std::string>();
-    } else if (auto cond = ParseConditionKey(k, node, path, "contracts", catalog, &r);
-               !cond.ok()) {
+    } else if (auto cond = ParseConditionKey(k, node, path, "contracts", catalog, &r); !cond.ok()) {
       return cond.error();
     } else if (cond.value()) {
       // metric, min, max, equals, in, if_missing: the shared rule form
@@ -70,8 +69,8 @@ Result<Rule> ParseRule(const toml::table& t, const std::string& path, const Stag
   if (r.id.empty()) return missing("id");
   if (r.metrics.empty()) return missing("metric");
   if (r.severity.empty()) return missing("severity");
-  Status cond = CheckCondition(r, path + ":" + std::to_string(r.line), "contracts",
-                               "rule '" + r.id + "'");
+  Status cond =
+      CheckCondition(r, path + ":" + std::to_string(r.line), "contracts", "rule '" + r.id + "'");
   if (!cond.ok()) return cond.error();
   if (r.scope == "page") {
     for (const std::string& m : r.metrics) {

@@ -36,8 +36,8 @@ class EventLog {
            "INSERT INTO annotation_events(task_id, at, actor, action, from_state, to_state, "
            "note) VALUES(?,?,?,?,?,?,?)") {}
   void Add(int64_t task_id, const std::string& now, const std::string& actor,
-           const std::string& action, const std::optional<std::string>& from,
-           const std::string& to, const std::string& note) {
+           const std::string& action, const std::optional<std::string>& from, const std::string& to,
+           const std::string& note) {
     s_.Bind(1, task_id).Bind(2, now).Bind(3, actor).Bind(4, action).Bind(5, from).Bind(6, to);
     s_.Bind(7, note).Run();
   }
@@ -99,10 +99,9 @@ std::string Reevaluate(Database& db, int64_t task_id, std::optional<bool> sample
     if (sampled) next = *sampled ? task_state::kOpen : task_state::kUnsampled;
     if (next != task_state::kUnsampled) next = task_state::kOpen;
   } else {
-    const agreement::Consensus c =
-        agreement::Decide(votes, RuleOf(rule),
-                          rule == "weighted" ? Weights(db, task_type, task_id)
-                                             : std::map<std::string, double>{});
+    const agreement::Consensus c = agreement::Decide(
+        votes, RuleOf(rule),
+        rule == "weighted" ? Weights(db, task_type, task_id) : std::map<std::string, double>{});
     share = c.agreement;
     const std::string tally = std::to_string(votes.size()) + " of " + std::to_string(required) +
                               " votes, leading '" + c.leading + "' at " + Fixed(c.agreement) +
@@ -352,7 +351,8 @@ RouteSummary RouteStore(Store& store, const RoutingConfig& routing, const std::s
                 "'accepted' AND t.state IN ('open', 'unsampled', 'adjudication')");
     std::vector<std::pair<std::string, std::string>> stale;
     while (q.Step()) stale.emplace_back(q.Text(0), q.Text(1));
-    for (const auto& [id, outcome] : stale) router.Record(id, outcome, routing, {}, std::nullopt, now);
+    for (const auto& [id, outcome] : stale)
+      router.Record(id, outcome, routing, {}, std::nullopt, now);
   }
   Statement c(db.handle(), "SELECT state, COUNT(*) FROM annotation_tasks GROUP BY state");
   while (c.Step()) s.states[c.Text(0)] = static_cast<int>(c.Int(1));
@@ -454,7 +454,8 @@ Result<ImportSummary> ImportVotes(Store& store, const std::string& path, const s
     st.Step();
     const std::string state = st.Text(0);
     std::string note;
-    for (const ImportedVote* v : vs) note += (note.empty() ? "" : ", ") + v->annotator + ": " + v->label;
+    for (const ImportedVote* v : vs)
+      note += (note.empty() ? "" : ", ") + v->annotator + ": " + v->label;
     AddEvent(db, id, now, actor, "voted", state, state, note);
     ++s.states[Reevaluate(db, id, std::nullopt, actor, now)];
   }
@@ -462,8 +463,8 @@ Result<ImportSummary> ImportVotes(Store& store, const std::string& path, const s
   return s;
 }
 
-Status Adjudicate(Store& store, int64_t task_id, const std::string& label,
-                  const std::string& actor, const std::string& note, const std::string& now) {
+Status Adjudicate(Store& store, int64_t task_id, const std::string& label, const std::string& actor,
+                  const std::string& note, const std::string& now) {
   Database& db = store.db();
   Transaction tx(db);
   Statement q(db.handle(), "SELECT state, labels FROM annotation_tasks WHERE task_id=?");
@@ -472,11 +473,12 @@ Status Adjudicate(Store& store, int64_t task_id, const std::string& label,
   const std::string state = q.Text(0);
   const Json labels = Json::parse(q.Text(1));
   if (state != task_state::kAdjudication) {
-    return Error{"refused", "task " + std::to_string(task_id) + " is " + state +
-                                ", not in adjudication"};
+    return Error{"refused",
+                 "task " + std::to_string(task_id) + " is " + state + ", not in adjudication"};
   }
   if (std::find(labels.begin(), labels.end(), label) == labels.end()) {
-    return Error{"annotate", "label '" + label + "' is not in the task's label set " + labels.dump()};
+    return Error{"annotate",
+                 "label '" + label + "' is not in the task's label set " + labels.dump()};
   }
   Statement u(db.handle(),
               "UPDATE annotation_tasks SET state='adjudicated', label=?, decided_by=?, "
@@ -559,8 +561,11 @@ Json AnnotationStatus(Store& store, const StageCatalog& catalog) {
   Json pools = Json::object();
   if (routing) {
     for (const AnnotatorPool& p : routing->pools) {
-      pools[p.name] = {{"capacity", p.capacity}, {"expertise", p.expertise}, {"open", 0},
-                       {"adjudication", 0}, {"task_types", Json::object()}};
+      pools[p.name] = {{"capacity", p.capacity},
+                       {"expertise", p.expertise},
+                       {"open", 0},
+                       {"adjudication", 0},
+                       {"task_types", Json::object()}};
     }
   }
   Statement q(db.handle(),
@@ -572,8 +577,11 @@ Json AnnotationStatus(Store& store, const StageCatalog& catalog) {
     const int64_t n = q.Int(3);
     Json& p = pools[pool];
     if (!p.contains("open")) {
-      p = {{"capacity", nullptr}, {"expertise", Json::array()}, {"open", 0},
-           {"adjudication", 0}, {"task_types", Json::object()}};
+      p = {{"capacity", nullptr},
+           {"expertise", Json::array()},
+           {"open", 0},
+           {"adjudication", 0},
+           {"task_types", Json::object()}};
     }
     p["task_types"][type][state] = n;
     if (state == task_state::kOpen) p["open"] = p["open"].get<int64_t>() + n;
@@ -709,11 +717,11 @@ Json AgreementReport(Store& store) {
     }
     Json annotators = Json::object();
     for (const auto& [who, r] : record) {
-      annotators[who] = {{"rated", r.second},
-                         {"agreed_with_consensus", r.first},
-                         {"agreement", r.second ? Json(static_cast<double>(r.first) / r.second)
-                                                : Json()},
-                         {"reliability", agreement::Reliability(r.first, r.second)}};
+      annotators[who] = {
+          {"rated", r.second},
+          {"agreed_with_consensus", r.first},
+          {"agreement", r.second ? Json(static_cast<double>(r.first) / r.second) : Json()},
+          {"reliability", agreement::Reliability(r.first, r.second)}};
     }
     t["annotators"] = std::move(annotators);
     types[type] = std::move(t);

@@ -36,7 +36,7 @@ void RecordRouting(Database& db, const std::string& doc_id, const std::string& o
                    std::optional<int64_t> run_id, const std::string& now);
 
 struct RouteSummary {
-  int documents = 0;  // accepted documents routed
+  int documents = 0;                  // accepted documents routed
   std::map<std::string, int> states;  // tasks by state after routing
   double seconds = 0;
 };
@@ -69,8 +69,8 @@ Result<ImportSummary> ImportVotes(Store& store, const std::string& path, const s
 
 // A specialist decides a task in adjudication. Errors: no such task, the task is not in
 // adjudication (message names its state), a label outside the set.
-Status Adjudicate(Store& store, int64_t task_id, const std::string& label,
-                  const std::string& actor, const std::string& note, const std::string& now);
+Status Adjudicate(Store& store, int64_t task_id, const std::string& label, const std::string& actor,
+                  const std::string& note, const std::string& now);
 
 // A task as exported for annotators.
 struct TaskForExport {

@@ -13,11 +13,20 @@ std::string XmlEscape(const std::string& s) {
   std::string out;
   for (char c : s) {
     switch (c) {
-      case '&': out += "&amp;"; break;
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '"': out += "&quot;"; break;
-      default: out += c;
+      case '&':
+        out += "&amp;";
+        break;
+      case '<':
+        out += "&lt;";
+        break;
+      case '>':
+        out += "&gt;";
+        break;
+      case '"':
+        out += "&quot;";
+        break;
+      default:
+        out += c;
     }
   }
   return out;
@@ -102,11 +111,10 @@ Result<Json> LabelStudioTasks(const std::vector<TaskForExport>& tasks, const Ima
       for (const auto& [who, label] : t.votes) {
         predictions.push_back(
             {{"model_version", "vote of " + who},
-             {"result",
-              Json::array({{{"from_name", "label"},
-                            {"to_name", "text"},
-                            {"type", "choices"},
-                            {"value", {{"choices", Json::array({label})}}}}})}});
+             {"result", Json::array({{{"from_name", "label"},
+                                      {"to_name", "text"},
+                                      {"type", "choices"},
+                                      {"value", {{"choices", Json::array({label})}}}}})}});
       }
       task["predictions"] = std::move(predictions);
     }
@@ -130,7 +138,8 @@ Json JsonlTask(const TaskForExport& t) {
   j["task_id"] = j["assay_task_id"];
   j.erase("assay_task_id");
   j["votes"] = Json::array();
-  for (const auto& [who, label] : t.votes) j["votes"].push_back({{"annotator", who}, {"label", label}});
+  for (const auto& [who, label] : t.votes)
+    j["votes"].push_back({{"annotator", who}, {"label", label}});
   return j;
 }
 
@@ -144,8 +153,8 @@ Result<Json> ParseJson(const std::string& text, const std::string& where) {
       const Json again = Json::parse(text);
       return Error{"annotate", where + ": not valid JSON"};
     } catch (const Json::parse_error& e) {
-      return Error{"annotate", where + ": not valid JSON (" + std::string(e.what()) +
-                                   "); truncated?"};
+      return Error{"annotate",
+                   where + ": not valid JSON (" + std::string(e.what()) + "); truncated?"};
     }
     return Error{"annotate", where + ": not valid JSON"};
   }
@@ -153,7 +162,8 @@ Result<Json> ParseJson(const std::string& text, const std::string& where) {
 }
 
 std::string Annotator(const Json& completed_by) {
-  if (completed_by.is_number_integer()) return "ls-user:" + std::to_string(completed_by.get<int64_t>());
+  if (completed_by.is_number_integer())
+    return "ls-user:" + std::to_string(completed_by.get<int64_t>());
   if (completed_by.is_object()) {
     if (completed_by.contains("email") && completed_by["email"].is_string()) {
       return completed_by["email"].get<std::string>();
@@ -180,8 +190,9 @@ Result<std::vector<ImportedVote>> ParseLabelStudioExport(const std::string& text
   if (!parsed.ok()) return Error{"annotate", parsed.error().message + "; nothing was imported"};
   const Json& root = parsed.value();
   if (!root.is_array()) {
-    return Error{"annotate", path + ": a Label Studio JSON export is an array of tasks; nothing "
-                                    "was imported"};
+    return Error{"annotate", path +
+                                 ": a Label Studio JSON export is an array of tasks; nothing "
+                                 "was imported"};
   }
   std::vector<ImportedVote> votes;
   std::vector<std::string> problems;
@@ -206,8 +217,8 @@ Result<std::vector<ImportedVote>> ParseLabelStudioExport(const std::string& text
     const Json& anns = task["annotations"];
     for (size_t a = 0; a < anns.size(); ++a) {
       const Json& ann = anns[a];
-      const std::string where = rec + " (task " + std::to_string(task_id) + "), annotation " +
-                                std::to_string(a + 1);
+      const std::string where =
+          rec + " (task " + std::to_string(task_id) + "), annotation " + std::to_string(a + 1);
       if (!ann.is_object()) {
         problems.push_back(where + ": not an object");
         continue;
@@ -229,9 +240,8 @@ Result<std::vector<ImportedVote>> ParseLabelStudioExport(const std::string& text
       bool bad = false;
       for (const Json& r : ann["result"]) {
         if (!r.is_object() || r.value("from_name", "") != "label") continue;
-        if (r.value("type", "") != "choices" || !r.contains("value") ||
-            !r["value"].is_object() || !r["value"].contains("choices") ||
-            !r["value"]["choices"].is_array()) {
+        if (r.value("type", "") != "choices" || !r.contains("value") || !r["value"].is_object() ||
+            !r["value"].contains("choices") || !r["value"]["choices"].is_array()) {
           problems.push_back(where + ": the \"label\" result is not a choices result");
           bad = true;
           break;
@@ -255,8 +265,8 @@ Result<std::vector<ImportedVote>> ParseLabelStudioExport(const std::string& text
       v.annotated_at = Text(ann, "updated_at");
       if (v.annotated_at.empty()) v.annotated_at = Text(ann, "created_at");
       if (ann.contains("id")) {
-        v.source_ref = "label-studio:" + (ann["id"].is_string() ? ann["id"].get<std::string>()
-                                                                 : ann["id"].dump());
+        v.source_ref = "label-studio:" +
+                       (ann["id"].is_string() ? ann["id"].get<std::string>() : ann["id"].dump());
       }
       votes.push_back(std::move(v));
     }
@@ -270,7 +280,8 @@ Result<std::vector<ImportedVote>> ParseLabelStudioExport(const std::string& text
   return votes;
 }
 
-Result<std::vector<ImportedVote>> ParseJsonlVotes(const std::string& text, const std::string& path) {
+Result<std::vector<ImportedVote>> ParseJsonlVotes(const std::string& text,
+                                                  const std::string& path) {
   std::vector<ImportedVote> votes;
   std::vector<std::string> problems;
   std::istringstream in(text);
@@ -306,12 +317,12 @@ Result<std::vector<ImportedVote>> ParseJsonlVotes(const std::string& text, const
          : k == "ref"     ? v.source_ref
                           : v.annotated_at) = val.get<std::string>();
       } else {
-        problems.push_back(where + ": " +
-                           (k == "task_id" || k == "annotator" || k == "label" ||
-                                    k == "annotated_at" || k == "ref"
-                                ? "bad type for '" + k + "'"
-                                : "unknown key '" + k +
-                                      "' (expected task_id, annotator, label, annotated_at, ref)"));
+        problems.push_back(
+            where + ": " +
+            (k == "task_id" || k == "annotator" || k == "label" || k == "annotated_at" || k == "ref"
+                 ? "bad type for '" + k + "'"
+                 : "unknown key '" + k +
+                       "' (expected task_id, annotator, label, annotated_at, ref)"));
         bad = true;
       }
     }

@@ -129,8 +129,9 @@ Result<AnnotatorPool> ParsePool(const std::string& path, const toml::table& t) {
       if (!v || *v < 1) return At(path, node, "capacity must be a positive integer");
       p.capacity = static_cast<int>(*v);
     } else {
-      return AtKey(path, key, "unknown key '" + k + "' in pool (expected " +
-                                  KeyList({"name", "expertise", "capacity"}) + ")");
+      return AtKey(path, key,
+                   "unknown key '" + k + "' in pool (expected " +
+                       KeyList({"name", "expertise", "capacity"}) + ")");
     }
   }
   if (p.name.empty()) return Error{kStage, Line(path, t) + ": pool has no name"};
@@ -166,14 +167,15 @@ Result<TaskType> ParseTaskType(const std::string& path, const toml::table& t) {
       }
       (k == "labels" ? tt.labels : tt.expertise) = l.value();
     } else {
-      return AtKey(path, key,
-                   "unknown key '" + k + "' in task_type (expected " +
-                       KeyList({"name", "question", "labels", "level", "expertise",
-                                "adjudication_pool"}) +
-                       ")");
+      return AtKey(
+          path, key,
+          "unknown key '" + k + "' in task_type (expected " +
+              KeyList({"name", "question", "labels", "level", "expertise", "adjudication_pool"}) +
+              ")");
     }
   }
-  const std::string where = Line(path, t) + ": task_type" + (tt.name.empty() ? "" : " '" + tt.name + "'");
+  const std::string where =
+      Line(path, t) + ": task_type" + (tt.name.empty() ? "" : " '" + tt.name + "'");
   if (tt.name.empty()) return Error{kStage, where + " has no name"};
   if (tt.question.empty()) return Error{kStage, where + " has no question"};
   if (tt.labels.size() < 2) return Error{kStage, where + " needs at least two labels"};
@@ -216,19 +218,21 @@ Result<ComplexityTerm> ParseTerm(const std::string& path, const toml::table& t,
       if (!m.ok()) return m.error();
       term.modalities = m.value();
     } else {
-      return AtKey(path, key, "unknown key '" + k + "' in complexity (expected " +
-                                  KeyList({"metric", "from", "to", "tags", "modality", "weight"}) +
-                                  ")");
+      return AtKey(path, key,
+                   "unknown key '" + k + "' in complexity (expected " +
+                       KeyList({"metric", "from", "to", "tags", "modality", "weight"}) + ")");
     }
   }
   const int kinds = (term.metrics.empty() ? 0 : 1) + (term.tags.empty() ? 0 : 1) +
                     (term.modalities.empty() ? 0 : 1);
   if (kinds != 1) {
-    return Error{kStage, Line(path, t) + ": a complexity term names exactly one of metric, tags, "
-                                         "modality"};
+    return Error{kStage, Line(path, t) +
+                             ": a complexity term names exactly one of metric, tags, "
+                             "modality"};
   }
   if (!term.metrics.empty() && (!have_from || !have_to || term.from == term.to)) {
-    return Error{kStage, Line(path, t) + ": a metric complexity term needs from and to (different)"};
+    return Error{kStage,
+                 Line(path, t) + ": a metric complexity term needs from and to (different)"};
   }
   return term;
 }
@@ -247,8 +251,8 @@ Result<RoutingRule> ParseRule(const std::string& path, const toml::table& t,
       return cond.error();
     } else if (cond.value()) {
       has_inline = true;  // metric, min, max, equals, in, if_missing: the contracts' rule form
-    } else if (k == "id" || k == "description" || k == "task" || k == "pool" ||
-               k == "consensus" || k == "scope") {
+    } else if (k == "id" || k == "description" || k == "task" || k == "pool" || k == "consensus" ||
+               k == "scope") {
       auto s = String(path, node, k);
       if (!s.ok()) return s.error();
       if (k == "consensus" && s.value() != "majority" && s.value() != "unanimity" &&
@@ -279,8 +283,9 @@ Result<RoutingRule> ParseRule(const std::string& path, const toml::table& t,
           auto parsed = ParseConditionKey(std::string(ck.str()), cn, path, kStage, catalog, &c);
           if (!parsed.ok()) return parsed.error();
           if (!parsed.value()) {
-            return AtKey(path, ck, "unknown key '" + std::string(ck.str()) +
-                                       "' in rule.when (expected " + kConditionKeys + ")");
+            return AtKey(path, ck,
+                         "unknown key '" + std::string(ck.str()) + "' in rule.when (expected " +
+                             kConditionKeys + ")");
           }
         }
         Status ok = CheckCondition(c, Line(path, ct), kStage, "condition");
@@ -313,10 +318,26 @@ Result<RoutingRule> ParseRule(const std::string& path, const toml::table& t,
     } else {
       return AtKey(path, key,
                    "unknown key '" + k + "' in rule (expected " +
-                       KeyList({"id", "description", "modality", "tags", "metric", "min", "max",
-                                "equals", "in", "if_missing", "when", "scope", "complexity_min",
-                                "complexity_max", "task", "pool", "votes", "agreement",
-                                "consensus", "sample"}) +
+                       KeyList({"id",
+                                "description",
+                                "modality",
+                                "tags",
+                                "metric",
+                                "min",
+                                "max",
+                                "equals",
+                                "in",
+                                "if_missing",
+                                "when",
+                                "scope",
+                                "complexity_min",
+                                "complexity_max",
+                                "task",
+                                "pool",
+                                "votes",
+                                "agreement",
+                                "consensus",
+                                "sample"}) +
                        ")");
     }
   }
@@ -388,7 +409,8 @@ Result<RoutingConfig> ParseRouting(const std::string& text, const std::string& p
       s = EachTable(path, node, "pool", [&](const toml::table& t) -> Status {
         auto p = ParsePool(path, t);
         if (!p.ok()) return p.error();
-        if (c.FindPool(p.value().name)) return At(path, t, "duplicate pool '" + p.value().name + "'");
+        if (c.FindPool(p.value().name))
+          return At(path, t, "duplicate pool '" + p.value().name + "'");
         c.pools.push_back(std::move(p.value()));
         return Status();
       });
@@ -414,21 +436,24 @@ Result<RoutingConfig> ParseRouting(const std::string& text, const std::string& p
       s = EachTable(path, node, "rule", [&](const toml::table& t) -> Status {
         auto r = ParseRule(path, t, catalog);
         if (!r.ok()) return r.error();
-        if (rule_nodes.count(r.value().id)) return At(path, t, "duplicate rule id '" + r.value().id + "'");
+        if (rule_nodes.count(r.value().id))
+          return At(path, t, "duplicate rule id '" + r.value().id + "'");
         rule_nodes[r.value().id] = &t;
         c.rules.push_back(std::move(r.value()));
         return Status();
       });
     } else {
-      return AtKey(path, key, "unknown table or key '" + k +
-                                  "' (expected [routing], [[pool]], [[task_type]], "
-                                  "[[complexity]], [[rule]])");
+      return AtKey(path, key,
+                   "unknown table or key '" + k +
+                       "' (expected [routing], [[pool]], [[task_type]], "
+                       "[[complexity]], [[rule]])");
     }
     if (!s.ok()) return s.error();
   }
   if (!have_header) return Error{kStage, path + ": missing [routing] table"};
   if (c.version == 0) return Error{kStage, path + ": [routing] has no version"};
-  if (c.adjudication_pool.empty()) return Error{kStage, path + ": [routing] has no adjudication_pool"};
+  if (c.adjudication_pool.empty())
+    return Error{kStage, path + ": [routing] has no adjudication_pool"};
   if (c.pools.empty()) return Error{kStage, path + ": no [[pool]]"};
 
   // Cross references, positioned at the entry that names them.
@@ -490,7 +515,8 @@ Result<RoutingConfig> LoadRouting(const std::filesystem::path& file, const Stage
 
 double SampleDraw(const std::string& routing_sha256, const std::string& doc_id,
                   const std::string& region, const std::string& task_type) {
-  const std::string h = Sha256Hex(routing_sha256 + "\n" + doc_id + "\n" + region + "\n" + task_type);
+  const std::string h =
+      Sha256Hex(routing_sha256 + "\n" + doc_id + "\n" + region + "\n" + task_type);
   // The first 52 bits: exactly representable in a double.
   const uint64_t bits = std::stoull(h.substr(0, 13), nullptr, 16);
   return static_cast<double>(bits) / static_cast<double>(uint64_t{1} << 52);
@@ -564,7 +590,7 @@ bool Matches(const RoutingRule& rule, const RoutingUnit& unit,
 
 std::vector<RoutedTask> Route(const RoutingConfig& config, const RoutingUnit& unit) {
   std::vector<RoutedTask> out;
-  std::set<std::pair<std::string, std::string>> decided;  // (task type, region)
+  std::set<std::pair<std::string, std::string>> decided;         // (task type, region)
   std::map<std::string, std::pair<double, Json>> complexity_of;  // by region, computed once
   for (const RoutingRule& rule : config.rules) {
     // Modality and tags are the document's: a rule they exclude costs nothing more.

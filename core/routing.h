@@ -29,10 +29,10 @@ struct AnnotatorPool {
 struct TaskType {
   std::string name;
   std::string question;
-  std::vector<std::string> labels;      // the label set; a vote outside it is refused
-  std::string level = "nominal";        // nominal | interval (labels are numbers)
-  std::vector<std::string> expertise;   // expertise the task's pool must have
-  std::string adjudication_pool;        // where tasks below their agreement go
+  std::vector<std::string> labels;     // the label set; a vote outside it is refused
+  std::string level = "nominal";       // nominal | interval (labels are numbers)
+  std::vector<std::string> expertise;  // expertise the task's pool must have
+  std::string adjudication_pool;       // where tasks below their agreement go
 };
 
 // One term of the complexity score. The score of a task is the weighted mean of its terms'
@@ -58,9 +58,9 @@ struct RoutingRule {
   // Then.
   std::string task, pool;
   int votes = 1;
-  double agreement = 1.0;             // share of votes behind the consensus label required
+  double agreement = 1.0;              // share of votes behind the consensus label required
   std::string consensus = "majority";  // majority | unanimity | weighted
-  double sample = 1.0;                // share of matching units that get a task
+  double sample = 1.0;                 // share of matching units that get a task
   int line = 0;
 };
 

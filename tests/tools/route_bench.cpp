@@ -4,8 +4,8 @@
 // store does it (read every accepted document's facts, route, write tasks and their creation
 // events in one transaction). Usage: route_bench [N] [DIR]  (bench/route_bench.sh).
 #include <chrono>
-#include <ctime>
 #include <cstdio>
+#include <ctime>
 #include <filesystem>
 #include <string>
 
@@ -38,7 +38,8 @@ int main(int argc, char** argv) {
     Statement d(store.db().handle(),
                 "INSERT INTO documents(doc_id, path, container, modality, tags, ingested_at, "
                 "outcome) VALUES(?,?,?,?,?,'t','accepted')");
-    Statement m(store.db().handle(), "INSERT INTO metrics(doc_id, scope, name, value) VALUES(?,?,?,?)");
+    Statement m(store.db().handle(),
+                "INSERT INTO metrics(doc_id, scope, name, value) VALUES(?,?,?,?)");
     for (int i = 0; i < n; ++i) {
       RoutingUnit u;
       u.doc_id = Sha256Hex("synthetic " + std::to_string(i));
@@ -58,7 +59,8 @@ int main(int argc, char** argv) {
         }
       } else {
         u.metrics = {{"image.width", 800}, {"image.height", 600}};
-        for (const auto& [k, v] : u.metrics) m.Bind(1, u.doc_id).Bind(2, "").Bind(3, k).Bind(4, v).Run();
+        for (const auto& [k, v] : u.metrics)
+          m.Bind(1, u.doc_id).Bind(2, "").Bind(3, k).Bind(4, v).Run();
       }
       units.push_back(std::move(u));
     }

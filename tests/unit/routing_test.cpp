@@ -69,7 +69,8 @@ to = 0.04
 weight = 1
 )";
 
-Result<RoutingConfig> Parse(const std::string& rules, const StageCatalog& catalog = BuiltinCatalog()) {
+Result<RoutingConfig> Parse(const std::string& rules,
+                            const StageCatalog& catalog = BuiltinCatalog()) {
   return ParseRouting(std::string(kBase) + rules, "r.toml", catalog);
 }
 
@@ -104,8 +105,7 @@ votes = 3
 agreement = 0.66
 )";
   // Not declared by any built-in stage yet: an error naming file:line:column.
-  EXPECT_EQ(ErrorOf(rule),
-            At(4) + ":10: unknown metric 'table.count' (see `assay metrics`)");
+  EXPECT_EQ(ErrorOf(rule), At(4) + ":10: unknown metric 'table.count' (see `assay metrics`)");
   // Declared by a stage of the catalog: loads, and routes on it.
   auto r = Parse(rule, WithTables());
   ASSERT_TRUE(r.ok()) << r.error().message;
@@ -134,11 +134,11 @@ TEST(Routing, BadFilesNameTheirPosition) {
       {"[[rule]]\nid = \"a\"\ntask = \"caption_chek\"\npool = \"general\"\nvotes = 1\n"
        "agreement = 1.0\n",
        At(3) + ":8: unknown task_type 'caption_chek' (task types: table_header_check, "
-       "caption_check)"},
+               "caption_check)"},
       {"[[rule]]\nid = \"a\"\ntask = \"table_header_check\"\npool = \"general\"\nvotes = 1\n"
        "agreement = 1.0\n",
        At(4) + ":8: pool 'general' lacks the expertise 'tables' that task_type "
-       "'table_header_check' requires"},
+               "'table_header_check' requires"},
       {"[[rule]]\nid = \"a\"\nmodality = \"scan\"\ntask = \"caption_check\"\npool = "
        "\"general\"\nvotes = 1\nagreement = 1.0\n",
        At(3) + ":12: unknown modality 'scan'"},
@@ -198,8 +198,12 @@ agreement = 1.0
 consensus = "unanimity"
 )");
   ASSERT_TRUE(r.ok()) << r.error().message;
-  RoutingUnit u{"d1", "pdf_scan", {"table"}, {{"ocr.cer_estimate", 0.02}},
-                {{"page:1", {{"ocr.cer_estimate", 0.015}}}, {"page:2", {{"ocr.cer_estimate", 0.03}}}}};
+  RoutingUnit u{
+      "d1",
+      "pdf_scan",
+      {"table"},
+      {{"ocr.cer_estimate", 0.02}},
+      {{"page:1", {{"ocr.cer_estimate", 0.015}}}, {"page:2", {{"ocr.cer_estimate", 0.03}}}}};
   auto tasks = Route(r.value(), u);
   ASSERT_EQ(tasks.size(), 2u);
   EXPECT_EQ(tasks[0].rule, "tagged");
