@@ -80,11 +80,10 @@ std::string Num(const Json& v) {
 }
 
 void PrintAgreement(const Json& a) {
-  if (a["task_types"].empty()) {
-    std::printf("no votes imported yet\n");
-    return;
-  }
+  bool any = false;
   for (const auto& [type, t] : a["task_types"].items()) {
+    if (t["tasks_with_votes"].get<long long>() == 0) continue;
+    any = true;
     std::printf("%s: %lld tasks with votes (%s)\n", type.c_str(),
                 t["tasks_with_votes"].get<long long>(), t["level"].get<std::string>().c_str());
     std::printf("  Krippendorff's alpha (nominal): %s\n",
@@ -114,6 +113,7 @@ void PrintAgreement(const Json& a) {
                   r["reliability"].get<double>());
     }
   }
+  if (!any) std::printf("no votes imported yet\n");
 }
 
 }  // namespace

@@ -134,9 +134,10 @@ std::string LabelStudioConfig(const std::vector<std::string>& labels, bool show_
 }
 
 Json JsonlTask(const TaskForExport& t) {
-  Json j = Data(t);
-  j["task_id"] = j["assay_task_id"];
-  j.erase("assay_task_id");
+  Json j = {{"task_id", t.task_id}};
+  for (auto& [k, v] : Data(t).items()) {
+    if (k != "assay_task_id") j[k] = v;
+  }
   j["votes"] = Json::array();
   for (const auto& [who, label] : t.votes)
     j["votes"].push_back({{"annotator", who}, {"label", label}});
