@@ -135,7 +135,8 @@ std::string LabelStudioConfig(const std::vector<std::string>& labels, bool show_
 
 Json JsonlTask(const TaskForExport& t) {
   Json j = {{"task_id", t.task_id}};
-  for (auto& [k, v] : Data(t).items()) {
+  const Json data = Data(t);  // named: a range-for over a temporary's items() dangles
+  for (const auto& [k, v] : data.items()) {
     if (k != "assay_task_id") j[k] = v;
   }
   j["votes"] = Json::array();

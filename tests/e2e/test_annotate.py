@@ -239,6 +239,17 @@ class AnnotateTest(unittest.TestCase):
                       '<Choice value="correct"/>'):
             self.assertIn(piece, config)
 
+        # The same tasks as JSON Lines: one object per task, keyed by task_id.
+        r = run_assay(["annotate", "export", "--out", out, "--pool", "specialist", "--format",
+                       "jsonl"])
+        self.assertEqual(r.returncode, EXIT_OK, r.describe())
+        lines = [json.loads(line) for line in r.stdout.splitlines()]
+        self.assertEqual([list(x)[0] for x in lines], ["task_id"] * 4)
+        self.assertEqual([x["task_id"] for x in lines],
+                         [t["data"]["assay_task_id"] for t in tasks])
+        self.assertEqual(lines[0]["question"], tasks[0]["data"]["question"])
+        self.assertEqual(lines[0]["votes"], [])
+
         ids = {t["data"]["task_type"] + ":" + os.path.basename(t["data"]["path"]):
                t["data"]["assay_task_id"] for t in tasks}
         table_a, table_b = ids["table_header_check:ruled_table.pdf"], ids["table_header_check:eu-006.pdf"]
