@@ -14,5 +14,6 @@ void SetupQueue(CLI::App& app, int* exit_code);   // list, show, claim, ... repr
 void SetupWorker(CLI::App& app, int* exit_code);  // hidden: the supervisor's worker process
 void SetupContracts(CLI::App& app, int* exit_code);
 void SetupCatalog(CLI::App& app, int* exit_code);  // stages, metrics
+void SetupStore(CLI::App& app, int* exit_code);    // store vacuum, backup
 
 }  // namespace assay::cli

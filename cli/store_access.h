@@ -10,11 +10,14 @@
 
 namespace assay::cli {
 
+enum class StoreUse { kWrite, kReadOnly };
+
 // Runs `body(Store&)` on the store of `out_dir` and returns its exit code; a missing store is
 // bad usage (kExitUsage) and an unreadable one a run-level failure (kExitInternal), each with a
-// clear message on stderr. The store is never created here.
+// clear message on stderr. A command that may write refuses a damaged store (kExitInternal,
+// with how to recover); a read-only one reads what it can. The store is never created here.
 template <typename F>
-int WithStore(const std::string& out_dir, F body) {
+int WithStore(const std::string& out_dir, F body, StoreUse use = StoreUse::kWrite) {
   const std::filesystem::path db = std::filesystem::path(out_dir) / "assay.db";
   if (!std::filesystem::exists(db)) {
     std::cerr << "assay: no store at " << db << " (run `assay run ... --out " << out_dir
@@ -22,7 +25,7 @@ int WithStore(const std::string& out_dir, F body) {
     return kExitUsage;
   }
   try {
-    Store store(db, /*create=*/false);
+    Store store(db, /*create=*/false, /*for_writing=*/use == StoreUse::kWrite);
     return body(store);
   } catch (const StoreError& e) {
     std::cerr << "assay: " << e.what() << "\n";
