@@ -173,10 +173,15 @@ bool Session::DecidedElsewhere(const PendingDocument& d) {
 }
 
 bool Session::RecordIngestError(const PendingDocument& d, const std::string& problem) {
-  while (true) {
+  // Whether another run recorded it is asked once the lease is held (or while another holds
+  // it): asked before taking it, a run that records it in between would be missed.
+  while (store_->TakeLease(d.request.doc_id, run_id_, NowRfc3339()) && !StopRequested()) {
     if (DecidedElsewhere(d)) return false;
-    if (!store_->TakeLease(d.request.doc_id, run_id_, NowRfc3339()) || StopRequested()) break;
     std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  if (DecidedElsewhere(d)) {
+    store_->ReleaseLease(d.request.doc_id, run_id_);
+    return false;
   }
   // One `ingest` transformation records why, so lineage explains the error.
   Record(ErrorResult(d.request.doc_id, d.request.source_sha256, {"ingest", problem}), d,

@@ -103,7 +103,7 @@ Result<BackupReport> BackupStore(Store& store, const fs::path& to,
       return Error{"store", std::string("cannot start the backup: ") + sqlite3_errmsg(dest.db)};
     }
     int rc = SQLITE_OK;
-    constexpr int kPagesPerStep = 1024;  // 4 MiB at the default page size
+    constexpr int kPagesPerStep = 256;  // 1 MiB at the default page size
     while (true) {
       if (stop && stop()) {
         rc = SQLITE_INTERRUPT;

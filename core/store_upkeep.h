@@ -31,8 +31,8 @@ struct BackupReport {
   int steps = 0;
 };
 
-// Copies the store to `to` (which must not exist) with SQLite's online backup, in steps of a
-// few MiB over one read snapshot: in WAL mode a run keeps writing meanwhile, and the copy is the
+// Copies the store to `to` (which must not exist) with SQLite's online backup, in steps of
+// 1 MiB over one read snapshot: in WAL mode a run keeps writing meanwhile, and the copy is the
 // store as it was when the backup began. The copy is a single file (rollback journal mode),
 // checked with `PRAGMA integrity_check` before it is renamed into place; a partial copy never
 // appears at `to`. Errors: stage "usage" (`to` exists, or its folder does not), "refused"

@@ -22,6 +22,31 @@ def decided(db):
         con.close()
 
 
+def recorded_runs(db):
+    """Runs recorded with their process; 0 while the store or its schema does not exist yet."""
+    if not os.path.exists(db):
+        return 0
+    try:
+        con = sqlite3.connect(f"file:{db}?mode=ro", uri=True, timeout=30)
+        try:
+            return con.execute("SELECT COUNT(*) FROM runs WHERE pid IS NOT NULL").fetchone()[0]
+        finally:
+            con.close()
+    except sqlite3.OperationalError:
+        return 0
+
+
+def add_orphan_outputs(db, count, size):
+    """Outputs nothing references, as a removed transformation would leave."""
+    con = sqlite3.connect(db, timeout=30)
+    for k in range(count):
+        content = os.urandom(size // 2).hex().encode()
+        con.execute("INSERT INTO outputs(sha256, media_type, bytes, content) VALUES(?,?,?,?)",
+                    (f"{k:064x}", "application/json-patch+json", len(content), content))
+    con.commit()
+    con.close()
+
+
 class Vacuum(AssayTestCase):
     def test_removes_unreferenced_outputs_only(self):
         out = os.path.join(self.temp_dir("vacuum"), "out")
@@ -29,14 +54,7 @@ class Vacuum(AssayTestCase):
         self.assertIn(first.returncode, RUN_EXITS, first.describe())
         _, before_export = export(out)
         referenced = query(out, "SELECT COUNT(*) AS n FROM outputs")[0]["n"]
-        # Outputs nothing references (as a removed transformation would leave): 2 MB of them.
-        con = sqlite3.connect(os.path.join(out, "assay.db"))
-        for k in range(20):
-            content = (f"orphan {k} " * 10000).encode()
-            con.execute("INSERT INTO outputs(sha256, media_type, bytes, content) VALUES(?,?,?,?)",
-                        (f"{k:064x}", "application/json-patch+json", len(content), content))
-        con.commit()
-        con.close()
+        add_orphan_outputs(os.path.join(out, "assay.db"), 20, 100000)
         r = run_assay(["store", "vacuum", "--out", out, "--json"])
         self.assertExit(r, EXIT_OK)
         report = r.json()
@@ -64,8 +82,7 @@ class Vacuum(AssayTestCase):
                                 stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         db = os.path.join(out, "assay.db")
         deadline = time.monotonic() + 120
-        while time.monotonic() < deadline and not (
-                os.path.exists(db) and query(out, "SELECT * FROM runs WHERE pid IS NOT NULL")):
+        while time.monotonic() < deadline and not recorded_runs(db):
             time.sleep(0.05)
         r = run_assay(["store", "vacuum", "--out", out])
         self.assertEqual(proc.wait(timeout=300) in RUN_EXITS, True)
@@ -86,6 +103,7 @@ class Backup(AssayTestCase):
         seed = run_assay(["run", SAMPLES, "--out", out, "-j", "2"])
         self.assertIn(seed.returncode, RUN_EXITS, seed.describe())
         db = os.path.join(out, "assay.db")
+        add_orphan_outputs(db, 40, 100000)  # 4 MB: the copy takes several steps
         before = decided(db)
         proc = subprocess.Popen([ASSAY_BIN, "run", inp, "--out", out, "-j", "2", "--json"],
                                 stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
@@ -105,6 +123,7 @@ class Backup(AssayTestCase):
         seen = []
         for to, report in copies:
             self.assertEqual(report["integrity_check"], "ok")
+            self.assertGreater(report["steps"], 2)
             con = sqlite3.connect(to)
             self.assertEqual(con.execute("PRAGMA integrity_check").fetchall(), [("ok",)])
             self.assertEqual(con.execute("PRAGMA journal_mode").fetchone()[0], "delete")
