@@ -51,7 +51,7 @@ void SetupLineage(CLI::App& app, int* exit_code) {
       AddCommon(app, "lineage", "everything recorded about one document", c.get(), true);
   cmd->add_option("doc", *doc, "doc_id or a unique prefix of it")->required();
   cmd->callback([c, doc, exit_code] {
-    *exit_code = WithStore(c->out, [&](Store& s) {
+    *exit_code = WithStoreForReading(c->out, [&](Store& s) {
       auto lineage = LineageView(s, *doc);
       if (!lineage.ok()) {
         std::cerr << "assay lineage: " << lineage.error().message << "\n";
@@ -63,7 +63,7 @@ void SetupLineage(CLI::App& app, int* exit_code) {
         PrintLineage(lineage.value(), std::cout);
       }
       return kExitOk;
-    }, StoreUse::kReadOnly);
+    });
   });
 }
 
@@ -80,8 +80,8 @@ void SetupExport(CLI::App& app, int* exit_code) {
                 "leave out volatile facts (times, run and reuse numbers); name sources by their "
                 "path relative to their input root: byte-identical across runs and machines");
   cmd->callback([c, format, stable, exit_code] {  // keeps --format's target alive
-    *exit_code = WithStore(
-        c->out, [&](Store& s) { return ExportJsonl(s, std::cout, *stable); }, StoreUse::kReadOnly);
+    *exit_code =
+        WithStoreForReading(c->out, [&](Store& s) { return ExportJsonl(s, std::cout, *stable); });
   });
 }
 

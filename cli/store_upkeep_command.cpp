@@ -32,8 +32,9 @@ void SetupStore(CLI::App& app, int* exit_code) {
   {
     auto a = std::make_shared<UpkeepArgs>();
     CLI::App* cmd = store->add_subcommand(
-        "vacuum", "remove outputs nothing references, then compact the store (no run may be "
-                  "working on it)");
+        "vacuum",
+        "remove outputs nothing references, then compact the store (no run may be "
+        "working on it)");
     cmd->add_option("--out", a->out, "output folder holding assay.db")->capture_default_str();
     cmd->add_flag("--json", a->json, "print the report as JSON");
     cmd->callback([a, exit_code] {
@@ -53,8 +54,8 @@ void SetupStore(CLI::App& app, int* exit_code) {
                     << "\n";
         } else {
           std::cout << "removed " << v.outputs_removed << " unreferenced outputs ("
-                    << v.output_bytes_removed << " bytes); store " << v.bytes_before
-                    << " -> " << v.bytes_after << " bytes\n";
+                    << v.output_bytes_removed << " bytes); store " << v.bytes_before << " -> "
+                    << v.bytes_after << " bytes\n";
         }
         return kExitOk;
       });
@@ -69,32 +70,29 @@ void SetupStore(CLI::App& app, int* exit_code) {
     cmd->add_flag("--json", a->json, "print the report as JSON");
     cmd->callback([a, exit_code] {
       InstallStopHandlers();
-      *exit_code = WithStore(
-          a->out,
-          [&](Store& s) {
-            auto r = BackupStore(s, a->to, StopRequested);
-            if (!r.ok()) {
-              std::cerr << "assay store backup: " << r.error().message << "\n";
-              return ExitFor(r.error());
-            }
-            const BackupReport& b = r.value();
-            if (a->json) {
-              std::cout << DumpJson({{"to", a->to},
-                                     {"pages", b.pages},
-                                     {"bytes", b.bytes},
-                                     {"steps", b.steps},
-                                     {"seconds", b.seconds},
-                                     {"integrity_check", "ok"}},
-                                    2)
-                        << "\n";
-            } else {
-              std::cout << "backup of " << a->out << "/assay.db written to " << a->to << ": "
-                        << b.bytes << " bytes in " << b.steps << " steps, " << b.seconds
-                        << " s; integrity_check ok\n";
-            }
-            return kExitOk;
-          },
-          StoreUse::kReadOnly);
+      *exit_code = WithStoreForReading(a->out, [&](Store& s) {
+        auto r = BackupStore(s, a->to, StopRequested);
+        if (!r.ok()) {
+          std::cerr << "assay store backup: " << r.error().message << "\n";
+          return ExitFor(r.error());
+        }
+        const BackupReport& b = r.value();
+        if (a->json) {
+          std::cout << DumpJson({{"to", a->to},
+                                 {"pages", b.pages},
+                                 {"bytes", b.bytes},
+                                 {"steps", b.steps},
+                                 {"seconds", b.seconds},
+                                 {"integrity_check", "ok"}},
+                                2)
+                    << "\n";
+        } else {
+          std::cout << "backup of " << a->out << "/assay.db written to " << a->to << ": " << b.bytes
+                    << " bytes in " << b.steps << " steps, " << b.seconds
+                    << " s; integrity_check ok\n";
+        }
+        return kExitOk;
+      });
     });
   }
 }

@@ -30,7 +30,7 @@ bool ReadStat(int64_t pid, char* state, std::string* start_ticks) {
   for (std::string f; rest >> f;) fields.push_back(f);
   if (fields.size() < 20) return false;
   *state = fields[0].empty() ? '?' : fields[0][0];  // field 3
-  *start_ticks = fields[19];                         // field 22
+  *start_ticks = fields[19];                        // field 22
   return true;
 }
 

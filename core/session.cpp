@@ -295,9 +295,8 @@ void Session::Finish() {
                     NowRfc3339());
   const BusyStats& busy = store_->db().busy_stats();
   std::ofstream log(out_dir_ / "logs" / "supervisor.log", std::ios::app);
-  log << NowRfc3339() << " run " << run_id_ << ": waited for the store's write lock "
-      << busy.waits << " times, " << busy.total_ms << " ms in all, longest " << busy.longest_ms
-      << " ms\n";
+  log << NowRfc3339() << " run " << run_id_ << ": waited for the store's write lock " << busy.waits
+      << " times, " << busy.total_ms << " ms in all, longest " << busy.longest_ms << " ms\n";
 }
 
 }  // namespace assay

@@ -137,8 +137,7 @@ void Database::ExecWhenFree(std::string_view sql) {
     const int rc = sqlite3_exec(db_, std::string(sql).c_str(), nullptr, nullptr, nullptr);
     if (rc == SQLITE_OK) return;
     const int primary = rc & 0xff;
-    if ((primary != SQLITE_BUSY && primary != SQLITE_LOCKED) ||
-        NowMs() - start >= kBusyTimeoutMs) {
+    if ((primary != SQLITE_BUSY && primary != SQLITE_LOCKED) || NowMs() - start >= kBusyTimeoutMs) {
       Fail(db_, "SQLite: " + std::string(sqlite3_errmsg(db_)));
     }
     if (attempt == 0) ++busy_.waits;

@@ -80,13 +80,12 @@ std::string DamagedStoreMessage(const std::string& db_path, const std::string& r
   std::replace(why.begin(), why.end(), '\n', ' ');
   const std::string dir = fs::path(db_path).parent_path().string();
   std::ostringstream m;
-  m << "the store " << db_path << " is damaged (" << why
-    << "); assay will not write into it.\n"
+  m << "the store " << db_path << " is damaged (" << why << "); assay will not write into it.\n"
     << "  Recover it: sqlite3 " << db_path << " .recover | sqlite3 " << dir << "/recovered.db\n"
     << "  check the copy: sqlite3 " << dir << "/recovered.db 'PRAGMA integrity_check'\n"
     << "  then, with no assay working on it, keep the damaged file aside and move the copy in "
-       "its place (mv " << db_path << " "
-    << db_path << ".broken; mv " << dir << "/recovered.db " << db_path << "),\n"
+       "its place (mv "
+    << db_path << " " << db_path << ".broken; mv " << dir << "/recovered.db " << db_path << "),\n"
     << "  or put back a copy made with `assay store backup`. Reading commands (export, "
        "lineage) still work on what is readable.";
   return m.str();

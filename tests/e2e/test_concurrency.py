@@ -8,6 +8,7 @@ import glob
 import json
 import os
 import re
+import signal
 import subprocess
 import threading
 import time
@@ -207,3 +208,33 @@ class ThreeRunsAndAReviewer(ConcurrencyCase):
                          total - seed.json()["documents"], summaries)
         self.assertEqual(len(query(out, "SELECT * FROM documents")), total)
         self.assertStoreSound(out)
+
+
+class SigintDuringHashing(AssayTestCase):
+    """Defect 1's last part: SIGINT during ingest is noticed while a huge file is hashed, not
+    after it (hashing 4 GB takes ~15 s here)."""
+
+    def test_sigint_stops_hashing(self):
+        root = self.temp_dir("sigint-hash")
+        big = os.path.join(root, "big")
+        os.makedirs(big)
+        with open(os.path.join(big, "huge.bin"), "wb") as f:
+            f.truncate(4 << 30)
+        out = os.path.join(root, "out")
+        proc = start(["run", big, "--out", out, "-j", "1", "--max-file-size", "8192", "--json"])
+        db = os.path.join(out, "assay.db")
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline and not os.path.exists(os.path.join(out, "logs")):
+            time.sleep(0.05)
+        time.sleep(2.0)  # the workers are up and the file is being hashed
+        t0 = time.monotonic()
+        proc.send_signal(signal.SIGINT)
+        code, stdout, stderr = finish(proc, timeout=120)
+        seconds = time.monotonic() - t0
+        log(f"[SIGINT answered in {seconds:.2f} s]")
+        self.assertEqual(code, 130, stderr)
+        self.assertLess(seconds, 5.0)
+        self.assertTrue(os.path.exists(db))
+        self.assertEqual([r["status"] for r in query(out, "SELECT status FROM runs")],
+                         ["interrupted"])
+        self.assertEqual(query(out, "SELECT * FROM documents"), [])  # cut short: not registered

@@ -40,7 +40,9 @@ TEST(BoundedTextTest, CutsAtACharacterBoundary) {
 }
 
 TEST(BoundedTextTest, JsonStringsAreBoundedWhereverTheyAre) {
-  const Json j = {{"stage", "ingest"}, {"message", std::string(10000, 'm')}, {"n", 3},
+  const Json j = {{"stage", "ingest"},
+                  {"message", std::string(10000, 'm')},
+                  {"n", 3},
                   {"list", {std::string(5000, 'l')}}};
   const Json b = BoundedJson(j, 100);
   EXPECT_EQ(b["stage"], "ingest");
