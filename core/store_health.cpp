@@ -86,8 +86,7 @@ std::string DamagedStoreMessage(const std::string& db_path, const std::string& r
     << "  then, with no assay working on it, keep the damaged file aside and move the copy in "
        "its place (mv "
     << db_path << " " << db_path << ".broken; mv " << dir << "/recovered.db " << db_path << "),\n"
-    << "  or put back a copy made with `assay store backup`. Reading commands (export, "
-       "lineage) still work on what is readable.";
+    << "  or put back a copy made with `assay store backup`.";
   return m.str();
 }
 

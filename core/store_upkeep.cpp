@@ -2,6 +2,7 @@
 
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <thread>
 
@@ -134,13 +135,16 @@ Result<BackupReport> BackupStore(Store& store, const fs::path& to,
         SQLITE_OK) {
       while (sqlite3_step(check) == SQLITE_ROW) {
         const auto* line = reinterpret_cast<const char*>(sqlite3_column_text(check, 0));
-        if (line != nullptr && std::string(line) != "ok") problems += std::string(line) + "; ";
+        if (line != nullptr && std::string(line) != "ok") {
+          problems += (problems.empty() ? "" : "; ") + std::string(line);
+        }
       }
     } else {
       problems = sqlite3_errmsg(dest.db);
     }
     sqlite3_finalize(check);
     if (!problems.empty()) {
+      std::replace(problems.begin(), problems.end(), '\n', ' ');
       fs::remove(partial, ec);
       return Error{"store", "the copy does not pass integrity_check (" + problems +
                                 "): the store itself is damaged; see docs/security.md"};
