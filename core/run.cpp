@@ -109,10 +109,15 @@ RunResult RunBatch(const RunOptions& opt, const StageCatalog& catalog,
       if (observer.document_done) observer.document_done(0);
     };
     for (const auto& [d, problem] : ingest_errors) {
-      if (session.RecordIngestError(d, problem)) {
-        done(ErrorResult(d.request.doc_id, d.request.source_sha256, {"ingest", problem}));
-      } else {
-        decided_elsewhere(d);
+      switch (session.RecordIngestError(d, problem)) {
+        case IngestErrorRecord::kRecorded:
+          done(ErrorResult(d.request.doc_id, d.request.source_sha256, {"ingest", problem}));
+          break;
+        case IngestErrorRecord::kDecidedElsewhere:
+          decided_elsewhere(d);
+          break;
+        case IngestErrorRecord::kStopped:
+          break;
       }
     }
     session.Process(std::move(todo), std::nullopt, done, decided_elsewhere);

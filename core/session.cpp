@@ -172,21 +172,22 @@ bool Session::DecidedElsewhere(const PendingDocument& d) {
          state->run_id != d.decided_by && state->processing_version == ProcessingVersion(d);
 }
 
-bool Session::RecordIngestError(const PendingDocument& d, const std::string& problem) {
+IngestErrorRecord Session::RecordIngestError(const PendingDocument& d, const std::string& problem) {
   // Whether another run recorded it is asked once the lease is held (or while another holds
   // it): asked before taking it, a run that records it in between would be missed.
-  while (store_->TakeLease(d.request.doc_id, run_id_, NowRfc3339()) && !StopRequested()) {
-    if (DecidedElsewhere(d)) return false;
+  while (store_->TakeLease(d.request.doc_id, run_id_, NowRfc3339())) {
+    if (DecidedElsewhere(d)) return IngestErrorRecord::kDecidedElsewhere;
+    if (StopRequested()) return IngestErrorRecord::kStopped;
     std::this_thread::sleep_for(std::chrono::milliseconds(50));
   }
   if (DecidedElsewhere(d)) {
     store_->ReleaseLease(d.request.doc_id, run_id_);
-    return false;
+    return IngestErrorRecord::kDecidedElsewhere;
   }
   // One `ingest` transformation records why, so lineage explains the error.
   Record(ErrorResult(d.request.doc_id, d.request.source_sha256, {"ingest", problem}), d,
          std::nullopt);
-  return true;
+  return IngestErrorRecord::kRecorded;
 }
 
 void Session::Process(std::vector<PendingDocument> todo, std::optional<int64_t> queue_item,

@@ -53,6 +53,8 @@ std::variant<SessionConfig, SessionConfigError> LoadSessionConfig(
     const std::vector<std::string>& set, const std::string& config_path,
     const std::filesystem::path& contracts_dir, const StageCatalog& catalog);
 
+enum class IngestErrorRecord { kRecorded, kDecidedElsewhere, kStopped };
+
 class Session {
  public:
   Session(std::filesystem::path out_dir, const StageCatalog& catalog, Planner planner,
@@ -87,9 +89,9 @@ class Session {
                const std::function<void(const WorkResult&)>& on_done,
                const std::function<void(const PendingDocument&)>& on_decided_elsewhere = {});
 
-  // Records `d` as an error found at ingest (`problem`), unless another run records it first
-  // (returns false then). Waits while another live run holds its lease.
-  bool RecordIngestError(const PendingDocument& d, const std::string& problem);
+  // Records `d` as an error found at ingest (`problem`), unless another run records it first.
+  // Waits while another live run holds its lease (until a stop is requested).
+  IngestErrorRecord RecordIngestError(const PendingDocument& d, const std::string& problem);
 
   // True when `d` asked for it and another run decided it with this run's processing version
   // since it was selected.
