@@ -15,5 +15,6 @@ void SetupWorker(CLI::App& app, int* exit_code);  // hidden: the supervisor's wo
 void SetupContracts(CLI::App& app, int* exit_code);
 void SetupCatalog(CLI::App& app, int* exit_code);  // stages, metrics
 void SetupAnnotate(CLI::App& app, int* exit_code);  // route, export, import, status, ...
+void SetupStore(CLI::App& app, int* exit_code);    // store vacuum, backup
 
 }  // namespace assay::cli

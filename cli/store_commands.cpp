@@ -5,6 +5,7 @@
 #include "cli/commands.h"
 #include "cli/format.h"
 #include "cli/store_access.h"
+#include "core/clock.h"
 #include "core/exit_codes.h"
 #include "core/store_views.h"
 
@@ -31,6 +32,7 @@ void SetupStatus(CLI::App& app, int* exit_code) {
       AddCommon(app, "status", "outcomes, modalities, recent runs, errors", c.get(), true);
   cmd->callback([c, exit_code] {
     *exit_code = WithStore(c->out, [&](Store& s) {
+      s.MarkStaleRuns(NowRfc3339());  // a run whose supervisor is gone shows as killed
       const Json status = StatusView(s);
       if (c->json) {
         std::cout << DumpJson(status, 2) << "\n";
@@ -49,7 +51,7 @@ void SetupLineage(CLI::App& app, int* exit_code) {
       AddCommon(app, "lineage", "everything recorded about one document", c.get(), true);
   cmd->add_option("doc", *doc, "doc_id or a unique prefix of it")->required();
   cmd->callback([c, doc, exit_code] {
-    *exit_code = WithStore(c->out, [&](Store& s) {
+    *exit_code = WithStoreForReading(c->out, [&](Store& s) {
       auto lineage = LineageView(s, *doc);
       if (!lineage.ok()) {
         std::cerr << "assay lineage: " << lineage.error().message << "\n";
@@ -78,7 +80,8 @@ void SetupExport(CLI::App& app, int* exit_code) {
                 "leave out volatile facts (times, run and reuse numbers); name sources by their "
                 "path relative to their input root: byte-identical across runs and machines");
   cmd->callback([c, format, stable, exit_code] {  // keeps --format's target alive
-    *exit_code = WithStore(c->out, [&](Store& s) { return ExportJsonl(s, std::cout, *stable); });
+    *exit_code =
+        WithStoreForReading(c->out, [&](Store& s) { return ExportJsonl(s, std::cout, *stable); });
   });
 }
 

@@ -220,7 +220,8 @@ struct Examined {
   std::optional<SourceRecord> source;
 };
 
-Examined Examine(const InputItem& item, uint64_t max_file_bytes) {
+Examined Examine(const InputItem& item, uint64_t max_file_bytes,
+                 const std::function<bool()>& stop) {
   Examined e;
   IngestedItem& out = e.ingested;
   out.item = item;
@@ -240,7 +241,7 @@ Examined Examine(const InputItem& item, uint64_t max_file_bytes) {
               std::to_string(max_file_bytes >> 20) + " MiB)";
   }
   if (!problem) {
-    if (auto sha = Sha256File(item.path, &size)) {
+    if (auto sha = Sha256File(item.path, &size, stop)) {
       source_id = *sha;
     } else {
       problem = "cannot read the file (permissions?)";
@@ -293,7 +294,9 @@ std::vector<IngestedItem> IngestInputs(Store& store, const std::vector<InputItem
   };
   for (const InputItem& item : items) {
     if (stop()) break;
-    pending.push_back(Examine(item, max_file_bytes));
+    Examined e = Examine(item, max_file_bytes, stop);
+    if (stop()) break;  // the stop may have cut its hashing short: it is not registered
+    pending.push_back(std::move(e));
     if (static_cast<int>(pending.size()) >= batch) flush();
   }
   flush();

@@ -36,6 +36,9 @@ namespace run_status {
 inline constexpr std::string_view kRunning = "running";
 inline constexpr std::string_view kFinished = "finished";
 inline constexpr std::string_view kInterrupted = "interrupted";
+// Found `running` after its supervisor was gone (SIGKILL, crash, reboot): set by the next
+// process on the store that can tell (core/process_identity.h).
+inline constexpr std::string_view kKilled = "killed";
 }  // namespace run_status
 
 // An annotation task's state (annotation_tasks.state); see core/annotation_store.h.

@@ -3,6 +3,7 @@
 #include <functional>
 #include <map>
 
+#include "core/bounded_text.h"
 #include "core/clock.h"
 #include "core/names.h"
 
@@ -16,7 +17,7 @@ void AppendEvent(Database& db, int64_t item_id, const std::string& at, const std
               "INSERT INTO queue_events(item_id, at, actor, action, from_state, to_state, note) "
               "VALUES(?,?,?,?,?,?,?)");
   s.Bind(1, item_id).Bind(2, at).Bind(3, actor).Bind(4, action).Bind(5, from).Bind(6, to);
-  s.Bind(7, note).Run();
+  s.Bind(7, BoundedText(note)).Run();
 }
 
 }  // namespace
@@ -53,7 +54,7 @@ void RecordQueueDecision(Database& db, const std::string& doc_id, const std::str
     return;
   }
   const std::string kind(outcome == outcome::kError ? outcome::kError : outcome::kRejected);
-  const std::string reasons_text = DumpJson(reasons);
+  const std::string reasons_text = DumpJson(BoundedJson(reasons));
   if (item) {
     Statement u(db.handle(),
                 "UPDATE queue_items SET kind=?, reasons=?, updated_at=? WHERE item_id=?");

@@ -83,6 +83,8 @@ RunResult RunBatch(const RunOptions& opt, const StageCatalog& catalog,
       d.request.ground_truth_sha256 = in.ground_truth_sha256;
       d.params = state ? state->overrides : ParamLayer::object();
       d.tags = in.item.tags;
+      d.skip_if_decided_elsewhere = true;
+      if (state) d.decided_by = state->run_id;
       const bool done = state && state->outcome &&
                         state->processing_version == session.ProcessingVersion(d) &&
                         !(opt.retry_errors && *state->outcome == outcome::kError);
@@ -103,14 +105,23 @@ RunResult RunBatch(const RunOptions& opt, const StageCatalog& catalog,
       if (observer.document_done) observer.document_done(r.page_count);
     };
     const double t0 = MonotonicSeconds();
+    auto decided_elsewhere = [&](const PendingDocument&) {
+      ++summary.reused;
+      if (observer.document_done) observer.document_done(0);
+    };
     for (const auto& [d, problem] : ingest_errors) {
-      // One `ingest` transformation records why, so lineage explains the error.
-      const WorkResult r =
-          ErrorResult(d.request.doc_id, d.request.source_sha256, {"ingest", problem});
-      session.Record(r, d, std::nullopt);
-      done(r);
+      switch (session.RecordIngestError(d, problem)) {
+        case IngestErrorRecord::kRecorded:
+          done(ErrorResult(d.request.doc_id, d.request.source_sha256, {"ingest", problem}));
+          break;
+        case IngestErrorRecord::kDecidedElsewhere:
+          decided_elsewhere(d);
+          break;
+        case IngestErrorRecord::kStopped:
+          break;
+      }
     }
-    session.Process(std::move(todo), std::nullopt, done);
+    session.Process(std::move(todo), std::nullopt, done, decided_elsewhere);
     summary.seconds = MonotonicSeconds() - t0;
     if (observer.finished) observer.finished();
     session.Finish();

@@ -2,13 +2,17 @@
 
 #include <unistd.h>
 
+#include <chrono>
+#include <fstream>
 #include <set>
+#include <thread>
 
 #include "core/annotation_store.h"
 #include "core/clock.h"
 #include "core/exit_codes.h"
 #include "core/ingest.h"
 #include "core/names.h"
+#include "core/process_identity.h"
 #include "core/sha256.h"
 #include "core/signals.h"
 #include "core/version.h"
@@ -17,12 +21,6 @@ namespace fs = std::filesystem;
 
 namespace assay {
 namespace {
-
-std::string HostName() {
-  char buf[256] = {0};
-  ::gethostname(buf, sizeof buf - 1);
-  return buf;
-}
 
 ContractDecisionRecord ToRecord(const Contract& contract, const Decision& d) {
   ContractDecisionRecord rec;
@@ -114,6 +112,8 @@ Status Session::Start(const WorkerPoolOptions& base, const std::vector<std::stri
   run.host = HostName();
   run.argv = Json(argv).dump();
   run.workers = options.jobs;
+  // Runs whose supervisor is gone are marked before this one starts, so their leases are void.
+  store_->MarkStaleRuns(run.started_at);
   run_id_ = store_->BeginRun(run);
   Transaction tx(store_->db());
   for (const auto& [m, c] : contracts_.by_modality) {
@@ -178,8 +178,34 @@ void Session::Record(const WorkResult& result, const PendingDocument& d,
                        decision ? &*decision : nullptr, queue_item, &routing);
 }
 
+bool Session::DecidedElsewhere(const PendingDocument& d) {
+  if (!d.skip_if_decided_elsewhere) return false;
+  auto state = store_->GetDocumentState(d.request.doc_id);
+  return state && state->outcome && state->run_id && *state->run_id != run_id_ &&
+         state->run_id != d.decided_by && state->processing_version == ProcessingVersion(d);
+}
+
+IngestErrorRecord Session::RecordIngestError(const PendingDocument& d, const std::string& problem) {
+  // Whether another run recorded it is asked once the lease is held (or while another holds
+  // it): asked before taking it, a run that records it in between would be missed.
+  while (store_->TakeLease(d.request.doc_id, run_id_, NowRfc3339())) {
+    if (DecidedElsewhere(d)) return IngestErrorRecord::kDecidedElsewhere;
+    if (StopRequested()) return IngestErrorRecord::kStopped;
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  if (DecidedElsewhere(d)) {
+    store_->ReleaseLease(d.request.doc_id, run_id_);
+    return IngestErrorRecord::kDecidedElsewhere;
+  }
+  // One `ingest` transformation records why, so lineage explains the error.
+  Record(ErrorResult(d.request.doc_id, d.request.source_sha256, {"ingest", problem}), d,
+         std::nullopt);
+  return IngestErrorRecord::kRecorded;
+}
+
 void Session::Process(std::vector<PendingDocument> todo, std::optional<int64_t> queue_item,
-                      const std::function<void(const WorkResult&)>& on_done) {
+                      const std::function<void(const WorkResult&)>& on_done,
+                      const std::function<void(const PendingDocument&)>& on_decided_elsewhere) {
   std::map<std::string, const PendingDocument*> by_id;
   for (const PendingDocument& d : todo) by_id[d.request.doc_id] = &d;
   std::map<std::string, FinishedPrefix> prefixes;  // of documents at the workers
@@ -198,6 +224,12 @@ void Session::Process(std::vector<PendingDocument> todo, std::optional<int64_t> 
 
   std::set<std::string> sent;  // first input + plan identity of documents at the workers
   std::vector<const PendingDocument*> deferred;
+  std::vector<const PendingDocument*> leased_elsewhere;  // another live run processes them
+  auto decided_elsewhere = [&](const PendingDocument& d) {
+    if (!DecidedElsewhere(d)) return false;
+    if (on_decided_elsewhere) on_decided_elsewhere(d);
+    return true;
+  };
   // Plans `d` and either records it (nothing to run, or no plan), defers it (identical work is
   // already at a worker) or returns its request.
   auto prepare = [&](const PendingDocument& d, bool may_defer) -> std::optional<WorkRequest> {
@@ -208,6 +240,14 @@ void Session::Process(std::vector<PendingDocument> todo, std::optional<int64_t> 
       // installed). Recorded under "plan", with the stage that asked in the message.
       record(ErrorResult(d.request.doc_id, first_input,
                          {"plan", plan.error().stage + ": " + plan.error().message}));
+      return std::nullopt;
+    }
+    if (store_->TakeLease(d.request.doc_id, run_id_, NowRfc3339())) {
+      leased_elsewhere.push_back(&d);
+      return std::nullopt;
+    }
+    if (decided_elsewhere(d)) {
+      store_->ReleaseLease(d.request.doc_id, run_id_);
       return std::nullopt;
     }
     FinishedPrefix prefix =
@@ -249,11 +289,28 @@ void Session::Process(std::vector<PendingDocument> todo, std::optional<int64_t> 
   // The deferred documents now find their twin's work in the store; a twin that failed
   // leaves them to run themselves.
   pull(deferred, /*may_defer=*/false);
+  // Documents another run was processing: skipped once it records them with this run's
+  // processing version, processed here when its lease ends otherwise (or its run is gone).
+  while (!leased_elsewhere.empty() && !StopRequested()) {
+    std::vector<const PendingDocument*> retry;
+    for (const PendingDocument* d : leased_elsewhere) {
+      if (!decided_elsewhere(*d)) retry.push_back(d);
+    }
+    leased_elsewhere.clear();
+    pull(retry, /*may_defer=*/false);
+    if (leased_elsewhere.size() == retry.size()) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(250));
+    }
+  }
 }
 
 void Session::Finish() {
   store_->FinishRun(run_id_, StopRequested() ? run_status::kInterrupted : run_status::kFinished,
                     NowRfc3339());
+  const BusyStats& busy = store_->db().busy_stats();
+  std::ofstream log(out_dir_ / "logs" / "supervisor.log", std::ios::app);
+  log << NowRfc3339() << " run " << run_id_ << ": waited for the store's write lock " << busy.waits
+      << " times, " << busy.total_ms << " ms in all, longest " << busy.longest_ms << " ms\n";
 }
 
 }  // namespace assay

@@ -28,6 +28,11 @@ struct PendingDocument {
   WorkRequest request;
   ParamLayer params = ParamLayer::object();  // the document's own (manifest, queue reprocess)
   std::vector<std::string> tags;
+  // Set by `run`: when another run on the store decides the document with the same
+  // processing version while this one waits to process it, this one does not redo it.
+  // `decided_by` is the run that had decided it when it was selected.
+  bool skip_if_decided_elsewhere = false;
+  std::optional<int64_t> decided_by;
 };
 
 // What configures a session, loaded and validated: the run-wide `--set` parameters, the
@@ -51,6 +56,8 @@ std::variant<SessionConfig, SessionConfigError> LoadSessionConfig(
     const std::vector<std::string>& set, const std::string& config_path,
     const std::filesystem::path& contracts_dir, const StageCatalog& catalog,
     const std::filesystem::path& routing_file = {});
+
+enum class IngestErrorRecord { kRecorded, kDecidedElsewhere, kStopped };
 
 class Session {
  public:
@@ -79,11 +86,23 @@ class Session {
   // Processes documents: plans each, reuses the longest finished prefix of its plan, sends
   // the rest to the workers (documents that share a first input and plan go once; the others
   // then reuse that work). `on_done` is called with each result after it is recorded.
-  // Returns when every document is recorded or a stop was requested.
+  // A document leased by another live run on the store (core/store.h TakeLease) waits until
+  // that run records it (then `on_decided_elsewhere` is called for it, if it asked to be
+  // skipped so) or is gone. Returns when every document is recorded or a stop was requested.
   void Process(std::vector<PendingDocument> todo, std::optional<int64_t> queue_item,
-               const std::function<void(const WorkResult&)>& on_done);
+               const std::function<void(const WorkResult&)>& on_done,
+               const std::function<void(const PendingDocument&)>& on_decided_elsewhere = {});
 
-  // Records the end of the run: finished, or interrupted when a stop was requested.
+  // Records `d` as an error found at ingest (`problem`), unless another run records it first.
+  // Waits while another live run holds its lease (until a stop is requested).
+  IngestErrorRecord RecordIngestError(const PendingDocument& d, const std::string& problem);
+
+  // True when `d` asked for it and another run decided it with this run's processing version
+  // since it was selected.
+  bool DecidedElsewhere(const PendingDocument& d);
+
+  // Records the end of the run: finished, or interrupted when a stop was requested; notes in
+  // logs/supervisor.log how long the run waited for other processes' locks on the store.
   void Finish();
 
  private:

@@ -42,7 +42,8 @@ std::string Sha256Hex(std::string_view bytes) {
   return h.Hex();
 }
 
-std::optional<std::string> Sha256File(const std::filesystem::path& path, uint64_t* size_out) {
+std::optional<std::string> Sha256File(const std::filesystem::path& path, uint64_t* size_out,
+                                      const std::function<bool()>& stop) {
   std::FILE* f = std::fopen(path.c_str(), "rb");
   if (f == nullptr) return std::nullopt;
   Sha256 h;
@@ -52,6 +53,11 @@ std::optional<std::string> Sha256File(const std::filesystem::path& path, uint64_
   while ((n = std::fread(buf, 1, sizeof buf, f)) > 0) {
     h.Update(buf, n);
     total += n;
+    // A multi-GB file takes seconds: a SIGINT must not wait for it.
+    if (stop && total % (1 << 20) < n && stop()) {
+      std::fclose(f);
+      return std::nullopt;
+    }
   }
   const bool failed = std::ferror(f) != 0;
   std::fclose(f);

@@ -3,6 +3,7 @@
 
 #include <cstdint>
 #include <filesystem>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -29,9 +30,11 @@ class Sha256 {
 // Lower-case hex SHA-256 of `bytes`.
 std::string Sha256Hex(std::string_view bytes);
 
-// Lower-case hex SHA-256 of a file's bytes, streamed; nullopt if it cannot be read.
-// `size_out`, when given, receives the number of bytes hashed.
+// Lower-case hex SHA-256 of a file's bytes, streamed; nullopt if it cannot be read, or when
+// `stop` (asked every MiB) says to stop. `size_out`, when given, receives the number of bytes
+// hashed.
 std::optional<std::string> Sha256File(const std::filesystem::path& path,
-                                      uint64_t* size_out = nullptr);
+                                      uint64_t* size_out = nullptr,
+                                      const std::function<bool()>& stop = {});
 
 }  // namespace assay

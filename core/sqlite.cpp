@@ -1,12 +1,41 @@
 #include "core/sqlite.h"
 
+#include <chrono>
+#include <thread>
+
+#include "core/store_health.h"
+
 namespace assay {
+namespace {
+
+int64_t NowMs() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(
+             std::chrono::steady_clock::now().time_since_epoch())
+      .count();
+}
+
+bool IsDamage(int code) {
+  const int primary = code & 0xff;
+  return primary == SQLITE_CORRUPT || primary == SQLITE_NOTADB;
+}
+
+// Throws the connection's last error; a damaged file is recorded beside it first.
+[[noreturn]] void Fail(sqlite3* db, const std::string& message) {
+  const bool damaged = IsDamage(sqlite3_extended_errcode(db));
+  if (damaged) {
+    const char* file = sqlite3_db_filename(db, "main");
+    if (file != nullptr && *file != '\0') RecordStoreDamage(file, message);
+  }
+  throw StoreError(message, damaged);
+}
+
+}  // namespace
 
 Statement::Statement(sqlite3* db, std::string_view sql) : db_(db) {
   if (sqlite3_prepare_v2(db, sql.data(), static_cast<int>(sql.size()), &stmt_, nullptr) !=
       SQLITE_OK) {
-    throw StoreError(std::string("SQL error: ") + sqlite3_errmsg(db) +
-                     " in: " + std::string(sql.substr(0, 120)));
+    Fail(db, std::string("SQL error: ") + sqlite3_errmsg(db) +
+                 " in: " + std::string(sql.substr(0, 120)));
   }
 }
 
@@ -36,7 +65,7 @@ bool Statement::Step() {
   const int rc = sqlite3_step(stmt_);
   if (rc == SQLITE_ROW) return true;
   if (rc == SQLITE_DONE) return false;
-  throw StoreError(std::string("SQLite: ") + sqlite3_errmsg(db_));
+  Fail(db_, std::string("SQLite: ") + sqlite3_errmsg(db_));
 }
 
 void Statement::Run() {
@@ -58,7 +87,7 @@ std::string Statement::Text(int col) const {
 int64_t Statement::Int(int col) const { return sqlite3_column_int64(stmt_, col); }
 double Statement::Real(int col) const { return sqlite3_column_double(stmt_, col); }
 
-Database::Database(const std::string& path, bool create) {
+Database::Database(const std::string& path, bool create) : path_(path) {
   const int flags = SQLITE_OPEN_READWRITE | (create ? SQLITE_OPEN_CREATE : 0);
   if (sqlite3_open_v2(path.c_str(), &db_, flags, nullptr) != SQLITE_OK) {
     std::string msg = db_ ? sqlite3_errmsg(db_) : "out of memory";
@@ -66,21 +95,60 @@ Database::Database(const std::string& path, bool create) {
     db_ = nullptr;
     throw StoreError("cannot open database " + path + ": " + msg);
   }
-  sqlite3_busy_timeout(db_, 10000);
+  sqlite3_extended_result_codes(db_, 1);
+  sqlite3_busy_handler(db_, &Database::OnBusy, this);
 }
 
 Database::~Database() { sqlite3_close(db_); }
+
+// SQLite calls this while another connection holds the lock; `attempt` counts from 0 for each
+// lock it waits for. Sleeps grow from 1 ms to 50 ms: short waits (the common case: another
+// process commits one document) cost little, long ones poll gently.
+int Database::OnBusy(void* self, int attempt) {
+  auto* d = static_cast<Database*>(self);
+  const int64_t now = NowMs();
+  if (attempt == 0) {
+    d->wait_started_ms_ = now;
+    ++d->busy_.waits;
+  }
+  const int64_t waited = now - d->wait_started_ms_;
+  if (waited >= kBusyTimeoutMs) return 0;
+  static constexpr int kSleepMs[] = {1, 2, 5, 10, 20, 50};
+  const int sleep_ms = kSleepMs[std::min<size_t>(attempt, std::size(kSleepMs) - 1)];
+  std::this_thread::sleep_for(std::chrono::milliseconds(sleep_ms));
+  const int64_t after = NowMs();
+  d->busy_.total_ms += after - now;
+  d->busy_.longest_ms = std::max(d->busy_.longest_ms, after - d->wait_started_ms_);
+  return 1;
+}
 
 void Database::Exec(std::string_view sql) {
   char* err = nullptr;
   if (sqlite3_exec(db_, std::string(sql).c_str(), nullptr, nullptr, &err) != SQLITE_OK) {
     std::string msg = err ? err : "unknown error";
     sqlite3_free(err);
-    throw StoreError("SQLite: " + msg);
+    Fail(db_, "SQLite: " + msg);
   }
 }
 
-Transaction::Transaction(Database& db) : db_(db) { db_.Exec("BEGIN IMMEDIATE"); }
+void Database::ExecWhenFree(std::string_view sql) {
+  const int64_t start = NowMs();
+  for (int attempt = 0;; ++attempt) {
+    const int rc = sqlite3_exec(db_, std::string(sql).c_str(), nullptr, nullptr, nullptr);
+    if (rc == SQLITE_OK) return;
+    const int primary = rc & 0xff;
+    if ((primary != SQLITE_BUSY && primary != SQLITE_LOCKED) || NowMs() - start >= kBusyTimeoutMs) {
+      Fail(db_, "SQLite: " + std::string(sqlite3_errmsg(db_)));
+    }
+    if (attempt == 0) ++busy_.waits;
+    const int64_t before = NowMs();
+    std::this_thread::sleep_for(std::chrono::milliseconds(std::min(1 + attempt, 50)));
+    busy_.total_ms += NowMs() - before;
+    busy_.longest_ms = std::max(busy_.longest_ms, NowMs() - start);
+  }
+}
+
+Transaction::Transaction(Database& db) : db_(db) { db_.ExecWhenFree("BEGIN IMMEDIATE"); }
 Transaction::~Transaction() {
   if (!done_) {
     try {
@@ -91,7 +159,7 @@ Transaction::~Transaction() {
   }
 }
 void Transaction::Commit() {
-  db_.Exec("COMMIT");
+  db_.ExecWhenFree("COMMIT");
   done_ = true;
 }
 

@@ -1,10 +1,13 @@
 #include "core/store.h"
 
 #include "core/annotation_store.h"
+#include "core/bounded_text.h"
 #include "core/delta.h"
 #include "core/names.h"
+#include "core/process_identity.h"
 #include "core/queue.h"
 #include "core/sha256.h"
+#include "core/store_health.h"
 
 namespace assay {
 
@@ -40,9 +43,17 @@ void RefuseNewerSchema(Database& db) {
 
 }  // namespace
 
-Store::Store(const std::filesystem::path& path, bool create) : db_(path.string(), create) {
+Store::Store(const std::filesystem::path& path, bool create, bool for_writing)
+    : db_(path.string(), create) {
   RefuseNewerSchema(db_);
-  db_.Exec("PRAGMA journal_mode=WAL");
+  if (for_writing) {
+    if (auto damage = StoreDamage(db_)) {
+      throw StoreError(DamagedStoreMessage(path.string(), *damage), /*damaged=*/true);
+    }
+  }
+  // Changing the journal mode of a new store takes an exclusive lock; another process creating
+  // the same store at the same moment makes SQLite answer "busy" without waiting.
+  db_.ExecWhenFree("PRAGMA journal_mode=WAL");
   db_.Exec("PRAGMA synchronous=NORMAL");
   db_.Exec("PRAGMA foreign_keys=ON");
   Migrate();
@@ -75,15 +86,78 @@ void Store::Migrate() {
 }
 
 int64_t Store::BeginRun(const RunRecord& r) {
+  const ProcessIdentity me = SelfIdentity();
   Statement s(db_.handle(),
               "INSERT INTO runs(started_at, tool_version, git_commit, config_hash, config, "
-              "libraries, tessdata_sha256, host, shard, argv, workers) "
-              "VALUES(?,?,?,?,?,?,?,?,?,?,?)");
+              "libraries, tessdata_sha256, host, shard, argv, workers, pid, process_start) "
+              "VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?)");
   s.Bind(1, r.started_at).Bind(2, r.tool_version).Bind(3, r.git_commit).Bind(4, r.config_hash);
   s.Bind(5, r.config).Bind(6, r.libraries).Bind(7, r.tessdata_sha256).Bind(8, r.host);
-  s.Bind(9, r.shard).Bind(10, r.argv).Bind(11, r.workers);
+  s.Bind(9, r.shard).Bind(10, r.argv).Bind(11, r.workers).Bind(12, me.pid);
+  if (me.start.empty()) {
+    s.BindNull(13);
+  } else {
+    s.Bind(13, me.start);
+  }
   s.Run();
   return db_.LastInsertId();
+}
+
+namespace {
+
+// The liveness of a run row's process (columns host, pid, process_start).
+Liveness RunProcessLiveness(const Statement& q, int host_col) {
+  if (q.IsNull(host_col + 1) || q.IsNull(host_col + 2)) return Liveness::kUnknown;
+  return ProcessLiveness(q.Text(host_col), {q.Int(host_col + 1), q.Text(host_col + 2)});
+}
+
+}  // namespace
+
+int Store::MarkStaleRuns(const std::string& now) {
+  std::vector<int64_t> gone;
+  {
+    Statement q(db_.handle(),
+                "SELECT run_id, host, pid, process_start FROM runs WHERE status='running'");
+    while (q.Step()) {
+      if (RunProcessLiveness(q, 1) == Liveness::kGone) gone.push_back(q.Int(0));
+    }
+  }
+  if (gone.empty()) return 0;
+  Transaction tx(db_);
+  Statement u(db_.handle(),
+              "UPDATE runs SET status=?, finished_at=? WHERE run_id=? AND status='running'");
+  Statement l(db_.handle(), "DELETE FROM document_leases WHERE run_id=?");
+  for (int64_t id : gone) {
+    u.Bind(1, run_status::kKilled).Bind(2, now).Bind(3, id).Run();
+    l.Bind(1, id).Run();
+  }
+  tx.Commit();
+  return static_cast<int>(gone.size());
+}
+
+bool Store::RunAlive(int64_t run_id) {
+  Statement q(db_.handle(), "SELECT status, host, pid, process_start FROM runs WHERE run_id=?");
+  q.Bind(1, run_id);
+  if (!q.Step() || q.Text(0) != run_status::kRunning) return false;
+  return RunProcessLiveness(q, 1) != Liveness::kGone;
+}
+
+std::optional<int64_t> Store::TakeLease(const std::string& doc_id, int64_t run_id,
+                                        const std::string& now) {
+  Transaction tx(db_);
+  Statement q(db_.handle(), "SELECT run_id FROM document_leases WHERE doc_id=?");
+  q.Bind(1, doc_id);
+  if (q.Step()) {
+    const int64_t holder = q.Int(0);
+    if (holder != run_id && RunAlive(holder)) return holder;
+  }
+  Statement s(db_.handle(),
+              "INSERT INTO document_leases(doc_id, run_id, taken_at) VALUES(?,?,?) "
+              "ON CONFLICT(doc_id) DO UPDATE SET run_id=excluded.run_id, "
+              "taken_at=excluded.taken_at");
+  s.Bind(1, doc_id).Bind(2, run_id).Bind(3, now).Run();
+  tx.Commit();
+  return std::nullopt;
 }
 
 std::optional<std::string> Store::RunConfig(int64_t run_id) {
@@ -93,9 +167,18 @@ std::optional<std::string> Store::RunConfig(int64_t run_id) {
   return q.Text(0);
 }
 
+void Store::ReleaseLease(const std::string& doc_id, int64_t run_id) {
+  Statement s(db_.handle(), "DELETE FROM document_leases WHERE doc_id=? AND run_id=?");
+  s.Bind(1, doc_id).Bind(2, run_id).Run();
+}
+
 void Store::FinishRun(int64_t run_id, std::string_view status, const std::string& finished_at) {
+  Transaction tx(db_);
   Statement s(db_.handle(), "UPDATE runs SET status=?, finished_at=? WHERE run_id=?");
   s.Bind(1, status).Bind(2, finished_at).Bind(3, run_id).Run();
+  Statement l(db_.handle(), "DELETE FROM document_leases WHERE run_id=?");
+  l.Bind(1, run_id).Run();
+  tx.Commit();
 }
 
 void Store::RegisterSource(const SourceRecord& src, int64_t run_id, const std::string& now) {
@@ -293,7 +376,8 @@ void Store::CommitResult(int64_t run_id, const std::string& processing_version, 
     t.Bind(1, r.doc_id).Bind(2, run_id).Bind(3, processing_version).Bind(4, x.seq);
     t.Bind(5, x.stage).Bind(6, x.stage_version).Bind(7, params);
     t.Bind(8, Sha256Hex(params)).Bind(9, x.input_sha256).Bind(10, NonEmpty(x.output_sha256));
-    t.Bind(11, x.started_at).Bind(12, x.duration_ms).Bind(13, x.outcome).Bind(14, x.note);
+    t.Bind(11, x.started_at).Bind(12, x.duration_ms).Bind(13, x.outcome);
+    t.Bind(14, BoundedText(x.note));
     if (queue_item) {
       t.Bind(15, *queue_item);
     } else {
@@ -351,7 +435,7 @@ void Store::CommitResult(int64_t run_id, const std::string& processing_version, 
               "contract_sha256=? WHERE doc_id=?");
   d.Bind(1, NonEmpty(r.modality)).Bind(2, processing_version).Bind(3, outcome);
   d.Bind(4, r.error ? NonEmpty(r.error->stage) : std::nullopt);
-  d.Bind(5, r.error ? std::optional<std::string>(r.error->message) : std::nullopt);
+  d.Bind(5, r.error ? std::optional<std::string>(BoundedText(r.error->message)) : std::nullopt);
   d.Bind(6, NonEmpty(r.output_sha256)).Bind(7, r.page_count).Bind(8, run_id).Bind(9, now);
   d.Bind(10, decision && !r.error ? NonEmpty(decision->contract_sha256) : std::nullopt);
   d.Bind(11, r.doc_id).Run();
@@ -366,6 +450,8 @@ void Store::CommitResult(int64_t run_id, const std::string& processing_version, 
   if (routing != nullptr) {
     RecordRouting(db_, r.doc_id, outcome, *routing->config, *routing->tasks, run_id, now);
   }
+  Statement lease(db_.handle(), "DELETE FROM document_leases WHERE doc_id=?");
+  lease.Bind(1, r.doc_id).Run();
   tx.Commit();
 }
 

@@ -99,15 +99,31 @@ struct PriorTransformation {
 class Store {
  public:
   // Opens (creating if `create`) the database at `path` and migrates it forward. Refuses a
-  // database written by a newer assay. Throws StoreError on failure.
-  Store(const std::filesystem::path& path, bool create);
+  // database written by a newer assay. With `for_writing`, refuses (before anything is
+  // written to it) a store that is damaged or recorded as damaged (core/store_health.h):
+  // the StoreError then has damaged() set and a message saying how to recover. Throws
+  // StoreError on failure.
+  Store(const std::filesystem::path& path, bool create, bool for_writing = true);
 
   Database& db() { return db_; }
   int schema_version();
 
+  // Records a run as `running`, with this process's identity (core/process_identity.h).
   int64_t BeginRun(const RunRecord& run);
+  // Marks `killed` every running run whose supervisor is known to be gone (on this host: its
+  // pid no longer names the process that started it) and voids its leases. Returns how many.
+  int MarkStaleRuns(const std::string& now);
+  // True unless the run is finished, interrupted, killed, or its process is known to be gone.
+  bool RunAlive(int64_t run_id);
+
+  // Leases `doc_id` to `run_id` for processing, unless another run that is alive holds it:
+  // returns that run's id then (and takes nothing). CommitResult and FinishRun release leases.
+  std::optional<int64_t> TakeLease(const std::string& doc_id, int64_t run_id,
+                                   const std::string& now);
+  void ReleaseLease(const std::string& doc_id, int64_t run_id);
   // The canonical configuration a run recorded (RunRecord::config); nullopt for no such run.
   std::optional<std::string> RunConfig(int64_t run_id);
+  // Records the run's end and releases the leases it still holds.
   void FinishRun(int64_t run_id, std::string_view status, const std::string& finished_at);
 
   // Ingest writes; call inside a Transaction.
@@ -151,7 +167,9 @@ class Store {
   // (linked to `queue_item` when a reprocess made them), outputs, metrics, the contract
   // decision, the outcome ("error" when result.error is set, else the decision's, else
   // "accepted"), the queue's reaction to it (core/queue.h) and, with `routing`, its
-  // annotation tasks (an accepted document's are created or updated, another's withdrawn).
+  // annotation tasks (an accepted document's are created or updated, another's withdrawn);
+  // releases the document's lease.
+  // Free text (notes, the error message) is bounded (core/bounded_text.h).
   void CommitResult(int64_t run_id, const std::string& processing_version, const WorkResult& result,
                     const std::string& now, const ContractDecisionRecord* decision = nullptr,
                     std::optional<int64_t> queue_item = std::nullopt,
