@@ -21,8 +21,7 @@ std::string Unfit(const WorkResult& r) {
   for (const TransformationRecord& t : r.transformations) {
     if (t.seq <= last_seq) return "transformation positions out of order";
     last_seq = t.seq;
-    if (t.outcome != step::kOk && t.outcome != step::kSkipped &&
-        t.outcome != step::kError) {
+    if (t.outcome != step::kOk && t.outcome != step::kSkipped && t.outcome != step::kError) {
       return "unknown transformation outcome " + FrameExcerpt(t.outcome);
     }
     if (!std::isfinite(t.duration_ms) || t.duration_ms < 0) return "a negative duration";
@@ -60,8 +59,8 @@ Result<WorkResult> DecodeResultFrame(const std::string& frame, const WorkRequest
     return Error{"worker", malformed + "not a result (" + WithoutJsonPrefix(e.what()) + ")"};
   }
   if (r.doc_id != request.doc_id) {
-    return Error{"worker", malformed + "it is for document " + FrameExcerpt(r.doc_id) +
-                               ", not " + request.doc_id};
+    return Error{"worker", malformed + "it is for document " + FrameExcerpt(r.doc_id) + ", not " +
+                               request.doc_id};
   }
   if (const std::string why = Unfit(r); !why.empty()) return Error{"worker", malformed + why};
   return r;

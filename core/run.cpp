@@ -55,8 +55,7 @@ RunResult RunBatch(const RunOptions& opt, const StageCatalog& catalog,
   try {
     Session session(opt.out_dir, catalog, Planner(catalog, config.pipelines, config.set),
                     std::move(config.contracts));
-    Status started = session.Start(PoolOptions(opt, observer),
-                                   opt.argv, opt.fault_injection);
+    Status started = session.Start(PoolOptions(opt, observer), opt.argv, opt.fault_injection);
     if (!started.ok()) return fail(kExitInternal, started.error().message);
     Store& store = session.store();
 

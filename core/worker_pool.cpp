@@ -302,8 +302,8 @@ void WorkerPool::Process(const std::function<std::optional<WorkRequest>()>& next
       // Abandoned, not failed: the documents did nothing wrong, a later run does them.
       for (Worker& w : workers_) {
         if (!w.task) continue;
-        Log("worker " + std::to_string(w.index) + " on " + w.task->path + " (" +
-            w.task->doc_id + "): stopped by the interruption; left for the next run");
+        Log("worker " + std::to_string(w.index) + " on " + w.task->path + " (" + w.task->doc_id +
+            "): stopped by the interruption; left for the next run");
         w.task.reset();
         Kill(w);
       }

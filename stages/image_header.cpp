@@ -58,12 +58,12 @@ Result<ImageHeader> ReadImageHeader(const std::string& path, int index) {
   l_int32 w = 0, h = 0, bps = 0, spp = 0, res = 0, cmap = 0, page_format = 0;
   ImageHeader header;
   header.tiff = format == IFF_TIFF || format == IFF_TIFF_G3 || format == IFF_TIFF_G4 ||
-                format == IFF_TIFF_LZW || format == IFF_TIFF_ZIP ||
-                format == IFF_TIFF_PACKBITS || format == IFF_TIFF_RLE || format == IFF_TIFF_JPEG;
+                format == IFF_TIFF_LZW || format == IFF_TIFF_ZIP || format == IFF_TIFF_PACKBITS ||
+                format == IFF_TIFF_RLE || format == IFF_TIFF_JPEG;
   const l_ok failed =
-      header.tiff ? readHeaderTiff(path.c_str(), index, &w, &h, &bps, &spp, &res, &cmap,
-                                   &page_format)
-                  : pixReadHeader(path.c_str(), &page_format, &w, &h, &bps, &spp, &cmap);
+      header.tiff
+          ? readHeaderTiff(path.c_str(), index, &w, &h, &bps, &spp, &res, &cmap, &page_format)
+          : pixReadHeader(path.c_str(), &page_format, &w, &h, &bps, &spp, &cmap);
   if (failed != 0 || w <= 0 || h <= 0) {
     return Error{"image_load", "the image header cannot be read (truncated or corrupt)"};
   }
@@ -82,8 +82,8 @@ std::string OverPixelLimit(const ImageHeader& header, double max_pixels) {
     std::string s = text;
     return s.ends_with(".0") ? s.substr(0, s.size() - 2) : s;
   };
-  return "image is " + std::to_string(header.width) + "×" + std::to_string(header.height) +
-         " = " + mp(pixels) + " MP, limit " + mp(max_pixels) + " MP";
+  return "image is " + std::to_string(header.width) + "×" + std::to_string(header.height) + " = " +
+         mp(pixels) + " MP, limit " + mp(max_pixels) + " MP";
 }
 
 Pix* DecodeBmpWithOpenCv(const std::string& path) {

@@ -40,7 +40,7 @@ void ToneShares(Pix* pix, double* light, double* midtone) {
 // Decodes page `index` (0-based) of the image file whose header is `header`. Leptonica reads
 // every format but compressed BMP, which OpenCV reads.
 PixHandle Decode(const std::string& path, const ImageHeader& header, int index) {
-  Pix* pix = header.tiff   ? pixReadTiff(path.c_str(), index)
+  Pix* pix = header.tiff  ? pixReadTiff(path.c_str(), index)
              : index == 0 ? pixRead(path.c_str())
                           : nullptr;
   if (pix == nullptr && header.bmp && index == 0) pix = DecodeBmpWithOpenCv(path);
