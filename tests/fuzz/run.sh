@@ -26,8 +26,13 @@ mkdir -p build-fuzz/artifacts
 for t in "${targets[@]}"; do
   mkdir -p "build-fuzz/found/$t"
   echo "== fuzz_$t: ${seconds} s"
+  dict=()
+  case $t in
+    result_frame) dict=(-dict=tests/fuzz/result_frame.dict) ;;
+    contract | pipeline_config) dict=(-dict=tests/fuzz/toml.dict) ;;
+  esac
   # -rss_limit_mb: the harnesses hold nothing large; more is a finding.
-  build-fuzz/tests/fuzz/"fuzz_$t" -max_total_time="$seconds" -max_len=65536 -timeout=10 \
+  build-fuzz/tests/fuzz/"fuzz_$t" "${dict[@]}" -max_total_time="$seconds" -max_len=65536 -timeout=10 \
     -rss_limit_mb=2048 -print_final_stats=1 -artifact_prefix="build-fuzz/artifacts/$t-" \
     "build-fuzz/found/$t" "tests/fuzz/corpus/$t" 2>&1 |
     grep -E "^(#[0-9]+ +DONE|stat::number_of_executed_units|==[0-9]+==ERROR|SUMMARY)|Test unit written" || true
