@@ -14,6 +14,7 @@ PACKAGES=(
   libopencv-dev libsqlite3-dev sqlite3 libssl-dev libmagic-dev
   libcli11-dev nlohmann-json3-dev libgtest-dev libtomlplusplus-dev
   libhunspell-dev hunspell-en-us python3-numpy python3-pil
+  clang libclang-rt-14-dev  # the fuzzing build (tests/fuzz); libFuzzer is in libclang-rt-14-dev
 )
 
 deps() {
@@ -52,8 +53,9 @@ demo() {
 }
 
 tests() {
-  cd build
-  ctest --output-on-failure -j2
+  (cd build && ctest --output-on-failure -j2)
+  # A short fuzzing pass (12 s per target over the committed corpus) in its own clang build.
+  tests/fuzz/run.sh 12
 }
 
 case "${1:-}" in

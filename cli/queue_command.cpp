@@ -5,6 +5,7 @@
 
 #include "cli/commands.h"
 #include "cli/format.h"
+#include "cli/numeric_options.h"
 #include "cli/store_access.h"
 #include "core/exit_codes.h"
 #include "core/queue.h"
@@ -28,6 +29,9 @@ std::string DefaultActor() {
   return user && *user ? user : "unknown";
 }
 
+// Queue item ids are SQLite row ids.
+const CLI::Validator kItemId = WholeNumber(1, INT64_MAX, "");
+
 CLI::App* AddQueueCommand(CLI::App& queue, const char* name, const char* help, QueueArgs* a) {
   CLI::App* cmd = queue.add_subcommand(name, help);
   cmd->add_option("--out", a->out, "output folder holding assay.db")->capture_default_str();
@@ -37,7 +41,7 @@ CLI::App* AddQueueCommand(CLI::App& queue, const char* name, const char* help, Q
 void AddItemId(CLI::App* cmd, QueueArgs* a) {
   cmd->add_option("id", a->item_id, "queue item id (see `assay queue list`)")
       ->required()
-      ->check(CLI::PositiveNumber);
+      ->check(kItemId);
 }
 
 void AddActor(CLI::App* cmd, QueueArgs* a, bool required) {
@@ -177,7 +181,7 @@ void SetupQueue(CLI::App& app, int* exit_code) {
     auto json = std::make_shared<bool>(false);
     CLI::App* cmd =
         queue->add_subcommand("reprocess", "run the item's document again with changed parameters");
-    cmd->add_option("id", opt->item_id, "queue item id")->required()->check(CLI::PositiveNumber);
+    cmd->add_option("id", opt->item_id, "queue item id")->required()->check(kItemId);
     cmd->add_option("--out", *out, "output folder holding assay.db")->capture_default_str();
     cmd->add_option("--set", opt->set,
                     "override a stage parameter for this document: stage.param=value (repeat)");
@@ -185,10 +189,10 @@ void SetupQueue(CLI::App& app, int* exit_code) {
     cmd->add_option("--as", opt->actor, "who asks, for the audit trail")->default_str("$USER");
     cmd->add_option("--timeout", opt->timeout_seconds, "seconds allowed for the document")
         ->capture_default_str()
-        ->check(CLI::PositiveNumber);
+        ->check(RealNumber(0.1, kMaxTimeoutSeconds, "seconds"));
     cmd->add_option("--max-memory", opt->max_memory_mb, "MiB of resident memory for the worker")
         ->capture_default_str()
-        ->check(CLI::Range(int64_t{64}, int64_t{1} << 20));
+        ->check(WholeNumber(kMinMemoryMiB, kMaxMemoryMiB, "MiB"));
     cmd->add_option("--routing", opt->routing_file,
                     "annotation routing file (TOML); default: the shipped one");
     cmd->add_option("--contracts", opt->contracts_dir,

@@ -4,6 +4,7 @@
 #include <memory>
 
 #include "cli/commands.h"
+#include "cli/numeric_options.h"
 #include "cli/progress.h"
 #include "core/document.h"
 #include "core/run.h"
@@ -50,15 +51,19 @@ void SetupRun(CLI::App& app, int* exit_code) {
       ->required();
   cmd->add_option("--out", opt->out_dir, "output folder; the store is OUT/assay.db")
       ->capture_default_str();
-  cmd->add_option("-j,--jobs", opt->jobs, "worker processes (default: one per core)");
+  cmd->add_option("-j,--jobs", opt->jobs,
+                  "worker processes (default: one per core); at most one per core and as many "
+                  "as the available memory holds at --max-memory each")
+      ->check(WholeNumber(1, kMaxJobs, "workers"));
   cmd->add_option("--timeout", opt->timeout_seconds, "seconds allowed per document")
       ->capture_default_str()
-      ->check(CLI::PositiveNumber);
+      ->check(RealNumber(0.1, kMaxTimeoutSeconds, "seconds"));
   cmd->add_option("--max-memory", opt->max_memory_mb, "MiB of resident memory per worker")
       ->capture_default_str()
-      ->check(CLI::Range(int64_t{64}, int64_t{1} << 20));
+      ->check(WholeNumber(kMinMemoryMiB, kMaxMemoryMiB, "MiB"));
   cmd->add_option("--max-file-size", opt->max_file_mb, "MiB; larger files are recorded as errors")
-      ->capture_default_str();
+      ->capture_default_str()
+      ->check(WholeNumber(1, kMaxMemoryMiB, "MiB"));
   cmd->add_option("--exclude", opt->exclude, "skip files or folders matching this glob (repeat)");
   cmd->add_option("--config", opt->config_path,
                   "pipeline configuration (TOML) over the compiled default; see "
@@ -83,6 +88,7 @@ void SetupRun(CLI::App& app, int* exit_code) {
     };
     observer.document_done = [&](int pages) { progress->Add(pages); };
     observer.finished = [&] { progress->Finish(); };
+    observer.notice = [](const std::string& s) { std::cerr << "assay run: " << s << "\n"; };
     const RunResult r = RunBatch(*opt, BuiltinCatalog(), observer);
     *exit_code = r.exit_code;
     if (!r.error.empty()) std::cerr << "assay run: " << r.error << "\n";

@@ -1,7 +1,5 @@
 #include "core/run.h"
 
-#include <unistd.h>
-
 #include <algorithm>
 
 #include "contracts/contract.h"
@@ -12,17 +10,21 @@
 #include "core/pipeline_config.h"
 #include "core/session.h"
 #include "core/signals.h"
+#include "core/worker_count.h"
 
 namespace fs = std::filesystem;
 
 namespace assay {
 namespace {
 
-WorkerPoolOptions PoolOptions(int jobs, double timeout, int64_t max_memory_mb) {
+WorkerPoolOptions PoolOptions(const RunOptions& opt, const RunObserver& observer) {
   WorkerPoolOptions o;
-  o.jobs = jobs > 0 ? jobs : static_cast<int>(std::max(1L, ::sysconf(_SC_NPROCESSORS_ONLN)));
-  o.timeout_seconds = timeout;
-  o.max_memory_bytes = max_memory_mb << 20;
+  o.max_memory_bytes = opt.max_memory_mb << 20;
+  const WorkerCount workers =
+      ChooseWorkerCount(opt.jobs, o.max_memory_bytes, OnlineCores(), AvailableMemoryBytes());
+  if (!workers.capped.empty() && observer.notice) observer.notice(workers.capped);
+  o.jobs = workers.count;
+  o.timeout_seconds = opt.timeout_seconds;
   return o;
 }
 
@@ -54,8 +56,7 @@ RunResult RunBatch(const RunOptions& opt, const StageCatalog& catalog,
   try {
     Session session(opt.out_dir, catalog, Planner(catalog, config.pipelines, config.set),
                     std::move(config.contracts), std::move(config.routing));
-    Status started = session.Start(PoolOptions(opt.jobs, opt.timeout_seconds, opt.max_memory_mb),
-                                   opt.argv, opt.fault_injection);
+    Status started = session.Start(PoolOptions(opt, observer), opt.argv, opt.fault_injection);
     if (!started.ok()) return fail(kExitInternal, started.error().message);
     Store& store = session.store();
 

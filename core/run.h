@@ -17,7 +17,7 @@ namespace assay {
 struct RunOptions {
   std::vector<std::string> inputs;
   std::filesystem::path out_dir = "out";
-  int jobs = 0;                         // 0 = one worker per core
+  int jobs = 0;  // 0 = one worker per core; capped by cores and memory (core/worker_count.h)
   double timeout_seconds = 300;         // per document
   int64_t max_memory_mb = 2048;         // per worker (resident set)
   int64_t max_file_mb = 2048;           // larger files are recorded as errors, not read
@@ -53,6 +53,7 @@ struct RunObserver {
   std::function<void(int64_t documents)> started;  // documents this run will process
   std::function<void(int pages)> document_done;    // one more, with its page count
   std::function<void()> finished;
+  std::function<void(const std::string&)> notice;  // a remark for the user (e.g. a capped -j)
 };
 
 // Runs the batch.

@@ -95,6 +95,7 @@ Status Session::Start(const WorkerPoolOptions& base, const std::vector<std::stri
   options.log_dir = out_dir_ / "logs";
   options.worker_argv = {fs::read_symlink("/proc/self/exe").string(), "__worker"};
   if (fault_injection) options.worker_argv.push_back("--fault-injection");
+  options.stop_now = StopNowRequested;
   pool_ = std::make_unique<WorkerPool>(options);
   Status started = pool_->Start(nullptr);
   if (!started.ok()) return started;

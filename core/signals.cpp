@@ -6,8 +6,9 @@
 namespace assay {
 namespace {
 
-std::atomic<bool> g_stop{false};
-void OnSignal(int) { g_stop = true; }
+std::atomic<int> g_stops{0};
+static_assert(std::atomic<int>::is_always_lock_free);  // safe in a signal handler
+void OnSignal(int) { g_stops.fetch_add(1); }
 
 }  // namespace
 
@@ -16,6 +17,8 @@ void InstallStopHandlers() {
   std::signal(SIGTERM, OnSignal);
 }
 
-bool StopRequested() { return g_stop.load(); }
+bool StopRequested() { return g_stops.load() >= 1; }
+
+bool StopNowRequested() { return g_stops.load() >= 2; }
 
 }  // namespace assay

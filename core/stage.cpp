@@ -19,6 +19,11 @@ std::string Num(double v) {
 
 // The offending value as given, shortened: a 300-digit number is not a useful message.
 std::string Shown(const CanonicalJson& v) {
+  // JSON has no spelling for them (it dumps null), but TOML does: show what was written.
+  if (v.is_number_float() && !std::isfinite(v.get<double>())) {
+    const double d = v.get<double>();
+    return std::isnan(d) ? "nan" : d > 0 ? "inf" : "-inf";
+  }
   std::string s = DumpCanonical(v);
   if (s.size() > 40) s = s.substr(0, 37) + "...";
   return s;

@@ -1,10 +1,34 @@
 #include "core/work.h"
 
+#include <cstdint>
+#include <limits>
+#include <stdexcept>
+
 #include "core/clock.h"
 #include "core/names.h"
 #include "core/sha256.h"
 
 namespace assay {
+namespace {
+
+// The integer at `key` of `j`, within T's range. nlohmann would convert 1e300 or 2^40 to int
+// with a plain cast, which is undefined behaviour (found by fuzzing): refused instead.
+template <typename T, typename J>
+T IntegerAt(const J& j, const char* key) {
+  const auto& v = j.at(key);
+  if (v.is_number_integer()) {
+    if (v.is_number_unsigned()
+            ? v.template get<uint64_t>() <= uint64_t(std::numeric_limits<T>::max())
+            : v.template get<int64_t>() >= int64_t(std::numeric_limits<T>::min()) &&
+                  v.template get<int64_t>() <= int64_t(std::numeric_limits<T>::max())) {
+      return static_cast<T>(v.template get<int64_t>());
+    }
+  }
+  throw std::out_of_range(std::string(key) + " must be an integer within range, got " +
+                          v.dump().substr(0, 24));
+}
+
+}  // namespace
 
 Json WorkRequest::ToJson() const {
   Json j = {{"doc_id", doc_id},
@@ -35,7 +59,7 @@ WorkRequest WorkRequest::FromJson(const CanonicalJson& j) {
     r.ground_truth_sha256 = j["ground_truth_sha256"].get<std::string>();
   }
   r.plan = j.at("plan");
-  r.start_at = j.at("start_at");
+  r.start_at = IntegerAt<int>(j, "start_at");
   if (j.contains("state")) {
     r.state = j["state"];
     r.state_sha256 = j.at("state_sha256");
@@ -77,9 +101,9 @@ WorkResult WorkResult::FromJson(const Json& j) {
   r.modality = j.at("modality");
   for (const Json& t : j.at("transformations")) {
     TransformationRecord rec;
-    rec.seq = t.at("seq");
+    rec.seq = IntegerAt<int>(t, "seq");
     rec.stage = t.at("stage");
-    rec.stage_version = t.at("stage_version");
+    rec.stage_version = IntegerAt<int>(t, "stage_version");
     rec.params = CanonicalJson::parse(t.at("params").dump());
     rec.resources = CanonicalJson::parse(t.at("resources").dump());
     rec.resources_sha256 = t.at("resources_sha256");
@@ -90,15 +114,15 @@ WorkResult WorkResult::FromJson(const Json& j) {
     rec.duration_ms = t.at("duration_ms");
     rec.outcome = t.at("outcome");
     rec.note = t.at("note");
-    if (t.contains("reused_from")) rec.reused_from = t["reused_from"].get<int64_t>();
+    if (t.contains("reused_from")) rec.reused_from = IntegerAt<int64_t>(t, "reused_from");
     r.transformations.push_back(std::move(rec));
   }
   r.outputs = j.at("outputs").get<std::map<std::string, std::string>>();
   r.metrics = j.at("metrics").get<std::map<std::string, double>>();
   r.part_metrics = j.at("part_metrics").get<std::map<std::string, std::map<std::string, double>>>();
-  r.page_count = j.at("page_count");
+  r.page_count = IntegerAt<int>(j, "page_count");
   r.output_sha256 = j.at("output_sha256");
-  r.ran_from = j.value("ran_from", -1);
+  r.ran_from = j.contains("ran_from") ? IntegerAt<int>(j, "ran_from") : -1;
   if (j.contains("error")) r.error = Error{j["error"].at("stage"), j["error"].at("message")};
   return r;
 }

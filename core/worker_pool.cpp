@@ -17,6 +17,7 @@
 
 #include "core/clock.h"
 #include "core/ipc.h"
+#include "core/result_frame.h"
 
 namespace assay {
 
@@ -62,41 +63,6 @@ std::string Seconds(double s) {
   char buf[32];
   std::snprintf(buf, sizeof buf, "%g s", s);
   return buf;
-}
-
-// The start of a frame that is not JSON, printable, so the log shows what came instead.
-std::string Excerpt(const std::string& frame) {
-  constexpr size_t kMax = 40;
-  std::string out = "\"";
-  for (char c : frame.substr(0, kMax)) out += (c >= 0x20 && c < 0x7f) ? c : '?';
-  return out + (frame.size() > kMax ? "\"..." : "\"");
-}
-
-// nlohmann's message without its "[json.exception.type_error.302] " prefix.
-std::string WithoutJsonPrefix(const std::string& what) {
-  const size_t end = what.rfind("] ", what.find(' '));
-  return what.starts_with("[json.exception.") && end != std::string::npos ? what.substr(end + 2)
-                                                                          : what;
-}
-
-// The result the worker sent for `req`, or why the frame is not that.
-Result<WorkResult> ParseResult(const std::string& frame, const WorkRequest& req) {
-  const std::string malformed = "worker sent a malformed result: ";
-  const Json j = Json::parse(frame, nullptr, /*allow_exceptions=*/false);
-  if (j.is_discarded()) return Error{"worker", malformed + "not JSON: " + Excerpt(frame)};
-  if (!j.is_object()) {
-    return Error{"worker", malformed + "a JSON " + j.type_name() + ", not an object"};
-  }
-  WorkResult r;
-  try {
-    r = WorkResult::FromJson(j);
-  } catch (const std::exception& e) {
-    return Error{"worker", malformed + "not a result (" + WithoutJsonPrefix(e.what()) + ")"};
-  }
-  if (r.doc_id != req.doc_id) {
-    return Error{"worker", malformed + "it is for document " + r.doc_id + ", not " + req.doc_id};
-  }
-  return r;
 }
 
 WorkResult FailedInWorker(const WorkRequest& req, const std::string& reason) {
@@ -208,7 +174,7 @@ Result<bool> WorkerPool::AwaitHello(Worker& w, bool readable, Json* hello) {
       const Json j = Json::parse(frame, nullptr, /*allow_exceptions=*/false);
       std::string malformed;
       if (j.is_discarded()) {
-        malformed = "not JSON: " + Excerpt(frame);
+        malformed = "not JSON: " + FrameExcerpt(frame);
       } else if (j.is_object() && j.contains("hello")) {
         if (hello != nullptr) *hello = j["hello"];
         w.ready = true;
@@ -327,8 +293,22 @@ void WorkerPool::Process(const std::function<std::optional<WorkRequest>()>& next
     }
   };
 
+  double stop_since = -1;  // when `stop` first said stop
   for (;;) {
     const bool stopping = stop();
+    if (stopping && stop_since < 0) stop_since = MonotonicSeconds();
+    if (stopping && (MonotonicSeconds() - stop_since > options_.stop_grace_seconds ||
+                     (options_.stop_now && options_.stop_now()))) {
+      // Abandoned, not failed: the documents did nothing wrong, a later run does them.
+      for (Worker& w : workers_) {
+        if (!w.task) continue;
+        Log("worker " + std::to_string(w.index) + " on " + w.task->path + " (" + w.task->doc_id +
+            "): stopped by the interruption; left for the next run");
+        w.task.reset();
+        Kill(w);
+      }
+      return;
+    }
     for (Worker& w : workers_) {
       if (stopping || !w.ready || w.task || !has_work()) continue;
       w.task = std::move(todo.front());
@@ -375,7 +355,7 @@ void WorkerPool::Process(const std::function<std::optional<WorkRequest>()>& next
         std::string frame;
         const FrameReader::State state = w.reader.Read(w.from_fd, &frame);
         if (state == FrameReader::State::kFrame) {
-          Result<WorkResult> result = ParseResult(frame, *w.task);
+          Result<WorkResult> result = DecodeResultFrame(frame, *w.task);
           if (result.ok()) {
             w.task.reset();
             on_result(result.value());

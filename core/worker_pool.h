@@ -23,6 +23,12 @@ struct WorkerPoolOptions {
   // How long a worker may take from exec to its hello.
   // Beyond it, a worker at Start() fails the run; a restarted one loses its slot.
   double start_timeout_seconds = 60;
+  // Once `stop` (see Process) says stop, documents still running after this long are
+  // abandoned: their workers are killed and nothing is reported for them, so they stay pending
+  // for a later run. A hanging document then costs the grace, not the whole timeout.
+  double stop_grace_seconds = 10;
+  // Polled while stopping: true abandons the running documents at once (a second Ctrl-C).
+  std::function<bool()> stop_now;
   std::vector<std::string> worker_argv;  // argv of the worker command (argv[0] = executable)
   std::filesystem::path log_dir;         // worker stderr goes to log_dir/worker-N.log
 };
@@ -44,8 +50,9 @@ class WorkerPool {
   // Processes every request; `on_result` is called in this process for each document as it
   // finishes (processed, errored, crashed or timed out). `stop` is polled: when it returns
   // true no new document is started, and the call returns once the running ones have
-  // finished or failed. Never throws for what a worker does. Per document, a failure is an
-  // error result of stage "worker":
+  // finished or failed, or were abandoned (`stop_grace_seconds`, `stop_now`: not reported).
+  // Never throws for what a worker does. Per document, a failure is an error result of stage
+  // "worker":
   //  - the worker died (signal or exit, also in the middle of a frame): the document is
   //    retried once in a fresh worker, then recorded with the cause;
   //  - it ran past `timeout_seconds` or above `max_memory_bytes`: recorded, not retried;

@@ -9,6 +9,7 @@
 
 #include "core/raster.h"
 #include "core/stage.h"
+#include "stages/image_header.h"
 
 namespace assay {
 namespace {
@@ -36,17 +37,13 @@ void ToneShares(Pix* pix, double* light, double* midtone) {
   }
 }
 
-bool IsTiff(const std::string& path) {
-  int format = IFF_UNKNOWN;
-  findFileFormat(path.c_str(), &format);
-  return format == IFF_TIFF || format == IFF_TIFF_G3 || format == IFF_TIFF_G4 ||
-         format == IFF_TIFF_LZW || format == IFF_TIFF_ZIP || format == IFF_TIFF_PACKBITS ||
-         format == IFF_TIFF_RLE || format == IFF_TIFF_JPEG;
-}
-
-// Decodes page `index` (0-based) of the image file.
-PixHandle Decode(const std::string& path, bool tiff, int index) {
-  Pix* pix = tiff ? pixReadTiff(path.c_str(), index) : index == 0 ? pixRead(path.c_str()) : nullptr;
+// Decodes page `index` (0-based) of the image file whose header is `header`. Leptonica reads
+// every format but compressed BMP, which OpenCV reads.
+PixHandle Decode(const std::string& path, const ImageHeader& header, int index) {
+  Pix* pix = header.tiff  ? pixReadTiff(path.c_str(), index)
+             : index == 0 ? pixRead(path.c_str())
+                          : nullptr;
+  if (pix == nullptr && header.bmp && index == 0) pix = DecodeBmpWithOpenCv(path);
   return pix != nullptr ? WrapPix(pix) : nullptr;
 }
 
@@ -59,9 +56,11 @@ class ImageLoadStage : public Stage {
         page_max_midtone_(params.at("page_max_midtone_fraction")) {}
 
   Result<StageReport> Run(Document& doc, StageContext& ctx) const override {
-    const bool tiff = IsTiff(doc.path);
+    // Sizes come from the headers, before anything is decoded: a bomb costs nothing.
+    auto first = ReadImageHeader(doc.path, 0);
+    if (!first.ok()) return first.error();
     int count = 1;
-    if (tiff) {
+    if (first.value().tiff) {
       count = 0;
       if (std::FILE* f = std::fopen(doc.path.c_str(), "rb")) {
         tiffGetCount(f, &count);
@@ -75,13 +74,18 @@ class ImageLoadStage : public Stage {
     doc.pages.clear();
     double light = 0, midtone = 0;
     for (int i = 0; i < count; ++i) {
-      PixHandle pix = Decode(doc.path, tiff, i);
+      auto header = i == 0 ? first : ReadImageHeader(doc.path, i);
+      if (!header.ok()) break;
+      if (const std::string over = OverPixelLimit(header.value(), max_pixels_); !over.empty()) {
+        return Error{"image_load",
+                     count > 1 ? "page " + std::to_string(i + 1) + ": " + over : over};
+      }
+      PixHandle pix = Decode(doc.path, header.value(), i);
       if (!pix) break;
-      const double pixels = double(pixGetWidth(pix.get())) * pixGetHeight(pix.get());
-      if (pixels > max_pixels_) {
-        return Error{"image_load", "image of " + std::to_string(int(pixels / 1e6)) +
-                                       " megapixels exceeds the limit of " +
-                                       std::to_string(int(max_pixels_ / 1e6))};
+      // A header that understated the size: the decoded size is the truth.
+      const ImageHeader decoded{pixGetWidth(pix.get()), pixGetHeight(pix.get())};
+      if (const std::string over = OverPixelLimit(decoded, max_pixels_); !over.empty()) {
+        return Error{"image_load", over};
       }
       if (i == 0) {
         ToneShares(pix.get(), &light, &midtone);
@@ -111,7 +115,8 @@ class ImageLoadStage : public Stage {
 
   Result<PixHandle> RebuildRaster(const Document& doc, const Page& page, const RasterStep&,
                                   PixHandle /*previous*/, StageContext& /*ctx*/) const override {
-    PixHandle pix = Decode(doc.path, IsTiff(doc.path), page.number - 1);
+    auto header = ReadImageHeader(doc.path, page.number - 1);
+    PixHandle pix = header.ok() ? Decode(doc.path, header.value(), page.number - 1) : nullptr;
     if (!pix)
       return Error{"image_load", "page " + std::to_string(page.number) + " cannot be decoded"};
     return pix;
@@ -128,7 +133,7 @@ class ImageLoadStage : public Stage {
 const StageSpec& ImageLoadStageSpec() {
   static const StageSpec kSpec{
       .id = "image_load",
-      .version = 2,
+      .version = 3,  // 3: headers checked before decoding; compressed BMP read (OpenCV)
       .summary = "decode a page image or photo; size, resolution, page or photo",
       .containers = {"image"},
       .modalities = {},
@@ -171,7 +176,7 @@ const StageSpec& ImageLoadStageSpec() {
                   {"image.pages", false, "pages (frames) in the image file"},
                   {"image.light_fraction", false, "share of light pixels (gray >= 170)"},
                   {"image.midtone_fraction", false, "share of mid-tone pixels (60..169)"}},
-      .libraries = {"leptonica", "image_codecs"},
+      .libraries = {"leptonica", "image_codecs", "opencv"},
       .resources = nullptr,
       .pixels = Pixels::kMakes,
       .make = [](const CanonicalJson& p) -> std::unique_ptr<Stage> {

@@ -13,7 +13,11 @@
 //   hang-at-start        never says hello
 // Document modes, for documents whose path contains "bad" (others are answered normally):
 //   garbage KIND         answer with a frame that is no result for it, KIND being one of
-//                        not-json, not-object, not-a-result, other-doc
+//                        not-json, not-object, not-a-result, other-doc, or a result that
+//                        must not be recorded: wrong-hash (an output that does not match its
+//                        name), not-a-patch (an output that is not a JSON Patch), bad-outcome
+//                        (an unknown transformation outcome), seq-twice (two transformations
+//                        at one position)
 //   crash                abort() on each one
 //   crash-once DIR       SIGSEGV on the first one that any process sees, normal afterwards
 //                        (the file DIR/crashed remembers it across restarts)
@@ -21,6 +25,7 @@
 //                        says hello
 //   hang                 sleep forever
 //   exit-mid-frame       send half a result frame, then exit with code 3
+// In every mode, a document whose path contains "hang" is never answered.
 //
 // A valid result has modality "fake"; the hello is {"fake": true}.
 #include <sys/resource.h>
@@ -37,6 +42,7 @@
 #include <thread>
 
 #include "core/ipc.h"
+#include "core/sha256.h"
 #include "core/work.h"
 
 namespace {
@@ -62,6 +68,23 @@ void Misbehave(const std::string& mode, const std::string& arg, const assay::Wor
     if (arg == "not-json") assay::WriteFrame(STDOUT_FILENO, "this is not JSON");
     if (arg == "not-object") Send(Json::array({1, 2, 3}));
     if (arg == "not-a-result") Send(Json{{"doc_id", req.doc_id}, {"surprise", true}});
+    if (arg == "wrong-hash" || arg == "not-a-patch") {
+      Json r = GoodResult(req);
+      const std::string content = arg == "wrong-hash" ? "[]" : "{\"op\": \"add\"}";
+      r["outputs"] = {{assay::Sha256Hex(arg == "wrong-hash" ? "other" : content), content}};
+      Send(r);
+    }
+    if (arg == "bad-outcome" || arg == "seq-twice") {
+      assay::TransformationRecord t;
+      t.stage = "fake";
+      t.outcome = arg == "bad-outcome" ? "splendid" : "ok";
+      assay::WorkResult r;
+      r.doc_id = req.doc_id;
+      r.modality = "fake";
+      r.transformations = {t};
+      if (arg == "seq-twice") r.transformations.push_back(t);
+      Send(r.ToJson());
+    }
     if (arg == "other-doc") {
       assay::WorkRequest other = req;
       other.doc_id = "someone-else";
@@ -125,6 +148,7 @@ int main(int argc, char** argv) {
 
   while (auto frame = assay::ReadFrame(STDIN_FILENO)) {
     const assay::WorkRequest req = assay::WorkRequest::FromJson(Json::parse(*frame));
+    if (req.path.find("hang") != std::string::npos) SleepForever();
     if (req.path.find("bad") != std::string::npos) {
       Misbehave(mode, arg, req);
     } else {

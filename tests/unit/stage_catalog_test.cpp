@@ -125,6 +125,13 @@ TEST(SetOptionsTest, ParsedValidatedAndRefusedWithAReason) {
       {"ocr.pms=6", "unknown parameter 'pms' of stage 'ocr'"},
       {"ocr.psm", "--set expects stage.param=value, got 'ocr.psm'"},
       {".psm=6", "--set expects stage.param=value, got '.psm=6'"},
+      // Not numbers for JSON: refused as the text they are, and shown briefly.
+      {"image_load.max_megapixels=nan",
+       "image_load.max_megapixels must be a number from 1 to 10000, got \"nan\""},
+      {"image_load.max_megapixels=1e400",
+       "image_load.max_megapixels must be a number from 1 to 10000, got \"1e400\""},
+      {"rasterize.dpi=" + std::string(300, '9'),
+       "rasterize.dpi must be an integer from 36 to 1200, got 1e+300"},
   };
   for (const auto& [arg, message] : bad) {
     auto r = ParseSetOptions({arg}, Catalog());
@@ -160,6 +167,13 @@ TEST(PipelineConfigTest, MistakesNameFileLineAndColumn) {
       {"[plan]\n",
        "c.toml:1:2: unknown table or key 'plan' (expected [pipeline.<container>], "
        "[params.<stage>])"},
+      // Non-finite numbers are refused and shown as written, not as JSON's null.
+      {"[params.image_load]\nmax_megapixels = nan\n",
+       "c.toml:2:18: image_load.max_megapixels must be a number from 1 to 10000, got nan"},
+      {"[params.image_load]\nmax_megapixels = -inf\n",
+       "c.toml:2:18: image_load.max_megapixels must be a number from 1 to 10000, got -inf"},
+      {"[params.rasterize]\ndpi = inf\n",
+       "c.toml:2:7: rasterize.dpi must be an integer from 36 to 1200, got inf"},
   };
   for (const auto& [text, message] : cases) {
     auto c = ParsePipelineConfig(text, "c.toml", Catalog());

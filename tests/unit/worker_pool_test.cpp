@@ -165,7 +165,12 @@ TEST_F(WorkerPoolTest, MalformedResultCostsOnlyItsDocument) {
       {"not-json", malformed + "not JSON: \"this is not JSON\""},
       {"not-object", malformed + "a JSON array, not an object"},
       {"not-a-result", ""},
-      {"other-doc", malformed + "it is for document someone-else, not bad"},
+      {"other-doc", malformed + "it is for document \"someone-else\", not bad"},
+      // Parseable, yet not to be recorded: the supervisor checks, the store is never asked.
+      {"wrong-hash", malformed + "an output that does not match its hash"},
+      {"not-a-patch", malformed + "an output that is not a JSON Patch"},
+      {"bad-outcome", malformed + "unknown transformation outcome \"splendid\""},
+      {"seq-twice", malformed + "transformation positions out of order"},
   };
   for (const GarbageCase& c : cases) {
     SCOPED_TRACE(c.kind);
@@ -241,6 +246,89 @@ TEST_F(WorkerPoolTest, RestartThatNeverSaysHelloCostsOnlyItsSlot) {
   EXPECT_LT(MonotonicSeconds() - t0, 3);
   EXPECT_EQ(results.size(), 5u);
   ExpectProcessed(results, {"bad", "a", "b", "c", "d"});
+}
+
+TEST_F(WorkerPoolTest, TimeLimitsHoldWhileARestartedWorkerIsStarting) {
+  // Worker 0 crashes on "bad" and its replacement never says hello (3 s start timeout);
+  // worker 1 hangs on "hang". The hang must time out at its 1 s limit, not wait for the
+  // replacement's start timeout.
+  WorkerPoolOptions options = Options({"hang-at-restart", dir_.string()});
+  options.timeout_seconds = 1;
+  options.start_timeout_seconds = 3;
+  WorkerPool pool(options);
+  ASSERT_TRUE(pool.Start(nullptr).ok());
+  std::deque<WorkRequest> todo;
+  for (const char* name : {"bad", "hang"}) {
+    WorkRequest req;
+    req.doc_id = name;
+    req.path = std::string("/fake/") + name + ".pdf";
+    todo.push_back(req);
+  }
+  const double t0 = MonotonicSeconds();
+  std::map<std::string, double> arrived;
+  std::map<std::string, WorkResult> results;
+  pool.Process(
+      todo,
+      [&](const WorkResult& r) {
+        arrived[r.doc_id] = MonotonicSeconds() - t0;
+        results.emplace(r.doc_id, r);
+      },
+      [] { return false; });
+  ExpectWorkerError(results, "hang", "timeout: still running at the limit of 1 s");
+  EXPECT_LT(arrived.at("hang"), 2.5);
+  // Then no worker is left (the hang's replacement hangs at start too): "bad" fails.
+  ExpectWorkerError(results, "bad", "no worker could start");
+}
+
+// A run stopping (Ctrl-C) lets documents in flight finish within the grace; one still running
+// after it is abandoned: its worker is killed, nothing is reported, a later run does it.
+TEST_F(WorkerPoolTest, StopAbandonsAHangingDocumentAfterTheGrace) {
+  WorkerPoolOptions options = Options({"normal"});
+  options.timeout_seconds = 60;
+  options.stop_grace_seconds = 0.5;
+  WorkerPool pool(options);
+  ASSERT_TRUE(pool.Start(nullptr).ok());
+  std::deque<WorkRequest> todo;
+  for (const char* name : {"hang", "a", "b", "c"}) {
+    WorkRequest req;
+    req.doc_id = name;
+    req.path = std::string("/fake/") + name + ".pdf";
+    todo.push_back(req);
+  }
+  std::vector<std::string> reported;
+  bool stop = false;
+  const double t0 = MonotonicSeconds();
+  pool.Process(
+      todo,
+      [&](const WorkResult& r) {
+        reported.push_back(r.doc_id);
+        stop = true;  // the signal arrives as the first document finishes
+      },
+      [&] { return stop; });
+  EXPECT_LT(MonotonicSeconds() - t0, 3);
+  EXPECT_EQ(reported, std::vector<std::string>{"a"});  // neither started after it nor failed
+  EXPECT_NE(SupervisorLog().find("(hang): stopped by the interruption; left for the next run"),
+            std::string::npos)
+      << SupervisorLog();
+}
+
+TEST_F(WorkerPoolTest, ASecondStopAbandonsRunningDocumentsAtOnce) {
+  WorkerPoolOptions options = Options({"normal"}, /*jobs=*/1);
+  options.timeout_seconds = 60;
+  options.stop_grace_seconds = 60;
+  const double t0 = MonotonicSeconds();
+  options.stop_now = [&] { return MonotonicSeconds() - t0 > 0.5; };
+  WorkerPool pool(options);
+  ASSERT_TRUE(pool.Start(nullptr).ok());
+  WorkRequest req;
+  req.doc_id = "hang";
+  req.path = "/fake/hang.pdf";
+  std::vector<std::string> reported;
+  pool.Process(
+      {req}, [&](const WorkResult& r) { reported.push_back(r.doc_id); },
+      [&] { return MonotonicSeconds() - t0 > 0.2; });
+  EXPECT_LT(MonotonicSeconds() - t0, 2);
+  EXPECT_TRUE(reported.empty());
 }
 
 TEST_F(WorkerPoolTest, WhenNoWorkerIsLeftTheRemainingDocumentsFail) {
