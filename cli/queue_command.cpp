@@ -53,13 +53,13 @@ void AddActor(CLI::App* cmd, QueueArgs* a, bool required) {
 // Prints the item after an action, or the reason it was refused.
 int Report(const char* verb, const std::variant<QueueItem, QueueError>& r) {
   if (const auto* e = std::get_if<QueueError>(&r)) {
-    std::cerr << "assay queue " << verb << ": " << e->message << "\n";
+    std::cerr << "assay queue " << verb << ": " << ForTerminal(e->message) << "\n";
     return kExitRefused;
   }
   const QueueItem& it = std::get<QueueItem>(r);
   std::cout << "item " << it.item_id << " is " << it.state;
-  if (it.assignee) std::cout << " (" << *it.assignee << ")";
-  std::cout << ": " << it.path << "\n";
+  if (it.assignee) std::cout << " (" << ForTerminal(*it.assignee) << ")";
+  std::cout << ": " << ForTerminal(it.path) << "\n";
   return kExitOk;
 }
 
@@ -199,7 +199,7 @@ void SetupQueue(CLI::App& app, int* exit_code) {
       const ReprocessResult r = ReprocessQueueItem(*opt, BuiltinCatalog());
       *exit_code = r.exit_code;
       if (!r.error.empty()) {
-        std::cerr << "assay queue reprocess: " << r.error << "\n";
+        std::cerr << "assay queue reprocess: " << ForTerminal(r.error) << "\n";
         return;
       }
       if (*json) {

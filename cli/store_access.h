@@ -5,7 +5,9 @@
 #include <iostream>
 #include <string>
 
+#include "cli/format.h"
 #include "core/exit_codes.h"
+#include "core/path_text.h"
 #include "core/store.h"
 
 namespace assay::cli {
@@ -17,7 +19,8 @@ template <typename F>
 int WithStore(const std::string& out_dir, F body) {
   const std::filesystem::path db = std::filesystem::path(out_dir) / "assay.db";
   if (!std::filesystem::exists(db)) {
-    std::cerr << "assay: no store at " << db << " (run `assay run ... --out " << out_dir
+    std::cerr << "assay: no store at " << ForTerminal(PathToText(db.string()))
+              << " (run `assay run ... --out " << ForTerminal(PathToText(out_dir))
               << "` first)\n";
     return kExitUsage;
   }
@@ -25,7 +28,7 @@ int WithStore(const std::string& out_dir, F body) {
     Store store(db, /*create=*/false);
     return body(store);
   } catch (const StoreError& e) {
-    std::cerr << "assay: " << e.what() << "\n";
+    std::cerr << "assay: " << ForTerminal(e.what()) << "\n";
     return kExitInternal;
   }
 }

@@ -1,3 +1,4 @@
+#include "core/path_text.h"
 #include "core/reprocess.h"
 
 #include <algorithm>
@@ -85,7 +86,7 @@ ReprocessResult ReprocessQueueItem(const ReprocessOptions& opt, const StageCatal
         req.ground_truth_sha256 = Sha256File(*req.ground_truth);
         if (!req.ground_truth_sha256) {
           return fail(kExitRefused, "the ground truth of item " + std::to_string(opt.item_id) +
-                                        " cannot be read: " + *req.ground_truth);
+                                        " cannot be read: " + PathToText(*req.ground_truth));
         }
       }
       doc.tags = Json::parse(record->tags).get<std::vector<std::string>>();
