@@ -129,8 +129,9 @@ class Enumeration {
              "): the output folder is never an input";
     }
     const fs::path real_root = fs::weakly_canonical(fs::absolute(root, ec), ec);
-    if (rules_.allow_outside || ec || IsUnder(real, real_root)) return std::nullopt;
-    *resolved = real.string();
+    if (ec || IsUnder(real, real_root)) return std::nullopt;
+    *resolved = real.string();  // outside: lineage says where the bytes came from
+    if (rules_.allow_outside) return std::nullopt;
     return std::string(what) + " leads outside " + PathToText(Normal(root)) + " (to " +
            PathToText(real.string()) + "): refused; --allow-outside-inputs allows it";
   }
