@@ -171,6 +171,7 @@ class ManifestTest(AssayTestCase):
         bad = query(out, "SELECT error_message FROM documents WHERE outcome='error'")
         self.assertEqual(len(bad), 1)
         msg = bad[0]["error_message"]
+        self.assertLess(len(msg), 300, msg[:300])
         self.assertIn("longer than the limit of 65536", msg)
         self.assertIn(str(size + len('{"path": "')), msg)
         self.assertLess(len(msg), 300)
