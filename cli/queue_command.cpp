@@ -193,6 +193,9 @@ void SetupQueue(CLI::App& app, int* exit_code) {
                     "folder of contract files (*.toml); default: the shipped contracts");
     cmd->add_option("--config", opt->config_path,
                     "pipeline configuration (TOML) over the compiled default");
+    cmd->add_option("--password-file", opt->password_file,
+                    "the first line of FILE opens the document if it is an encrypted PDF "
+                    "(never recorded)");
     cmd->add_flag("--json", *json, "print the result as JSON");
     cmd->callback([opt, out, json, exit_code] {
       opt->out_dir = *out;

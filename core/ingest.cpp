@@ -403,6 +403,20 @@ Result<Inputs> EnumerateInputs(const std::vector<std::string>& inputs, const Inp
   return out;
 }
 
+Result<std::string> ReadPasswordFile(const fs::path& file) {
+  std::ifstream in(file, std::ios::binary);
+  std::string line;
+  if (!in || !std::getline(in, line)) {
+    return Error{"usage", "--password-file: cannot read " + PathToText(file.string())};
+  }
+  if (!line.empty() && line.back() == '\r') line.pop_back();
+  if (line.empty()) {
+    return Error{"usage", "--password-file: the first line of " + PathToText(file.string()) +
+                              " is empty"};
+  }
+  return line;
+}
+
 Sniffed SniffBytes(const std::string& head) {
   if (head.substr(0, 1024).find("%PDF-") != std::string::npos) return {"pdf", "application/pdf"};
   // Loading the magic database costs milliseconds: do it once per process.

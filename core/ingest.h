@@ -75,6 +75,10 @@ Result<Inputs> EnumerateInputs(const std::vector<std::string>& inputs, const Inp
 Result<Inputs> EnumerateInputs(const std::vector<std::string>& inputs,
                                const std::vector<std::string>& exclude);
 
+// The password of encrypted PDFs in `file` (--password-file): its first line, without the
+// line end. Bad usage when unreadable or empty; the content is never quoted in a message.
+Result<std::string> ReadPasswordFile(const std::filesystem::path& file);
+
 // What the bytes say the file is.
 struct Sniffed {
   std::string container;  // "pdf", "image", or "unsupported"

@@ -1,4 +1,3 @@
-#include "core/path_text.h"
 #include "core/reprocess.h"
 
 #include <algorithm>
@@ -7,6 +6,7 @@
 #include "core/exit_codes.h"
 #include "core/ingest.h"
 #include "core/names.h"
+#include "core/path_text.h"
 #include "core/pipeline_config.h"
 #include "core/session.h"
 #include "core/sha256.h"
@@ -81,6 +81,11 @@ ReprocessResult ReprocessQueueItem(const ReprocessOptions& opt, const StageCatal
       req.path = record->path;
       req.container = record->container;
       req.alt_text = record->alt_text;
+      if (!opt.password_file.empty()) {
+        auto password = ReadPasswordFile(opt.password_file);
+        if (!password.ok()) return fail(kExitUsage, password.error().message);
+        req.password = std::move(password.value());
+      }
       req.ground_truth = record->ground_truth;
       if (req.ground_truth) {
         req.ground_truth_sha256 = Sha256File(*req.ground_truth);

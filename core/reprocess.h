@@ -23,6 +23,7 @@ struct ReprocessOptions {
   int64_t max_memory_mb = 2048;
   std::filesystem::path contracts_dir;  // empty = the shipped contracts
   std::string config_path;              // empty = the compiled default pipelines
+  std::filesystem::path password_file;  // opens an encrypted PDF (never recorded)
 };
 
 struct ReprocessResult {

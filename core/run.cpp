@@ -28,21 +28,6 @@ WorkerPoolOptions PoolOptions(int jobs, double timeout, int64_t max_memory_mb) {
   return o;
 }
 
-// The first line of the file, without its line end. Its content is never quoted in a message.
-Result<std::string> ReadPasswordFile(const fs::path& file) {
-  std::ifstream in(file, std::ios::binary);
-  std::string line;
-  if (!in || !std::getline(in, line)) {
-    return Error{"usage", "--password-file: cannot read " + PathToText(file.string())};
-  }
-  if (!line.empty() && line.back() == '\r') line.pop_back();
-  if (line.empty()) {
-    return Error{"usage", "--password-file: the first line of " + PathToText(file.string()) +
-                              " is empty"};
-  }
-  return line;
-}
-
 }  // namespace
 
 int ExitCodeFor(const std::map<std::string, int>& outcomes, bool interrupted) {

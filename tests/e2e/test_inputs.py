@@ -340,6 +340,7 @@ class EncryptedPdfTest(AssayTestCase):
 
     MANIFEST_PW = "Manifest-Secret-8c1f"
     FILE_PW = "RunWide-Secret-41d7"
+    OTHER_PW = "Reviewer-Secret-5e02"
 
     def test_encrypted_pdfs_open_and_the_password_is_never_recorded(self):
         if shutil.which("qpdf") is None:
@@ -353,7 +354,7 @@ class EncryptedPdfTest(AssayTestCase):
 
         encrypt("by_manifest.pdf", self.MANIFEST_PW, "owner-" + self.MANIFEST_PW)
         encrypt("by_file.pdf", self.FILE_PW, "owner-" + self.FILE_PW)
-        encrypt("no_password.pdf", "Other-Secret-99", "owner-Other-Secret-99")
+        encrypt("no_password.pdf", self.OTHER_PW, "owner-" + self.OTHER_PW)
         with open(os.path.join(d, "in", "m.jsonl"), "w") as f:
             f.write(json.dumps({"path": "by_manifest.pdf", "password": self.MANIFEST_PW}) + "\n")
             # A broken line holding a password: its error must not quote it.
@@ -373,6 +374,15 @@ class EncryptedPdfTest(AssayTestCase):
         self.assertEqual(rows["in/by_manifest.pdf"]["outcome"], "accepted")
         self.assertEqual(rows["in/no_password.pdf"]["outcome"], "error")
         self.assertIn("the password given does not open", rows["in/no_password.pdf"]["error_message"])
+        # A reviewer reprocesses it with its own password.
+        with open(os.path.join(d, "other.txt"), "w") as f:
+            f.write(self.OTHER_PW + "\n")
+        item = query(out, "SELECT item_id FROM queue_items WHERE doc_id=?",
+                     (rows["in/no_password.pdf"]["doc_id"],))[0]["item_id"]
+        rp = run_assay(["queue", "reprocess", str(item), "--out", "out", "--password-file",
+                        "other.txt", "--as", "reviewer"], cwd=d)
+        self.assertExit(rp, EXIT_OK)
+        self.assertEqual(self.doc_by_path(out, "in/no_password.pdf")["outcome"], "accepted")
         ex = run_assay(["export", "--out", "out"], cwd=d)
         texts = {rec["source"]["path"]: rec["text"] for rec in map(json.loads, ex.stdout.splitlines())}
         plain = run_assay(["run", PDF, "--out", "plain", "-j", "1"], cwd=d)
@@ -387,7 +397,8 @@ class EncryptedPdfTest(AssayTestCase):
         con = sqlite3.connect(os.path.join(out, "assay.db"))
         dump = "\n".join(con.iterdump())
         con.close()
-        seen = [dump, r.stdout, r.stderr, no_pw.stdout, no_pw.stderr, ex.stdout, ex.stderr]
+        seen = [dump, r.stdout, r.stderr, no_pw.stdout, no_pw.stderr, ex.stdout, ex.stderr,
+                rp.stdout, rp.stderr]
         for args in (["status"], ["status", "--json"], ["queue", "list"],
                      ["export", "--stable"]):
             x = run_assay(args + ["--out", "out"], cwd=d)
@@ -402,7 +413,7 @@ class EncryptedPdfTest(AssayTestCase):
             for name in files:
                 with open(os.path.join(dirpath, name), "rb") as f:
                     seen.append(f.read().decode("latin-1"))
-        for pw in (self.MANIFEST_PW, self.FILE_PW):
+        for pw in (self.MANIFEST_PW, self.FILE_PW, self.OTHER_PW):
             for i, text in enumerate(seen):
                 self.assertNotIn(pw, text, f"password found in output #{i}")
 
