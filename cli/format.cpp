@@ -104,7 +104,8 @@ void PrintQueueList(const std::vector<QueueItem>& items, std::ostream& out) {
     for (const Json& r : it.reasons) groups[ReasonGroup(r)].emplace_back(&it, &r);
   }
   for (const auto& [group, rows] : groups) {
-    out << ForTerminal(group) << ": " << rows.size() << (rows.size() == 1 ? " item" : " items") << "\n";
+    out << ForTerminal(group) << ": " << rows.size() << (rows.size() == 1 ? " item" : " items")
+        << "\n";
     for (const auto& [it, r] : rows) {
       out << "  #" << std::left << std::setw(5) << it->item_id << " " << std::setw(8) << it->state
           << " " << std::setw(12) << ForTerminal(it->assignee.value_or("-")) << std::right << " "

@@ -18,11 +18,12 @@ void PrintSummary(const RunOptions& opt, const RunResult& r, bool json) {
   const RunSummary& s = *r.summary;
   const double pps = s.seconds > 0 ? s.pages / s.seconds : 0;
   if (json) {
-    Json j = {
-        {"run_id", s.run_id},       {"out", PathToText(opt.out_dir.string())}, {"documents", s.documents},
-        {"processed", s.processed}, {"reused", s.reused},          {"ignored", s.ignored},
-        {"outcomes", s.outcomes},   {"modalities", s.modalities},  {"pages", s.pages},
-        {"seconds", s.seconds},     {"pages_per_second", pps},     {"exit_code", r.exit_code}};
+    Json j = {{"run_id", s.run_id},       {"out", PathToText(opt.out_dir.string())},
+              {"documents", s.documents}, {"processed", s.processed},
+              {"reused", s.reused},       {"ignored", s.ignored},
+              {"outcomes", s.outcomes},   {"modalities", s.modalities},
+              {"pages", s.pages},         {"seconds", s.seconds},
+              {"pages_per_second", pps},  {"exit_code", r.exit_code}};
     Json unreadable = Json::array();
     for (const std::string& f : s.unreadable_folders) unreadable.push_back(PathToText(f));
     j["unreadable_folders"] = s.unreadable_folders.size();

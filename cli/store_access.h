@@ -20,8 +20,7 @@ int WithStore(const std::string& out_dir, F body) {
   const std::filesystem::path db = std::filesystem::path(out_dir) / "assay.db";
   if (!std::filesystem::exists(db)) {
     std::cerr << "assay: no store at " << ForTerminal(PathToText(db.string()))
-              << " (run `assay run ... --out " << ForTerminal(PathToText(out_dir))
-              << "` first)\n";
+              << " (run `assay run ... --out " << ForTerminal(PathToText(out_dir)) << "` first)\n";
     return kExitUsage;
   }
   try {

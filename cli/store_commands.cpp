@@ -78,7 +78,8 @@ void SetupExport(CLI::App& app, int* exit_code) {
                 "leave out volatile facts (times, run and reuse numbers); name sources by their "
                 "path relative to their input root: byte-identical across runs and machines");
   cmd->callback([c, format, stable, exit_code] {  // keeps --format's target alive
-    *exit_code = WithStore(c->out, [&](Store& s) { return ExportJsonl(s, std::cout, *stable, &std::cerr); });
+    *exit_code =
+        WithStore(c->out, [&](Store& s) { return ExportJsonl(s, std::cout, *stable, &std::cerr); });
   });
 }
 

@@ -292,8 +292,8 @@ void ReadManifest(const fs::path& manifest, const Enumeration& en, Listed* liste
       item.relative_path = manifest.filename().string() + ":" + std::to_string(number);
       item.problem = std::string("bad manifest line: ") + Utf8Safe(e.what());
     }
-    AddListed(std::move(item), PathToText(manifest.filename().string()) + ":" +
-                                   std::to_string(number), listed);
+    AddListed(std::move(item),
+              PathToText(manifest.filename().string()) + ":" + std::to_string(number), listed);
   }
 }
 
@@ -321,7 +321,7 @@ void WalkFolder(const fs::path& root, const Enumeration& en, Inputs* out,
       out->unreadable_folders.push_back(Normal(folder));
       continue;
     }
-    for (; it != end; it.increment(ec)) {
+    for (; !ec && it != end; it.increment(ec)) {
       const fs::path& p = it->path();
       const std::string name = p.filename().string();
       if (name.starts_with(".")) continue;
@@ -411,8 +411,8 @@ Result<std::string> ReadPasswordFile(const fs::path& file) {
   }
   if (!line.empty() && line.back() == '\r') line.pop_back();
   if (line.empty()) {
-    return Error{"usage", "--password-file: the first line of " + PathToText(file.string()) +
-                              " is empty"};
+    return Error{"usage",
+                 "--password-file: the first line of " + PathToText(file.string()) + " is empty"};
   }
   return line;
 }
@@ -503,8 +503,8 @@ Examined Examine(const InputItem& item, uint64_t max_file_bytes) {
     in.read(head.data(), static_cast<std::streamsize>(head.size()));
     head.resize(static_cast<size_t>(in.gcount()));
     sniffed = SniffBytes(head);
-    e.source = SourceRecord{source_id,         size, sniffed.mime, item.path,
-                            item.relative_path, item.resolved_path};
+    e.source = SourceRecord{source_id,         size, sniffed.mime, item.path, item.relative_path,
+                            item.resolved_path};
     doc.source_id = source_id;
     if (!problem && sniffed.container == "unsupported") {
       problem = "unsupported type: " + sniffed.mime;

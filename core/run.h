@@ -40,7 +40,7 @@ struct RunSummary {
   int ignored = 0;    // skipped by --exclude or .assayignore
   std::vector<std::string> unreadable_folders;  // of the walks (raw paths): not read
   std::vector<std::string> notices;             // how the inputs were read (path text)
-  int pages = 0;      // pages of the documents this run processed
+  int pages = 0;                                // pages of the documents this run processed
   double seconds = 0;
   std::map<std::string, int> outcomes, modalities;
 };

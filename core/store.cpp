@@ -125,8 +125,8 @@ void Store::RegisterDocument(const DocumentRecord& d, const std::string& now) {
               "tags=excluded.tags");
   s.Bind(1, d.doc_id).Bind(2, d.source_id).Bind(3, PathToText(d.path)).Bind(4, d.container);
   s.Bind(5, d.alt_text);
-  s.Bind(6, d.ground_truth ? std::optional<std::string>(PathToText(*d.ground_truth))
-                           : std::nullopt);
+  s.Bind(6,
+         d.ground_truth ? std::optional<std::string>(PathToText(*d.ground_truth)) : std::nullopt);
   s.Bind(7, d.tags).Bind(8, now).Run();
 }
 

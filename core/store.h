@@ -45,7 +45,7 @@ struct SourceRecord {
   uint64_t bytes = 0;
   std::string mime;
   std::string path;
-  std::string relative_path = {};  // relative to the input root it was found under
+  std::string relative_path = {};                 // relative to the input root it was found under
   std::optional<std::string> resolved_path = {};  // the real path, when it differs from `path`
 };
 

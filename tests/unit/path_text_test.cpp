@@ -66,7 +66,9 @@ TEST(PathText, WorkRequestsCarryBytes) {
 TEST(ForTerminal, EscapesControlCharactersAndInvalidBytes) {
   EXPECT_EQ(ForTerminal("in/bad\x1b[31mred\x07.png"), "in/bad\\x1b[31mred\\x07.png");
   EXPECT_EQ(ForTerminal("line\nbreak\ttab\x7f"), "line\\x0abreak\\x09tab\\x7f");
-  EXPECT_EQ(ForTerminal("csi\xc2\x9b" "2J"), "csi\\xc2\\x9b2J");  // C1 control
+  EXPECT_EQ(ForTerminal("csi\xc2\x9b"
+                        "2J"),
+            "csi\\xc2\\x9b2J");  // C1 control
   EXPECT_EQ(ForTerminal("caf\xc3\xa9 \xe9"), "caf\xc3\xa9 \\xe9");
   EXPECT_EQ(ForTerminal("a\\\\b"), "a\\\\b");  // path text passes as it is
 }
