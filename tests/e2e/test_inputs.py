@@ -138,6 +138,26 @@ class ExportDamageTest(AssayTestCase):
         self.assertIn(f"document {damaged} skipped", ex.stderr)
         self.assertIn("1 of", ex.stderr)
 
+    def test_export_of_a_store_with_damaged_pages_writes_only_whole_records(self):
+        d = self.temp_dir("export-pages")
+        r = run_assay(["run", SAMPLES, "--out", "out", "-j", "2"], cwd=d)
+        self.assertIn(r.returncode, (EXIT_OK, 1, EXIT_DOC_ERRORS), r.describe())
+        db = os.path.join(d, "out", "assay.db")
+        con = sqlite3.connect(db)
+        con.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        con.close()
+        size = os.path.getsize(db)
+        with open(db, "r+b") as f:  # 20 KB of garbage in the middle of the file
+            f.seek(size // 2)
+            f.write(bytes((i * 7919) % 251 for i in range(20000)))
+        ex = run_assay(["export", "--out", "out"], cwd=d)
+        self.assertNotEqual(ex.returncode, ABORT, ex.describe())
+        self.assertExit(ex, EXIT_INTERNAL)
+        self.assertTrue(ex.stderr.strip())
+        self.assertTrue(ex.stdout == "" or ex.stdout.endswith("\n"), ex.stdout[-200:])
+        for line in ex.stdout.splitlines():
+            json.loads(line)  # whole records only
+
     def test_export_with_a_damaged_output_names_the_document(self):
         d = self.temp_dir("export-output")
         r = run_assay(["run", PDF, PNG, "--out", "out", "-j", "1"], cwd=d)
