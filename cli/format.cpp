@@ -4,11 +4,44 @@
 #include <iomanip>
 #include <map>
 
+#include "core/path_text.h"
+
 namespace assay {
+
+std::string ForTerminal(std::string_view text) {
+  static const char kHex[] = "0123456789abcdef";
+  const std::string safe = Utf8Safe(text);  // invalid bytes are now \xHH
+  std::string out;
+  out.reserve(safe.size());
+  auto hex = [&](unsigned char c) {
+    out += "\\x";
+    out += kHex[c >> 4];
+    out += kHex[c & 0xF];
+  };
+  for (size_t i = 0; i < safe.size(); ++i) {
+    const auto c = static_cast<unsigned char>(safe[i]);
+    const auto next = i + 1 < safe.size() ? static_cast<unsigned char>(safe[i + 1]) : 0;
+    if (c < 0x20 || c == 0x7F) {
+      hex(c);
+    } else if (c == 0xC2 && next >= 0x80 && next <= 0x9F) {  // U+0080..U+009F
+      hex(c);
+      hex(next);
+      ++i;
+    } else {
+      out += static_cast<char>(c);
+    }
+  }
+  return out;
+}
 
 namespace {
 
 std::string Num(const Json& v) { return DumpJson(v); }
+
+// A string of the data for the terminal; "-" when it is not a string.
+std::string Str(const Json& v) {
+  return v.is_string() ? ForTerminal(v.get<std::string>()) : std::string("-");
+}
 
 }  // namespace
 
@@ -71,11 +104,13 @@ void PrintQueueList(const std::vector<QueueItem>& items, std::ostream& out) {
     for (const Json& r : it.reasons) groups[ReasonGroup(r)].emplace_back(&it, &r);
   }
   for (const auto& [group, rows] : groups) {
-    out << group << ": " << rows.size() << (rows.size() == 1 ? " item" : " items") << "\n";
+    out << ForTerminal(group) << ": " << rows.size() << (rows.size() == 1 ? " item" : " items")
+        << "\n";
     for (const auto& [it, r] : rows) {
       out << "  #" << std::left << std::setw(5) << it->item_id << " " << std::setw(8) << it->state
-          << " " << std::setw(12) << it->assignee.value_or("-") << std::right << " " << it->path
-          << "\n      " << (r ? DescribeReason(*r) : "(no reason recorded)") << "\n";
+          << " " << std::setw(12) << ForTerminal(it->assignee.value_or("-")) << std::right << " "
+          << ForTerminal(it->path) << "\n      "
+          << ForTerminal(r ? DescribeReason(*r) : "(no reason recorded)") << "\n";
     }
   }
 }
@@ -89,7 +124,7 @@ void PrintQueueItem(const QueueItem& it, const std::vector<QueueEvent>& events, 
 }
 
 void PrintQueueItem(const Json& it, std::ostream& out, const std::string& indent) {
-  auto text = [](const Json& v) { return v.is_string() ? v.get<std::string>() : std::string("-"); };
+  auto text = Str;
   out << indent << "item " << it["item_id"] << "  " << text(it["kind"]) << ", "
       << text(it["state"]);
   if (it["assignee"].is_string()) out << " (" << text(it["assignee"]) << ")";
@@ -98,14 +133,16 @@ void PrintQueueItem(const Json& it, std::ostream& out, const std::string& indent
       << indent << "  path     " << text(it["path"]) << " (" << text(it["modality"]) << ")\n"
       << indent << "  opened   " << text(it["opened_at"]) << ", updated " << text(it["updated_at"])
       << "\n";
-  for (const Json& r : it["reasons"]) out << indent << "  reason   " << DescribeReason(r) << "\n";
+  for (const Json& r : it["reasons"]) {
+    out << indent << "  reason   " << ForTerminal(DescribeReason(r)) << "\n";
+  }
   out << indent << "  events:\n";
   for (const Json& e : it.value("events", Json::array())) {
     out << indent << "    " << text(e["at"]) << "  " << std::left << std::setw(10)
         << text(e["actor"]) << " " << std::setw(11) << text(e["action"]) << std::right << " "
         << text(e["from_state"]) << " -> " << text(e["to_state"]);
     if (e["note"].is_string() && !e["note"].get<std::string>().empty()) {
-      out << "  " << e["note"].get<std::string>();
+      out << "  " << Str(e["note"]);
     }
     out << "\n";
   }
@@ -131,9 +168,9 @@ void PrintStatus(const Json& j, std::ostream& out) {
   const Json& runs = j["runs"];
   const Json& errors = j["errors"];
   out << "outcomes:";
-  for (const auto& [k, v] : outcomes.items()) out << " " << k << "=" << v;
+  for (const auto& [k, v] : outcomes.items()) out << " " << ForTerminal(k) << "=" << v;
   out << "\nmodalities:";
-  for (const auto& [k, v] : modalities.items()) out << " " << k << "=" << v;
+  for (const auto& [k, v] : modalities.items()) out << " " << ForTerminal(k) << "=" << v;
   out << "\nrecent runs:\n";
   for (const Json& r : runs) {
     out << "  #" << r["run_id"] << " " << r["started_at"].get<std::string>() << " "
@@ -144,9 +181,8 @@ void PrintStatus(const Json& j, std::ostream& out) {
   if (!errors.empty()) {
     out << "errors (" << errors.size() << "):\n";
     for (const Json& e : errors) {
-      out << "  " << e["doc_id"].get<std::string>().substr(0, 12) << "  "
-          << e["path"].get<std::string>() << "\n      " << e["stage"].get<std::string>() << ": "
-          << e["message"].get<std::string>() << "\n";
+      out << "  " << e["doc_id"].get<std::string>().substr(0, 12) << "  " << Str(e["path"])
+          << "\n      " << Str(e["stage"]) << ": " << Str(e["message"]) << "\n";
     }
   }
 }
@@ -159,32 +195,33 @@ void PrintLineage(const Json& j, std::ostream& out) {
       << j["container"].get<std::string>() << ")\noutcome    " << j["outcome"].get<std::string>()
       << "\n";
   if (j.contains("error")) {
-    out << "error      " << j["error"]["stage"].get<std::string>() << ": "
-        << j["error"]["message"].get<std::string>() << "\n";
+    out << "error      " << Str(j["error"]["stage"]) << ": " << Str(j["error"]["message"]) << "\n";
   }
   out << "ingested   " << j["ingested_at"].get<std::string>() << "\n"
       << "processing " << j["processing_version"].get<std::string>() << "\n";
   if (j.contains("run")) {
     out << "run        #" << j["run_id"] << " assay " << j["run"]["tool_version"].get<std::string>()
         << " (" << j["run"]["git_commit"].get<std::string>().substr(0, 12) << ") on "
-        << j["run"]["host"].get<std::string>() << "\n";
+        << Str(j["run"]["host"]) << "\n";
   }
   for (const Json& p : j["paths_seen"]) {
-    out << "path       " << p["path"].get<std::string>() << "\n";
+    out << "path       " << Str(p["path"]);
+    if (p.contains("resolved_path")) out << " -> " << Str(p["resolved_path"]);
+    out << "\n";
   }
   out << "transformations:\n";
   for (const Json& t : j["transformations"]) {
     out << "  " << std::left << std::setw(11) << t["stage"].get<std::string>() << " v"
         << t["version"].get<std::string>() << " " << std::setw(8) << t["outcome"].get<std::string>()
         << std::right << std::setw(10) << std::fixed << std::setprecision(1)
-        << t["duration_ms"].get<double>() << " ms  " << t["params"].dump() << "\n"
+        << t["duration_ms"].get<double>() << " ms  " << ForTerminal(DumpJson(t["params"])) << "\n"
         << (t["resources"].value("resources", Json::array()).empty()
                 ? ""
                 : "      resources " + ResourcesLine(t["resources"]) + "\n")
         << "      in " << t["input_sha256"].get<std::string>().substr(0, 16) << "  out "
         << (t["output_sha256"].is_null() ? "-"
                                          : t["output_sha256"].get<std::string>().substr(0, 16))
-        << (t.contains("note") ? "  " + t["note"].get<std::string>() : "")
+        << (t.contains("note") ? "  " + Str(t["note"]) : "")
         << (t.contains("reused_from") ? "  (reused transformation #" + t["reused_from"].dump() + ")"
                                       : "")
         << (t.contains("queue_item_id")

@@ -3,12 +3,20 @@
 
 #include <ostream>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "core/document.h"
 #include "core/queue.h"
 
 namespace assay {
+
+// `text` made safe to print on a terminal: control characters (C0, DEL, C1) and bytes that are
+// not valid UTF-8 are written `\xHH` (a C1 character as the two bytes of its UTF-8 form), so a
+// file name cannot move the cursor, ring the bell or rewrite the screen. Backslashes are left
+// as they are: texts from the store are path text (core/path_text.h), whose `\` already
+// stands for one. JSON output does not use this: JSON escapes control characters itself.
+std::string ForTerminal(std::string_view text);
 
 // A queue reason on one line: "ocr.cer_estimate 0.031 > max 0.02", or "pdf_text: <message>".
 std::string DescribeReason(const Json& reason);

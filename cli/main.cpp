@@ -1,7 +1,10 @@
 // assay: turns a pile of raw documents into a training dataset you can trust.
 #include <CLI/CLI.hpp>
+#include <exception>
+#include <iostream>
 
 #include "cli/commands.h"
+#include "cli/format.h"
 #include "core/exit_codes.h"
 #include "core/version.h"
 
@@ -32,6 +35,14 @@ int main(int argc, char** argv) {
   } catch (const CLI::ParseError& e) {
     app.exit(e);
     return assay::kExitUsage;
+  } catch (const std::exception& e) {
+    // Nothing may end assay with an abort (exit 134): a failure nobody foresaw is still a
+    // message and the documented code of a run-level failure.
+    std::cerr << "assay: internal error: " << assay::ForTerminal(e.what()) << "\n";
+    return assay::kExitInternal;
+  } catch (...) {
+    std::cerr << "assay: internal error (unknown exception)\n";
+    return assay::kExitInternal;
   }
   return exit_code;
 }

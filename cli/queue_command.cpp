@@ -57,13 +57,13 @@ void AddActor(CLI::App* cmd, QueueArgs* a, bool required) {
 // Prints the item after an action, or the reason it was refused.
 int Report(const char* verb, const std::variant<QueueItem, QueueError>& r) {
   if (const auto* e = std::get_if<QueueError>(&r)) {
-    std::cerr << "assay queue " << verb << ": " << e->message << "\n";
+    std::cerr << "assay queue " << verb << ": " << ForTerminal(e->message) << "\n";
     return kExitRefused;
   }
   const QueueItem& it = std::get<QueueItem>(r);
   std::cout << "item " << it.item_id << " is " << it.state;
-  if (it.assignee) std::cout << " (" << *it.assignee << ")";
-  std::cout << ": " << it.path << "\n";
+  if (it.assignee) std::cout << " (" << ForTerminal(*it.assignee) << ")";
+  std::cout << ": " << ForTerminal(it.path) << "\n";
   return kExitOk;
 }
 
@@ -199,13 +199,16 @@ void SetupQueue(CLI::App& app, int* exit_code) {
                     "folder of contract files (*.toml); default: the shipped contracts");
     cmd->add_option("--config", opt->config_path,
                     "pipeline configuration (TOML) over the compiled default");
+    cmd->add_option("--password-file", opt->password_file,
+                    "the first line of FILE opens the document if it is an encrypted PDF "
+                    "(never recorded)");
     cmd->add_flag("--json", *json, "print the result as JSON");
     cmd->callback([opt, out, json, exit_code] {
       opt->out_dir = *out;
       const ReprocessResult r = ReprocessQueueItem(*opt, BuiltinCatalog());
       *exit_code = r.exit_code;
       if (!r.error.empty()) {
-        std::cerr << "assay queue reprocess: " << r.error << "\n";
+        std::cerr << "assay queue reprocess: " << ForTerminal(r.error) << "\n";
         return;
       }
       if (*json) {

@@ -5,8 +5,10 @@
 
 #include "cli/commands.h"
 #include "cli/numeric_options.h"
+#include "cli/format.h"
 #include "cli/progress.h"
 #include "core/document.h"
+#include "core/path_text.h"
 #include "core/run.h"
 #include "stages/catalog.h"
 
@@ -17,25 +19,40 @@ void PrintSummary(const RunOptions& opt, const RunResult& r, bool json) {
   const RunSummary& s = *r.summary;
   const double pps = s.seconds > 0 ? s.pages / s.seconds : 0;
   if (json) {
-    Json j = {
-        {"run_id", s.run_id},       {"out", opt.out_dir.string()}, {"documents", s.documents},
-        {"processed", s.processed}, {"reused", s.reused},          {"ignored", s.ignored},
-        {"outcomes", s.outcomes},   {"modalities", s.modalities},  {"pages", s.pages},
-        {"seconds", s.seconds},     {"pages_per_second", pps},     {"exit_code", r.exit_code}};
+    Json j = {{"run_id", s.run_id},       {"out", PathToText(opt.out_dir.string())},
+              {"documents", s.documents}, {"processed", s.processed},
+              {"reused", s.reused},       {"ignored", s.ignored},
+              {"outcomes", s.outcomes},   {"modalities", s.modalities},
+              {"pages", s.pages},         {"seconds", s.seconds},
+              {"pages_per_second", pps},  {"exit_code", r.exit_code}};
+    Json unreadable = Json::array();
+    for (const std::string& f : s.unreadable_folders) unreadable.push_back(PathToText(f));
+    j["unreadable_folders"] = s.unreadable_folders.size();
+    j["unreadable_folder_paths"] = std::move(unreadable);
+    j["input_notices"] = s.notices;
     std::cout << DumpJson(j, 2) << "\n";
     return;
   }
   std::printf("run %lld: %d documents (%d processed, %d already done) in %.1f s\n",
               static_cast<long long>(s.run_id), s.documents, s.processed, s.reused, s.seconds);
   if (s.ignored > 0) std::printf("  ignored: %d files (--exclude, .assayignore)\n", s.ignored);
+  if (!s.unreadable_folders.empty()) {
+    std::printf("  unreadable: %zu folders not read (permission denied?):\n",
+                s.unreadable_folders.size());
+    for (const std::string& f : s.unreadable_folders) {
+      std::printf("    %s\n", ForTerminal(PathToText(f)).c_str());
+    }
+  }
+  for (const std::string& n : s.notices) std::printf("  note: %s\n", ForTerminal(n).c_str());
   std::printf("  modalities:");
   for (const auto& [k, v] : s.modalities) std::printf(" %s=%d", k.c_str(), v);
   std::printf("\n  outcomes:  ");
   for (const auto& [k, v] : s.outcomes) std::printf(" %s=%d", k.c_str(), v);
   std::printf("\n  pages: %d processed, %.2f pages/s\n", s.pages, pps);
-  std::printf("  store: %s\n", (opt.out_dir / "assay.db").c_str());
+  const std::string out = ForTerminal(PathToText(opt.out_dir.string()));
+  std::printf("  store: %s/assay.db\n", out.c_str());
   if (s.outcomes.count("error") || s.outcomes.count("rejected")) {
-    std::printf("  remediation queue: assay queue list --out %s\n", opt.out_dir.c_str());
+    std::printf("  remediation queue: assay queue list --out %s\n", out.c_str());
   }
   if (r.exit_code == 130) std::printf("  interrupted: run the same command again to resume\n");
 }
@@ -65,6 +82,12 @@ void SetupRun(CLI::App& app, int* exit_code) {
       ->capture_default_str()
       ->check(WholeNumber(1, kMaxMemoryMiB, "MiB"));
   cmd->add_option("--exclude", opt->exclude, "skip files or folders matching this glob (repeat)");
+  cmd->add_flag("--allow-outside-inputs", opt->allow_outside_inputs,
+                "read manifest paths that leave the manifest's folder and symlinks pointing "
+                "outside their input folder (refused by default; docs/security.md)");
+  cmd->add_option("--password-file", opt->password_file,
+                  "the first line of FILE opens encrypted PDFs that have no manifest "
+                  "\"password\" (never recorded)");
   cmd->add_option("--config", opt->config_path,
                   "pipeline configuration (TOML) over the compiled default; see "
                   "docs/configuration.md");
@@ -91,7 +114,7 @@ void SetupRun(CLI::App& app, int* exit_code) {
     observer.notice = [](const std::string& s) { std::cerr << "assay run: " << s << "\n"; };
     const RunResult r = RunBatch(*opt, BuiltinCatalog(), observer);
     *exit_code = r.exit_code;
-    if (!r.error.empty()) std::cerr << "assay run: " << r.error << "\n";
+    if (!r.error.empty()) std::cerr << "assay run: " << ForTerminal(r.error) << "\n";
     if (r.summary) PrintSummary(*opt, r, *json);
   });
 }

@@ -5,7 +5,9 @@
 #include <iostream>
 #include <string>
 
+#include "cli/format.h"
 #include "core/exit_codes.h"
+#include "core/path_text.h"
 #include "core/store.h"
 
 namespace assay::cli {
@@ -18,15 +20,15 @@ template <typename F>
 int OpenStoreAnd(const std::string& out_dir, bool for_writing, F body) {
   const std::filesystem::path db = std::filesystem::path(out_dir) / "assay.db";
   if (!std::filesystem::exists(db)) {
-    std::cerr << "assay: no store at " << db << " (run `assay run ... --out " << out_dir
-              << "` first)\n";
+    std::cerr << "assay: no store at " << ForTerminal(PathToText(db.string()))
+              << " (run `assay run ... --out " << ForTerminal(PathToText(out_dir)) << "` first)\n";
     return kExitUsage;
   }
   try {
     Store store(db, /*create=*/false, for_writing);
     return body(store);
   } catch (const StoreError& e) {
-    std::cerr << "assay: " << e.what() << "\n";
+    std::cerr << "assay: " << ForTerminal(e.what()) << "\n";
     return kExitInternal;
   }
 }

@@ -81,7 +81,7 @@ void SetupExport(CLI::App& app, int* exit_code) {
                 "path relative to their input root: byte-identical across runs and machines");
   cmd->callback([c, format, stable, exit_code] {  // keeps --format's target alive
     *exit_code =
-        WithStoreForReading(c->out, [&](Store& s) { return ExportJsonl(s, std::cout, *stable); });
+        WithStoreForReading(c->out, [&](Store& s) { return ExportJsonl(s, std::cout, *stable, &std::cerr); });
   });
 }
 

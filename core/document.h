@@ -92,6 +92,8 @@ struct Document {
   std::string modality;   // pdf_text | pdf_scan | pdf_mixed | page_image | photo
   std::optional<std::string> alt_text;
   std::optional<std::string> ground_truth_path;  // from the manifest
+  // Opens an encrypted PDF. Not content: never in ToContentJson, a hash, a record or a log.
+  std::optional<std::string> password;
   std::vector<Page> pages;
   std::map<std::string, double> metrics;  // sorted: deterministic JSON
   // Metrics of parts of the document, keyed by scope: "page:3" -> {name -> value}.

@@ -210,6 +210,7 @@ WorkResult DocumentRunner::RunFrom(const WorkRequest& req, const Plan& plan, int
   doc.path = req.path;
   doc.alt_text = req.alt_text;
   doc.ground_truth_path = req.ground_truth;
+  doc.password = req.password;
 
   for (int i = start_at; i < static_cast<int>(plan.stages.size()); ++i) {
     const PlannedStage& planned = plan.stages[i];

@@ -2,6 +2,7 @@
 
 #include <fnmatch.h>
 #include <magic.h>
+#include <sys/stat.h>
 
 #include <algorithm>
 #include <filesystem>
@@ -12,6 +13,7 @@
 
 #include "core/clock.h"
 #include "core/document.h"
+#include "core/path_text.h"
 #include "core/sha256.h"
 
 namespace fs = std::filesystem;
@@ -70,46 +72,289 @@ class IgnoreFiles {
 
 std::string Normal(const fs::path& p) { return p.lexically_normal().string(); }
 
+// A folder's identity: the same folder under any spelling, bind mount aside.
+struct FolderId {
+  dev_t dev = 0;
+  ino_t ino = 0;
+  bool operator==(const FolderId&) const = default;
+};
+
+std::optional<FolderId> IdOf(const fs::path& p) {
+  struct stat st;
+  if (::stat(p.c_str(), &st) != 0) return std::nullopt;
+  return FolderId{st.st_dev, st.st_ino};
+}
+
+// True when `real` (a canonical path) is `root` (canonical) or lies under it.
+bool IsUnder(const fs::path& real, const fs::path& root) {
+  auto r = real.begin();
+  for (auto it = root.begin(); it != root.end(); ++it, ++r) {
+    if (r == real.end() || *r != *it) return false;
+  }
+  return true;
+}
+
+// Everything one enumeration needs to know besides the item being looked at.
+class Enumeration {
+ public:
+  explicit Enumeration(const InputRules& rules) : rules_(rules) {
+    if (!rules.out_dir.empty()) out_id_ = IdOf(rules.out_dir);
+  }
+
+  // True when `p` is the output folder or lies under it (`p` need not exist).
+  bool InOutput(const fs::path& p) const {
+    if (!out_id_) return false;
+    std::error_code ec;
+    fs::path real = fs::weakly_canonical(fs::absolute(p, ec), ec);
+    if (ec) return false;
+    for (;; real = real.parent_path()) {
+      if (IdOf(real) == out_id_) return true;
+      if (real == real.parent_path()) return false;
+    }
+  }
+  bool IsOutput(const fs::path& dir) const { return out_id_ && IdOf(dir) == out_id_; }
+
+  // Why `p` (a file listed under `root`, by a manifest or a walk) may not be read, if it may
+  // not: it resolves outside `root`, or into the output folder. Sets *resolved to the real
+  // path when it differs from the lexical one (a symlink, or outside with allow_outside).
+  std::optional<std::string> Refusal(const fs::path& p, const fs::path& root, const char* what,
+                                     std::optional<std::string>* resolved) const {
+    std::error_code ec;
+    const fs::path lexical = fs::absolute(p, ec).lexically_normal();
+    const fs::path real = fs::weakly_canonical(lexical, ec);
+    if (ec) return std::nullopt;  // unreadable: its own error later
+    if (real != lexical) *resolved = real.string();
+    if (InOutput(real)) {
+      return std::string(what) + " lies in the output folder (" + PathToText(real.string()) +
+             "): the output folder is never an input";
+    }
+    const fs::path real_root = fs::weakly_canonical(fs::absolute(root, ec), ec);
+    if (ec || IsUnder(real, real_root)) return std::nullopt;
+    *resolved = real.string();  // outside: lineage says where the bytes came from
+    if (rules_.allow_outside) return std::nullopt;
+    return std::string(what) + " leads outside " + PathToText(Normal(root)) + " (to " +
+           PathToText(real.string()) + "): refused; --allow-outside-inputs allows it";
+  }
+
+  const InputRules& rules() const { return rules_; }
+
+ private:
+  const InputRules& rules_;
+  std::optional<FolderId> out_id_;
+};
+
+// Reads one line of at most `max` bytes into *line (without the newline); the rest of a longer
+// line is skipped. Returns the line's full length, or -1 at the end of the stream.
+int64_t ReadBoundedLine(std::istream& in, size_t max, std::string* line) {
+  line->clear();
+  std::streambuf* sb = in.rdbuf();
+  int64_t length = 0;
+  for (bool any = false;; any = true) {
+    const int c = sb->sbumpc();
+    if (c == std::char_traits<char>::eof()) return any ? length : -1;
+    if (c == '\n') return length;
+    if (line->size() < max) line->push_back(static_cast<char>(c));
+    ++length;
+  }
+}
+
+// A parser's message, without the text it quotes (a line may hold a password) and bounded.
+std::string ParseProblem(const std::exception& e) {
+  std::string m = e.what();
+  if (auto cut = m.find("; last read"); cut != std::string::npos) m.resize(cut);
+  if (m.size() > 200) m = m.substr(0, 200) + "...";
+  return Utf8Safe(m);
+}
+
+std::string Quoted(const std::string& s) {
+  return "\"" + Utf8Safe(s.size() > 64 ? s.substr(0, 64) + "..." : s) + "\"";
+}
+
+// A manifest entry's path: a string without NUL bytes (a file name cannot hold one).
+std::string EntryPath(const Json& j, const char* key) {
+  const std::string p = j[key].get<std::string>();
+  if (p.empty()) throw std::runtime_error(std::string("\"") + key + "\" is empty");
+  if (p.find('\0') != std::string::npos) {
+    throw std::runtime_error(std::string("\"") + key + "\" holds a NUL character");
+  }
+  return p;
+}
+
 // Manifest items keyed by (path, alt-text): one file may be listed with several alt-texts.
-using Listed = std::map<std::pair<std::string, std::string>, InputItem>;
+// `where` keeps every line that listed a key, for the notices.
+struct Listed {
+  std::map<std::pair<std::string, std::string>, InputItem> items;
+  std::map<std::pair<std::string, std::string>, std::vector<std::string>> where;
+  std::map<std::pair<std::string, std::string>, std::string> conflict;
+};
+
+// Adds one manifest entry; a second entry for the same key merges into the first.
+void AddListed(InputItem item, const std::string& where, Listed* listed) {
+  const auto key = std::make_pair(item.path, item.alt_text.value_or(""));
+  listed->where[key].push_back(where);
+  auto [it, inserted] = listed->items.try_emplace(key, item);
+  if (inserted) return;
+  InputItem& first = it->second;
+  if (first.ground_truth != item.ground_truth) {
+    listed->conflict.try_emplace(key, "different ground truth");
+  } else if (first.password != item.password) {
+    listed->conflict.try_emplace(key, "different passwords");
+  }
+  if (!first.problem && item.problem) first.problem = item.problem;
+  std::vector<std::string> tags = first.tags;
+  tags.insert(tags.end(), item.tags.begin(), item.tags.end());
+  std::sort(tags.begin(), tags.end());
+  tags.erase(std::unique(tags.begin(), tags.end()), tags.end());
+  first.tags = std::move(tags);
+}
+
+// Turns the entries listed more than once into one item each, with a notice saying what
+// was done: tags merged, or the entry refused when the lines disagree.
+void ResolveDuplicates(Listed* listed, std::vector<std::string>* notices) {
+  for (auto& [key, lines] : listed->where) {
+    if (lines.size() < 2) continue;
+    std::string at;
+    for (const std::string& w : lines) at += (at.empty() ? "" : ", ") + w;
+    InputItem& item = listed->items[key];
+    const std::string name = PathToText(key.first);
+    if (auto c = listed->conflict.find(key); c != listed->conflict.end()) {
+      item.problem = "listed " + std::to_string(lines.size()) + " times (" + at + ") with " +
+                     c->second + ": refused; list it once";
+      notices->push_back(name + ": listed " + std::to_string(lines.size()) + " times (" + at +
+                         ") with " + c->second + ": refused (an ingest error)");
+    } else {
+      notices->push_back(name + ": listed " + std::to_string(lines.size()) + " times (" + at +
+                         "): one document, tags merged");
+    }
+  }
+}
 
 // Reads a manifest; every line becomes an item (a broken line becomes an item with a problem).
-void ReadManifest(const fs::path& manifest, Listed* items) {
-  std::ifstream in(manifest);
+void ReadManifest(const fs::path& manifest, const Enumeration& en, Listed* listed) {
+  std::ifstream in(manifest, std::ios::binary);
   std::string line;
   int number = 0;
-  const fs::path base = manifest.parent_path();
-  while (std::getline(in, line)) {
+  const fs::path base = manifest.has_parent_path() ? manifest.parent_path() : fs::path(".");
+  for (int64_t length; (length = ReadBoundedLine(in, kMaxManifestLineBytes, &line)) >= 0;) {
     ++number;
-    if (line.find_first_not_of(" \t\r") == std::string::npos) continue;
     const std::string where = Normal(manifest) + ":" + std::to_string(number);
+    if (static_cast<size_t>(length) <= kMaxManifestLineBytes &&
+        line.find_first_not_of(" \t\r") == std::string::npos) {
+      continue;
+    }
     InputItem item;
     try {
-      const Json j = Json::parse(line);
+      if (static_cast<size_t>(length) > kMaxManifestLineBytes) {
+        throw std::runtime_error("a line of " + std::to_string(length) +
+                                 " bytes is longer than the limit of " +
+                                 std::to_string(kMaxManifestLineBytes));
+      }
+      Json j;
+      try {
+        j = Json::parse(line);
+      } catch (const Json::exception& e) {
+        throw std::runtime_error(ParseProblem(e));
+      }
       if (!j.is_object() || !j.contains("path") || !j["path"].is_string()) {
         throw std::runtime_error("an entry needs a \"path\" string");
       }
       for (const auto& [key, value] : j.items()) {
-        if (key != "path" && key != "alt_text" && key != "ground_truth" && key != "tags") {
-          throw std::runtime_error("unknown key \"" + key + "\"");
+        if (key != "path" && key != "alt_text" && key != "ground_truth" && key != "tags" &&
+            key != "password") {
+          throw std::runtime_error("unknown key " + Quoted(key));
         }
       }
-      item.path = Normal(base / j["path"].get<std::string>());
-      item.relative_path = Normal(fs::path(j["path"].get<std::string>()));
+      const std::string path = EntryPath(j, "path");
+      item.path = Normal(manifest.parent_path() / path);
+      item.relative_path = Normal(fs::path(path));
       if (j.contains("alt_text")) item.alt_text = j["alt_text"].get<std::string>();
       if (j.contains("ground_truth")) {
-        item.ground_truth = Normal(base / j["ground_truth"].get<std::string>());
+        item.ground_truth = Normal(manifest.parent_path() / EntryPath(j, "ground_truth"));
       }
       if (j.contains("tags")) item.tags = j["tags"].get<std::vector<std::string>>();
+      if (j.contains("password")) item.password = j["password"].get<std::string>();
       std::sort(item.tags.begin(), item.tags.end());
-      if (!fs::exists(item.path)) item.problem = "file not found (listed at " + where + ")";
+      item.tags.erase(std::unique(item.tags.begin(), item.tags.end()), item.tags.end());
+      std::error_code ec;
+      std::optional<std::string> unused;
+      if (!fs::exists(item.path, ec)) {
+        item.problem = "file not found (listed at " + PathToText(where) + ")";
+      } else if (auto refused = en.Refusal(item.path, base, "the path", &item.resolved_path)) {
+        item.problem = *refused + " (listed at " + PathToText(where) + ")";
+      } else if (item.ground_truth) {
+        if (auto gt = en.Refusal(*item.ground_truth, base, "the ground truth", &unused)) {
+          item.problem = *gt + " (listed at " + PathToText(where) + ")";
+        }
+      }
     } catch (const std::exception& e) {
       item = InputItem{};
       item.path = where;
       item.relative_path = manifest.filename().string() + ":" + std::to_string(number);
-      item.problem = std::string("bad manifest line: ") + e.what();
+      item.problem = std::string("bad manifest line: ") + Utf8Safe(e.what());
     }
-    (*items)[{item.path, item.alt_text.value_or("")}] = std::move(item);
+    AddListed(std::move(item),
+              PathToText(manifest.filename().string()) + ":" + std::to_string(number), listed);
+  }
+}
+
+// One file found by a walk or named on the command line.
+void AddWalked(const fs::path& p, const fs::path& root, std::map<std::string, InputItem>* walked) {
+  InputItem& item = (*walked)[Normal(p)];
+  item.path = Normal(p);
+  item.relative_path = root.empty() ? p.filename().string() : Normal(p.lexically_relative(root));
+}
+
+// Walks one input folder. Folders that cannot be listed are reported; the output folder and
+// symlinked folders are not entered; symlinked files pointing outside `root` are refused
+// unless allowed.
+void WalkFolder(const fs::path& root, const Enumeration& en, Inputs* out,
+                std::map<std::string, InputItem>* walked, Listed* listed) {
+  IgnoreFiles ignore_files(root);
+  const std::vector<std::string>& exclude = en.rules().exclude;
+  std::vector<fs::path> folders = {root};
+  while (!folders.empty()) {
+    const fs::path folder = std::move(folders.back());
+    folders.pop_back();
+    std::error_code ec;
+    fs::directory_iterator it(folder, ec), end;
+    if (ec) {
+      out->unreadable_folders.push_back(Normal(folder));
+      continue;
+    }
+    for (; !ec && it != end; it.increment(ec)) {
+      const fs::path& p = it->path();
+      const std::string name = p.filename().string();
+      if (name.starts_with(".")) continue;
+      std::error_code sec;
+      const bool is_link = it->is_symlink(sec);
+      const bool is_dir = it->is_directory(sec);  // follows a symlink
+      if (Matches(exclude, name, p.string()) || ignore_files.Ignores(p)) {
+        if (!is_dir) ++out->ignored;
+        continue;
+      }
+      if (is_dir) {
+        if (is_link) continue;  // symlinked folders are listed, not followed
+        if (en.IsOutput(p)) {
+          out->notices.push_back("skipped the output folder " + PathToText(Normal(p)) +
+                                 ": the output folder is never an input");
+          continue;
+        }
+        folders.push_back(p);
+        continue;
+      }
+      std::optional<std::string> resolved;
+      std::optional<std::string> refused;
+      if (is_link) refused = en.Refusal(p, root, "the symlink", &resolved);
+      if (!refused && IsManifest(p)) {
+        ReadManifest(p, en, listed);
+        continue;
+      }
+      AddWalked(p, root, walked);
+      InputItem& item = (*walked)[Normal(p)];
+      item.resolved_path = resolved;
+      item.problem = refused;
+    }
+    if (ec) out->unreadable_folders.push_back(Normal(folder));  // failed while listing
   }
 }
 
@@ -117,61 +362,59 @@ void ReadManifest(const fs::path& manifest, Listed* items) {
 
 Result<Inputs> EnumerateInputs(const std::vector<std::string>& inputs,
                                const std::vector<std::string>& exclude) {
+  InputRules rules;
+  rules.exclude = exclude;
+  return EnumerateInputs(inputs, rules);
+}
+
+Result<Inputs> EnumerateInputs(const std::vector<std::string>& inputs, const InputRules& rules) {
   Inputs out;
+  Enumeration en(rules);
   std::map<std::string, InputItem> walked;  // found as plain files
   Listed listed;                            // from manifests: they win
   for (const std::string& input : inputs) {
     std::error_code ec;
     const fs::path root(input);
     if (!fs::exists(fs::symlink_status(root, ec)) && !fs::exists(root, ec)) {
-      return Error{"usage", "input does not exist: " + input};
+      return Error{"usage", "input does not exist: " + PathToText(input)};
+    }
+    if (en.InOutput(root)) {
+      return Error{"usage", "input " + PathToText(input) +
+                                " is in the output folder: the output folder is never an input"};
     }
     if (!fs::is_directory(root, ec)) {
       if (IsManifest(root)) {
-        ReadManifest(root, &listed);
+        ReadManifest(root, en, &listed);
       } else {
-        InputItem& item = walked[Normal(root)];
-        item.path = Normal(root);
-        item.relative_path = root.filename().string();
+        AddWalked(root, fs::path(), &walked);  // named by the user: read as given
       }
       continue;
     }
-    IgnoreFiles ignore_files(root);
-    fs::recursive_directory_iterator it(root, fs::directory_options::skip_permission_denied, ec),
-        end;
-    for (; it != end; it.increment(ec)) {
-      if (ec) break;
-      const fs::path& p = it->path();
-      const bool is_dir = it->is_directory(ec);
-      if (p.filename().string().starts_with(".")) {
-        if (is_dir) it.disable_recursion_pending();
-        continue;
-      }
-      if (Matches(exclude, p.filename().string(), p.string()) || ignore_files.Ignores(p)) {
-        if (is_dir) {
-          it.disable_recursion_pending();
-        } else {
-          ++out.ignored;
-        }
-        continue;
-      }
-      if (is_dir) continue;  // symlinked folders are listed, not followed
-      if (IsManifest(p)) {
-        ReadManifest(p, &listed);
-      } else {
-        InputItem& item = walked[Normal(p)];
-        item.path = Normal(p);
-        item.relative_path = Normal(p.lexically_relative(root));
-      }
-    }
+    WalkFolder(root, en, &out, &walked, &listed);
   }
-  for (const auto& [key, item] : listed) walked.erase(key.first);
+  ResolveDuplicates(&listed, &out.notices);
+  for (const auto& [key, item] : listed.items) walked.erase(key.first);
   for (auto& [path, item] : walked) out.items.push_back(std::move(item));
-  for (auto& [key, item] : listed) out.items.push_back(std::move(item));
+  for (auto& [key, item] : listed.items) out.items.push_back(std::move(item));
   std::sort(out.items.begin(), out.items.end(), [](const InputItem& a, const InputItem& b) {
     return std::tie(a.path, a.alt_text) < std::tie(b.path, b.alt_text);
   });
+  std::sort(out.unreadable_folders.begin(), out.unreadable_folders.end());
   return out;
+}
+
+Result<std::string> ReadPasswordFile(const fs::path& file) {
+  std::ifstream in(file, std::ios::binary);
+  std::string line;
+  if (!in || !std::getline(in, line)) {
+    return Error{"usage", "--password-file: cannot read " + PathToText(file.string())};
+  }
+  if (!line.empty() && line.back() == '\r') line.pop_back();
+  if (line.empty()) {
+    return Error{"usage",
+                 "--password-file: the first line of " + PathToText(file.string()) + " is empty"};
+  }
+  return line;
 }
 
 Sniffed SniffBytes(const std::string& head) {
@@ -250,7 +493,9 @@ Examined Examine(const InputItem& item, uint64_t max_file_bytes,
   if (!problem && size == 0) problem = "empty file (0 bytes)";
   if (!problem && item.ground_truth) {
     out.ground_truth_sha256 = Sha256File(*item.ground_truth);
-    if (!out.ground_truth_sha256) problem = "ground truth not readable: " + *item.ground_truth;
+    if (!out.ground_truth_sha256) {
+      problem = "ground truth not readable: " + PathToText(*item.ground_truth);
+    }
   }
   Sniffed sniffed{"unreadable", ""};
   if (!source_id.empty()) {
@@ -259,7 +504,8 @@ Examined Examine(const InputItem& item, uint64_t max_file_bytes,
     in.read(head.data(), static_cast<std::streamsize>(head.size()));
     head.resize(static_cast<size_t>(in.gcount()));
     sniffed = SniffBytes(head);
-    e.source = SourceRecord{source_id, size, sniffed.mime, item.path, item.relative_path};
+    e.source = SourceRecord{source_id,         size, sniffed.mime, item.path, item.relative_path,
+                            item.resolved_path};
     doc.source_id = source_id;
     if (!problem && sniffed.container == "unsupported") {
       problem = "unsupported type: " + sniffed.mime;

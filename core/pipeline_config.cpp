@@ -7,6 +7,7 @@
 #include <sstream>
 
 #include "core/ingest.h"
+#include "core/path_text.h"
 #include "core/toml_errors.h"
 
 namespace assay {
@@ -271,11 +272,16 @@ Result<ParamLayer> ParseSetOptions(const std::vector<std::string>& set,
                                    const StageCatalog& catalog) {
   ParamLayer raw = ParamLayer::object();
   for (const std::string& s : set) {
+    // Parameters are lineage (JSON): bytes that are not UTF-8 cannot be one, and are shown
+    // escaped (core/path_text.h), never raw.
+    if (!IsValidUtf8(s)) {
+      return Error{"usage", "--set expects UTF-8 text, got '" + PathToText(s) + "'"};
+    }
     const auto dot = s.find('.');
     const auto eq = s.find('=');
     if (dot == std::string::npos || eq == std::string::npos || dot > eq || dot == 0 ||
         eq == dot + 1) {
-      return Error{"usage", "--set expects stage.param=value, got '" + s + "'"};
+      return Error{"usage", "--set expects stage.param=value, got '" + PathToText(s) + "'"};
     }
     const std::string text = s.substr(eq + 1);
     CanonicalJson v = CanonicalJson::parse(text, nullptr, /*allow_exceptions=*/false);

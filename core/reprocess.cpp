@@ -6,6 +6,7 @@
 #include "core/exit_codes.h"
 #include "core/ingest.h"
 #include "core/names.h"
+#include "core/path_text.h"
 #include "core/pipeline_config.h"
 #include "core/session.h"
 #include "core/sha256.h"
@@ -81,12 +82,17 @@ ReprocessResult ReprocessQueueItem(const ReprocessOptions& opt, const StageCatal
       req.path = record->path;
       req.container = record->container;
       req.alt_text = record->alt_text;
+      if (!opt.password_file.empty()) {
+        auto password = ReadPasswordFile(opt.password_file);
+        if (!password.ok()) return fail(kExitUsage, password.error().message);
+        req.password = std::move(password.value());
+      }
       req.ground_truth = record->ground_truth;
       if (req.ground_truth) {
         req.ground_truth_sha256 = Sha256File(*req.ground_truth);
         if (!req.ground_truth_sha256) {
           return fail(kExitRefused, "the ground truth of item " + std::to_string(opt.item_id) +
-                                        " cannot be read: " + *req.ground_truth);
+                                        " cannot be read: " + PathToText(*req.ground_truth));
         }
       }
       doc.tags = Json::parse(record->tags).get<std::vector<std::string>>();

@@ -24,6 +24,7 @@ struct ReprocessOptions {
   std::filesystem::path contracts_dir;  // empty = the shipped contracts
   std::filesystem::path routing_file;   // empty = the shipped annotation routing
   std::string config_path;              // empty = the compiled default pipelines
+  std::filesystem::path password_file;  // opens an encrypted PDF (never recorded)
 };
 
 struct ReprocessResult {

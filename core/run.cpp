@@ -1,12 +1,14 @@
 #include "core/run.h"
 
 #include <algorithm>
+#include <fstream>
 
 #include "contracts/contract.h"
 #include "core/clock.h"
 #include "core/exit_codes.h"
 #include "core/ingest.h"
 #include "core/names.h"
+#include "core/path_text.h"
 #include "core/pipeline_config.h"
 #include "core/session.h"
 #include "core/signals.h"
@@ -49,8 +51,18 @@ RunResult RunBatch(const RunOptions& opt, const StageCatalog& catalog,
                                   opt.routing_file);
   if (auto* e = std::get_if<SessionConfigError>(&loaded)) return fail(e->exit_code, e->message);
   SessionConfig& config = std::get<SessionConfig>(loaded);
-  auto inputs = EnumerateInputs(opt.inputs, opt.exclude);
+  InputRules rules;
+  rules.exclude = opt.exclude;
+  rules.out_dir = opt.out_dir;
+  rules.allow_outside = opt.allow_outside_inputs;
+  auto inputs = EnumerateInputs(opt.inputs, rules);
   if (!inputs.ok()) return fail(kExitUsage, inputs.error().message);
+  std::optional<std::string> password;
+  if (!opt.password_file.empty()) {
+    auto read = ReadPasswordFile(opt.password_file);
+    if (!read.ok()) return fail(kExitUsage, read.error().message);
+    password = std::move(read.value());
+  }
 
   InstallStopHandlers();
   try {
@@ -63,6 +75,8 @@ RunResult RunBatch(const RunOptions& opt, const StageCatalog& catalog,
     RunSummary summary;
     summary.run_id = session.run_id();
     summary.ignored = inputs.value().ignored;
+    summary.unreadable_folders = inputs.value().unreadable_folders;
+    summary.notices = inputs.value().notices;
     const std::vector<IngestedItem> ingested =
         IngestInputs(store, inputs.value().items, session.run_id(),
                      static_cast<uint64_t>(opt.max_file_mb) << 20, StopRequested);
@@ -82,6 +96,7 @@ RunResult RunBatch(const RunOptions& opt, const StageCatalog& catalog,
       d.request.alt_text = in.item.alt_text;
       d.request.ground_truth = in.item.ground_truth;
       d.request.ground_truth_sha256 = in.ground_truth_sha256;
+      d.request.password = in.item.password ? in.item.password : password;
       d.params = state ? state->overrides : ParamLayer::object();
       d.tags = in.item.tags;
       d.skip_if_decided_elsewhere = true;

@@ -22,6 +22,8 @@ struct RunOptions {
   int64_t max_memory_mb = 2048;         // per worker (resident set)
   int64_t max_file_mb = 2048;           // larger files are recorded as errors, not read
   std::vector<std::string> exclude;     // globs on file names or paths
+  bool allow_outside_inputs = false;    // manifest paths and symlinks leaving their input root
+  std::filesystem::path password_file;  // run-wide password of encrypted PDFs (first line)
   std::vector<std::string> set;         // "stage.param=value" overrides
   std::string config_path;              // empty = the compiled default pipelines only
   bool retry_errors = false;            // process documents that ended in error again
@@ -37,7 +39,9 @@ struct RunSummary {
   int processed = 0;  // recorded by this run
   int reused = 0;     // already decided with the same processing version
   int ignored = 0;    // skipped by --exclude or .assayignore
-  int pages = 0;      // pages of the documents this run processed
+  std::vector<std::string> unreadable_folders;  // of the walks (raw paths): not read
+  std::vector<std::string> notices;             // how the inputs were read (path text)
+  int pages = 0;                                // pages of the documents this run processed
   double seconds = 0;
   std::map<std::string, int> outcomes, modalities;
 };

@@ -13,6 +13,7 @@
 #include "core/ingest.h"
 #include "core/names.h"
 #include "core/process_identity.h"
+#include "core/path_text.h"
 #include "core/sha256.h"
 #include "core/signals.h"
 #include "core/version.h"
@@ -111,7 +112,9 @@ Status Session::Start(const WorkerPoolOptions& base, const std::vector<std::stri
   run.libraries = DumpCanonical({{"libraries", catalog_.libraries()}, {"resources", resources}});
   run.tessdata_sha256 = tessdata_sha256;
   run.host = HostName();
-  run.argv = Json(argv).dump();
+  Json args = Json::array();
+  for (const std::string& a : argv) args.push_back(PathToText(a));  // file names are bytes
+  run.argv = DumpJson(args);
   run.workers = options.jobs;
   // Runs whose supervisor is gone are marked before this one starts, so their leases are void.
   store_->MarkStaleRuns(run.started_at);
@@ -136,6 +139,9 @@ std::string Session::ProcessingVersion(const PendingDocument& d) {
   }
   std::string decided_by = "ground truth " + d.request.ground_truth_sha256.value_or("-") + "\ntags";
   for (const std::string& t : d.tags) decided_by += " " + t;
+  // Whether a password was given (never the password): adding one to an encrypted PDF that
+  // failed for want of it processes it again.
+  if (d.request.password) decided_by += "\npassword given";
   return Sha256Hex(std::string(kToolVersion) + "\n" + plan + "\n" + contracts_.sha256 + "\n" +
                    decided_by);
 }

@@ -5,6 +5,7 @@
 #include "core/delta.h"
 #include "core/names.h"
 #include "core/process_identity.h"
+#include "core/path_text.h"
 #include "core/queue.h"
 #include "core/sha256.h"
 #include "core/store_health.h"
@@ -189,10 +190,14 @@ void Store::RegisterSource(const SourceRecord& src, int64_t run_id, const std::s
   s.Bind(4, now).Run();
   Statement p(db_.handle(),
               "INSERT INTO source_paths(source_id, path, first_seen_at, last_run_id, "
-              "relative_path) VALUES(?,?,?,?,?) ON CONFLICT(source_id, path) DO UPDATE SET "
-              "last_run_id=excluded.last_run_id, relative_path=excluded.relative_path");
-  p.Bind(1, src.source_id).Bind(2, src.path).Bind(3, now).Bind(4, run_id);
-  p.Bind(5, src.relative_path).Run();
+              "relative_path, resolved_path) VALUES(?,?,?,?,?,?) ON CONFLICT(source_id, path) "
+              "DO UPDATE SET last_run_id=excluded.last_run_id, "
+              "relative_path=excluded.relative_path, resolved_path=excluded.resolved_path");
+  p.Bind(1, src.source_id).Bind(2, PathToText(src.path)).Bind(3, now).Bind(4, run_id);
+  p.Bind(5, PathToText(src.relative_path));
+  p.Bind(6, src.resolved_path ? std::optional<std::string>(PathToText(*src.resolved_path))
+                              : std::nullopt);
+  p.Run();
 }
 
 void Store::RegisterDocument(const DocumentRecord& d, const std::string& now) {
@@ -202,8 +207,11 @@ void Store::RegisterDocument(const DocumentRecord& d, const std::string& now) {
               "ground_truth, tags, ingested_at) VALUES(?,?,?,?,?,?,?,?) "
               "ON CONFLICT(doc_id) DO UPDATE SET ground_truth=excluded.ground_truth, "
               "tags=excluded.tags");
-  s.Bind(1, d.doc_id).Bind(2, d.source_id).Bind(3, d.path).Bind(4, d.container);
-  s.Bind(5, d.alt_text).Bind(6, d.ground_truth).Bind(7, d.tags).Bind(8, now).Run();
+  s.Bind(1, d.doc_id).Bind(2, d.source_id).Bind(3, PathToText(d.path)).Bind(4, d.container);
+  s.Bind(5, d.alt_text);
+  s.Bind(6,
+         d.ground_truth ? std::optional<std::string>(PathToText(*d.ground_truth)) : std::nullopt);
+  s.Bind(7, d.tags).Bind(8, now).Run();
 }
 
 std::optional<DocumentState> Store::GetDocumentState(const std::string& doc_id) {
@@ -230,10 +238,10 @@ std::optional<DocumentRecord> Store::GetDocument(const std::string& doc_id) {
   DocumentRecord d;
   d.doc_id = doc_id;
   if (!q.IsNull(0)) d.source_id = q.Text(0);
-  d.path = q.Text(1);
+  d.path = PathFromText(q.Text(1));
   d.container = q.Text(2);
   if (!q.IsNull(3)) d.alt_text = q.Text(3);
-  if (!q.IsNull(4)) d.ground_truth = q.Text(4);
+  if (!q.IsNull(4)) d.ground_truth = PathFromText(q.Text(4));
   d.tags = q.Text(5);
   return d;
 }

@@ -38,12 +38,15 @@ struct RunRecord {
   int workers = 1;
 };
 
+// Paths in these records are raw bytes; the store writes them as path text (core/path_text.h)
+// and GetDocument reads them back to bytes.
 struct SourceRecord {
   std::string source_id;
   uint64_t bytes = 0;
   std::string mime;
   std::string path;
-  std::string relative_path = {};  // relative to the input root it was found under
+  std::string relative_path = {};                 // relative to the input root it was found under
+  std::optional<std::string> resolved_path = {};  // the real path, when it differs from `path`
 };
 
 struct DocumentRecord {

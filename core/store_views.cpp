@@ -6,6 +6,7 @@
 #include "core/annotation_store.h"
 #include "core/exit_codes.h"
 #include "core/names.h"
+#include "core/path_text.h"
 #include "core/queue.h"
 
 namespace assay {
@@ -147,9 +148,13 @@ Result<Json> LineageView(Store& store, const std::string& doc) {
   Json paths = Json::array();
   if (!q.IsNull(0)) {
     Statement p(store.db().handle(),
-                "SELECT path, first_seen_at FROM source_paths WHERE source_id=? ORDER BY path");
+                "SELECT path, first_seen_at, resolved_path FROM source_paths WHERE source_id=? "
+                "ORDER BY path");
     p.Bind(1, q.Text(0));
-    while (p.Step()) paths.push_back({{"path", p.Text(0)}, {"first_seen_at", p.Text(1)}});
+    while (p.Step()) {
+      paths.push_back({{"path", p.Text(0)}, {"first_seen_at", p.Text(1)}});
+      if (!p.IsNull(2)) paths.back()["resolved_path"] = p.Text(2);
+    }
   }
   j["paths_seen"] = paths;
   if (!j["run_id"].is_null()) {
@@ -275,12 +280,35 @@ Json ExportRecord(Store& store, const std::string& doc_id, bool stable) {
   return rec;
 }
 
-int ExportJsonl(Store& store, std::ostream& out, bool stable) {
+int ExportJsonl(Store& store, std::ostream& out, bool stable, std::ostream* errors) {
   Statement q(store.db().handle(),
               "SELECT doc_id FROM documents WHERE outcome IS NOT NULL ORDER BY doc_id");
   std::vector<std::string> ids;
   while (q.Step()) ids.push_back(q.Text(0));
-  for (const std::string& id : ids) out << DumpJson(ExportRecord(store, id, stable)) << "\n";
+  int skipped = 0;
+  for (const std::string& id : ids) {
+    // A record is built whole before a byte of it is written, and flushed whole: whatever
+    // fails later, the output holds only complete records.
+    std::string line;
+    try {
+      line = DumpJson(ExportRecord(store, id, stable)) + "\n";
+    } catch (const std::exception& e) {
+      ++skipped;
+      if (errors != nullptr) {
+        *errors << "assay export: document " << id << " skipped: " << Utf8Safe(e.what()) << "\n";
+      }
+      continue;
+    }
+    out << line << std::flush;
+  }
+  if (skipped > 0) {
+    if (errors != nullptr) {
+      *errors << "assay export: " << skipped << " of " << ids.size()
+              << " documents skipped: the store is damaged (PRAGMA integrity_check; restore a "
+                 "backup or run them again into a fresh --out)\n";
+    }
+    return kExitInternal;
+  }
   return kExitOk;
 }
 

@@ -23,7 +23,11 @@ Result<Json> LineageView(Store& store, const std::string& doc);
 // `stable` leaves out every volatile fact (times, durations, run, transformation-reuse and
 // queue item numbers) and names the source by its first path relative to its input root, so
 // the output is byte-identical across runs from scratch, worker counts and machines.
-int ExportJsonl(Store& store, std::ostream& out, bool stable = false);
+// A document whose record cannot be built (a damaged store) is skipped with a line on
+// `errors`; the others are still written, each whole, and the result is then kExitInternal
+// instead of kExitOk. No record is ever written in part.
+int ExportJsonl(Store& store, std::ostream& out, bool stable = false,
+                std::ostream* errors = nullptr);
 
 // The export record of one document (used by ExportJsonl and tests).
 Json ExportRecord(Store& store, const std::string& doc_id, bool stable = false);

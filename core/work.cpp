@@ -6,6 +6,7 @@
 
 #include "core/clock.h"
 #include "core/names.h"
+#include "core/path_text.h"
 #include "core/sha256.h"
 
 namespace assay {
@@ -33,10 +34,12 @@ T IntegerAt(const J& j, const char* key) {
 Json WorkRequest::ToJson() const {
   Json j = {{"doc_id", doc_id},
             {"source_sha256", source_sha256},
-            {"path", path},
+            {"path", PathToText(path)},  // bytes on the wire as path text: JSON is UTF-8
             {"container", container}};
   if (alt_text) j["alt_text"] = *alt_text;
-  if (ground_truth) j["ground_truth"] = *ground_truth;
+  if (ground_truth) j["ground_truth"] = PathToText(*ground_truth);
+  // The password is in the request only: a worker never writes it anywhere.
+  if (password) j["password"] = PathToText(*password);  // any bytes, like a path
   if (ground_truth_sha256) j["ground_truth_sha256"] = *ground_truth_sha256;
   j["plan"] = plan;
   j["start_at"] = start_at;
@@ -51,10 +54,13 @@ WorkRequest WorkRequest::FromJson(const CanonicalJson& j) {
   WorkRequest r;
   r.doc_id = j.at("doc_id");
   r.source_sha256 = j.at("source_sha256");
-  r.path = j.at("path");
+  r.path = PathFromText(j.at("path").get<std::string>());
   r.container = j.at("container");
   if (j.contains("alt_text")) r.alt_text = j["alt_text"].get<std::string>();
-  if (j.contains("ground_truth")) r.ground_truth = j["ground_truth"].get<std::string>();
+  if (j.contains("ground_truth")) {
+    r.ground_truth = PathFromText(j["ground_truth"].get<std::string>());
+  }
+  if (j.contains("password")) r.password = PathFromText(j["password"].get<std::string>());
   if (j.contains("ground_truth_sha256")) {
     r.ground_truth_sha256 = j["ground_truth_sha256"].get<std::string>();
   }

@@ -17,12 +17,14 @@ namespace assay {
 struct WorkRequest {
   std::string doc_id;
   std::string source_sha256;
-  std::string path;
+  std::string path;       // raw bytes (path text on the wire)
   std::string container;  // "pdf" | "image"
   std::optional<std::string> alt_text;
   std::optional<std::string> ground_truth;         // path of the ground-truth text
   std::optional<std::string> ground_truth_sha256;  // its hash, part of the first input
-  CanonicalJson plan;                              // Plan::ToJson()
+  // Opens an encrypted PDF. Never part of any hash, record, log or message.
+  std::optional<std::string> password;
+  CanonicalJson plan;  // Plan::ToJson()
   int start_at = 0;
   std::optional<CanonicalJson> state;  // content after stage start_at - 1
   std::string state_sha256;            // its identity (the input hash of stage start_at)

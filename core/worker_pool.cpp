@@ -18,6 +18,7 @@
 #include "core/clock.h"
 #include "core/ipc.h"
 #include "core/result_frame.h"
+#include "core/path_text.h"
 
 namespace assay {
 
@@ -284,7 +285,7 @@ void WorkerPool::Process(const std::function<std::optional<WorkRequest>()>& next
     replace(w);
     // A crash may be bad luck (e.g. memory pressure): retry once, then record it.
     const bool again = retry && ++crashes[req.doc_id] < 2;
-    Log("worker " + std::to_string(w.index) + " on " + req.path + " (" + req.doc_id +
+    Log("worker " + std::to_string(w.index) + " on " + PathToText(req.path) + " (" + req.doc_id +
         "): " + reason + (again ? "; retrying in a fresh worker" : "; recorded as error"));
     if (again) {
       todo.push_front(std::move(req));
@@ -382,14 +383,14 @@ void WorkerPool::Process(const std::function<std::optional<WorkRequest>()>& next
         char limit[64];
         std::snprintf(limit, sizeof limit, "%.0f s", options_.timeout_seconds);
         Log("worker " + std::to_string(w.index) + " ran " + std::to_string(elapsed) + " s on " +
-            w.task->path);
+            PathToText(w.task->path));
         fail(w, std::string("timeout: still running at the limit of ") + limit, false);
         continue;
       }
       const int64_t rss = ResidentBytes(w.pid);
       if (rss > options_.max_memory_bytes) {
         Log("worker " + std::to_string(w.index) + " used " +
-            std::to_string((rss + (1 << 20) - 1) >> 20) + " MiB on " + w.task->path);
+            std::to_string((rss + (1 << 20) - 1) >> 20) + " MiB on " + PathToText(w.task->path));
         fail(w,
              "memory limit: the worker went over " +
                  std::to_string(options_.max_memory_bytes >> 20) + " MiB",

@@ -105,21 +105,26 @@ class OwningMemStream : private StreamBytes, public MemStream {
 };
 
 // The file's bytes with `trailer` appended, opened from memory; nullptr if unreadable.
-std::unique_ptr<PDFDoc> OpenWithTrailer(const std::string& path, const std::string& trailer) {
+std::unique_ptr<PDFDoc> OpenWithTrailer(const std::string& path, const std::string& trailer,
+                                        const std::optional<GooString>& password) {
   std::ifstream in(path, std::ios::binary);
   std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
   if (in.bad()) return nullptr;
-  return std::make_unique<PDFDoc>(new OwningMemStream(bytes + trailer));  // owns the stream
+  // The document owns the stream.
+  return std::make_unique<PDFDoc>(new OwningMemStream(bytes + trailer), password, password);
 }
 
 }  // namespace
 
-Result<std::unique_ptr<PDFDoc>> OpenPdf(const std::string& path, const std::string& stage) {
-  auto doc = std::make_unique<PDFDoc>(std::make_unique<GooString>(path));
+Result<std::unique_ptr<PDFDoc>> OpenPdf(const std::string& path, const std::string& stage,
+                                        const std::optional<std::string>& password) {
+  std::optional<GooString> pw;
+  if (password) pw.emplace(password->data(), password->size());
+  auto doc = std::make_unique<PDFDoc>(std::make_unique<GooString>(path), pw, pw);
   if (!doc->isOk() && doc->getErrorCode() == errDamaged && doc->getXRef() != nullptr) {
     if (auto trailer = TrailerFromXRefStream(doc->getXRef())) {
       // Taken when it opens, or when it now says why it cannot (a password is needed).
-      auto repaired = OpenWithTrailer(path, *trailer);
+      auto repaired = OpenWithTrailer(path, *trailer, pw);
       if (repaired && (repaired->isOk() || repaired->getErrorCode() == errEncrypted)) {
         doc = std::move(repaired);
       }
@@ -128,7 +133,9 @@ Result<std::unique_ptr<PDFDoc>> OpenPdf(const std::string& path, const std::stri
   if (!doc->isOk()) {
     switch (doc->getErrorCode()) {
       case errEncrypted:
-        return Error{stage, "encrypted: a password is required to open this PDF"};
+        return Error{stage, password ? "encrypted: the password given does not open this PDF"
+                                     : "encrypted: a password is required to open this PDF "
+                                       "(manifest \"password\" or --password-file)"};
       case errOpenFile:
       case errFileIO:
         return Error{stage, "cannot read the file"};

@@ -2,6 +2,7 @@
 #pragma once
 
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -21,8 +22,11 @@ void RemovePopplerGlobals();
 // Opens a PDF. A damaged cross-reference table is rebuilt (by Poppler, and here when the only
 // trailer is a damaged cross-reference stream's dictionary, which Poppler does not use; such
 // a file is then read again from memory). Fails with a message that names the cause
-// (encrypted, damaged, unreadable, no pages) so the document's error says why.
-Result<std::unique_ptr<PDFDoc>> OpenPdf(const std::string& path, const std::string& stage);
+// (encrypted, damaged, unreadable, no pages) so the document's error says why. `password`
+// opens an encrypted PDF (tried as the owner and as the user password); it never appears in a
+// message.
+Result<std::unique_ptr<PDFDoc>> OpenPdf(const std::string& path, const std::string& stage,
+                                        const std::optional<std::string>& password = std::nullopt);
 
 // Syntax errors Poppler reported since the last call (it recovers from most of them).
 // Returns their count and clears it.

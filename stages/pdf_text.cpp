@@ -23,7 +23,7 @@ class PdfTextStage : public Stage {
 
   Result<StageReport> Run(Document& doc, StageContext& /*ctx*/) const override {
     TakePopplerErrorCount();
-    auto opened = OpenPdf(doc.path, "pdf_text");
+    auto opened = OpenPdf(doc.path, "pdf_text", doc.password);
     if (!opened.ok()) return opened.error();
     PDFDoc& pdf = *opened.value();
 

@@ -73,7 +73,7 @@ class RasterizeStage : public Stage {
       if (p.text_source == "none") todo.push_back(&p);
     }
     if (todo.empty()) return StageReport{"skipped", "every page has a text layer"};
-    auto opened = OpenPdf(doc.path, "rasterize");
+    auto opened = OpenPdf(doc.path, "rasterize", doc.password);
     if (!opened.ok()) return opened.error();
     Renderer renderer(*opened.value());
 
@@ -101,7 +101,7 @@ class RasterizeStage : public Stage {
 
   Result<PixHandle> RebuildRaster(const Document& doc, const Page& page, const RasterStep& step,
                                   PixHandle /*previous*/, StageContext& /*ctx*/) const override {
-    auto opened = OpenPdf(doc.path, "rasterize");
+    auto opened = OpenPdf(doc.path, "rasterize", doc.password);
     if (!opened.ok()) return opened.error();
     Renderer renderer(*opened.value());
     return renderer.Render(page.number, step.dpi);

@@ -53,7 +53,7 @@ TEST(IngestTest, ManifestEntriesCarryAttributesAndWinOverTheWalk) {
         "{\"path\": \"gone.png\"}\n"
         "not json\n"
         "{\"path\": \"q.png\", \"colour\": \"red\"}\n");
-  auto in = EnumerateInputs({d.string()}, {});
+  auto in = EnumerateInputs({d.string()}, InputRules{});
   ASSERT_TRUE(in.ok());
   std::map<std::string, InputItem> by_path;
   for (const InputItem& i : in.value().items) by_path[i.path] = i;
@@ -72,7 +72,7 @@ TEST(IngestTest, ManifestEntriesCarryAttributesAndWinOverTheWalk) {
 }
 
 TEST(IngestTest, MissingInputIsBadUsage) {
-  auto in = EnumerateInputs({"/nonexistent/assay/input"}, {});
+  auto in = EnumerateInputs({"/nonexistent/assay/input"}, InputRules{});
   ASSERT_FALSE(in.ok());
   EXPECT_EQ(in.error().message, "input does not exist: /nonexistent/assay/input");
 }
