@@ -360,13 +360,6 @@ void WalkFolder(const fs::path& root, const Enumeration& en, Inputs* out,
 
 }  // namespace
 
-Result<Inputs> EnumerateInputs(const std::vector<std::string>& inputs,
-                               const std::vector<std::string>& exclude) {
-  InputRules rules;
-  rules.exclude = exclude;
-  return EnumerateInputs(inputs, rules);
-}
-
 Result<Inputs> EnumerateInputs(const std::vector<std::string>& inputs, const InputRules& rules) {
   Inputs out;
   Enumeration en(rules);

@@ -72,8 +72,6 @@ struct InputRules {
 // counted in `ignored`, never dropped silently. Fails only for bad usage: an input that does
 // not exist, or one inside the output folder.
 Result<Inputs> EnumerateInputs(const std::vector<std::string>& inputs, const InputRules& rules);
-Result<Inputs> EnumerateInputs(const std::vector<std::string>& inputs,
-                               const std::vector<std::string>& exclude);
 
 // The password of encrypted PDFs in `file` (--password-file): its first line, without the
 // line end. Bad usage when unreadable or empty; the content is never quoted in a message.

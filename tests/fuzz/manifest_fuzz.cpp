@@ -29,7 +29,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     std::ofstream out(ManifestPath(), std::ios::binary | std::ios::trunc);
     out.write(reinterpret_cast<const char*>(data), static_cast<std::streamsize>(size));
   }
-  auto inputs = assay::EnumerateInputs({ManifestPath().string()}, assay::InputRules{});
+  auto inputs = assay::EnumerateInputs({ManifestPath().string()}, {});
   if (!inputs.ok()) std::abort();  // the manifest exists: only bad usage fails the whole call
   return 0;
 }

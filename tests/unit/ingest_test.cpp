@@ -22,6 +22,12 @@ std::vector<std::string> Paths(const Inputs& in) {
   return out;
 }
 
+InputRules Excluding(std::vector<std::string> globs) {
+  InputRules rules;
+  rules.exclude = std::move(globs);
+  return rules;
+}
+
 TEST(IngestTest, WalksFoldersSortedSkippingHiddenIgnoredAndExcluded) {
   const fs::path d = testing::TempDir();
   Write(d / "b.pdf", "%PDF-1.4");
@@ -32,13 +38,13 @@ TEST(IngestTest, WalksFoldersSortedSkippingHiddenIgnoredAndExcluded) {
   Write(d / "a" / "skip.tmp", "tmp");
   Write(d / ".assayignore", "# comment\nnotes.txt\n");
   Write(d / "a" / ".assayignore", "*.tmp\n");
-  auto in = EnumerateInputs({d.string()}, {"nothing-matches-*"});
+  auto in = EnumerateInputs({d.string()}, Excluding({"nothing-matches-*"}));
   ASSERT_TRUE(in.ok());
   EXPECT_EQ(Paths(in.value()),
             (std::vector<std::string>{(d / "a/x.png").string(), (d / "b.pdf").string()}));
   EXPECT_EQ(in.value().ignored, 2);
 
-  auto excluded = EnumerateInputs({d.string()}, {"*.pdf"});
+  auto excluded = EnumerateInputs({d.string()}, Excluding({"*.pdf"}));
   ASSERT_TRUE(excluded.ok());
   EXPECT_EQ(Paths(excluded.value()), (std::vector<std::string>{(d / "a/x.png").string()}));
 }
