@@ -39,4 +39,4 @@ CREATE TABLE merge_ids (
   new_id   INTEGER,
   folded   INTEGER NOT NULL DEFAULT 0,
   PRIMARY KEY (store_id, tbl, old_id)
-) WITHOUT ROWID;
+);
