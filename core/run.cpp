@@ -164,7 +164,8 @@ RunResult RunBatch(const RunOptions& opt, const StageCatalog& catalog,
     summary.modalities = counts.modalities;
     result.exit_code = ExitCodeFor(counts.outcomes, StopRequested());
     // A shard is complete when the run went through and every owned input is decided.
-    if (opt.shard && !StopRequested() && ingested.size() == inputs.value().items.size() &&
+    // (Ingest stops early only on a stop request; it returns one item per document.)
+    if (opt.shard && !StopRequested() &&
         !counts.outcomes.count(std::string(outcome::kPending))) {
       auto identity = IdentityOfRun(store, session.run_id());
       if (!identity) return fail(kExitInternal, "the run record is missing");
