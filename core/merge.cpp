@@ -181,7 +181,11 @@ std::variant<ShardInput, MergeFailure> ReadShard(const fs::path& dir) {
     Statement q(store.db().handle(), "SELECT shard FROM runs ORDER BY run_id DESC LIMIT 1");
     std::string shard = q.Step() ? q.Text(0) : "";
     auto spec = ParseShard(shard);
-    if (shard.empty() || !spec.ok() || spec.value().count == 1) {
+    if (shard.empty()) {
+      return Refused(in.path_text + ": no completion marker (shard-K-of-N.done) and no run " +
+                     "recorded: the shard did not finish (stopped while starting); re-submit it");
+    }
+    if (!spec.ok() || spec.value().count == 1) {
       return Refused(in.path_text + ": no completion marker (shard-K-of-N.done): not the " +
                      "output of a finished `assay run --shard K/N`");
     }
