@@ -17,6 +17,7 @@ import argparse
 import hashlib
 import json
 import os
+import resource
 import shutil
 import sqlite3
 import subprocess
@@ -97,8 +98,8 @@ def fill(db_path, k, n_docs, docs, shared):
         batch["documents"].append(dict(d, doc_id=doc_id, source_id=new(d["source_id"]),
                                        output_sha256=new(d["output_sha256"]), run_id=run_id))
         for o in tpl["outputs"]:
-            content = o["content"] + (b"" if isinstance(o["content"], bytes) else "") 
-            content = (content if isinstance(content, bytes) else content.encode()) + f" {tag}".encode()
+            content = o["content"] if isinstance(o["content"], bytes) else o["content"].encode()
+            content += f" {tag}".encode()
             batch["outputs"].append(dict(o, sha256=new(o["sha256"]), content=content, bytes=len(content)))
         tmap = {}
         for x in tpl["transformations"]:
@@ -140,6 +141,11 @@ def fill(db_path, k, n_docs, docs, shared):
     con.close()
 
 
+def cpu_children():
+    r = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return r.ru_utime + r.ru_stime
+
+
 def size(path):
     return sum(os.path.getsize(os.path.join(path, f)) for f in os.listdir(path)
                if f.startswith("assay.db"))
@@ -152,15 +158,20 @@ def main():
     ap.add_argument("--shards", type=int, default=2)
     ap.add_argument("--docs", type=int, default=100000, help="documents per shard")
     ap.add_argument("--work", required=True, help="scratch folder (emptied)")
+    ap.add_argument("--keep-shards", action="store_true",
+                    help="reuse the shard stores of an earlier run in --work; merge again")
     a = ap.parse_args()
-    shutil.rmtree(a.work, ignore_errors=True)
-    os.makedirs(os.path.join(a.work, "empty"))
+    if a.keep_shards:
+        shutil.rmtree(os.path.join(a.work, "merged"), ignore_errors=True)
+    else:
+        shutil.rmtree(a.work, ignore_errors=True)
+        os.makedirs(os.path.join(a.work, "empty"))
     docs, shared = load_template(a.template)
     t_pages = sum(d["documents"]["page_count"] or 0 for d in docs)
     report = {"template_documents": len(docs), "template_pages": t_pages,
               "docs_per_shard": a.docs, "shards": a.shards}
     t0 = time.monotonic()
-    for k in range(a.shards):
+    for k in range(a.shards if not a.keep_shards else 0):
         out = os.path.join(a.work, f"shard-{k}")
         subprocess.run([a.assay, "run", "empty", "--out", out, "--shard", f"{k}/{a.shards}", "--json"],
                        cwd=a.work, check=True, capture_output=True)
@@ -168,18 +179,21 @@ def main():
     report["generate_seconds"] = round(time.monotonic() - t0, 1)
     report["shard_store_bytes"] = [size(os.path.join(a.work, f"shard-{k}")) for k in range(a.shards)]
     shard_dirs = [os.path.join(a.work, f"shard-{k}") for k in range(a.shards)]
-    t0 = time.monotonic()
+    t0, c0 = time.monotonic(), cpu_children()
     r = subprocess.run([a.assay, "merge", *shard_dirs, "--into", os.path.join(a.work, "merged"), "--json"],
                        capture_output=True, text=True)
     report["merge_seconds"] = round(time.monotonic() - t0, 1)
+    report["merge_cpu_seconds"] = round(cpu_children() - c0, 1)  # the machine may be shared
+    report["loadavg"] = open("/proc/loadavg").read().split()[:3]
     if r.returncode != 0:
         raise SystemExit(f"merge failed ({r.returncode}): {r.stderr}")
     report["merged_documents"] = json.loads(r.stdout)["documents"]
     report["merged_store_bytes"] = size(os.path.join(a.work, "merged"))
-    t0 = time.monotonic()
+    t0, c0 = time.monotonic(), cpu_children()
     r = subprocess.run([a.assay, "merge", *shard_dirs, "--into", os.path.join(a.work, "merged")],
                        capture_output=True, text=True)
     report["remerge_seconds"] = round(time.monotonic() - t0, 1)
+    report["remerge_cpu_seconds"] = round(cpu_children() - c0, 1)
     report["pages_per_shard"] = a.docs * t_pages // len(docs)
     print(json.dumps(report, indent=2))
 

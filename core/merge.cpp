@@ -55,6 +55,16 @@ std::vector<std::string> Columns(Database& db, const std::string& schema, std::s
   return out;
 }
 
+// The primary key columns of a table of the merged store (every keyed table has one).
+std::vector<std::string> PrimaryKey(Database& db, std::string_view table) {
+  Statement q(db.handle(), "SELECT name FROM pragma_table_info(?1, 'main') WHERE pk > 0 ORDER BY pk");
+  q.Bind(1, table);
+  std::vector<std::string> out;
+  while (q.Step()) out.push_back(q.Text(0));
+  if (out.empty()) throw StoreError("table " + std::string(table) + " has no primary key to merge by");
+  return out;
+}
+
 std::string Join(const std::vector<std::string>& v, const std::string& sep) {
   std::string out;
   for (size_t i = 0; i < v.size(); ++i) out += (i ? sep : "") + v[i];
@@ -94,11 +104,17 @@ int64_t MergeTable(Database& db, const TableMerge& t, const std::string& store_i
   switch (t.as) {
     case MergeAs::kExcluded:
       return 0;
-    case MergeAs::kKeyed:
+    case MergeAs::kKeyed: {
+      // Rows whose key is here are skipped before their other columns are read (SQLite reads
+      // columns lazily): a shard merged again does not re-read its outputs' contents.
+      std::vector<std::string> same;
+      for (const std::string& k : PrimaryKey(db, table)) same.push_back("m." + k + " = x." + k);
       return Exec(db,
                   "INSERT OR IGNORE INTO main." + table + "(" + Join(cols, ", ") + ") SELECT " +
-                      Exprs(t, cols) + " FROM s." + table + " x",
+                      Exprs(t, cols) + " FROM s." + table + " x WHERE NOT EXISTS (SELECT 1 FROM main." +
+                      table + " m WHERE " + Join(same, " AND ") + ")",
                   store_id);
+    }
     case MergeAs::kDocuments: {
       std::vector<std::string> set;
       for (const std::string& c : cols) {

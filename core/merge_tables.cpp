@@ -9,6 +9,8 @@ constexpr std::string_view kQueueFold = R"(
          (SELECT MAX(m.item_id) FROM main.queue_items m WHERE m.doc_id = q.doc_id) AS new_id
   FROM s.queue_items q
   WHERE q.doc_id NOT IN (SELECT doc_id FROM temp.taken)
+    AND NOT EXISTS (SELECT 1 FROM main.merge_ids x
+                    WHERE x.store_id = ?1 AND x.tbl = 'queue_items' AND x.old_id = q.item_id)
     AND NOT EXISTS (SELECT 1 FROM s.queue_events e
                     WHERE e.item_id = q.item_id AND e.actor <> 'assay'))";
 
@@ -32,7 +34,9 @@ constexpr std::string_view kTaskFold = R"(
   FROM s.annotation_tasks t
   LEFT JOIN main.annotation_tasks m
     ON m.doc_id = t.doc_id AND m.region = t.region AND m.task_type = t.task_type
-  WHERE NOT EXISTS (SELECT 1 FROM s.annotations a WHERE a.task_id = t.task_id)
+  WHERE NOT EXISTS (SELECT 1 FROM main.merge_ids x
+                    WHERE x.store_id = ?1 AND x.tbl = 'annotation_tasks' AND x.old_id = t.task_id)
+    AND NOT EXISTS (SELECT 1 FROM s.annotations a WHERE a.task_id = t.task_id)
     AND (m.task_id IS NOT NULL OR t.doc_id NOT IN (SELECT doc_id FROM temp.taken)))";
 
 constexpr std::string_view kTaskConflict = R"(

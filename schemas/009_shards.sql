@@ -17,6 +17,9 @@ INSERT INTO store_identity(store_id, created_at)
 ALTER TABLE runs ADD COLUMN merged_from TEXT;
 ALTER TABLE runs ADD COLUMN merged_run_id INTEGER;
 
+-- A document's queue items: the merge (and `assay lineage`) look them up by document.
+CREATE INDEX IF NOT EXISTS queue_items_doc ON queue_items(doc_id);
+
 -- Every shard store merged into this one, with the completion marker it had (JSON).
 CREATE TABLE merged_shards (
   store_id            TEXT PRIMARY KEY,     -- the shard store's store_identity
