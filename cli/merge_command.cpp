@@ -20,8 +20,9 @@ void SetupMerge(CLI::App& app, int* exit_code) {
       "merge",
       "combine the stores of finished shards (assay run --shard K/N) into one; idempotent "
       "(docs/scale.md)");
-  cmd->add_option("shards", *shards, "output folders of the shards, each with its "
-                                     "shard-K-of-N.done")
+  cmd->add_option("shards", *shards,
+                  "output folders of the shards, each with its "
+                  "shard-K-of-N.done")
       ->required();
   cmd->add_option("--into", *into, "folder of the merged store (INTO/assay.db, created)")
       ->required();
@@ -60,14 +61,12 @@ void SetupMerge(CLI::App& app, int* exit_code) {
     } else {
       for (const MergedShard& s : r.shards) {
         std::cout << "shard " << s.shard << " (" << ForTerminal(s.path) << "): "
-                  << (s.already_merged && s.runs == 0 && s.documents == 0 ? "merged before; "
-                                                                            : "")
-                  << s.documents << " documents added, " << s.shared_documents
-                  << " already there, " << s.runs << " runs, " << s.transformations
-                  << " transformations\n";
+                  << (s.already_merged && s.runs == 0 && s.documents == 0 ? "merged before; " : "")
+                  << s.documents << " documents added, " << s.shared_documents << " already there, "
+                  << s.runs << " runs, " << s.transformations << " transformations\n";
       }
-      std::cout << ForTerminal(PathToText(*into)) << "/assay.db: " << r.documents
-                << " documents (" << r.seconds << " s)\n";
+      std::cout << ForTerminal(PathToText(*into)) << "/assay.db: " << r.documents << " documents ("
+                << r.seconds << " s)\n";
     }
     *exit_code = kExitOk;
   });

@@ -57,8 +57,7 @@ std::optional<RunIdentity> IdentityOfRun(Store& store, int64_t run_id) {
     id.contracts_sha256 = config["contracts"].get<std::string>();
     config.erase("contracts");  // compared on its own: a different message
   }
-  id.processing_identity =
-      Sha256Hex(id.tool_version + "\n" + config.dump() + "\n" + q.Text(2));
+  id.processing_identity = Sha256Hex(id.tool_version + "\n" + config.dump() + "\n" + q.Text(2));
   return id;
 }
 

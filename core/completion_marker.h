@@ -16,9 +16,9 @@ namespace assay {
 // What a marker says (JSON, one object; docs/scale.md lists the fields).
 struct CompletionMarker {
   ShardSpec shard;
-  std::string store_id;        // the store's identity (schemas/009_shards.sql)
-  int64_t run_id = 0;          // the run that finished the shard
-  std::string finished_at;     // RFC 3339
+  std::string store_id;     // the store's identity (schemas/009_shards.sql)
+  int64_t run_id = 0;       // the run that finished the shard
+  std::string finished_at;  // RFC 3339
   std::string tool_version;
   // SHA-256 of what makes the processing version besides the contracts: the tool version, the
   // pipelines and run-wide parameters, the libraries and resources (models, dictionaries).
@@ -27,7 +27,7 @@ struct CompletionMarker {
   int inputs = 0;                // inputs of the shard (after the split)
   int documents = 0;             // its documents, all decided
   std::map<std::string, int> outcomes;
-  int pages = 0;                 // pages this run processed (not those decided before)
+  int pages = 0;  // pages this run processed (not those decided before)
 
   std::string ToJson() const;
   static Result<CompletionMarker> FromJson(const std::string& text);

@@ -57,11 +57,13 @@ std::vector<std::string> Columns(Database& db, const std::string& schema, std::s
 
 // The primary key columns of a table of the merged store (every keyed table has one).
 std::vector<std::string> PrimaryKey(Database& db, std::string_view table) {
-  Statement q(db.handle(), "SELECT name FROM pragma_table_info(?1, 'main') WHERE pk > 0 ORDER BY pk");
+  Statement q(db.handle(),
+              "SELECT name FROM pragma_table_info(?1, 'main') WHERE pk > 0 ORDER BY pk");
   q.Bind(1, table);
   std::vector<std::string> out;
   while (q.Step()) out.push_back(q.Text(0));
-  if (out.empty()) throw StoreError("table " + std::string(table) + " has no primary key to merge by");
+  if (out.empty())
+    throw StoreError("table " + std::string(table) + " has no primary key to merge by");
   return out;
 }
 
@@ -111,8 +113,9 @@ int64_t MergeTable(Database& db, const TableMerge& t, const std::string& store_i
       for (const std::string& k : PrimaryKey(db, table)) same.push_back("m." + k + " = x." + k);
       return Exec(db,
                   "INSERT OR IGNORE INTO main." + table + "(" + Join(cols, ", ") + ") SELECT " +
-                      Exprs(t, cols) + " FROM s." + table + " x WHERE NOT EXISTS (SELECT 1 FROM main." +
-                      table + " m WHERE " + Join(same, " AND ") + ")",
+                      Exprs(t, cols) + " FROM s." + table +
+                      " x WHERE NOT EXISTS (SELECT 1 FROM main." + table + " m WHERE " +
+                      Join(same, " AND ") + ")",
                   store_id);
     }
     case MergeAs::kDocuments: {
@@ -121,10 +124,10 @@ int64_t MergeTable(Database& db, const TableMerge& t, const std::string& store_i
         if (c != "doc_id") set.push_back(c + " = excluded." + c);
       }
       return Exec(db,
-                  "INSERT INTO main.documents(" + Join(cols, ", ") + ") SELECT " +
-                      Exprs(t, cols) +
+                  "INSERT INTO main.documents(" + Join(cols, ", ") + ") SELECT " + Exprs(t, cols) +
                       " FROM s.documents x WHERE x.doc_id IN (SELECT doc_id FROM temp.taken) "
-                      "ON CONFLICT(doc_id) DO UPDATE SET " + Join(set, ", "),
+                      "ON CONFLICT(doc_id) DO UPDATE SET " +
+                      Join(set, ", "),
                   store_id);
     }
     case MergeAs::kPerDocument:
@@ -161,9 +164,11 @@ int64_t MergeTable(Database& db, const TableMerge& t, const std::string& store_i
            "), 0) FROM main." + table + ") + ROW_NUMBER() OVER (ORDER BY x." + id +
            ") AS new_id FROM s." + table +
            " x WHERE NOT EXISTS (SELECT 1 FROM main.merge_ids m WHERE m.store_id = ?1 AND "
-           "m.tbl = '" + table + "' AND m.old_id = x." + id + ")",
+           "m.tbl = '" +
+           table + "' AND m.old_id = x." + id + ")",
        store_id);
-  Exec(db, "INSERT INTO " + map_row + " SELECT ?1, '" + table + "', old_id, new_id, 0 FROM temp.fresh",
+  Exec(db,
+       "INSERT INTO " + map_row + " SELECT ?1, '" + table + "', old_id, new_id, 0 FROM temp.fresh",
        store_id);
   std::vector<std::string> rest;
   for (const std::string& c : cols) {
@@ -223,8 +228,7 @@ std::variant<ShardInput, MergeFailure> ReadShard(const fs::path& dir) {
   }
   in.marker = marker.value();
   if (in.marker.shard.MarkerName() != markers.front().filename().string()) {
-    return Refused(PathToText(markers.front().string()) + ": says shard " +
-                   in.marker.shard.Text());
+    return Refused(PathToText(markers.front().string()) + ": says shard " + in.marker.shard.Text());
   }
   if (in.marker.store_id != StoreIdOf(store)) {
     return Refused(PathToText(markers.front().string()) +
@@ -290,8 +294,8 @@ std::variant<MergeReport, MergeFailure> MergeShards(const MergeOptions& opt) {
     }
     if (by_count.size() > 1) {
       return Refused("the shards come from different splits (" + known.front().shard + " in " +
-                     known.front().where + ", " + known.back().shard + " in " +
-                     known.back().where + ")");
+                     known.front().where + ", " + known.back().shard + " in " + known.back().where +
+                     ")");
     }
     const auto& [count, present] = *by_count.begin();
     std::vector<std::string> missing;
@@ -347,8 +351,9 @@ std::variant<MergeReport, MergeFailure> MergeShards(const MergeOptions& opt) {
           if (t.table == "runs") m.runs = n;
           if (t.table == "transformations") m.transformations = n;
         }
-        m.folded = Count(db, "SELECT COUNT(*) FROM main.merge_ids WHERE store_id = ?1 AND folded = 1",
-                         m.store_id);
+        m.folded =
+            Count(db, "SELECT COUNT(*) FROM main.merge_ids WHERE store_id = ?1 AND folded = 1",
+                  m.store_id);
         Statement r(db.handle(),
                     "INSERT OR IGNORE INTO merged_shards(store_id, shard, path, marker, "
                     "processing_identity, contracts_sha256, merged_at, folded) "
@@ -356,7 +361,8 @@ std::variant<MergeReport, MergeFailure> MergeShards(const MergeOptions& opt) {
         r.Bind(1, m.store_id).Bind(2, m.shard).Bind(3, m.path).Bind(4, in.marker_text);
         r.Bind(5, in.marker.processing_identity).Bind(6, in.marker.contracts_sha256);
         r.Bind(7, NowRfc3339()).Bind(8, m.folded).Run();
-        Statement u(db.handle(), "UPDATE merged_shards SET folded = ? WHERE store_id = ? AND folded <> ?");
+        Statement u(db.handle(),
+                    "UPDATE merged_shards SET folded = ? WHERE store_id = ? AND folded <> ?");
         u.Bind(1, m.folded).Bind(2, m.store_id).Bind(3, m.folded).Run();
         Exec(db, "DROP TABLE temp.taken");
         tx.Commit();

@@ -37,7 +37,8 @@ struct MergeReport {
 // Why a merge did not happen; nothing was written then (each shard's copy is one transaction,
 // and every check runs before the first).
 struct MergeFailure {
-  int exit_code;  // kExitUsage (no store), kExitRefused (marker, missing shard, mixed), kExitInternal
+  int exit_code;  // kExitUsage (no store), kExitRefused (marker, missing shard, mixed),
+                  // kExitInternal
   std::string message;
 };
 

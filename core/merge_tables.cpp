@@ -49,9 +49,15 @@ constexpr std::string_view kTaskConflict = R"(
     AND NOT EXISTS (SELECT 1 FROM main.merge_ids x
                     WHERE x.store_id = ?1 AND x.tbl = 'annotation_tasks' AND x.old_id = t.task_id))";
 
+TableMerge Excluded(std::string_view table, std::string_view why) {
+  return {table, MergeAs::kExcluded, {}, {}, {}, {}, why};
+}
+
 }  // namespace
 
 const std::vector<TableMerge>& MergeTables() {
+  // One line per table (clang-format would spread them over many).
+  // clang-format off
   static const std::vector<TableMerge> kTables = {
       {"runs", MergeAs::kNumbered, "run_id"},
       {"sources", MergeAs::kKeyed},
@@ -60,28 +66,23 @@ const std::vector<TableMerge>& MergeTables() {
       {"outputs", MergeAs::kKeyed},
       {"contracts", MergeAs::kKeyed},
       {"routing_files", MergeAs::kKeyed},
-      {"queue_items", MergeAs::kNumbered, "item_id", {{"run_id", "runs"}}, kQueueFold,
-       kQueueConflict},
+      {"queue_items", MergeAs::kNumbered, "item_id", {{"run_id", "runs"}}, kQueueFold, kQueueConflict},
       {"queue_events", MergeAs::kNumbered, "event_id", {{"item_id", "queue_items", true}}},
       {"transformations", MergeAs::kNumbered, "transformation_id",
-       {{"run_id", "runs"},
-        {"reused_from", "transformations"},
-        {"queue_item_id", "queue_items"}}},
+       {{"run_id", "runs"}, {"reused_from", "transformations"}, {"queue_item_id", "queue_items"}}},
       {"metrics", MergeAs::kPerDocument},
       {"contract_results", MergeAs::kPerDocument, {}, {{"run_id", "runs"}}},
       {"annotation_imports", MergeAs::kNumbered, "import_id"},
-      {"annotation_tasks", MergeAs::kNumbered, "task_id", {{"run_id", "runs"}}, kTaskFold,
-       kTaskConflict},
+      {"annotation_tasks", MergeAs::kNumbered, "task_id", {{"run_id", "runs"}}, kTaskFold, kTaskConflict},
       {"annotations", MergeAs::kNumbered, "vote_id",
        {{"task_id", "annotation_tasks", true}, {"import_id", "annotation_imports"}}},
-      {"annotation_events", MergeAs::kNumbered, "event_id",
-       {{"task_id", "annotation_tasks", true}}},
-      {"document_leases", MergeAs::kExcluded, {}, {}, {}, {},
-       "a lease belongs to a live process on the shard's store"},
-      {"store_identity", MergeAs::kExcluded, {}, {}, {}, {}, "each store has its own identity"},
-      {"merged_shards", MergeAs::kExcluded, {}, {}, {}, {}, "the merged store's own bookkeeping"},
-      {"merge_ids", MergeAs::kExcluded, {}, {}, {}, {}, "the merged store's own bookkeeping"},
+      {"annotation_events", MergeAs::kNumbered, "event_id", {{"task_id", "annotation_tasks", true}}},
+      Excluded("document_leases", "a lease belongs to a live process on the shard's store"),
+      Excluded("store_identity", "each store has its own identity"),
+      Excluded("merged_shards", "the merged store's own bookkeeping"),
+      Excluded("merge_ids", "the merged store's own bookkeeping"),
   };
+  // clang-format on
   return kTables;
 }
 

@@ -31,10 +31,10 @@ struct TableMerge {
   MergeAs as;
   std::string_view id_column = {};  // kNumbered
   std::vector<ColumnRef> refs = {};
-  // kNumbered: SQL selecting (old_id: shard id, new_id: id in the merged store or NULL) of rows that duplicate
-  // a row already merged from another shard (the same document decided twice) and are folded
-  // into it instead of copied. Schema `s` is the shard, `main` the merged store, ?1 the shard's
-  // store id, temp.taken the documents this shard provides.
+  // kNumbered: SQL selecting (old_id: shard id, new_id: id in the merged store or NULL) of rows
+  // that duplicate a row already merged from another shard (the same document decided twice) and
+  // are folded into it instead of copied. Schema `s` is the shard, `main` the merged store, ?1 the
+  // shard's store id, temp.taken the documents this shard provides.
   std::string_view fold_sql = {};
   // SQL selecting one text per row that cannot be merged (a person's work on the same thing in
   // two shards); any row refuses the merge with that text.

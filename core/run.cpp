@@ -64,7 +64,8 @@ RunResult RunBatch(const RunOptions& opt, const StageCatalog& catalog,
     // not own, and the split does not depend on the order inputs are listed in.
     std::vector<InputItem>& items = inputs.value().items;
     const size_t all = items.size();
-    std::erase_if(items, [&](const InputItem& i) { return !ShardOwns(*opt.shard, i.relative_path); });
+    std::erase_if(items,
+                  [&](const InputItem& i) { return !ShardOwns(*opt.shard, i.relative_path); });
     other_shards = static_cast<int>(all - items.size());
   }
   std::optional<std::string> password;

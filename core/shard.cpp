@@ -48,8 +48,8 @@ Result<ShardSpec> ParseShard(const std::string& text) {
   }
   auto k = WholeNumber(text.substr(0, slash), 0, *n - 1);
   if (!k) {
-    return Usage("--shard " + text + ": K must be a whole number from 0 to N-1 = " +
-                 std::to_string(*n - 1));
+    return Usage("--shard " + text +
+                 ": K must be a whole number from 0 to N-1 = " + std::to_string(*n - 1));
   }
   return ShardSpec{static_cast<int>(*k), static_cast<int>(*n)};
 }
@@ -105,8 +105,9 @@ Result<std::optional<ShardSpec>> ResolveShard(
           "): give the number of shards with --shards N (or ASSAY_SHARDS=N)");
     }
   } else {
-    return Usage("JOB_COMPLETION_INDEX is set: give the number of shards with --shards N "
-                 "(or ASSAY_SHARDS=N)");
+    return Usage(
+        "JOB_COMPLETION_INDEX is set: give the number of shards with --shards N "
+        "(or ASSAY_SHARDS=N)");
   }
   auto k = WholeNumber(*index, 0, *count - 1);
   if (!k) {
@@ -128,8 +129,8 @@ Status WriteCompletionMarker(const fs::path& out_dir, const ShardSpec& shard,
   const fs::path final_path = out_dir / shard.MarkerName();
   const fs::path tmp = out_dir / (shard.MarkerName() + ".tmp");
   auto fail = [&](const std::string& what) {
-    return Error{"shard", "cannot write " + final_path.string() + ": " + what + ": " +
-                              std::strerror(errno)};
+    return Error{"shard",
+                 "cannot write " + final_path.string() + ": " + what + ": " + std::strerror(errno)};
   };
   const int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
   if (fd < 0) return fail("open");

@@ -27,7 +27,8 @@ TEST(ShardTest, ParsesKOfN) {
   EXPECT_EQ(s.value().count, 4);
   EXPECT_EQ(s.value().Text(), "3/4");
   EXPECT_EQ(s.value().MarkerName(), "shard-3-of-4.done");
-  for (const char* bad : {"4/4", "-1/4", "1/0", "1", "a/4", "1/4x", "+1/4", " 1/4", "1/2000000", ""}) {
+  for (const char* bad :
+       {"4/4", "-1/4", "1/0", "1", "a/4", "1/4x", "+1/4", " 1/4", "1/2000000", ""}) {
     EXPECT_FALSE(ParseShard(bad).ok()) << bad;
   }
 }
