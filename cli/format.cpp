@@ -209,6 +209,13 @@ void PrintLineage(const Json& j, std::ostream& out) {
     if (p.contains("resolved_path")) out << " -> " << Str(p["resolved_path"]);
     out << "\n";
   }
+  if (j.contains("processed_by") && j["processed_by"].size() > 1) {
+    out << "processed by runs:";
+    for (const Json& r : j["processed_by"]) {
+      out << " #" << r["run_id"] << " (shard " << Str(r["shard"]) << ")";
+    }
+    out << "\n";
+  }
   out << "transformations:\n";
   for (const Json& t : j["transformations"]) {
     out << "  " << std::left << std::setw(11) << t["stage"].get<std::string>() << " v"

@@ -1,5 +1,6 @@
 // `assay run`: the command line and the summary it prints (core/run.h does the work).
 #include <cstdio>
+#include <cstdlib>
 #include <iostream>
 #include <memory>
 
@@ -8,6 +9,7 @@
 #include "cli/format.h"
 #include "cli/progress.h"
 #include "core/document.h"
+#include "core/exit_codes.h"
 #include "core/path_text.h"
 #include "core/run.h"
 #include "stages/catalog.h"
@@ -25,6 +27,13 @@ void PrintSummary(const RunOptions& opt, const RunResult& r, bool json) {
               {"outcomes", s.outcomes},   {"modalities", s.modalities},
               {"pages", s.pages},         {"seconds", s.seconds},
               {"pages_per_second", pps},  {"exit_code", r.exit_code}};
+    if (opt.shard) {
+      j["shard"] = opt.shard->Text();
+      j["other_shards_inputs"] = s.other_shards;
+      j["completion_marker"] =
+          s.marker_written ? Json(PathToText((opt.out_dir / opt.shard->MarkerName()).string()))
+                           : Json(nullptr);
+    }
     Json unreadable = Json::array();
     for (const std::string& f : s.unreadable_folders) unreadable.push_back(PathToText(f));
     j["unreadable_folders"] = s.unreadable_folders.size();
@@ -36,6 +45,15 @@ void PrintSummary(const RunOptions& opt, const RunResult& r, bool json) {
   std::printf("run %lld: %d documents (%d processed, %d already done) in %.1f s\n",
               static_cast<long long>(s.run_id), s.documents, s.processed, s.reused, s.seconds);
   if (s.ignored > 0) std::printf("  ignored: %d files (--exclude, .assayignore)\n", s.ignored);
+  if (opt.shard) {
+    std::printf("  shard %s: %d inputs left to the other shards; %s\n", opt.shard->Text().c_str(),
+                s.other_shards,
+                s.marker_written ? ("complete: " + ForTerminal(PathToText(
+                                                       (opt.out_dir / opt.shard->MarkerName())
+                                                           .string())))
+                                       .c_str()
+                                 : "not complete (no marker): run it again to finish");
+  }
   if (!s.unreadable_folders.empty()) {
     std::printf("  unreadable: %zu folders not read (permission denied?):\n",
                 s.unreadable_folders.size());
@@ -101,7 +119,26 @@ void SetupRun(CLI::App& app, int* exit_code) {
   cmd->add_flag("--retry-errors", opt->retry_errors,
                 "process again documents that ended in error in an earlier run");
   cmd->add_flag("--fault-injection", opt->fault_injection)->group("");  // tests only
-  cmd->callback([opt, json, exit_code] {
+  auto shard = std::make_shared<std::string>();
+  auto shards = std::make_shared<int>(0);
+  cmd->add_option("--shard", *shard,
+                  "process only shard K of N (K from 0): the inputs whose path relative to "
+                  "their input root hashes to K; default: from SLURM_ARRAY_TASK_ID or "
+                  "JOB_COMPLETION_INDEX (docs/scale.md)");
+  cmd->add_option("--shards", *shards,
+                  "the number of shards N when K comes from SLURM_ARRAY_TASK_ID or "
+                  "JOB_COMPLETION_INDEX")
+      ->envname("ASSAY_SHARDS")
+      ->check(WholeNumber(1, kMaxShards, "shards"));
+  cmd->callback([opt, json, exit_code, shard, shards] {
+    auto resolved = ResolveShard(*shard, *shards > 0 ? std::optional<int>(*shards) : std::nullopt,
+                                 [](const char* name) { return std::getenv(name); });
+    if (!resolved.ok()) {
+      std::cerr << "assay run: " << ForTerminal(resolved.error().message) << "\n";
+      *exit_code = kExitUsage;
+      return;
+    }
+    opt->shard = resolved.value();
     opt->argv = {"assay", "run"};
     for (const std::string& s : opt->inputs) opt->argv.push_back(s);
     std::unique_ptr<Progress> progress;

@@ -5,6 +5,7 @@
 
 #include "contracts/contract.h"
 #include "core/clock.h"
+#include "core/completion_marker.h"
 #include "core/exit_codes.h"
 #include "core/ingest.h"
 #include "core/names.h"
@@ -57,6 +58,16 @@ RunResult RunBatch(const RunOptions& opt, const StageCatalog& catalog,
   rules.allow_outside = opt.allow_outside_inputs;
   auto inputs = EnumerateInputs(opt.inputs, rules);
   if (!inputs.ok()) return fail(kExitUsage, inputs.error().message);
+  int other_shards = 0;
+  if (opt.shard) {
+    // Every shard enumerates the same inputs and keeps its own: no task reads a file it does
+    // not own, and the split does not depend on the order inputs are listed in.
+    std::vector<InputItem>& items = inputs.value().items;
+    const size_t all = items.size();
+    std::erase_if(items,
+                  [&](const InputItem& i) { return !ShardOwns(*opt.shard, i.relative_path); });
+    other_shards = static_cast<int>(all - items.size());
+  }
   std::optional<std::string> password;
   if (!opt.password_file.empty()) {
     auto read = ReadPasswordFile(opt.password_file);
@@ -65,16 +76,22 @@ RunResult RunBatch(const RunOptions& opt, const StageCatalog& catalog,
   }
 
   InstallStopHandlers();
+  // The store is about to change: a marker of an earlier run no longer describes it.
+  RemoveCompletionMarkers(opt.out_dir);
+  std::optional<CompletionMarker> marker;
+  RunResult result;
   try {
     Session session(opt.out_dir, catalog, Planner(catalog, config.pipelines, config.set),
                     std::move(config.contracts), std::move(config.routing));
-    Status started = session.Start(PoolOptions(opt, observer), opt.argv, opt.fault_injection);
+    Status started = session.Start(PoolOptions(opt, observer), opt.argv, opt.fault_injection,
+                                   opt.shard ? opt.shard->Text() : "0/1");
     if (!started.ok()) return fail(kExitInternal, started.error().message);
     Store& store = session.store();
 
     RunSummary summary;
     summary.run_id = session.run_id();
     summary.ignored = inputs.value().ignored;
+    summary.other_shards = other_shards;
     summary.unreadable_folders = inputs.value().unreadable_folders;
     summary.notices = inputs.value().notices;
     const std::vector<IngestedItem> ingested =
@@ -146,13 +163,37 @@ RunResult RunBatch(const RunOptions& opt, const StageCatalog& catalog,
     summary.documents = counts.documents;
     summary.outcomes = counts.outcomes;
     summary.modalities = counts.modalities;
-    RunResult result;
     result.exit_code = ExitCodeFor(counts.outcomes, StopRequested());
+    // A shard is complete when the run went through and every owned input is decided.
+    // (Ingest stops early only on a stop request; it returns one item per document.)
+    if (opt.shard && !StopRequested() &&
+        !counts.outcomes.count(std::string(outcome::kPending))) {
+      auto identity = IdentityOfRun(store, session.run_id());
+      if (!identity) return fail(kExitInternal, "the run record is missing");
+      marker.emplace();
+      marker->shard = *opt.shard;
+      marker->store_id = StoreIdOf(store);
+      marker->run_id = session.run_id();
+      marker->finished_at = NowRfc3339();
+      marker->tool_version = identity->tool_version;
+      marker->processing_identity = identity->processing_identity;
+      marker->contracts_sha256 = identity->contracts_sha256;
+      marker->inputs = static_cast<int>(inputs.value().items.size());
+      marker->documents = counts.documents;
+      marker->outcomes = counts.outcomes;
+      marker->pages = summary.pages;
+    }
     result.summary = std::move(summary);
-    return result;
   } catch (const StoreError& e) {
     return fail(kExitInternal, e.what());
   }
+  // Written once the session has closed the store: after the last commit.
+  if (marker) {
+    Status written = WriteCompletionMarker(opt.out_dir, *opt.shard, marker->ToJson());
+    if (!written.ok()) return fail(kExitInternal, written.error().message);
+    result.summary->marker_written = true;
+  }
+  return result;
 }
 
 }  // namespace assay

@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "core/shard.h"
 #include "core/stage_catalog.h"
 
 namespace assay {
@@ -31,6 +32,9 @@ struct RunOptions {
   std::filesystem::path contracts_dir;  // empty = the shipped contracts
   std::filesystem::path routing_file;   // empty = the shipped annotation routing
   std::vector<std::string> argv;        // the command line, for the run record
+  // Process only the inputs this shard owns (core/shard.h); the run records "K/N", and writes
+  // OUT/shard-K-of-N.done (core/completion_marker.h) once every owned input is decided.
+  std::optional<ShardSpec> shard;
 };
 
 struct RunSummary {
@@ -39,6 +43,8 @@ struct RunSummary {
   int processed = 0;  // recorded by this run
   int reused = 0;     // already decided with the same processing version
   int ignored = 0;    // skipped by --exclude or .assayignore
+  int other_shards = 0;  // inputs left to the other shards (--shard)
+  bool marker_written = false;  // OUT/shard-K-of-N.done: the shard is complete
   std::vector<std::string> unreadable_folders;  // of the walks (raw paths): not read
   std::vector<std::string> notices;             // how the inputs were read (path text)
   int pages = 0;                                // pages of the documents this run processed

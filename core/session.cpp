@@ -64,7 +64,7 @@ Session::Session(fs::path out_dir, const StageCatalog& catalog, Planner planner,
 Session::~Session() = default;
 
 Status Session::Start(const WorkerPoolOptions& base, const std::vector<std::string>& argv,
-                      bool fault_injection) {
+                      bool fault_injection, const std::string& shard) {
   // Every container's plan must resolve before anything runs: a model named run-wide that is
   // not installed is a run-level failure, not an error on every document.
   CanonicalJson resources = CanonicalJson::array();
@@ -112,6 +112,7 @@ Status Session::Start(const WorkerPoolOptions& base, const std::vector<std::stri
   run.libraries = DumpCanonical({{"libraries", catalog_.libraries()}, {"resources", resources}});
   run.tessdata_sha256 = tessdata_sha256;
   run.host = HostName();
+  run.shard = shard;
   Json args = Json::array();
   for (const std::string& a : argv) args.push_back(PathToText(a));  // file names are bytes
   run.argv = DumpJson(args);

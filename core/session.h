@@ -67,8 +67,9 @@ class Session {
 
   // Opens (creating) the store, starts the workers, records the run. On failure returns the
   // message of a run-level failure (the caller exits with kExitInternal).
+  // `shard` is recorded on the run ("K/N"; core/shard.h).
   Status Start(const WorkerPoolOptions& pool, const std::vector<std::string>& argv,
-               bool fault_injection);
+               bool fault_injection, const std::string& shard = "0/1");
 
   Store& store() { return *store_; }
   int64_t run_id() const { return run_id_; }

@@ -169,6 +169,22 @@ Result<Json> LineageView(Store& store, const std::string& doc) {
     }
   }
   j["transformations"] = Transformations(store, doc_id, /*with_volatile=*/true);
+  // Every run that processed the document, with its shard: after `assay merge`, the same bytes
+  // processed by two shards show both.
+  j["processed_by"] = Json::array();
+  {
+    Statement p(store.db().handle(),
+                "SELECT r.run_id, r.shard, r.host, COUNT(*) FROM transformations t "
+                "JOIN runs r ON r.run_id = t.run_id WHERE t.doc_id=? GROUP BY r.run_id "
+                "ORDER BY r.run_id");
+    p.Bind(1, doc_id);
+    while (p.Step()) {
+      j["processed_by"].push_back({{"run_id", p.Int(0)},
+                                   {"shard", p.Text(1)},
+                                   {"host", p.Text(2)},
+                                   {"transformations", p.Int(3)}});
+    }
+  }
   j["queue"] = Json::array();
   for (const auto& [item, events] : QueueHistory(store, doc_id)) {
     Json e = Json::array();
