@@ -209,6 +209,8 @@ void PrintLineage(const Json& j, std::ostream& out) {
     if (p.contains("resolved_path")) out << " -> " << Str(p["resolved_path"]);
     out << "\n";
   }
+  if (j.contains("license")) out << "license    " << Str(j["license"]) << "\n";
+  if (j.contains("source_url")) out << "source url " << Str(j["source_url"]) << "\n";
   out << "transformations:\n";
   for (const Json& t : j["transformations"]) {
     out << "  " << std::left << std::setw(11) << t["stage"].get<std::string>() << " v"
