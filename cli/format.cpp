@@ -235,4 +235,25 @@ void PrintLineage(const Json& j, std::ostream& out) {
   for (const Json& item : j["queue"]) PrintQueueItem(item, out, "  ");
 }
 
+void PrintWhatIf(const Json& report, std::ostream& out) {
+  for (const Json& f : report["flips"]) {
+    const bool rejected = f["to"] == "rejected";
+    out << Str(f["from"]) << " -> " << Str(f["to"]) << "  "
+        << f["doc_id"].get<std::string>().substr(0, 12) << "  " << Str(f["path"]) << "  ("
+        << Str(f["modality"]) << ")\n";
+    // Rejected now: the rules that fail under the new set. Accepted now: those that failed.
+    for (const Json& r : f[rejected ? "failures_after" : "failures_before"]) {
+      out << (rejected ? "    fails " : "    passes now: was ") << Str(r["rule"]) << ": "
+          << DescribeReason(r) << "\n";
+    }
+  }
+  out << report["evaluated"] << " decided documents evaluated: " << report["would_reject"]
+      << " would be rejected, " << report["would_accept"] << " would be accepted, "
+      << report["unchanged"] << " unchanged";
+  if (report["skipped_errors"].get<int>() > 0) {
+    out << " (" << report["skipped_errors"] << " in error, not judged)";
+  }
+  out << "\n";
+}
+
 }  // namespace assay
