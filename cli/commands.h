@@ -16,5 +16,6 @@ void SetupContracts(CLI::App& app, int* exit_code);
 void SetupCatalog(CLI::App& app, int* exit_code);  // stages, metrics
 void SetupAnnotate(CLI::App& app, int* exit_code);  // route, export, import, status, ...
 void SetupStore(CLI::App& app, int* exit_code);    // store vacuum, backup
+void SetupFeedback(CLI::App& app, int* exit_code);  // feedback import, list
 
 }  // namespace assay::cli

@@ -50,6 +50,12 @@ std::string DescribeReason(const Json& r) {
   const std::string scope = r.contains("scope") && r["scope"].is_string()
                                 ? " (" + r["scope"].get<std::string>() + ")"
                                 : "";
+  if (r.value("rule", std::string()) == kModelEvaluationRule) {
+    std::string d = "model evaluation: score " + Num(r.value("score", Json())) + " (" +
+                    r.value("source_file", std::string()) + ")";
+    if (r.contains("note") && r["note"].is_string()) d += ": " + r["note"].get<std::string>();
+    return d;
+  }
   if (!r.contains("rule")) {
     const std::string stage = r.value("stage", std::string("?"));
     return stage + ": " + r.value("message", std::string()) + scope;

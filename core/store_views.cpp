@@ -5,6 +5,7 @@
 
 #include "core/annotation_store.h"
 #include "core/exit_codes.h"
+#include "core/feedback.h"
 #include "core/names.h"
 #include "core/path_text.h"
 #include "core/queue.h"
@@ -46,18 +47,6 @@ Json Transformations(Store& store, const std::string& doc_id, bool with_volatile
   return out;
 }
 
-std::string ResolveDocId(Store& store, const std::string& prefix, std::string* error) {
-  Statement q(store.db().handle(),
-              "SELECT doc_id FROM documents WHERE substr(doc_id, 1, length(?1)) = ?1 LIMIT 2");
-  q.Bind(1, prefix);
-  std::vector<std::string> found;
-  while (q.Step()) found.push_back(q.Text(0));
-  if (found.size() == 1 && !prefix.empty()) return found[0];
-  *error =
-      found.empty() ? "no document with id " + prefix : "the id prefix " + prefix + " is ambiguous";
-  return "";
-}
-
 // The document's queue items, oldest first, each with its audit trail: who claimed, waived,
 // resolved it, when and why.
 std::vector<std::pair<QueueItem, std::vector<QueueEvent>>> QueueHistory(Store& store,
@@ -75,6 +64,18 @@ std::vector<std::pair<QueueItem, std::vector<QueueEvent>>> QueueHistory(Store& s
 }
 
 }  // namespace
+
+std::string ResolveDocId(Store& store, const std::string& prefix, std::string* error) {
+  Statement q(store.db().handle(),
+              "SELECT doc_id FROM documents WHERE substr(doc_id, 1, length(?1)) = ?1 LIMIT 2");
+  q.Bind(1, prefix);
+  std::vector<std::string> found;
+  while (q.Step()) found.push_back(q.Text(0));
+  if (found.size() == 1 && !prefix.empty()) return found[0];
+  *error =
+      found.empty() ? "no document with id " + prefix : "the id prefix " + prefix + " is ambiguous";
+  return "";
+}
 
 Json StatusView(Store& store) {
   Json outcomes = Json::object(), modalities = Json::object(), errors = Json::array(),
@@ -171,6 +172,9 @@ Result<Json> LineageView(Store& store, const std::string& doc) {
     }
   }
   j["transformations"] = Transformations(store, doc_id, /*with_volatile=*/true);
+  if (auto feedback = ListFeedback(store, doc_id, /*flagged_only=*/false); feedback.ok()) {
+    j["model_feedback"] = std::move(feedback.value());
+  }
   j["queue"] = Json::array();
   for (const auto& [item, events] : QueueHistory(store, doc_id)) {
     Json e = Json::array();
