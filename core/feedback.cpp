@@ -110,7 +110,8 @@ Result<std::string> DocOfReleaseKey(Store& store, const std::string& release,
                                     const std::string& key) {
   Statement t(store.db().handle(),
               "SELECT 1 FROM sqlite_master WHERE type='table' AND name='release_items'");
-  if (!t.Step()) return Error{"feedback", "this store has no releases: release " + release + " unknown"};
+  if (!t.Step())
+    return Error{"feedback", "this store has no releases: release " + release + " unknown"};
   try {
     // releases(name, ...) and release_items(release_id, key, doc_id): see schemas/007_*.sql.
     Statement q(store.db().handle(),
@@ -167,7 +168,9 @@ Result<Row> ToRow(Store& store, const Fields& f, int line) {
   auto score = f.find("score");
   if (score == f.end()) return Error{"feedback", "no score"};
   auto s = ParseScore(score->second);
-  if (!s) return Error{"feedback", "score is not a finite number: " + Utf8Safe(score->second.dump().substr(0, 64))};
+  if (!s)
+    return Error{"feedback",
+                 "score is not a finite number: " + Utf8Safe(score->second.dump().substr(0, 64))};
   row.score = *s;
   if (auto flag = f.find("flagged"); flag != f.end()) {
     auto b = ParseFlag(flag->second);
@@ -206,8 +209,8 @@ Result<FeedbackImport> ImportFeedback(Store& store, const fs::path& file,
   out.sha256 = Sha256Hex(text);
   const std::string ext = file.extension().string();
   const size_t first = text.find_first_not_of(" \t\r\n");
-  out.format = ext == ".jsonl" || ext == ".json" || (ext != ".csv" && first != std::string::npos &&
-                                                     text[first] == '{')
+  out.format = ext == ".jsonl" || ext == ".json" ||
+                       (ext != ".csv" && first != std::string::npos && text[first] == '{')
                    ? "jsonl"
                    : "csv";
 
@@ -254,7 +257,8 @@ Result<FeedbackImport> ImportFeedback(Store& store, const fs::path& file,
 
   Transaction tx(store.db());
   {
-    Statement seen(store.db().handle(), "SELECT 1 FROM model_feedback WHERE source_sha256=? LIMIT 1");
+    Statement seen(store.db().handle(),
+                   "SELECT 1 FROM model_feedback WHERE source_sha256=? LIMIT 1");
     seen.Bind(1, out.sha256);
     if (seen.Step()) {
       out.already_imported = true;
@@ -324,14 +328,10 @@ Result<Json> ListFeedback(Store& store, const std::optional<std::string>& doc, b
   q.Bind(1, doc_id).Bind(2, int64_t{flagged_only ? 1 : 0});
   Json rows = Json::array();
   while (q.Step()) {
-    Json r = {{"id", q.Int(0)},
-              {"doc_id", q.Text(1)},
-              {"path", q.Text(2)},
-              {"score", q.IsNull(5) ? Json() : Json(q.Real(5))},
-              {"flagged", q.Int(6) != 0},
-              {"note", q.IsNull(7) ? Json() : Json(q.Text(7))},
-              {"source_file", q.Text(8)},
-              {"source_sha256", q.Text(9)},
+    Json r = {{"id", q.Int(0)},           {"doc_id", q.Text(1)},
+              {"path", q.Text(2)},        {"score", q.IsNull(5) ? Json() : Json(q.Real(5))},
+              {"flagged", q.Int(6) != 0}, {"note", q.IsNull(7) ? Json() : Json(q.Text(7))},
+              {"source_file", q.Text(8)}, {"source_sha256", q.Text(9)},
               {"imported_at", q.Text(10)}};
     if (!q.IsNull(3)) r["release"] = q.Text(3);
     if (!q.IsNull(4)) r["key"] = q.Text(4);

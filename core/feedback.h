@@ -16,9 +16,9 @@
 namespace assay {
 
 struct FeedbackImport {
-  std::string file;    // as path text
-  std::string sha256;  // of the file's bytes: the import's identity
-  std::string format;  // jsonl | csv
+  std::string file;               // as path text
+  std::string sha256;             // of the file's bytes: the import's identity
+  std::string format;             // jsonl | csv
   bool already_imported = false;  // this file was imported before: nothing was done
   int lines = 0;                  // result lines read (a CSV's header not counted)
   int imported = 0;               // rows stored

@@ -1,9 +1,8 @@
 #include "core/provenance.h"
 
-#include <nlohmann/json.hpp>
-
 #include <cctype>
 #include <fstream>
+#include <nlohmann/json.hpp>
 #include <sstream>
 
 #include "core/path_text.h"
@@ -60,9 +59,10 @@ Status ValidateLicense(const std::string& license) {
     i = j;
   }
   if (i < license.size() || expect_id || depth != 0) {
-    return Error{"ingest", "\"license\" is not an SPDX-like licence expression (ids such as "
-                           "CC-BY-4.0 joined by AND, OR, WITH): \"" +
-                               Utf8Safe(license.substr(0, 64)) + "\""};
+    return Error{"ingest",
+                 "\"license\" is not an SPDX-like licence expression (ids such as "
+                 "CC-BY-4.0 joined by AND, OR, WITH): \"" +
+                     Utf8Safe(license.substr(0, 64)) + "\""};
   }
   return {};
 }
@@ -70,13 +70,13 @@ Status ValidateLicense(const std::string& license) {
 Status ValidateSourceUrl(const std::string& url) {
   if (url.size() > 2048) return Error{"ingest", "\"source_url\" is longer than 2048 bytes"};
   const auto bad = [&](const std::string& why) {
-    return Error{"ingest",
-                 "\"source_url\" is not a valid URL (" + why + "): \"" +
-                     Utf8Safe(url.substr(0, 64)) + (url.size() > 64 ? "...\"" : "\"")};
+    return Error{"ingest", "\"source_url\" is not a valid URL (" + why + "): \"" +
+                               Utf8Safe(url.substr(0, 64)) + (url.size() > 64 ? "...\"" : "\"")};
   };
   const size_t colon = url.find(':');
   if (colon == std::string::npos || colon == 0) return bad("no scheme");
-  if (!std::isalpha(static_cast<unsigned char>(url[0]))) return bad("the scheme must start with a letter");
+  if (!std::isalpha(static_cast<unsigned char>(url[0])))
+    return bad("the scheme must start with a letter");
   for (size_t k = 0; k < colon; ++k) {
     const char c = url[k];
     if (!std::isalnum(static_cast<unsigned char>(c)) && c != '+' && c != '-' && c != '.') {
@@ -96,7 +96,7 @@ Status ValidateSourceUrl(const std::string& url) {
     }
     if (!std::isalnum(c) && kAllowed.find(static_cast<char>(c)) == std::string::npos) {
       return bad(c <= ' ' || c >= 0x7f ? "a space, control or non-ASCII character (escape it)"
-                                        : std::string("the character '") + char(c) + "'");
+                                       : std::string("the character '") + char(c) + "'");
     }
   }
   std::string scheme = url.substr(0, colon);
@@ -106,7 +106,8 @@ Status ValidateSourceUrl(const std::string& url) {
     const size_t host_start = colon + 3;
     const size_t host_end = url.find_first_of("/?#", host_start);
     std::string authority = url.substr(host_start, host_end - host_start);
-    if (auto at = authority.rfind('@'); at != std::string::npos) authority = authority.substr(at + 1);
+    if (auto at = authority.rfind('@'); at != std::string::npos)
+      authority = authority.substr(at + 1);
     if (authority.empty() || authority[0] == ':') return bad("no host");
   } else if (colon + 1 == url.size()) {
     return bad("nothing after the scheme");
@@ -126,8 +127,9 @@ const Result<Provenance>& ProvenanceSidecars::Of(const fs::path& dir) {
     text << in.rdbuf();
     nlohmann::json j = nlohmann::json::parse(text.str(), nullptr, /*allow_exceptions=*/false);
     if (!in || !j.is_object()) {
-      p = Error{"ingest", where + ": not a JSON object (expected {\"license\": ..., "
-                                  "\"source_url\": ...})"};
+      p = Error{"ingest", where +
+                              ": not a JSON object (expected {\"license\": ..., "
+                              "\"source_url\": ...})"};
     } else {
       for (const auto& [key, value] : j.items()) {
         if (key != "license" && key != "source_url") {

@@ -43,7 +43,8 @@ Result<Provenance> ProvenanceOf(const JsonObject& j) {
   Provenance p;
   for (const char* key : {"license", "source_url"}) {
     if (!j.contains(key)) continue;
-    if (!j[key].is_string()) return Error{"ingest", std::string("\"") + key + "\" must be a string"};
+    if (!j[key].is_string())
+      return Error{"ingest", std::string("\"") + key + "\" must be a string"};
     const std::string value = j[key].template get<std::string>();
     Status s = std::string(key) == "license" ? ValidateLicense(value) : ValidateSourceUrl(value);
     if (!s.ok()) return s.error();

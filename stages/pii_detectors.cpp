@@ -29,7 +29,9 @@ bool EndsWord(const std::string& s, size_t e) { return e >= s.size() || !WordByt
 
 // --- e-mail -------------------------------------------------------------------------------
 
-bool LocalChar(char c) { return Alnum(c) || std::string_view("._%+-'").find(c) != std::string_view::npos; }
+bool LocalChar(char c) {
+  return Alnum(c) || std::string_view("._%+-'").find(c) != std::string_view::npos;
+}
 bool DomainChar(char c) { return Alnum(c) || c == '.' || c == '-'; }
 
 bool DomainValid(std::string_view d) {
@@ -176,7 +178,8 @@ void CountDigitRuns(std::string& s, PiiCounts* counts) {
     bool claimed = false;
     for (size_t k = groups.size(); k >= 1 && !claimed; --k) {
       std::string digits;
-      for (size_t g = 0; g < k; ++g) digits += s.substr(groups[g].begin, groups[g].end - groups[g].begin);
+      for (size_t g = 0; g < k; ++g)
+        digits += s.substr(groups[g].begin, groups[g].end - groups[g].begin);
       if (digits.size() < 13 || digits.size() > 19) continue;
       if (k == groups.size() && !EndsWord(s, groups[k - 1].end)) continue;
       if (!CardNumberValid(digits)) continue;
@@ -212,8 +215,8 @@ int CountPhones(const std::string& s, const std::string& region) {
   using i18n::phonenumbers::PhoneNumberUtil;
   // VALID: the number must be a valid number of its region by libphonenumber's metadata (not
   // merely a possible length), which keeps dates, years and measurements out.
-  PhoneNumberMatcher matcher(*PhoneNumberUtil::GetInstance(), s, region,
-                             PhoneNumberMatcher::VALID, /*max_tries=*/1 << 20);
+  PhoneNumberMatcher matcher(*PhoneNumberUtil::GetInstance(), s, region, PhoneNumberMatcher::VALID,
+                             /*max_tries=*/1 << 20);
   int count = 0;
   while (matcher.HasNext()) {
     PhoneNumberMatch m;
@@ -289,7 +292,8 @@ bool SsnValid(int area, int group, int serial) {
       serial > 9999) {
     return false;
   }
-  if ((area == 78 && group == 5 && serial == 1120) || (area == 219 && group == 9 && serial == 9999)) {
+  if ((area == 78 && group == 5 && serial == 1120) ||
+      (area == 219 && group == 9 && serial == 9999)) {
     return false;
   }
   return true;
@@ -299,7 +303,8 @@ bool SpanishIdValid(std::string_view id) {
   static constexpr std::string_view kLetters = "TRWAGMYFPDXBNJZSQVHLCKE";
   if (id.size() != 9) return false;
   std::string number(id.substr(0, 8));
-  if (number[0] == 'X' || number[0] == 'Y' || number[0] == 'Z') number[0] = char('0' + (number[0] - 'X'));
+  if (number[0] == 'X' || number[0] == 'Y' || number[0] == 'Z')
+    number[0] = char('0' + (number[0] - 'X'));
   for (char c : number) {
     if (!Digit(c)) return false;
   }

@@ -25,7 +25,7 @@ TEST(Pii, CountsEachKindOnlyWhenValid) {
       // cards: issuer prefix + length + Luhn
       {"card 4111 1111 1111 1111 exp 12/29", 0, 0, 1, 0},
       {"mc 5555555555554444 amex 3782-822463-10005", 0, 0, 2, 0},
-      {"card 4111 1111 1111 1112", 0, 0, 0, 0},        // Luhn fails
+      {"card 4111 1111 1111 1112", 0, 0, 0, 0},       // Luhn fails
       {"number 1234 5678 9012 3452", 0, 0, 0, 0},     // Luhn holds, no issuer starts with 1
       {"card 4111 1111 1111 1111 2029", 0, 0, 1, 0},  // a trailing year is not part of it
       // US SSN
@@ -63,7 +63,7 @@ TEST(Pii, Checksums) {
   EXPECT_FALSE(LuhnValid("79927398710"));
   EXPECT_FALSE(LuhnValid(""));
   EXPECT_TRUE(CardNumberValid("4111111111111111"));
-  EXPECT_FALSE(CardNumberValid("4111111111111"));  // Luhn fails at 13 digits
+  EXPECT_FALSE(CardNumberValid("4111111111111"));        // Luhn fails at 13 digits
   EXPECT_FALSE(CardNumberValid("5555555555554444000"));  // Mastercard is 16 digits
   EXPECT_TRUE(IbanValid("GB82WEST12345698765432"));
   EXPECT_FALSE(IbanValid("GB82WEST12345698765423"));  // two digits swapped
