@@ -14,6 +14,7 @@ PACKAGES=(
   libopencv-dev libsqlite3-dev sqlite3 libssl-dev libmagic-dev
   libcli11-dev nlohmann-json3-dev libgtest-dev libtomlplusplus-dev
   libhunspell-dev hunspell-en-us python3-numpy python3-pil
+  libphonenumber-dev  # the pii stage: phone numbers valid for their region
   clang libclang-rt-14-dev  # the fuzzing build (tests/fuzz); libFuzzer is in libclang-rt-14-dev
   qpdf  # tests only: encrypts PDFs for the password tests
   munge slurmctld slurmd slurm-client  # tests only: a local Slurm for tests/e2e/test_slurm.py

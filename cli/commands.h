@@ -17,5 +17,6 @@ void SetupCatalog(CLI::App& app, int* exit_code);  // stages, metrics
 void SetupAnnotate(CLI::App& app, int* exit_code);  // route, export, import, status, ...
 void SetupStore(CLI::App& app, int* exit_code);    // store vacuum, backup
 void SetupMerge(CLI::App& app, int* exit_code);    // merge shard stores
+void SetupFeedback(CLI::App& app, int* exit_code);  // feedback import, list
 
 }  // namespace assay::cli

@@ -50,6 +50,12 @@ std::string DescribeReason(const Json& r) {
   const std::string scope = r.contains("scope") && r["scope"].is_string()
                                 ? " (" + r["scope"].get<std::string>() + ")"
                                 : "";
+  if (r.value("rule", std::string()) == kModelEvaluationRule) {
+    std::string d = "model evaluation: score " + Num(r.value("score", Json())) + " (" +
+                    r.value("source_file", std::string()) + ")";
+    if (r.contains("note") && r["note"].is_string()) d += ": " + r["note"].get<std::string>();
+    return d;
+  }
   if (!r.contains("rule")) {
     const std::string stage = r.value("stage", std::string("?"));
     return stage + ": " + r.value("message", std::string()) + scope;
@@ -216,6 +222,8 @@ void PrintLineage(const Json& j, std::ostream& out) {
     }
     out << "\n";
   }
+  if (j.contains("license")) out << "license    " << Str(j["license"]) << "\n";
+  if (j.contains("source_url")) out << "source url " << Str(j["source_url"]) << "\n";
   out << "transformations:\n";
   for (const Json& t : j["transformations"]) {
     out << "  " << std::left << std::setw(11) << t["stage"].get<std::string>() << " v"
@@ -238,6 +246,27 @@ void PrintLineage(const Json& j, std::ostream& out) {
   }
   if (!j["queue"].empty()) out << "queue:\n";
   for (const Json& item : j["queue"]) PrintQueueItem(item, out, "  ");
+}
+
+void PrintWhatIf(const Json& report, std::ostream& out) {
+  for (const Json& f : report["flips"]) {
+    const bool rejected = f["to"] == "rejected";
+    out << Str(f["from"]) << " -> " << Str(f["to"]) << "  "
+        << f["doc_id"].get<std::string>().substr(0, 12) << "  " << Str(f["path"]) << "  ("
+        << Str(f["modality"]) << ")\n";
+    // Rejected now: the rules that fail under the new set. Accepted now: those that failed.
+    for (const Json& r : f[rejected ? "failures_after" : "failures_before"]) {
+      out << (rejected ? "    fails " : "    passes now: was ") << Str(r["rule"]) << ": "
+          << DescribeReason(r) << "\n";
+    }
+  }
+  out << report["evaluated"] << " decided documents evaluated: " << report["would_reject"]
+      << " would be rejected, " << report["would_accept"] << " would be accepted, "
+      << report["unchanged"] << " unchanged";
+  if (report["skipped_errors"].get<int>() > 0) {
+    out << " (" << report["skipped_errors"] << " in error, not judged)";
+  }
+  out << "\n";
 }
 
 }  // namespace assay

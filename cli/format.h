@@ -37,4 +37,8 @@ void PrintStatus(const Json& status, std::ostream& out);
 // LineageView(), for people.
 void PrintLineage(const Json& lineage, std::ostream& out);
 
+// `assay contracts whatif` (WhatIfReport::ToJson): one block per document whose outcome would
+// change, with the rules that change it (value and threshold), then the totals.
+void PrintWhatIf(const Json& report, std::ostream& out);
+
 }  // namespace assay

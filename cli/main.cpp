@@ -25,6 +25,7 @@ int main(int argc, char** argv) {
   assay::cli::SetupAnnotate(app, &exit_code);
   assay::cli::SetupStore(app, &exit_code);
   assay::cli::SetupMerge(app, &exit_code);
+  assay::cli::SetupFeedback(app, &exit_code);
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {

@@ -138,8 +138,20 @@ class Enumeration {
 
   const InputRules& rules() const { return rules_; }
 
+  // Completes the item's provenance (its manifest entry's, which wins) from the sidecars on
+  // its way up to `root`. Sets item->problem when one of them is broken.
+  void AddProvenance(const fs::path& root, InputItem* item) const {
+    Result<Provenance> found = sidecars_.For(item->path, root);
+    if (!found.ok()) {
+      if (!item->problem) item->problem = found.error().message;
+      return;
+    }
+    item->provenance.FillFrom(found.value());
+  }
+
  private:
   const InputRules& rules_;
+  mutable ProvenanceSidecars sidecars_;  // a cache of what the sidecars say
   std::optional<FolderId> out_id_;
 };
 
@@ -199,6 +211,10 @@ void AddListed(InputItem item, const std::string& where, Listed* listed) {
     listed->conflict.try_emplace(key, "different ground truth");
   } else if (first.password != item.password) {
     listed->conflict.try_emplace(key, "different passwords");
+  } else if (first.provenance.license != item.provenance.license) {
+    listed->conflict.try_emplace(key, "different licences");
+  } else if (first.provenance.source_url != item.provenance.source_url) {
+    listed->conflict.try_emplace(key, "different source URLs");
   }
   if (!first.problem && item.problem) first.problem = item.problem;
   std::vector<std::string> tags = first.tags;
@@ -260,7 +276,7 @@ void ReadManifest(const fs::path& manifest, const Enumeration& en, Listed* liste
       }
       for (const auto& [key, value] : j.items()) {
         if (key != "path" && key != "alt_text" && key != "ground_truth" && key != "tags" &&
-            key != "password") {
+            key != "password" && key != "license" && key != "source_url") {
           throw std::runtime_error("unknown key " + Quoted(key));
         }
       }
@@ -273,6 +289,9 @@ void ReadManifest(const fs::path& manifest, const Enumeration& en, Listed* liste
       }
       if (j.contains("tags")) item.tags = j["tags"].get<std::vector<std::string>>();
       if (j.contains("password")) item.password = j["password"].get<std::string>();
+      Result<Provenance> provenance = ProvenanceOf(j);
+      if (!provenance.ok()) throw std::runtime_error(provenance.error().message);
+      item.provenance = provenance.value();
       std::sort(item.tags.begin(), item.tags.end());
       item.tags.erase(std::unique(item.tags.begin(), item.tags.end()), item.tags.end());
       std::error_code ec;
@@ -286,6 +305,7 @@ void ReadManifest(const fs::path& manifest, const Enumeration& en, Listed* liste
           item.problem = *gt + " (listed at " + PathToText(where) + ")";
         }
       }
+      en.AddProvenance(base, &item);
     } catch (const std::exception& e) {
       item = InputItem{};
       item.path = where;
@@ -349,10 +369,12 @@ void WalkFolder(const fs::path& root, const Enumeration& en, Inputs* out,
         ReadManifest(p, en, listed);
         continue;
       }
+      if (name == kProvenanceSidecar) continue;  // says where its folder's files came from
       AddWalked(p, root, walked);
       InputItem& item = (*walked)[Normal(p)];
       item.resolved_path = resolved;
       item.problem = refused;
+      en.AddProvenance(root, &item);
     }
     if (ec) out->unreadable_folders.push_back(Normal(folder));  // failed while listing
   }
@@ -380,6 +402,7 @@ Result<Inputs> EnumerateInputs(const std::vector<std::string>& inputs, const Inp
         ReadManifest(root, en, &listed);
       } else {
         AddWalked(root, fs::path(), &walked);  // named by the user: read as given
+        en.AddProvenance(root.parent_path(), &walked[Normal(root)]);  // its folder's sidecar
       }
       continue;
     }
@@ -466,6 +489,8 @@ Examined Examine(const InputItem& item, uint64_t max_file_bytes,
   doc.alt_text = item.alt_text;
   doc.ground_truth = item.ground_truth;
   doc.tags = Json(item.tags).dump();
+  doc.license = item.provenance.license;
+  doc.source_url = item.provenance.source_url;
   std::optional<std::string>& problem = out.problem;
   problem = item.problem;
   std::string source_id;

@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "core/provenance.h"
 #include "core/result.h"
 #include "core/store.h"
 
@@ -31,6 +32,8 @@ struct InputItem {
   std::optional<std::string> ground_truth;  // path of a ground-truth text file
   std::vector<std::string> tags;
   std::optional<std::string> password;  // opens an encrypted PDF; never recorded
+  // Licence and source URL: the manifest entry's, else its folder's sidecar's (core/provenance.h).
+  Provenance provenance;
   // Set when the item is broken before its bytes are read (a bad manifest line, a missing
   // file, a path refused): it is recorded as an error document with this message.
   std::optional<std::string> problem;

@@ -20,7 +20,55 @@ void AppendEvent(Database& db, int64_t item_id, const std::string& at, const std
   s.Bind(7, BoundedText(note)).Run();
 }
 
+bool IsModelEvaluation(const Json& reason) {
+  return reason.is_object() && reason.value("rule", std::string()) == kModelEvaluationRule;
+}
+
+// The reasons a model evaluation gave, among an item's stored reasons.
+Json ModelEvaluationReasons(Database& db, int64_t item_id) {
+  Statement q(db.handle(), "SELECT reasons FROM queue_items WHERE item_id=?");
+  q.Bind(1, item_id);
+  Json out = Json::array();
+  if (!q.Step()) return out;
+  const Json stored = Json::parse(q.Text(0), nullptr, /*allow_exceptions=*/false);
+  if (!stored.is_array()) return out;
+  for (const Json& r : stored) {
+    if (IsModelEvaluation(r)) out.push_back(r);
+  }
+  return out;
+}
+
 }  // namespace
+
+std::pair<int64_t, bool> RecordModelEvaluationFlag(Database& db, const std::string& doc_id,
+                                                   const Json& reasons, int64_t run_id,
+                                                   const std::string& actor,
+                                                   const std::string& note,
+                                                   const std::string& now) {
+  Statement active(db.handle(),
+                   "SELECT item_id, state, reasons FROM queue_items WHERE doc_id=? AND "
+                   "state IN ('open','claimed')");
+  active.Bind(1, doc_id);
+  if (active.Step()) {
+    const int64_t item_id = active.Int(0);
+    const std::string state = active.Text(1);
+    Json all = Json::parse(active.Text(2), nullptr, /*allow_exceptions=*/false);
+    if (!all.is_array()) all = Json::array();
+    for (const Json& r : reasons) all.push_back(r);
+    Statement u(db.handle(), "UPDATE queue_items SET reasons=?, updated_at=? WHERE item_id=?");
+    u.Bind(1, DumpJson(BoundedJson(all))).Bind(2, now).Bind(3, item_id).Run();
+    AppendEvent(db, item_id, now, actor, "updated", state, state, note);
+    return {item_id, false};
+  }
+  Statement i(db.handle(),
+              "INSERT INTO queue_items(doc_id, kind, state, reasons, opened_at, updated_at, "
+              "run_id) VALUES(?,?,'open',?,?,?,?)");
+  i.Bind(1, doc_id).Bind(2, std::string(outcome::kRejected));
+  i.Bind(3, DumpJson(BoundedJson(reasons))).Bind(4, now).Bind(5, now).Bind(6, run_id).Run();
+  const int64_t item_id = db.LastInsertId();
+  AppendEvent(db, item_id, now, actor, "opened", std::nullopt, "open", note);
+  return {item_id, true};
+}
 
 void RecordQueueDecision(Database& db, const std::string& doc_id, const std::string& outcome,
                          const Json& reasons, int64_t run_id, const std::string& now,
@@ -44,8 +92,18 @@ void RecordQueueDecision(Database& db, const std::string& doc_id, const std::str
     return;
   }
 
+  // A model evaluation's flag outlives any contract decision: a person closes it.
+  const Json flags = item ? ModelEvaluationReasons(db, item->first) : Json::array();
   if (outcome == outcome::kAccepted) {
     if (!item) return;
+    if (!flags.empty()) {
+      Statement u(db.handle(), "UPDATE queue_items SET reasons=?, updated_at=? WHERE item_id=?");
+      u.Bind(1, DumpJson(flags)).Bind(2, now).Bind(3, item->first).Run();
+      AppendEvent(db, item->first, now, "assay", "updated", item->second, item->second,
+                  "the document passes its contract now" + via +
+                      "; the model evaluation's flag stands");
+      return;
+    }
     Statement u(db.handle(),
                 "UPDATE queue_items SET state='resolved', updated_at=? WHERE item_id=?");
     u.Bind(1, now).Bind(2, item->first).Run();
@@ -54,7 +112,9 @@ void RecordQueueDecision(Database& db, const std::string& doc_id, const std::str
     return;
   }
   const std::string kind(outcome == outcome::kError ? outcome::kError : outcome::kRejected);
-  const std::string reasons_text = DumpJson(BoundedJson(reasons));
+  Json all = reasons;
+  for (const Json& f : flags) all.push_back(f);
+  const std::string reasons_text = DumpJson(BoundedJson(all));
   if (item) {
     Statement u(db.handle(),
                 "UPDATE queue_items SET kind=?, reasons=?, updated_at=? WHERE item_id=?");

@@ -14,6 +14,8 @@
 #include <cstdint>
 #include <functional>
 #include <optional>
+#include <string_view>
+#include <utility>
 #include <string>
 #include <variant>
 #include <vector>
@@ -26,11 +28,27 @@ namespace assay {
 
 // Called by the store inside the transaction that records a document's decision:
 // `outcome` rejected|error opens an item (or updates the reasons of the active one);
-// accepted resolves an active item ("document passes its contract now").
+// accepted resolves an active item ("document passes its contract now"), unless a model
+// evaluation flagged it: then the item stays, with only the evaluation's reasons.
 // `reasons` is the JSON array stored in queue_items.reasons.
 void RecordQueueDecision(Database& db, const std::string& doc_id, const std::string& outcome,
                          const Json& reasons, int64_t run_id, const std::string& now,
                          std::optional<int64_t> reprocessed_item);
+
+// The rule name of a queue reason that a model evaluation raised (`assay feedback import`):
+// {"rule": "model_evaluation", "reason": "model evaluation", "score", "note", "source_file",
+// "source_sha256"}. Such a reason is a person's business: a contract decision never clears it.
+inline constexpr std::string_view kModelEvaluationRule = "model_evaluation";
+
+// Records, inside the caller's transaction, that a model evaluation flagged `doc_id`: adds
+// `reasons` to the document's active item, or opens one (kind "rejected", as the evaluation
+// rejects the document for review; `run_id` the run that decided the document), with an
+// audit event by `actor`. Returns the item id and whether it was opened (else updated).
+std::pair<int64_t, bool> RecordModelEvaluationFlag(Database& db, const std::string& doc_id,
+                                                   const Json& reasons, int64_t run_id,
+                                                   const std::string& actor,
+                                                   const std::string& note,
+                                                   const std::string& now);
 
 struct QueueItem {
   int64_t item_id = 0;

@@ -57,6 +57,9 @@ struct DocumentRecord {
   std::optional<std::string> alt_text;
   std::optional<std::string> ground_truth;
   std::string tags = "[]";
+  // Provenance (core/provenance.h): manifest facts, not identity.
+  std::optional<std::string> license = {};
+  std::optional<std::string> source_url = {};
 };
 
 // A document's contract decision, as the store records it.

@@ -5,6 +5,7 @@
 
 #include "core/annotation_store.h"
 #include "core/exit_codes.h"
+#include "core/feedback.h"
 #include "core/names.h"
 #include "core/path_text.h"
 #include "core/queue.h"
@@ -46,18 +47,6 @@ Json Transformations(Store& store, const std::string& doc_id, bool with_volatile
   return out;
 }
 
-std::string ResolveDocId(Store& store, const std::string& prefix, std::string* error) {
-  Statement q(store.db().handle(),
-              "SELECT doc_id FROM documents WHERE substr(doc_id, 1, length(?1)) = ?1 LIMIT 2");
-  q.Bind(1, prefix);
-  std::vector<std::string> found;
-  while (q.Step()) found.push_back(q.Text(0));
-  if (found.size() == 1 && !prefix.empty()) return found[0];
-  *error =
-      found.empty() ? "no document with id " + prefix : "the id prefix " + prefix + " is ambiguous";
-  return "";
-}
-
 // The document's queue items, oldest first, each with its audit trail: who claimed, waived,
 // resolved it, when and why.
 std::vector<std::pair<QueueItem, std::vector<QueueEvent>>> QueueHistory(Store& store,
@@ -75,6 +64,18 @@ std::vector<std::pair<QueueItem, std::vector<QueueEvent>>> QueueHistory(Store& s
 }
 
 }  // namespace
+
+std::string ResolveDocId(Store& store, const std::string& prefix, std::string* error) {
+  Statement q(store.db().handle(),
+              "SELECT doc_id FROM documents WHERE substr(doc_id, 1, length(?1)) = ?1 LIMIT 2");
+  q.Bind(1, prefix);
+  std::vector<std::string> found;
+  while (q.Step()) found.push_back(q.Text(0));
+  if (found.size() == 1 && !prefix.empty()) return found[0];
+  *error =
+      found.empty() ? "no document with id " + prefix : "the id prefix " + prefix + " is ambiguous";
+  return "";
+}
 
 Json StatusView(Store& store) {
   Json outcomes = Json::object(), modalities = Json::object(), errors = Json::array(),
@@ -128,8 +129,8 @@ Result<Json> LineageView(Store& store, const std::string& doc) {
               "SELECT d.source_id, d.container, COALESCE(d.modality,''), COALESCE(d.outcome,"
               "'pending'), d.ingested_at, COALESCE(d.processing_version,''), "
               "COALESCE(d.error_stage,''), COALESCE(d.error_message,''), d.run_id, "
-              "COALESCE(d.alt_text,''), d.path, d.tags, COALESCE(d.ground_truth,'') "
-              "FROM documents d WHERE d.doc_id=?");
+              "COALESCE(d.alt_text,''), d.path, d.tags, COALESCE(d.ground_truth,''), "
+              "d.license, d.source_url FROM documents d WHERE d.doc_id=?");
   q.Bind(1, doc_id);
   q.Step();
   Json j = {{"doc_id", doc_id},
@@ -144,6 +145,8 @@ Result<Json> LineageView(Store& store, const std::string& doc) {
             {"tags", Json::parse(q.Text(11))}};
   if (!q.Text(9).empty()) j["alt_text"] = q.Text(9);
   if (!q.Text(12).empty()) j["ground_truth"] = q.Text(12);
+  if (!q.IsNull(13)) j["license"] = q.Text(13);
+  if (!q.IsNull(14)) j["source_url"] = q.Text(14);
   if (!q.Text(6).empty()) j["error"] = {{"stage", q.Text(6)}, {"message", q.Text(7)}};
   Json paths = Json::array();
   if (!q.IsNull(0)) {
@@ -184,6 +187,9 @@ Result<Json> LineageView(Store& store, const std::string& doc) {
                                    {"host", p.Text(2)},
                                    {"transformations", p.Int(3)}});
     }
+  }
+  if (auto feedback = ListFeedback(store, doc_id, /*flagged_only=*/false); feedback.ok()) {
+    j["model_feedback"] = std::move(feedback.value());
   }
   j["queue"] = Json::array();
   for (const auto& [item, events] : QueueHistory(store, doc_id)) {
@@ -233,7 +239,7 @@ Json ExportRecord(Store& store, const std::string& doc_id, bool stable) {
   Statement q(store.db().handle(),
               "SELECT d.source_id, d.path, COALESCE(d.modality, d.container), d.outcome, "
               "d.ingested_at, d.processing_version, d.alt_text, d.error_stage, "
-              "d.error_message, d.run_id "
+              "d.error_message, d.run_id, d.license, d.source_url "
               "FROM documents d WHERE d.doc_id=?");
   q.Bind(1, doc_id);
   q.Step();
@@ -284,6 +290,9 @@ Json ExportRecord(Store& store, const std::string& doc_id, bool stable) {
               {"metrics", std::move(metrics)},
               {"contract", ContractJson(store, doc_id)}};
   if (!q.IsNull(7)) rec["error"] = {{"stage", q.Text(7)}, {"message", q.Text(8)}};
+  // Provenance: optional, and not volatile (a stable export and a release carry it).
+  if (!q.IsNull(10)) rec["license"] = q.Text(10);
+  if (!q.IsNull(11)) rec["source_url"] = q.Text(11);
   if (stable) {
     rec["lineage"] = {{"processing_version", q.Text(5)},
                       {"transformations", Transformations(store, doc_id, false)}};

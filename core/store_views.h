@@ -14,6 +14,10 @@ namespace assay {
 // {"outcomes", "modalities", "errors" (documents in error with reasons), "runs" (the last 5)}.
 Json StatusView(Store& store);
 
+// The full doc_id of the one document whose id starts with `prefix`; "" with *error set
+// ("no document with id X", "the id prefix X is ambiguous") otherwise.
+std::string ResolveDocId(Store& store, const std::string& prefix, std::string* error);
+
 // Everything recorded about one document (`doc` may be a unique prefix of its doc_id): source,
 // paths, versions, the run that decided it, transformations with resources, queue history.
 // Error (stage "usage") for an unknown or ambiguous id.

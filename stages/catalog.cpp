@@ -32,6 +32,7 @@ nlohmann::json LibraryVersions() {
                       {"hunspell", ASSAY_HUNSPELL_VERSION},
                       {"image_codecs", codecs != nullptr ? codecs : "unknown"},
                       {"leptonica", lept != nullptr ? lept : "unknown"},
+                      {"libphonenumber", ASSAY_PHONENUMBER_VERSION},
                       {"opencv", CV_VERSION},
                       {"poppler", POPPLER_VERSION},
                       {"tesseract", tesseract::TessBaseAPI::Version()}};

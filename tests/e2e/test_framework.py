@@ -234,7 +234,7 @@ class PrefixReuse(AssayTestCase):
                           "FROM transformations WHERE run_id=2")
         self.assertTrue(rows)
         ran = sorted({r["stage"] for r in rows if not r["reused"] and r["doc_id"] not in errored})
-        self.assertEqual(ran, ["quality"], "only the added stage may run")
+        self.assertEqual(ran, ["pii", "quality"], "only the added stages may run")
         self.assertEqual(sum(1 for r in rows if r["stage"] == "quality"),
                          s2["processed"] - len(errored & {r["doc_id"] for r in rows}) +
                          sum(1 for r in rows if r["stage"] == "quality" and r["doc_id"] in errored))
@@ -337,7 +337,7 @@ class CatalogCommands(AssayTestCase):
         self.assertExit(r, EXIT_OK)
         stages = r.json()
         self.assertEqual([s["id"] for s in stages],
-                         ["pdf_text", "rasterize", "image_load", "ocr", "quality"])
+                         ["pdf_text", "rasterize", "image_load", "ocr", "quality", "pii"])
         dpi = next(p for s in stages if s["id"] == "rasterize" for p in s["params"]
                    if p["name"] == "dpi")
         self.assertEqual((dpi["type"], dpi["default"], dpi["min"], dpi["max"]),

@@ -311,6 +311,47 @@ TEST(QueueTest, AcceptedDocumentResolvesItsItem) {
   EXPECT_EQ(q.List(Filter("all")).size(), 2u);
 }
 
+TEST(QueueTest, AModelEvaluationFlagOutlivesContractDecisions) {
+  Store store(testing::TempDir() / "q-model.db", true);
+  const int64_t run = testing::AddRun(store);
+  AddDocument(store, run, "d1", "page_image", "accepted");
+  const Json flag = Json::array({{{"rule", std::string(kModelEvaluationRule)},
+                                  {"reason", "model evaluation"},
+                                  {"score", 0.1}}});
+  {
+    Transaction tx(store.db());
+    const auto [item, opened] =
+        RecordModelEvaluationFlag(store.db(), "d1", flag, run, "eval-bot", "flagged", "t0");
+    EXPECT_TRUE(opened);
+    EXPECT_GT(item, 0);
+    tx.Commit();
+  }
+  Queue queue(store.db());
+  // Rejected later: the contract's reasons join the flag.
+  Decide(store, "d1", "rejected", kCerFailure, run);
+  auto items = queue.List(Filter("active"));
+  ASSERT_EQ(items.size(), 1u);
+  EXPECT_EQ(items[0].reasons.size(), 2u);
+  // Accepted again: the contract's reasons go, the flag stays, the item stays open.
+  Decide(store, "d1", "accepted", Json::array(), run);
+  items = queue.List(Filter("active"));
+  ASSERT_EQ(items.size(), 1u);
+  ASSERT_EQ(items[0].reasons.size(), 1u);
+  EXPECT_EQ(items[0].reasons[0]["rule"], "model_evaluation");
+  EXPECT_EQ(queue.List(Filter("active", "model_evaluation")).size(), 1u);
+  // A second flag adds to the active item.
+  {
+    Transaction tx(store.db());
+    EXPECT_FALSE(
+        RecordModelEvaluationFlag(store.db(), "d1", flag, run, "eval-bot", "again", "t1").second);
+    tx.Commit();
+  }
+  EXPECT_EQ(queue.List(Filter("active"))[0].reasons.size(), 2u);
+  // A person closes it.
+  Ok(queue.Resolve(items[0].item_id, "ann", "retrained"));
+  EXPECT_TRUE(queue.List(Filter("active")).empty());
+}
+
 TEST(QueueTest, WaiveAcceptsTheDocumentAndShowsInLineage) {
   Store store(testing::TempDir() / "q.db", true);
   const int64_t run = testing::AddRun(store);
