@@ -15,6 +15,7 @@ PACKAGES=(
   libcli11-dev nlohmann-json3-dev libgtest-dev libtomlplusplus-dev
   libhunspell-dev hunspell-en-us python3-numpy python3-pil
   clang libclang-rt-14-dev  # the fuzzing build (tests/fuzz); libFuzzer is in libclang-rt-14-dev
+  libarchive-dev libcld2-dev  # releases: WebDataset tar shards, language detection
   qpdf  # tests only: encrypts PDFs for the password tests
 )
 

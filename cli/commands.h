@@ -16,5 +16,6 @@ void SetupContracts(CLI::App& app, int* exit_code);
 void SetupCatalog(CLI::App& app, int* exit_code);  // stages, metrics
 void SetupAnnotate(CLI::App& app, int* exit_code);  // route, export, import, status, ...
 void SetupStore(CLI::App& app, int* exit_code);    // store vacuum, backup
+void SetupRelease(CLI::App& app, int* exit_code);  // release create, validate, diff
 
 }  // namespace assay::cli

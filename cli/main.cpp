@@ -24,6 +24,7 @@ int main(int argc, char** argv) {
   assay::cli::SetupCatalog(app, &exit_code);
   assay::cli::SetupAnnotate(app, &exit_code);
   assay::cli::SetupStore(app, &exit_code);
+  assay::cli::SetupRelease(app, &exit_code);
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {
