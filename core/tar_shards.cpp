@@ -96,7 +96,16 @@ Result<std::vector<std::pair<std::string, int64_t>>> ListTar(const std::filesyst
   int r;
   while ((r = archive_read_next_header(a, &e)) == ARCHIVE_OK) {
     out.emplace_back(archive_entry_pathname(e), archive_entry_size(e));
-    archive_read_data_skip(a);
+    // Read the data, not just skip it: a skip may seek past the end of a truncated file.
+    char buf[1 << 14];
+    la_ssize_t n;
+    int64_t got = 0;
+    while ((n = archive_read_data(a, buf, sizeof buf)) > 0) got += n;
+    if (n < 0 || got != archive_entry_size(e)) {
+      Error err{"release", path.string() + ": entry " + out.back().first + " is cut short"};
+      archive_read_free(a);
+      return err;
+    }
   }
   if (r != ARCHIVE_EOF) {
     Error err{"release", path.string() + " is not a whole tar file: " + archive_error_string(a)};
