@@ -4,6 +4,7 @@
 #include <filesystem>
 #include <fstream>
 #include <iostream>
+#include <thread>
 
 #include "cli/commands.h"
 #include "cli/format.h"
@@ -21,6 +22,7 @@ struct CreateArgs {
   std::vector<std::string> modalities, tags, sources, licenses, metrics;
   int64_t run = -1;
   double shard_mib = 64;
+  int jobs = 0;
   bool json = false;
 };
 
@@ -38,6 +40,8 @@ void SetupCreate(CLI::App& release, int* exit_code, const std::shared_ptr<std::s
   cmd->add_option("--run", a->run, "only documents decided by this run");
   cmd->add_option("--split", a->split, "e.g. train=0.8,val=0.1,test=0.1 (grouped, seeded by the name)");
   cmd->add_option("--shard-mib", a->shard_mib, "image shard size in MiB")->capture_default_str();
+  cmd->add_option("-j,--jobs", a->jobs, "threads building records (default: one per core)")
+      ->check(CLI::Range(1, 64));
   cmd->add_flag("--json", a->json, "print the outcome as JSON");
   cmd->callback([a, exit_code, argv_json] {
     ReleaseOptions o;
@@ -73,6 +77,7 @@ void SetupCreate(CLI::App& release, int* exit_code, const std::shared_ptr<std::s
       return;
     }
     o.shard_bytes = static_cast<uint64_t>(a->shard_mib * (1 << 20));
+    o.jobs = a->jobs > 0 ? a->jobs : std::max(1u, std::thread::hardware_concurrency());
     *exit_code = WithStore(a->out, [&](Store& s) {
       auto r = CreateRelease(s, o, a->json ? nullptr : &std::cerr);
       if (!r.ok()) {

@@ -1,5 +1,5 @@
 // The language of a text, detected with CLD2 (Debian's libcld2): for the datasheet's
-// composition. Deterministic (CLD2 has no randomness, and only the first 64 KiB are read).
+// composition. Deterministic (CLD2 has no randomness, and only the first 8 KiB are read).
 #pragma once
 
 #include <string>

@@ -4,6 +4,10 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <deque>
+#include <functional>
+#include <future>
+#include <mutex>
 #include <fstream>
 #include <map>
 #include <set>
@@ -44,6 +48,7 @@ struct Candidate {
   bool image = false;
   std::vector<std::string> keys;  // LeakageKeys
   std::string tags = "[]";
+  std::string language;
   uint32_t root = 0;  // index into the interned input roots
 };
 
@@ -156,6 +161,172 @@ std::vector<std::string> ListFiles(const fs::path& dir) {
   return out;
 }
 
+// One row of `documents` that passed the cheap filters.
+struct DocRow {
+  std::string doc_id, modality, tags, source_id;
+  int64_t run_id = -1;
+};
+
+// The heavy part of pass 1 for one document: its record and summary, or why it is excluded.
+struct Prepared {
+  std::string exclude;
+  Candidate cand;
+  std::string line;  // the record as written to staging
+  std::string root;
+  int64_t run_id = -1;
+};
+
+bool HasTag(const std::string& tags_json, const std::vector<std::string>& wanted) {
+  if (wanted.empty()) return true;
+  for (const Json& t : Json::parse(tags_json)) {
+    if (std::find(wanted.begin(), wanted.end(), t.get<std::string>()) != wanted.end()) return true;
+  }
+  return false;
+}
+
+Prepared Prepare(Store& store, DocRow row, const ReleaseOptions& options, const minhash::Params& mh) {
+  Prepared out;
+  out.run_id = row.run_id;
+  std::vector<std::pair<std::string, std::string>> paths;
+  {
+    Statement p(store.db().handle(),
+                "SELECT path, relative_path FROM source_paths WHERE source_id=? "
+                "ORDER BY relative_path, path");
+    p.Bind(1, row.source_id);
+    while (p.Step()) paths.emplace_back(p.Text(0), p.Text(1));
+  }
+  if (!options.filter.source_globs.empty() && !InputsMatch(paths, options.filter.source_globs)) {
+    out.exclude = "filter: source";
+    return out;
+  }
+  Json record = ExportRecord(store, row.doc_id, /*stable=*/true);
+  if (!options.filter.licenses.empty()) {
+    const std::string license = record.value("license", Json()).is_string() ? record["license"].get<std::string>() : "";
+    if (std::find(options.filter.licenses.begin(), options.filter.licenses.end(), license) ==
+        options.filter.licenses.end()) {
+      out.exclude = "filter: license";
+      return out;
+    }
+  }
+  for (const MetricRange& r : options.filter.metrics) {
+    const Json& m = record["metrics"];
+    if (!m.contains(r.name) || m[r.name].get<double>() < r.min || m[r.name].get<double>() > r.max) {
+      out.exclude = "filter: metric " + r.name;
+      return out;
+    }
+  }
+  Candidate& c = out.cand;
+  c.doc_id = row.doc_id;
+  c.image = row.modality == "page_image" || row.modality == "photo";
+  if (c.image && !ReadSource(store, row.doc_id, row.source_id)) {
+    out.exclude = "image source unavailable";
+    return out;
+  }
+  const Json& contract = record["contract"];
+  c.waived = contract.is_object() && contract.value("outcome", "") == outcome::kRejected;
+  if (c.waived) record = WithField(record, "waived", true);
+  const std::string& text = record["text"].get_ref<const std::string&>();
+  const std::vector<std::string> words = minhash::NormalizedWords(text);
+  c.words = static_cast<int>(words.size());
+  if (c.words >= mh.min_words) {
+    c.text_hash = minhash::NormalizedTextHash(words).substr(0, 16);
+    c.signature = minhash::Signature(words, mh);
+  }
+  c.language = DetectLanguage(text);
+  c.keys = LeakageKeys(record);
+  c.tags = row.tags;
+  if (!paths.empty()) {
+    const std::string& p = paths.front().first;
+    const std::string& rel = paths.front().second;
+    out.root = p.size() >= rel.size() ? p.substr(0, p.size() - rel.size()) : p;
+    while (out.root.size() > 1 && out.root.back() == '/') out.root.pop_back();
+  }
+  out.line = DumpJson(record);
+  return out;
+}
+
+// Runs Prepare over batches of rows on worker threads (each with its own read-only Store) and
+// hands the results to `consume` in the order the rows were added. At most a few batches are
+// in flight, so memory does not grow with the store.
+class PrepareQueue {
+ public:
+  PrepareQueue(std::string db_path, const ReleaseOptions& options, const minhash::Params& mh,
+               std::function<void(Prepared&)> consume)
+      : db_path_(std::move(db_path)), options_(options), mh_(mh), consume_(std::move(consume)),
+        threads_(std::max(1, options.jobs)) {}
+
+  void Add(DocRow row) {
+    batch_.push_back(std::move(row));
+    if (batch_.size() >= kBatch) Submit();
+  }
+
+  Status Finish() {
+    if (!batch_.empty()) Submit();
+    while (!inflight_.empty()) {
+      if (Status st = ConsumeOldest(); !st.ok()) return st;
+    }
+    return error_;
+  }
+
+ private:
+  static constexpr size_t kBatch = 256;
+
+  void Submit() {
+    while (inflight_.size() >= static_cast<size_t>(threads_) * 2) {
+      Status st = ConsumeOldest();
+      if (!st.ok()) error_ = st;
+    }
+    inflight_.push_back(std::async(std::launch::async, [this, rows = std::move(batch_)]() mutable {
+      std::unique_ptr<Store> store = TakeStore();
+      std::vector<Prepared> out;
+      out.reserve(rows.size());
+      for (DocRow& r : rows) out.push_back(Prepare(*store, std::move(r), options_, mh_));
+      GiveBack(std::move(store));
+      return out;
+    }));
+    batch_.clear();
+  }
+
+  Status ConsumeOldest() {
+    auto f = std::move(inflight_.front());
+    inflight_.pop_front();
+    try {
+      std::vector<Prepared> results = f.get();
+      for (Prepared& p : results) consume_(p);
+    } catch (const std::exception& e) {
+      return Error{"release", std::string("cannot read a document's record: ") + e.what()};
+    }
+    return {};
+  }
+
+  std::unique_ptr<Store> TakeStore() {
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      if (!stores_.empty()) {
+        auto s = std::move(stores_.back());
+        stores_.pop_back();
+        return s;
+      }
+    }
+    return std::make_unique<Store>(db_path_, /*create=*/false, /*for_writing=*/false);
+  }
+  void GiveBack(std::unique_ptr<Store> s) {
+    std::lock_guard<std::mutex> lock(mu_);
+    stores_.push_back(std::move(s));
+  }
+
+  std::string db_path_;
+  const ReleaseOptions& options_;
+  const minhash::Params& mh_;
+  std::function<void(Prepared&)> consume_;
+  int threads_;
+  std::vector<DocRow> batch_;
+  std::deque<std::future<std::vector<Prepared>>> inflight_;
+  std::mutex mu_;
+  std::vector<std::unique_ptr<Store>> stores_;
+  Status error_;
+};
+
 }  // namespace
 
 Result<ReleaseCreated> CreateRelease(Store& store, const ReleaseOptions& options,
@@ -190,109 +361,49 @@ Result<ReleaseCreated> CreateRelease(Store& store, const ReleaseOptions& options
   const fs::path staging_path = work / ".staging.jsonl";
   std::ofstream staging(staging_path, std::ios::binary);
 
-  // Pass 1: every document of the store, in doc_id order; candidates' records go to staging.
+  // Pass 1: every document of the store, in doc_id order. Cheap filters here; the record and
+  // its summary are made by PrepareAll's threads, each with its own read connection, and
+  // consumed here in order, so the result does not depend on the number of threads.
   {
     Statement q(store.db().handle(),
                 "SELECT doc_id, COALESCE(outcome,'pending'), error_stage, COALESCE(modality, "
                 "container), run_id, tags, source_id FROM documents ORDER BY doc_id");
+    std::vector<DocRow> rows;
     int seen = 0;
+    auto consume = [&](Prepared& p) {
+      if (!p.exclude.empty()) {
+        sheet.Exclude(p.exclude);
+        return;
+      }
+      auto [it, fresh] = root_index.emplace(p.root, static_cast<uint32_t>(roots.size()));
+      if (fresh) roots.push_back(p.root);
+      p.cand.root = it->second;
+      if (p.run_id >= 0) runs.insert(p.run_id);
+      staging << p.line << "\n";
+      cands.push_back(std::move(p.cand));
+    };
+    PrepareQueue prepare(store.db().path(), options, mh, consume);
     while (q.Step()) {
-      const std::string doc_id = q.Text(0), outcome = q.Text(1), modality = q.Text(3);
-      if (progress != nullptr && ++seen % 10000 == 0) *progress << "  " << seen << " documents read\n";
+      if (progress != nullptr && ++seen % 20000 == 0) *progress << "  " << seen << " documents read\n";
+      DocRow row{q.Text(0), q.Text(3), q.Text(5), q.IsNull(6) ? "" : q.Text(6), q.IsNull(4) ? -1 : q.Int(4)};
+      const std::string outcome = q.Text(1);
       if (outcome != outcome::kAccepted) {
         sheet.Exclude(outcome);
-        continue;
-      }
-      if (!q.IsNull(2)) {
+      } else if (!q.IsNull(2)) {
         sheet.Exclude("waived error (no content)");
-        continue;
-      }
-      if (!options.filter.modalities.empty() &&
-          std::find(options.filter.modalities.begin(), options.filter.modalities.end(), modality) ==
-              options.filter.modalities.end()) {
+      } else if (!options.filter.modalities.empty() &&
+                 std::find(options.filter.modalities.begin(), options.filter.modalities.end(),
+                           row.modality) == options.filter.modalities.end()) {
         sheet.Exclude("filter: modality");
-        continue;
-      }
-      if (options.filter.run_id && (q.IsNull(4) || q.Int(4) != *options.filter.run_id)) {
+      } else if (options.filter.run_id && row.run_id != *options.filter.run_id) {
         sheet.Exclude("filter: run");
-        continue;
+      } else if (!HasTag(row.tags, options.filter.tags)) {
+        sheet.Exclude("filter: tag");
+      } else {
+        prepare.Add(std::move(row));
       }
-      const Json tags = Json::parse(q.Text(5));
-      if (!options.filter.tags.empty()) {
-        bool any = false;
-        for (const Json& t : tags) {
-          any = any || std::find(options.filter.tags.begin(), options.filter.tags.end(),
-                                 t.get<std::string>()) != options.filter.tags.end();
-        }
-        if (!any) {
-          sheet.Exclude("filter: tag");
-          continue;
-        }
-      }
-      const std::string source_id = q.IsNull(6) ? "" : q.Text(6);
-      std::vector<std::pair<std::string, std::string>> paths;
-      {
-        Statement p(store.db().handle(),
-                    "SELECT path, relative_path FROM source_paths WHERE source_id=? "
-                    "ORDER BY relative_path, path");
-        p.Bind(1, source_id);
-        while (p.Step()) paths.emplace_back(p.Text(0), p.Text(1));
-      }
-      if (!options.filter.source_globs.empty() && !InputsMatch(paths, options.filter.source_globs)) {
-        sheet.Exclude("filter: source");
-        continue;
-      }
-      Json record = ExportRecord(store, doc_id, /*stable=*/true);
-      if (!options.filter.licenses.empty()) {
-        const std::string license = record.value("license", Json()).is_string() ? record["license"].get<std::string>() : "";
-        if (std::find(options.filter.licenses.begin(), options.filter.licenses.end(), license) ==
-            options.filter.licenses.end()) {
-          sheet.Exclude("filter: license");
-          continue;
-        }
-      }
-      bool in_range = true;
-      for (const MetricRange& r : options.filter.metrics) {
-        const Json& m = record["metrics"];
-        if (!m.contains(r.name) || m[r.name].get<double>() < r.min || m[r.name].get<double>() > r.max) {
-          sheet.Exclude("filter: metric " + r.name);
-          in_range = false;
-          break;
-        }
-      }
-      if (!in_range) continue;
-      Candidate c;
-      c.doc_id = doc_id;
-      c.image = modality == "page_image" || modality == "photo";
-      if (c.image && !ReadSource(store, doc_id, source_id)) {
-        sheet.Exclude("image source unavailable");
-        continue;
-      }
-      const Json& contract = record["contract"];
-      c.waived = contract.is_object() && contract.value("outcome", "") == outcome::kRejected;
-      if (c.waived) record = WithField(record, "waived", true);
-      const std::vector<std::string> words = minhash::NormalizedWords(record["text"].get<std::string>());
-      c.words = static_cast<int>(words.size());
-      if (c.words >= mh.min_words) {
-        c.text_hash = minhash::NormalizedTextHash(words).substr(0, 16);
-        c.signature = minhash::Signature(words, mh);
-      }
-      c.keys = LeakageKeys(record);
-      c.tags = q.Text(5);
-      std::string root;
-      if (!paths.empty()) {
-        const std::string& p = paths.front().first;
-        const std::string& rel = paths.front().second;
-        root = p.size() >= rel.size() ? p.substr(0, p.size() - rel.size()) : p;
-        while (root.size() > 1 && root.back() == '/') root.pop_back();
-      }
-      auto [it, fresh] = root_index.emplace(root, static_cast<uint32_t>(roots.size()));
-      if (fresh) roots.push_back(root);
-      c.root = it->second;
-      if (!q.IsNull(4)) runs.insert(q.Int(4));
-      staging << DumpJson(record) << "\n";
-      cands.push_back(std::move(c));
     }
+    if (Status st = prepare.Finish(); !st.ok()) return st.error();
   }
   staging.close();
   if (!staging) return Error{"release", "cannot write " + staging_path.string()};
@@ -400,7 +511,7 @@ Result<ReleaseCreated> CreateRelease(Store& store, const ReleaseOptions& options
         if (!st.ok()) return st.error();
         counts["images"] = counts["images"].get<int>() + 1;
       }
-      sheet.Add(record, DetectLanguage(record["text"].get<std::string>()), roots[c.root], Json::parse(c.tags));
+      sheet.Add(record, c.language, roots[c.root], Json::parse(c.tags));
       items << c.doc_id << '\t' << split << '\t' << (c.waived ? 1 : 0) << '\t' << pv << '\n';
     }
   }

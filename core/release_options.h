@@ -42,6 +42,7 @@ struct ReleaseOptions {
   ReleaseFilter filter;
   std::vector<SplitPart> splits;  // empty: no splits
   uint64_t shard_bytes = 64ull << 20;
+  int jobs = 1;                   // threads that build records (the output does not depend on it)
   std::string argv_json = "[]";   // lineage only
 };
 
