@@ -147,6 +147,16 @@ class Releases(AssayTestCase):
         self.assertNotIn("lineage.jsonl", [f["path"] for f in m["files"]])
         log(f"\n{len(a)} files, content_sha256 {m['content_sha256']}")
 
+    def test_record_threads_do_not_change_the_release(self):
+        a, b = os.path.join(self.work, "threads-1"), os.path.join(self.work, "threads-2")
+        self.assertExit(run_assay(["release", "create", "threads", "-j", "1", "--out", self.stores["2"],
+                                   "--to", a, "--split", "train=0.5,test=0.5"]), 0)
+        self.assertExit(run_assay(["release", "create", "threads", "-j", "2", "--out", self.stores["1"],
+                                   "--to", b, "--split", "train=0.5,test=0.5"]), 0)
+        fa, fb = files_of(a), files_of(b)
+        self.assertEqual(sorted(fa), sorted(fb))
+        self.assertEqual([r for r in fa if r != "lineage.jsonl" and sha256_file(fa[r]) != sha256_file(fb[r])], [])
+
     def test_release_validates_with_junit_and_reproduces(self):
         r, junit = self.validate(self.rel, "--reproduce", "3", "--store", self.stores["2"])
         self.assertExit(r, 0)
