@@ -16,6 +16,7 @@ PACKAGES=(
   libhunspell-dev hunspell-en-us python3-numpy python3-pil
   libphonenumber-dev  # the pii stage: phone numbers valid for their region
   clang libclang-rt-14-dev  # the fuzzing build (tests/fuzz); libFuzzer is in libclang-rt-14-dev
+  libarchive-dev libcld2-dev  # releases: WebDataset tar shards, language detection
   qpdf  # tests only: encrypts PDFs for the password tests
   munge slurmctld slurmd slurm-client  # tests only: a local Slurm for tests/e2e/test_slurm.py
 )

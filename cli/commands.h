@@ -18,5 +18,6 @@ void SetupAnnotate(CLI::App& app, int* exit_code);  // route, export, import, st
 void SetupStore(CLI::App& app, int* exit_code);    // store vacuum, backup
 void SetupMerge(CLI::App& app, int* exit_code);    // merge shard stores
 void SetupFeedback(CLI::App& app, int* exit_code);  // feedback import, list
+void SetupRelease(CLI::App& app, int* exit_code);  // release create, validate, diff
 
 }  // namespace assay::cli

@@ -8,5 +8,6 @@ inline constexpr int kExitUsage = 2;          // bad usage: unknown flag, missin
 inline constexpr int kExitInternal = 3;       // run-level failure: store, workers, language data
 inline constexpr int kExitDocErrors = 4;      // some documents could not be processed (error)
 inline constexpr int kExitRefused = 5;        // a queue action was refused (state, assignee)
+inline constexpr int kExitInvalidRelease = 6; // `release validate` found a problem
 inline constexpr int kExitInterrupted = 130;  // stopped by SIGINT/SIGTERM; re-run to resume
 }  // namespace assay

@@ -108,20 +108,16 @@ std::optional<double> ParseScore(const Json& v) {
 // The doc_id a release key names, through the releases tables when the store has them.
 Result<std::string> DocOfReleaseKey(Store& store, const std::string& release,
                                     const std::string& key) {
-  Statement t(store.db().handle(),
-              "SELECT 1 FROM sqlite_master WHERE type='table' AND name='release_items'");
-  if (!t.Step())
-    return Error{"feedback", "this store has no releases: release " + release + " unknown"};
-  try {
-    // releases(name, ...) and release_items(release_id, key, doc_id): see schemas/007_*.sql.
-    Statement q(store.db().handle(),
-                "SELECT ri.doc_id FROM release_items ri JOIN releases r "
-                "ON r.release_id = ri.release_id WHERE r.name=? AND ri.key=?");
-    q.Bind(1, release).Bind(2, key);
-    if (q.Step()) return q.Text(0);
-  } catch (const StoreError& e) {
-    return Error{"feedback", std::string("cannot read the releases: ") + e.what()};
-  }
+  // A release's key is the WebDataset key of its items: the document's doc_id
+  // (docs/releases.md). Resolving it through release_items also proves the document is in
+  // that release, so feedback cannot be pinned on a release that never held it.
+  Statement r(store.db().handle(), "SELECT 1 FROM releases WHERE name=?");
+  r.Bind(1, release);
+  if (!r.Step()) return Error{"feedback", "unknown release " + release};
+  Statement q(store.db().handle(),
+              "SELECT doc_id FROM release_items WHERE release_name=? AND doc_id=?");
+  q.Bind(1, release).Bind(2, key);
+  if (q.Step()) return q.Text(0);
   return Error{"feedback", "release " + release + " has no key " + key};
 }
 

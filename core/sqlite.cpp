@@ -1,5 +1,8 @@
 #include "core/sqlite.h"
 
+#include <mutex>
+#include <unordered_map>
+
 #include <chrono>
 #include <thread>
 
@@ -31,7 +34,32 @@ bool IsDamage(int code) {
 
 }  // namespace
 
-Statement::Statement(sqlite3* db, std::string_view sql) : db_(db) {
+namespace {
+
+// Finished statements per connection, by SQL text (see Statement). Connections may live on
+// several threads (a release builds records on worker threads), hence the lock.
+constexpr size_t kIdleStatementsPerConnection = 256;
+std::mutex g_statements_mu;
+std::unordered_map<sqlite3*, std::unordered_multimap<std::string, sqlite3_stmt*>>& IdleStatements() {
+  static auto* idle = new std::unordered_map<sqlite3*, std::unordered_multimap<std::string, sqlite3_stmt*>>();
+  return *idle;
+}
+
+}  // namespace
+
+Statement::Statement(sqlite3* db, std::string_view sql) : db_(db), sql_(sql) {
+  {
+    std::lock_guard<std::mutex> lock(g_statements_mu);
+    auto conn = IdleStatements().find(db);
+    if (conn != IdleStatements().end()) {
+      auto it = conn->second.find(sql_);
+      if (it != conn->second.end()) {
+        stmt_ = it->second;
+        conn->second.erase(it);
+        return;
+      }
+    }
+  }
   if (sqlite3_prepare_v2(db, sql.data(), static_cast<int>(sql.size()), &stmt_, nullptr) !=
       SQLITE_OK) {
     Fail(db, std::string("SQL error: ") + sqlite3_errmsg(db) +
@@ -39,7 +67,20 @@ Statement::Statement(sqlite3* db, std::string_view sql) : db_(db) {
   }
 }
 
-Statement::~Statement() { sqlite3_finalize(stmt_); }
+Statement::~Statement() {
+  if (stmt_ == nullptr) return;
+  sqlite3_reset(stmt_);  // ends its read, if a caller stopped stepping early
+  sqlite3_clear_bindings(stmt_);
+  {
+    std::lock_guard<std::mutex> lock(g_statements_mu);
+    auto conn = IdleStatements().find(db_);
+    if (conn != IdleStatements().end() && conn->second.size() < kIdleStatementsPerConnection) {
+      conn->second.emplace(std::move(sql_), stmt_);
+      return;
+    }
+  }
+  sqlite3_finalize(stmt_);
+}
 
 Statement& Statement::Bind(int i, std::string_view v) {
   sqlite3_bind_text(stmt_, i, v.data(), static_cast<int>(v.size()), SQLITE_TRANSIENT);
@@ -97,9 +138,21 @@ Database::Database(const std::string& path, bool create) : path_(path) {
   }
   sqlite3_extended_result_codes(db_, 1);
   sqlite3_busy_handler(db_, &Database::OnBusy, this);
+  std::lock_guard<std::mutex> lock(g_statements_mu);
+  IdleStatements()[db_];
 }
 
-Database::~Database() { sqlite3_close(db_); }
+Database::~Database() {
+  {
+    std::lock_guard<std::mutex> lock(g_statements_mu);
+    auto conn = IdleStatements().find(db_);
+    if (conn != IdleStatements().end()) {
+      for (auto& [sql, stmt] : conn->second) sqlite3_finalize(stmt);
+      IdleStatements().erase(conn);
+    }
+  }
+  sqlite3_close(db_);
+}
 
 // SQLite calls this while another connection holds the lock; `attempt` counts from 0 for each
 // lock it waits for. Sleeps grow from 1 ms to 50 ms: short waits (the common case: another

@@ -33,6 +33,9 @@ class StoreError : public std::runtime_error {
   bool damaged_;
 };
 
+// A prepared statement. Preparing costs more than running most of assay's queries, so a
+// Database keeps its finished statements, reset and unbound, and a later Statement with the
+// same SQL text on that connection takes one instead of preparing again.
 class Statement {
  public:
   Statement(sqlite3* db, std::string_view sql);
@@ -64,6 +67,7 @@ class Statement {
  private:
   sqlite3* db_;
   sqlite3_stmt* stmt_ = nullptr;
+  std::string sql_;  // the key under which the prepared statement is kept for reuse
 };
 
 // Waits for other processes' write locks, as seen by one connection.

@@ -101,7 +101,12 @@ int64_t Store::BeginRun(const RunRecord& r) {
     s.Bind(13, me.start);
   }
   s.Run();
-  return db_.LastInsertId();
+  const int64_t run_id = db_.LastInsertId();
+  // Where relative input paths are relative to (lineage; releases find source files by it).
+  std::error_code ec;
+  const std::string cwd = std::filesystem::current_path(ec).string();
+  if (!ec) Statement(db_.handle(), "UPDATE runs SET cwd=? WHERE run_id=?").Bind(1, PathToText(cwd)).Bind(2, run_id).Run();
+  return run_id;
 }
 
 namespace {
