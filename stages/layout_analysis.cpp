@@ -459,7 +459,9 @@ std::vector<PageLayout> LayOutDocument(std::vector<PageInput>& pages) {
       const int chars = CountChars(b);
       total_chars += chars;
       if (guessed[i] || HasSideBySideLines(b)) guessed_chars += chars;
-      if (b.type != "figure" && b.bbox.x1 - b.bbox.x0 < 0.6 * (right - left)) column_ids.push_back(i);
+      // Columns are counted on running text: titles and figures may sit across the gutter.
+      if ((b.type == "paragraph" || b.type == "list") && b.bbox.x1 - b.bbox.x0 < 0.6 * (right - left))
+        column_ids.push_back(i);
     }
     out.columns = CountColumns(body_blocks, column_ids, 0.15);
     out.reading_order_confidence =

@@ -145,9 +145,9 @@ TEST(PipelineConfigTest, TheDefaultLoadsAndIsComplete) {
   ASSERT_TRUE(c.ok()) << c.error().message;
   EXPECT_TRUE(CheckComplete(c.value()).ok());
   EXPECT_EQ(c.value().pipelines.at("pdf"),
-            (std::vector<std::string>{"pdf_text", "rasterize", "ocr", "quality"}));
+            (std::vector<std::string>{"pdf_text", "rasterize", "ocr", "layout", "quality"}));
   EXPECT_EQ(c.value().pipelines.at("image"),
-            (std::vector<std::string>{"image_load", "ocr", "quality"}));
+            (std::vector<std::string>{"image_load", "ocr", "layout", "quality"}));
 }
 
 TEST(PipelineConfigTest, MistakesNameFileLineAndColumn) {
@@ -192,7 +192,7 @@ TEST(PipelineConfigTest, OverlayReplacesPipelinesAndMergesParameters) {
   ASSERT_TRUE(over.ok()) << over.error().message;
   const PipelineConfig merged = Overlay(base.value(), over.value());
   EXPECT_EQ(merged.pipelines.at("image"), (std::vector<std::string>{"image_load", "ocr"}));
-  EXPECT_EQ(merged.pipelines.at("pdf").size(), 4u);  // not named: kept
+  EXPECT_EQ(merged.pipelines.at("pdf").size(), 5u);  // not named: kept
   EXPECT_EQ(merged.params["ocr"]["psm"], 6);
   EXPECT_EQ(merged.container_params.at("pdf")["ocr"]["psm"], 4);
   // A later file's [params] beats an earlier file's per-container value.
@@ -247,7 +247,7 @@ TEST(PlannerTest, PlansCarryCompleteParametersResourcesAndLibraries) {
   Planner planner = DefaultPlanner();
   auto plan = planner.For("pdf");
   ASSERT_TRUE(plan.ok()) << plan.error().message;
-  ASSERT_EQ(plan.value().stages.size(), 4u);
+  ASSERT_EQ(plan.value().stages.size(), 5u);
   const PlannedStage& ocr = plan.value().stages[2];
   EXPECT_EQ(ocr.spec->id, "ocr");
   EXPECT_EQ(DumpCanonical(ocr.params), R"({"blank_max_ink_fraction":0.0002,"lang":"eng","psm":3})");
