@@ -21,7 +21,7 @@
 namespace assay {
 namespace {
 
-constexpr double kBoldInkRatio = 1.25;  // ink density over the page's median: a bold block
+constexpr double kBoldInkRatio = 1.15;  // ink density over the page's median: a bold block
 
 Box ToPixels(const Box& b, double scale) {
   return Box{b.x0 / scale, b.y0 / scale, b.x1 / scale, b.y1 / scale};

@@ -105,15 +105,15 @@ void OrderBlocks(std::vector<Block>* blocks, std::vector<bool>* guessed) {
     return std::tie(b[p].bbox.y0, b[p].bbox.x0, p) < std::tie(b[q].bbox.y0, b[q].bbox.x0, q);
   });
   Ids order, band;
-  // A wide block spans the columns only when nothing stands beside it: a main column next to
-  // a sidebar can be wide too, and must not cut the sidebar's band.
+  // A wide block spans the columns only when it reaches over every other block's width: a
+  // main column beside a sidebar can be wide too, and must not cut the sidebar's band, even
+  // below the sidebar's end.
   auto beside = [&](size_t id) {
     for (size_t o = 0; o < b.size(); ++o) {
       if (o == id) continue;
       const Box& p = b[id].bbox;
       const Box& q = b[o].bbox;
-      if (std::min(p.y1, q.y1) - std::max(p.y0, q.y0) > 0 && (p.x1 <= q.x0 || q.x1 <= p.x0))
-        return true;
+      if (p.x1 <= q.x0 || q.x1 <= p.x0) return true;
     }
     return false;
   };

@@ -8,7 +8,7 @@
 namespace assay {
 
 // Reorders `blocks` for reading: blocks spanning most of the text width (titles, full-width
-// paragraphs) with nothing beside them cut the page into bands, read top to bottom; inside a band, blocks are split into
+// paragraphs) overlapping every other block's width cut the page into bands, read top to bottom; inside a band, blocks are split into
 // columns wherever no block crosses a vertical gap, columns read left to right, and each column
 // is cut the same way again (rows, then columns). Deterministic: ties fall back to (y0, x0).
 //
