@@ -16,19 +16,18 @@ void PrintEval(const Json& report, std::ostream& out) {
   out << "documents matched to ground truth: " << s.value("documents", 0) << "\n";
   if (s.contains("text")) {
     const Json& t = s["text"];
-    out << "text (" << t["documents"].get<int>() << " documents, mean): CER " << t["cer"].get<double>()
-        << " (order-free " << t["cer_order_free"].get<double>() << "), WER "
-        << t["wer"].get<double>() << " (order-free " << t["wer_order_free"].get<double>()
-        << ")\n";
+    out << "text (" << t["documents"].get<int>() << " documents, mean): CER "
+        << t["cer"].get<double>() << " (order-free " << t["cer_order_free"].get<double>()
+        << "), WER " << t["wer"].get<double>() << " (order-free "
+        << t["wer_order_free"].get<double>() << ")\n";
   }
   if (!s["regions"].empty()) {
     out << "regions at IoU >= 0.5:\n  category   precision  recall  f1     tp  fp  fn\n";
     for (const auto& [cat, m] : s["regions"].items()) {
       out << "  " << std::left << std::setw(10) << cat << std::right << " " << std::setw(9)
-          << m["precision"].get<double>() << " " << std::setw(7) << m["recall"].get<double>()
-          << " " << std::setw(6) << m["f1"].get<double>() << " " << std::setw(4)
-          << m["tp"].get<int>() << std::setw(4) << m["fp"].get<int>() << std::setw(4)
-          << m["fn"].get<int>() << "\n";
+          << m["precision"].get<double>() << " " << std::setw(7) << m["recall"].get<double>() << " "
+          << std::setw(6) << m["f1"].get<double>() << " " << std::setw(4) << m["tp"].get<int>()
+          << std::setw(4) << m["fp"].get<int>() << std::setw(4) << m["fn"].get<int>() << "\n";
     }
   }
   if (s.contains("reading_order")) {
@@ -50,8 +49,9 @@ void SetupEval(CLI::App& app, int* exit_code) {
   auto gt = std::make_shared<std::string>();
   auto json = std::make_shared<bool>(false);
   CLI::App* cmd = app.add_subcommand(
-      "eval", "score the store's outputs against ground truth: text CER/WER, layout regions, "
-              "reading order, headings");
+      "eval",
+      "score the store's outputs against ground truth: text CER/WER, layout regions, "
+      "reading order, headings");
   cmd->add_option("--out", *out_dir, "output folder holding assay.db")->capture_default_str();
   cmd->add_option("--gt", *gt, "ground-truth folder (S.gt.txt, S.layout.json, manifest.csv)")
       ->required();

@@ -128,7 +128,8 @@ double WordErrorRate(const std::string& hypothesis, const std::string& reference
   for (size_t i = 1; i <= r.size(); ++i) {
     cur[0] = i;
     for (size_t j = 1; j <= h.size(); ++j) {
-      cur[j] = std::min({prev[j - 1] + (r[i - 1] == h[j - 1] ? 0 : 1), prev[j] + 1, cur[j - 1] + 1});
+      cur[j] =
+          std::min({prev[j - 1] + (r[i - 1] == h[j - 1] ? 0 : 1), prev[j] + 1, cur[j - 1] + 1});
     }
     std::swap(prev, cur);
   }
@@ -155,8 +156,8 @@ Result<Json> EvaluateStore(Store& store, const std::string& gt_dir) {
   while (q.Step()) ids.push_back(q.Text(0));
 
   std::map<std::string, Counts> regions;
-  int order_pairs = 0, order_right = 0, heading_truth = 0, heading_found = 0,
-      heading_blocks = 0, heading_blocks_right = 0, level_right = 0;
+  int order_pairs = 0, order_right = 0, heading_truth = 0, heading_found = 0, heading_blocks = 0,
+      heading_blocks_right = 0, level_right = 0;
   double cer_sum = 0, cer_free_sum = 0, wer_sum = 0, wer_free_sum = 0;
   int text_docs = 0;
   Json docs = Json::array();
@@ -182,7 +183,8 @@ Result<Json> EvaluateStore(Store& store, const std::string& gt_dir) {
       const double cer_free = CharacterErrorRate(SortedWords(hyp), SortedWords(ref));
       const double wer = WordErrorRate(hyp, ref);
       const double wer_free = WordErrorRate(SortedWords(hyp), SortedWords(ref));
-      d["text"] = {{"cer", cer}, {"cer_order_free", cer_free}, {"wer", wer}, {"wer_order_free", wer_free}};
+      d["text"] = {
+          {"cer", cer}, {"cer_order_free", cer_free}, {"wer", wer}, {"wer_order_free", wer_free}};
       cer_sum += cer;
       cer_free_sum += cer_free;
       wer_sum += wer;
@@ -191,8 +193,12 @@ Result<Json> EvaluateStore(Store& store, const std::string& gt_dir) {
     }
     if (truth_layout) {
       Json gt = Json::parse(*truth_layout, nullptr, false);
-      if (gt.is_discarded()) return Error{"usage", "not JSON: " + (dir / (stem + ".layout.json")).string()};
-      Json gt_pages = gt.contains("pages") ? gt["pages"] : Json::array({{{"page", 1}, {"regions", gt.value("regions", Json::array())}}});
+      if (gt.is_discarded())
+        return Error{"usage", "not JSON: " + (dir / (stem + ".layout.json")).string()};
+      Json gt_pages =
+          gt.contains("pages")
+              ? gt["pages"]
+              : Json::array({{{"page", 1}, {"regions", gt.value("regions", Json::array())}}});
       Counts doc_counts;
       std::map<std::string, Counts> doc_regions;
       for (const Json& gp : gt_pages) {
@@ -200,11 +206,11 @@ Result<Json> EvaluateStore(Store& store, const std::string& gt_dir) {
         std::vector<Region> truth, pred;
         for (const Json& r : gp.value("regions", Json::array())) {
           const auto& b = r["bbox_xywh"];
-          truth.push_back({r.value("category", ""),
-                           Box{b[0].get<double>(), b[1].get<double>(),
-                               b[0].get<double>() + b[2].get<double>(),
-                               b[1].get<double>() + b[3].get<double>()},
-                           r.value("order", -1)});
+          truth.push_back(
+              {r.value("category", ""),
+               Box{b[0].get<double>(), b[1].get<double>(), b[0].get<double>() + b[2].get<double>(),
+                   b[1].get<double>() + b[3].get<double>()},
+               r.value("order", -1)});
         }
         std::vector<std::string> pred_text, pred_type;
         std::vector<int> pred_level;
@@ -262,7 +268,8 @@ Result<Json> EvaluateStore(Store& store, const std::string& gt_dir) {
           for (const Json& p : rec["pages"])
             for (const Json& b : p["blocks"]) {
               const std::string t = b.value("type", "");
-              if ((t == "heading" || t == "title") && SameHeading(b.value("text", ""), h.value("text", ""))) {
+              if ((t == "heading" || t == "title") &&
+                  SameHeading(b.value("text", ""), h.value("text", ""))) {
                 found = true;
                 const int want = h.value("level", 0);
                 level_ok = level_ok || (want == 0 ? t == "title" : b.value("level", 0) == want);

@@ -90,7 +90,8 @@ std::vector<Box> ScanGraphics(Pix* pix, const Page& page, std::vector<BlockStyle
       const Box b{x * scale, y * scale, (x + w) * scale, (y + h) * scale};
       const double bw = b.x1 - b.x0, bh = b.y1 - b.y0;
       // Large, not a thin rule, and not a page border or a scanner's dark edge.
-      if (bw * bh < 0.015 * page_area || bw < 0.06 * page.width || bh < 0.04 * page.height) continue;
+      if (bw * bh < 0.015 * page_area || bw < 0.06 * page.width || bh < 0.04 * page.height)
+        continue;
       if (bw * bh > 0.7 * page_area) continue;
       BOX* lb = boxCreate(x, y, w, h);
       l_int32 count = 0;
@@ -134,6 +135,7 @@ class LayoutStage : public Stage {
         if (!pixels.ok()) return pixels.error();
         in.figure_regions = ScanGraphics(pixels.value().get(), page, &in.styles);
         in.figure_source = "page_image";
+        in.keep_order = true;
         page.raster.reset();
       }
       inputs.push_back(std::move(in));
@@ -177,14 +179,15 @@ const StageSpec& LayoutStageSpec() {
       .modalities = {"pdf_text", "pdf_scan", "pdf_mixed", "page_image"},
       .establishes = {},
       .params = {},
-      .metrics =
-          {{"layout.columns", true, "text columns (the most on any page)"},
-           {"layout.headings", false, "title and heading blocks"},
-           {"layout.figures", false, "figure regions found (image draws, drawings, pictures)"},
-           {"layout.uncaptioned_figures", false, "figure regions with no caption beside them"},
-           {"layout.reading_order_confidence", true,
-            "share of the body text whose reading order the column cut decided rather than "
-            "guessed (blocks side by side that no gutter separates); the worst page, 0..1"}},
+      .metrics = {{"layout.columns", true, "text columns (the most on any page)"},
+                  {"layout.headings", false, "title and heading blocks"},
+                  {"layout.figures", false,
+                   "figure regions found (image draws, drawings, pictures)"},
+                  {"layout.uncaptioned_figures", false,
+                   "figure regions with no caption beside them"},
+                  {"layout.reading_order_confidence", true,
+                   "share of the body text whose reading order the column cut decided rather than "
+                   "guessed (blocks side by side that no gutter separates); the worst page, 0..1"}},
       .libraries = {"poppler", "leptonica"},
       .resources =
           [](const CanonicalJson&) {

@@ -156,8 +156,8 @@ std::vector<Box> MergeOverlapping(std::vector<Box> boxes) {
 
 bool IsFigureCaption(const std::string& text) {
   const std::string t = NormalizeWhitespace(text);
-  return LooksLikeCaption(t) && !(t.rfind("Table", 0) == 0 || t.rfind("TABLE", 0) == 0 ||
-                                   t.rfind("Tab.", 0) == 0);
+  return LooksLikeCaption(t) &&
+         !(t.rfind("Table", 0) == 0 || t.rfind("TABLE", 0) == 0 || t.rfind("Tab.", 0) == 0);
 }
 
 // Joins consecutive list blocks of one column into one list (a text layer often gives each
@@ -198,7 +198,8 @@ BlockStyle TextLayerStyle(const Block& b) {
       size_sum += w.font_size * n;
       chars += n;
       std::string f = w.font;
-      std::transform(f.begin(), f.end(), f.begin(), [](unsigned char c) { return std::tolower(c); });
+      std::transform(f.begin(), f.end(), f.begin(),
+                     [](unsigned char c) { return std::tolower(c); });
       if (f.find("bold") != std::string::npos || f.find("black") != std::string::npos ||
           f.find("heavy") != std::string::npos || f.find("semibold") != std::string::npos ||
           f.find(",b") != std::string::npos || f.find("-b") == f.size() - 2) {
@@ -306,12 +307,11 @@ std::vector<PageLayout> LayOutDocument(std::vector<PageInput>& pages) {
         b.type = "caption";
       } else if (StartsListItem(first)) {
         b.type = "list";
-      } else if (short_block &&
-                 ((big && TitleLikeText(text, 20)) ||
-                  (bold && b.lines.size() <= 2 && TitleLikeText(text, 12) &&
-                   st.size >= body * 0.95) ||
-                  (NumberingLevel(text) > 0 && b.lines.size() == 1 && TitleLikeText(text, 12) &&
-                   (bold || st.size >= body * 1.05)))) {
+      } else if (short_block && ((big && TitleLikeText(text, 20)) ||
+                                 (bold && b.lines.size() <= 2 && TitleLikeText(text, 12) &&
+                                  st.size >= body * 0.95) ||
+                                 (NumberingLevel(text) > 0 && b.lines.size() == 1 &&
+                                  TitleLikeText(text, 12) && (bold || st.size >= body * 1.05)))) {
         b.type = "heading";
         typed[pi][i] = Typed{true, st.size, bold};
       } else if (body > 0 && st.size <= body * kFootnoteSizeRatio &&
@@ -445,7 +445,27 @@ std::vector<PageLayout> LayOutDocument(std::vector<PageInput>& pages) {
     }
 
     std::vector<bool> guessed;
-    OrderBlocks(&body_blocks, &guessed);
+    if (pages[pi].keep_order) {
+      // The confidence of the order the column cut would give; the blocks keep theirs.
+      std::vector<Block> probe = body_blocks;
+      std::vector<bool> probe_guessed;
+      OrderBlocks(&probe, &probe_guessed);
+      const bool any = std::find(probe_guessed.begin(), probe_guessed.end(), true) != probe_guessed.end();
+      guessed.assign(body_blocks.size(), false);
+      if (any) {
+        // Flag the same blocks in the kept order (matched by their boxes).
+        for (size_t i = 0; i < probe.size(); ++i) {
+          if (!probe_guessed[i]) continue;
+          for (size_t j = 0; j < body_blocks.size(); ++j) {
+            const Box& a = probe[i].bbox;
+            const Box& b = body_blocks[j].bbox;
+            if (a.x0 == b.x0 && a.y0 == b.y0 && a.x1 == b.x1 && a.y1 == b.y1) guessed[j] = true;
+          }
+        }
+      }
+    } else {
+      OrderBlocks(&body_blocks, &guessed);
+    }
     MergeLists(&body_blocks, &guessed);
     int total_chars = 0, guessed_chars = 0;
     std::vector<size_t> column_ids;
@@ -460,7 +480,8 @@ std::vector<PageLayout> LayOutDocument(std::vector<PageInput>& pages) {
       total_chars += chars;
       if (guessed[i] || HasSideBySideLines(b)) guessed_chars += chars;
       // Columns are counted on running text: titles and figures may sit across the gutter.
-      if ((b.type == "paragraph" || b.type == "list") && b.bbox.x1 - b.bbox.x0 < 0.6 * (right - left))
+      if ((b.type == "paragraph" || b.type == "list") &&
+          b.bbox.x1 - b.bbox.x0 < 0.6 * (right - left))
         column_ids.push_back(i);
     }
     out.columns = CountColumns(body_blocks, column_ids, 0.15);

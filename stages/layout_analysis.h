@@ -27,6 +27,9 @@ struct PageInput {
   std::vector<Box> figure_regions;
   std::vector<Box> table_regions;  // ruled tables; their text stays body text
   std::string figure_source;       // where the regions came from: "pdf_graphics", "page_image"
+  // Keep the body blocks in the order given (OCR: Tesseract's own reading order, which the
+  // OCR accuracy tests hold against the tesseract CLI); the confidence is still measured.
+  bool keep_order = false;
 };
 
 struct PageLayout {

@@ -32,9 +32,8 @@ class GraphicsRecorder : public OutputDev {
                          inlineImg);
   }
   void drawMaskedImage(GfxState* state, Object* ref, Stream* str, int width, int height,
-                       GfxImageColorMap* colorMap, bool interpolate, Stream* maskStr,
-                       int maskWidth, int maskHeight, bool maskInvert,
-                       bool maskInterpolate) override {
+                       GfxImageColorMap* colorMap, bool interpolate, Stream* maskStr, int maskWidth,
+                       int maskHeight, bool maskInvert, bool maskInterpolate) override {
     images.push_back(ImageBox(state));
     OutputDev::drawMaskedImage(state, ref, str, width, height, colorMap, interpolate, maskStr,
                                maskWidth, maskHeight, maskInvert, maskInterpolate);
@@ -44,9 +43,8 @@ class GraphicsRecorder : public OutputDev {
                            int maskWidth, int maskHeight, GfxImageColorMap* maskColorMap,
                            bool maskInterpolate) override {
     images.push_back(ImageBox(state));
-    OutputDev::drawSoftMaskedImage(state, ref, str, width, height, colorMap, interpolate,
-                                   maskStr, maskWidth, maskHeight, maskColorMap,
-                                   maskInterpolate);
+    OutputDev::drawSoftMaskedImage(state, ref, str, width, height, colorMap, interpolate, maskStr,
+                                   maskWidth, maskHeight, maskColorMap, maskInterpolate);
   }
   void stroke(GfxState* state) override { AddPath(state); }
   void fill(GfxState* state) override { AddPath(state); }

@@ -70,7 +70,7 @@ std::vector<std::string> FirstWords(const Page& p) {
   std::vector<std::string> out;
   for (const Block& b : p.blocks) {
     out.push_back(b.lines.empty() || b.lines[0].words.empty() ? "<" + b.type + ">"
-                                                               : b.lines[0].words[0].text);
+                                                              : b.lines[0].words[0].text);
   }
   return out;
 }
@@ -85,8 +85,8 @@ TEST(LayoutAnalysisTest, TwoColumnsReadColumnByColumnAfterTheSpanningTitle) {
   }
   std::vector<Page> pages{MakePage(1, std::move(blocks))};
   const auto layout = LayOut(pages);
-  EXPECT_EQ(FirstWords(pages[0]), (std::vector<std::string>{"A", "L0_0", "L1_0", "L2_0",
-                                                             "R0_0", "R1_0", "R2_0"}));
+  EXPECT_EQ(FirstWords(pages[0]),
+            (std::vector<std::string>{"A", "L0_0", "L1_0", "L2_0", "R0_0", "R1_0", "R2_0"}));
   EXPECT_EQ(pages[0].blocks[0].type, "title");
   EXPECT_EQ(layout[0].columns, 2);
   EXPECT_DOUBLE_EQ(layout[0].reading_order_confidence, 1.0);
@@ -182,9 +182,9 @@ TEST(LayoutAnalysisTest, ListItemsStayItemsAndNeighbouringListBlocksJoin) {
   LayOut(pages);
   ASSERT_EQ(pages[0].blocks.size(), 2u);
   EXPECT_EQ(pages[0].blocks[1].type, "list");
-  EXPECT_EQ(pages[0].blocks[1].Items(),
-            (std::vector<std::string>{"- first item that wraps on", "- second item",
-                                      "- third item"}));
+  EXPECT_EQ(
+      pages[0].blocks[1].Items(),
+      (std::vector<std::string>{"- first item that wraps on", "- second item", "- third item"}));
 }
 
 TEST(LayoutAnalysisTest, TextPatterns) {
