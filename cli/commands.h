@@ -10,6 +10,7 @@ void SetupRun(CLI::App& app, int* exit_code);
 void SetupStatus(CLI::App& app, int* exit_code);
 void SetupLineage(CLI::App& app, int* exit_code);
 void SetupExport(CLI::App& app, int* exit_code);
+void SetupEval(CLI::App& app, int* exit_code);    // scores against ground truth
 void SetupQueue(CLI::App& app, int* exit_code);   // list, show, claim, ... reprocess
 void SetupWorker(CLI::App& app, int* exit_code);  // hidden: the supervisor's worker process
 void SetupContracts(CLI::App& app, int* exit_code);

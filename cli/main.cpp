@@ -18,6 +18,7 @@ int main(int argc, char** argv) {
   assay::cli::SetupStatus(app, &exit_code);
   assay::cli::SetupLineage(app, &exit_code);
   assay::cli::SetupExport(app, &exit_code);
+  assay::cli::SetupEval(app, &exit_code);
   assay::cli::SetupQueue(app, &exit_code);
   assay::cli::SetupWorker(app, &exit_code);
   assay::cli::SetupContracts(app, &exit_code);

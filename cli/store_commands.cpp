@@ -71,17 +71,28 @@ void SetupExport(CLI::App& app, int* exit_code) {
   auto c = std::make_shared<Common>();
   auto format = std::make_shared<std::string>("jsonl");
   auto stable = std::make_shared<bool>(false);
-  CLI::App* cmd =
-      AddCommon(app, "export", "write every processed document as JSON Lines", c.get(), false);
-  cmd->add_option("--format", *format, "output format")
-      ->check(CLI::IsMember({"jsonl"}))
+  auto to = std::make_shared<std::string>();
+  CLI::App* cmd = AddCommon(app, "export",
+                            "write every processed document as JSON Lines, or as Markdown "
+                            "files",
+                            c.get(), false);
+  cmd->add_option("--format", *format, "output format: jsonl (stdout) or markdown (--to DIR)")
+      ->check(CLI::IsMember({"jsonl", "markdown"}))
       ->capture_default_str();
+  cmd->add_option("--to", *to, "markdown: the folder that receives one <doc_id>.md per document");
   cmd->add_flag("--stable", *stable,
                 "leave out volatile facts (times, run and reuse numbers); name sources by their "
                 "path relative to their input root: byte-identical across runs and machines");
-  cmd->callback([c, format, stable, exit_code] {  // keeps --format's target alive
-    *exit_code =
-        WithStoreForReading(c->out, [&](Store& s) { return ExportJsonl(s, std::cout, *stable, &std::cerr); });
+  cmd->callback([c, format, stable, to, exit_code] {  // keeps the options' targets alive
+    if (*format == "markdown" && to->empty()) {
+      std::cerr << "assay export: --format markdown needs --to DIR\n";
+      *exit_code = kExitUsage;
+      return;
+    }
+    *exit_code = WithStoreForReading(c->out, [&](Store& s) {
+      if (*format == "markdown") return ExportMarkdown(s, *to, &std::cerr);
+      return ExportJsonl(s, std::cout, *stable, &std::cerr);
+    });
   });
 }
 

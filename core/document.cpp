@@ -3,6 +3,7 @@
 #include <leptonica/allheaders.h>
 
 #include <algorithm>
+#include <cctype>
 #include <cmath>
 
 namespace assay {
@@ -65,6 +66,7 @@ void Document::Normalize() {
   for (Page& p : pages) {
     p.width = RoundCoord(p.width);
     p.height = RoundCoord(p.height);
+    for (Figure& f : p.figures) NormalizeBox(f.bbox);
     for (Block& b : p.blocks) {
       NormalizeBox(b.bbox);
       for (Line& l : b.lines) {
@@ -86,7 +88,45 @@ std::string Block::Text() const {
   return Join(lines, "\n", [](const Line& l) { return l.Text(); });
 }
 std::string Page::Text() const {
-  return Join(blocks, "\n\n", [](const Block& b) { return b.Text(); });
+  return Join(blocks, "\n\n", [](const Block& b) { return b.IsBody() ? b.Text() : ""; });
+}
+
+bool StartsListItem(const std::string& line) {
+  // Bullets: one character (ASCII or a few UTF-8 ones) then a space.
+  for (const char* bullet : {"\u2022 ", "\u25e6 ", "\u25aa ", "\u2013 ", "\u00b7 ", "- ", "* "}) {
+    if (line.rfind(bullet, 0) == 0) return true;
+  }
+  // Enumerators: "12." "3)" "(a)" "b)" "iv." then a space; at most 4 characters before it.
+  size_t i = 0;
+  const bool paren = !line.empty() && line[0] == '(';
+  if (paren) ++i;
+  const size_t start = i;
+  bool digits = true, letters = true;
+  while (i < line.size() && i - start < 4 && std::isalnum(static_cast<unsigned char>(line[i]))) {
+    digits = digits && std::isdigit(static_cast<unsigned char>(line[i]));
+    letters = letters && std::islower(static_cast<unsigned char>(line[i]));
+    ++i;
+  }
+  if (i == start || i + 1 >= line.size()) return false;
+  if (!digits && !(letters && i - start <= 3)) return false;
+  const char close = line[i];
+  if (paren ? close != ')' : (close != '.' && close != ')')) return false;
+  // "1. " opens an item; "1.5 " (a section number) does not reach here: '5' is not a space.
+  return line[i + 1] == ' ';
+}
+
+std::vector<std::string> Block::Items() const {
+  std::vector<std::string> items;
+  for (const Line& l : lines) {
+    const std::string t = l.Text();
+    if (t.empty()) continue;
+    if (items.empty() || StartsListItem(t)) {
+      items.push_back(t);
+    } else {
+      items.back() += " " + t;
+    }
+  }
+  return items;
 }
 std::string Document::Text() const {
   return Join(pages, "\n\n", [](const Page& p) { return p.Text(); });
@@ -109,8 +149,9 @@ CanonicalJson Document::ToContentJson() const {
         }
         lines_json.push_back({{"bbox", BoxJson(l.bbox)}, {"words", std::move(words_json)}});
       }
-      blocks_json.push_back(
-          {{"type", b.type}, {"bbox", BoxJson(b.bbox)}, {"lines", std::move(lines_json)}});
+      CanonicalJson bj = {{"type", b.type}, {"bbox", BoxJson(b.bbox)}, {"lines", std::move(lines_json)}};
+      if (b.level > 0) bj["level"] = b.level;
+      blocks_json.push_back(std::move(bj));
     }
     CanonicalJson pj = {
         {"page", p.number}, {"width", RoundCoord(p.width)}, {"height", RoundCoord(p.height)},
@@ -123,6 +164,14 @@ CanonicalJson Document::ToContentJson() const {
         steps.push_back(std::move(sj));
       }
       pj["rasters"] = std::move(steps);
+    }
+    // Absent until the layout stage finds one: content made before it keeps its hash.
+    if (!p.figures.empty()) {
+      CanonicalJson figs = CanonicalJson::array();
+      for (const Figure& f : p.figures) {
+        figs.push_back({{"bbox", BoxJson(f.bbox)}, {"caption", f.caption}, {"source", f.source}});
+      }
+      pj["figures"] = std::move(figs);
     }
     pages_json.push_back(std::move(pj));
   }
@@ -158,9 +207,15 @@ Document Document::FromContentJson(const CanonicalJson& j) {
                                             sj.value("facts", CanonicalJson::object())});
       }
     }
+    if (pj.contains("figures")) {
+      for (const CanonicalJson& fj : pj["figures"]) {
+        p.figures.push_back(Figure{BoxFrom(fj.at("bbox")), fj.at("caption"), fj.at("source")});
+      }
+    }
     for (const CanonicalJson& bj : pj.at("blocks")) {
       Block b;
       b.type = bj.at("type");
+      b.level = bj.value("level", 0);
       b.bbox = BoxFrom(bj.at("bbox"));
       for (const CanonicalJson& lj : bj.at("lines")) {
         Line l;

@@ -46,12 +46,32 @@ struct Line {
   std::string Text() const;  // words joined by single spaces
 };
 
-// A block is a paragraph-level region. `type` is one of the export's block types.
+// A block is a paragraph-level region. `type` is one of the export's block types: title,
+// heading, paragraph, list, caption, footnote, header, footer, table, figure, formula (the
+// `layout` stage tells them apart; before it every block is a paragraph).
 struct Block {
   std::string type = "paragraph";
+  int level = 0;  // 1..6 for a heading, else 0
   Box bbox;
   std::vector<Line> lines;
   std::string Text() const;  // lines joined by '\n'
+  // A list's items: each starts at a line opening with a list marker (StartsListItem), and
+  // runs on over the lines that continue it. Lines before the first marker form an item too.
+  std::vector<std::string> Items() const;
+  // Headers and footers (running heads, page numbers) and the labels inside a figure are
+  // not body text.
+  bool IsBody() const { return type != "header" && type != "footer" && type != "figure"; }
+};
+
+// True when `line` opens with a list marker: a bullet (•, ◦, ▪, -, *, –) or an enumerator
+// ("1.", "2)", "(a)", "iv.") followed by a space.
+bool StartsListItem(const std::string& line);
+
+// A figure region on a page and the caption paired with it (empty when none was found).
+struct Figure {
+  Box bbox;
+  std::string caption;
+  std::string source;  // "pdf_graphics" (image draws, drawn paths) or "page_image" (pixels)
 };
 
 // Shared ownership of a Leptonica image; released with pixDestroy.
@@ -74,6 +94,7 @@ struct Page {
   std::string unit = "pt";           // "pt" (PDF) or "px" (image)
   std::string text_source = "none";  // "pdf_text", "ocr" or "none"
   std::vector<Block> blocks;
+  std::vector<Figure> figures;  // found by the layout stage
   // How the page's raster was made, oldest first; empty when the page has none.
   std::vector<RasterStep> raster_steps;
   // The pixels of the last raster step, when held in memory. Transient: a stage that needs
@@ -81,7 +102,7 @@ struct Page {
   PixHandle raster;
   bool has_raster() const { return !raster_steps.empty(); }
   int raster_dpi() const { return raster_steps.empty() ? 0 : raster_steps.back().dpi; }
-  std::string Text() const;  // blocks joined by blank lines
+  std::string Text() const;  // body blocks (not headers, footers) joined by blank lines
 };
 
 struct Document {

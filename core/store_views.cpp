@@ -1,9 +1,12 @@
 #include "core/store_views.h"
 
 #include <cmath>
+#include <filesystem>
+#include <fstream>
 #include <vector>
 
 #include "core/annotation_store.h"
+#include "core/markdown.h"
 #include "core/exit_codes.h"
 #include "core/feedback.h"
 #include "core/names.h"
@@ -252,11 +255,13 @@ Json ExportRecord(Store& store, const std::string& doc_id, bool stable) {
   for (const Page& p : doc.pages) {
     Json blocks = Json::array();
     for (const Block& b : p.blocks) {
-      blocks.push_back({{"type", b.type},
-                        {"bbox",
-                         {RoundCoord(b.bbox.x0), RoundCoord(b.bbox.y0), RoundCoord(b.bbox.x1),
-                          RoundCoord(b.bbox.y1)}},
-                        {"text", b.Text()}});
+      Json bj = {{"type", b.type}};
+      if (b.level > 0) bj["level"] = b.level;
+      bj["bbox"] = {RoundCoord(b.bbox.x0), RoundCoord(b.bbox.y0), RoundCoord(b.bbox.x1),
+                    RoundCoord(b.bbox.y1)};
+      bj["text"] = b.Text();
+      if (b.type == "list") bj["items"] = b.Items();
+      blocks.push_back(std::move(bj));
     }
     pages.push_back({{"page", p.number},
                      {"width", RoundCoord(p.width)},
@@ -264,6 +269,16 @@ Json ExportRecord(Store& store, const std::string& doc_id, bool stable) {
                      {"blocks", std::move(blocks)}});
   }
   Json images = Json::array();
+  for (const Page& p : doc.pages) {
+    for (const Figure& f : p.figures) {
+      images.push_back({{"page", p.number},
+                        {"bbox",
+                         {RoundCoord(f.bbox.x0), RoundCoord(f.bbox.y0), RoundCoord(f.bbox.x1),
+                          RoundCoord(f.bbox.y1)}},
+                        {"caption", f.caption.empty() ? Json() : Json(f.caption)},
+                        {"source", f.source.empty() ? "layout" : f.source}});
+    }
+  }
   if (!q.IsNull(6) && !doc.pages.empty()) {
     const Page& p = doc.pages.front();
     images.push_back({{"page", 1},
@@ -335,6 +350,50 @@ int ExportJsonl(Store& store, std::ostream& out, bool stable, std::ostream* erro
     return kExitInternal;
   }
   return kExitOk;
+}
+
+int ExportMarkdown(Store& store, const std::string& dir, std::ostream* errors) {
+  std::error_code ec;
+  std::filesystem::create_directories(dir, ec);
+  if (ec) {
+    if (errors != nullptr) *errors << "assay export: cannot make " << dir << ": " << ec.message() << "\n";
+    return kExitInternal;
+  }
+  Statement q(store.db().handle(),
+              "SELECT doc_id FROM documents WHERE outcome IS NOT NULL ORDER BY doc_id");
+  std::vector<std::string> ids;
+  while (q.Step()) ids.push_back(q.Text(0));
+  int skipped = 0;
+  for (const std::string& id : ids) {
+    std::string md;
+    try {
+      md = RenderMarkdown(ExportRecord(store, id, true));
+    } catch (const std::exception& e) {
+      ++skipped;
+      if (errors != nullptr) {
+        *errors << "assay export: document " << id << " skipped: " << Utf8Safe(e.what()) << "\n";
+      }
+      continue;
+    }
+    // Written beside and renamed: a reader never sees half a file.
+    const std::filesystem::path path = std::filesystem::path(dir) / (id + ".md");
+    const std::filesystem::path part = path.string() + ".part";
+    {
+      std::ofstream f(part, std::ios::binary | std::ios::trunc);
+      f << md;
+      f.flush();
+      if (!f) {
+        if (errors != nullptr) *errors << "assay export: cannot write " << part.string() << "\n";
+        return kExitInternal;
+      }
+    }
+    std::filesystem::rename(part, path, ec);
+    if (ec) {
+      if (errors != nullptr) *errors << "assay export: cannot write " << path.string() << "\n";
+      return kExitInternal;
+    }
+  }
+  return skipped > 0 ? kExitInternal : kExitOk;
 }
 
 }  // namespace assay

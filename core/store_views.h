@@ -33,6 +33,11 @@ Result<Json> LineageView(Store& store, const std::string& doc);
 int ExportJsonl(Store& store, std::ostream& out, bool stable = false,
                 std::ostream* errors = nullptr);
 
+// One Markdown file per processed document, `dir`/<doc_id>.md (core/markdown.h), the folder
+// made if needed. A record that cannot be built is skipped as in ExportJsonl (kExitInternal);
+// a file that cannot be written ends the export with kExitInternal and a line on `errors`.
+int ExportMarkdown(Store& store, const std::string& dir, std::ostream* errors = nullptr);
+
 // The export record of one document (used by ExportJsonl and tests).
 Json ExportRecord(Store& store, const std::string& doc_id, bool stable = false);
 

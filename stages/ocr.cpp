@@ -112,7 +112,7 @@ class OcrStage : public Stage {
     do {
       if (it->Empty(RIL_WORD)) continue;
       if (it->IsAtBeginningOf(RIL_PARA) || page->blocks.empty()) {
-        page->blocks.push_back(Block{"paragraph", IteratorBox(*it, RIL_PARA, scale), {}});
+        page->blocks.push_back(Block{"paragraph", 0, IteratorBox(*it, RIL_PARA, scale), {}});
       }
       Block& block = page->blocks.back();
       if (it->IsAtBeginningOf(RIL_TEXTLINE) || block.lines.empty()) {

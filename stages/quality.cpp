@@ -83,7 +83,18 @@ class QualityStage : public Stage {
       const std::string truth = ss.str();
       doc.metrics["ocr.cer"] =
           CharacterErrorRate(NormalizeWhitespace(text), NormalizeWhitespace(truth));
-      const double recall = HeadingRecall(GroundTruthHeadings(truth), text);
+      // Once the layout stage has typed the blocks, a heading counts only where a heading
+      // block reads it; before (a pipeline without layout), where the text holds it intact.
+      double recall = 0;
+      if (doc.metrics.count("layout.headings") > 0) {
+        std::vector<std::string> heading_blocks;
+        for (const Page& p : doc.pages)
+          for (const Block& b : p.blocks)
+            if (b.type == "heading" || b.type == "title") heading_blocks.push_back(b.Text());
+        recall = HeadingBlockRecall(GroundTruthHeadings(truth), heading_blocks);
+      } else {
+        recall = HeadingRecall(GroundTruthHeadings(truth), text);
+      }
       if (recall >= 0) doc.metrics["text.heading_recall"] = recall;
     }
     return StageReport{};
@@ -98,7 +109,7 @@ class QualityStage : public Stage {
 const StageSpec& QualityStageSpec() {
   static const StageSpec kSpec{
       .id = "quality",
-      .version = 2,
+      .version = 3,
       .summary = "text quality signals, CER estimate, CER and heading recall vs ground truth",
       .containers = {"pdf", "image"},
       .modalities = {"pdf_text", "pdf_scan", "pdf_mixed", "page_image"},
@@ -136,7 +147,8 @@ const StageSpec& QualityStageSpec() {
             "share of tokens mixing letters with digits or symbols inside the word"},
            {"text.headings_detected", false, "heading-like lines found in the text"},
            {"text.heading_recall", false,
-            "share of the ground truth's headings found intact in the text"}},
+            "share of the ground truth's headings read by a heading block (after the layout "
+            "stage; without it, found intact in the text)"}},
       .libraries = {"hunspell"},
       .resources =
           [](const CanonicalJson& p) {

@@ -174,6 +174,27 @@ double HeadingRecall(const std::vector<std::string>& headings, std::string_view 
   return double(found) / headings.size();
 }
 
+double HeadingBlockRecall(const std::vector<std::string>& headings,
+                          const std::vector<std::string>& heading_blocks) {
+  if (headings.empty()) return -1;
+  std::vector<std::string> blocks;
+  for (const std::string& b : heading_blocks) blocks.push_back(NormalizeWhitespace(b));
+  int found = 0;
+  for (const std::string& h : headings) {
+    const std::string norm = NormalizeWhitespace(h);
+    for (const std::string& b : blocks) {
+      const bool numbered_before =
+          b.size() > norm.size() && b.ends_with(" " + norm) &&
+          std::isdigit(static_cast<unsigned char>(b[0]));
+      if (b == norm || numbered_before) {
+        ++found;
+        break;
+      }
+    }
+  }
+  return double(found) / headings.size();
+}
+
 bool LooksLikeHeading(std::string_view block_text) {
   if (std::count(block_text.begin(), block_text.end(), '\n') > 1) return false;
   return TitleLike(block_text, 12);

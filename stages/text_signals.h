@@ -38,6 +38,12 @@ std::vector<std::string> GroundTruthHeadings(std::string_view text);
 // there are none.
 double HeadingRecall(const std::vector<std::string>& headings, std::string_view text);
 
+// Share of `headings` that some heading block reads (`heading_blocks`: the texts of the title
+// and heading blocks), whitespace-normalised, allowing a section number before it
+// ("2.1 Methods" reads "Methods"); -1 when there are none.
+double HeadingBlockRecall(const std::vector<std::string>& headings,
+                          const std::vector<std::string>& heading_blocks);
+
 // True for a block's text that looks like a heading: one or two lines, at most 12 words,
 // starting with a capital or a digit, not ending in sentence punctuation.
 bool LooksLikeHeading(std::string_view block_text);

@@ -21,7 +21,8 @@ EXPECTED = {
     "photo.jpg": ("accepted", "photo"),
     "corrupt.pdf": ("error", None),
 }
-BLOCK_TYPES = {"heading", "paragraph", "caption", "footnote", "list", "table", "figure"}
+BLOCK_TYPES = {"title", "heading", "paragraph", "caption", "footnote", "list", "table", "figure",
+               "formula", "header", "footer"}
 
 
 def manifest_entries():

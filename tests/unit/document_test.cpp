@@ -23,10 +23,10 @@ Document Sample() {
   b.lines = {l1, l2};
   b.bbox = {10, 10, 50, 32};
   p.blocks.push_back(b);
-  p.blocks.push_back(Block{"paragraph", {10, 40, 20, 50}, {Line{{}, {{"Second", {}, -1, "", 0}}}}});
+  p.blocks.push_back(Block{"paragraph", 0, {10, 40, 20, 50}, {Line{{}, {{"Second", {}, -1, "", 0}}}}});
   d.pages = {p, Page{}};
   d.pages[1].number = 2;
-  d.pages[1].blocks.push_back(Block{"paragraph", {}, {Line{{}, {{"P2", {}, -1, "", 0}}}}});
+  d.pages[1].blocks.push_back(Block{"paragraph", 0, {}, {Line{{}, {{"P2", {}, -1, "", 0}}}}});
   d.metrics["pdf.pages"] = 2;
   return d;
 }

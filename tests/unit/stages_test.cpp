@@ -115,7 +115,7 @@ TEST_F(StagesTest, PhotoIsClassifiedAndNotOcrd) {
   const WorkResult r = runner_->Run(Request("photo.jpg", "image"));
   ASSERT_FALSE(r.error) << r.error->message;
   EXPECT_EQ(r.modality, "photo");
-  EXPECT_EQ(Outcomes(r), (std::vector<std::string>{"ok", "skipped", "skipped", "ok"}));  // pii reads alt-text
+  EXPECT_EQ(Outcomes(r), (std::vector<std::string>{"ok", "skipped", "skipped", "skipped", "ok"}));  // pii reads alt-text
   EXPECT_EQ(r.metrics.at("image.width"), 480);
   EXPECT_EQ(r.metrics.count("ocr.word_count"), 0u);
 }

@@ -1,0 +1,542 @@
+#include "stages/layout_analysis.h"
+
+#include <algorithm>
+#include <cctype>
+#include <cmath>
+#include <map>
+#include <regex>
+#include <tuple>
+
+#include "core/text_metrics.h"
+#include "stages/reading_order.h"
+
+namespace assay {
+namespace {
+
+// Where running heads live: a block wholly inside the top or bottom band of the page.
+constexpr double kHeadBand = 0.12;
+// Narrower band where a short, body-size or smaller line is a running head even when it does
+// not repeat (a single page's journal line, "Page 3 of 9").
+constexpr double kTightBand = 0.075;
+constexpr double kHeadingSizeRatio = 1.15;  // of the body size
+constexpr double kTitleSizeRatio = 1.4;
+constexpr double kFootnoteSizeRatio = 0.9;
+constexpr double kFootnoteTop = 0.7;  // of the page height
+constexpr double kSameSize = 0.06;    // sizes within 6% are one heading level
+constexpr int kMaxFigureLabelWords = 25;
+
+int CountWords(const std::string& t) {
+  int n = 0;
+  bool in = false;
+  for (unsigned char c : t) {
+    const bool space = std::isspace(c);
+    if (!space && !in) ++n;
+    in = !space;
+  }
+  return n;
+}
+
+int CountChars(const Block& b) {
+  int n = 0;
+  for (const Line& l : b.lines)
+    for (const Word& w : l.words) n += static_cast<int>(w.text.size());
+  return n;
+}
+
+double Area(const Box& b) { return b.empty() ? 0 : (b.x1 - b.x0) * (b.y1 - b.y0); }
+
+double IntersectionArea(const Box& a, const Box& b) {
+  const double w = std::min(a.x1, b.x1) - std::max(a.x0, b.x0);
+  const double h = std::min(a.y1, b.y1) - std::max(a.y0, b.y0);
+  return w > 0 && h > 0 ? w * h : 0;
+}
+
+double WeightedMedian(std::vector<std::pair<double, double>> v) {  // (value, weight)
+  if (v.empty()) return 0;
+  std::sort(v.begin(), v.end());
+  double total = 0;
+  for (const auto& [x, w] : v) total += w;
+  double run = 0;
+  for (const auto& [x, w] : v) {
+    run += w;
+    if (run >= total / 2) return x;
+  }
+  return v.back().first;
+}
+
+// Lowercased, digits folded to '#', whitespace collapsed: "Page 3" and "Page 4" are one head.
+std::string HeadKey(const std::string& text) {
+  std::string k;
+  for (unsigned char c : NormalizeWhitespace(text)) {
+    k += std::isdigit(c) ? '#' : static_cast<char>(std::tolower(c));
+  }
+  return k;
+}
+
+bool TitleLikeText(const std::string& text, int max_words) {
+  const std::string t = NormalizeWhitespace(text);
+  if (t.empty()) return false;
+  const unsigned char first = t[0];
+  if (std::islower(first)) return false;
+  const int words = CountWords(t);
+  if (words > max_words) return false;
+  const char last = t.back();
+  if (last == ',' || last == ';') return false;
+  if (last == '.' && words > 6 && NumberingLevel(t) == 0) return false;
+  // A heading has letters.
+  return std::any_of(t.begin(), t.end(), [](unsigned char c) { return std::isalpha(c); });
+}
+
+struct Typed {
+  bool heading = false;
+  double size = 0;
+  bool bold = false;
+};
+
+// Splits intervals at gaps: the number of groups of blocks (columns) holding at least
+// `min_share` of the characters.
+int CountColumns(const std::vector<Block>& blocks, const std::vector<size_t>& ids,
+                 double min_share) {
+  if (ids.empty()) return 1;
+  std::vector<size_t> sorted = ids;
+  std::sort(sorted.begin(), sorted.end(), [&](size_t a, size_t b) {
+    return std::tie(blocks[a].bbox.x0, a) < std::tie(blocks[b].bbox.x0, b);
+  });
+  int total = 0;
+  for (size_t id : ids) total += CountChars(blocks[id]);
+  int columns = 0, group_chars = 0;
+  double reach = -1e300;
+  auto close_group = [&] {
+    if (total > 0 && group_chars >= min_share * total) ++columns;
+    group_chars = 0;
+  };
+  for (size_t id : sorted) {
+    if (blocks[id].bbox.x0 > reach && reach > -1e300) close_group();
+    reach = std::max(reach, blocks[id].bbox.x1);
+    group_chars += CountChars(blocks[id]);
+  }
+  close_group();
+  return std::max(1, columns);
+}
+
+// True when a block holds lines standing side by side (overlapping in height, apart in
+// width): lines of two columns were merged into one block, and their order is a guess.
+bool HasSideBySideLines(const Block& b) {
+  for (size_t i = 0; i < b.lines.size(); ++i) {
+    for (size_t j = i + 1; j < b.lines.size(); ++j) {
+      const Box& p = b.lines[i].bbox;
+      const Box& q = b.lines[j].bbox;
+      const double overlap = std::min(p.y1, q.y1) - std::max(p.y0, q.y0);
+      const double h = std::min(p.y1 - p.y0, q.y1 - q.y0);
+      if (overlap > 0.5 * h && (p.x1 <= q.x0 || q.x1 <= p.x0)) return true;
+    }
+  }
+  return false;
+}
+
+std::vector<Box> MergeOverlapping(std::vector<Box> boxes) {
+  bool merged = true;
+  while (merged) {
+    merged = false;
+    for (size_t i = 0; i < boxes.size() && !merged; ++i) {
+      for (size_t j = i + 1; j < boxes.size() && !merged; ++j) {
+        if (IntersectionArea(boxes[i], boxes[j]) > 0) {
+          boxes[i].Extend(boxes[j]);
+          boxes.erase(boxes.begin() + static_cast<long>(j));
+          merged = true;
+        }
+      }
+    }
+  }
+  std::sort(boxes.begin(), boxes.end(), [](const Box& a, const Box& b) {
+    return std::tie(a.y0, a.x0, a.y1, a.x1) < std::tie(b.y0, b.x0, b.y1, b.x1);
+  });
+  return boxes;
+}
+
+bool IsFigureCaption(const std::string& text) {
+  const std::string t = NormalizeWhitespace(text);
+  return LooksLikeCaption(t) &&
+         !(t.rfind("Table", 0) == 0 || t.rfind("TABLE", 0) == 0 || t.rfind("Tab.", 0) == 0);
+}
+
+// Joins consecutive list blocks of one column into one list (a text layer often gives each
+// item its own block).
+// `guessed` (one flag per block) is merged along.
+void MergeLists(std::vector<Block>* blocks, std::vector<bool>* guessed) {
+  std::vector<Block> out;
+  std::vector<bool> out_guessed;
+  for (size_t i = 0; i < blocks->size(); ++i) {
+    Block& b = (*blocks)[i];
+    if (!out.empty() && b.type == "list" && out.back().type == "list") {
+      Block& prev = out.back();
+      const double line_h =
+          prev.lines.empty() ? 0 : prev.lines.back().bbox.y1 - prev.lines.back().bbox.y0;
+      const double gap = b.bbox.y0 - prev.bbox.y1;
+      const double width = prev.bbox.x1 - prev.bbox.x0;
+      if (gap >= -1 && gap < 2.0 * line_h + 1 && std::abs(b.bbox.x0 - prev.bbox.x0) < 0.2 * width) {
+        prev.bbox.Extend(b.bbox);
+        for (Line& l : b.lines) prev.lines.push_back(std::move(l));
+        out_guessed.back() = out_guessed.back() || (*guessed)[i];
+        continue;
+      }
+    }
+    out.push_back(std::move(b));
+    out_guessed.push_back((*guessed)[i]);
+  }
+  *blocks = std::move(out);
+  *guessed = std::move(out_guessed);
+}
+
+}  // namespace
+
+BlockStyle TextLayerStyle(const Block& b) {
+  double size_sum = 0, chars = 0, bold = 0;
+  for (const Line& l : b.lines) {
+    for (const Word& w : l.words) {
+      const double n = static_cast<double>(w.text.size());
+      size_sum += w.font_size * n;
+      chars += n;
+      std::string f = w.font;
+      std::transform(f.begin(), f.end(), f.begin(),
+                     [](unsigned char c) { return std::tolower(c); });
+      if (f.find("bold") != std::string::npos || f.find("black") != std::string::npos ||
+          f.find("heavy") != std::string::npos || f.find("semibold") != std::string::npos ||
+          f.find(",b") != std::string::npos || f.find("-b") == f.size() - 2) {
+        bold += n;
+      }
+    }
+  }
+  return chars > 0 ? BlockStyle{size_sum / chars, bold / chars} : BlockStyle{};
+}
+
+BlockStyle OcrStyle(const Block& b) {
+  std::vector<double> h;
+  for (const Line& l : b.lines) h.push_back(l.bbox.y1 - l.bbox.y0);
+  if (h.empty()) return {};
+  std::sort(h.begin(), h.end());
+  return BlockStyle{h[h.size() / 2], 0};
+}
+
+int NumberingLevel(const std::string& text) {
+  static const std::regex kNumber(R"(^([0-9]{1,2}(\.[0-9]{1,2}){0,5})\.?\s+\S)");
+  std::smatch m;
+  const std::string t = NormalizeWhitespace(text);
+  if (!std::regex_search(t, m, kNumber)) return 0;
+  const std::string num = m[1];
+  return 1 + static_cast<int>(std::count(num.begin(), num.end(), '.'));
+}
+
+bool LooksLikeCaption(const std::string& text) {
+  static const std::regex kCaption(
+      R"(^(Figure|FIGURE|Fig\.?|FIG\.?|Table|TABLE|Tab\.|Chart|Plate|Scheme|Exhibit)\s*[0-9IVXivx]+[A-Za-z]?(\s*[.:|-]|\s|$))");
+  return std::regex_search(NormalizeWhitespace(text), kCaption);
+}
+
+bool LooksLikePageNumber(const std::string& text) {
+  static const std::regex kPage(
+      R"(^[-–—\s]*((page|p\.)\s*)?([0-9]{1,4}|[ivxlcdm]{1,7})(\s*(of|/)\s*[0-9]{1,4})?[-–—\s]*$)",
+      std::regex::icase);
+  const std::string t = NormalizeWhitespace(text);
+  return !t.empty() && std::regex_match(t, kPage);
+}
+
+std::vector<PageLayout> LayOutDocument(std::vector<PageInput>& pages) {
+  std::vector<PageLayout> result(pages.size());
+
+  // 1. Running heads and page numbers: in the head bands, repeating across pages (digits
+  // folded) or a page number alone, or short and small in the tight band.
+  std::map<std::string, int> key_pages;  // "t:" / "b:" + key -> pages it appears on
+  auto in_band = [](const Page& p, const Block& b, double band, bool* top) {
+    *top = b.bbox.y1 <= p.height * band;
+    return *top || b.bbox.y0 >= p.height * (1 - band);
+  };
+  for (PageInput& in : pages) {
+    std::map<std::string, bool> seen;
+    for (const Block& b : in.page->blocks) {
+      bool top = false;
+      if (b.lines.size() <= 2 && in_band(*in.page, b, kHeadBand, &top)) {
+        seen[(top ? "t:" : "b:") + HeadKey(b.Text())] = true;
+      }
+    }
+    for (const auto& [k, unused] : seen) ++key_pages[k];
+  }
+
+  // Body size: the character-weighted median size of all blocks.
+  std::vector<std::pair<double, double>> sizes;
+  for (PageInput& in : pages) {
+    for (size_t i = 0; i < in.page->blocks.size(); ++i) {
+      const double chars = CountChars(in.page->blocks[i]);
+      if (in.styles[i].size > 0 && chars > 0) sizes.push_back({in.styles[i].size, chars});
+    }
+  }
+  const double body = WeightedMedian(sizes);
+
+  for (PageInput& in : pages) {
+    Page& p = *in.page;
+    for (size_t i = 0; i < p.blocks.size(); ++i) {
+      Block& b = p.blocks[i];
+      b.level = 0;
+      bool top = false;
+      if (b.lines.size() > 2 || !in_band(p, b, kHeadBand, &top)) continue;
+      const std::string text = b.Text();
+      const bool repeats = pages.size() > 1 && key_pages[(top ? "t:" : "b:") + HeadKey(text)] >= 2;
+      bool tight_top = false;
+      const bool tight = b.lines.size() == 1 && in_band(p, b, kTightBand, &tight_top) &&
+                         (body <= 0 || in.styles[i].size <= body * 1.05);
+      if (repeats || LooksLikePageNumber(text) || tight) b.type = top ? "header" : "footer";
+    }
+  }
+
+  // 2. Types of the body blocks.
+  std::vector<std::vector<Typed>> typed(pages.size());
+  for (size_t pi = 0; pi < pages.size(); ++pi) {
+    Page& p = *pages[pi].page;
+    typed[pi].resize(p.blocks.size());
+    for (size_t i = 0; i < p.blocks.size(); ++i) {
+      Block& b = p.blocks[i];
+      if (!b.IsBody()) continue;
+      const BlockStyle st = pages[pi].styles[i];
+      const std::string text = NormalizeWhitespace(b.Text());
+      const std::string first = b.lines.empty() ? "" : b.lines.front().Text();
+      b.type = "paragraph";
+      const bool big = body > 0 && st.size >= body * kHeadingSizeRatio;
+      const bool bold = st.bold >= 0.6;
+      const bool short_block = b.lines.size() <= 3;
+      if (LooksLikeCaption(first)) {
+        b.type = "caption";
+      } else if (StartsListItem(first)) {
+        b.type = "list";
+      } else if (short_block && ((big && TitleLikeText(text, 20)) ||
+                                 (bold && b.lines.size() <= 2 && TitleLikeText(text, 12) &&
+                                  st.size >= body * 0.95) ||
+                                 (NumberingLevel(text) > 0 && b.lines.size() == 1 &&
+                                  TitleLikeText(text, 12) && (bold || st.size >= body * 1.05)))) {
+        b.type = "heading";
+        typed[pi][i] = Typed{true, st.size, bold};
+      } else if (body > 0 && st.size <= body * kFootnoteSizeRatio &&
+                 b.bbox.y0 >= p.height * kFootnoteTop) {
+        b.type = "footnote";
+      }
+    }
+  }
+
+  // 3. The title: the largest heading of the first page, well above body size, in its upper
+  // part, and no larger heading anywhere; blocks beside it of the same size join it.
+  double max_size = 0;
+  for (size_t pi = 0; pi < pages.size(); ++pi)
+    for (const Typed& t : typed[pi])
+      if (t.heading) max_size = std::max(max_size, t.size);
+  if (!pages.empty() && max_size >= body * kTitleSizeRatio) {
+    Page& p = *pages[0].page;
+    for (size_t i = 0; i < p.blocks.size(); ++i) {
+      Typed& t = typed[0][i];
+      if (t.heading && t.size >= max_size * (1 - kSameSize) &&
+          p.blocks[i].bbox.y0 < p.height * 0.5) {
+        p.blocks[i].type = "title";
+        t.heading = false;
+      }
+    }
+  }
+
+  // 4. Heading levels: distinct (size, bold) clusters, largest first; a cluster whose headings
+  // carry section numbers takes the level the numbers say.
+  std::vector<std::pair<double, bool>> clusters;  // representative size, bold
+  auto cluster_of = [&](const Typed& t) -> int {
+    for (size_t c = 0; c < clusters.size(); ++c) {
+      if (clusters[c].second == t.bold &&
+          std::abs(clusters[c].first - t.size) <= kSameSize * std::max(t.size, 1e-9))
+        return static_cast<int>(c);
+    }
+    return -1;
+  };
+  for (size_t pi = 0; pi < pages.size(); ++pi)
+    for (const Typed& t : typed[pi])
+      if (t.heading && cluster_of(t) < 0) clusters.push_back({t.size, t.bold});
+  std::vector<size_t> order(clusters.size());
+  for (size_t c = 0; c < order.size(); ++c) order[c] = c;
+  std::sort(order.begin(), order.end(), [&](size_t a, size_t b) {
+    return std::make_tuple(-clusters[a].first, !clusters[a].second, a) <
+           std::make_tuple(-clusters[b].first, !clusters[b].second, b);
+  });
+  std::vector<int> rank_level(clusters.size());
+  for (size_t r = 0; r < order.size(); ++r) rank_level[order[r]] = static_cast<int>(r) + 1;
+  std::vector<std::map<int, int>> numbered(clusters.size());  // level -> count
+  for (size_t pi = 0; pi < pages.size(); ++pi) {
+    Page& p = *pages[pi].page;
+    for (size_t i = 0; i < p.blocks.size(); ++i) {
+      if (!typed[pi][i].heading) continue;
+      const int n = NumberingLevel(p.blocks[i].Text());
+      if (n > 0) ++numbered[cluster_of(typed[pi][i])][n];
+    }
+  }
+  std::vector<int> level(clusters.size());
+  for (size_t c = 0; c < clusters.size(); ++c) {
+    level[c] = rank_level[c];
+    int best = 0;
+    for (const auto& [lv, count] : numbered[c]) {
+      if (count > best) {
+        best = count;
+        level[c] = lv;
+      }
+    }
+  }
+  for (size_t pi = 0; pi < pages.size(); ++pi) {
+    Page& p = *pages[pi].page;
+    for (size_t i = 0; i < p.blocks.size(); ++i) {
+      if (!typed[pi][i].heading) continue;
+      const int n = NumberingLevel(p.blocks[i].Text());
+      p.blocks[i].level = std::clamp(n > 0 ? n : level[cluster_of(typed[pi][i])], 1, 6);
+    }
+  }
+
+  // 5. Per page: figures absorb the short text inside them (labels), figures pair with
+  // captions, and the blocks go in reading order.
+  for (size_t pi = 0; pi < pages.size(); ++pi) {
+    Page& p = *pages[pi].page;
+    PageLayout& out = result[pi];
+    const std::vector<Box> regions = MergeOverlapping(pages[pi].figure_regions);
+    std::vector<Block> figures;
+    for (const Box& r : regions) figures.push_back(Block{"figure", 0, r, {}});
+    std::vector<Block> tables;
+    for (const Box& r : MergeOverlapping(pages[pi].table_regions)) {
+      tables.push_back(Block{"table", 0, r, {}});
+    }
+    std::vector<Block> heads, body_blocks, notes, feet;
+    for (Block& b : p.blocks) {
+      bool absorbed = false;
+      if (b.type != "header" && b.type != "footer" && b.type != "caption") {
+        for (Block& t : tables) {
+          if (IntersectionArea(b.bbox, t.bbox) >= 0.7 * Area(b.bbox)) {
+            for (Line& l : b.lines) t.lines.push_back(std::move(l));
+            absorbed = true;
+            break;
+          }
+        }
+      }
+      if (!absorbed && b.type != "caption" && b.type != "header" && b.type != "footer" &&
+          CountWords(b.Text()) <= kMaxFigureLabelWords) {
+        for (Block& f : figures) {
+          if (IntersectionArea(b.bbox, f.bbox) >= 0.7 * Area(b.bbox)) {
+            for (Line& l : b.lines) f.lines.push_back(std::move(l));
+            absorbed = true;
+            break;
+          }
+        }
+      }
+      if (absorbed) continue;
+      if (b.type == "header") {
+        heads.push_back(std::move(b));
+      } else if (b.type == "footer") {
+        feet.push_back(std::move(b));
+      } else if (b.type == "footnote") {
+        notes.push_back(std::move(b));
+      } else {
+        body_blocks.push_back(std::move(b));
+      }
+    }
+    for (Block& f : figures) body_blocks.push_back(std::move(f));
+    for (Block& t : tables) {
+      // A table's cells read row by row, top to bottom, left to right.
+      std::stable_sort(t.lines.begin(), t.lines.end(), [](const Line& a, const Line& b) {
+        return std::tie(a.bbox.y0, a.bbox.x0) < std::tie(b.bbox.y0, b.bbox.x0);
+      });
+      body_blocks.push_back(std::move(t));
+    }
+
+    std::vector<bool> guessed;
+    if (pages[pi].keep_order) {
+      // The confidence of the order the column cut would give; the blocks keep theirs.
+      std::vector<Block> probe = body_blocks;
+      std::vector<bool> probe_guessed;
+      OrderBlocks(&probe, &probe_guessed);
+      const bool any = std::find(probe_guessed.begin(), probe_guessed.end(), true) != probe_guessed.end();
+      guessed.assign(body_blocks.size(), false);
+      if (any) {
+        // Flag the same blocks in the kept order (matched by their boxes).
+        for (size_t i = 0; i < probe.size(); ++i) {
+          if (!probe_guessed[i]) continue;
+          for (size_t j = 0; j < body_blocks.size(); ++j) {
+            const Box& a = probe[i].bbox;
+            const Box& b = body_blocks[j].bbox;
+            if (a.x0 == b.x0 && a.y0 == b.y0 && a.x1 == b.x1 && a.y1 == b.y1) guessed[j] = true;
+          }
+        }
+      }
+    } else {
+      OrderBlocks(&body_blocks, &guessed);
+    }
+    MergeLists(&body_blocks, &guessed);
+    int total_chars = 0, guessed_chars = 0;
+    std::vector<size_t> column_ids;
+    double left = 1e300, right = -1e300;
+    for (const Block& b : body_blocks) {
+      left = std::min(left, b.bbox.x0);
+      right = std::max(right, b.bbox.x1);
+    }
+    for (size_t i = 0; i < body_blocks.size(); ++i) {
+      const Block& b = body_blocks[i];
+      const int chars = CountChars(b);
+      total_chars += chars;
+      if (guessed[i] || HasSideBySideLines(b)) guessed_chars += chars;
+      // Columns are counted on running text: titles and figures may sit across the gutter.
+      if ((b.type == "paragraph" || b.type == "list") &&
+          b.bbox.x1 - b.bbox.x0 < 0.6 * (right - left))
+        column_ids.push_back(i);
+    }
+    out.columns = CountColumns(body_blocks, column_ids, 0.15);
+    out.reading_order_confidence =
+        total_chars > 0 ? 1.0 - static_cast<double>(guessed_chars) / total_chars : 1.0;
+
+    std::sort(heads.begin(), heads.end(), [](const Block& a, const Block& b) {
+      return std::tie(a.bbox.y0, a.bbox.x0) < std::tie(b.bbox.y0, b.bbox.x0);
+    });
+    std::sort(notes.begin(), notes.end(), [](const Block& a, const Block& b) {
+      return std::tie(a.bbox.x0, a.bbox.y0) < std::tie(b.bbox.x0, b.bbox.y0);
+    });
+    std::sort(feet.begin(), feet.end(), [](const Block& a, const Block& b) {
+      return std::tie(a.bbox.y0, a.bbox.x0) < std::tie(b.bbox.y0, b.bbox.x0);
+    });
+
+    // Captions: each figure takes the nearest figure caption below it (or above), overlapping
+    // it in width, within 8% of the page height.
+    p.figures.clear();
+    std::vector<bool> used(body_blocks.size(), false);
+    for (const Block& f : body_blocks) {
+      if (f.type != "figure") continue;
+      Figure fig{f.bbox, "", pages[pi].figure_source};
+      double best = 1e300;
+      size_t best_id = body_blocks.size();
+      for (size_t i = 0; i < body_blocks.size(); ++i) {
+        const Block& c = body_blocks[i];
+        if (used[i] || c.type != "caption" || !IsFigureCaption(c.Text())) continue;
+        const double overlap = std::min(c.bbox.x1, f.bbox.x1) - std::max(c.bbox.x0, f.bbox.x0);
+        const double narrower = std::min(c.bbox.x1 - c.bbox.x0, f.bbox.x1 - f.bbox.x0);
+        if (overlap < 0.3 * narrower) continue;
+        const double below = c.bbox.y0 - f.bbox.y1;
+        const double above = f.bbox.y0 - c.bbox.y1;
+        const double gap = below >= -0.02 * p.height ? below : above + 0.01 * p.height;
+        if (gap < -0.02 * p.height || gap > 0.08 * p.height) continue;
+        if (std::abs(gap) < best) {
+          best = std::abs(gap);
+          best_id = i;
+        }
+      }
+      if (best_id < body_blocks.size()) {
+        used[best_id] = true;
+        fig.caption = NormalizeWhitespace(body_blocks[best_id].Text());
+      } else {
+        ++out.uncaptioned_figures;
+      }
+      p.figures.push_back(std::move(fig));
+    }
+
+    p.blocks.clear();
+    for (auto* group : {&heads, &body_blocks, &notes, &feet})
+      for (Block& b : *group) p.blocks.push_back(std::move(b));
+    for (const Block& b : p.blocks) out.headings += (b.type == "heading" || b.type == "title");
+  }
+  return result;
+}
+
+}  // namespace assay
