@@ -25,6 +25,7 @@
 #include "core/sha256.h"
 #include "core/source_locations.h"
 #include "core/store_views.h"
+#include "core/markdown.h"
 #include "core/tar_shards.h"
 #include "core/version.h"
 
@@ -342,6 +343,7 @@ Result<ReleaseCreated> CreateRelease(Store& store, const ReleaseOptions& options
                                   std::to_string(::getpid()));
   fs::remove_all(work, ec);
   fs::create_directories(work / layout::kTablesDir);
+  fs::create_directories(work / layout::kMarkdownDir);
   fs::create_directories(work / layout::kImagesDir);
   struct Cleanup {
     fs::path p;
@@ -454,7 +456,7 @@ Result<ReleaseCreated> CreateRelease(Store& store, const ReleaseOptions& options
   }
 
   // Pass 2: the kept records become the release's files.
-  Json counts = {{"documents", 0}, {"waived", 0}, {"tables", 0}, {"images", 0}};
+  Json counts = {{"documents", 0}, {"waived", 0}, {"tables", 0}, {"images", 0}, {"markdown", 0}};
   Json by_modality = Json::object(), by_split = Json::object();
   std::map<std::string, int> processing_versions;
   std::map<std::string, Json> contracts;
@@ -493,6 +495,12 @@ Result<ReleaseCreated> CreateRelease(Store& store, const ReleaseOptions& options
         const std::string name = c.doc_id + ".p" + std::to_string(page) + ".t" + std::to_string(n) + ".csv";
         if (Status st = WriteFile(work / layout::kTablesDir / name, Csv(table["rows"])); !st.ok()) return st.error();
         counts["tables"] = counts["tables"].get<int>() + 1;
+      }
+      // The record as Markdown, from the same renderer as `export --format markdown`; a
+      // document with no text (a photo) has none.
+      if (const std::string md = RenderMarkdown(record); !md.empty()) {
+        if (Status st = WriteFile(work / layout::kMarkdownDir / (c.doc_id + ".md"), md); !st.ok()) return st.error();
+        counts["markdown"] = counts["markdown"].get<int>() + 1;
       }
       if (c.image) {
         const std::string source_id = record["source"]["sha256"].get<std::string>();
@@ -573,7 +581,7 @@ Result<ReleaseCreated> CreateRelease(Store& store, const ReleaseOptions& options
       {"schemas", {{"export_schema_sha256", Sha256Hex(schema_text)}, {"store_schema_version", store.schema_version()}}},
       {"software", SoftwareJson(store, runs)},
       {"layout", {{"documents", layout::kDocuments}, {"duplicates", layout::kDuplicates},
-                  {"renderings", {{"table", "tables/<doc_id>.p<page>.t<n>.csv"}}},
+                  {"renderings", {{"table", "tables/<doc_id>.p<page>.t<n>.csv"}, {"markdown", "markdown/<doc_id>.md"}}},
                   {"image_shards", "images/<split>-NNNNNN.tar (WebDataset: <doc_id>.<ext> + <doc_id>.json)"}}}};
 
   const Json sheet_json = sheet.Build(store, manifest);

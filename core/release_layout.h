@@ -10,6 +10,7 @@
 //   duplicates.jsonl         text duplicates left out, with the member kept     kind "duplicates"
 //   tables/<doc_id>.p<page>.t<n>.csv   one CSV (RFC 4180) per table            kind "table"
 //   images/<split>-NNNNNN.tar          WebDataset shards: <doc_id>.<ext> + .json kind "image_shard"
+//   markdown/<doc_id>.md               the record as Markdown (layout's blocks)  kind "markdown"
 //   datasheet.md|.html|.json           the datasheet                           kind "datasheet"
 #pragma once
 
@@ -27,6 +28,7 @@ inline constexpr std::string_view kDocuments = "documents.jsonl";
 inline constexpr std::string_view kDuplicates = "duplicates.jsonl";
 inline constexpr std::string_view kTablesDir = "tables";
 inline constexpr std::string_view kImagesDir = "images";
+inline constexpr std::string_view kMarkdownDir = "markdown";
 
 // The kind of a release file from its path ("" for one the layout does not know).
 std::string KindOf(std::string_view path);

@@ -10,6 +10,7 @@
 #include <sstream>
 
 #include "core/json_schema.h"
+#include "core/markdown.h"
 #include "core/minhash.h"
 #include "core/path_text.h"
 #include "core/release_layout.h"
@@ -268,6 +269,7 @@ ValidationReport ValidateRelease(const ValidateOptions& o) {
   std::vector<std::vector<uint32_t>> sigs;
   std::map<std::string, int> by_modality, by_split;
   std::map<std::string, std::set<std::pair<int, int>>> tables_of;  // doc -> (page, n)
+  std::map<std::string, std::string> markdown_of;                  // doc -> SHA-256 of its Markdown
   int records = 0, waived = 0, tables = 0, images = 0;
   std::vector<Json> sample;
   const minhash::Params mh;
@@ -333,6 +335,11 @@ ValidationReport ValidateRelease(const ValidateOptions& o) {
         tables_of[id].insert({page, ++per_page[page]});
         ++tables;
       }
+      try {  // a record that breaks the schema (reported above) may not render
+        if (const std::string md = RenderMarkdown(r); !md.empty()) markdown_of[id] = Sha256Hex(md);
+      } catch (const Json::exception&) {
+        markdown_of[id] = "(the record does not render)";
+      }
       const std::string modality = r.value("modality", "");
       images += modality == "page_image" || modality == "photo";
       // a deterministic sample for reproduce: the smallest SHA-256(doc_id)s
@@ -390,7 +397,7 @@ ValidationReport ValidateRelease(const ValidateOptions& o) {
       if (!by_modality.count(m)) expect("by_modality." + m, n, 0);
     }
     for (const auto& [s, n] : by_split) expect("by_split." + s, mc.value("by_split", Json::object()).value(s, Json()), n);
-    int dup_lines = 0, table_files = 0, shard_samples = 0;
+    int dup_lines = 0, table_files = 0, shard_samples = 0, markdown_files = 0;
     {
       std::ifstream d(o.dir / layout::kDuplicates);
       std::string l;
@@ -408,6 +415,17 @@ ValidationReport ValidateRelease(const ValidateOptions& o) {
         if (std::sscanf(name.c_str() + doc.size(), ".p%d.t%d.csv", &page, &n) != 2 || !tables_of[doc].count({page, n})) {
           Fail(counts, path + ": no such table in " + std::string(layout::kDocuments));
         }
+      } else if (kind == "markdown") {
+        // markdown/<doc_id>.md must be what the record renders to, byte for byte
+        ++markdown_files;
+        const std::string name = path.substr(std::string(layout::kMarkdownDir).size() + 1);
+        const std::string doc = name.substr(0, name.size() - 3);
+        auto it = markdown_of.find(doc);
+        if (it == markdown_of.end()) {
+          Fail(counts, path + ": no record with text for it in " + std::string(layout::kDocuments));
+        } else if (fs::exists(o.dir / path) && Sha256File(o.dir / path).value_or("") != it->second) {
+          Fail(counts, path + ": is not the Markdown of its record in " + std::string(layout::kDocuments));
+        }
       } else if (kind == "image_shard" && fs::exists(o.dir / path)) {
         auto entries = ListTar(o.dir / path);
         if (!entries.ok()) {
@@ -424,6 +442,14 @@ ValidationReport ValidateRelease(const ValidateOptions& o) {
       }
     }
     if (table_files != tables) Fail(counts, "tables/: " + std::to_string(table_files) + " files for " + std::to_string(tables) + " tables in the records");
+    // Releases made before Markdown renderings have no counts.markdown and no markdown/ files.
+    if (mc.contains("markdown")) {
+      expect("markdown", mc["markdown"], markdown_files);
+      if (markdown_files != static_cast<int>(markdown_of.size())) {
+        Fail(counts, "markdown/: " + std::to_string(markdown_files) + " files for " +
+                         std::to_string(markdown_of.size()) + " records with text");
+      }
+    }
     if (shard_samples != images) Fail(counts, "images/: " + std::to_string(shard_samples) + " samples for " + std::to_string(images) + " image records");
   }
 

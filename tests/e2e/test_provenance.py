@@ -274,6 +274,36 @@ class Feedback(AssayTestCase):
         lineage = run_assay(["lineage", accepted[0], "--out", out, "--json"]).json()
         self.assertEqual(lineage["model_feedback"][0]["score"], 0.12)
 
+    def test_feedback_by_release_and_key_resolves_only_released_documents(self):
+        # A model team reports against a release: `release` + `key` (the WebDataset key, which
+        # is the doc_id). A key the release does not hold, or an unknown release, is refused.
+        out = self.temp_dir("fbr-out")
+        r = run_assay(["run", SAMPLES, "--out", out, "-j", "2"])
+        self.assertIn(r.returncode, (EXIT_OK, EXIT_REJECTED, EXIT_DOC_ERRORS), r.describe())
+        rel = os.path.join(self.temp_dir("fbr-rel"), "v1")
+        c = run_assay(["release", "create", "v1", "--out", out, "--to", rel])
+        self.assertEqual(c.returncode, EXIT_OK, c.describe())
+        with open(os.path.join(rel, "documents.jsonl")) as f:
+            released = [json.loads(line)["doc_id"] for line in f]
+        outside = query(out, "SELECT doc_id FROM documents WHERE outcome <> 'accepted' LIMIT 1")
+        self.assertTrue(released and outside)
+        path = os.path.join(self.temp_dir("fbr-files"), "eval.jsonl")
+        with open(path, "w") as f:
+            f.write(json.dumps({"release": "v1", "key": released[0], "score": 0.2,
+                                "flagged": True}) + "\n")
+            f.write(json.dumps({"release": "v1", "key": outside[0]["doc_id"], "score": 0.9}) + "\n")
+            f.write(json.dumps({"release": "v9", "key": released[0], "score": 0.9}) + "\n")
+        imp = run_assay(["feedback", "import", path, "--out", out, "--json"])
+        self.assertEqual(imp.returncode, EXIT_DOC_ERRORS, imp.describe())
+        j = imp.json()
+        self.assertEqual((j["imported"], j["flagged"]), (1, 1))
+        self.assertEqual(len(j["problems"]), 2, j["problems"])
+        self.assertIn("eval.jsonl:2: release v1 has no key " + outside[0]["doc_id"], j["problems"][0])
+        self.assertIn("eval.jsonl:3: unknown release v9", j["problems"][1])
+        rows = query(out, "SELECT doc_id, release_name, item_key FROM model_feedback")
+        self.assertEqual([(x["doc_id"], x["release_name"], x["item_key"]) for x in rows],
+                         [(released[0], "v1", released[0])])
+
 
 if __name__ == "__main__":
     unittest.main()

@@ -201,6 +201,29 @@ class Releases(AssayTestCase):
         self.assertIn("<svg", html)
         self.assertIn("en", sheet["composition"]["by_language"])
 
+    def test_markdown_renderings_equal_the_markdown_export(self):
+        # markdown/<doc_id>.md holds what `export --format markdown` writes for the same record:
+        # one file per released record with text, none for a photo, none for a left-out one.
+        m = read_manifest(self.rel)
+        released = {r["doc_id"] for r in read_records(self.rel)}
+        exported = os.path.join(self.work, "md-export")
+        shutil.rmtree(exported, ignore_errors=True)
+        r = run_assay(["export", "--out", self.stores["2"], "--format", "markdown", "--to", exported])
+        self.assertExit(r, 0)
+        want = {}
+        for name in os.listdir(exported):
+            doc = name[:-len(".md")]
+            text = read_text(os.path.join(exported, name))
+            if doc in released and text:
+                want[doc] = text
+        self.assertTrue(want)
+        got = {f["path"][len("markdown/"):-len(".md")]: read_text(os.path.join(self.rel, f["path"]))
+               for f in m["files"] if f["kind"] == "markdown"}
+        self.assertEqual(got, want)
+        self.assertEqual(m["counts"]["markdown"], len(want))
+        photos = {r["doc_id"] for r in read_records(self.rel) if r["modality"] == "photo"}
+        self.assertTrue(photos and not photos & set(got), (photos, sorted(got)))
+
     def test_store_records_the_release_and_it_is_immutable(self):
         store = self.stores["2"]
         rows = query(store, "SELECT name, content_sha256, documents FROM releases WHERE name='v1'")
@@ -268,6 +291,14 @@ class Releases(AssayTestCase):
         with open(os.path.join(d, "tables", "smuggled.csv"), "w") as f:
             f.write("a,b\r\n")
         self.assertInvalid(d, "extra_files", "tables/smuggled.csv")
+
+    def test_tamper_markdown_edited_and_resigned(self):
+        d = self.tampered("markdown")
+        md = sorted(f["path"] for f in read_manifest(d)["files"] if f["kind"] == "markdown")[0]
+        with open(os.path.join(d, md), "a", encoding="utf-8") as f:
+            f.write("\nA sentence no record has.\n")
+        resign(d)
+        self.assertInvalid(d, "counts", md, "not the Markdown of its record")
 
     def test_tamper_record_breaking_the_schema(self):
         d = self.tampered("schema")
