@@ -88,7 +88,10 @@ std::string Block::Text() const {
   return Join(lines, "\n", [](const Line& l) { return l.Text(); });
 }
 std::string Page::Text() const {
-  return Join(blocks, "\n\n", [](const Block& b) { return b.IsBody() ? b.Text() : ""; });
+  // Margin line numbers (layout's `line_number`) are not body text either.
+  return Join(blocks, "\n\n", [](const Block& b) {
+    return b.IsBody() && b.type != "line_number" ? b.Text() : "";
+  });
 }
 
 bool StartsListItem(const std::string& line) {

@@ -40,7 +40,7 @@ std::string RenderMarkdown(const Json& record) {
       const std::string type = b.value("type", "paragraph");
       const std::string text = b.value("text", "");
       const std::string flat = NormalizeWhitespace(text);
-      if (type == "header" || type == "footer" || type == "figure") continue;
+      if (type == "header" || type == "footer" || type == "figure" || type == "line_number") continue;
       if (flat.empty()) continue;
       if (type == "title") {
         para("# " + flat);

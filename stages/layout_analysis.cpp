@@ -24,6 +24,12 @@ constexpr double kFootnoteSizeRatio = 0.9;
 constexpr double kFootnoteTop = 0.7;  // of the page height
 constexpr double kSameSize = 0.06;    // sizes within 6% are one heading level
 constexpr int kMaxFigureLabelWords = 25;
+// Line numbers in a margin (court transcripts, legal filings, line-numbered manuscripts): at
+// least this many numbered lines in one narrow strip beside the text.
+constexpr int kMinNumberedLines = 5;
+constexpr double kGutterStripWidth = 0.06;  // of the page width: the widest a number strip is
+constexpr double kGutterAlign = 4;          // points: edges of one strip's numbers agree this well
+constexpr double kGutterMinHeight = 0.4;    // of the page height: how far down a gutter runs
 
 int CountWords(const std::string& t) {
   int n = 0;
@@ -241,8 +247,90 @@ bool LooksLikePageNumber(const std::string& text) {
   return !t.empty() && std::regex_match(t, kPage);
 }
 
+// The integer a line is made of, or -1 ("12" -> 12; "12a", "Page 2" -> -1).
+int LineInteger(const std::string& text) {
+  const std::string t = NormalizeWhitespace(text);
+  if (t.empty() || t.size() > 4) return -1;
+  for (const char c : t) {
+    if (!std::isdigit(static_cast<unsigned char>(c))) return -1;
+  }
+  return std::stoi(t);
+}
+
+// Marks the blocks of a line-number gutter as `line_number`: narrow blocks whose every line is
+// an integer, aligned on one edge, counting up from the top, beside (not over) the text. Read
+// as a column they would be spliced into the text as a run of numbers, and read as lines they
+// would interleave with it; either way they are not the document's words.
+void MarkLineNumbers(PageInput& in) {
+  Page& p = *in.page;
+  struct Numbered {
+    size_t block;
+    double x0, x1, y;
+    int value;
+  };
+  std::vector<Numbered> lines;
+  for (size_t i = 0; i < p.blocks.size(); ++i) {
+    const Block& b = p.blocks[i];
+    if (b.lines.empty() || b.bbox.x1 - b.bbox.x0 > kGutterStripWidth * p.width) continue;
+    // A ruled table's first column of row numbers is the table's, not a gutter.
+    bool in_table = false;
+    for (const Box& t : in.table_regions) in_table = in_table || IntersectionArea(b.bbox, t) > 0;
+    if (in_table) continue;
+    bool all = true;
+    for (const Line& l : b.lines) all = all && LineInteger(l.Text()) >= 0;
+    if (!all) continue;
+    for (const Line& l : b.lines) lines.push_back({i, l.bbox.x0, l.bbox.x1, l.bbox.y0, LineInteger(l.Text())});
+  }
+  if (static_cast<int>(lines.size()) < kMinNumberedLines) return;
+  // One strip per shared right edge (numbers are right-aligned) or left edge.
+  for (const bool right : {true, false}) {
+    auto edge = [right](const Numbered& n) { return right ? n.x1 : n.x0; };
+    std::vector<bool> taken(lines.size(), false);
+    for (size_t seed = 0; seed < lines.size(); ++seed) {
+      if (taken[seed]) continue;
+      std::vector<size_t> strip;
+      for (size_t j = 0; j < lines.size(); ++j) {
+        if (!taken[j] && std::abs(edge(lines[j]) - edge(lines[seed])) <= kGutterAlign) strip.push_back(j);
+      }
+      if (static_cast<int>(strip.size()) < kMinNumberedLines) continue;
+      std::sort(strip.begin(), strip.end(), [&](size_t a, size_t b) { return lines[a].y < lines[b].y; });
+      size_t up = 0;
+      for (size_t k = 1; k < strip.size(); ++k) up += lines[strip[k]].value > lines[strip[k - 1]].value;
+      if (up < 0.8 * (strip.size() - 1)) continue;
+      // A gutter runs down most of the text; a short run of numbers is more likely a list or
+      // a table's row numbers.
+      if (lines[strip.back()].y - lines[strip.front()].y < kGutterMinHeight * p.height) continue;
+      // Beside the text: no other block overlaps the strip horizontally.
+      double x0 = 1e300, x1 = -1e300;
+      std::vector<bool> in_strip(p.blocks.size(), false);
+      for (size_t k : strip) {
+        x0 = std::min(x0, lines[k].x0);
+        x1 = std::max(x1, lines[k].x1);
+        in_strip[lines[k].block] = true;
+      }
+      bool overlapped = false, left_of = false, right_of = false;
+      for (size_t i = 0; i < p.blocks.size(); ++i) {
+        if (in_strip[i]) continue;
+        const Box& b = p.blocks[i].bbox;
+        const bool vertical_overlap = b.y1 > lines[strip.front()].y && b.y0 < lines[strip.back()].y;
+        if (!vertical_overlap) continue;
+        if (b.x0 < x1 && b.x1 > x0) overlapped = true;
+        if (b.x1 <= x0) left_of = true;
+        if (b.x0 >= x1) right_of = true;
+      }
+      // In a margin: text on one side only (numbers between two texts are a table's column).
+      if (overlapped || left_of == right_of) continue;
+      for (size_t k : strip) {
+        taken[k] = true;
+        p.blocks[lines[k].block].type = "line_number";
+      }
+    }
+  }
+}
+
 std::vector<PageLayout> LayOutDocument(std::vector<PageInput>& pages) {
   std::vector<PageLayout> result(pages.size());
+  for (PageInput& in : pages) MarkLineNumbers(in);
 
   // 1. Running heads and page numbers: in the head bands, repeating across pages (digits
   // folded) or a page number alone, or short and small in the tight band.
@@ -278,6 +366,7 @@ std::vector<PageLayout> LayOutDocument(std::vector<PageInput>& pages) {
       Block& b = p.blocks[i];
       b.level = 0;
       bool top = false;
+      if (b.type == "line_number") continue;
       if (b.lines.size() > 2 || !in_band(p, b, kHeadBand, &top)) continue;
       const std::string text = b.Text();
       const bool repeats = pages.size() > 1 && key_pages[(top ? "t:" : "b:") + HeadKey(text)] >= 2;
@@ -295,7 +384,7 @@ std::vector<PageLayout> LayOutDocument(std::vector<PageInput>& pages) {
     typed[pi].resize(p.blocks.size());
     for (size_t i = 0; i < p.blocks.size(); ++i) {
       Block& b = p.blocks[i];
-      if (!b.IsBody()) continue;
+      if (!b.IsBody() || b.type == "line_number") continue;
       const BlockStyle st = pages[pi].styles[i];
       const std::string text = NormalizeWhitespace(b.Text());
       const std::string first = b.lines.empty() ? "" : b.lines.front().Text();
@@ -402,9 +491,13 @@ std::vector<PageLayout> LayOutDocument(std::vector<PageInput>& pages) {
     for (const Box& r : MergeOverlapping(pages[pi].table_regions)) {
       tables.push_back(Block{"table", 0, r, {}});
     }
-    std::vector<Block> heads, body_blocks, notes, feet;
+    std::vector<Block> heads, body_blocks, notes, feet, numbers;
     for (Block& b : p.blocks) {
       bool absorbed = false;
+      if (b.type == "line_number") {
+        numbers.push_back(std::move(b));
+        continue;
+      }
       if (b.type != "header" && b.type != "footer" && b.type != "caption") {
         for (Block& t : tables) {
           if (IntersectionArea(b.bbox, t.bbox) >= 0.7 * Area(b.bbox)) {
@@ -497,6 +590,9 @@ std::vector<PageLayout> LayOutDocument(std::vector<PageInput>& pages) {
     std::sort(feet.begin(), feet.end(), [](const Block& a, const Block& b) {
       return std::tie(a.bbox.y0, a.bbox.x0) < std::tie(b.bbox.y0, b.bbox.x0);
     });
+    std::sort(numbers.begin(), numbers.end(), [](const Block& a, const Block& b) {
+      return std::tie(a.bbox.x0, a.bbox.y0) < std::tie(b.bbox.x0, b.bbox.y0);
+    });
 
     // Captions: each figure takes the nearest figure caption below it (or above), overlapping
     // it in width, within 8% of the page height.
@@ -532,7 +628,7 @@ std::vector<PageLayout> LayOutDocument(std::vector<PageInput>& pages) {
     }
 
     p.blocks.clear();
-    for (auto* group : {&heads, &body_blocks, &notes, &feet})
+    for (auto* group : {&heads, &body_blocks, &notes, &feet, &numbers})
       for (Block& b : *group) p.blocks.push_back(std::move(b));
     for (const Block& b : p.blocks) out.headings += (b.type == "heading" || b.type == "title");
   }

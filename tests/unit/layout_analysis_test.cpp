@@ -126,6 +126,45 @@ TEST(LayoutAnalysisTest, RunningHeadsAndPageNumbersAreHeadersAndFootersOutOfTheT
   }
 }
 
+// A court-transcript page: one number block per line in a left gutter, 25 lines down the page,
+// the text beside them. Seen by scotus-transcript-p1.pdf (text_born_digital/dev): read as a
+// column, the numbers were spliced into the text as a run "1 2 3 ... 25" (CER 0.28 against
+// pdfplumber's layout text; pdftotext 0.065).
+TEST(LayoutAnalysisTest, AGutterOfLineNumbersIsKeptOutOfTheText) {
+  std::vector<Block> blocks;
+  for (int n = 1; n <= 25; ++n) {
+    const double y = 68 + 26 * (n - 1);
+    blocks.push_back(TextBlock({std::to_string(n)}, n < 10 ? 97 : 90, y, 12));
+    blocks.push_back(TextBlock({"spoken words of line " + std::to_string(n)}, 130, y, 12));
+  }
+  std::vector<Page> pages{MakePage(1, std::move(blocks))};
+  LayOut(pages);
+  int numbers = 0;
+  for (const Block& b : pages[0].blocks) numbers += b.type == "line_number";
+  EXPECT_EQ(numbers, 25);
+  const std::string text = pages[0].Text();
+  EXPECT_TRUE(text.starts_with("spoken words of line 1\n")) << text.substr(0, 80);
+  EXPECT_EQ(text.find("\n2\n"), std::string::npos);
+}
+
+// Numbers that are not a gutter stay text: a short numbered run (a list of years) and a
+// column of figures with text on both sides of it.
+TEST(LayoutAnalysisTest, NumbersThatAreNotAGutterStayText) {
+  std::vector<Block> blocks;
+  for (int n = 0; n < 6; ++n) {
+    blocks.push_back(TextBlock({std::to_string(2001 + n)}, 54, 100 + 14 * n, 10));
+  }
+  for (int n = 0; n < 30; ++n) {
+    const double y = 250 + 16 * n;
+    blocks.push_back(TextBlock({"item " + std::to_string(n)}, 54, y, 10));
+    blocks.push_back(TextBlock({std::to_string(10 * n + 5)}, 250, y, 10));
+    blocks.push_back(TextBlock({"remark " + std::to_string(n)}, 320, y, 10));
+  }
+  std::vector<Page> pages{MakePage(1, std::move(blocks))};
+  LayOut(pages);
+  for (const Block& b : pages[0].blocks) EXPECT_NE(b.type, "line_number") << b.Text();
+}
+
 TEST(LayoutAnalysisTest, HeadingLevelsFromSizesBoldAndNumbers) {
   std::vector<Block> blocks;
   blocks.push_back(TextBlock({"The Title of It"}, 100, 60, 22, "Helvetica-Bold"));
