@@ -215,7 +215,7 @@ class PrefixReuse(AssayTestCase):
         config = os.path.join(self.temp_dir("config"), "no_quality.toml")
         with open(config, "w") as f:
             f.write('[pipeline.pdf]\nstages = ["pdf_text", "rasterize", "ocr", "layout"]\n'
-                    '[pipeline.image]\nstages = ["image_load", "ocr", "layout"]\n')
+                    '[pipeline.image]\nstages = ["image_load", "image_checks", "ocr", "layout"]\n')
         out = self.temp_dir("prefix")
         args = ["run", self.CORPUS, "--out", out, "-j", "2", "--json", "--exclude", "*.txt",
                 "--exclude", "*.csv", "--exclude", "*.md", "--exclude", "*.uzn",
@@ -337,7 +337,7 @@ class CatalogCommands(AssayTestCase):
         self.assertExit(r, EXIT_OK)
         stages = r.json()
         self.assertEqual([s["id"] for s in stages],
-                         ["pdf_text", "rasterize", "image_load", "ocr", "layout", "quality", "pii"])
+                         ["pdf_text", "rasterize", "image_load", "image_checks", "ocr", "layout", "quality", "pii"])
         dpi = next(p for s in stages if s["id"] == "rasterize" for p in s["params"]
                    if p["name"] == "dpi")
         self.assertEqual((dpi["type"], dpi["default"], dpi["min"], dpi["max"]),

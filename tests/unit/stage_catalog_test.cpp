@@ -148,7 +148,7 @@ TEST(PipelineConfigTest, TheDefaultLoadsAndIsComplete) {
   EXPECT_EQ(c.value().pipelines.at("pdf"),
             (std::vector<std::string>{"pdf_text", "rasterize", "ocr", "layout", "quality", "pii"}));
   EXPECT_EQ(c.value().pipelines.at("image"),
-            (std::vector<std::string>{"image_load", "ocr", "layout", "quality", "pii"}));
+            (std::vector<std::string>{"image_load", "image_checks", "ocr", "layout", "quality", "pii"}));
 }
 
 TEST(PipelineConfigTest, MistakesNameFileLineAndColumn) {

@@ -115,8 +115,13 @@ TEST_F(StagesTest, PhotoIsClassifiedAndNotOcrd) {
   const WorkResult r = runner_->Run(Request("photo.jpg", "image"));
   ASSERT_FALSE(r.error) << r.error->message;
   EXPECT_EQ(r.modality, "photo");
-  EXPECT_EQ(Outcomes(r), (std::vector<std::string>{"ok", "skipped", "skipped", "skipped", "ok"}));  // pii reads alt-text
+  // image_checks measures it; ocr, layout, quality skip a photo; pii reads alt-text.
+  EXPECT_EQ(Outcomes(r),
+            (std::vector<std::string>{"ok", "ok", "skipped", "skipped", "skipped", "ok"}));
   EXPECT_EQ(r.metrics.at("image.width"), 480);
+  // A procedural landscape of smooth gradients: little fine detail, so a low sharpness.
+  EXPECT_GT(r.metrics.at("image.sharpness"), 0);
+  EXPECT_EQ(r.metrics.at("image.is_color"), 1);
   EXPECT_EQ(r.metrics.count("ocr.word_count"), 0u);
 }
 

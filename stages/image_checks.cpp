@@ -1,0 +1,109 @@
+// image_checks: what a photo or page image is worth as a training example beyond its size:
+// how it was encoded (bit depth, CMYK, palette, alpha, animation frames, EXIF orientation, from
+// the header) and what its pixels show (sharpness, clipped highlights and shadows, contrast,
+// noise, colour), each a metric the contracts set thresholds on (contracts/photo.toml,
+// docs/image_checks.md for how the defaults were chosen).
+#include <leptonica/allheaders.h>
+
+#include "core/stage.h"
+#include "stages/image_measures.h"
+
+namespace assay {
+namespace {
+
+// The pixels of a Leptonica image as an 8-bit gray or BGR matrix (alpha dropped, a colour
+// map expanded).
+cv::Mat ToMat(Pix* pix) {
+  const bool gray = pixGetDepth(pix) <= 8 && (pixGetColormap(pix) == nullptr ||
+                                               !pixcmapHasColor(pixGetColormap(pix), nullptr));
+  Pix* conv = gray ? pixConvertTo8(pix, 0) : pixConvertTo32(pix);
+  if (conv == nullptr) return {};
+  const int w = pixGetWidth(conv), h = pixGetHeight(conv), wpl = pixGetWpl(conv);
+  const l_uint32* data = pixGetData(conv);
+  cv::Mat m(h, w, gray ? CV_8UC1 : CV_8UC3);
+  for (int y = 0; y < h; ++y) {
+    const l_uint32* line = data + static_cast<size_t>(y) * wpl;
+    unsigned char* row = m.ptr<unsigned char>(y);
+    for (int x = 0; x < w; ++x) {
+      if (gray) {
+        row[x] = GET_DATA_BYTE(line, x);
+      } else {
+        l_int32 r, g, b;
+        extractRGBValues(line[x], &r, &g, &b);
+        row[3 * x] = b, row[3 * x + 1] = g, row[3 * x + 2] = r;
+      }
+    }
+  }
+  pixDestroy(&conv);
+  return m;
+}
+
+class ImageChecksStage : public Stage {
+ public:
+  explicit ImageChecksStage(const CanonicalJson&) {}
+
+  Result<StageReport> Run(Document& doc, StageContext& ctx) const override {
+    if (doc.pages.empty() || !doc.pages.front().has_raster()) {
+      return StageReport{"skipped", "no page pixels"};
+    }
+    const ImageEncoding enc = ReadImageEncoding(doc.path);
+    doc.metrics["image.bit_depth"] = enc.bit_depth;
+    doc.metrics["image.cmyk"] = enc.cmyk;
+    doc.metrics["image.palette"] = enc.palette;
+    doc.metrics["image.alpha"] = enc.alpha;
+    doc.metrics["image.frames"] = enc.frames;
+    doc.metrics["image.exif_orientation"] = enc.exif_orientation;
+
+    auto pix = ctx.Pixels(doc, doc.pages.front());
+    if (!pix.ok()) return pix.error();
+    const cv::Mat mat = ToMat(pix.value().get());
+    if (mat.empty()) return Error{"image_checks", "the pixels cannot be converted"};
+    const ImageMeasures m = Measure(mat);
+    doc.metrics["image.sharpness"] = m.sharpness;
+    doc.metrics["image.clipped_highlights"] = m.clipped_highlights;
+    doc.metrics["image.clipped_shadows"] = m.clipped_shadows;
+    doc.metrics["image.contrast"] = m.contrast;
+    doc.metrics["image.noise"] = m.noise;
+    doc.metrics["image.is_color"] = m.is_color;
+    StageReport report;
+    if (enc.frames > 1) report.note = "animated: first of " + std::to_string(enc.frames) + " frames measured";
+    return report;
+  }
+};
+
+}  // namespace
+
+const StageSpec& ImageChecksStageSpec() {
+  static const StageSpec kSpec{
+      .id = "image_checks",
+      .version = 1,
+      .summary = "encoding facts, sharpness, exposure, contrast, noise, colour",
+      .containers = {"image"},
+      .modalities = {"photo", "page_image"},
+      .establishes = {},
+      .params = {},
+      .metrics =
+          {{"image.bit_depth", false, "bits per sample stated by the header (PNG, JPEG)"},
+           {"image.cmyk", false, "1 for a four-component (CMYK/YCCK) JPEG"},
+           {"image.palette", false, "1 for indexed colour (PNG palette, GIF)"},
+           {"image.alpha", false, "1 when the file has an alpha channel or transparency"},
+           {"image.frames", false, "animation frames (GIF, APNG); the first is measured"},
+           {"image.exif_orientation", false, "EXIF orientation tag 1..8, 0 when absent"},
+           {"image.sharpness", false,
+            "variance of the Laplacian at 512 px on the longer side over the gray variance + 1"},
+           {"image.clipped_highlights", false, "share of pixels with gray >= 250"},
+           {"image.clipped_shadows", false, "share of pixels with gray <= 5"},
+           {"image.contrast", false, "standard deviation of gray / 255"},
+           {"image.noise", false, "noise sigma estimate in gray levels (Immerkaer)"},
+           {"image.is_color", false, "1 when more than 2% of pixels have chroma above 24"}},
+      .libraries = {"opencv", "leptonica"},
+      .resources = nullptr,
+      .pixels = Pixels::kReads,
+      .make = [](const CanonicalJson& p) -> std::unique_ptr<Stage> {
+        return std::make_unique<ImageChecksStage>(p);
+      },
+  };
+  return kSpec;
+}
+
+}  // namespace assay
