@@ -244,6 +244,15 @@ Planner DefaultPlanner(ParamLayer set = ParamLayer::object()) {
   return Planner(Catalog(), config.value(), std::move(set));
 }
 
+// The planned stage `id` of a plan (by name: pipelines gain stages, so positions move).
+const PlannedStage& StageOf(const Plan& plan, const std::string& id) {
+  for (const PlannedStage& s : plan.stages) {
+    if (s.spec->id == id) return s;
+  }
+  ADD_FAILURE() << "no stage " << id << " in the plan";
+  return plan.stages.front();
+}
+
 TEST(PlannerTest, PlansCarryCompleteParametersResourcesAndLibraries) {
   Planner planner = DefaultPlanner();
   auto plan = planner.For("pdf");
@@ -264,7 +273,7 @@ TEST(PlannerTest, PlansCarryCompleteParametersResourcesAndLibraries) {
   auto back = Plan::FromJson(plan.value().ToJson(), Catalog());
   ASSERT_TRUE(back.ok()) << back.error().message;
   EXPECT_EQ(back.value().IdentitySha256(), plan.value().IdentitySha256());
-  EXPECT_EQ(back.value().stages[2].resources_sha256, ocr.resources_sha256);
+  EXPECT_EQ(StageOf(back.value(), "ocr").resources_sha256, ocr.resources_sha256);
 }
 
 TEST(PlannerTest, LayersApplyLowestFirst) {
@@ -273,11 +282,11 @@ TEST(PlannerTest, LayersApplyLowestFirst) {
   ASSERT_TRUE(over.ok());
   auto base = DefaultPipelineConfig(Catalog());
   Planner planner(Catalog(), Overlay(base.value(), over.value()), ParamLayer::object());
-  EXPECT_EQ(planner.For("pdf").value().stages[2].params["psm"], 4);    // config
-  EXPECT_EQ(planner.For("image").value().stages[1].params["psm"], 5);  // container config
+  EXPECT_EQ(StageOf(planner.For("pdf").value(), "ocr").params["psm"], 4);    // config
+  EXPECT_EQ(StageOf(planner.For("image").value(), "ocr").params["psm"], 5);  // container config
   Planner with_set(Catalog(), Overlay(base.value(), over.value()), {{"ocr", {{"psm", 6}}}});
-  EXPECT_EQ(with_set.For("image").value().stages[1].params["psm"], 6);  // --set
-  EXPECT_EQ(with_set.For("image", {{"ocr", {{"psm", 7}}}}).value().stages[1].params["psm"],
+  EXPECT_EQ(StageOf(with_set.For("image").value(), "ocr").params["psm"], 6);  // --set
+  EXPECT_EQ(StageOf(with_set.For("image", {{"ocr", {{"psm", 7}}}}).value(), "ocr").params["psm"],
             7);  // the document's own
 }
 
@@ -296,14 +305,14 @@ TEST(PlannerTest, AMissingModelFailsThePlanWithHowToGetIt) {
 
 TEST(PlannerTest, AnotherModelUnderTheSameNameChangesTheReuseKey) {
   const auto dir = testing::TempDir();
-  const std::string before = DefaultPlanner().For("image").value().stages[1].resources_sha256;
+  const std::string before = StageOf(DefaultPlanner().For("image").value(), "ocr").resources_sha256;
   // Any other file standing as eng.traineddata: resolution hashes, it does not load.
   std::ofstream(dir / "eng.traineddata") << "another model";
   ScopedEnv env("TESSDATA_PREFIX", dir.string());
   auto plan = DefaultPlanner().For("image");
   ASSERT_TRUE(plan.ok()) << plan.error().message;
-  EXPECT_NE(plan.value().stages[1].resources_sha256, before);
-  EXPECT_EQ(plan.value().stages[1].resources[0].location, dir.string());
+  EXPECT_NE(StageOf(plan.value(), "ocr").resources_sha256, before);
+  EXPECT_EQ(StageOf(plan.value(), "ocr").resources[0].location, dir.string());
   // Stages that do not use the model keep their key.
   EXPECT_EQ(plan.value().stages[0].resources_sha256,
             DefaultPlanner().For("image").value().stages[0].resources_sha256);
@@ -320,8 +329,11 @@ TEST(PlannerTest, PopplerDataIsPartOfThePdfStagesKeys) {
 }
 
 TEST(PlanTest, AWorkerRefusesAStageVersionItDoesNotImplement) {
-  CanonicalJson plan = DefaultPlanner().For("image").value().ToJson();
-  plan["stages"][1]["version"] = 99;
+  const Plan planned = DefaultPlanner().For("image").value();
+  CanonicalJson plan = planned.ToJson();
+  const auto ocr = std::find_if(planned.stages.begin(), planned.stages.end(),
+                                [](const PlannedStage& s) { return s.spec->id == "ocr"; });
+  plan["stages"][ocr - planned.stages.begin()]["version"] = 99;
   auto back = Plan::FromJson(plan, Catalog());
   ASSERT_FALSE(back.ok());
   EXPECT_EQ(back.error().message,
