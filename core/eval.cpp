@@ -121,19 +121,7 @@ double BoxIou(const Box& a, const Box& b) {
 }
 
 double WordErrorRate(const std::string& hypothesis, const std::string& reference) {
-  const std::vector<std::string> h = Words(hypothesis), r = Words(reference);
-  if (r.empty()) return h.empty() ? 0.0 : 1.0;
-  std::vector<size_t> prev(h.size() + 1), cur(h.size() + 1);
-  for (size_t j = 0; j <= h.size(); ++j) prev[j] = j;
-  for (size_t i = 1; i <= r.size(); ++i) {
-    cur[0] = i;
-    for (size_t j = 1; j <= h.size(); ++j) {
-      cur[j] =
-          std::min({prev[j - 1] + (r[i - 1] == h[j - 1] ? 0 : 1), prev[j] + 1, cur[j - 1] + 1});
-    }
-    std::swap(prev, cur);
-  }
-  return double(prev[h.size()]) / double(r.size());
+  return TokenErrorRate(Words(hypothesis), Words(reference));
 }
 
 std::string SortedWords(const std::string& text) {

@@ -66,6 +66,15 @@ std::vector<std::pair<QueueItem, std::vector<QueueEvent>>> QueueHistory(Store& s
   return out;
 }
 
+// Every decided document, in doc_id order: what the exports write.
+std::vector<std::string> DecidedDocIds(Store& store) {
+  Statement q(store.db().handle(),
+              "SELECT doc_id FROM documents WHERE outcome IS NOT NULL ORDER BY doc_id");
+  std::vector<std::string> ids;
+  while (q.Step()) ids.push_back(q.Text(0));
+  return ids;
+}
+
 }  // namespace
 
 std::string ResolveDocId(Store& store, const std::string& prefix, std::string* error) {
@@ -321,10 +330,7 @@ Json ExportRecord(Store& store, const std::string& doc_id, bool stable) {
 }
 
 int ExportJsonl(Store& store, std::ostream& out, bool stable, std::ostream* errors) {
-  Statement q(store.db().handle(),
-              "SELECT doc_id FROM documents WHERE outcome IS NOT NULL ORDER BY doc_id");
-  std::vector<std::string> ids;
-  while (q.Step()) ids.push_back(q.Text(0));
+  const std::vector<std::string> ids = DecidedDocIds(store);
   int skipped = 0;
   for (const std::string& id : ids) {
     // A record is built whole before a byte of it is written, and flushed whole: whatever
@@ -359,10 +365,7 @@ int ExportMarkdown(Store& store, const std::string& dir, std::ostream* errors) {
     if (errors != nullptr) *errors << "assay export: cannot make " << dir << ": " << ec.message() << "\n";
     return kExitInternal;
   }
-  Statement q(store.db().handle(),
-              "SELECT doc_id FROM documents WHERE outcome IS NOT NULL ORDER BY doc_id");
-  std::vector<std::string> ids;
-  while (q.Step()) ids.push_back(q.Text(0));
+  const std::vector<std::string> ids = DecidedDocIds(store);
   int skipped = 0;
   for (const std::string& id : ids) {
     std::string md;

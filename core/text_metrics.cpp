@@ -40,19 +40,7 @@ std::string NormalizeWhitespace(std::string_view text) {
 }
 
 double CharacterErrorRate(std::string_view hypothesis, std::string_view reference) {
-  const std::vector<uint32_t> h = DecodeUtf8(hypothesis), r = DecodeUtf8(reference);
-  if (r.empty()) return h.empty() ? 0.0 : 1.0;
-  std::vector<size_t> prev(h.size() + 1), cur(h.size() + 1);
-  for (size_t j = 0; j <= h.size(); ++j) prev[j] = j;
-  for (size_t i = 1; i <= r.size(); ++i) {
-    cur[0] = i;
-    for (size_t j = 1; j <= h.size(); ++j) {
-      const size_t sub = prev[j - 1] + (r[i - 1] == h[j - 1] ? 0 : 1);
-      cur[j] = std::min({sub, prev[j] + 1, cur[j - 1] + 1});
-    }
-    std::swap(prev, cur);
-  }
-  return static_cast<double>(prev[h.size()]) / static_cast<double>(r.size());
+  return TokenErrorRate(DecodeUtf8(hypothesis), DecodeUtf8(reference));
 }
 
 }  // namespace assay
