@@ -145,7 +145,8 @@ TEST(PipelineConfigTest, TheDefaultLoadsAndIsComplete) {
   ASSERT_TRUE(c.ok()) << c.error().message;
   EXPECT_TRUE(CheckComplete(c.value()).ok());
   EXPECT_EQ(c.value().pipelines.at("pdf"),
-            (std::vector<std::string>{"pdf_text", "rasterize", "ocr", "layout", "quality", "pii"}));
+            (std::vector<std::string>{"pdf_text", "rasterize", "ocr", "layout", "tables", "quality",
+                                      "pii"}));
   EXPECT_EQ(c.value().pipelines.at("image"),
             (std::vector<std::string>{"image_load", "ocr", "layout", "quality", "pii"}));
 }
