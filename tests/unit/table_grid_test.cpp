@@ -97,10 +97,11 @@ TEST(AlignedTables, ColumnsFromWordAlignment) {
 TEST(AlignedTables, TwoColumnsOfProseAreNotATable) {
   std::vector<TableWord> words;
   for (int r = 0; r < 6; ++r) {
+    // Words 20 points wide, 3 points apart (a space); the two columns 142 points apart.
     double x = 0;
-    for (int i = 0; i < 7; ++i, x += 30) words.push_back(W("word", x, r * 12.0));
+    for (int i = 0; i < 7; ++i, x += 23) words.push_back(W("word", x, r * 12.0));
     x = 300;
-    for (int i = 0; i < 7; ++i, x += 30) words.push_back(W("text", x, r * 12.0));
+    for (int i = 0; i < 7; ++i, x += 23) words.push_back(W("text", x, r * 12.0));
   }
   EXPECT_TRUE(AlignedTables(words).empty());
 }
