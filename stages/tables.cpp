@@ -15,6 +15,19 @@
 namespace assay {
 namespace {
 
+// The grid with every slot a spanning cell covers holding that cell's text: what the shift
+// detector reads, so a header cell spanning two columns ("Sales" over 2022 and 2023) covers
+// both instead of looking like a header one column short of the body.
+Grid SpanFilledRows(const PageTable& t) {
+  Grid rows(static_cast<size_t>(t.n_rows), std::vector<std::string>(static_cast<size_t>(t.n_cols)));
+  for (const TableCell& c : t.cells) {
+    for (int r = c.row; r < std::min(c.row + c.rowspan, t.n_rows); ++r)
+      for (int k = c.col; k < std::min(c.col + c.colspan, t.n_cols); ++k)
+        rows[static_cast<size_t>(r)][static_cast<size_t>(k)] = c.text;
+  }
+  return rows;
+}
+
 class TablesStage : public Stage {
  public:
   explicit TablesStage(const CanonicalJson& /*params*/) {}
@@ -56,7 +69,7 @@ class TablesStage : public Stage {
         empty += EmptyCellRatio(rows);
         headers += t.header_rows > 0 ? 1 : 0;
         consistency = std::min(consistency, ColumnTypeConsistency(rows, t.header_rows));
-        suspects += DetectColumnShift(rows, t.header_rows).score > kShiftThreshold ? 1 : 0;
+        suspects += DetectColumnShift(SpanFilledRows(t), t.header_rows).score > kShiftThreshold ? 1 : 0;
       }
     }
     if (searched == 0) return StageReport{"skipped", "no page with a text layer"};
