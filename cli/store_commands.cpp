@@ -76,21 +76,25 @@ void SetupExport(CLI::App& app, int* exit_code) {
                             "write every processed document as JSON Lines, or as Markdown "
                             "files",
                             c.get(), false);
-  cmd->add_option("--format", *format, "output format: jsonl (stdout) or markdown (--to DIR)")
-      ->check(CLI::IsMember({"jsonl", "markdown"}))
+  cmd->add_option("--format", *format,
+                  "output format: jsonl (stdout), markdown or csv (tables; both --to DIR)")
+      ->check(CLI::IsMember({"jsonl", "markdown", "csv"}))
       ->capture_default_str();
-  cmd->add_option("--to", *to, "markdown: the folder that receives one <doc_id>.md per document");
+  cmd->add_option("--to", *to,
+                  "markdown: the folder that receives one <doc_id>.md per document; csv: one "
+                  "<doc_id>.p<page>.t<n>.csv per table");
   cmd->add_flag("--stable", *stable,
                 "leave out volatile facts (times, run and reuse numbers); name sources by their "
                 "path relative to their input root: byte-identical across runs and machines");
   cmd->callback([c, format, stable, to, exit_code] {  // keeps the options' targets alive
-    if (*format == "markdown" && to->empty()) {
-      std::cerr << "assay export: --format markdown needs --to DIR\n";
+    if (*format != "jsonl" && to->empty()) {
+      std::cerr << "assay export: --format " << *format << " needs --to DIR\n";
       *exit_code = kExitUsage;
       return;
     }
     *exit_code = WithStoreForReading(c->out, [&](Store& s) {
       if (*format == "markdown") return ExportMarkdown(s, *to, &std::cerr);
+      if (*format == "csv") return ExportTablesCsv(s, *to, &std::cerr);
       return ExportJsonl(s, std::cout, *stable, &std::cerr);
     });
   });

@@ -62,11 +62,24 @@ void NormalizeBox(Box& b) {
 
 }  // namespace
 
+std::vector<std::vector<std::string>> PageTable::Rows() const {
+  std::vector<std::vector<std::string>> rows(static_cast<size_t>(std::max(0, n_rows)),
+                                             std::vector<std::string>(std::max(0, n_cols)));
+  for (const TableCell& c : cells) {
+    if (c.row >= 0 && c.row < n_rows && c.col >= 0 && c.col < n_cols) rows[c.row][c.col] = c.text;
+  }
+  return rows;
+}
+
 void Document::Normalize() {
   for (Page& p : pages) {
     p.width = RoundCoord(p.width);
     p.height = RoundCoord(p.height);
     for (Figure& f : p.figures) NormalizeBox(f.bbox);
+    for (PageTable& t : p.tables) {
+      NormalizeBox(t.bbox);
+      for (TableCell& c : t.cells) NormalizeBox(c.bbox);
+    }
     for (Block& b : p.blocks) {
       NormalizeBox(b.bbox);
       for (Line& l : b.lines) {
@@ -176,6 +189,21 @@ CanonicalJson Document::ToContentJson() const {
       }
       pj["figures"] = std::move(figs);
     }
+    // Likewise absent until the tables stage finds one.
+    if (!p.tables.empty()) {
+      CanonicalJson tables = CanonicalJson::array();
+      for (const PageTable& t : p.tables) {
+        CanonicalJson cells = CanonicalJson::array();
+        for (const TableCell& c : t.cells) {
+          cells.push_back({{"row", c.row}, {"col", c.col}, {"rowspan", c.rowspan},
+                           {"colspan", c.colspan}, {"text", c.text}, {"bbox", BoxJson(c.bbox)}});
+        }
+        tables.push_back({{"bbox", BoxJson(t.bbox)}, {"n_rows", t.n_rows}, {"n_cols", t.n_cols},
+                          {"method", t.method}, {"header_rows", t.header_rows},
+                          {"cells", std::move(cells)}});
+      }
+      pj["tables"] = std::move(tables);
+    }
     pages_json.push_back(std::move(pj));
   }
   CanonicalJson metrics_json = CanonicalJson::object();
@@ -213,6 +241,21 @@ Document Document::FromContentJson(const CanonicalJson& j) {
     if (pj.contains("figures")) {
       for (const CanonicalJson& fj : pj["figures"]) {
         p.figures.push_back(Figure{BoxFrom(fj.at("bbox")), fj.at("caption"), fj.at("source")});
+      }
+    }
+    if (pj.contains("tables")) {
+      for (const CanonicalJson& tj : pj["tables"]) {
+        PageTable t;
+        t.bbox = BoxFrom(tj.at("bbox"));
+        t.n_rows = tj.at("n_rows");
+        t.n_cols = tj.at("n_cols");
+        t.method = tj.at("method");
+        t.header_rows = tj.at("header_rows");
+        for (const CanonicalJson& cj : tj.at("cells")) {
+          t.cells.push_back(TableCell{cj.at("row"), cj.at("col"), cj.at("rowspan"),
+                                      cj.at("colspan"), cj.at("text"), BoxFrom(cj.at("bbox"))});
+        }
+        p.tables.push_back(std::move(t));
       }
     }
     for (const CanonicalJson& bj : pj.at("blocks")) {

@@ -74,6 +74,29 @@ struct Figure {
   std::string source;  // "pdf_graphics" (image draws, drawn paths) or "page_image" (pixels)
 };
 
+// One cell of a table: its top-left slot in the grid, how many rows and columns it covers,
+// its text (lines joined by single spaces) and its box.
+struct TableCell {
+  int row = 0, col = 0;
+  int rowspan = 1, colspan = 1;
+  std::string text;
+  Box bbox;
+};
+
+// A table found on a page (the `tables` stage): a grid of n_rows x n_cols slots, each covered
+// by exactly one cell. `method`: "ruled" (grid from drawn rules) or "aligned" (from word
+// alignment). `header_rows`: rows read as the header (0 when none was recognised).
+struct PageTable {
+  Box bbox;
+  int n_rows = 0, n_cols = 0;
+  std::vector<TableCell> cells;
+  std::string method;
+  int header_rows = 0;
+  // The rectangular grid of cell texts: a spanning cell's text in its top-left slot, the
+  // slots it covers empty (DESIGN.md's `rows`).
+  std::vector<std::vector<std::string>> Rows() const;
+};
+
 // Shared ownership of a Leptonica image; released with pixDestroy.
 using PixHandle = std::shared_ptr<Pix>;
 PixHandle WrapPix(Pix* pix);
@@ -95,6 +118,7 @@ struct Page {
   std::string text_source = "none";  // "pdf_text", "ocr" or "none"
   std::vector<Block> blocks;
   std::vector<Figure> figures;  // found by the layout stage
+  std::vector<PageTable> tables;    // found by the tables stage, in reading order
   // How the page's raster was made, oldest first; empty when the page has none.
   std::vector<RasterStep> raster_steps;
   // The pixels of the last raster step, when held in memory. Transient: a stage that needs

@@ -7,6 +7,7 @@
 #include <sstream>
 
 #include "core/store_views.h"
+#include "core/table_eval.h"
 #include "core/text_metrics.h"
 
 namespace assay {
@@ -133,15 +134,21 @@ std::string SortedWords(const std::string& text) {
 }
 
 Result<Json> EvaluateStore(Store& store, const std::string& gt_dir) {
+  std::error_code ec;
+  if (!fs::is_directory(fs::path(gt_dir), ec)) return Error{"usage", "not a folder: " + gt_dir};
+  Statement q(store.db().handle(),
+              "SELECT doc_id FROM documents WHERE outcome IS NOT NULL ORDER BY doc_id");
+  std::vector<Json> records;
+  while (q.Step()) records.push_back(ExportRecord(store, q.Text(0), true));
+  return EvaluateRecords(records, gt_dir);
+}
+
+Result<Json> EvaluateRecords(const std::vector<Json>& records, const std::string& gt_dir) {
   const fs::path dir(gt_dir);
   std::error_code ec;
   if (!fs::is_directory(dir, ec)) return Error{"usage", "not a folder: " + gt_dir};
   const std::map<std::string, std::string> by_sha = ManifestStems(dir);
-
-  Statement q(store.db().handle(),
-              "SELECT doc_id FROM documents WHERE outcome IS NOT NULL ORDER BY doc_id");
-  std::vector<std::string> ids;
-  while (q.Step()) ids.push_back(q.Text(0));
+  std::vector<Json> table_scores;
 
   std::map<std::string, Counts> regions;
   int order_pairs = 0, order_right = 0, heading_truth = 0, heading_found = 0, heading_blocks = 0,
@@ -149,8 +156,8 @@ Result<Json> EvaluateStore(Store& store, const std::string& gt_dir) {
   double cer_sum = 0, cer_free_sum = 0, wer_sum = 0, wer_free_sum = 0;
   int text_docs = 0;
   Json docs = Json::array();
-  for (const std::string& id : ids) {
-    const Json rec = ExportRecord(store, id, true);
+  for (const Json& rec : records) {
+    const std::string id = rec.value("doc_id", "");
     const std::string path = rec["source"].value("path", "");
     const Json& sha = rec["source"]["sha256"];
     std::string stem = fs::path(path).stem().string();
@@ -161,8 +168,13 @@ Result<Json> EvaluateStore(Store& store, const std::string& gt_dir) {
     }
     const auto truth_text = ReadFile(dir / (stem + ".gt.txt"));
     const auto truth_layout = ReadFile(dir / (stem + ".layout.json"));
-    if (!truth_text && !truth_layout) continue;
+    std::optional<Json> tables = ScoreTables(rec, dir, stem);
+    if (!truth_text && !truth_layout && !tables) continue;
     Json d = {{"doc_id", id}, {"path", path}, {"ground_truth", stem}, {"matched_by", matched_by}};
+    if (tables) {
+      d["tables"] = *tables;
+      table_scores.push_back(std::move(*tables));
+    }
 
     if (truth_text) {
       const std::string hyp = NormalizeWhitespace(rec.value("text", ""));
@@ -303,6 +315,7 @@ Result<Json> EvaluateStore(Store& store, const std::string& gt_dir) {
         {"precision", heading_blocks > 0 ? double(heading_blocks_right) / heading_blocks : 0.0},
         {"level_accuracy", heading_found > 0 ? double(level_right) / heading_found : 0.0}};
   }
+  if (!table_scores.empty()) summary["tables"] = SummarizeTables(table_scores);
   return Json{{"summary", std::move(summary)}, {"documents", std::move(docs)}};
 }
 

@@ -13,9 +13,11 @@
 // header and footer are not scored), reading-order correctness (share of consecutive ordered
 // ground-truth regions whose matched blocks come in the same order), heading precision,
 // recall and level accuracy.
+//   S.page-P.table-N[.V].csv, S-reg.xml   tables (core/table_eval.h, docs/tables.md)
 #pragma once
 
 #include <string>
+#include <vector>
 
 #include "core/document.h"
 #include "core/result.h"
@@ -29,6 +31,10 @@ Result<Json> EvaluateStore(Store& store, const std::string& gt_dir);
 
 // The category PubLayNet scores a block type in, or "" for one it does not annotate.
 std::string LayoutCategory(const std::string& block_type);
+
+// The same over export records (the JSON of `assay export --stable`, e.g. another tool's
+// output in that format, as bench/tables_bench.py scores baselines).
+Result<Json> EvaluateRecords(const std::vector<Json>& records, const std::string& gt_dir);
 
 // Intersection over union of two boxes (0 when either is empty).
 double BoxIou(const Box& a, const Box& b);

@@ -25,6 +25,42 @@ std::string ItemText(const std::string& item, bool* numbered) {
   return item.substr(item.find(' ') + 1);
 }
 
+// A table as a Markdown (GFM) pipe table: the first row is the header row; pipes and line
+// breaks inside cells are escaped so the grid stays a grid.
+std::string PipeTable(const Json& rows) {
+  auto cell = [](const Json& c) {
+    std::string t = NormalizeWhitespace(c.is_string() ? c.get<std::string>() : "");
+    std::string out;
+    for (char ch : t) out += ch == '|' ? std::string("\\|") : std::string(1, ch);
+    return out;
+  };
+  std::string out;
+  size_t width = 0;
+  for (const Json& r : rows) width = std::max(width, r.size());
+  bool first = true;
+  for (const Json& r : rows) {
+    out += "|";
+    for (size_t i = 0; i < width; ++i) out += " " + (i < r.size() ? cell(r[i]) : "") + " |";
+    out += "\n";
+    if (first) {
+      out += "|";
+      for (size_t i = 0; i < width; ++i) out += " --- |";
+      out += "\n";
+      first = false;
+    }
+  }
+  if (!out.empty()) out.pop_back();
+  return out;
+}
+
+bool CentreInside(const Json& bbox, const Json& area) {
+  if (!bbox.is_array() || bbox.size() != 4 || !area.is_array() || area.size() != 4) return false;
+  const double x = (bbox[0].get<double>() + bbox[2].get<double>()) / 2;
+  const double y = (bbox[1].get<double>() + bbox[3].get<double>()) / 2;
+  return x >= area[0].get<double>() && x <= area[2].get<double>() && y >= area[1].get<double>() &&
+         y <= area[3].get<double>();
+}
+
 }  // namespace
 
 std::string RenderMarkdown(const Json& record) {
@@ -35,8 +71,23 @@ std::string RenderMarkdown(const Json& record) {
     if (!out.empty()) out += "\n";
     out += s + "\n";
   };
+  const Json tables = record.value("tables", Json::array());
   for (const Json& page : record.value("pages", Json::array())) {
+    // The page's tables replace the blocks inside them, at the first such block; a table
+    // no block falls in comes after the page's blocks.
+    std::vector<const Json*> page_tables;
+    for (const Json& t : tables)
+      if (t.value("page", 0) == page.value("page", -1)) page_tables.push_back(&t);
+    std::vector<bool> shown(page_tables.size());
     for (const Json& b : page.value("blocks", Json::array())) {
+      bool in_table = false;
+      for (size_t i = 0; i < page_tables.size(); ++i) {
+        if (!CentreInside(b.value("bbox", Json()), (*page_tables[i])["bbox"])) continue;
+        in_table = true;
+        if (!shown[i]) para(PipeTable((*page_tables[i])["rows"]));
+        shown[i] = true;
+      }
+      if (in_table) continue;
       const std::string type = b.value("type", "paragraph");
       const std::string text = b.value("text", "");
       const std::string flat = NormalizeWhitespace(text);
@@ -67,6 +118,8 @@ std::string RenderMarkdown(const Json& record) {
         para(EscapeLineStart(flat));
       }
     }
+    for (size_t i = 0; i < page_tables.size(); ++i)
+      if (!shown[i]) para(PipeTable((*page_tables[i])["rows"]));
   }
   if (!notes.empty()) {
     if (!out.empty()) out += "\n";

@@ -1,7 +1,8 @@
 // Markdown of one export record (`assay export --format markdown`): the body in reading
 // order with `#` headings (the title `#`, a heading of level L L+1 `#`s, at most 6), lists as
 // items, captions in italics, footnotes at the end; running heads, page numbers and the text
-// inside figures left out. Tables are their text in a fenced block until tables are parsed.
+// inside figures left out. Tables (the record's tables[]) are pipe tables, in place of the
+// blocks inside them.
 #pragma once
 
 #include <string>

@@ -21,6 +21,7 @@
 #include "core/path_text.h"
 #include "core/process_identity.h"
 #include "core/release_layout.h"
+#include "core/table_csv.h"
 #include "core/release_splits.h"
 #include "core/sha256.h"
 #include "core/source_locations.h"
@@ -59,28 +60,6 @@ Status WriteFile(const fs::path& p, const std::string& text) {
   out.close();
   if (!out) return Error{"release", "cannot write " + p.string()};
   return {};
-}
-
-// RFC 4180: fields with a comma, quote, CR or LF are quoted, quotes doubled, CRLF line ends.
-std::string Csv(const Json& rows) {
-  std::string out;
-  for (const Json& row : rows) {
-    bool first = true;
-    for (const Json& cell : row) {
-      if (!first) out += ',';
-      first = false;
-      const std::string t = cell.is_string() ? cell.get<std::string>() : "";
-      if (t.find_first_of(",\"\r\n") == std::string::npos) {
-        out += t;
-      } else {
-        out += '"';
-        for (char c : t) out += c == '"' ? std::string("\"\"") : std::string(1, c);
-        out += '"';
-      }
-    }
-    out += "\r\n";
-  }
-  return out;
 }
 
 std::string ImageExtension(const std::string& mime) {
@@ -492,8 +471,8 @@ Result<ReleaseCreated> CreateRelease(Store& store, const ReleaseOptions& options
       for (const Json& table : record["tables"]) {
         const int page = table["page"].get<int>();
         const int n = ++per_page[page];
-        const std::string name = c.doc_id + ".p" + std::to_string(page) + ".t" + std::to_string(n) + ".csv";
-        if (Status st = WriteFile(work / layout::kTablesDir / name, Csv(table["rows"])); !st.ok()) return st.error();
+        const std::string name = TableCsvName(c.doc_id, page, n);
+        if (Status st = WriteFile(work / layout::kTablesDir / name, TableCsv(table["rows"])); !st.ok()) return st.error();
         counts["tables"] = counts["tables"].get<int>() + 1;
       }
       // The record as Markdown, from the same renderer as `export --format markdown`; a

@@ -3,10 +3,12 @@
 #include <cmath>
 #include <filesystem>
 #include <fstream>
+#include <map>
 #include <vector>
 
 #include "core/annotation_store.h"
 #include "core/markdown.h"
+#include "core/table_csv.h"
 #include "core/exit_codes.h"
 #include "core/feedback.h"
 #include "core/names.h"
@@ -277,6 +279,30 @@ Json ExportRecord(Store& store, const std::string& doc_id, bool stable) {
                      {"height", RoundCoord(p.height)},
                      {"blocks", std::move(blocks)}});
   }
+  Json tables = Json::array();
+  for (const Page& p : doc.pages) {
+    for (const PageTable& t : p.tables) {
+      Json cells = Json::array();
+      for (const TableCell& c : t.cells) {
+        cells.push_back({{"row", c.row},
+                         {"col", c.col},
+                         {"rowspan", c.rowspan},
+                         {"colspan", c.colspan},
+                         {"text", c.text},
+                         {"bbox",
+                          {RoundCoord(c.bbox.x0), RoundCoord(c.bbox.y0), RoundCoord(c.bbox.x1),
+                           RoundCoord(c.bbox.y1)}}});
+      }
+      tables.push_back({{"page", p.number},
+                        {"bbox",
+                         {RoundCoord(t.bbox.x0), RoundCoord(t.bbox.y0), RoundCoord(t.bbox.x1),
+                          RoundCoord(t.bbox.y1)}},
+                        {"n_rows", t.n_rows},
+                        {"n_cols", t.n_cols},
+                        {"rows", t.Rows()},
+                        {"cells", std::move(cells)}});
+    }
+  }
   Json images = Json::array();
   for (const Page& p : doc.pages) {
     for (const Figure& f : p.figures) {
@@ -308,7 +334,7 @@ Json ExportRecord(Store& store, const std::string& doc_id, bool stable) {
               {"outcome", q.Text(3)},
               {"text", doc.Text()},
               {"pages", std::move(pages)},
-              {"tables", Json::array()},
+              {"tables", std::move(tables)},
               {"images", std::move(images)},
               {"annotations", DocumentAnnotations(store, doc_id, stable)},
               {"metrics", std::move(metrics)},
@@ -356,6 +382,62 @@ int ExportJsonl(Store& store, std::ostream& out, bool stable, std::ostream* erro
     return kExitInternal;
   }
   return kExitOk;
+}
+
+namespace {
+
+// Writes beside and renames: a reader never sees half a file.
+bool WriteWhole(const std::filesystem::path& path, const std::string& text, std::ostream* errors) {
+  const std::filesystem::path part = path.string() + ".part";
+  {
+    std::ofstream f(part, std::ios::binary | std::ios::trunc);
+    f << text;
+    f.flush();
+    if (!f) {
+      if (errors != nullptr) *errors << "assay export: cannot write " << part.string() << "\n";
+      return false;
+    }
+  }
+  std::error_code ec;
+  std::filesystem::rename(part, path, ec);
+  if (ec && errors != nullptr) *errors << "assay export: cannot write " << path.string() << "\n";
+  return !ec;
+}
+
+}  // namespace
+
+int ExportTablesCsv(Store& store, const std::string& dir, std::ostream* errors) {
+  std::error_code ec;
+  std::filesystem::create_directories(dir, ec);
+  if (ec) {
+    if (errors != nullptr) *errors << "assay export: cannot make " << dir << ": " << ec.message() << "\n";
+    return kExitInternal;
+  }
+  Statement q(store.db().handle(),
+              "SELECT doc_id FROM documents WHERE outcome IS NOT NULL ORDER BY doc_id");
+  std::vector<std::string> ids;
+  while (q.Step()) ids.push_back(q.Text(0));
+  int skipped = 0;
+  for (const std::string& id : ids) {
+    Json tables;
+    try {
+      tables = ExportRecord(store, id, true)["tables"];
+    } catch (const std::exception& e) {
+      ++skipped;
+      if (errors != nullptr) {
+        *errors << "assay export: document " << id << " skipped: " << Utf8Safe(e.what()) << "\n";
+      }
+      continue;
+    }
+    std::map<int, int> per_page;
+    for (const Json& t : tables) {
+      const int page = t["page"].get<int>();
+      const std::string name = TableCsvName(id, page, ++per_page[page]);
+      if (!WriteWhole(std::filesystem::path(dir) / name, TableCsv(t["rows"]), errors))
+        return kExitInternal;
+    }
+  }
+  return skipped > 0 ? kExitInternal : kExitOk;
 }
 
 int ExportMarkdown(Store& store, const std::string& dir, std::ostream* errors) {

@@ -38,6 +38,10 @@ int ExportJsonl(Store& store, std::ostream& out, bool stable = false,
 // a file that cannot be written ends the export with kExitInternal and a line on `errors`.
 int ExportMarkdown(Store& store, const std::string& dir, std::ostream* errors = nullptr);
 
+// One CSV per table of every processed document, `dir`/<doc_id>.p<page>.t<n>.csv
+// (core/table_csv.h), the folder made if needed; errors as ExportMarkdown.
+int ExportTablesCsv(Store& store, const std::string& dir, std::ostream* errors = nullptr);
+
 // The export record of one document (used by ExportJsonl and tests).
 Json ExportRecord(Store& store, const std::string& doc_id, bool stable = false);
 

@@ -171,7 +171,7 @@ class LayoutStage : public Stage {
 const StageSpec& LayoutStageSpec() {
   static const StageSpec kSpec{
       .id = "layout",
-      .version = 2,  // v2: margin line numbers are line_number blocks
+      .version = 3,  // v2: margin line numbers are line_number blocks; v3: ruled-table cells are never running heads
       .summary =
           "block types, heading levels, running heads, column reading order, figures with "
           "captions",

@@ -368,6 +368,11 @@ std::vector<PageLayout> LayOutDocument(std::vector<PageInput>& pages) {
       bool top = false;
       if (b.type == "line_number") continue;
       if (b.lines.size() > 2 || !in_band(p, b, kHeadBand, &top)) continue;
+      // A cell of a ruled table reaching into the head band ("12" in a grid looks like a
+      // page number) is the table's text, not a running head.
+      bool in_table = false;
+      for (const Box& t : in.table_regions) in_table = in_table || IntersectionArea(b.bbox, t) > 0;
+      if (in_table) continue;
       const std::string text = b.Text();
       const bool repeats = pages.size() > 1 && key_pages[(top ? "t:" : "b:") + HeadKey(text)] >= 2;
       bool tight_top = false;

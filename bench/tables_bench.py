@@ -1,0 +1,117 @@
+#!/usr/bin/env python3
+"""Table extraction figures for docs/benchmarks.md (docs/tables.md explains the measures).
+
+  tables_bench.py ASSAY_BIN CORPORA_DIR WORK_DIR [SET...]
+
+For each set (default: tables_icdar2013 tables_camelot tables_tabula) the dev PDFs are linked
+into WORK_DIR/SET/in, processed with `assay run` and scored with `assay eval --gt`; then the
+baseline (splitting `pdftotext -layout` lines on runs of two or more spaces, a table being a run
+of consecutive lines with at least two cells) is written as export records and scored with
+`assay eval --records`, the same scoring. The baseline has no coordinates: its table boxes are
+the table's line range over the page height, full width. Prints one JSON object per set.
+"""
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+import time
+
+SETS = ["tables_icdar2013", "tables_camelot", "tables_tabula"]
+
+
+def baseline_record(pdf, sha):
+    text = subprocess.run(["pdftotext", "-layout", pdf, "-"], capture_output=True,
+                          text=True, errors="replace").stdout
+    info = subprocess.run(["pdfinfo", pdf], capture_output=True, text=True,
+                          errors="replace").stdout
+    m = re.search(r"Page size:\s+([\d.]+) x ([\d.]+)", info)
+    width, height = (float(m.group(1)), float(m.group(2))) if m else (612.0, 792.0)
+    pages, tables = [], []
+    for number, page in enumerate(text.split("\f"), start=1):
+        lines = page.split("\n")
+        pages.append({"page": number, "width": width, "height": height, "blocks": []})
+        run = []
+
+        def flush():
+            if len(run) >= 2:
+                width_cells = max(len(c) for _, c in run)
+                rows = [c + [""] * (width_cells - len(c)) for _, c in run]
+                y0 = height * run[0][0] / max(1, len(lines))
+                y1 = height * (run[-1][0] + 1) / max(1, len(lines))
+                tables.append({"page": number, "bbox": [0, y0, width, y1],
+                               "n_rows": len(rows), "n_cols": width_cells, "rows": rows,
+                               "cells": []})
+            run.clear()
+
+        for i, line in enumerate(lines):
+            cells = [c for c in re.split(r"\s{2,}", line.strip()) if c]
+            if len(cells) >= 2:
+                run.append((i, cells))
+            else:
+                flush()
+        flush()
+    return {"doc_id": sha, "source": {"sha256": sha, "path": pdf}, "pages": pages,
+            "tables": tables}
+
+
+def sha256(path):
+    import hashlib
+    h = hashlib.sha256()
+    with open(path, "rb") as f:
+        h.update(f.read())
+    return h.hexdigest()
+
+
+def main():
+    if len(sys.argv) < 4:
+        raise SystemExit(__doc__)
+    assay, corpora, work = sys.argv[1:4]
+    sets = sys.argv[4:] or SETS
+    for name in sets:
+        gt = os.path.join(corpora, name, "dev")
+        root = os.path.join(work, name)
+        shutil.rmtree(root, ignore_errors=True)
+        os.makedirs(os.path.join(root, "in"))
+        pdfs = sorted(f for f in os.listdir(gt) if f.endswith(".pdf"))
+        for f in pdfs:
+            os.symlink(os.path.join(gt, f), os.path.join(root, "in", f))
+        out = os.path.join(root, "out")
+        start = time.monotonic()
+        subprocess.run([assay, "run", os.path.join(root, "in"), "--out", out, "-j", "1",
+                        "--allow-outside-inputs"],
+                       stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        wall = time.monotonic() - start
+        report = json.loads(subprocess.run(
+            [assay, "eval", "--out", out, "--gt", gt, "--json"], capture_output=True,
+            text=True, check=True).stdout)
+        # The tables stage's own time, from the lineage of the run.
+        export = subprocess.run([assay, "export", "--out", out], capture_output=True, text=True,
+                                check=True).stdout
+        stage_ms, pages = 0.0, 0
+        for line in export.splitlines():
+            rec = json.loads(line)
+            pages += len(rec.get("pages", []))
+            for t in rec["lineage"]["transformations"]:
+                if t.get("stage") == "tables":
+                    stage_ms += t.get("duration_ms", 0) or 0
+        records = os.path.join(root, "baseline.jsonl")
+        with open(records, "w") as f:
+            for pdf in pdfs:
+                path = os.path.join(gt, pdf)
+                f.write(json.dumps(baseline_record(path, sha256(path))) + "\n")
+        base = json.loads(subprocess.run(
+            [assay, "eval", "--records", records, "--gt", gt, "--json"], capture_output=True,
+            text=True, check=True).stdout)
+        print(json.dumps({"set": name, "documents": len(pdfs), "pages": pages,
+                          "run_seconds": round(wall, 2),
+                          "tables_stage_ms": round(stage_ms, 1),
+                          "tables_pages_per_second": round(pages / (stage_ms / 1000), 1)
+                          if stage_ms > 0 else None,
+                          "assay": report["summary"].get("tables"),
+                          "pdftotext_layout": base["summary"].get("tables")}))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,16 @@
+// The ruling lines a born-digital PDF page draws, from its content stream without rendering:
+// stroked axis-aligned segments, thin filled rectangles, and the edges of filled or stroked
+// rectangles (cell frames, shaded rows). Coordinates in points, origin top-left.
+#pragma once
+
+#include <vector>
+
+#include "stages/table_grid.h"
+
+class PDFDoc;
+
+namespace assay {
+
+std::vector<Rule> FindRulings(PDFDoc& doc, int page, double page_width, double page_height);
+
+}  // namespace assay

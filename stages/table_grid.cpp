@@ -1,0 +1,481 @@
+#include "stages/table_grid.h"
+
+#include <algorithm>
+#include <cmath>
+#include <map>
+#include <numeric>
+#include <optional>
+#include <tuple>
+
+namespace assay {
+namespace {
+
+constexpr double kRuleTol = 3.0;          // points: rules this close touch; positions this close are one
+constexpr size_t kMaxRules = 4000;        // per page: beyond, ruled detection is skipped (bounded time)
+constexpr int kMaxSlots = 40000;          // per grid
+constexpr double kChunkGap = 0.8;         // of the line height: a gap this wide separates cells
+constexpr double kRowGap = 2.2;           // of the line height: a wider vertical gap ends a table
+constexpr int kMinTableLines = 3;         // lines with several chunks a table needs
+constexpr double kLowCoverage = 0.12;     // share of lines that may cross a column gap (spanning heads)
+
+struct UnionFind {
+  std::vector<int> parent;
+  explicit UnionFind(size_t n) : parent(n) { std::iota(parent.begin(), parent.end(), 0); }
+  int Find(int x) {
+    while (parent[x] != x) x = parent[x] = parent[parent[x]];
+    return x;
+  }
+  void Join(int a, int b) { parent[Find(a)] = Find(b); }
+};
+
+double Cx(const Box& b) { return (b.x0 + b.x1) / 2; }
+double Cy(const Box& b) { return (b.y0 + b.y1) / 2; }
+
+bool Inside(const Box& outer, double x, double y) {
+  return x >= outer.x0 && x <= outer.x1 && y >= outer.y0 && y <= outer.y1;
+}
+
+// Positions closer than the tolerance become one (their mean).
+std::vector<double> MergePositions(std::vector<double> v) {
+  std::sort(v.begin(), v.end());
+  std::vector<double> out;
+  double sum = 0;
+  int n = 0;
+  for (size_t i = 0; i < v.size(); ++i) {
+    if (n > 0 && v[i] - v[i - 1] > kRuleTol) {
+      out.push_back(sum / n);
+      sum = 0;
+      n = 0;
+    }
+    sum += v[i];
+    ++n;
+  }
+  if (n > 0) out.push_back(sum / n);
+  return out;
+}
+
+// The words of a region as text in reading order: lines top to bottom, words left to right.
+struct TextLine {
+  Box box;
+  std::vector<const TableWord*> words;
+};
+
+std::vector<TextLine> GroupLines(std::vector<const TableWord*> words) {
+  std::sort(words.begin(), words.end(), [](const TableWord* a, const TableWord* b) {
+    if (Cy(a->bbox) != Cy(b->bbox)) return Cy(a->bbox) < Cy(b->bbox);
+    return a->bbox.x0 < b->bbox.x0;
+  });
+  std::vector<TextLine> lines;
+  for (const TableWord* w : words) {
+    const double h = w->bbox.y1 - w->bbox.y0;
+    bool placed = false;
+    // Only the last few lines can take it: words come sorted by their centre.
+    for (size_t i = lines.size(); i-- > 0 && i + 3 >= lines.size();) {
+      TextLine& l = lines[i];
+      const double overlap = std::min(l.box.y1, w->bbox.y1) - std::max(l.box.y0, w->bbox.y0);
+      if (overlap >= 0.5 * std::min(h, l.box.y1 - l.box.y0)) {
+        l.words.push_back(w);
+        l.box.x0 = std::min(l.box.x0, w->bbox.x0);
+        l.box.x1 = std::max(l.box.x1, w->bbox.x1);
+        l.box.y0 = std::min(l.box.y0, w->bbox.y0);
+        l.box.y1 = std::max(l.box.y1, w->bbox.y1);
+        placed = true;
+        break;
+      }
+    }
+    if (!placed) lines.push_back(TextLine{w->bbox, {w}});
+  }
+  for (TextLine& l : lines) {
+    std::sort(l.words.begin(), l.words.end(),
+              [](const TableWord* a, const TableWord* b) { return a->bbox.x0 < b->bbox.x0; });
+  }
+  std::sort(lines.begin(), lines.end(),
+            [](const TextLine& a, const TextLine& b) { return a.box.y0 < b.box.y0; });
+  return lines;
+}
+
+std::string JoinText(const std::vector<const TableWord*>& words) {
+  std::string out;
+  for (const TextLine& l : GroupLines(words)) {
+    for (const TableWord* w : l.words) out += (out.empty() ? "" : " ") + w->text;
+  }
+  return out;
+}
+
+// Drops the rows and columns no text reaches (double rules, padding strips), remapping spans.
+void DropEmptyLines(PageTable& t) {
+  std::vector<bool> row_used(t.n_rows), col_used(t.n_cols);
+  for (const TableCell& c : t.cells) {
+    if (c.text.empty()) continue;
+    for (int r = c.row; r < c.row + c.rowspan; ++r) row_used[r] = true;
+    for (int k = c.col; k < c.col + c.colspan; ++k) col_used[k] = true;
+  }
+  std::vector<int> row_at(t.n_rows + 1), col_at(t.n_cols + 1);
+  for (int r = 0; r < t.n_rows; ++r) row_at[r + 1] = row_at[r] + (row_used[r] ? 1 : 0);
+  for (int k = 0; k < t.n_cols; ++k) col_at[k + 1] = col_at[k] + (col_used[k] ? 1 : 0);
+  std::vector<TableCell> kept;
+  for (TableCell c : t.cells) {
+    const int r0 = row_at[c.row], r1 = row_at[c.row + c.rowspan];
+    const int c0 = col_at[c.col], c1 = col_at[c.col + c.colspan];
+    if (r1 <= r0 || c1 <= c0) continue;
+    c.row = r0;
+    c.col = c0;
+    c.rowspan = r1 - r0;
+    c.colspan = c1 - c0;
+    kept.push_back(std::move(c));
+  }
+  t.cells = std::move(kept);
+  t.n_rows = row_at[t.n_rows];
+  t.n_cols = col_at[t.n_cols];
+}
+
+// Slots no cell covers become empty 1x1 cells, so every slot has exactly one cell.
+void FillGaps(PageTable& t) {
+  std::vector<std::vector<bool>> covered(t.n_rows, std::vector<bool>(t.n_cols));
+  for (const TableCell& c : t.cells)
+    for (int r = c.row; r < c.row + c.rowspan; ++r)
+      for (int k = c.col; k < c.col + c.colspan; ++k) covered[r][k] = true;
+  for (int r = 0; r < t.n_rows; ++r)
+    for (int k = 0; k < t.n_cols; ++k)
+      if (!covered[r][k]) t.cells.push_back(TableCell{r, k, 1, 1, "", Box{}});
+  std::sort(t.cells.begin(), t.cells.end(), [](const TableCell& a, const TableCell& b) {
+    return std::tie(a.row, a.col) < std::tie(b.row, b.col);
+  });
+}
+
+int TextCells(const PageTable& t) {
+  int n = 0;
+  for (const TableCell& c : t.cells) n += c.text.empty() ? 0 : 1;
+  return n;
+}
+
+// One grid from one connected group of rules.
+std::optional<PageTable> GridFromGroup(const std::vector<Rule>& group,
+                                   const std::vector<TableWord>& words, TablePageReport* report) {
+  Box box{1e300, 1e300, -1e300, -1e300};
+  std::vector<double> ys, xs;
+  for (const Rule& r : group) {
+    box.x0 = std::min(box.x0, r.x0);
+    box.y0 = std::min(box.y0, r.y0);
+    box.x1 = std::max(box.x1, r.x1);
+    box.y1 = std::max(box.y1, r.y1);
+    (r.horizontal() ? ys : xs).push_back(r.horizontal() ? r.y0 : r.x0);
+  }
+  // The group's outer edges bound the grid even where no rule frames it.
+  ys.push_back(box.y0);
+  ys.push_back(box.y1);
+  xs.push_back(box.x0);
+  xs.push_back(box.x1);
+  ys = MergePositions(ys);
+  xs = MergePositions(xs);
+  const int rows = static_cast<int>(ys.size()) - 1, cols = static_cast<int>(xs.size()) - 1;
+  if (rows < 1 || cols < 2) return std::nullopt;
+  if (rows * cols > kMaxSlots) {
+    report->truncated = true;
+    return std::nullopt;
+  }
+  // Is there a rule along x (vertical) from y_a to y_b, or along y (horizontal) from x_a to x_b?
+  auto vertical_at = [&](double x, double ya, double yb) {
+    const double mid = (ya + yb) / 2;
+    for (const Rule& r : group)
+      if (!r.horizontal() && std::abs(r.x0 - x) <= kRuleTol && r.y0 - kRuleTol <= mid &&
+          r.y1 + kRuleTol >= mid)
+        return true;
+    return false;
+  };
+  auto horizontal_at = [&](double y, double xa, double xb) {
+    const double mid = (xa + xb) / 2;
+    for (const Rule& r : group)
+      if (r.horizontal() && std::abs(r.y0 - y) <= kRuleTol && r.x0 - kRuleTol <= mid &&
+          r.x1 + kRuleTol >= mid)
+        return true;
+    return false;
+  };
+  UnionFind uf(static_cast<size_t>(rows * cols));
+  for (int r = 0; r < rows; ++r)
+    for (int c = 0; c < cols; ++c) {
+      if (c + 1 < cols && !vertical_at(xs[c + 1], ys[r], ys[r + 1]))
+        uf.Join(r * cols + c, r * cols + c + 1);
+      if (r + 1 < rows && !horizontal_at(ys[r + 1], xs[c], xs[c + 1]))
+        uf.Join(r * cols + c, (r + 1) * cols + c);
+    }
+  struct Extent {
+    int r0 = 1 << 30, c0 = 1 << 30, r1 = -1, c1 = -1, n = 0;
+  };
+  std::map<int, Extent> groups;
+  for (int r = 0; r < rows; ++r)
+    for (int c = 0; c < cols; ++c) {
+      Extent& e = groups[uf.Find(r * cols + c)];
+      e.r0 = std::min(e.r0, r);
+      e.c0 = std::min(e.c0, c);
+      e.r1 = std::max(e.r1, r);
+      e.c1 = std::max(e.c1, c);
+      ++e.n;
+    }
+  PageTable t;
+  t.method = "ruled";
+  t.bbox = box;
+  t.n_rows = rows;
+  t.n_cols = cols;
+  std::vector<std::vector<bool>> taken(rows, std::vector<bool>(cols));
+  std::vector<std::pair<int, int>> order;  // (slot of top-left, group id), reading order
+  for (const auto& [id, e] : groups) order.push_back({e.r0 * cols + e.c0, id});
+  std::sort(order.begin(), order.end());
+  for (const auto& [slot, id] : order) {
+    const Extent& e = groups[id];
+    if (e.n != (e.r1 - e.r0 + 1) * (e.c1 - e.c0 + 1)) ++report->span_conflicts;
+    bool clash = false;
+    for (int r = e.r0; r <= e.r1; ++r)
+      for (int c = e.c0; c <= e.c1; ++c) clash = clash || taken[r][c];
+    if (clash) {
+      ++report->span_conflicts;
+      continue;  // the slots it would add stay with the cell that took them
+    }
+    for (int r = e.r0; r <= e.r1; ++r)
+      for (int c = e.c0; c <= e.c1; ++c) taken[r][c] = true;
+    TableCell cell{e.r0, e.c0, e.r1 - e.r0 + 1, e.c1 - e.c0 + 1, "",
+                   Box{xs[e.c0], ys[e.r0], xs[e.c1 + 1], ys[e.r1 + 1]}};
+    std::vector<const TableWord*> inside;
+    for (const TableWord& w : words)
+      if (Inside(cell.bbox, Cx(w.bbox), Cy(w.bbox))) inside.push_back(&w);
+    cell.text = JoinText(inside);
+    t.cells.push_back(std::move(cell));
+  }
+  DropEmptyLines(t);
+  FillGaps(t);
+  if (t.n_rows < 2 || t.n_cols < 2 || TextCells(t) < 3) return std::nullopt;
+  return t;
+}
+
+// A line of words cut into chunks at gaps wider than the cell gap.
+struct Chunk {
+  Box box;
+  std::vector<const TableWord*> words;
+};
+
+std::vector<Chunk> Chunks(const TextLine& line) {
+  std::vector<Chunk> out;
+  const double h = line.box.y1 - line.box.y0;
+  for (const TableWord* w : line.words) {
+    if (out.empty() || w->bbox.x0 - out.back().box.x1 > std::max(2.5, kChunkGap * h)) {
+      out.push_back(Chunk{w->bbox, {w}});
+    } else {
+      out.back().words.push_back(w);
+      out.back().box.x1 = std::max(out.back().box.x1, w->bbox.x1);
+      out.back().box.y0 = std::min(out.back().box.y0, w->bbox.y0);
+      out.back().box.y1 = std::max(out.back().box.y1, w->bbox.y1);
+    }
+  }
+  return out;
+}
+
+// Column gaps of a run of lines: x ranges that (almost) no chunk covers, inside the run's
+// extent. Returns the separators' x positions, left to right.
+std::vector<double> ColumnSeparators(const std::vector<std::vector<Chunk>>& lines, double x0,
+                                     double x1) {
+  const int bins = std::max(1, static_cast<int>(std::ceil(x1 - x0)));
+  std::vector<int> cover(bins, 0);
+  for (const auto& chunks : lines)
+    for (const Chunk& c : chunks) {
+      const int a = std::clamp(static_cast<int>(c.box.x0 - x0), 0, bins - 1);
+      const int b = std::clamp(static_cast<int>(std::ceil(c.box.x1 - x0)), 0, bins);
+      for (int i = a; i < b; ++i) ++cover[i];
+    }
+  const int allowed = static_cast<int>(kLowCoverage * lines.size());
+  std::vector<double> seps;
+  int start = -1;
+  for (int i = 0; i <= bins; ++i) {
+    const bool low = i < bins && cover[i] <= allowed;
+    if (low && start < 0) start = i;
+    if (!low && start >= 0) {
+      // A gap at either edge is margin, not a separator; a gap needs some width.
+      if (start > 0 && i < bins && i - start >= 2) seps.push_back(x0 + (start + i) / 2.0);
+      start = -1;
+    }
+  }
+  return seps;
+}
+
+std::optional<PageTable> TableFromLines(const std::vector<TextLine>& lines,
+                                    const std::vector<std::vector<Chunk>>& chunks, size_t a,
+                                    size_t b) {
+  std::vector<std::vector<Chunk>> run(chunks.begin() + a, chunks.begin() + b);
+  Box box{1e300, 1e300, -1e300, -1e300};
+  for (size_t i = a; i < b; ++i) {
+    box.x0 = std::min(box.x0, lines[i].box.x0);
+    box.y0 = std::min(box.y0, lines[i].box.y0);
+    box.x1 = std::max(box.x1, lines[i].box.x1);
+    box.y1 = std::max(box.y1, lines[i].box.y1);
+  }
+  const std::vector<double> seps = ColumnSeparators(run, box.x0, box.x1);
+  if (seps.empty()) return std::nullopt;
+  const int cols = static_cast<int>(seps.size()) + 1;
+  std::vector<double> edges = {box.x0};
+  edges.insert(edges.end(), seps.begin(), seps.end());
+  edges.push_back(box.x1);
+  auto column_of = [&](double x) {
+    return static_cast<int>(std::upper_bound(seps.begin(), seps.end(), x) - seps.begin());
+  };
+  PageTable t;
+  t.method = "aligned";
+  t.bbox = box;
+  t.n_rows = static_cast<int>(b - a);
+  t.n_cols = cols;
+  int multi = 0, words_in_chunks = 0, n_chunks = 0;
+  for (size_t i = a; i < b; ++i) {
+    const int row = static_cast<int>(i - a);
+    std::map<int, std::pair<int, std::vector<const TableWord*>>> by_col;  // col -> (last col, words)
+    int filled = 0;
+    for (const Chunk& c : chunks[i]) {
+      ++n_chunks;
+      words_in_chunks += static_cast<int>(c.words.size());
+      // Each word goes to the column of its centre ...
+      for (const TableWord* w : c.words) {
+        const int col = column_of(Cx(w->bbox));
+        auto& slot = by_col[col];
+        slot.second.push_back(w);
+        slot.first = std::max(slot.first, col);
+      }
+      const int c0 = column_of(c.box.x0 + 0.5), c1 = column_of(c.box.x1 - 0.5);
+      if (c1 > c0) {
+        // ... but a chunk with a word straddling a separator is one cell spanning c0..c1.
+        bool straddles = false;
+        for (const TableWord* w : c.words)
+          straddles = straddles || column_of(w->bbox.x0 + 0.5) != column_of(w->bbox.x1 - 0.5);
+        if (straddles) {
+          std::vector<const TableWord*> all;
+          for (int k = c0; k <= c1; ++k) {
+            auto it = by_col.find(k);
+            if (it == by_col.end()) continue;
+            all.insert(all.end(), it->second.second.begin(), it->second.second.end());
+            by_col.erase(it);
+          }
+          by_col[c0] = {c1, all};
+        }
+      }
+    }
+    int last_end = -1;
+    for (auto& [col, slot] : by_col) {
+      if (col <= last_end) continue;  // overlapping spans: keep the first
+      TableCell cell{row, col, 1, slot.first - col + 1, JoinText(slot.second), Box{}};
+      Box cb{1e300, 1e300, -1e300, -1e300};
+      for (const TableWord* w : slot.second) {
+        cb.x0 = std::min(cb.x0, w->bbox.x0);
+        cb.y0 = std::min(cb.y0, w->bbox.y0);
+        cb.x1 = std::max(cb.x1, w->bbox.x1);
+        cb.y1 = std::max(cb.y1, w->bbox.y1);
+      }
+      cell.bbox = cb;
+      last_end = slot.first;
+      ++filled;
+      t.cells.push_back(std::move(cell));
+    }
+    multi += filled >= 2 ? 1 : 0;
+  }
+  if (multi < kMinTableLines) return std::nullopt;
+  // Two columns of long chunks are two columns of prose, not a table.
+  if (cols == 2 && n_chunks > 0 && double(words_in_chunks) / n_chunks >= 5.0) return std::nullopt;
+  FillGaps(t);
+  return t;
+}
+
+}  // namespace
+
+std::vector<PageTable> RuledTables(const std::vector<TableWord>& words, const std::vector<Rule>& rules,
+                               TablePageReport* report) {
+  std::vector<PageTable> out;
+  if (rules.size() > kMaxRules) {
+    report->truncated = true;
+    return out;
+  }
+  UnionFind uf(rules.size());
+  for (size_t i = 0; i < rules.size(); ++i)
+    for (size_t j = i + 1; j < rules.size(); ++j) {
+      const Rule& a = rules[i];
+      const Rule& b = rules[j];
+      if (a.x0 - kRuleTol <= b.x1 && b.x0 - kRuleTol <= a.x1 && a.y0 - kRuleTol <= b.y1 &&
+          b.y0 - kRuleTol <= a.y1)
+        uf.Join(static_cast<int>(i), static_cast<int>(j));
+    }
+  std::map<int, std::vector<Rule>> groups;
+  for (size_t i = 0; i < rules.size(); ++i) groups[uf.Find(static_cast<int>(i))].push_back(rules[i]);
+  for (const auto& [id, group] : groups) {
+    int h = 0, v = 0;
+    for (const Rule& r : group) (r.horizontal() ? h : v) += 1;
+    if (h < 2 || v < 2) continue;
+    if (auto t = GridFromGroup(group, words, report)) out.push_back(std::move(*t));
+  }
+  return out;
+}
+
+std::vector<PageTable> AlignedTables(const std::vector<TableWord>& words) {
+  std::vector<const TableWord*> ptrs;
+  for (const TableWord& w : words) ptrs.push_back(&w);
+  const std::vector<TextLine> lines = GroupLines(ptrs);
+  std::vector<std::vector<Chunk>> chunks;
+  for (const TextLine& l : lines) chunks.push_back(Chunks(l));
+  std::vector<PageTable> out;
+  size_t i = 0;
+  while (i < lines.size()) {
+    if (chunks[i].size() < 2) {
+      ++i;
+      continue;
+    }
+    // Extend the run over lines close below; single-chunk lines only between multi-chunk ones.
+    size_t end = i + 1, last_multi = i;
+    while (end < lines.size()) {
+      const double h = lines[end - 1].box.y1 - lines[end - 1].box.y0;
+      if (lines[end].box.y0 - lines[end - 1].box.y1 > kRowGap * std::max(h, 4.0)) break;
+      if (chunks[end].size() >= 2) {
+        last_multi = end;
+      } else if (end - last_multi > 2) {
+        break;
+      }
+      ++end;
+    }
+    end = last_multi + 1;
+    if (auto t = TableFromLines(lines, chunks, i, end)) out.push_back(std::move(*t));
+    i = end;
+  }
+  return out;
+}
+
+std::vector<PageTable> FindTables(const std::vector<TableWord>& words, const std::vector<Rule>& rules,
+                              const std::vector<Box>& areas, TablePageReport* report) {
+  std::vector<PageTable> out;
+  if (!areas.empty()) {
+    for (const Box& area : areas) {
+      std::vector<TableWord> in;
+      for (const TableWord& w : words)
+        if (Inside(area, Cx(w.bbox), Cy(w.bbox))) in.push_back(w);
+      std::vector<Rule> r;
+      for (const Rule& x : rules)
+        if (Inside(area, x.x0, x.y0) && Inside(area, x.x1, x.y1)) r.push_back(x);
+      std::vector<PageTable> found = RuledTables(in, r, report);
+      if (found.empty()) found = AlignedTables(in);
+      if (!found.empty()) {
+        // The largest table found in the area is the area's table.
+        auto best = std::max_element(found.begin(), found.end(), [](const PageTable& a, const PageTable& b) {
+          return a.n_rows * a.n_cols < b.n_rows * b.n_cols;
+        });
+        out.push_back(std::move(*best));
+      }
+    }
+  } else {
+    out = RuledTables(words, rules, report);
+    std::vector<TableWord> rest;
+    for (const TableWord& w : words) {
+      bool in_table = false;
+      for (const PageTable& t : out) in_table = in_table || Inside(t.bbox, Cx(w.bbox), Cy(w.bbox));
+      if (!in_table) rest.push_back(w);
+    }
+    for (PageTable& t : AlignedTables(rest)) out.push_back(std::move(t));
+  }
+  std::sort(out.begin(), out.end(), [](const PageTable& a, const PageTable& b) {
+    if (std::abs(a.bbox.y0 - b.bbox.y0) > kRuleTol) return a.bbox.y0 < b.bbox.y0;
+    return a.bbox.x0 < b.bbox.x0;
+  });
+  return out;
+}
+
+}  // namespace assay

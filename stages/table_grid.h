@@ -1,0 +1,52 @@
+// The tables stage's logic, apart from Poppler so it can be tested on words and rules made by
+// hand: table detection and grid reconstruction on one page.
+//
+// Ruled tables: the drawn rules (stroked lines, thin filled rectangles, rectangle edges) are
+// clustered into connected groups; a group with at least two horizontal and two vertical rules
+// is a grid whose row and column boundaries are the rules' positions. Neighbouring slots that
+// no rule separates form one spanning cell.
+// Unruled tables: the page's words are grouped into lines, lines into chunks at wide gaps;
+// runs of lines with several chunks are candidate tables; their columns are the x ranges no
+// (or almost no) line covers; each line is a row, a chunk crossing a column gap spans it.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "core/document.h"
+
+namespace assay {
+
+// An axis-aligned drawn rule, in page coordinates (origin top-left). A horizontal rule has
+// y0 == y1, a vertical one x0 == x1.
+struct Rule {
+  double x0 = 0, y0 = 0, x1 = 0, y1 = 0;
+  bool horizontal() const { return y0 == y1; }
+};
+
+struct TableWord {
+  std::string text;
+  Box bbox;
+};
+
+// What finding tables on a page noticed besides the tables.
+struct TablePageReport {
+  int span_conflicts = 0;  // merged slot groups that were not rectangles (ruled tables)
+  bool truncated = false;  // too many rules or slots: the page was not searched whole
+};
+
+// Finds the tables on one page, in reading order (top to bottom, then left to right). When
+// `areas` is not empty only those areas are searched and each yields at most one table.
+std::vector<PageTable> FindTables(const std::vector<TableWord>& words, const std::vector<Rule>& rules,
+                              const std::vector<Box>& areas, TablePageReport* report);
+
+// A ruled grid from the rules of one connected group, its cells filled with the words whose
+// centre falls inside; empty when the rules do not make a grid of at least 2 x 2 slots with
+// text. Exposed for tests.
+std::vector<PageTable> RuledTables(const std::vector<TableWord>& words, const std::vector<Rule>& rules,
+                               TablePageReport* report);
+
+// Unruled tables among `words` (those not in a ruled table). Exposed for tests.
+std::vector<PageTable> AlignedTables(const std::vector<TableWord>& words);
+
+}  // namespace assay

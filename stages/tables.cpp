@@ -1,0 +1,133 @@
+// tables: table detection and cell grids for born-digital pages (text layer words plus the
+// page's ruling lines, stages/pdf_rulings.h; the logic is in stages/table_grid.h), and the
+// structural checks contracts read (stages/table_checks.h). Scanned pages and images are not
+// searched yet: they get no table metrics, so table rules pass there as missing.
+#include <poppler/PDFDoc.h>
+
+#include <algorithm>
+
+#include "core/stage.h"
+#include "stages/pdf_rulings.h"
+#include "stages/pdf_support.h"
+#include "stages/table_checks.h"
+#include "stages/table_grid.h"
+
+namespace assay {
+namespace {
+
+// The grid with every slot a spanning cell covers holding that cell's text: what the shift
+// detector reads, so a header cell spanning two columns ("Sales" over 2022 and 2023) covers
+// both instead of looking like a header one column short of the body.
+Grid SpanFilledRows(const PageTable& t) {
+  Grid rows(static_cast<size_t>(t.n_rows), std::vector<std::string>(static_cast<size_t>(t.n_cols)));
+  for (const TableCell& c : t.cells) {
+    for (int r = c.row; r < std::min(c.row + c.rowspan, t.n_rows); ++r)
+      for (int k = c.col; k < std::min(c.col + c.colspan, t.n_cols); ++k)
+        rows[static_cast<size_t>(r)][static_cast<size_t>(k)] = c.text;
+  }
+  return rows;
+}
+
+class TablesStage : public Stage {
+ public:
+  explicit TablesStage(const CanonicalJson& /*params*/) {}
+
+  Result<StageReport> Run(Document& doc, StageContext& /*ctx*/) const override {
+    std::unique_ptr<PDFDoc> pdf;
+    int searched = 0, conflicts = 0, truncated = 0;
+    for (Page& page : doc.pages) {
+      page.tables.clear();
+      if (page.text_source != "pdf_text" || doc.container != "pdf") continue;
+      if (!pdf) {
+        auto opened = OpenPdf(doc.path, "tables", doc.password);
+        if (!opened.ok()) return opened.error();
+        pdf = std::move(opened.value());
+      }
+      ++searched;
+      std::vector<TableWord> words;
+      for (const Block& b : page.blocks) {
+        if (b.type == "header" || b.type == "footer") continue;
+        for (const Line& l : b.lines)
+          for (const Word& w : l.words) words.push_back(TableWord{w.text, w.bbox});
+      }
+      const std::vector<Rule> rules = FindRulings(*pdf, page.number, page.width, page.height);
+      TablePageReport report;
+      page.tables = FindTables(words, rules, {}, &report);
+      conflicts += report.span_conflicts;
+      truncated += report.truncated ? 1 : 0;
+      for (PageTable& t : page.tables) t.header_rows = HasHeaderRow(t.Rows()) ? 1 : 0;
+    }
+    doc.Normalize();
+
+    int count = 0, ragged = 0, headers = 0, suspects = 0;
+    double empty = 0, consistency = 1.0;
+    for (const Page& page : doc.pages) {
+      for (const PageTable& t : page.tables) {
+        const Grid rows = t.Rows();
+        ++count;
+        ragged += RaggedRows(rows, t.header_rows);
+        empty += EmptyCellRatio(rows);
+        headers += t.header_rows > 0 ? 1 : 0;
+        consistency = std::min(consistency, ColumnTypeConsistency(rows, t.header_rows));
+        suspects += DetectColumnShift(SpanFilledRows(t), t.header_rows).score > kShiftThreshold ? 1 : 0;
+      }
+    }
+    if (searched == 0) return StageReport{"skipped", "no page with a text layer"};
+    doc.metrics["table.count"] = count;
+    doc.metrics["table.span_conflicts"] = conflicts;
+    if (count > 0) {
+      doc.metrics["table.ragged_rows"] = ragged;
+      doc.metrics["table.empty_cell_ratio"] = empty / count;
+      doc.metrics["table.header_detected"] = double(headers) / count;
+      doc.metrics["table.column_type_consistency"] = consistency;
+      doc.metrics["table.column_shift_suspects"] = suspects;
+    }
+    StageReport out;
+    if (truncated > 0)
+      out.note = std::to_string(truncated) + " page(s) with too many rules or cells for a ruled grid";
+    return out;
+  }
+};
+
+}  // namespace
+
+const StageSpec& TablesStageSpec() {
+  static const StageSpec kSpec{
+      .id = "tables",
+      .version = 1,
+      .summary = "tables of born-digital pages: ruled grids with spans, unruled tables by word "
+                 "alignment; structural checks and the shifted-column detector",
+      .containers = {"pdf"},
+      .modalities = {"pdf_text", "pdf_scan", "pdf_mixed"},
+      .establishes = {},
+      .params = {},
+      .metrics = {{"table.count", false, "tables found on pages with a text layer"},
+                  {"table.ragged_rows", false,
+                   "body rows whose number of filled cells differs from their table's most "
+                   "common number (all tables; absent when there is no table)"},
+                  {"table.empty_cell_ratio", false,
+                   "share of empty grid slots, mean over tables, 0..1"},
+                  {"table.span_conflicts", false,
+                   "ruled cells whose merged slots were not a rectangle or overlapped another"},
+                  {"table.header_detected", false,
+                   "share of tables whose first row reads as a header, 0..1"},
+                  {"table.column_type_consistency", false,
+                   "per column, share of body cells of the column's majority type (integer, "
+                   "decimal, percentage, currency, date, code, text); mean over columns, worst "
+                   "table, 0..1"},
+                  {"table.column_shift_suspects", false,
+                   "tables the shifted/transposed-column detector flags"}},
+      .libraries = {"poppler"},
+      .resources =
+          [](const CanonicalJson&) {
+            return std::vector<ResourceRef>{{"poppler_data", "default"}};
+          },
+      .pixels = Pixels::kNone,
+      .make = [](const CanonicalJson& p) -> std::unique_ptr<Stage> {
+        return std::make_unique<TablesStage>(p);
+      },
+  };
+  return kSpec;
+}
+
+}  // namespace assay

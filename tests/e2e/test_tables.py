@@ -1,0 +1,189 @@
+"""The tables stage end to end: generated PDFs with a ruled table (with a spanning header
+cell) and an unruled one whose cells are known, exported as tables[], CSV and Markdown; and
+bad input (thousands of cells, a page of only rules) with a bounded time and a recorded
+outcome."""
+import csv
+import io
+import os
+import unittest
+
+from assay_e2e import AssayTestCase, export, metrics, run_assay
+
+W, H = 612.0, 792.0
+
+
+def esc(s):
+    return s.replace("\\", "\\\\").replace("(", "\\(").replace(")", "\\)")
+
+
+def write_pdf(path, pages):
+    """`pages`: lists of content-stream operations (strings), top-left coordinates converted
+    by the helpers below. Helvetica, PDF 1.4."""
+    objs = ["<< /Type /Catalog /Pages 2 0 R >>", None,
+            "<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>"]
+    kids = []
+    for ops in pages:
+        stream = "\n".join(ops).encode("latin-1")
+        objs.append(f"<< /Length {len(stream)} >>\nstream\n".encode("latin-1") + stream +
+                    b"\nendstream")
+        content = len(objs)
+        objs.append(f"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 {W:g} {H:g}] "
+                    f"/Resources << /Font << /F1 3 0 R >> >> /Contents {content} 0 R >>")
+        kids.append(len(objs))
+    objs[1] = f"<< /Type /Pages /Kids [{' '.join(f'{k} 0 R' for k in kids)}] /Count {len(kids)} >>"
+    out = bytearray(b"%PDF-1.4\n")
+    offsets = []
+    for i, o in enumerate(objs, 1):
+        offsets.append(len(out))
+        body = o if isinstance(o, bytes) else o.encode("latin-1")
+        out += f"{i} 0 obj\n".encode() + body + b"\nendobj\n"
+    xref = len(out)
+    out += f"xref\n0 {len(objs) + 1}\n0000000000 65535 f \n".encode()
+    for off in offsets:
+        out += f"{off:010d} 00000 n \n".encode()
+    out += (f"trailer\n<< /Size {len(objs) + 1} /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n"
+            .encode())
+    with open(path, "wb") as f:
+        f.write(out)
+
+
+def text(x, y_top, s, size=10):
+    return f"BT /F1 {size} Tf {x:g} {H - y_top - size:g} Td ({esc(s)}) Tj ET"
+
+
+def hline(y, x0, x1):
+    return f"{x0:g} {H - y:g} m {x1:g} {H - y:g} l S"
+
+
+def vline(x, y0, y1):
+    return f"{x:g} {H - y0:g} m {x:g} {H - y1:g} l S"
+
+
+# The ruled table: 4 rows x 3 columns at x 72/222/342/462, rows 20 points high from y 120;
+# the header's "Sales" spans the last two columns.
+RULED = [["Region", "Sales", ""], ["", "2022", "2023"], ["North", "1,200", "1,350"],
+         ["South", "980", "1,015"]]
+# The unruled table below it: 5 rows x 3 columns, aligned by whitespace only.
+ALIGNED = [["Item", "Units", "Price"], ["Bolts", "120", "0.25"], ["Nuts", "340", "0.10"],
+           ["Washers", "75", "0.05"], ["Screws", "410", "0.30"]]
+
+
+def ruled_and_aligned_page():
+    ops = ["0.8 w", text(72, 72, "Quarterly report", 14)]
+    xs, ys = [72, 222, 342, 462], [120 + 20 * i for i in range(5)]
+    for y in ys:
+        ops.append(hline(y, xs[0], xs[-1]))
+    for x in (xs[0], xs[-1]):
+        ops.append(vline(x, ys[0], ys[-1]))
+    ops.append(vline(xs[1], ys[0], ys[-1]))
+    ops.append(vline(xs[2], ys[1], ys[-1]))  # none in the header row: "Sales" spans
+    # The header's first column: "Region" spans the two header rows (no rule between them).
+    ops = [o for o in ops if o != hline(ys[1], xs[0], xs[-1])]
+    ops.append(hline(ys[1], xs[1], xs[-1]))
+    for r, row in enumerate(RULED):
+        for c, cell in enumerate(row):
+            if cell:
+                ops.append(text(xs[c] + 4, ys[r] + 5, cell))
+    ops.append(text(72, 240, "The parts we ordered this quarter are listed below in full."))
+    for r, row in enumerate(ALIGNED):
+        for c, cell in enumerate(row):
+            ops.append(text([72, 200, 300][c], 280 + 16 * r, cell))
+    ops.append(text(72, 400, "Prices are per unit and exclude delivery charges of any kind."))
+    return ops
+
+
+class TablesTest(AssayTestCase):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.dir = cls.temp_dir("tables")
+        cls.inp = os.path.join(cls.dir, "in")
+        os.makedirs(cls.inp)
+        write_pdf(os.path.join(cls.inp, "report.pdf"), [ruled_and_aligned_page()])
+        cls.out = os.path.join(cls.dir, "out")
+        cls.run_result = run_assay(["run", cls.inp, "--out", cls.out])
+        cls.records, _ = export(cls.out)
+
+    def test_ruled_and_aligned_tables_exported(self):
+        self.assertIn(self.run_result.returncode, (0, 1), self.run_result.describe())
+        self.assertEqual(len(self.records), 1)
+        tables = self.records[0]["tables"]
+        self.assertEqual(len(tables), 2, tables)
+        ruled, aligned = tables
+        self.assertEqual(ruled["page"], 1)
+        self.assertEqual((ruled["n_rows"], ruled["n_cols"]), (4, 3))
+        self.assertEqual(ruled["rows"], RULED)
+        spans = {(c["row"], c["col"]): (c["rowspan"], c["colspan"]) for c in ruled["cells"]}
+        self.assertEqual(spans[(0, 0)], (2, 1))  # "Region" over two header rows
+        self.assertEqual(spans[(0, 1)], (1, 2))  # "Sales" over two columns
+        self.assertEqual(aligned["rows"], ALIGNED)
+        self.assertEqual((aligned["n_rows"], aligned["n_cols"]), (5, 3))
+        # bbox: the ruled table's frame, in points from the top-left.
+        self.assertAlmostEqual(ruled["bbox"][0], 72, delta=1)
+        self.assertAlmostEqual(ruled["bbox"][1], 120, delta=1)
+        m = metrics(self.out, self.records[0]["doc_id"])
+        self.assertEqual(m["table.count"], 2)
+        self.assertEqual(m["table.column_shift_suspects"], 0)
+        self.assertEqual(m["table.span_conflicts"], 0)
+
+    def test_csv_export(self):
+        to = os.path.join(self.dir, "csv")
+        r = run_assay(["export", "--out", self.out, "--format", "csv", "--to", to])
+        self.assertExit(r, 0)
+        doc = self.records[0]["doc_id"]
+        self.assertEqual(sorted(os.listdir(to)), [f"{doc}.p1.t1.csv", f"{doc}.p1.t2.csv"])
+        with open(os.path.join(to, f"{doc}.p1.t1.csv"), newline="") as f:
+            data = f.read()
+        self.assertIn("\r\n", data)
+        self.assertEqual(list(csv.reader(io.StringIO(data))), RULED)
+        self.assertExit(run_assay(["export", "--out", self.out, "--format", "csv"]), 2)
+
+    def test_markdown_pipe_tables(self):
+        to = os.path.join(self.dir, "md")
+        self.assertExit(run_assay(["export", "--out", self.out, "--format", "markdown",
+                                   "--to", to]), 0)
+        md = open(os.path.join(to, self.records[0]["doc_id"] + ".md")).read()
+        self.assertIn("| Region | Sales |  |\n| --- | --- | --- |\n|  | 2022 | 2023 |", md)
+        self.assertIn("| Washers | 75 | 0.05 |", md)
+        self.assertNotIn("```", md)
+        self.assertEqual(md.count("Bolts"), 1)  # the table replaces its text, not repeats it
+
+
+class TablesBadInputTest(AssayTestCase):
+    def test_thousands_of_cells_and_a_page_of_rules(self):
+        d = self.temp_dir("tables_bad")
+        inp = os.path.join(d, "in")
+        os.makedirs(inp)
+        # 60 x 40 = 2400 ruled cells, each with a number.
+        ops = ["0.3 w", text(20, 20, "A very large grid of numbers follows on this page.")]
+        xs = [20 + 14 * i for i in range(41)]
+        ys = [50 + 12 * i for i in range(61)]
+        for y in ys:
+            ops.append(hline(y, xs[0], xs[-1]))
+        for x in xs:
+            ops.append(vline(x, ys[0], ys[-1]))
+        for r in range(60):
+            for c in range(40):
+                ops.append(text(xs[c] + 2, ys[r] + 2, str((r * 40 + c) % 97), 6))
+        # A page of only rules (and one line of text, so it has a text layer).
+        rules = [text(72, 40, "This page holds rules and nothing else in them at all.")]
+        for i in range(200):
+            rules.append(hline(80 + 3 * i, 72, 540))
+            rules.append(vline(72 + 2.3 * i, 80, 680))
+        write_pdf(os.path.join(inp, "big.pdf"), [ops, rules])
+        out = os.path.join(d, "out")
+        r = run_assay(["run", inp, "--out", out], timeout=120)
+        self.assertIn(r.returncode, (0, 1), r.describe())
+        self.assertLess(r.seconds, 90, "tables on a 2400-cell page took too long")
+        records, _ = export(out)
+        self.assertIn(records[0]["outcome"], ("accepted", "rejected"))
+        tables = records[0]["tables"]
+        big = [t for t in tables if t["page"] == 1]
+        self.assertEqual(len(big), 1)
+        self.assertEqual((big[0]["n_rows"], big[0]["n_cols"]), (60, 40))
+        self.assertEqual(big[0]["rows"][59][39], str((59 * 40 + 39) % 97))
+        self.assertEqual([t for t in tables if t["page"] == 2], [])  # rules without text
+
+
+if __name__ == "__main__":
+    unittest.main()

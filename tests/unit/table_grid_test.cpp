@@ -1,0 +1,173 @@
+// Grid reconstruction (stages/table_grid.h), structural checks and the shift detector
+// (stages/table_checks.h), and the table scoring measures (core/table_eval.h) on inputs made
+// by hand.
+#include <gtest/gtest.h>
+
+#include "core/table_eval.h"
+#include "stages/table_checks.h"
+#include "stages/table_grid.h"
+
+namespace assay {
+namespace {
+
+// A word whose box starts at (x, y), 10 points high, 5 points a character.
+TableWord W(const std::string& text, double x, double y) {
+  return TableWord{text, Box{x, y, x + 5.0 * text.size(), y + 10}};
+}
+
+Rule H(double y, double x0, double x1) { return Rule{x0, y, x1, y}; }
+Rule V(double x, double y0, double y1) { return Rule{x, y0, x, y1}; }
+
+TEST(RuledTables, FullGridWithAColumnSpan) {
+  // 3 rows x 3 columns at x 0,100,200,300 and y 0,20,40,60; the top row's first two slots
+  // have no rule between them: one cell spanning two columns.
+  std::vector<Rule> rules = {H(0, 0, 300), H(20, 0, 300), H(40, 0, 300), H(60, 0, 300),
+                             V(0, 0, 60),  V(100, 20, 60), V(200, 0, 60), V(300, 0, 60)};
+  std::vector<TableWord> words = {W("Region", 5, 5), W("Total", 205, 5), W("North", 5, 25),
+                                  W("12", 105, 25),  W("30", 205, 25),   W("South", 5, 45),
+                                  W("7", 105, 45),   W("19", 205, 45)};
+  TablePageReport report;
+  const std::vector<PageTable> tables = RuledTables(words, rules, &report);
+  ASSERT_EQ(tables.size(), 1u);
+  const PageTable& t = tables[0];
+  EXPECT_EQ(t.method, "ruled");
+  EXPECT_EQ(t.n_rows, 3);
+  EXPECT_EQ(t.n_cols, 3);
+  const auto rows = t.Rows();
+  EXPECT_EQ(rows[0], (std::vector<std::string>{"Region", "", "Total"}));
+  EXPECT_EQ(rows[1], (std::vector<std::string>{"North", "12", "30"}));
+  EXPECT_EQ(rows[2], (std::vector<std::string>{"South", "7", "19"}));
+  ASSERT_EQ(t.cells.front().colspan, 2);
+  EXPECT_EQ(t.cells.size(), 8u);  // every slot covered by exactly one cell
+  EXPECT_EQ(report.span_conflicts, 0);
+}
+
+TEST(RuledTables, RowSpanAndMultiLineCell) {
+  // The first column's lower two slots are one cell (no rule between them), holding two lines.
+  std::vector<Rule> rules = {H(0, 0, 200), H(20, 0, 200), H(40, 100, 200), H(60, 0, 200),
+                             V(0, 0, 60),  V(100, 0, 60), V(200, 0, 60)};
+  std::vector<TableWord> words = {W("Name", 5, 5),   W("Value", 105, 5), W("long", 5, 25),
+                                  W("label", 5, 37), W("1", 105, 25),    W("2", 105, 45)};
+  TablePageReport report;
+  const auto tables = RuledTables(words, rules, &report);
+  ASSERT_EQ(tables.size(), 1u);
+  const auto rows = tables[0].Rows();
+  ASSERT_EQ(rows.size(), 3u);
+  EXPECT_EQ(rows[1][0], "long label");
+  EXPECT_EQ(rows[2][0], "");
+  EXPECT_EQ(rows[2][1], "2");
+}
+
+TEST(RuledTables, OnlyRulesNoTextIsNoTable) {
+  std::vector<Rule> rules;
+  for (int i = 0; i <= 10; ++i) {
+    rules.push_back(H(i * 10.0, 0, 100));
+    rules.push_back(V(i * 10.0, 0, 100));
+  }
+  TablePageReport report;
+  EXPECT_TRUE(RuledTables({}, rules, &report).empty());
+}
+
+TEST(RuledTables, TooManyRulesIsBoundedAndReported) {
+  std::vector<Rule> rules;
+  for (int i = 0; i < 5000; ++i) rules.push_back(H(i * 0.1, 0, 100));
+  TablePageReport report;
+  EXPECT_TRUE(RuledTables({}, rules, &report).empty());
+  EXPECT_TRUE(report.truncated);
+}
+
+TEST(AlignedTables, ColumnsFromWordAlignment) {
+  // A paragraph, then a 3-column table without rules, then a paragraph.
+  std::vector<TableWord> words = {W("Some", 0, 0), W("prose", 25, 0), W("above", 55, 0)};
+  const char* items[] = {"apples", "pears", "plums", "figs"};
+  for (int r = 0; r < 4; ++r) {
+    const double y = 30 + r * 14;
+    words.push_back(W(items[r], 0, y));
+    words.push_back(W(std::to_string(10 + r), 120, y));
+    words.push_back(W(std::to_string(200 + r) + ".5", 200, y));
+  }
+  const auto tables = AlignedTables(words);
+  ASSERT_EQ(tables.size(), 1u);
+  const auto rows = tables[0].Rows();
+  ASSERT_EQ(rows.size(), 4u);
+  EXPECT_EQ(rows[0], (std::vector<std::string>{"apples", "10", "200.5"}));
+  EXPECT_EQ(rows[3], (std::vector<std::string>{"figs", "13", "203.5"}));
+}
+
+TEST(AlignedTables, TwoColumnsOfProseAreNotATable) {
+  std::vector<TableWord> words;
+  for (int r = 0; r < 6; ++r) {
+    // Words 20 points wide, 3 points apart (a space); the two columns 142 points apart.
+    double x = 0;
+    for (int i = 0; i < 7; ++i, x += 23) words.push_back(W("word", x, r * 12.0));
+    x = 300;
+    for (int i = 0; i < 7; ++i, x += 23) words.push_back(W("text", x, r * 12.0));
+  }
+  EXPECT_TRUE(AlignedTables(words).empty());
+}
+
+TEST(TableChecks, CellTypes) {
+  EXPECT_EQ(CellType("1,234"), "integer");
+  EXPECT_EQ(CellType("12.5"), "decimal");
+  EXPECT_EQ(CellType("12.5%"), "percentage");
+  EXPECT_EQ(CellType("$ 1,200"), "currency");
+  EXPECT_EQ(CellType("2021-03-04"), "date");
+  EXPECT_EQ(CellType("AB-123"), "code");
+  EXPECT_EQ(CellType("n.a."), "missing");
+  EXPECT_EQ(CellType("North region"), "text");
+  EXPECT_EQ(CellType(" "), "empty");
+}
+
+Grid Clean() {
+  return {{"Country", "Code", "Population", "Share"},
+          {"France", "FR-75", "67,000", "12.5%"},
+          {"Spain", "ES-28", "47,000", "8.8%"},
+          {"Italy", "IT-58", "59,000", "10.2%"},
+          {"Greece", "GR-10", "10,400", "1.9%"},
+          {"Portugal", "PT-11", "10,300", "1.8%"}};
+}
+
+TEST(TableChecks, HeaderConsistencyRaggedEmpty) {
+  const Grid g = Clean();
+  EXPECT_TRUE(HasHeaderRow(g));
+  EXPECT_DOUBLE_EQ(ColumnTypeConsistency(g, 1), 1.0);
+  EXPECT_EQ(RaggedRows(g, 1), 0);
+  EXPECT_DOUBLE_EQ(EmptyCellRatio(g), 0.0);
+  Grid ragged = g;
+  ragged[2][3] = "";
+  EXPECT_EQ(RaggedRows(ragged, 1), 1);
+  EXPECT_NEAR(EmptyCellRatio(ragged), 1.0 / 24, 1e-9);
+}
+
+TEST(ShiftDetector, CleanTableIsNotFlagged) {
+  EXPECT_LE(DetectColumnShift(Clean(), 1).score, kShiftThreshold);
+}
+
+TEST(ShiftDetector, RowShiftedRightIsFlagged) {
+  Grid g = Clean();
+  g[2] = {"", "Spain", "ES-28", "47,000"};  // a lost separator pushed the row one column right
+  EXPECT_GT(DetectColumnShift(g, 1).score, kShiftThreshold);
+}
+
+TEST(ShiftDetector, SwappedColumnsOfDifferentTypesAreFlagged) {
+  Grid g = Clean();
+  for (size_t r = 1; r < 4; ++r) std::swap(g[r][2], g[r][3]);  // three of five rows swapped
+  EXPECT_GT(DetectColumnShift(g, 1).score, kShiftThreshold);
+}
+
+TEST(TableEval, CsvAdjacencyAndCellText) {
+  const TextGrid g = ParseCsvGrid("a,b\r\n\"c, d\",\"e\"\"f\"\r\n");
+  ASSERT_EQ(g.size(), 2u);
+  EXPECT_EQ(g[1][0], "c, d");
+  EXPECT_EQ(g[1][1], "e\"f");
+  // a-b (H), a-c,d (V), b-e"f (V), c,d-e"f (H)
+  EXPECT_EQ(AdjacencyRelations(g).size(), 4u);
+  TextGrid empty_middle = {{"x", "", "y"}};
+  ASSERT_EQ(AdjacencyRelations(empty_middle).size(), 1u);  // the nearest non-empty neighbour
+  int tp = 0;
+  EXPECT_DOUBLE_EQ(MultisetF1({"a", "b"}, {"a", "c"}, &tp), 0.5);
+  EXPECT_EQ(tp, 1);
+}
+
+}  // namespace
+}  // namespace assay
