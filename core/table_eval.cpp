@@ -167,22 +167,25 @@ double MultisetF1(std::vector<std::string> a, std::vector<std::string> b, int* t
 }
 
 std::optional<Json> ScoreTables(const Json& record, const fs::path& dir, const std::string& stem) {
-  // The truth tables: <stem>.page-<p>.table-<n>[.<variant>].csv, variants grouped by (p, n).
+  // The truth tables: <stem>.page-<p>.table-<n>[.<variant>].csv, variants grouped by (p, n);
+  // a single-page source (a table image) may leave the page out: <stem>.table-<n>[...].csv.
   std::map<std::pair<int, int>, TruthTable> truth_by_key;
-  const std::regex kName("(\\d+)\\.table-(\\d+)(\\..*)?\\.csv");
+  const std::regex kName("(?:page-(\\d+)\\.)?table-(\\d+)(\\..*)?\\.csv");
   std::error_code ec;
   std::vector<fs::path> files;
   for (const auto& e : fs::directory_iterator(dir, ec)) {
     const std::string name = e.path().filename().string();
-    if (name.rfind(stem + ".page-", 0) == 0) files.push_back(e.path());
+    if (name.rfind(stem + ".page-", 0) == 0 || name.rfind(stem + ".table-", 0) == 0)
+      files.push_back(e.path());
   }
   std::sort(files.begin(), files.end());
   for (const fs::path& f : files) {
-    const std::string rest = f.filename().string().substr(stem.size() + 6);
+    const std::string rest = f.filename().string().substr(stem.size() + 1);
     std::smatch m;
     if (!std::regex_match(rest, m, kName)) continue;
-    TruthTable& t = truth_by_key[{std::stoi(m[1]), std::stoi(m[2])}];
-    t.page = std::stoi(m[1]);
+    const int page = m[1].matched ? std::stoi(m[1]) : 1;
+    TruthTable& t = truth_by_key[{page, std::stoi(m[2])}];
+    t.page = page;
     t.variants.push_back(ParseCsvGrid(ReadAll(f)));
   }
   const fs::path reg = dir / (stem + "-reg.xml");

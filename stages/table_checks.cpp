@@ -52,21 +52,118 @@ int Filled(const std::vector<std::string>& row) {
   return n;
 }
 
-int LastFilled(const std::vector<std::string>& row) {
-  for (int i = static_cast<int>(row.size()) - 1; i >= 0; --i)
-    if (!Trim(row[i]).empty()) return i;
-  return -1;
+// Type families for the shift detector: integers, decimals and currency amounts mix freely
+// within one column ("79" among "57.3"), so they are one family; percentages stay apart.
+std::string Family(const std::string& type) {
+  return type == "integer" || type == "decimal" || type == "currency" ? "number" : type;
+}
+
+Grid Padded(const Grid& rows) {
+  Grid out = rows;
+  const size_t w = Width(rows);
+  for (auto& r : out) r.resize(w);
+  return out;
+}
+
+// The majority family of a column's typed body cells, when at least two are typed and 60%
+// agree; "" otherwise.
+std::string ColumnFamily(const Grid& rows, int header_rows, size_t col) {
+  std::map<std::string, int> counts;
+  int typed = 0;
+  for (size_t r = static_cast<size_t>(header_rows); r < rows.size(); ++r) {
+    if (col >= rows[r].size()) continue;
+    const std::string f = Family(CellType(rows[r][col]));
+    if (!Typed(f)) continue;
+    ++counts[f];
+    ++typed;
+  }
+  std::string best;
+  int n = 0;
+  for (const auto& [f, c] : counts)
+    if (c > n) best = f, n = c;
+  return typed >= 2 && n * 10 >= typed * 6 ? best : "";
+}
+
+bool IsYear(const std::string& text) {
+  static const std::regex kYear(R"((19|20)\d\d\**)");
+  return std::regex_match(Trim(text), kYear);
+}
+
+std::vector<std::string> Tokens(const std::string& text) {
+  std::vector<std::string> out;
+  std::string cur;
+  for (char ch : text) {
+    if (std::isspace(static_cast<unsigned char>(ch))) {
+      if (!cur.empty()) out.push_back(cur), cur.clear();
+    } else {
+      cur += ch;
+    }
+  }
+  if (!cur.empty()) out.push_back(cur);
+  return out;
+}
+
+// Statistical notation that puts two numbers in one cell on purpose: "12.3 (4.5)", "5 ± 2",
+// "n = 40".
+bool Notation(const std::string& text) {
+  return text.find('(') != std::string::npos || text.find("±") != std::string::npos ||
+         text.find('=') != std::string::npos;
+}
+
+// "682 449", "7.1 4": two or more numbers and nothing else, not as notation. ("12 345" with a
+// space as thousands separator types as one integer and is not this.)
+bool RunTogetherNumbers(const std::string& text) {
+  if (Notation(text) || Family(CellType(text)) == "number") return false;
+  const auto toks = Tokens(text);
+  if (toks.size() < 2) return false;
+  for (const auto& t : toks) {
+    const std::string f = Family(CellType(t));
+    if (f != "number" && f != "percentage") return false;
+  }
+  return true;
+}
+
+// "Franprix 28.0": a label or number with a number after it, as two merged cells read.
+bool NumberWithPrefix(const std::string& text) {
+  if (Notation(text)) return false;
+  const auto toks = Tokens(text);
+  if (toks.size() < 2) return false;
+  const std::string last = Family(CellType(toks.back()));
+  return last == "number" || last == "percentage";
+}
+
+// A column of consecutive integers (1, 2, 3...): a rank or row number, rightly first.
+bool CountsUp(const Grid& rows, int header_rows, size_t col) {
+  long expect = 0;
+  bool started = false;
+  for (size_t r = static_cast<size_t>(header_rows); r < rows.size(); ++r) {
+    const std::string v = Trim(rows[r][col]);
+    if (v.empty()) continue;
+    if (v.find_first_not_of("0123456789") != std::string::npos || v.size() > 9) return false;
+    const long x = std::stol(v);
+    if (started && x != expect) return false;
+    started = true;
+    expect = x + 1;
+  }
+  return true;
 }
 
 }  // namespace
 
 std::string CellType(const std::string& raw) {
-  const std::string s = Trim(raw);
+  std::string s = Trim(raw);
   if (s.empty()) return "empty";
+  // Statistical tables mark suppressed or not-applicable values with a dagger or a code in
+  // parentheses ("(X)", "(NA)"), and footnotes with stars or daggers around a value ("1.0*").
+  static const std::regex kCodedMissing(R"(\([A-Z]{1,2}\)|(†|‡|§|¶)+)");
+  static const std::regex kMarks(R"(^(\*|†|‡|§|¶|#)+|(\*|†|‡|§|¶|#)+$)");
+  if (std::regex_match(s, kCodedMissing)) return "missing";
+  s = Trim(std::regex_replace(s, kMarks, ""));
+  if (s.empty()) return "missing";
   static const std::regex kMissing(R"((n\.?\s?a\.?|n/a|-+|–|—|\.+|x|\*|:)$)", std::regex::icase);
   static const std::regex kInteger(R"([-+−(]?\d{1,3}([,  ]\d{3})+\)?|[-+−(]?\d+\)?)");
   static const std::regex kDecimal(R"([-+−(]?(\d{1,3}([,  ]\d{3})+|\d*)[.,]\d+\)?)");
-  static const std::regex kPercent(R"([-+−]?\d+([.,]\d+)?\s?%)");
+  static const std::regex kPercent(R"([-+−]?(\d+([.,]\d+)?|[.,]\d+)\s?%)");
   static const std::regex kCurrency(
       R"(([$€£¥]|USD|EUR|GBP)\s?[-+]?[\d.,]+\s?[kmbKMB]?|[-+]?[\d.,]+\s?([€$£]|USD|EUR|GBP))");
   static const std::regex kDate(
@@ -128,40 +225,116 @@ double EmptyCellRatio(const Grid& rows) {
   return slots > 0 ? double(empty) / slots : 0.0;
 }
 
-ShiftReport DetectColumnShift(const Grid& rows, int header_rows) {
-  ShiftReport out;
-  const size_t width = Width(rows);
-  std::vector<std::string> types(width);
+int HeaderBlockRows(const Grid& in) {
+  const Grid rows = Padded(in);
+  if (rows.empty()) return 0;
+  const size_t width = rows[0].size();
+  const int first = HasHeaderRow(rows) ? 1 : 0;
+  std::vector<std::string> families(width);
+  bool typed_column = false;
   for (size_t c = 0; c < width; ++c) {
-    int typed = 0, agree = 0;
-    types[c] = ColumnType(rows, header_rows, c, &typed, &agree);
-    // A column whose majority is weak has no type to disagree with.
-    if (typed > 0 && agree * 10 < typed * 6) types[c] = "";
+    families[c] = ColumnFamily(rows, first, c);
+    typed_column = typed_column || (!families[c].empty() && families[c] != "text");
   }
-  const int header_last = header_rows > 0 ? LastFilled(rows[header_rows - 1]) : -1;
-  int body_last = -1;
-  for (size_t r = static_cast<size_t>(header_rows); r < rows.size(); ++r) {
-    ++out.body_rows;
+  if (!typed_column) return first;
+  // Leading rows (at most five, leaving two) where no cell has its column's non-text family:
+  // the header block, however many rows its spanning labels take. Years are labels there.
+  int h = 0;
+  while (h < std::min<int>(5, static_cast<int>(rows.size()) - 2)) {
+    const auto& r = rows[static_cast<size_t>(h)];
+    bool body = false;
+    for (size_t c = 0; c < width && !body; ++c)
+      body = !families[c].empty() && families[c] != "text" && !IsYear(r[c]) &&
+             Family(CellType(r[c])) == families[c];
+    if (body) break;
+    ++h;
+  }
+  return h;
+}
+
+ShiftReport DetectColumnShift(const Grid& in) {
+  ShiftReport out;
+  const Grid rows = Padded(in);
+  if (rows.empty()) return out;
+  const size_t width = rows[0].size();
+  const int h = HeaderBlockRows(rows);
+  out.header_rows = h;
+  const size_t first = static_cast<size_t>(h);
+  const int n = static_cast<int>(rows.size()) - h;
+  out.body_rows = n;
+  if (n <= 0) return out;
+
+  std::vector<std::string> families(width);
+  std::vector<double> fill(width);
+  std::vector<bool> headed(width), dense(width), sparse(width), compound_column(width);
+  for (size_t c = 0; c < width; ++c) {
+    families[c] = ColumnFamily(rows, h, c);
+    int filled = 0, compound = 0;
+    for (size_t r = first; r < rows.size(); ++r) {
+      if (Trim(rows[r][c]).empty()) continue;
+      ++filled;
+      compound += NumberWithPrefix(rows[r][c]) ? 1 : 0;
+    }
+    for (size_t r = 0; r < first; ++r) headed[c] = headed[c] || !Trim(rows[r][c]).empty();
+    fill[c] = double(filled) / n;
+    dense[c] = fill[c] >= 0.85;
+    sparse[c] = !headed[c] && filled <= std::max(1.0, 0.15 * n);
+    compound_column[c] = filled >= 2 && compound * 2 >= filled;
+  }
+  int last_dense = -1;
+  for (size_t c = 0; c < width; ++c)
+    if (dense[c]) last_dense = static_cast<int>(c);
+
+  for (size_t r = first; r < rows.size(); ++r) {
     const auto& row = rows[r];
     bool suspect = false;
-    for (size_t c = 0; c < row.size() && c < width; ++c) {
-      const std::string t = CellType(row[c]);
-      if (!Typed(t) || types[c].empty() || t == types[c]) continue;
-      const bool left = c > 0 && types[c - 1] == t && types[c - 1] != types[c];
-      const bool right = c + 1 < width && types[c + 1] == t && types[c + 1] != types[c];
-      suspect = suspect || left || right;
+    bool sparse_filled = false, dense_empty = false, compound = false;
+    int filled = 0;
+    for (size_t c = 0; c < width; ++c) {
+      const bool empty = Trim(row[c]).empty();
+      filled += empty ? 0 : 1;
+      sparse_filled = sparse_filled || (sparse[c] && !empty);
+      dense_empty = dense_empty || (dense[c] && empty);
+      compound = compound || (NumberWithPrefix(row[c]) && !compound_column[c]);
+      // A cell of a neighbouring column's family (a shifted or swapped cell), or two numbers
+      // run together in a number column (a lost separator).
+      const std::string f = Family(CellType(row[c]));
+      if (!Typed(f) || families[c].empty() || f == families[c]) continue;
+      const bool left = c > 0 && families[c - 1] == f;
+      const bool right = c + 1 < width && families[c + 1] == f;
+      suspect = suspect || left || right || (families[c] == "number" && RunTogetherNumbers(row[c]));
     }
-    const int last = LastFilled(row);
-    body_last = std::max(body_last, last);
-    if (header_last >= 0 && last > header_last && header_last + 1 < static_cast<int>(width))
+    // Pushed right: a value in a column nearly nobody uses, a gap where everybody has one.
+    suspect = suspect || (sparse_filled && dense_empty);
+    // Pulled left: two cells merged into one, the last column left empty.
+    suspect = suspect || (last_dense >= 0 && Trim(row[static_cast<size_t>(last_dense)]).empty() && compound);
+    // A column moved down one row: the first body row loses its label, the last value spills
+    // into a row of its own.
+    const bool label_column = width >= 2 && fill[0] >= 0.85 && families[0] == "text";
+    suspect = suspect || (label_column && Trim(row[0]).empty() && filled >= 2);
+    if (r + 1 == rows.size() && n >= 3 && filled == 1 && Filled(rows[r - 1]) >= 2 &&
+        (Trim(row[0]).empty() || families[0] == "text"))
       suspect = true;
     out.suspect_rows += suspect ? 1 : 0;
   }
-  out.score = out.body_rows > 0 ? double(out.suspect_rows) / out.body_rows : 0.0;
-  // Header and body disagree on the number of columns.
-  if (header_last >= 0 && body_last >= 0 && header_last != body_last &&
-      header_last + 1 < static_cast<int>(width))
-    out.score += 1.0;
+
+  // Whole columns: two number columns run together, or the label column no longer first.
+  for (size_t c = 0; c < width; ++c) {
+    int filled = 0, run_together = 0;
+    for (size_t r = first; r < rows.size(); ++r) {
+      if (Trim(rows[r][c]).empty()) continue;
+      ++filled;
+      run_together += RunTogetherNumbers(rows[r][c]) ? 1 : 0;
+    }
+    if (filled >= 2 && run_together * 2 >= filled) ++out.column_findings;
+  }
+  if (width >= 2 && (families[0] == "number" || families[0] == "percentage") &&
+      !CountsUp(rows, h, 0)) {
+    bool text_right = false;
+    for (size_t c = 1; c < width; ++c) text_right = text_right || families[c] == "text";
+    out.column_findings += text_right ? 1 : 0;
+  }
+  out.score = double(out.suspect_rows) / n + (out.column_findings > 0 ? 1.0 : 0.0);
   return out;
 }
 

@@ -1,14 +1,19 @@
-// tables: table detection and cell grids for born-digital pages (text layer words plus the
-// page's ruling lines, stages/pdf_rulings.h; the logic is in stages/table_grid.h), and the
-// structural checks contracts read (stages/table_checks.h). Scanned pages and images are not
-// searched yet: they get no table metrics, so table rules pass there as missing.
+// tables: table detection and cell grids (the logic is in stages/table_grid.h) and the
+// structural checks contracts read (stages/table_checks.h).
+// - Born-digital pages: the text layer's words plus the ruling lines the page draws
+//   (stages/pdf_rulings.h), without rendering.
+// - OCR'd pages (scans, page images): the OCR words plus the ruling lines found in the page
+//   image by morphology (stages/raster_rulings.h); the same grid reconstruction follows.
 #include <poppler/PDFDoc.h>
 
 #include <algorithm>
+#include <opencv2/core.hpp>
 
 #include "core/stage.h"
 #include "stages/pdf_rulings.h"
 #include "stages/pdf_support.h"
+#include "stages/pix_mat.h"
+#include "stages/raster_rulings.h"
 #include "stages/table_checks.h"
 #include "stages/table_grid.h"
 
@@ -32,17 +37,14 @@ class TablesStage : public Stage {
  public:
   explicit TablesStage(const CanonicalJson& /*params*/) {}
 
-  Result<StageReport> Run(Document& doc, StageContext& /*ctx*/) const override {
+  Result<StageReport> Run(Document& doc, StageContext& ctx) const override {
     std::unique_ptr<PDFDoc> pdf;
     int searched = 0, conflicts = 0, truncated = 0;
     for (Page& page : doc.pages) {
       page.tables.clear();
-      if (page.text_source != "pdf_text" || doc.container != "pdf") continue;
-      if (!pdf) {
-        auto opened = OpenPdf(doc.path, "tables", doc.password);
-        if (!opened.ok()) return opened.error();
-        pdf = std::move(opened.value());
-      }
+      const bool text_layer = page.text_source == "pdf_text" && doc.container == "pdf";
+      const bool scanned = page.text_source == "ocr" && page.has_raster();
+      if (!text_layer && !scanned) continue;
       ++searched;
       std::vector<TableWord> words;
       for (const Block& b : page.blocks) {
@@ -50,7 +52,21 @@ class TablesStage : public Stage {
         for (const Line& l : b.lines)
           for (const Word& w : l.words) words.push_back(TableWord{w.text, w.bbox});
       }
-      const std::vector<Rule> rules = FindRulings(*pdf, page.number, page.width, page.height);
+      std::vector<Rule> rules;
+      if (text_layer) {
+        if (!pdf) {
+          auto opened = OpenPdf(doc.path, "tables", doc.password);
+          if (!opened.ok()) return opened.error();
+          pdf = std::move(opened.value());
+        }
+        rules = FindRulings(*pdf, page.number, page.width, page.height);
+      } else {
+        auto pixels = ctx.Pixels(doc, page);
+        if (!pixels.ok()) return pixels.error();
+        const cv::Mat image = PixToMat(pixels.value().get());
+        page.raster.reset();  // rebuilt from its raster steps by a later stage that needs it
+        if (!image.empty()) rules = FindRasterRulings(image, page.width / image.cols);
+      }
       TablePageReport report;
       page.tables = FindTables(words, rules, {}, &report);
       conflicts += report.span_conflicts;
@@ -69,10 +85,10 @@ class TablesStage : public Stage {
         empty += EmptyCellRatio(rows);
         headers += t.header_rows > 0 ? 1 : 0;
         consistency = std::min(consistency, ColumnTypeConsistency(rows, t.header_rows));
-        suspects += DetectColumnShift(SpanFilledRows(t), t.header_rows).score > kShiftThreshold ? 1 : 0;
+        suspects += DetectColumnShift(SpanFilledRows(t)).score > kShiftThreshold ? 1 : 0;
       }
     }
-    if (searched == 0) return StageReport{"skipped", "no page with a text layer"};
+    if (searched == 0) return StageReport{"skipped", "no page with a text layer or OCR'd page image"};
     doc.metrics["table.count"] = count;
     doc.metrics["table.span_conflicts"] = conflicts;
     if (count > 0) {
@@ -94,14 +110,15 @@ class TablesStage : public Stage {
 const StageSpec& TablesStageSpec() {
   static const StageSpec kSpec{
       .id = "tables",
-      .version = 1,
-      .summary = "tables of born-digital pages: ruled grids with spans, unruled tables by word "
+      .version = 2,  // v2: scanned pages and page images; the reworked shift detector
+      .summary = "tables of born-digital pages, scans and page images: ruled grids with spans "
+                 "(drawn rules, or rules found in the page image), unruled tables by word "
                  "alignment; structural checks and the shifted-column detector",
-      .containers = {"pdf"},
-      .modalities = {"pdf_text", "pdf_scan", "pdf_mixed"},
+      .containers = {"pdf", "image"},
+      .modalities = {"pdf_text", "pdf_scan", "pdf_mixed", "page_image"},
       .establishes = {},
       .params = {},
-      .metrics = {{"table.count", false, "tables found on pages with a text layer"},
+      .metrics = {{"table.count", false, "tables found on pages with a text layer or OCR'd words"},
                   {"table.ragged_rows", false,
                    "body rows whose number of filled cells differs from their table's most "
                    "common number (all tables; absent when there is no table)"},
@@ -117,12 +134,12 @@ const StageSpec& TablesStageSpec() {
                    "table, 0..1"},
                   {"table.column_shift_suspects", false,
                    "tables the shifted/transposed-column detector flags"}},
-      .libraries = {"poppler"},
+      .libraries = {"poppler", "leptonica", "opencv"},
       .resources =
           [](const CanonicalJson&) {
             return std::vector<ResourceRef>{{"poppler_data", "default"}};
           },
-      .pixels = Pixels::kNone,
+      .pixels = Pixels::kReads,
       .make = [](const CanonicalJson& p) -> std::unique_ptr<Stage> {
         return std::make_unique<TablesStage>(p);
       },

@@ -1,10 +1,11 @@
 """The tables stage end to end: generated PDFs with a ruled table (with a spanning header
 cell) and an unruled one whose cells are known, exported as tables[], CSV and Markdown; and
 bad input (thousands of cells, a page of only rules) with a bounded time and a recorded
-outcome."""
+outcome; the same page as an image, read through OCR and rules found in its pixels."""
 import csv
 import io
 import os
+import subprocess
 import unittest
 
 from assay_e2e import AssayTestCase, export, metrics, run_assay
@@ -147,6 +148,38 @@ class TablesTest(AssayTestCase):
         self.assertIn("| Washers | 75 | 0.05 |", md)
         self.assertNotIn("```", md)
         self.assertEqual(md.count("Bolts"), 1)  # the table replaces its text, not repeats it
+
+
+class ScannedTablesTest(AssayTestCase):
+    """The same page as an image (rendered at 200 dpi): OCR words plus the rules found in the
+    pixels give the same grids."""
+
+    def test_page_image_tables(self):
+        d = self.temp_dir("tables_scan")
+        inp = os.path.join(d, "in")
+        os.makedirs(inp)
+        pdf = os.path.join(d, "report.pdf")
+        write_pdf(pdf, [ruled_and_aligned_page()])
+        subprocess.run(["pdftoppm", "-r", "200", "-gray", "-png", "-singlefile", pdf,
+                        os.path.join(inp, "report")], check=True)
+        out = os.path.join(d, "out")
+        r = run_assay(["run", inp, "--out", out])
+        self.assertIn(r.returncode, (0, 1), r.describe())
+        records, _ = export(out)
+        self.assertEqual(records[0]["modality"], "page_image")
+        tables = records[0]["tables"]
+        self.assertEqual(len(tables), 2, tables)
+        ruled, aligned = tables
+        self.assertEqual(ruled["rows"], RULED)
+        spans = {(c["row"], c["col"]): (c["rowspan"], c["colspan"]) for c in ruled["cells"]}
+        self.assertEqual(spans[(0, 1)], (1, 2))  # "Sales" over two columns
+        self.assertEqual(aligned["rows"], ALIGNED)
+        # bbox in the image's pixels: the frame's top-left corner at (72, 120) points.
+        self.assertAlmostEqual(ruled["bbox"][0], 72 * 200 / 72, delta=4)
+        self.assertAlmostEqual(ruled["bbox"][1], 120 * 200 / 72, delta=4)
+        m = metrics(out, records[0]["doc_id"])
+        self.assertEqual(m["table.count"], 2)
+        self.assertEqual(m["table.column_shift_suspects"], 0)
 
 
 class TablesBadInputTest(AssayTestCase):

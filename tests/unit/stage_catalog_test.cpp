@@ -149,7 +149,8 @@ TEST(PipelineConfigTest, TheDefaultLoadsAndIsComplete) {
             (std::vector<std::string>{"pdf_text", "rasterize", "ocr", "layout", "tables", "quality",
                                       "pii"}));
   EXPECT_EQ(c.value().pipelines.at("image"),
-            (std::vector<std::string>{"image_load", "image_checks", "ocr", "layout", "quality", "pii"}));
+            (std::vector<std::string>{"image_load", "image_checks", "ocr", "layout", "tables",
+                                      "quality", "pii"}));
 }
 
 TEST(PipelineConfigTest, MistakesNameFileLineAndColumn) {

@@ -116,6 +116,10 @@ TEST(TableChecks, CellTypes) {
   EXPECT_EQ(CellType("n.a."), "missing");
   EXPECT_EQ(CellType("North region"), "text");
   EXPECT_EQ(CellType(" "), "empty");
+  EXPECT_EQ(CellType(".2%"), "percentage");
+  EXPECT_EQ(CellType("1.0*"), "decimal");
+  EXPECT_EQ(CellType("(X)"), "missing");
+  EXPECT_EQ(CellType("†"), "missing");
 }
 
 Grid Clean() {
@@ -140,19 +144,53 @@ TEST(TableChecks, HeaderConsistencyRaggedEmpty) {
 }
 
 TEST(ShiftDetector, CleanTableIsNotFlagged) {
-  EXPECT_LE(DetectColumnShift(Clean(), 1).score, kShiftThreshold);
+  EXPECT_LE(DetectColumnShift(Clean()).score, kShiftThreshold);
 }
 
 TEST(ShiftDetector, RowShiftedRightIsFlagged) {
   Grid g = Clean();
   g[2] = {"", "Spain", "ES-28", "47,000"};  // a lost separator pushed the row one column right
-  EXPECT_GT(DetectColumnShift(g, 1).score, kShiftThreshold);
+  EXPECT_GT(DetectColumnShift(g).score, kShiftThreshold);
 }
 
 TEST(ShiftDetector, SwappedColumnsOfDifferentTypesAreFlagged) {
   Grid g = Clean();
   for (size_t r = 1; r < 4; ++r) std::swap(g[r][2], g[r][3]);  // three of five rows swapped
-  EXPECT_GT(DetectColumnShift(g, 1).score, kShiftThreshold);
+  EXPECT_GT(DetectColumnShift(g).score, kShiftThreshold);
+}
+
+TEST(ShiftDetector, MultiRowHeaderWithYearsIsNotFlagged) {
+  const Grid g = {{"Country", "Sales", "", "Share", ""},
+                  {"", "2022", "2023", "2022", "2023"},
+                  {"France", "1,200", "1,350", "12.5%", "13.0%"},
+                  {"Spain", "800", "845", "8.1%", "8.2%"},
+                  {"Italy", "950", "990", "9.6%", "9.5%"},
+                  {"Greece", "†", "120", "(X)", "1.2%"}};
+  EXPECT_EQ(HeaderBlockRows(g), 2);
+  EXPECT_LE(DetectColumnShift(g).score, kShiftThreshold);
+}
+
+TEST(ShiftDetector, RowPulledLeftIsFlagged) {
+  Grid g = Clean();
+  g[3] = {"Italy IT-58", "59,000", "10.2%", ""};  // a misread separator merged two cells
+  EXPECT_GT(DetectColumnShift(g).score, kShiftThreshold);
+}
+
+TEST(ShiftDetector, ColumnMovedDownOneRowIsFlagged) {
+  Grid g = Clean();
+  for (size_t r = g.size() - 1; r > 1; --r) g[r][0] = g[r - 1][0];
+  g[1][0] = "";
+  g.push_back({"Portugal", "", "", ""});
+  EXPECT_GT(DetectColumnShift(g).score, kShiftThreshold);
+}
+
+TEST(ShiftDetector, LabelColumnSwappedAwayIsFlagged) {
+  Grid g = {{"Country", "Population"}, {"France", "67,000"}, {"Spain", "47,000"},
+            {"Italy", "59,000"}};
+  for (size_t r = 1; r < g.size(); ++r) std::swap(g[r][0], g[r][1]);
+  EXPECT_GT(DetectColumnShift(g).score, kShiftThreshold);
+  Grid ranked = {{"Rank", "Country"}, {"1", "France"}, {"2", "Italy"}, {"3", "Spain"}};
+  EXPECT_LE(DetectColumnShift(ranked).score, kShiftThreshold);  // a rank is rightly first
 }
 
 TEST(TableEval, CsvAdjacencyAndCellText) {
