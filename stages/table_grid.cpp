@@ -191,10 +191,27 @@ std::optional<PageTable> GridFromGroup(const std::vector<Rule>& group,
         return true;
     return false;
   };
+  // Per slot, whether a word sits wholly inside it; per row and column boundary, whether a
+  // word crosses it. Two neighbouring slots that each hold their own words and no word joins
+  // are two cells even without a rule between them: tables ruled only between rows (or only in
+  // the header) keep their columns.
+  std::vector<std::vector<bool>> own_words(rows, std::vector<bool>(cols));
+  std::vector<std::vector<bool>> crossed(rows, std::vector<bool>(cols + 1));
+  for (const TableWord& w : words) {
+    const double cx = Cx(w.bbox), cy = Cy(w.bbox);
+    if (cx < xs.front() || cx > xs.back() || cy < ys.front() || cy > ys.back()) continue;
+    const int r = std::clamp(static_cast<int>(std::upper_bound(ys.begin(), ys.end(), cy) - ys.begin()) - 1, 0, rows - 1);
+    const int c = std::clamp(static_cast<int>(std::upper_bound(xs.begin(), xs.end(), cx) - xs.begin()) - 1, 0, cols - 1);
+    bool crosses = false;
+    for (int k = 1; k < cols; ++k)
+      if (w.bbox.x0 < xs[k] - kRuleTol && w.bbox.x1 > xs[k] + kRuleTol) crossed[r][k] = crosses = true;
+    if (!crosses) own_words[r][c] = true;
+  }
   UnionFind uf(static_cast<size_t>(rows * cols));
   for (int r = 0; r < rows; ++r)
     for (int c = 0; c < cols; ++c) {
-      if (c + 1 < cols && !vertical_at(xs[c + 1], ys[r], ys[r + 1]))
+      if (c + 1 < cols && !vertical_at(xs[c + 1], ys[r], ys[r + 1]) &&
+          !(own_words[r][c] && own_words[r][c + 1] && !crossed[r][c + 1]))
         uf.Join(r * cols + c, r * cols + c + 1);
       if (r + 1 < rows && !horizontal_at(ys[r + 1], xs[c], xs[c + 1]))
         uf.Join(r * cols + c, (r + 1) * cols + c);

@@ -42,6 +42,23 @@ TEST(RuledTables, FullGridWithAColumnSpan) {
   EXPECT_EQ(report.span_conflicts, 0);
 }
 
+TEST(RuledTables, ColumnsRuledOnlyInTheHeaderKeepTheirBodyCells) {
+  // Inner vertical rules only in the header row (a frame around all): the body rows'
+  // slots have no rule between them but each holds its own words, so they stay cells.
+  std::vector<Rule> rules = {H(0, 0, 300), H(20, 0, 300), H(40, 0, 300), H(60, 0, 300),
+                             V(0, 0, 60),  V(100, 0, 20), V(200, 0, 20), V(300, 0, 60)};
+  std::vector<TableWord> words = {W("Country", 5, 5), W("Share", 105, 5), W("Total", 205, 5),
+                                  W("Austria", 5, 25), W("86.2", 105, 25), W("3,375", 205, 25),
+                                  W("Belgium", 5, 45), W("0", 105, 45),    W("3,973", 205, 45)};
+  TablePageReport report;
+  const auto tables = RuledTables(words, rules, &report);
+  ASSERT_EQ(tables.size(), 1u);
+  const auto rows = tables[0].Rows();
+  ASSERT_EQ(rows.size(), 3u);
+  EXPECT_EQ(rows[1], (std::vector<std::string>{"Austria", "86.2", "3,375"}));
+  EXPECT_EQ(rows[2], (std::vector<std::string>{"Belgium", "0", "3,973"}));
+}
+
 TEST(RuledTables, RowSpanAndMultiLineCell) {
   // The first column's lower two slots are one cell (no rule between them), holding two lines.
   std::vector<Rule> rules = {H(0, 0, 200), H(20, 0, 200), H(40, 100, 200), H(60, 0, 200),
