@@ -5,6 +5,7 @@
 #include <map>
 #include <numeric>
 #include <optional>
+#include <set>
 #include <tuple>
 
 namespace assay {
@@ -149,6 +150,56 @@ int TextCells(const PageTable& t) {
   return n;
 }
 
+// The text rows inside one band between two horizontal rules of a ruled grid: its words
+// grouped into text lines; a line reaching two or more columns starts a row, a line in one
+// column only (a wrapped label) belongs to the nearest such line. Returns the y positions
+// between those rows, when the band holds at least kMinTableLines of them: a table ruled only
+// around its header and its body still has one row per line, while a ruled row whose cells
+// wrap onto two lines stays one row.
+std::vector<double> TextRowBoundaries(const std::vector<TableWord>& words,
+                                      const std::vector<double>& xs, double y0, double y1) {
+  struct TextLine {
+    double top = 1e300, bottom = -1e300, cy = 0;
+    std::set<int> cols;
+  };
+  std::vector<const TableWord*> in;
+  for (const TableWord& w : words) {
+    const double cx = Cx(w.bbox), cy = Cy(w.bbox);
+    if (cx > xs.front() && cx < xs.back() && cy > y0 && cy < y1) in.push_back(&w);
+  }
+  if (in.size() < 2 * static_cast<size_t>(kMinTableLines)) return {};
+  std::sort(in.begin(), in.end(), [](const TableWord* a, const TableWord* b) {
+    return std::tie(a->bbox.y0, a->bbox.x0) < std::tie(b->bbox.y0, b->bbox.x0);
+  });
+  std::vector<TextLine> lines;
+  for (const TableWord* w : in) {
+    const double cy = Cy(w->bbox), h = w->bbox.y1 - w->bbox.y0;
+    if (lines.empty() || cy - lines.back().cy > 0.5 * h) lines.push_back(TextLine{});
+    TextLine& l = lines.back();
+    l.top = std::min(l.top, w->bbox.y0);
+    l.bottom = std::max(l.bottom, w->bbox.y1);
+    l.cy = (l.top + l.bottom) / 2;
+    l.cols.insert(static_cast<int>(std::upper_bound(xs.begin(), xs.end(), Cx(w->bbox)) - xs.begin()));
+  }
+  std::vector<size_t> anchors;
+  for (size_t i = 0; i < lines.size(); ++i)
+    if (lines[i].cols.size() >= 2) anchors.push_back(i);
+  if (anchors.size() < static_cast<size_t>(kMinTableLines)) return {};
+  // Each line's row: its nearest anchor (the earlier one on a tie).
+  std::vector<size_t> row_of(lines.size());
+  for (size_t i = 0; i < lines.size(); ++i) {
+    size_t best = 0;
+    for (size_t a = 1; a < anchors.size(); ++a)
+      if (std::abs(lines[anchors[a]].cy - lines[i].cy) < std::abs(lines[anchors[best]].cy - lines[i].cy))
+        best = a;
+    row_of[i] = best;
+  }
+  std::vector<double> out;
+  for (size_t i = 0; i + 1 < lines.size(); ++i)
+    if (row_of[i + 1] != row_of[i]) out.push_back((lines[i].bottom + lines[i + 1].top) / 2);
+  return out;
+}
+
 // One grid from one connected group of rules.
 std::optional<PageTable> GridFromGroup(const std::vector<Rule>& group,
                                    const std::vector<TableWord>& words, TablePageReport* report) {
@@ -168,6 +219,18 @@ std::optional<PageTable> GridFromGroup(const std::vector<Rule>& group,
   xs.push_back(box.x1);
   ys = MergePositions(ys);
   xs = MergePositions(xs);
+  // Bands holding several text rows get a boundary between them, as if ruled.
+  std::vector<Rule> rules = group;
+  if (xs.size() >= 3) {
+    std::vector<double> extra;
+    for (size_t i = 0; i + 1 < ys.size(); ++i)
+      for (double y : TextRowBoundaries(words, xs, ys[i], ys[i + 1])) extra.push_back(y);
+    for (double y : extra) {
+      rules.push_back(Rule{xs.front(), y, xs.back(), y});
+      ys.push_back(y);
+    }
+    if (!extra.empty()) ys = MergePositions(ys);
+  }
   const int rows = static_cast<int>(ys.size()) - 1, cols = static_cast<int>(xs.size()) - 1;
   if (rows < 1 || cols < 2) return std::nullopt;
   if (rows * cols > kMaxSlots) {
@@ -177,7 +240,7 @@ std::optional<PageTable> GridFromGroup(const std::vector<Rule>& group,
   // Is there a rule along x (vertical) from y_a to y_b, or along y (horizontal) from x_a to x_b?
   auto vertical_at = [&](double x, double ya, double yb) {
     const double mid = (ya + yb) / 2;
-    for (const Rule& r : group)
+    for (const Rule& r : rules)
       if (!r.horizontal() && std::abs(r.x0 - x) <= kRuleTol && r.y0 - kRuleTol <= mid &&
           r.y1 + kRuleTol >= mid)
         return true;
@@ -185,7 +248,7 @@ std::optional<PageTable> GridFromGroup(const std::vector<Rule>& group,
   };
   auto horizontal_at = [&](double y, double xa, double xb) {
     const double mid = (xa + xb) / 2;
-    for (const Rule& r : group)
+    for (const Rule& r : rules)
       if (r.horizontal() && std::abs(r.y0 - y) <= kRuleTol && r.x0 - kRuleTol <= mid &&
           r.x1 + kRuleTol >= mid)
         return true;
@@ -390,8 +453,23 @@ std::optional<PageTable> TableFromLines(const std::vector<TextLine>& lines,
     multi += filled >= 2 ? 1 : 0;
   }
   if (multi < kMinTableLines) return std::nullopt;
-  // Two columns of long chunks are two columns of prose, not a table.
-  if (cols == 2 && n_chunks > 0 && double(words_in_chunks) / n_chunks >= 5.0) return std::nullopt;
+  // Two columns of long chunks are two columns of prose, not a table; so are three or more
+  // columns of longish chunks when no column is mostly short cells (labels, numbers, codes).
+  const double words_per_chunk = n_chunks > 0 ? double(words_in_chunks) / n_chunks : 0;
+  if (cols == 2 && words_per_chunk >= 5.0) return std::nullopt;
+  if (words_per_chunk >= 4.0) {
+    std::vector<int> short_cells(static_cast<size_t>(cols)), cells(static_cast<size_t>(cols));
+    for (const TableCell& c : t.cells) {
+      ++cells[static_cast<size_t>(c.col)];
+      const auto n = std::count(c.text.begin(), c.text.end(), ' ') + 1;
+      short_cells[static_cast<size_t>(c.col)] += n <= 2 ? 1 : 0;
+    }
+    bool short_column = false;
+    for (int k = 0; k < cols; ++k)
+      short_column = short_column || (cells[static_cast<size_t>(k)] >= 2 &&
+                                      2 * short_cells[static_cast<size_t>(k)] >= cells[static_cast<size_t>(k)]);
+    if (!short_column) return std::nullopt;
+  }
   FillGaps(t);
   return t;
 }

@@ -59,6 +59,28 @@ TEST(RuledTables, ColumnsRuledOnlyInTheHeaderKeepTheirBodyCells) {
   EXPECT_EQ(rows[2], (std::vector<std::string>{"Belgium", "0", "3,973"}));
 }
 
+TEST(RuledTables, BodyRuledOnlyAroundGetsOneRowPerTextLine) {
+  // Rules above and below the header and under the body only (the body is one band): each
+  // text line reaching several columns is a row; "Severe cases" wraps under "Severe" and stays
+  // in its row.
+  std::vector<Rule> rules = {H(0, 0, 300), H(20, 0, 300), H(100, 0, 300), V(0, 0, 100),
+                             V(100, 0, 20), V(200, 0, 20), V(300, 0, 100)};
+  std::vector<TableWord> words = {W("Group", 5, 5),   W("2005", 105, 5),  W("2010", 205, 5),
+                                  W("All", 5, 24),    W("291", 105, 24),  W("303", 205, 24),
+                                  W("Disabled", 5, 38), W("54", 105, 38), W("56", 205, 38),
+                                  W("Severe", 5, 52), W("34", 105, 52),   W("38", 205, 52),
+                                  W("cases", 5, 64),  W("Aged", 5, 80),   W("266", 105, 80),
+                                  W("278", 205, 80)};
+  TablePageReport report;
+  const auto tables = RuledTables(words, rules, &report);
+  ASSERT_EQ(tables.size(), 1u);
+  const auto rows = tables[0].Rows();
+  ASSERT_EQ(rows.size(), 5u);
+  EXPECT_EQ(rows[1], (std::vector<std::string>{"All", "291", "303"}));
+  EXPECT_EQ(rows[3], (std::vector<std::string>{"Severe cases", "34", "38"}));
+  EXPECT_EQ(rows[4], (std::vector<std::string>{"Aged", "266", "278"}));
+}
+
 TEST(RuledTables, RowSpanAndMultiLineCell) {
   // The first column's lower two slots are one cell (no rule between them), holding two lines.
   std::vector<Rule> rules = {H(0, 0, 200), H(20, 0, 200), H(40, 100, 200), H(60, 0, 200),
@@ -120,6 +142,17 @@ TEST(AlignedTables, TwoColumnsOfProseAreNotATable) {
     x = 300;
     for (int i = 0; i < 7; ++i, x += 23) words.push_back(W("text", x, r * 12.0));
   }
+  EXPECT_TRUE(AlignedTables(words).empty());
+}
+
+TEST(AlignedTables, ThreeColumnsOfProseAreNotATable) {
+  // A three-column article page: five words a line per column, no column of short cells.
+  std::vector<TableWord> words;
+  for (int r = 0; r < 6; ++r)
+    for (double x0 : {0.0, 200.0, 400.0}) {
+      double x = x0;
+      for (int i = 0; i < 5; ++i, x += 23) words.push_back(W("word", x, r * 12.0));
+    }
   EXPECT_TRUE(AlignedTables(words).empty());
 }
 
