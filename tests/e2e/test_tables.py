@@ -217,6 +217,50 @@ class TablesBadInputTest(AssayTestCase):
         self.assertEqual(big[0]["rows"][59][39], str((59 * 40 + 39) % 97))
         self.assertEqual([t for t in tables if t["page"] == 2], [])  # rules without text
 
+    def test_table_spanning_pages_and_a_rotated_table(self):
+        d = self.temp_dir("tables_span")
+        inp = os.path.join(d, "in")
+        os.makedirs(inp)
+        # One ruled table of 50 rows, 30 on page 1 and 20 on page 2 (a continued table),
+        # then a page whose table is set sideways (text and rules turned 90 degrees).
+        def ruled(first, count):
+            ops = ["0.5 w"]
+            ys = [72 + 18 * i for i in range(count + 1)]
+            for y in ys:
+                ops.append(hline(y, 72, 372))
+            for x in (72, 222, 372):
+                ops.append(vline(x, ys[0], ys[-1]))
+            for i in range(count):
+                ops.append(text(76, ys[i] + 4, f"Item {first + i}"))
+                ops.append(text(226, ys[i] + 4, f"{(first + i) * 7}.5"))
+            return ops
+        sideways = ["0.5 w"]
+        for i in range(6):  # rules turned: the table's rows run down the page as columns
+            sideways.append(vline(100 + 30 * i, 100, 400))
+        for x in (100, 250, 400):
+            sideways.append(hline(x, 100, 250))
+        for i in range(5):
+            for j, s in enumerate([f"Row {i}", f"{i * 3}.0"]):
+                x, y = 100 + 30 * i + 20, 100 + 150 * j + 10
+                sideways.append(f"BT /F1 10 Tf 0 1 -1 0 {x:g} {H - y - 100:g} Tm ({s}) Tj ET")
+        write_pdf(os.path.join(inp, "long.pdf"), [ruled(1, 30), ruled(31, 20), sideways])
+        out = os.path.join(d, "out")
+        r = run_assay(["run", inp, "--out", out], timeout=120)
+        self.assertIn(r.returncode, (0, 1), r.describe())
+        records, _ = export(out)
+        self.assertIn(records[0]["outcome"], ("accepted", "rejected"))
+        tables = records[0]["tables"]
+        # A table continued on the next page is one table per page (not joined yet).
+        by_page = {p: [t for t in tables if t["page"] == p] for p in (1, 2, 3)}
+        self.assertEqual([len(by_page[1]), len(by_page[2])], [1, 1], tables)
+        self.assertEqual(by_page[1][0]["n_rows"] + by_page[2][0]["n_rows"], 50)
+        self.assertEqual(by_page[2][0]["rows"][0], ["Item 31", "217.5"])
+        # The sideways table is found as the grid its rules draw, in page orientation: it comes
+        # out transposed (2 x 5), words in a cell in page order. Known limit (docs/tables.md).
+        self.assertEqual([(t["n_rows"], t["n_cols"]) for t in by_page[3]], [(2, 5)])
+        m = metrics(out, records[0]["doc_id"])
+        self.assertGreaterEqual(m["table.count"], 2)
+
 
 if __name__ == "__main__":
     unittest.main()
