@@ -214,8 +214,9 @@ class PrefixReuse(AssayTestCase):
             self.skipTest(f"corpus not found: {self.CORPUS}")
         config = os.path.join(self.temp_dir("config"), "no_quality.toml")
         with open(config, "w") as f:
-            f.write('[pipeline.pdf]\nstages = ["pdf_text", "rasterize", "ocr", "layout"]\n'
-                    '[pipeline.image]\nstages = ["image_load", "image_checks", "ocr", "layout"]\n')
+            f.write('[pipeline.pdf]\nstages = ["pdf_text", "rasterize", "ocr", "layout", "tables"]\n'
+                    '[pipeline.image]\nstages = ["image_load", "image_checks", "ocr", "layout", '
+                    '"tables"]\n')
         out = self.temp_dir("prefix")
         args = ["run", self.CORPUS, "--out", out, "-j", "2", "--json", "--exclude", "*.txt",
                 "--exclude", "*.csv", "--exclude", "*.md", "--exclude", "*.uzn",
