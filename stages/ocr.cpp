@@ -3,6 +3,11 @@
 // Produces paragraph blocks of lines of words with boxes and confidences. A page with no ink
 // (at most `blank_max_ink_fraction` of its pixels darker than mid-gray) is not given to
 // Tesseract. Photos are not OCR'd (their text, if any, is not the point of the example).
+// Bounded retry: when a page reads badly by the CER estimate (stages/text_signals.h, with the
+// `dictionary`), it is read again from stronger preprocessing variants of its pixels
+// (stages/page_preprocess.h), at most `retry_max_passes` more times; the reading with the
+// lowest estimate is kept (the earliest on a tie), and every pass is in the stage's note.
+// Each read page gets `ocr.text_coverage`: the share of its text-like ink under word boxes.
 #include <leptonica/allheaders.h>
 #include <tesseract/baseapi.h>
 #include <tesseract/resultiterator.h>
@@ -10,7 +15,10 @@
 #include <memory>
 
 #include "core/stage.h"
+#include "stages/hunspell_dictionary.h"
+#include "stages/page_preprocess.h"
 #include "stages/tesseract_model.h"
+#include "stages/text_signals.h"
 
 namespace assay {
 namespace {
@@ -45,24 +53,68 @@ double InkFraction(Pix* pix) {
 }
 
 struct WordStats {
-  int words = 0;
+  int words = 0, low = 0;  // low: below the quality stage's default low confidence, 60
   double conf_sum = 0;
   double Mean() const { return words > 0 ? conf_sum / words : 0.0; }
+  double LowRatio() const { return words > 0 ? double(low) / words : 0.0; }
 };
+
+// One OCR reading of a page.
+struct Reading {
+  std::vector<Block> blocks;
+  WordStats stats;
+  std::vector<PixelBox> boxes;  // word boxes in the pixels read
+  double coverage = 1;
+  double cer_estimate = 0;
+  std::string variant = "as prepared";
+};
+
+// The plan of the page's preprocess step, if it has one: what its pixels already went through.
+PreprocessPlan AppliedPlan(const Page& page) {
+  if (!page.raster_steps.empty() && page.raster_steps.back().stage == "preprocess") {
+    return PreprocessPlan::FromJson(page.raster_steps.back().facts.at("plan"));
+  }
+  return PreprocessPlan{};
+}
+
+// The operations of `variant` that `applied` did not do yet (geometry is already done).
+PreprocessPlan Remaining(const PreprocessPlan& variant, const PreprocessPlan& applied) {
+  PreprocessPlan d;
+  d.denoise = variant.denoise && !applied.denoise;
+  d.normalize_background = variant.normalize_background && !applied.normalize_background;
+  d.upscale = applied.upscale == 1 ? variant.upscale : 1;
+  d.binarize = variant.binarize && !applied.binarize;
+  return d;
+}
+
+std::string Joined(const std::vector<std::string>& parts) {
+  std::string out;
+  for (const std::string& p : parts) out += (out.empty() ? "" : "+") + p;
+  return out;
+}
 
 class OcrStage : public Stage {
  public:
   explicit OcrStage(const CanonicalJson& params)
-      : psm_(params.at("psm")), blank_ink_(params.at("blank_max_ink_fraction")) {}
+      : psm_(params.at("psm")),
+        blank_ink_(params.at("blank_max_ink_fraction")),
+        retry_passes_(params.at("retry_max_passes")),
+        retry_above_(params.at("retry_above_cer_estimate")) {}
 
   Result<StageReport> Run(Document& doc, StageContext& ctx) const override {
     auto* engine = ctx.Resource<TesseractEngine>("tesseract");
     if (engine == nullptr) return Error{"ocr", "no Tesseract engine was loaded"};
+    auto* dictionary = ctx.Resource<HunspellDictionary>("hunspell");
+    if (retry_passes_ > 0 && dictionary == nullptr) {
+      return Error{"ocr", "no dictionary was loaded for the retry estimate"};
+    }
     tesseract::TessBaseAPI& api = engine->api;
     api.SetPageSegMode(static_cast<tesseract::PageSegMode>(psm_));
 
     int pages = 0, blank = 0;
     WordStats all;
+    double coverage_sum = 0;
+    std::string note;
     for (Page& page : doc.pages) {
       if (!page.has_raster()) continue;
       ++pages;
@@ -74,22 +126,49 @@ class OcrStage : public Stage {
         // Nothing to read; Tesseract would spend ~0.25 s finding that out.
         ++blank;
       } else {
-        api.SetImage(pix);
-        if (api.Recognize(nullptr) != 0) {
-          return Error{"ocr", "Tesseract failed on page " + std::to_string(page.number)};
+        const int dpi = page.raster_dpi() > 0 ? page.raster_dpi() : 300;
+        auto first = Read(api, pix, page, dpi, dictionary);
+        if (!first.ok()) return first.error();
+        Reading best = std::move(first.value());
+        int passes = 1, kept = 1;
+        std::string tried;
+        if (best.cer_estimate > retry_above_) {
+          const PreprocessPlan applied = AppliedPlan(page);
+          const PageMeasures measures = MeasurePage(pix, dpi);
+          tried = "pass 1 estimate " + Short(best.cer_estimate);
+          for (const PreprocessPlan& variant :
+               RetryPlans(applied, measures, PreprocessLimits{}, retry_passes_)) {
+            const PreprocessPlan extra = Remaining(variant, applied);
+            PixHandle alt = ApplyPlan(pix, extra, dpi);
+            if (!alt) continue;  // this variant cannot be made: the others may still help
+            auto again = Read(api, alt.get(), page, pixGetXRes(alt.get()), dictionary);
+            if (!again.ok()) return again.error();
+            ++passes;
+            again.value().variant = Joined(extra.Operations());
+            tried += ", pass " + std::to_string(passes) + " (" + again.value().variant +
+                     ") estimate " + Short(again.value().cer_estimate);
+            if (again.value().cer_estimate < best.cer_estimate) {
+              best = std::move(again.value());
+              kept = passes;
+            }
+          }
+          note += "page " + std::to_string(page.number) + ": " + tried + "; kept pass " +
+                  std::to_string(kept) + "; ";
         }
-        page.blocks.clear();
-        const double scale =
-            page.unit == "pt" && page.raster_dpi() > 0 ? 72.0 / page.raster_dpi() : 1.0;
-        ReadBlocks(api, scale, &page, &stats);
+        page.blocks = std::move(best.blocks);
         page.text_source = "ocr";
-        api.Clear();
+        stats = best.stats;
+        coverage_sum += best.coverage;
         auto& m = doc.part_metrics["page:" + std::to_string(page.number)];
         m["ocr.word_count"] = stats.words;
         m["ocr.mean_confidence"] = stats.Mean();
+        m["ocr.text_coverage"] = best.coverage;
+        m["ocr.passes"] = passes;
+        m["ocr.kept_pass"] = kept;
       }
       page.raster.reset();  // free the pixels as soon as they are read
       all.words += stats.words;
+      all.low += stats.low;
       all.conf_sum += stats.conf_sum;
     }
     if (pages == 0) return StageReport{"skipped", "no page needs OCR"};
@@ -97,13 +176,47 @@ class OcrStage : public Stage {
     doc.metrics["ocr.blank_pages"] = blank;
     doc.metrics["ocr.word_count"] = all.words;
     doc.metrics["ocr.mean_confidence"] = all.Mean();
-    return StageReport{};
+    if (pages > blank) doc.metrics["ocr.text_coverage"] = coverage_sum / (pages - blank);
+    return StageReport{"ok", note};
   }
 
  private:
+  static std::string Short(double v) { return std::to_string(v).substr(0, 5); }
+
+  // Reads `pix` (the page's pixels or a variant of them at `dpi`) into a Reading with its
+  // coverage and, when the retry is on, its CER estimate.
+  Result<Reading> Read(tesseract::TessBaseAPI& api, Pix* pix, const Page& page, int dpi,
+                       HunspellDictionary* dictionary) const {
+    api.SetImage(pix);
+    if (dpi > 0) api.SetSourceResolution(dpi);
+    if (api.Recognize(nullptr) != 0) {
+      api.Clear();
+      return Error{"ocr", "Tesseract failed on page " + std::to_string(page.number)};
+    }
+    // Boxes in the page's unit: PDF points from the raster's resolution; image pixels from
+    // the page's width (the pixels may have been enlarged by preprocessing).
+    const double scale = page.unit == "pt" ? (dpi > 0 ? 72.0 / dpi : 1.0)
+                                           : page.width / std::max(1, pixGetWidth(pix));
+    Page read;
+    Reading r;
+    ReadBlocks(api, scale, &read, &r.stats, &r.boxes);
+    api.Clear();
+    r.blocks = std::move(read.blocks);
+    r.coverage = TextCoverage(pix, dpi, r.boxes);
+    if (dictionary != nullptr) {
+      read.blocks = r.blocks;
+      const auto known = [&](const std::string& w) { return dictionary->hunspell->spell(w); };
+      r.cer_estimate = WithCoverage(EstimateCer(MeasureText(read.Text(), known), r.stats.Mean(),
+                                                r.stats.LowRatio()),
+                                    r.coverage);
+    }
+    return r;
+  }
+
   // Walks Tesseract's results word by word, opening a block at each paragraph and a line at
   // each text line, as the CLI's text output does.
-  static void ReadBlocks(tesseract::TessBaseAPI& api, double scale, Page* page, WordStats* s) {
+  static void ReadBlocks(tesseract::TessBaseAPI& api, double scale, Page* page, WordStats* s,
+                         std::vector<PixelBox>* boxes) {
     std::unique_ptr<tesseract::ResultIterator> it(api.GetIterator());
     if (!it) return;
     using tesseract::RIL_PARA;
@@ -123,10 +236,14 @@ class OcrStage : public Stage {
       w.text = text ? Trimmed(text.get()) : "";
       if (w.text.empty()) continue;
       w.bbox = IteratorBox(*it, RIL_WORD, scale);
+      int x0 = 0, y0 = 0, x1 = 0, y1 = 0;
+      it->BoundingBox(RIL_WORD, &x0, &y0, &x1, &y1);
+      boxes->push_back(PixelBox{x0, y0, x1, y1});
       w.confidence = it->Confidence(RIL_WORD);
       block.lines.back().words.push_back(std::move(w));
       ++s->words;
       s->conf_sum += block.lines.back().words.back().confidence;
+      s->low += block.lines.back().words.back().confidence < 60 ? 1 : 0;
     } while (it->Next(RIL_WORD));
     // Regions Tesseract opened but found no word in carry no text.
     for (Block& b : page->blocks) {
@@ -137,6 +254,8 @@ class OcrStage : public Stage {
 
   int psm_;
   double blank_ink_;
+  int retry_passes_;
+  double retry_above_;
 };
 
 }  // namespace
@@ -144,7 +263,7 @@ class OcrStage : public Stage {
 const StageSpec& OcrStageSpec() {
   static const StageSpec kSpec{
       .id = "ocr",
-      .version = 3,
+      .version = 4,  // 4: retry from preprocessing variants; text coverage
       .summary = "Tesseract OCR of page rasters: words, lines, blocks, confidences",
       .containers = {"pdf", "image"},
       .modalities = {"pdf_scan", "pdf_mixed", "page_image"},
@@ -157,6 +276,14 @@ const StageSpec& OcrStageSpec() {
                   {},
                   {},
                   "a page with at most this share of dark pixels is blank: not OCR'd"},
+                 {"dictionary",
+                  ParamType::kString,
+                  "en_US",
+                  0,
+                  0,
+                  {},
+                  "[A-Za-z][A-Za-z_-]*",
+                  "hunspell dictionary of the CER estimate that decides a retry"},
                  {"lang",
                   ParamType::kString,
                   "eng",
@@ -172,15 +299,39 @@ const StageSpec& OcrStageSpec() {
                   13,
                   {},
                   {},
-                  "Tesseract page segmentation mode (3: automatic; 6: one block; ...)"}},
+                  "Tesseract page segmentation mode (3: automatic; 6: one block; ...)"},
+                 {"retry_above_cer_estimate",
+                  ParamType::kNumber,
+                  0.02,
+                  0,
+                  1,
+                  {},
+                  {},
+                  "a page whose estimated CER is above this is read again from a variant"},
+                 {"retry_max_passes",
+                  ParamType::kInt,
+                  2,
+                  0,
+                  2,
+                  {},
+                  {},
+                  "most extra OCR passes per page (stronger preprocessing variants)"}},
       .metrics = {{"ocr.pages", false, "pages given to OCR"},
                   {"ocr.blank_pages", false, "OCR pages skipped for having no ink"},
                   {"ocr.word_count", true, "words OCR found"},
-                  {"ocr.mean_confidence", true, "mean Tesseract word confidence, 0..100"}},
-      .libraries = {"tesseract", "leptonica"},
+                  {"ocr.mean_confidence", true, "mean Tesseract word confidence, 0..100"},
+                  {"ocr.text_coverage", true,
+                   "share of the page's text-like ink under recognised word boxes"},
+                  {"ocr.passes", true, "OCR passes over the page (1 + retries)"},
+                  {"ocr.kept_pass", true, "the pass whose reading was kept"}},
+      .libraries = {"tesseract", "leptonica", "hunspell"},
       .resources =
           [](const CanonicalJson& p) {
-            return std::vector<ResourceRef>{{"tesseract", p.at("lang").get<std::string>()}};
+            std::vector<ResourceRef> r{{"tesseract", p.at("lang").get<std::string>()}};
+            if (p.at("retry_max_passes").get<int>() > 0) {
+              r.push_back({"hunspell", p.at("dictionary").get<std::string>()});
+            }
+            return r;
           },
       .pixels = Pixels::kReads,
       .make = [](const CanonicalJson& p) -> std::unique_ptr<Stage> {

@@ -337,7 +337,8 @@ class CatalogCommands(AssayTestCase):
         self.assertExit(r, EXIT_OK)
         stages = r.json()
         self.assertEqual([s["id"] for s in stages],
-                         ["pdf_text", "rasterize", "image_load", "ocr", "layout", "quality", "pii"])
+                         ["pdf_text", "rasterize", "image_load", "preprocess", "ocr", "layout",
+                          "quality", "pii"])
         dpi = next(p for s in stages if s["id"] == "rasterize" for p in s["params"]
                    if p["name"] == "dpi")
         self.assertEqual((dpi["type"], dpi["default"], dpi["min"], dpi["max"]),

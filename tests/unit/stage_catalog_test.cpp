@@ -145,9 +145,9 @@ TEST(PipelineConfigTest, TheDefaultLoadsAndIsComplete) {
   ASSERT_TRUE(c.ok()) << c.error().message;
   EXPECT_TRUE(CheckComplete(c.value()).ok());
   EXPECT_EQ(c.value().pipelines.at("pdf"),
-            (std::vector<std::string>{"pdf_text", "rasterize", "ocr", "layout", "quality", "pii"}));
+            (std::vector<std::string>{"pdf_text", "rasterize", "preprocess", "ocr", "layout", "quality", "pii"}));
   EXPECT_EQ(c.value().pipelines.at("image"),
-            (std::vector<std::string>{"image_load", "ocr", "layout", "quality", "pii"}));
+            (std::vector<std::string>{"image_load", "preprocess", "ocr", "layout", "quality", "pii"}));
 }
 
 TEST(PipelineConfigTest, MistakesNameFileLineAndColumn) {

@@ -1,0 +1,258 @@
+// Per-page preprocessing: measurements, decisions, application (see page_preprocess.h).
+#include "stages/page_preprocess.h"
+
+#include <leptonica/allheaders.h>
+
+#include <algorithm>
+#include <cmath>
+
+namespace assay {
+namespace {
+
+// Owns a Leptonica image for the span of one function.
+struct PixOwner {
+  Pix* p = nullptr;
+  explicit PixOwner(Pix* pix) : p(pix) {}
+  ~PixOwner() { pixDestroy(&p); }
+  PixOwner(const PixOwner&) = delete;
+  PixOwner& operator=(const PixOwner&) = delete;
+  Pix* get() const { return p; }
+  Pix* release() {
+    Pix* out = p;
+    p = nullptr;
+    return out;
+  }
+};
+
+double Rank(Pix* gray, double rank) {
+  l_uint32 v = 0;
+  if (pixGetRankValue(gray, std::max(1, pixGetWidth(gray) / 800), rank, &v) != 0) return 0;
+  return v;
+}
+
+double Rounded(double v, double step) { return std::round(v / step) * step; }
+
+// Binary page: dark pixels (below the midpoint of ink and paper) on.
+Pix* Binarize(Pix* gray, double ink, double paper) {
+  const int threshold = std::clamp(static_cast<int>((ink + paper) / 2), 1, 255);
+  return pixThresholdToBinary(gray, threshold);
+}
+
+// Character-sized components of a binary page at `dpi`: taller than specks, smaller than
+// rules, pictures and borders.
+Pix* TextLikeComponents(Pix* binary, int dpi) {
+  const int min_h = std::max(3, dpi / 40), max_h = std::max(min_h + 1, dpi * 2 / 5);
+  const int max_w = std::max(min_h + 1, dpi * 2);
+  l_int32 changed = 0;
+  PixOwner small(
+      pixSelectBySize(binary, max_w, max_h, 8, L_SELECT_IF_BOTH, L_SELECT_IF_LTE, &changed));
+  if (small.get() == nullptr) return nullptr;
+  return pixSelectBySize(small.get(), 0, min_h, 8, L_SELECT_HEIGHT, L_SELECT_IF_GTE, &changed);
+}
+
+}  // namespace
+
+std::vector<std::string> PreprocessPlan::Operations() const {
+  std::vector<std::string> ops;
+  if (rotate_quads != 0) ops.push_back("rotate");
+  if (deskew_deg != 0) ops.push_back("deskew");
+  if (denoise) ops.push_back("denoise");
+  if (normalize_background) ops.push_back("normalize_background");
+  if (stretch_contrast) ops.push_back("stretch_contrast");
+  if (upscale != 1) ops.push_back("upscale");
+  if (binarize) ops.push_back("binarize");
+  return ops;
+}
+
+CanonicalJson PreprocessPlan::ToJson() const {
+  return CanonicalJson{{"rotate_quads", rotate_quads},
+                       {"deskew_deg", deskew_deg},
+                       {"denoise", denoise},
+                       {"normalize_background", normalize_background},
+                       {"stretch_contrast", stretch_contrast},
+                       {"stretch_low", stretch_low},
+                       {"stretch_high", stretch_high},
+                       {"upscale", upscale},
+                       {"binarize", binarize},
+                       {"operations", Operations()}};
+}
+
+PreprocessPlan PreprocessPlan::FromJson(const CanonicalJson& j) {
+  PreprocessPlan p;
+  p.rotate_quads = j.value("rotate_quads", 0);
+  p.deskew_deg = j.value("deskew_deg", 0.0);
+  p.denoise = j.value("denoise", false);
+  p.normalize_background = j.value("normalize_background", false);
+  p.stretch_contrast = j.value("stretch_contrast", false);
+  p.stretch_low = j.value("stretch_low", 0.0);
+  p.stretch_high = j.value("stretch_high", 255.0);
+  p.upscale = j.value("upscale", 1.0);
+  p.binarize = j.value("binarize", false);
+  return p;
+}
+
+PageMeasures MeasurePage(Pix* pix, int dpi) {
+  PageMeasures m;
+  m.width = pixGetWidth(pix);
+  m.height = pixGetHeight(pix);
+  m.dpi = dpi > 0 ? dpi : 300;
+  PixOwner gray(pixConvertTo8(pix, 0));
+  if (gray.get() == nullptr) return m;
+  m.ink_level = Rank(gray.get(), 0.05);
+  m.paper_level = Rank(gray.get(), 0.95);
+  // The paper level per tile: an unevenly lit page has dark and light tiles of paper.
+  double lo = 255, hi = 0;
+  for (int ty = 0; ty < 4; ++ty) {
+    for (int tx = 0; tx < 4; ++tx) {
+      BOX* box = boxCreate(tx * m.width / 4, ty * m.height / 4, m.width / 4, m.height / 4);
+      PixOwner tile(pixClipRectangle(gray.get(), box, nullptr));
+      boxDestroy(&box);
+      if (tile.get() == nullptr) continue;
+      const double v = Rank(tile.get(), 0.9);
+      lo = std::min(lo, v);
+      hi = std::max(hi, v);
+    }
+  }
+  m.background_spread = hi >= lo ? hi - lo : 0;
+  PixOwner binary(Binarize(gray.get(), m.ink_level, m.paper_level));
+  if (binary.get() == nullptr) return m;
+  l_float32 angle = 0, conf = 0;
+  if (pixFindSkew(binary.get(), &angle, &conf) == 0) {
+    m.skew_deg = Rounded(angle, 0.01);
+    m.skew_confidence = Rounded(conf, 0.01);
+  }
+  BOXA* boxes = pixConnCompBB(binary.get(), 8);
+  if (boxes != nullptr) {
+    const int n = boxaGetCount(boxes);
+    const int speck = std::max(1, m.dpi / 150), min_h = std::max(3, m.dpi / 40);
+    int specks = 0;
+    std::vector<int> heights;
+    for (int i = 0; i < n; ++i) {
+      l_int32 x, y, w, h;
+      boxaGetBoxGeometry(boxes, i, &x, &y, &w, &h);
+      if (w <= speck && h <= speck) ++specks;
+      if (h >= min_h && h <= m.dpi / 3 && w <= m.dpi / 2) heights.push_back(h);
+    }
+    boxaDestroy(&boxes);
+    m.speckle_share = n > 0 ? Rounded(double(specks) / n, 0.001) : 0;
+    if (!heights.empty()) {
+      std::nth_element(heights.begin(), heights.begin() + heights.size() / 2, heights.end());
+      m.text_height_px = heights[heights.size() / 2];
+    }
+  }
+  return m;
+}
+
+PreprocessPlan PlanPreprocessing(const PageMeasures& m, const PreprocessLimits& limits,
+                                 int rotate_quads) {
+  PreprocessPlan p;
+  p.rotate_quads = ((rotate_quads % 4) + 4) % 4;
+  if (std::abs(m.skew_deg) >= limits.min_skew_deg &&
+      m.skew_confidence >= limits.min_skew_confidence) {
+    p.deskew_deg = m.skew_deg;
+  }
+  p.denoise = m.speckle_share > limits.max_speckle_share;
+  p.normalize_background = m.background_spread > limits.max_background_spread;
+  if (m.contrast() < limits.min_contrast && m.contrast() > 0) {
+    p.stretch_contrast = true;
+    p.stretch_low = m.ink_level;
+    p.stretch_high = m.paper_level;
+  }
+  // Text too small for Tesseract's models; a page with no measurable text is left alone.
+  if (m.text_height_px > 0 && m.text_height_px < limits.min_text_height_px) {
+    p.upscale = limits.upscale_factor;
+  }
+  // Uneven or faint pages threshold badly with Tesseract's global Otsu: binarise locally.
+  p.binarize = p.normalize_background || p.stretch_contrast;
+  return p;
+}
+
+std::vector<PreprocessPlan> RetryPlans(const PreprocessPlan& applied, const PageMeasures& m,
+                                       const PreprocessLimits& limits, int max_plans) {
+  std::vector<PreprocessPlan> out;
+  PreprocessPlan local = applied;  // 1: local binarisation on a flattened background
+  local.normalize_background = true;
+  local.binarize = true;
+  PreprocessPlan strong = local;  // 2: also specks removed and small text enlarged
+  strong.denoise = true;
+  if (strong.upscale == 1 && m.text_height_px < 2 * limits.min_text_height_px) {
+    strong.upscale = limits.upscale_factor;
+  }
+  for (const PreprocessPlan& p : {local, strong}) {
+    if (static_cast<int>(out.size()) >= max_plans) break;
+    const auto same = [&](const PreprocessPlan& q) { return q.ToJson() == p.ToJson(); };
+    if (same(applied) || std::any_of(out.begin(), out.end(), same)) continue;
+    out.push_back(p);
+  }
+  return out;
+}
+
+PixHandle ApplyPlan(Pix* pix, const PreprocessPlan& plan, int dpi) {
+  PixOwner cur(pixConvertTo8(pix, 0));
+  if (cur.get() == nullptr) return nullptr;
+  const auto step = [&](Pix* next) {
+    if (next == nullptr) return false;
+    pixDestroy(&cur.p);
+    cur.p = next;
+    return true;
+  };
+  if (plan.rotate_quads != 0 && !step(pixRotateOrth(cur.get(), plan.rotate_quads))) {
+    return nullptr;
+  }
+  if (plan.deskew_deg != 0 &&
+      !step(pixRotate(cur.get(), plan.deskew_deg * M_PI / 180.0, L_ROTATE_AREA_MAP,
+                      L_BRING_IN_WHITE, 0, 0))) {
+    return nullptr;
+  }
+  if (plan.denoise && !step(pixMedianFilter(cur.get(), 3, 3))) return nullptr;
+  if (plan.normalize_background && !step(pixBackgroundNormSimple(cur.get(), nullptr, nullptr))) {
+    return nullptr;
+  }
+  if (plan.stretch_contrast) {
+    const int lo = static_cast<int>(plan.stretch_low);
+    const int hi = std::max(lo + 1, static_cast<int>(plan.stretch_high));
+    if (!step(pixGammaTRC(nullptr, cur.get(), 1.0, lo, hi))) return nullptr;
+  }
+  int out_dpi = dpi > 0 ? dpi : 300;
+  if (plan.upscale != 1) {
+    if (!step(pixScaleGrayLI(cur.get(), plan.upscale, plan.upscale))) return nullptr;
+    out_dpi = static_cast<int>(std::lround(out_dpi * plan.upscale));
+  }
+  if (plan.binarize) {
+    const int window = std::max(7, out_dpi / 12);
+    Pix* binary = nullptr;
+    if (pixSauvolaBinarizeTiled(cur.get(), window, 0.34f, 1, 1, nullptr, &binary) != 0 ||
+        !step(binary)) {
+      return nullptr;
+    }
+  }
+  pixSetResolution(cur.get(), out_dpi, out_dpi);
+  return WrapPix(cur.release());
+}
+
+double TextCoverage(Pix* pix, int dpi, const std::vector<PixelBox>& word_boxes) {
+  if (dpi <= 0) dpi = 300;
+  PixOwner gray(pixConvertTo8(pix, 0));
+  if (gray.get() == nullptr) return 1;
+  PixOwner binary(Binarize(gray.get(), Rank(gray.get(), 0.05), Rank(gray.get(), 0.95)));
+  if (binary.get() == nullptr) return 1;
+  PixOwner text(TextLikeComponents(binary.get(), dpi));
+  if (text.get() == nullptr) return 1;
+  l_int32 total = 0;
+  pixCountPixels(text.get(), &total, nullptr);
+  if (total == 0) return 1;
+  // Word boxes, grown a little: Tesseract's boxes are tight and miss a glyph's antialiasing.
+  PixOwner mask(pixCreate(pixGetWidth(text.get()), pixGetHeight(text.get()), 1));
+  if (mask.get() == nullptr) return 1;
+  const int pad = std::max(1, dpi / 100);
+  for (const PixelBox& b : word_boxes) {
+    pixRasterop(mask.get(), b.x0 - pad, b.y0 - pad, b.x1 - b.x0 + 2 * pad, b.y1 - b.y0 + 2 * pad,
+                PIX_SET, nullptr, 0, 0);
+  }
+  pixAnd(mask.get(), mask.get(), text.get());
+  l_int32 covered = 0;
+  pixCountPixels(mask.get(), &covered, nullptr);
+  return Rounded(double(covered) / total, 0.0001);
+}
+
+}  // namespace assay
