@@ -30,6 +30,32 @@ double Rank(Pix* gray, double rank) {
   return v;
 }
 
+// The darkness of the text: a low percentile of the pixels clearly darker than the paper (a
+// page is mostly paper, so a percentile of all pixels would read paper on a sparse page).
+// The paper level itself when there are almost none: nothing to stretch.
+double InkLevel(Pix* gray, double paper) {
+  NUMA* hist = pixGetGrayHistogram(gray, std::max(1, pixGetWidth(gray) / 1000));
+  if (hist == nullptr) return paper;
+  const int below = std::max(0, static_cast<int>(paper) - 30);
+  double dark = 0, total = 0;
+  std::vector<double> counts(256, 0);
+  for (int v = 0; v < 256; ++v) {
+    l_float32 c = 0;
+    numaGetFValue(hist, v, &c);
+    counts[v] = c;
+    total += c;
+    if (v < below) dark += c;
+  }
+  numaDestroy(&hist);
+  if (total <= 0 || dark < 0.001 * total) return paper;
+  double seen = 0;
+  for (int v = 0; v < below; ++v) {
+    seen += counts[v];
+    if (seen >= 0.1 * dark) return v;
+  }
+  return paper;
+}
+
 double Rounded(double v, double step) { return std::round(v / step) * step; }
 
 // Binary page: dark pixels (below the midpoint of ink and paper) on.
@@ -98,8 +124,8 @@ PageMeasures MeasurePage(Pix* pix, int dpi) {
   m.dpi = dpi > 0 ? dpi : 300;
   PixOwner gray(pixConvertTo8(pix, 0));
   if (gray.get() == nullptr) return m;
-  m.ink_level = Rank(gray.get(), 0.05);
   m.paper_level = Rank(gray.get(), 0.95);
+  m.ink_level = InkLevel(gray.get(), m.paper_level);
   // The paper level per tile: an unevenly lit page has dark and light tiles of paper.
   double lo = 255, hi = 0;
   for (int ty = 0; ty < 4; ++ty) {
@@ -234,7 +260,8 @@ double TextCoverage(Pix* pix, int dpi, const std::vector<PixelBox>& word_boxes) 
   if (dpi <= 0) dpi = 300;
   PixOwner gray(pixConvertTo8(pix, 0));
   if (gray.get() == nullptr) return 1;
-  PixOwner binary(Binarize(gray.get(), Rank(gray.get(), 0.05), Rank(gray.get(), 0.95)));
+  const double paper = Rank(gray.get(), 0.95);
+  PixOwner binary(Binarize(gray.get(), InkLevel(gray.get(), paper), paper));
   if (binary.get() == nullptr) return 1;
   PixOwner text(TextLikeComponents(binary.get(), dpi));
   if (text.get() == nullptr) return 1;

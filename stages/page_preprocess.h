@@ -16,8 +16,8 @@ namespace assay {
 // What the decisions look at. Gray levels are 0 (black) .. 255 (white).
 struct PageMeasures {
   int width = 0, height = 0, dpi = 0;
-  double ink_level = 0;       // 5th percentile gray: the text's darkness
-  double paper_level = 255;   // 95th percentile gray: the background's lightness
+  double ink_level = 0;      // 10th percentile of the pixels clearly darker than the paper
+  double paper_level = 255;  // 95th percentile gray: the background's lightness
   double background_spread = 0;  // max - min of the paper level over a 4x4 grid of tiles
   double skew_deg = 0;           // Leptonica's skew estimate (the rotation that corrects it)
   double skew_confidence = 0;    // Leptonica's confidence in it; 0 when it found none

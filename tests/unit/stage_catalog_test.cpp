@@ -192,7 +192,7 @@ TEST(PipelineConfigTest, OverlayReplacesPipelinesAndMergesParameters) {
   ASSERT_TRUE(over.ok()) << over.error().message;
   const PipelineConfig merged = Overlay(base.value(), over.value());
   EXPECT_EQ(merged.pipelines.at("image"), (std::vector<std::string>{"image_load", "ocr"}));
-  EXPECT_EQ(merged.pipelines.at("pdf").size(), 5u);  // not named: kept
+  EXPECT_EQ(merged.pipelines.at("pdf").size(), 7u);  // not named: kept
   EXPECT_EQ(merged.params["ocr"]["psm"], 6);
   EXPECT_EQ(merged.container_params.at("pdf")["ocr"]["psm"], 4);
   // A later file's [params] beats an earlier file's per-container value.
@@ -247,20 +247,23 @@ TEST(PlannerTest, PlansCarryCompleteParametersResourcesAndLibraries) {
   Planner planner = DefaultPlanner();
   auto plan = planner.For("pdf");
   ASSERT_TRUE(plan.ok()) << plan.error().message;
-  ASSERT_EQ(plan.value().stages.size(), 5u);
-  const PlannedStage& ocr = plan.value().stages[2];
+  ASSERT_EQ(plan.value().stages.size(), 7u);
+  const PlannedStage& ocr = plan.value().stages[3];
   EXPECT_EQ(ocr.spec->id, "ocr");
-  EXPECT_EQ(DumpCanonical(ocr.params), R"({"blank_max_ink_fraction":0.0002,"lang":"eng","psm":3})");
-  ASSERT_EQ(ocr.resources.size(), 1u);
+  EXPECT_EQ(DumpCanonical(ocr.params),
+            R"({"blank_max_ink_fraction":0.0002,"dictionary":"en_US","lang":"eng","psm":3,)"
+            R"("retry_above_cer_estimate":0.02,"retry_max_passes":2})");
+  ASSERT_EQ(ocr.resources.size(), 2u);  // the model, and the dictionary of the retry estimate
   EXPECT_EQ(ocr.resources[0].ref.kind, "tesseract");
   EXPECT_EQ(ocr.resources[0].sha256.size(), 64u);
-  EXPECT_EQ(ocr.libraries.size(), 2u);  // tesseract, leptonica
+  EXPECT_EQ(ocr.resources[1].ref.kind, "hunspell");
+  EXPECT_EQ(ocr.libraries.size(), 3u);  // tesseract, leptonica, hunspell
   EXPECT_TRUE(ocr.libraries.contains("tesseract"));
   // The wire form reads back to the same identity in a worker.
   auto back = Plan::FromJson(plan.value().ToJson(), Catalog());
   ASSERT_TRUE(back.ok()) << back.error().message;
   EXPECT_EQ(back.value().IdentitySha256(), plan.value().IdentitySha256());
-  EXPECT_EQ(back.value().stages[2].resources_sha256, ocr.resources_sha256);
+  EXPECT_EQ(back.value().stages[3].resources_sha256, ocr.resources_sha256);
 }
 
 TEST(PlannerTest, LayersApplyLowestFirst) {
@@ -269,11 +272,11 @@ TEST(PlannerTest, LayersApplyLowestFirst) {
   ASSERT_TRUE(over.ok());
   auto base = DefaultPipelineConfig(Catalog());
   Planner planner(Catalog(), Overlay(base.value(), over.value()), ParamLayer::object());
-  EXPECT_EQ(planner.For("pdf").value().stages[2].params["psm"], 4);    // config
-  EXPECT_EQ(planner.For("image").value().stages[1].params["psm"], 5);  // container config
+  EXPECT_EQ(planner.For("pdf").value().stages[3].params["psm"], 4);    // config
+  EXPECT_EQ(planner.For("image").value().stages[2].params["psm"], 5);  // container config
   Planner with_set(Catalog(), Overlay(base.value(), over.value()), {{"ocr", {{"psm", 6}}}});
-  EXPECT_EQ(with_set.For("image").value().stages[1].params["psm"], 6);  // --set
-  EXPECT_EQ(with_set.For("image", {{"ocr", {{"psm", 7}}}}).value().stages[1].params["psm"],
+  EXPECT_EQ(with_set.For("image").value().stages[2].params["psm"], 6);  // --set
+  EXPECT_EQ(with_set.For("image", {{"ocr", {{"psm", 7}}}}).value().stages[2].params["psm"],
             7);  // the document's own
 }
 
@@ -292,14 +295,16 @@ TEST(PlannerTest, AMissingModelFailsThePlanWithHowToGetIt) {
 
 TEST(PlannerTest, AnotherModelUnderTheSameNameChangesTheReuseKey) {
   const auto dir = testing::TempDir();
-  const std::string before = DefaultPlanner().For("image").value().stages[1].resources_sha256;
-  // Any other file standing as eng.traineddata: resolution hashes, it does not load.
+  const std::string before = DefaultPlanner().For("image").value().stages[2].resources_sha256;
+  // Any other file standing as eng.traineddata: resolution hashes, it does not load. (The
+  // preprocess stage's OSD model is looked up in the same folder.)
   std::ofstream(dir / "eng.traineddata") << "another model";
+  std::ofstream(dir / "osd.traineddata") << "another osd model";
   ScopedEnv env("TESSDATA_PREFIX", dir.string());
   auto plan = DefaultPlanner().For("image");
   ASSERT_TRUE(plan.ok()) << plan.error().message;
-  EXPECT_NE(plan.value().stages[1].resources_sha256, before);
-  EXPECT_EQ(plan.value().stages[1].resources[0].location, dir.string());
+  EXPECT_NE(plan.value().stages[2].resources_sha256, before);
+  EXPECT_EQ(plan.value().stages[2].resources[0].location, dir.string());
   // Stages that do not use the model keep their key.
   EXPECT_EQ(plan.value().stages[0].resources_sha256,
             DefaultPlanner().For("image").value().stages[0].resources_sha256);
@@ -317,7 +322,7 @@ TEST(PlannerTest, PopplerDataIsPartOfThePdfStagesKeys) {
 
 TEST(PlanTest, AWorkerRefusesAStageVersionItDoesNotImplement) {
   CanonicalJson plan = DefaultPlanner().For("image").value().ToJson();
-  plan["stages"][1]["version"] = 99;
+  plan["stages"][2]["version"] = 99;
   auto back = Plan::FromJson(plan, Catalog());
   ASSERT_FALSE(back.ok());
   EXPECT_EQ(back.error().message,
