@@ -44,6 +44,9 @@ class NewModelIsNotReused(AssayTestCase):
 
         tessdata = self.temp_dir("tessdata")
         shutil.copyfile(other, os.path.join(tessdata, "eng.traineddata"))
+        # The preprocess stage's orientation model, unchanged.
+        shutil.copyfile(os.path.join(TESSDATA, "osd.traineddata"),
+                        os.path.join(tessdata, "osd.traineddata"))
         second = run_assay(["run", inp, "--out", out, "--json"], env={"TESSDATA_PREFIX": tessdata})
         self.assertIn(second.returncode, (EXIT_OK, EXIT_REJECTED), second.describe())
         self.assertEqual((second.json()["processed"], second.json()["reused"]), (1, 0),
@@ -214,8 +217,9 @@ class PrefixReuse(AssayTestCase):
             self.skipTest(f"corpus not found: {self.CORPUS}")
         config = os.path.join(self.temp_dir("config"), "no_quality.toml")
         with open(config, "w") as f:
-            f.write('[pipeline.pdf]\nstages = ["pdf_text", "rasterize", "ocr", "layout"]\n'
-                    '[pipeline.image]\nstages = ["image_load", "ocr", "layout"]\n')
+            f.write('[pipeline.pdf]\nstages = ["pdf_text", "rasterize", "preprocess", "ocr", '
+                    '"layout"]\n'
+                    '[pipeline.image]\nstages = ["image_load", "preprocess", "ocr", "layout"]\n')
         out = self.temp_dir("prefix")
         args = ["run", self.CORPUS, "--out", out, "-j", "2", "--json", "--exclude", "*.txt",
                 "--exclude", "*.csv", "--exclude", "*.md", "--exclude", "*.uzn",
