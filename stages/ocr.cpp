@@ -12,6 +12,7 @@
 #include <tesseract/baseapi.h>
 #include <tesseract/resultiterator.h>
 
+#include <algorithm>
 #include <memory>
 
 #include "core/stage.h"
@@ -23,12 +24,11 @@
 namespace assay {
 namespace {
 
-// Tesseract's box in pixels, scaled to the page's unit (PDF points for rendered PDF pages).
-Box IteratorBox(const tesseract::ResultIterator& it, tesseract::PageIteratorLevel level,
-                double scale) {
-  int x0 = 0, y0 = 0, x1 = 0, y1 = 0;
-  it.BoundingBox(level, &x0, &y0, &x1, &y1);
-  return Box{x0 * scale, y0 * scale, x1 * scale, y1 * scale};
+// Tesseract's box in the pixels read.
+PixelBox IteratorBox(const tesseract::ResultIterator& it, tesseract::PageIteratorLevel level) {
+  PixelBox b{0, 0, 0, 0};
+  it.BoundingBox(level, &b.x0, &b.y0, &b.x1, &b.y1);
+  return b;
 }
 
 std::string Trimmed(const char* s) {
@@ -69,14 +69,6 @@ struct Reading {
   std::string variant = "as prepared";
 };
 
-// The plan of the page's preprocess step, if it has one: what its pixels already went through.
-PreprocessPlan AppliedPlan(const Page& page) {
-  if (!page.raster_steps.empty() && page.raster_steps.back().stage == "preprocess") {
-    return PreprocessPlan::FromJson(page.raster_steps.back().facts.at("plan"));
-  }
-  return PreprocessPlan{};
-}
-
 // The operations of `variant` that `applied` did not do yet (geometry is already done).
 PreprocessPlan Remaining(const PreprocessPlan& variant, const PreprocessPlan& applied) {
   PreprocessPlan d;
@@ -85,6 +77,53 @@ PreprocessPlan Remaining(const PreprocessPlan& variant, const PreprocessPlan& ap
   d.upscale = applied.upscale == 1 ? variant.upscale : 1;
   d.binarize = variant.binarize && !applied.binarize;
   return d;
+}
+
+// lang=auto: the engine a page is read with, chosen by the script OSD sees on it; null, with
+// the reason in `note`, when that script has no installed model.
+struct PageLanguage {
+  tesseract::TessBaseAPI* api = nullptr;
+  bool latin = false;  // the CER estimate's dictionary fits it (retries make sense)
+  std::string note;
+};
+
+PageLanguage ChooseLanguage(TesseractEngine& engine, Pix* pix, int psm) {
+  std::string script;
+  if (pixGetWidth(pix) >= 100 && pixGetHeight(pix) >= 100) {
+    engine.api.SetPageSegMode(tesseract::PSM_OSD_ONLY);
+    engine.api.SetImage(pix);
+    if (pixGetXRes(pix) > 0) engine.api.SetSourceResolution(pixGetXRes(pix));
+    int deg = 0;
+    float conf = 0, script_conf = 0;
+    const char* name = nullptr;
+    if (engine.api.DetectOrientationScript(&deg, &conf, &name, &script_conf) && name != nullptr) {
+      script = name;
+    }
+    engine.api.Clear();
+  }
+  PageLanguage out;
+  const std::string models = script.empty() ? engine.latin : ModelsForScript(script, engine.latin);
+  if (models.empty()) {
+    out.note = "script " + script + " has no Tesseract model in assay's table: not read";
+    return out;
+  }
+  const bool latin = script.empty() || script == "Latin";
+  if (!latin && std::find(engine.installed.begin(), engine.installed.end(), models) ==
+                    engine.installed.end()) {
+    out.note = "script " + script + ": its model " + models +
+               " is not installed (Debian package tesseract-ocr-" + models + "): not read";
+    return out;
+  }
+  out.api = engine.ForLanguages(models);
+  if (out.api == nullptr) {
+    out.note = "script " + script + ": Tesseract cannot load " + models + ": not read";
+    return out;
+  }
+  out.api->SetPageSegMode(static_cast<tesseract::PageSegMode>(psm));
+  out.latin = latin;
+  out.note = script.empty() ? "script not detected, read with " + models
+                            : "script " + script + ", read with " + models;
+  return out;
 }
 
 std::string Joined(const std::vector<std::string>& parts) {
@@ -108,10 +147,10 @@ class OcrStage : public Stage {
     if (retry_passes_ > 0 && dictionary == nullptr) {
       return Error{"ocr", "no dictionary was loaded for the retry estimate"};
     }
-    tesseract::TessBaseAPI& api = engine->api;
-    api.SetPageSegMode(static_cast<tesseract::PageSegMode>(psm_));
+    const bool auto_lang = !engine->latin.empty();
+    if (!auto_lang) engine->api.SetPageSegMode(static_cast<tesseract::PageSegMode>(psm_));
 
-    int pages = 0, blank = 0;
+    int pages = 0, blank = 0, without_model = 0;
     WordStats all;
     double coverage_sum = 0;
     std::string note;
@@ -126,14 +165,30 @@ class OcrStage : public Stage {
         // Nothing to read; Tesseract would spend ~0.25 s finding that out.
         ++blank;
       } else {
-        const int dpi = page.raster_dpi() > 0 ? page.raster_dpi() : 300;
-        auto first = Read(api, pix, page, dpi, dictionary);
+        tesseract::TessBaseAPI* api = &engine->api;
+        HunspellDictionary* estimate_with = dictionary;
+        if (auto_lang) {
+          const PageLanguage chosen = ChooseLanguage(*engine, pix, psm_);
+          note += "page " + std::to_string(page.number) + ": " + chosen.note + "; ";
+          if (chosen.api == nullptr) {
+            // Not a silent reading with some other model: the page has no text, and says why.
+            ++without_model;
+            doc.part_metrics["page:" + std::to_string(page.number)]["ocr.model_missing"] = 1;
+            page.raster.reset();
+            continue;
+          }
+          api = chosen.api;
+          // The estimate's dictionary is for Latin-script text: elsewhere it cannot judge.
+          if (!chosen.latin) estimate_with = nullptr;
+        }
+        auto first = Read(*api, pix, page, estimate_with);
         if (!first.ok()) return first.error();
         Reading best = std::move(first.value());
         int passes = 1, kept = 1;
         std::string tried;
         if (best.cer_estimate > retry_above_) {
           const PreprocessPlan applied = AppliedPlan(page);
+          const int dpi = EffectiveDpi(page.raster_dpi(), pixGetWidth(pix), pixGetHeight(pix));
           const PageMeasures measures = MeasurePage(pix, dpi);
           tried = "pass 1 estimate " + Short(best.cer_estimate);
           for (const PreprocessPlan& variant :
@@ -141,7 +196,7 @@ class OcrStage : public Stage {
             const PreprocessPlan extra = Remaining(variant, applied);
             PixHandle alt = ApplyPlan(pix, extra, dpi);
             if (!alt) continue;  // this variant cannot be made: the others may still help
-            auto again = Read(api, alt.get(), page, pixGetXRes(alt.get()), dictionary);
+            auto again = Read(*api, alt.get(), page, estimate_with);
             if (!again.ok()) return again.error();
             ++passes;
             again.value().variant = Joined(extra.Operations());
@@ -176,32 +231,39 @@ class OcrStage : public Stage {
     doc.metrics["ocr.blank_pages"] = blank;
     doc.metrics["ocr.word_count"] = all.words;
     doc.metrics["ocr.mean_confidence"] = all.Mean();
-    if (pages > blank) doc.metrics["ocr.text_coverage"] = coverage_sum / (pages - blank);
+    if (auto_lang) doc.metrics["ocr.pages_without_model"] = without_model;
+    if (pages > blank + without_model) {
+      doc.metrics["ocr.text_coverage"] = coverage_sum / (pages - blank - without_model);
+    }
     return StageReport{"ok", note};
   }
 
  private:
   static std::string Short(double v) { return std::to_string(v).substr(0, 5); }
 
-  // Reads `pix` (the page's pixels or a variant of them at `dpi`) into a Reading with its
-  // coverage and, when the retry is on, its CER estimate.
-  Result<Reading> Read(tesseract::TessBaseAPI& api, Pix* pix, const Page& page, int dpi,
+  // Reads `pix` (the page's pixels or a variant of them) into a Reading with its coverage
+  // and, when the retry is on, its CER estimate. Tesseract is told the pixels' resolution
+  // only when they state one: it estimates a better one from the text than any guess.
+  Result<Reading> Read(tesseract::TessBaseAPI& api, Pix* pix, const Page& page,
                        HunspellDictionary* dictionary) const {
     api.SetImage(pix);
-    if (dpi > 0) api.SetSourceResolution(dpi);
+    if (pixGetXRes(pix) > 0) api.SetSourceResolution(pixGetXRes(pix));
     if (api.Recognize(nullptr) != 0) {
       api.Clear();
       return Error{"ocr", "Tesseract failed on page " + std::to_string(page.number)};
     }
-    // Boxes in the page's unit: PDF points from the raster's resolution; image pixels from
-    // the page's width (the pixels may have been enlarged by preprocessing).
-    const double scale = page.unit == "pt" ? (dpi > 0 ? 72.0 / dpi : 1.0)
-                                           : page.width / std::max(1, pixGetWidth(pix));
+    // Boxes on the page as its source has it (frame and unit), whatever turning, deskewing
+    // and enlarging the pixels went through.
+    const PreprocessPlan applied = AppliedPlan(page);
+    const PageFrame frame{page.width,          page.height,
+                          applied.rotate_quads, applied.deskew_deg,
+                          double(pixGetWidth(pix)), double(pixGetHeight(pix))};
     Page read;
     Reading r;
-    ReadBlocks(api, scale, &read, &r.stats, &r.boxes);
+    ReadBlocks(api, frame, &read, &r.stats, &r.boxes);
     api.Clear();
     r.blocks = std::move(read.blocks);
+    const int dpi = EffectiveDpi(pixGetXRes(pix), pixGetWidth(pix), pixGetHeight(pix));
     r.coverage = TextCoverage(pix, dpi, r.boxes);
     if (dictionary != nullptr) {
       read.blocks = r.blocks;
@@ -215,8 +277,8 @@ class OcrStage : public Stage {
 
   // Walks Tesseract's results word by word, opening a block at each paragraph and a line at
   // each text line, as the CLI's text output does.
-  static void ReadBlocks(tesseract::TessBaseAPI& api, double scale, Page* page, WordStats* s,
-                         std::vector<PixelBox>* boxes) {
+  static void ReadBlocks(tesseract::TessBaseAPI& api, const PageFrame& frame, Page* page,
+                         WordStats* s, std::vector<PixelBox>* boxes) {
     std::unique_ptr<tesseract::ResultIterator> it(api.GetIterator());
     if (!it) return;
     using tesseract::RIL_PARA;
@@ -225,20 +287,20 @@ class OcrStage : public Stage {
     do {
       if (it->Empty(RIL_WORD)) continue;
       if (it->IsAtBeginningOf(RIL_PARA) || page->blocks.empty()) {
-        page->blocks.push_back(Block{"paragraph", 0, IteratorBox(*it, RIL_PARA, scale), {}});
+        page->blocks.push_back(
+            Block{"paragraph", 0, frame.ToPage(IteratorBox(*it, RIL_PARA)), {}});
       }
       Block& block = page->blocks.back();
       if (it->IsAtBeginningOf(RIL_TEXTLINE) || block.lines.empty()) {
-        block.lines.push_back(Line{IteratorBox(*it, RIL_TEXTLINE, scale), {}});
+        block.lines.push_back(Line{frame.ToPage(IteratorBox(*it, RIL_TEXTLINE)), {}});
       }
       std::unique_ptr<char[]> text(it->GetUTF8Text(RIL_WORD));
       Word w;
       w.text = text ? Trimmed(text.get()) : "";
       if (w.text.empty()) continue;
-      w.bbox = IteratorBox(*it, RIL_WORD, scale);
-      int x0 = 0, y0 = 0, x1 = 0, y1 = 0;
-      it->BoundingBox(RIL_WORD, &x0, &y0, &x1, &y1);
-      boxes->push_back(PixelBox{x0, y0, x1, y1});
+      const PixelBox pixel_box = IteratorBox(*it, RIL_WORD);
+      w.bbox = frame.ToPage(pixel_box);
+      boxes->push_back(pixel_box);
       w.confidence = it->Confidence(RIL_WORD);
       block.lines.back().words.push_back(std::move(w));
       ++s->words;
@@ -263,7 +325,7 @@ class OcrStage : public Stage {
 const StageSpec& OcrStageSpec() {
   static const StageSpec kSpec{
       .id = "ocr",
-      .version = 4,  // 4: retry from preprocessing variants; text coverage
+      .version = 5,  // 5: boxes in the source page's frame; resolution told only when stated
       .summary = "Tesseract OCR of page rasters: words, lines, blocks, confidences",
       .containers = {"pdf", "image"},
       .modalities = {"pdf_scan", "pdf_mixed", "page_image"},
@@ -291,7 +353,17 @@ const StageSpec& OcrStageSpec() {
                   0,
                   {},
                   "[A-Za-z0-9_]+(/[A-Za-z0-9_]+)?(\\+[A-Za-z0-9_]+(/[A-Za-z0-9_]+)?)*",
-                  "Tesseract languages, as its -l option: eng, eng+deu, script/Latin"},
+                  "Tesseract languages, as its -l option (eng, eng+deu, script/Latin), or auto: "
+                  "per page by the script OSD sees, among the installed models"},
+                 {"auto_latin",
+                  ParamType::kString,
+                  "eng",
+                  0,
+                  0,
+                  {},
+                  "[A-Za-z0-9_]+(\\+[A-Za-z0-9_]+)*",
+                  "lang=auto: the models a Latin-script page (or one whose script OSD cannot "
+                  "tell) is read with"},
                  {"psm",
                   ParamType::kInt,
                   3,
@@ -323,11 +395,17 @@ const StageSpec& OcrStageSpec() {
                   {"ocr.text_coverage", true,
                    "share of the page's text-like ink under recognised word boxes"},
                   {"ocr.passes", true, "OCR passes over the page (1 + retries)"},
+                  {"ocr.model_missing", true,
+                   "lang=auto: 1 when the page's script has no installed model (not read)"},
+                  {"ocr.pages_without_model", false,
+                   "lang=auto: pages not read because their script has no installed model"},
                   {"ocr.kept_pass", true, "the pass whose reading was kept"}},
       .libraries = {"tesseract", "leptonica", "hunspell"},
       .resources =
           [](const CanonicalJson& p) {
-            std::vector<ResourceRef> r{{"tesseract", p.at("lang").get<std::string>()}};
+            const std::string lang = p.at("lang");
+            std::vector<ResourceRef> r{
+                {"tesseract", lang == "auto" ? AutoLanguageResource(p.at("auto_latin")) : lang}};
             if (p.at("retry_max_passes").get<int>() > 0) {
               r.push_back({"hunspell", p.at("dictionary").get<std::string>()});
             }

@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <utility>
 
 namespace assay {
 namespace {
@@ -117,6 +118,70 @@ PreprocessPlan PreprocessPlan::FromJson(const CanonicalJson& j) {
   return p;
 }
 
+int EffectiveDpi(int stated_dpi, int width, int height) {
+  if (stated_dpi > 0) return stated_dpi;
+  const double long_side_in = 11.0;  // between A4's 11.7 and Letter's 11
+  return std::clamp(static_cast<int>(std::lround(std::max(width, height) / long_side_in)), 50,
+                    1200);
+}
+
+namespace {
+
+// Bounding box of `b` turned `deg` clockwise (y down) about (cx, cy).
+Box RotatedAbout(const Box& b, double deg, double cx, double cy) {
+  const double a = deg * M_PI / 180.0, c = std::cos(a), s = std::sin(a);
+  Box out{1e300, 1e300, -1e300, -1e300};
+  for (const auto& [x, y] : {std::pair{b.x0, b.y0}, {b.x1, b.y0}, {b.x0, b.y1}, {b.x1, b.y1}}) {
+    const double dx = x - cx, dy = y - cy;
+    const double rx = cx + dx * c - dy * s, ry = cy + dx * s + dy * c;
+    out.x0 = std::min(out.x0, rx), out.y0 = std::min(out.y0, ry);
+    out.x1 = std::max(out.x1, rx), out.y1 = std::max(out.y1, ry);
+  }
+  return out;
+}
+
+Box Clipped(const Box& b, double width, double height) {
+  return Box{std::clamp(b.x0, 0.0, width), std::clamp(b.y0, 0.0, height),
+             std::clamp(b.x1, 0.0, width), std::clamp(b.y1, 0.0, height)};
+}
+
+}  // namespace
+
+Box TurnClockwise(const Box& b, int quads, double width, double height) {
+  Box out = b;
+  for (int q = ((quads % 4) + 4) % 4; q > 0; --q) {
+    // A clockwise quarter turn takes (x, y) on a w x h page to (h - y, x) on an h x w page.
+    out = Box{height - out.y1, out.x0, height - out.y0, out.x1};
+    std::swap(width, height);
+  }
+  return out;
+}
+
+Box PageFrame::ToPage(const PixelBox& p) const {
+  const bool odd = rotate_quads % 2 != 0;
+  const double uw = odd ? page_height : page_width, uh = odd ? page_width : page_height;
+  const double kx = uw / std::max(1.0, pixel_width), ky = uh / std::max(1.0, pixel_height);
+  Box b{p.x0 * kx, p.y0 * ky, p.x1 * kx, p.y1 * ky};
+  if (deskew_deg != 0) b = Clipped(RotatedAbout(b, -deskew_deg, uw / 2, uh / 2), uw, uh);
+  return TurnClockwise(b, 4 - rotate_quads, uw, uh);
+}
+
+Box PageFrame::ToPixels(const Box& page_box) const {
+  const bool odd = rotate_quads % 2 != 0;
+  const double uw = odd ? page_height : page_width, uh = odd ? page_width : page_height;
+  Box b = TurnClockwise(page_box, rotate_quads, page_width, page_height);
+  if (deskew_deg != 0) b = Clipped(RotatedAbout(b, deskew_deg, uw / 2, uh / 2), uw, uh);
+  const double kx = std::max(1.0, pixel_width) / uw, ky = std::max(1.0, pixel_height) / uh;
+  return Box{b.x0 * kx, b.y0 * ky, b.x1 * kx, b.y1 * ky};
+}
+
+PreprocessPlan AppliedPlan(const Page& page) {
+  if (!page.raster_steps.empty() && page.raster_steps.back().stage == "preprocess") {
+    return PreprocessPlan::FromJson(page.raster_steps.back().facts.at("plan"));
+  }
+  return PreprocessPlan{};
+}
+
 PageMeasures MeasurePage(Pix* pix, int dpi) {
   PageMeasures m;
   m.width = pixGetWidth(pix);
@@ -201,9 +266,10 @@ std::vector<PreprocessPlan> RetryPlans(const PreprocessPlan& applied, const Page
   local.binarize = true;
   PreprocessPlan strong = local;  // 2: also specks removed and small text enlarged
   strong.denoise = true;
-  // Only text that is still small: enlarging a 300-dpi body-text page quadruples OCR time.
+  // Only text that is still small, on a page below Tesseract's 300 dpi: enlarging a 300-dpi
+  // page quadruples OCR time (a 2-page 300-dpi Russian scan read as English took 47 s).
   if (strong.upscale == 1 && m.text_height_px > 0 &&
-      m.text_height_px < 1.5 * limits.min_text_height_px) {
+      m.text_height_px < 1.5 * limits.min_text_height_px && m.dpi < 300) {
     strong.upscale = limits.upscale_factor;
   }
   for (const PreprocessPlan& p : {local, strong}) {
@@ -241,13 +307,15 @@ PixHandle ApplyPlan(Pix* pix, const PreprocessPlan& plan, int dpi) {
     const int hi = std::max(lo + 1, static_cast<int>(plan.stretch_high));
     if (!step(pixGammaTRC(nullptr, cur.get(), 1.0, lo, hi))) return nullptr;
   }
-  int out_dpi = dpi > 0 ? dpi : 300;
+  int window_dpi = dpi > 0 ? dpi : 300;
+  int out_dpi = pixGetXRes(pix);  // 0: the image states none, and neither does the result
   if (plan.upscale != 1) {
     if (!step(pixScaleGrayLI(cur.get(), plan.upscale, plan.upscale))) return nullptr;
+    window_dpi = static_cast<int>(std::lround(window_dpi * plan.upscale));
     out_dpi = static_cast<int>(std::lround(out_dpi * plan.upscale));
   }
   if (plan.binarize) {
-    const int window = std::max(7, out_dpi / 12);
+    const int window = std::max(7, window_dpi / 12);
     Pix* binary = nullptr;
     if (pixSauvolaBinarizeTiled(cur.get(), window, 0.34f, 1, 1, nullptr, &binary) != 0 ||
         !step(binary)) {

@@ -54,7 +54,17 @@ struct PreprocessPlan {
   static PreprocessPlan FromJson(const CanonicalJson& j);
 };
 
-// Measures `pix` (any depth). `dpi` 0 is taken as 300.
+// The resolution the measurements and operations assume for a `width` x `height` raster: the
+// stated one, or, for an image that states none, an estimate that takes it for a page (long
+// side about 11 in; PubLayNet's 596 x 842 pages are 72-dpi A4). Tesseract is never told an
+// estimate: told 300 dpi, it reads a 72-dpi page's text as specks and drops most of it.
+int EffectiveDpi(int stated_dpi, int width, int height);
+
+// The plan of the page's preprocess raster step, if it has one (what its pixels went
+// through); an empty plan otherwise.
+PreprocessPlan AppliedPlan(const Page& page);
+
+// Measures `pix` (any depth) at `dpi` (EffectiveDpi).
 PageMeasures MeasurePage(Pix* pix, int dpi);
 
 // The per-page decision: only what the measurements say can help (a clean upright page gets
@@ -69,7 +79,8 @@ std::vector<PreprocessPlan> RetryPlans(const PreprocessPlan& applied, const Page
                                        const PreprocessLimits& limits, int max_plans);
 
 // Applies `plan` to `pix` (not changed); returns 8-bit gray, or 1-bit after binarisation.
-// Null when Leptonica fails. `dpi` scales the binarisation window.
+// Null when Leptonica fails. `dpi` (EffectiveDpi) scales the binarisation window; the result
+// states `pix`'s own resolution times the upscale (none when `pix` states none).
 PixHandle ApplyPlan(Pix* pix, const PreprocessPlan& plan, int dpi);
 
 // Share of text-like ink (character-sized connected components of the binarised page) that
@@ -77,6 +88,26 @@ PixHandle ApplyPlan(Pix* pix, const PreprocessPlan& plan, int dpi);
 struct PixelBox {
   int x0, y0, x1, y1;
 };
+
+// `b` on a `width` x `height` page turned `quads` clockwise quarter turns: its box on the
+// turned page (whose width and height are swapped when `quads` is odd). Exact: turning by
+// 4 - quads on the turned page gives `b` back.
+Box TurnClockwise(const Box& b, int quads, double width, double height);
+
+// How the pixels OCR read relate to the page: the page (its unit and its own frame, as the
+// source file has it and as layout, export and ground truth use it) was turned `rotate_quads`
+// clockwise, deskewed by `deskew_deg` about its centre and scaled to `pixel_width` x
+// `pixel_height`. ToPage undoes the three in reverse order, ToPixels does them; a deskewed
+// box becomes the bounding box of the turned rectangle, clipped to the page.
+struct PageFrame {
+  double page_width = 0, page_height = 0;  // the source page, page units
+  int rotate_quads = 0;
+  double deskew_deg = 0;
+  double pixel_width = 0, pixel_height = 0;
+  Box ToPage(const PixelBox& b) const;
+  Box ToPixels(const Box& b) const;
+};
+
 double TextCoverage(Pix* pix, int dpi, const std::vector<PixelBox>& word_boxes);
 
 }  // namespace assay

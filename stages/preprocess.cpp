@@ -26,7 +26,8 @@ struct Orientation {
   std::string reason;  // why the orientation is unknown, empty when known
 };
 
-Orientation DetectOrientation(TesseractEngine* osd, Pix* pix, int dpi, int min_side,
+// `stated_dpi`: the raster's own resolution, 0 when it states none (OSD then estimates it).
+Orientation DetectOrientation(TesseractEngine* osd, Pix* pix, int stated_dpi, int min_side,
                               double min_confidence) {
   Orientation o;
   if (osd == nullptr) return o;
@@ -36,7 +37,7 @@ Orientation DetectOrientation(TesseractEngine* osd, Pix* pix, int dpi, int min_s
   }
   osd->api.SetPageSegMode(tesseract::PSM_OSD_ONLY);
   osd->api.SetImage(pix);
-  if (dpi > 0) osd->api.SetSourceResolution(dpi);
+  if (stated_dpi > 0) osd->api.SetSourceResolution(stated_dpi);
   int deg = 0;
   float conf = 0, script_conf = 0;
   const char* script = nullptr;
@@ -82,11 +83,12 @@ class PreprocessStage : public Stage {
       auto pixels = ctx.Pixels(doc, page);
       if (!pixels.ok()) return pixels.error();
       Pix* pix = pixels.value().get();
-      const int dpi = page.raster_dpi() > 0 ? page.raster_dpi() : 300;
+      const int dpi = EffectiveDpi(page.raster_dpi(), pixGetWidth(pix), pixGetHeight(pix));
       const std::string where = "page " + std::to_string(page.number) + ": ";
       auto& m = doc.part_metrics["page:" + std::to_string(page.number)];
 
-      const Orientation o = DetectOrientation(osd, pix, dpi, min_side_, min_osd_conf_);
+      const Orientation o =
+          DetectOrientation(osd, pix, page.raster_dpi(), min_side_, min_osd_conf_);
       if (!o.reason.empty()) note += where + o.reason + "; ";
       const PageMeasures measures = MeasurePage(pix, dpi);
       const PreprocessPlan plan = PlanPreprocessing(measures, limits_, o.rotate_quads);
@@ -113,8 +115,8 @@ class PreprocessStage : public Stage {
                              {"osd", {{"confidence", o.confidence}, {"script", o.script}}}};
       page.raster_steps.push_back(RasterStep{"preprocess", pixGetXRes(made.get()),
                                              PixSha256(made.get()), std::move(facts)});
-      // The page as OCR and layout see it now is the upright one.
-      if (plan.rotate_quads % 2 == 1) std::swap(page.width, page.height);
+      // The page keeps its own frame (width, height, unit): OCR maps what it finds in these
+      // pixels back to it through the plan (PageFrame).
       ctx.Hold(page, made);
     }
     if (pages == 0) return StageReport{"skipped", "no page has a raster"};
@@ -155,7 +157,7 @@ class PreprocessStage : public Stage {
 const StageSpec& PreprocessStageSpec() {
   static const StageSpec kSpec{
       .id = "preprocess",
-      .version = 1,
+      .version = 2,  // 2: the page keeps its frame; an image stating no dpi stays without one
       .summary = "orientation, deskew and per-page image clean-up before OCR",
       .containers = {"pdf", "image"},
       .modalities = {"pdf_scan", "pdf_mixed", "page_image"},

@@ -98,6 +98,15 @@ TEST(RetryPlans, AreBoundedDistinctAndKeepTheGeometry) {
   EXPECT_TRUE(RetryPlans(applied, Clean(), PreprocessLimits{}, 0).empty());
 }
 
+TEST(RetryPlans, EnlargeSmallTextOnlyBelow300Dpi) {
+  PageMeasures m = Clean();
+  m.text_height_px = 18;  // small, not below the first plan's 14 px
+  m.dpi = 200;
+  EXPECT_EQ(RetryPlans(PreprocessPlan{}, m, PreprocessLimits{}, 2).back().upscale, 2);
+  m.dpi = 300;  // 4x the pixels to read for little: Tesseract's models are made for 300 dpi
+  EXPECT_EQ(RetryPlans(PreprocessPlan{}, m, PreprocessLimits{}, 2).back().upscale, 1);
+}
+
 TEST(PreprocessPlan, JsonRoundTrip) {
   PreprocessPlan p;
   p.rotate_quads = 3, p.deskew_deg = -2.25, p.denoise = true, p.upscale = 2, p.binarize = true;
@@ -168,6 +177,103 @@ TEST(WithCoverage, APageThatLostAThirdOfItsTextFailsTheCerContract) {
   // A fully read page keeps its estimate.
   EXPECT_EQ(WithCoverage(0.005, 1.0), 0.005);
   EXPECT_EQ(WithCoverage(0.3, 0.9), 0.3);
+}
+
+TEST(EffectiveDpi, StatedWinsAndAPageImageWithoutOneIsTakenForAPage) {
+  EXPECT_EQ(EffectiveDpi(300, 596, 842), 300);
+  EXPECT_EQ(EffectiveDpi(0, 596, 842), 77);   // PubLayNet: 72-dpi A4
+  EXPECT_EQ(EffectiveDpi(0, 2550, 3300), 300);  // Letter at 300 dpi
+  EXPECT_EQ(EffectiveDpi(0, 60, 50), 50);       // a crop: the floor
+}
+
+TEST(TurnClockwise, QuarterTurnsAreExactAndUndoThemselves) {
+  const Box b{10, 20, 30, 40};  // on a 100 x 200 page
+  const Box q1 = TurnClockwise(b, 1, 100, 200);
+  EXPECT_EQ((std::vector<double>{q1.x0, q1.y0, q1.x1, q1.y1}),
+            (std::vector<double>{160, 10, 180, 30}));
+  const Box q2 = TurnClockwise(b, 2, 100, 200);
+  EXPECT_EQ((std::vector<double>{q2.x0, q2.y0, q2.x1, q2.y1}),
+            (std::vector<double>{70, 160, 90, 180}));
+  for (int q = 0; q < 4; ++q) {
+    const bool odd = q % 2 != 0;
+    const Box back = TurnClockwise(TurnClockwise(b, q, 100, 200), 4 - q, odd ? 200 : 100,
+                                   odd ? 100 : 200);
+    EXPECT_EQ((std::vector<double>{back.x0, back.y0, back.x1, back.y1}),
+              (std::vector<double>{b.x0, b.y0, b.x1, b.y1}))
+        << q;
+  }
+}
+
+// The ink's bounding box in `pix` (any depth): where a "word" drawn there ended up.
+PixelBox InkBox(Pix* pix) {
+  Pix* gray = pixConvertTo8(pix, 0);
+  Pix* binary = pixThresholdToBinary(gray, 128);
+  BOX* box = nullptr;
+  pixClipBoxToForeground(binary, nullptr, nullptr, &box);
+  PixelBox out{box->x, box->y, box->x + box->w, box->y + box->h};
+  boxDestroy(&box);
+  pixDestroy(&binary);
+  pixDestroy(&gray);
+  return out;
+}
+
+// A word drawn on a page, turned, deskewed and upscaled by ApplyPlan (Leptonica's own
+// operations): PageFrame maps where the word lands in the new pixels back onto the page, in
+// pixels and in PDF points, and maps the page's box forward onto where it landed.
+TEST(PageFrame, MapsBoxesBackThroughTurnDeskewAndUpscale) {
+  Pix* pix = pixCreate(600, 800, 8);
+  pixSetAllArbitrary(pix, 255);
+  const Box word{100, 150, 220, 190};
+  pixRasterop(pix, 100, 150, 120, 40, PIX_CLR, nullptr, 0, 0);
+  pixSetResolution(pix, 300, 300);
+  PixHandle page = WrapPix(pix);
+  for (int quads = 0; quads < 4; ++quads) {
+    for (double deskew : {0.0, 3.0, -2.0}) {
+      for (double upscale : {1.0, 2.0}) {
+        PreprocessPlan plan;
+        plan.rotate_quads = quads;
+        plan.deskew_deg = deskew;
+        plan.upscale = upscale;
+        PixHandle out = ApplyPlan(page.get(), plan, 300);
+        ASSERT_TRUE(out);
+        const PixelBox found = InkBox(out.get());
+        const double w = pixGetWidth(out.get()), h = pixGetHeight(out.get());
+        // A deskewed box grows by the turn of its corners: 120 x 40 px turned 3 degrees and
+        // back is about 4 px wider and 12 px taller; interpolation adds a pixel.
+        const double tol = deskew == 0 ? 1.01 : 8;
+        const std::string at = "quads " + std::to_string(quads) + " deskew " +
+                               std::to_string(deskew) + " upscale " + std::to_string(upscale);
+        const Box px = PageFrame{600, 800, quads, deskew, w, h}.ToPage(found);
+        EXPECT_NEAR(px.x0, word.x0, tol) << at;
+        EXPECT_NEAR(px.y0, word.y0, tol) << at;
+        EXPECT_NEAR(px.x1, word.x1, tol) << at;
+        EXPECT_NEAR(px.y1, word.y1, tol) << at;
+        // The same page as a PDF page of 144 x 192 pt (a 300-dpi render): points.
+        const Box pt = PageFrame{144, 192, quads, deskew, w, h}.ToPage(found);
+        EXPECT_NEAR(pt.x0, word.x0 * 0.24, tol * 0.24) << at;
+        EXPECT_NEAR(pt.y1, word.y1 * 0.24, tol * 0.24) << at;
+        // Forward: the page's box onto the pixels covers where the ink landed.
+        const Box fwd = PageFrame{600, 800, quads, deskew, w, h}.ToPixels(word);
+        EXPECT_NEAR(fwd.x0, found.x0, 2 * upscale) << at;
+        EXPECT_NEAR(fwd.y0, found.y0, 2 * upscale) << at;
+        EXPECT_NEAR(fwd.x1, found.x1, 2 * upscale) << at;
+        EXPECT_NEAR(fwd.y1, found.y1, 2 * upscale) << at;
+      }
+    }
+  }
+}
+
+TEST(ApplyPlan, AnImageWithoutAResolutionGetsNoneInvented) {
+  PixHandle page = TextPage(10);
+  pixSetXRes(page.get(), 0);  // pixSetResolution ignores 0
+  pixSetYRes(page.get(), 0);
+  PreprocessPlan plan;
+  plan.upscale = 2;
+  PixHandle out = ApplyPlan(page.get(), plan, EffectiveDpi(0, 2400, 3000));
+  ASSERT_TRUE(out);
+  EXPECT_EQ(pixGetXRes(out.get()), 0);  // Tesseract estimates it from the text instead
+  EXPECT_EQ(pixGetWidth(out.get()), 4800);
+  EXPECT_EQ(pixGetXRes(ApplyPlan(TextPage(10).get(), plan, 300).get()), 600);
 }
 
 }  // namespace
