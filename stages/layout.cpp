@@ -59,7 +59,11 @@ std::vector<Box> ScanGraphics(Pix* pix, const Page& page, double deskew_deg,
   Pix* binary = pixThresholdToBinary(gray, 128);
   pixDestroy(&gray);
   if (binary == nullptr) return regions;
-  const PageFrame frame{page.width, page.height, 0, deskew_deg, double(pixGetWidth(binary)),
+  const PageFrame frame{page.width,
+                        page.height,
+                        0,
+                        deskew_deg,
+                        double(pixGetWidth(binary)),
                         double(pixGetHeight(binary))};
 
   std::vector<double> density(page.blocks.size(), 0);
@@ -135,7 +139,8 @@ class LayoutStage : public Stage {
     std::vector<int> turned(doc.pages.size(), 0);
     for (size_t i = 0; i < doc.pages.size(); ++i) {
       Page& page = doc.pages[i];
-      const PreprocessPlan applied = page.text_source == "ocr" ? AppliedPlan(page) : PreprocessPlan{};
+      const PreprocessPlan applied =
+          page.text_source == "ocr" ? AppliedPlan(page) : PreprocessPlan{};
       turned[i] = applied.rotate_quads;
       TurnPage(page, turned[i]);
       PageInput in;

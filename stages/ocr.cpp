@@ -1,7 +1,7 @@
 // ocr: Tesseract over every page that has a raster (scanned PDF pages, page images), with the
 // worker's Tesseract engine for `lang` (a resource: loaded once per worker and language set).
 // Produces paragraph blocks of lines of words with boxes and confidences. A page with no ink
-// (at most `blank_max_ink_fraction` of its pixels darker than mid-gray) is not given to
+// (at most `blank_max_ink_fraction` of its pixels clearly darker than its paper) is not given to
 // Tesseract. Photos are not OCR'd (their text, if any, is not the point of the example).
 // Bounded retry: when a page reads badly by the CER estimate (stages/text_signals.h, with the
 // `dictionary`), it is read again from stronger preprocessing variants of its pixels
@@ -38,11 +38,22 @@ std::string Trimmed(const char* s) {
   return t.substr(first, t.find_last_not_of(" \t\r\n") - first + 1);
 }
 
-// Share of dark pixels (below mid-gray) in the image: 0 for a blank page.
+// Share of the pixels clearly darker than the page's paper: 0 for a blank page. "Darker" is
+// relative to the paper (its 95th-percentile gray, less kInkBelowPaper levels), not a fixed
+// mid-gray: a faint or blurred 100-120 dpi page has light-gray text that never reaches 128
+// and was skipped as blank. 60 levels: 6 sigma of a scanner's paper noise.
+constexpr int kInkBelowPaper = 60;
+
 double InkFraction(Pix* pix) {
   Pix* gray = pixConvertTo8(pix, 0);
   if (gray == nullptr) return 1.0;  // cannot tell: let Tesseract look
-  Pix* binary = pixThresholdToBinary(gray, 128);
+  l_uint32 paper = 255;
+  if (pixGetRankValue(gray, std::max(1, pixGetWidth(gray) / 800), 0.95, &paper) != 0) {
+    paper = 255;
+  }
+  const int threshold =
+      std::max(1, static_cast<int>(std::min<l_uint32>(paper, 255)) - kInkBelowPaper);
+  Pix* binary = pixThresholdToBinary(gray, threshold);
   pixDestroy(&gray);
   if (binary == nullptr) return 1.0;
   l_int32 dark = 0;
@@ -255,9 +266,12 @@ class OcrStage : public Stage {
     // Boxes on the page as its source has it (frame and unit), whatever turning, deskewing
     // and enlarging the pixels went through.
     const PreprocessPlan applied = AppliedPlan(page);
-    const PageFrame frame{page.width,          page.height,
-                          applied.rotate_quads, applied.deskew_deg,
-                          double(pixGetWidth(pix)), double(pixGetHeight(pix))};
+    const PageFrame frame{page.width,
+                          page.height,
+                          applied.rotate_quads,
+                          applied.deskew_deg,
+                          double(pixGetWidth(pix)),
+                          double(pixGetHeight(pix))};
     Page read;
     Reading r;
     ReadBlocks(api, frame, &read, &r.stats, &r.boxes);
@@ -268,9 +282,9 @@ class OcrStage : public Stage {
     if (dictionary != nullptr) {
       read.blocks = r.blocks;
       const auto known = [&](const std::string& w) { return dictionary->hunspell->spell(w); };
-      r.cer_estimate = WithCoverage(EstimateCer(MeasureText(read.Text(), known), r.stats.Mean(),
-                                                r.stats.LowRatio()),
-                                    r.coverage);
+      r.cer_estimate = WithCoverage(
+          EstimateCer(MeasureText(read.Text(), known), r.stats.Mean(), r.stats.LowRatio()),
+          r.coverage);
     }
     return r;
   }
@@ -287,8 +301,7 @@ class OcrStage : public Stage {
     do {
       if (it->Empty(RIL_WORD)) continue;
       if (it->IsAtBeginningOf(RIL_PARA) || page->blocks.empty()) {
-        page->blocks.push_back(
-            Block{"paragraph", 0, frame.ToPage(IteratorBox(*it, RIL_PARA)), {}});
+        page->blocks.push_back(Block{"paragraph", 0, frame.ToPage(IteratorBox(*it, RIL_PARA)), {}});
       }
       Block& block = page->blocks.back();
       if (it->IsAtBeginningOf(RIL_TEXTLINE) || block.lines.empty()) {
@@ -330,64 +343,66 @@ const StageSpec& OcrStageSpec() {
       .containers = {"pdf", "image"},
       .modalities = {"pdf_scan", "pdf_mixed", "page_image"},
       .establishes = {},
-      .params = {{"blank_max_ink_fraction",
-                  ParamType::kNumber,
-                  0.0002,
-                  0,
-                  1,
-                  {},
-                  {},
-                  "a page with at most this share of dark pixels is blank: not OCR'd"},
-                 {"dictionary",
-                  ParamType::kString,
-                  "en_US",
-                  0,
-                  0,
-                  {},
-                  "[A-Za-z][A-Za-z_-]*",
-                  "hunspell dictionary of the CER estimate that decides a retry"},
-                 {"lang",
-                  ParamType::kString,
-                  "eng",
-                  0,
-                  0,
-                  {},
-                  "[A-Za-z0-9_]+(/[A-Za-z0-9_]+)?(\\+[A-Za-z0-9_]+(/[A-Za-z0-9_]+)?)*",
-                  "Tesseract languages, as its -l option (eng, eng+deu, script/Latin), or auto: "
-                  "per page by the script OSD sees, among the installed models"},
-                 {"auto_latin",
-                  ParamType::kString,
-                  "eng",
-                  0,
-                  0,
-                  {},
-                  "[A-Za-z0-9_]+(\\+[A-Za-z0-9_]+)*",
-                  "lang=auto: the models a Latin-script page (or one whose script OSD cannot "
-                  "tell) is read with"},
-                 {"psm",
-                  ParamType::kInt,
-                  3,
-                  3,
-                  13,
-                  {},
-                  {},
-                  "Tesseract page segmentation mode (3: automatic; 6: one block; ...)"},
-                 {"retry_above_cer_estimate",
-                  ParamType::kNumber,
-                  0.02,
-                  0,
-                  1,
-                  {},
-                  {},
-                  "a page whose estimated CER is above this is read again from a variant"},
-                 {"retry_max_passes",
-                  ParamType::kInt,
-                  2,
-                  0,
-                  2,
-                  {},
-                  {},
-                  "most extra OCR passes per page (stronger preprocessing variants)"}},
+      .params =
+          {{"blank_max_ink_fraction",
+            ParamType::kNumber,
+            0.0002,
+            0,
+            1,
+            {},
+            {},
+            "a page with at most this share of pixels 60 levels darker than its paper is blank: "
+            "not OCR'd"},
+           {"dictionary",
+            ParamType::kString,
+            "en_US",
+            0,
+            0,
+            {},
+            "[A-Za-z][A-Za-z_-]*",
+            "hunspell dictionary of the CER estimate that decides a retry"},
+           {"lang",
+            ParamType::kString,
+            "eng",
+            0,
+            0,
+            {},
+            "[A-Za-z0-9_]+(/[A-Za-z0-9_]+)?(\\+[A-Za-z0-9_]+(/[A-Za-z0-9_]+)?)*",
+            "Tesseract languages, as its -l option (eng, eng+deu, script/Latin), or auto: "
+            "per page by the script OSD sees, among the installed models"},
+           {"auto_latin",
+            ParamType::kString,
+            "eng",
+            0,
+            0,
+            {},
+            "[A-Za-z0-9_]+(\\+[A-Za-z0-9_]+)*",
+            "lang=auto: the models a Latin-script page (or one whose script OSD cannot "
+            "tell) is read with"},
+           {"psm",
+            ParamType::kInt,
+            3,
+            3,
+            13,
+            {},
+            {},
+            "Tesseract page segmentation mode (3: automatic; 6: one block; ...)"},
+           {"retry_above_cer_estimate",
+            ParamType::kNumber,
+            0.02,
+            0,
+            1,
+            {},
+            {},
+            "a page whose estimated CER is above this is read again from a variant"},
+           {"retry_max_passes",
+            ParamType::kInt,
+            2,
+            0,
+            2,
+            {},
+            {},
+            "most extra OCR passes per page (stronger preprocessing variants)"}},
       .metrics = {{"ocr.pages", false, "pages given to OCR"},
                   {"ocr.blank_pages", false, "OCR pages skipped for having no ink"},
                   {"ocr.word_count", true, "words OCR found"},

@@ -293,9 +293,8 @@ PixHandle ApplyPlan(Pix* pix, const PreprocessPlan& plan, int dpi) {
   if (plan.rotate_quads != 0 && !step(pixRotateOrth(cur.get(), plan.rotate_quads))) {
     return nullptr;
   }
-  if (plan.deskew_deg != 0 &&
-      !step(pixRotate(cur.get(), plan.deskew_deg * M_PI / 180.0, L_ROTATE_AREA_MAP,
-                      L_BRING_IN_WHITE, 0, 0))) {
+  if (plan.deskew_deg != 0 && !step(pixRotate(cur.get(), plan.deskew_deg * M_PI / 180.0,
+                                              L_ROTATE_AREA_MAP, L_BRING_IN_WHITE, 0, 0))) {
     return nullptr;
   }
   if (plan.denoise && !step(pixMedianFilter(cur.get(), 3, 3))) return nullptr;

@@ -16,8 +16,8 @@ namespace assay {
 // What the decisions look at. Gray levels are 0 (black) .. 255 (white).
 struct PageMeasures {
   int width = 0, height = 0, dpi = 0;
-  double ink_level = 0;      // 10th percentile of the pixels clearly darker than the paper
-  double paper_level = 255;  // 95th percentile gray: the background's lightness
+  double ink_level = 0;          // 10th percentile of the pixels clearly darker than the paper
+  double paper_level = 255;      // 95th percentile gray: the background's lightness
   double background_spread = 0;  // max - min of the paper level over a 4x4 grid of tiles
   double skew_deg = 0;           // Leptonica's skew estimate (the rotation that corrects it)
   double skew_confidence = 0;    // Leptonica's confidence in it; 0 when it found none
@@ -39,14 +39,14 @@ struct PreprocessLimits {
 
 // The operations for one page, in the order they are applied.
 struct PreprocessPlan {
-  int rotate_quads = 0;      // clockwise quarter turns (from OSD)
-  double deskew_deg = 0;     // 0: none
-  bool denoise = false;      // 3x3 median filter
+  int rotate_quads = 0;   // clockwise quarter turns (from OSD)
+  double deskew_deg = 0;  // 0: none
+  bool denoise = false;   // 3x3 median filter
   bool normalize_background = false;
   bool stretch_contrast = false;
   double stretch_low = 0, stretch_high = 255;  // gray levels mapped to 0 and 255
   double upscale = 1;
-  bool binarize = false;     // Sauvola, window scaled to the resolution
+  bool binarize = false;  // Sauvola, window scaled to the resolution
 
   std::vector<std::string> Operations() const;  // names, for lineage and metrics
   bool Empty() const { return Operations().empty(); }

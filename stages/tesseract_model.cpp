@@ -48,12 +48,12 @@ std::vector<std::string> Languages(std::string_view name) {
 // tesseract-ocr-<model>; build.sh installs ara, hin, frk (and the Latin-script languages).
 const std::map<std::string, std::string>& ScriptModels() {
   static const std::map<std::string, std::string> kModels{
-      {"Arabic", "ara"},     {"Armenian", "hye"},  {"Bengali", "ben"},  {"Cyrillic", "rus"},
-      {"Devanagari", "hin"}, {"Ethiopic", "amh"},  {"Fraktur", "frk"},  {"Georgian", "kat"},
-      {"Greek", "ell"},      {"Gujarati", "guj"},  {"Gurmukhi", "pan"}, {"Han", "chi_sim"},
-      {"Hangul", "kor"},     {"Hebrew", "heb"},    {"Japanese", "jpn"}, {"Kannada", "kan"},
-      {"Khmer", "khm"},      {"Lao", "lao"},       {"Malayalam", "mal"}, {"Myanmar", "mya"},
-      {"Oriya", "ori"},      {"Sinhala", "sin"},   {"Tamil", "tam"},    {"Telugu", "tel"},
+      {"Arabic", "ara"},     {"Armenian", "hye"}, {"Bengali", "ben"},   {"Cyrillic", "rus"},
+      {"Devanagari", "hin"}, {"Ethiopic", "amh"}, {"Fraktur", "frk"},   {"Georgian", "kat"},
+      {"Greek", "ell"},      {"Gujarati", "guj"}, {"Gurmukhi", "pan"},  {"Han", "chi_sim"},
+      {"Hangul", "kor"},     {"Hebrew", "heb"},   {"Japanese", "jpn"},  {"Kannada", "kan"},
+      {"Khmer", "khm"},      {"Lao", "lao"},      {"Malayalam", "mal"}, {"Myanmar", "mya"},
+      {"Oriya", "ori"},      {"Sinhala", "sin"},  {"Tamil", "tam"},     {"Telugu", "tel"},
       {"Thai", "tha"},       {"Tibetan", "bod"}};
   return kModels;
 }

@@ -18,7 +18,7 @@ class TesseractEngine : public LoadedResource {
  public:
   tesseract::TessBaseAPI api;  // the language set asked for; OSD for "auto:..."
   std::string datapath;
-  std::string latin;  // "auto:...": the models Latin-script pages are read with
+  std::string latin;                   // "auto:...": the models Latin-script pages are read with
   std::vector<std::string> installed;  // "auto:...": the models found when it was resolved
   // "auto:...": the engine for `langs` ("ara", "eng"), initialised on first use from the same
   // folder; null when Tesseract cannot load it.

@@ -9,7 +9,7 @@ import json
 import os
 import unittest
 
-from PIL import Image
+from PIL import Image, ImageFilter
 
 from assay_e2e import (CORPORA, EXIT_DOC_ERRORS, SAMPLES, AssayTestCase, cer_text, export, query,
                        run_assay)
@@ -173,6 +173,27 @@ class Preprocess(AssayTestCase):
                 # Told 300 dpi (the old default for a file stating none), Tesseract took these
                 # glyphs for specks and dropped most of the text.
                 self.assertLessEqual(self.cer(name), self.cer("upright") + 0.02)
+
+    def test_a_faint_blurred_100_dpi_page_is_read_not_skipped_as_blank(self):
+        # Light-gray text (ink 170 on paper 250, blurred) at 100 dpi: no pixel is darker than
+        # 128, the fixed threshold that took such pages for blank. With the contrast stretch
+        # off the ocr stage sees these very pixels; with it on, the stretched ones.
+        page = Image.open(EUROTEXT).convert("L")
+        small = page.resize((page.width // 3, page.height // 3), Image.LANCZOS)
+        faint = small.point(lambda v: 170 + v * 80 // 255).filter(ImageFilter.GaussianBlur(0.8))
+        self.assertGreater(min(faint.getdata()), 128)
+        path = os.path.join(self.temp_dir("faint-in"), "faint.png")
+        faint.save(path, dpi=(100, 100))
+        for extra in (["--set", "preprocess.min_contrast=0"], []):
+            with self.subTest(settings=extra):
+                out = self.temp_dir("faint-out")
+                r = run_assay(["run", path, "--out", out, *extra])
+                self.assertIn(r.returncode, (0, 1), r.describe())
+                blank = query(out, "SELECT value FROM metrics WHERE name='ocr.blank_pages' "
+                                   "AND scope=''")
+                self.assertEqual([row["value"] for row in blank], [0])
+                records, _ = export(out)
+                self.assertLess(cer_text(records[0]["text"], GT), 0.1)
 
     def test_a_clean_page_gets_no_operation(self):
         self.assertEqual(page_metrics(self.out, self.clean_pdf, "preprocess.operations"), [0, 0])

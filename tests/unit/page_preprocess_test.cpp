@@ -2,12 +2,13 @@
 // operations on synthetic pages drawn with Leptonica: rows of glyph-sized blocks, which is
 // what the skew, text-height and coverage measurements look at.
 #include "stages/page_preprocess.h"
-#include "stages/text_signals.h"
 
 #include <gtest/gtest.h>
 #include <leptonica/allheaders.h>
 
 #include <cmath>
+
+#include "stages/text_signals.h"
 
 namespace assay {
 namespace {
@@ -181,7 +182,7 @@ TEST(WithCoverage, APageThatLostAThirdOfItsTextFailsTheCerContract) {
 
 TEST(EffectiveDpi, StatedWinsAndAPageImageWithoutOneIsTakenForAPage) {
   EXPECT_EQ(EffectiveDpi(300, 596, 842), 300);
-  EXPECT_EQ(EffectiveDpi(0, 596, 842), 77);   // PubLayNet: 72-dpi A4
+  EXPECT_EQ(EffectiveDpi(0, 596, 842), 77);     // PubLayNet: 72-dpi A4
   EXPECT_EQ(EffectiveDpi(0, 2550, 3300), 300);  // Letter at 300 dpi
   EXPECT_EQ(EffectiveDpi(0, 60, 50), 50);       // a crop: the floor
 }
@@ -196,8 +197,8 @@ TEST(TurnClockwise, QuarterTurnsAreExactAndUndoThemselves) {
             (std::vector<double>{70, 160, 90, 180}));
   for (int q = 0; q < 4; ++q) {
     const bool odd = q % 2 != 0;
-    const Box back = TurnClockwise(TurnClockwise(b, q, 100, 200), 4 - q, odd ? 200 : 100,
-                                   odd ? 100 : 200);
+    const Box back =
+        TurnClockwise(TurnClockwise(b, q, 100, 200), 4 - q, odd ? 200 : 100, odd ? 100 : 200);
     EXPECT_EQ((std::vector<double>{back.x0, back.y0, back.x1, back.y1}),
               (std::vector<double>{b.x0, b.y0, b.x1, b.y1}))
         << q;

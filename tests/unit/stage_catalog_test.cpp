@@ -251,7 +251,8 @@ TEST(PlannerTest, PlansCarryCompleteParametersResourcesAndLibraries) {
   const PlannedStage& ocr = plan.value().stages[3];
   EXPECT_EQ(ocr.spec->id, "ocr");
   EXPECT_EQ(DumpCanonical(ocr.params),
-            R"({"blank_max_ink_fraction":0.0002,"dictionary":"en_US","lang":"eng","psm":3,)"
+            R"({"auto_latin":"eng","blank_max_ink_fraction":0.0002,"dictionary":"en_US",)"
+            R"("lang":"eng","psm":3,)"
             R"("retry_above_cer_estimate":0.02,"retry_max_passes":2})");
   ASSERT_EQ(ocr.resources.size(), 2u);  // the model, and the dictionary of the retry estimate
   EXPECT_EQ(ocr.resources[0].ref.kind, "tesseract");
