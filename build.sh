@@ -10,6 +10,9 @@ cd "$(dirname "$0")"
 PACKAGES=(
   cmake g++ make pkg-config git file time python3 python3-jsonschema
   libtesseract-dev libleptonica-dev tesseract-ocr tesseract-ocr-eng tesseract-ocr-deu
+  tesseract-ocr-osd  # the preprocess stage: page orientation
+  tesseract-ocr-fra tesseract-ocr-spa tesseract-ocr-ita tesseract-ocr-por tesseract-ocr-vie
+  tesseract-ocr-frk tesseract-ocr-ara tesseract-ocr-hin  # ocr.lang=auto: models by script
   libpoppler-private-dev poppler-utils poppler-data libfontconfig-dev
   libopencv-dev libsqlite3-dev sqlite3 libssl-dev libmagic-dev
   libcli11-dev nlohmann-json3-dev libgtest-dev libtomlplusplus-dev

@@ -77,8 +77,11 @@ Status Session::Start(const WorkerPoolOptions& base, const std::vector<std::stri
     }
     for (const PlannedStage& s : plan.value().stages) {
       for (const ResolvedResource& r : s.resources) {
-        // runs.tessdata_sha256 (schema 1) names the OCR model; every resource is in `libraries`.
-        if (r.ref.kind == "tesseract" && tessdata_sha256.empty()) tessdata_sha256 = r.sha256;
+        // runs.tessdata_sha256 (schema 1) names the OCR model (the ocr stage's, not the
+        // preprocess stage's orientation model); every resource is in `libraries`.
+        if (r.ref.kind == "tesseract" && s.spec->id == "ocr" && tessdata_sha256.empty()) {
+          tessdata_sha256 = r.sha256;
+        }
         const nlohmann::json j = r.ToJson();
         if (std::find(resources.begin(), resources.end(), j) == resources.end()) {
           resources.push_back(j);

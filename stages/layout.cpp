@@ -15,6 +15,7 @@
 
 #include "core/stage.h"
 #include "stages/layout_analysis.h"
+#include "stages/page_preprocess.h"
 #include "stages/pdf_graphics.h"
 #include "stages/pdf_support.h"
 
@@ -23,26 +24,47 @@ namespace {
 
 constexpr double kBoldInkRatio = 1.15;  // ink density over the page's median: a bold block
 
-Box ToPixels(const Box& b, double scale) {
-  return Box{b.x0 / scale, b.y0 / scale, b.x1 / scale, b.y1 / scale};
-}
-
 BOX* LeptBox(const Box& b) {
   return boxCreate(static_cast<l_int32>(b.x0), static_cast<l_int32>(b.y0),
                    std::max<l_int32>(1, static_cast<l_int32>(b.x1 - b.x0)),
                    std::max<l_int32>(1, static_cast<l_int32>(b.y1 - b.y0)));
 }
 
-// OCR'd page: marks bold blocks by their ink density within word boxes, and returns figure
-// regions: ink left once the words are erased, closed into regions, large enough.
-std::vector<Box> ScanGraphics(Pix* pix, const Page& page, std::vector<BlockStyle>* styles) {
+// Turns every box of the page (and the page) `quads` clockwise quarter turns. OCR boxes are
+// in the source page's frame; a page that preprocessing turned upright is laid out upright
+// (columns, lines and reading order assume horizontal text) and turned back after.
+void TurnPage(Page& page, int quads) {
+  if (quads % 4 == 0) return;
+  const double w = page.width, h = page.height;
+  const auto turn = [&](Box& b) { b = TurnClockwise(b, quads, w, h); };
+  for (Block& b : page.blocks) {
+    turn(b.bbox);
+    for (Line& l : b.lines) {
+      turn(l.bbox);
+      for (Word& word : l.words) turn(word.bbox);
+    }
+  }
+  for (Figure& f : page.figures) turn(f.bbox);
+  if (quads % 2 != 0) std::swap(page.width, page.height);
+}
+
+// OCR'd page (upright, `deskew_deg` the skew its pixels were corrected by): marks bold blocks
+// by their ink density within word boxes, and returns figure regions: ink left once the words
+// are erased, closed into regions, large enough.
+std::vector<Box> ScanGraphics(Pix* pix, const Page& page, double deskew_deg,
+                              std::vector<BlockStyle>* styles) {
   std::vector<Box> regions;
   Pix* gray = pixConvertTo8(pix, 0);
   if (gray == nullptr) return regions;
   Pix* binary = pixThresholdToBinary(gray, 128);
   pixDestroy(&gray);
   if (binary == nullptr) return regions;
-  const double scale = page.width / std::max<l_int32>(1, pixGetWidth(binary));
+  const PageFrame frame{page.width,
+                        page.height,
+                        0,
+                        deskew_deg,
+                        double(pixGetWidth(binary)),
+                        double(pixGetHeight(binary))};
 
   std::vector<double> density(page.blocks.size(), 0);
   std::vector<double> known;
@@ -50,7 +72,7 @@ std::vector<Box> ScanGraphics(Pix* pix, const Page& page, std::vector<BlockStyle
     double dark = 0, area = 0;
     for (const Line& l : page.blocks[i].lines) {
       for (const Word& w : l.words) {
-        BOX* box = LeptBox(ToPixels(w.bbox, scale));
+        BOX* box = LeptBox(frame.ToPixels(w.bbox));
         l_int32 count = 0;
         pixCountPixelsInRect(binary, box, &count, nullptr);
         dark += count;
@@ -75,7 +97,7 @@ std::vector<Box> ScanGraphics(Pix* pix, const Page& page, std::vector<BlockStyle
   for (const Block& b : page.blocks)
     for (const Line& l : b.lines)
       for (const Word& w : l.words) {
-        BOX* box = LeptBox(ToPixels(w.bbox, scale));
+        BOX* box = LeptBox(frame.ToPixels(w.bbox));
         pixClearInRect(binary, box);
         boxDestroy(&box);
       }
@@ -87,7 +109,7 @@ std::vector<Box> ScanGraphics(Pix* pix, const Page& page, std::vector<BlockStyle
     for (l_int32 i = 0; boxes != nullptr && i < boxaGetCount(boxes); ++i) {
       l_int32 x = 0, y = 0, w = 0, h = 0;
       boxaGetBoxGeometry(boxes, i, &x, &y, &w, &h);
-      const Box b{x * scale, y * scale, (x + w) * scale, (y + h) * scale};
+      const Box b = frame.ToPage(PixelBox{x, y, x + w, y + h});
       const double bw = b.x1 - b.x0, bh = b.y1 - b.y0;
       // Large, not a thin rule, and not a page border or a scanner's dark edge.
       if (bw * bh < 0.015 * page_area || bw < 0.06 * page.width || bh < 0.04 * page.height)
@@ -114,7 +136,13 @@ class LayoutStage : public Stage {
   Result<StageReport> Run(Document& doc, StageContext& ctx) const override {
     std::vector<PageInput> inputs;
     std::unique_ptr<PDFDoc> pdf;
-    for (Page& page : doc.pages) {
+    std::vector<int> turned(doc.pages.size(), 0);
+    for (size_t i = 0; i < doc.pages.size(); ++i) {
+      Page& page = doc.pages[i];
+      const PreprocessPlan applied =
+          page.text_source == "ocr" ? AppliedPlan(page) : PreprocessPlan{};
+      turned[i] = applied.rotate_quads;
+      TurnPage(page, turned[i]);
       PageInput in;
       in.page = &page;
       for (const Block& b : page.blocks) {
@@ -133,7 +161,8 @@ class LayoutStage : public Stage {
       } else if (page.text_source == "ocr" && page.has_raster()) {
         auto pixels = ctx.Pixels(doc, page);
         if (!pixels.ok()) return pixels.error();
-        in.figure_regions = ScanGraphics(pixels.value().get(), page, &in.styles);
+        in.figure_regions =
+            ScanGraphics(pixels.value().get(), page, applied.deskew_deg, &in.styles);
         in.figure_source = "page_image";
         in.keep_order = true;
         page.raster.reset();
@@ -141,6 +170,7 @@ class LayoutStage : public Stage {
       inputs.push_back(std::move(in));
     }
     const std::vector<PageLayout> layouts = LayOutDocument(inputs);
+    for (size_t i = 0; i < doc.pages.size(); ++i) TurnPage(doc.pages[i], 4 - turned[i]);
 
     int columns = 0, headings = 0, uncaptioned = 0, figures = 0;
     std::optional<double> confidence;
@@ -171,7 +201,9 @@ class LayoutStage : public Stage {
 const StageSpec& LayoutStageSpec() {
   static const StageSpec kSpec{
       .id = "layout",
-      .version = 3,  // v2: margin line numbers are line_number blocks; v3: ruled-table cells are never running heads
+      // v2: margin line numbers are line_number blocks; v3: ruled-table cells are never running
+      // heads; v4: OCR pages turned upright by preprocessing are laid out upright
+      .version = 4,
       .summary =
           "block types, heading levels, running heads, column reading order, figures with "
           "captions",

@@ -1,26 +1,34 @@
 // ocr: Tesseract over every page that has a raster (scanned PDF pages, page images), with the
 // worker's Tesseract engine for `lang` (a resource: loaded once per worker and language set).
 // Produces paragraph blocks of lines of words with boxes and confidences. A page with no ink
-// (at most `blank_max_ink_fraction` of its pixels darker than mid-gray) is not given to
+// (at most `blank_max_ink_fraction` of its pixels clearly darker than its paper) is not given to
 // Tesseract. Photos are not OCR'd (their text, if any, is not the point of the example).
+// Bounded retry: when a page reads badly by the CER estimate (stages/text_signals.h, with the
+// `dictionary`), it is read again from stronger preprocessing variants of its pixels
+// (stages/page_preprocess.h), at most `retry_max_passes` more times; the reading with the
+// lowest estimate is kept (the earliest on a tie), and every pass is in the stage's note.
+// Each read page gets `ocr.text_coverage`: the share of its text-like ink under word boxes.
 #include <leptonica/allheaders.h>
 #include <tesseract/baseapi.h>
 #include <tesseract/resultiterator.h>
 
+#include <algorithm>
 #include <memory>
 
 #include "core/stage.h"
+#include "stages/hunspell_dictionary.h"
+#include "stages/page_preprocess.h"
 #include "stages/tesseract_model.h"
+#include "stages/text_signals.h"
 
 namespace assay {
 namespace {
 
-// Tesseract's box in pixels, scaled to the page's unit (PDF points for rendered PDF pages).
-Box IteratorBox(const tesseract::ResultIterator& it, tesseract::PageIteratorLevel level,
-                double scale) {
-  int x0 = 0, y0 = 0, x1 = 0, y1 = 0;
-  it.BoundingBox(level, &x0, &y0, &x1, &y1);
-  return Box{x0 * scale, y0 * scale, x1 * scale, y1 * scale};
+// Tesseract's box in the pixels read.
+PixelBox IteratorBox(const tesseract::ResultIterator& it, tesseract::PageIteratorLevel level) {
+  PixelBox b{0, 0, 0, 0};
+  it.BoundingBox(level, &b.x0, &b.y0, &b.x1, &b.y1);
+  return b;
 }
 
 std::string Trimmed(const char* s) {
@@ -30,11 +38,22 @@ std::string Trimmed(const char* s) {
   return t.substr(first, t.find_last_not_of(" \t\r\n") - first + 1);
 }
 
-// Share of dark pixels (below mid-gray) in the image: 0 for a blank page.
+// Share of the pixels clearly darker than the page's paper: 0 for a blank page. "Darker" is
+// relative to the paper (its 95th-percentile gray, less kInkBelowPaper levels), not a fixed
+// mid-gray: a faint or blurred 100-120 dpi page has light-gray text that never reaches 128
+// and was skipped as blank. 60 levels: 6 sigma of a scanner's paper noise.
+constexpr int kInkBelowPaper = 60;
+
 double InkFraction(Pix* pix) {
   Pix* gray = pixConvertTo8(pix, 0);
   if (gray == nullptr) return 1.0;  // cannot tell: let Tesseract look
-  Pix* binary = pixThresholdToBinary(gray, 128);
+  l_uint32 paper = 255;
+  if (pixGetRankValue(gray, std::max(1, pixGetWidth(gray) / 800), 0.95, &paper) != 0) {
+    paper = 255;
+  }
+  const int threshold =
+      std::max(1, static_cast<int>(std::min<l_uint32>(paper, 255)) - kInkBelowPaper);
+  Pix* binary = pixThresholdToBinary(gray, threshold);
   pixDestroy(&gray);
   if (binary == nullptr) return 1.0;
   l_int32 dark = 0;
@@ -45,24 +64,107 @@ double InkFraction(Pix* pix) {
 }
 
 struct WordStats {
-  int words = 0;
+  int words = 0, low = 0;  // low: below the quality stage's default low confidence, 60
   double conf_sum = 0;
   double Mean() const { return words > 0 ? conf_sum / words : 0.0; }
+  double LowRatio() const { return words > 0 ? double(low) / words : 0.0; }
 };
+
+// One OCR reading of a page.
+struct Reading {
+  std::vector<Block> blocks;
+  WordStats stats;
+  std::vector<PixelBox> boxes;  // word boxes in the pixels read
+  double coverage = 1;
+  double cer_estimate = 0;
+  std::string variant = "as prepared";
+};
+
+// The operations of `variant` that `applied` did not do yet (geometry is already done).
+PreprocessPlan Remaining(const PreprocessPlan& variant, const PreprocessPlan& applied) {
+  PreprocessPlan d;
+  d.denoise = variant.denoise && !applied.denoise;
+  d.normalize_background = variant.normalize_background && !applied.normalize_background;
+  d.upscale = applied.upscale == 1 ? variant.upscale : 1;
+  d.binarize = variant.binarize && !applied.binarize;
+  return d;
+}
+
+// lang=auto: the engine a page is read with, chosen by the script OSD sees on it; null, with
+// the reason in `note`, when that script has no installed model.
+struct PageLanguage {
+  tesseract::TessBaseAPI* api = nullptr;
+  bool latin = false;  // the CER estimate's dictionary fits it (retries make sense)
+  std::string note;
+};
+
+PageLanguage ChooseLanguage(TesseractEngine& engine, Pix* pix, int psm) {
+  std::string script;
+  if (pixGetWidth(pix) >= 100 && pixGetHeight(pix) >= 100) {
+    engine.api.SetPageSegMode(tesseract::PSM_OSD_ONLY);
+    engine.api.SetImage(pix);
+    if (pixGetXRes(pix) > 0) engine.api.SetSourceResolution(pixGetXRes(pix));
+    int deg = 0;
+    float conf = 0, script_conf = 0;
+    const char* name = nullptr;
+    if (engine.api.DetectOrientationScript(&deg, &conf, &name, &script_conf) && name != nullptr) {
+      script = name;
+    }
+    engine.api.Clear();
+  }
+  PageLanguage out;
+  const std::string models = script.empty() ? engine.latin : ModelsForScript(script, engine.latin);
+  if (models.empty()) {
+    out.note = "script " + script + " has no Tesseract model in assay's table: not read";
+    return out;
+  }
+  const bool latin = script.empty() || script == "Latin";
+  if (!latin && std::find(engine.installed.begin(), engine.installed.end(), models) ==
+                    engine.installed.end()) {
+    out.note = "script " + script + ": its model " + models +
+               " is not installed (Debian package tesseract-ocr-" + models + "): not read";
+    return out;
+  }
+  out.api = engine.ForLanguages(models);
+  if (out.api == nullptr) {
+    out.note = "script " + script + ": Tesseract cannot load " + models + ": not read";
+    return out;
+  }
+  out.api->SetPageSegMode(static_cast<tesseract::PageSegMode>(psm));
+  out.latin = latin;
+  out.note = script.empty() ? "script not detected, read with " + models
+                            : "script " + script + ", read with " + models;
+  return out;
+}
+
+std::string Joined(const std::vector<std::string>& parts) {
+  std::string out;
+  for (const std::string& p : parts) out += (out.empty() ? "" : "+") + p;
+  return out;
+}
 
 class OcrStage : public Stage {
  public:
   explicit OcrStage(const CanonicalJson& params)
-      : psm_(params.at("psm")), blank_ink_(params.at("blank_max_ink_fraction")) {}
+      : psm_(params.at("psm")),
+        blank_ink_(params.at("blank_max_ink_fraction")),
+        retry_passes_(params.at("retry_max_passes")),
+        retry_above_(params.at("retry_above_cer_estimate")) {}
 
   Result<StageReport> Run(Document& doc, StageContext& ctx) const override {
     auto* engine = ctx.Resource<TesseractEngine>("tesseract");
     if (engine == nullptr) return Error{"ocr", "no Tesseract engine was loaded"};
-    tesseract::TessBaseAPI& api = engine->api;
-    api.SetPageSegMode(static_cast<tesseract::PageSegMode>(psm_));
+    auto* dictionary = ctx.Resource<HunspellDictionary>("hunspell");
+    if (retry_passes_ > 0 && dictionary == nullptr) {
+      return Error{"ocr", "no dictionary was loaded for the retry estimate"};
+    }
+    const bool auto_lang = !engine->latin.empty();
+    if (!auto_lang) engine->api.SetPageSegMode(static_cast<tesseract::PageSegMode>(psm_));
 
-    int pages = 0, blank = 0;
+    int pages = 0, blank = 0, without_model = 0;
     WordStats all;
+    double coverage_sum = 0;
+    std::string note;
     for (Page& page : doc.pages) {
       if (!page.has_raster()) continue;
       ++pages;
@@ -74,22 +176,65 @@ class OcrStage : public Stage {
         // Nothing to read; Tesseract would spend ~0.25 s finding that out.
         ++blank;
       } else {
-        api.SetImage(pix);
-        if (api.Recognize(nullptr) != 0) {
-          return Error{"ocr", "Tesseract failed on page " + std::to_string(page.number)};
+        tesseract::TessBaseAPI* api = &engine->api;
+        HunspellDictionary* estimate_with = dictionary;
+        if (auto_lang) {
+          const PageLanguage chosen = ChooseLanguage(*engine, pix, psm_);
+          note += "page " + std::to_string(page.number) + ": " + chosen.note + "; ";
+          if (chosen.api == nullptr) {
+            // Not a silent reading with some other model: the page has no text, and says why.
+            ++without_model;
+            doc.part_metrics["page:" + std::to_string(page.number)]["ocr.model_missing"] = 1;
+            page.raster.reset();
+            continue;
+          }
+          api = chosen.api;
+          // The estimate's dictionary is for Latin-script text: elsewhere it cannot judge.
+          if (!chosen.latin) estimate_with = nullptr;
         }
-        page.blocks.clear();
-        const double scale =
-            page.unit == "pt" && page.raster_dpi() > 0 ? 72.0 / page.raster_dpi() : 1.0;
-        ReadBlocks(api, scale, &page, &stats);
+        auto first = Read(*api, pix, page, estimate_with);
+        if (!first.ok()) return first.error();
+        Reading best = std::move(first.value());
+        int passes = 1, kept = 1;
+        std::string tried;
+        if (best.cer_estimate > retry_above_) {
+          const PreprocessPlan applied = AppliedPlan(page);
+          const int dpi = EffectiveDpi(page.raster_dpi(), pixGetWidth(pix), pixGetHeight(pix));
+          const PageMeasures measures = MeasurePage(pix, dpi);
+          tried = "pass 1 estimate " + Short(best.cer_estimate);
+          for (const PreprocessPlan& variant :
+               RetryPlans(applied, measures, PreprocessLimits{}, retry_passes_)) {
+            const PreprocessPlan extra = Remaining(variant, applied);
+            PixHandle alt = ApplyPlan(pix, extra, dpi);
+            if (!alt) continue;  // this variant cannot be made: the others may still help
+            auto again = Read(*api, alt.get(), page, estimate_with);
+            if (!again.ok()) return again.error();
+            ++passes;
+            again.value().variant = Joined(extra.Operations());
+            tried += ", pass " + std::to_string(passes) + " (" + again.value().variant +
+                     ") estimate " + Short(again.value().cer_estimate);
+            if (again.value().cer_estimate < best.cer_estimate) {
+              best = std::move(again.value());
+              kept = passes;
+            }
+          }
+          note += "page " + std::to_string(page.number) + ": " + tried + "; kept pass " +
+                  std::to_string(kept) + "; ";
+        }
+        page.blocks = std::move(best.blocks);
         page.text_source = "ocr";
-        api.Clear();
+        stats = best.stats;
+        coverage_sum += best.coverage;
         auto& m = doc.part_metrics["page:" + std::to_string(page.number)];
         m["ocr.word_count"] = stats.words;
         m["ocr.mean_confidence"] = stats.Mean();
+        m["ocr.text_coverage"] = best.coverage;
+        m["ocr.passes"] = passes;
+        m["ocr.kept_pass"] = kept;
       }
       page.raster.reset();  // free the pixels as soon as they are read
       all.words += stats.words;
+      all.low += stats.low;
       all.conf_sum += stats.conf_sum;
     }
     if (pages == 0) return StageReport{"skipped", "no page needs OCR"};
@@ -97,13 +242,57 @@ class OcrStage : public Stage {
     doc.metrics["ocr.blank_pages"] = blank;
     doc.metrics["ocr.word_count"] = all.words;
     doc.metrics["ocr.mean_confidence"] = all.Mean();
-    return StageReport{};
+    if (auto_lang) doc.metrics["ocr.pages_without_model"] = without_model;
+    if (pages > blank + without_model) {
+      doc.metrics["ocr.text_coverage"] = coverage_sum / (pages - blank - without_model);
+    }
+    return StageReport{"ok", note};
   }
 
  private:
+  static std::string Short(double v) { return std::to_string(v).substr(0, 5); }
+
+  // Reads `pix` (the page's pixels or a variant of them) into a Reading with its coverage
+  // and, when the retry is on, its CER estimate. Tesseract is told the pixels' resolution
+  // only when they state one: it estimates a better one from the text than any guess.
+  Result<Reading> Read(tesseract::TessBaseAPI& api, Pix* pix, const Page& page,
+                       HunspellDictionary* dictionary) const {
+    api.SetImage(pix);
+    if (pixGetXRes(pix) > 0) api.SetSourceResolution(pixGetXRes(pix));
+    if (api.Recognize(nullptr) != 0) {
+      api.Clear();
+      return Error{"ocr", "Tesseract failed on page " + std::to_string(page.number)};
+    }
+    // Boxes on the page as its source has it (frame and unit), whatever turning, deskewing
+    // and enlarging the pixels went through.
+    const PreprocessPlan applied = AppliedPlan(page);
+    const PageFrame frame{page.width,
+                          page.height,
+                          applied.rotate_quads,
+                          applied.deskew_deg,
+                          double(pixGetWidth(pix)),
+                          double(pixGetHeight(pix))};
+    Page read;
+    Reading r;
+    ReadBlocks(api, frame, &read, &r.stats, &r.boxes);
+    api.Clear();
+    r.blocks = std::move(read.blocks);
+    const int dpi = EffectiveDpi(pixGetXRes(pix), pixGetWidth(pix), pixGetHeight(pix));
+    r.coverage = TextCoverage(pix, dpi, r.boxes);
+    if (dictionary != nullptr) {
+      read.blocks = r.blocks;
+      const auto known = [&](const std::string& w) { return dictionary->hunspell->spell(w); };
+      r.cer_estimate = WithCoverage(
+          EstimateCer(MeasureText(read.Text(), known), r.stats.Mean(), r.stats.LowRatio()),
+          r.coverage);
+    }
+    return r;
+  }
+
   // Walks Tesseract's results word by word, opening a block at each paragraph and a line at
   // each text line, as the CLI's text output does.
-  static void ReadBlocks(tesseract::TessBaseAPI& api, double scale, Page* page, WordStats* s) {
+  static void ReadBlocks(tesseract::TessBaseAPI& api, const PageFrame& frame, Page* page,
+                         WordStats* s, std::vector<PixelBox>* boxes) {
     std::unique_ptr<tesseract::ResultIterator> it(api.GetIterator());
     if (!it) return;
     using tesseract::RIL_PARA;
@@ -112,21 +301,24 @@ class OcrStage : public Stage {
     do {
       if (it->Empty(RIL_WORD)) continue;
       if (it->IsAtBeginningOf(RIL_PARA) || page->blocks.empty()) {
-        page->blocks.push_back(Block{"paragraph", 0, IteratorBox(*it, RIL_PARA, scale), {}});
+        page->blocks.push_back(Block{"paragraph", 0, frame.ToPage(IteratorBox(*it, RIL_PARA)), {}});
       }
       Block& block = page->blocks.back();
       if (it->IsAtBeginningOf(RIL_TEXTLINE) || block.lines.empty()) {
-        block.lines.push_back(Line{IteratorBox(*it, RIL_TEXTLINE, scale), {}});
+        block.lines.push_back(Line{frame.ToPage(IteratorBox(*it, RIL_TEXTLINE)), {}});
       }
       std::unique_ptr<char[]> text(it->GetUTF8Text(RIL_WORD));
       Word w;
       w.text = text ? Trimmed(text.get()) : "";
       if (w.text.empty()) continue;
-      w.bbox = IteratorBox(*it, RIL_WORD, scale);
+      const PixelBox pixel_box = IteratorBox(*it, RIL_WORD);
+      w.bbox = frame.ToPage(pixel_box);
+      boxes->push_back(pixel_box);
       w.confidence = it->Confidence(RIL_WORD);
       block.lines.back().words.push_back(std::move(w));
       ++s->words;
       s->conf_sum += block.lines.back().words.back().confidence;
+      s->low += block.lines.back().words.back().confidence < 60 ? 1 : 0;
     } while (it->Next(RIL_WORD));
     // Regions Tesseract opened but found no word in carry no text.
     for (Block& b : page->blocks) {
@@ -137,6 +329,8 @@ class OcrStage : public Stage {
 
   int psm_;
   double blank_ink_;
+  int retry_passes_;
+  double retry_above_;
 };
 
 }  // namespace
@@ -144,43 +338,93 @@ class OcrStage : public Stage {
 const StageSpec& OcrStageSpec() {
   static const StageSpec kSpec{
       .id = "ocr",
-      .version = 3,
+      .version = 5,  // 5: boxes in the source page's frame; resolution told only when stated
       .summary = "Tesseract OCR of page rasters: words, lines, blocks, confidences",
       .containers = {"pdf", "image"},
       .modalities = {"pdf_scan", "pdf_mixed", "page_image"},
       .establishes = {},
-      .params = {{"blank_max_ink_fraction",
-                  ParamType::kNumber,
-                  0.0002,
-                  0,
-                  1,
-                  {},
-                  {},
-                  "a page with at most this share of dark pixels is blank: not OCR'd"},
-                 {"lang",
-                  ParamType::kString,
-                  "eng",
-                  0,
-                  0,
-                  {},
-                  "[A-Za-z0-9_]+(/[A-Za-z0-9_]+)?(\\+[A-Za-z0-9_]+(/[A-Za-z0-9_]+)?)*",
-                  "Tesseract languages, as its -l option: eng, eng+deu, script/Latin"},
-                 {"psm",
-                  ParamType::kInt,
-                  3,
-                  3,
-                  13,
-                  {},
-                  {},
-                  "Tesseract page segmentation mode (3: automatic; 6: one block; ...)"}},
+      .params =
+          {{"blank_max_ink_fraction",
+            ParamType::kNumber,
+            0.0002,
+            0,
+            1,
+            {},
+            {},
+            "a page with at most this share of pixels 60 levels darker than its paper is blank: "
+            "not OCR'd"},
+           {"dictionary",
+            ParamType::kString,
+            "en_US",
+            0,
+            0,
+            {},
+            "[A-Za-z][A-Za-z_-]*",
+            "hunspell dictionary of the CER estimate that decides a retry"},
+           {"lang",
+            ParamType::kString,
+            "eng",
+            0,
+            0,
+            {},
+            "[A-Za-z0-9_]+(/[A-Za-z0-9_]+)?(\\+[A-Za-z0-9_]+(/[A-Za-z0-9_]+)?)*",
+            "Tesseract languages, as its -l option (eng, eng+deu, script/Latin), or auto: "
+            "per page by the script OSD sees, among the installed models"},
+           {"auto_latin",
+            ParamType::kString,
+            "eng",
+            0,
+            0,
+            {},
+            "[A-Za-z0-9_]+(\\+[A-Za-z0-9_]+)*",
+            "lang=auto: the models a Latin-script page (or one whose script OSD cannot "
+            "tell) is read with"},
+           {"psm",
+            ParamType::kInt,
+            3,
+            3,
+            13,
+            {},
+            {},
+            "Tesseract page segmentation mode (3: automatic; 6: one block; ...)"},
+           {"retry_above_cer_estimate",
+            ParamType::kNumber,
+            0.02,
+            0,
+            1,
+            {},
+            {},
+            "a page whose estimated CER is above this is read again from a variant"},
+           {"retry_max_passes",
+            ParamType::kInt,
+            2,
+            0,
+            2,
+            {},
+            {},
+            "most extra OCR passes per page (stronger preprocessing variants)"}},
       .metrics = {{"ocr.pages", false, "pages given to OCR"},
                   {"ocr.blank_pages", false, "OCR pages skipped for having no ink"},
                   {"ocr.word_count", true, "words OCR found"},
-                  {"ocr.mean_confidence", true, "mean Tesseract word confidence, 0..100"}},
-      .libraries = {"tesseract", "leptonica"},
+                  {"ocr.mean_confidence", true, "mean Tesseract word confidence, 0..100"},
+                  {"ocr.text_coverage", true,
+                   "share of the page's text-like ink under recognised word boxes"},
+                  {"ocr.passes", true, "OCR passes over the page (1 + retries)"},
+                  {"ocr.model_missing", true,
+                   "lang=auto: 1 when the page's script has no installed model (not read)"},
+                  {"ocr.pages_without_model", false,
+                   "lang=auto: pages not read because their script has no installed model"},
+                  {"ocr.kept_pass", true, "the pass whose reading was kept"}},
+      .libraries = {"tesseract", "leptonica", "hunspell"},
       .resources =
           [](const CanonicalJson& p) {
-            return std::vector<ResourceRef>{{"tesseract", p.at("lang").get<std::string>()}};
+            const std::string lang = p.at("lang");
+            std::vector<ResourceRef> r{
+                {"tesseract", lang == "auto" ? AutoLanguageResource(p.at("auto_latin")) : lang}};
+            if (p.at("retry_max_passes").get<int>() > 0) {
+              r.push_back({"hunspell", p.at("dictionary").get<std::string>()});
+            }
+            return r;
           },
       .pixels = Pixels::kReads,
       .make = [](const CanonicalJson& p) -> std::unique_ptr<Stage> {

@@ -66,11 +66,19 @@ class QualityStage : public Stage {
       m["text.dictionary_word_ratio"] = ps.DictionaryWordRatio();
       m["text.garbage_char_ratio"] = ps.GarbageCharRatio();
       m["text.broken_word_ratio"] = ps.BrokenWordRatio();
-      m["ocr.cer_estimate"] = EstimateCer(ps, page_words.Mean(), page_words.LowRatio());
+      double estimate = EstimateCer(ps, page_words.Mean(), page_words.LowRatio());
+      if (const auto c = m.find("ocr.text_coverage"); c != m.end()) {
+        estimate = WithCoverage(estimate, c->second);
+      }
+      m["ocr.cer_estimate"] = estimate;
     }
     if (any_ocr) {
       doc.metrics["ocr.low_conf_word_ratio"] = all.LowRatio();
-      doc.metrics["ocr.cer_estimate"] = EstimateCer(s, all.Mean(), all.LowRatio());
+      double estimate = EstimateCer(s, all.Mean(), all.LowRatio());
+      if (const auto c = doc.metrics.find("ocr.text_coverage"); c != doc.metrics.end()) {
+        estimate = WithCoverage(estimate, c->second);
+      }
+      doc.metrics["ocr.cer_estimate"] = estimate;
     }
 
     if (doc.ground_truth_path) {
@@ -109,7 +117,7 @@ class QualityStage : public Stage {
 const StageSpec& QualityStageSpec() {
   static const StageSpec kSpec{
       .id = "quality",
-      .version = 3,
+      .version = 4,  // 4: the CER estimate takes OCR's text coverage into account
       .summary = "text quality signals, CER estimate, CER and heading recall vs ground truth",
       .containers = {"pdf", "image"},
       .modalities = {"pdf_text", "pdf_scan", "pdf_mixed", "page_image"},

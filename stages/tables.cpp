@@ -3,14 +3,18 @@
 // - Born-digital pages: the text layer's words plus the ruling lines the page draws
 //   (stages/pdf_rulings.h), without rendering.
 // - OCR'd pages (scans, page images): the OCR words plus the ruling lines found in the page
-//   image by morphology (stages/raster_rulings.h); the same grid reconstruction follows.
+//   image by morphology (stages/raster_rulings.h), in the frame of the pixels OCR read
+//   (upright after preprocessing); the same grid reconstruction follows, and the boxes are
+//   mapped back to the page.
 #include <poppler/PDFDoc.h>
 
 #include <algorithm>
+#include <cmath>
 #include <opencv2/core.hpp>
 
 #include "core/stage.h"
 #include "stages/pdf_rulings.h"
+#include "stages/page_preprocess.h"
 #include "stages/pdf_support.h"
 #include "stages/pix_mat.h"
 #include "stages/raster_rulings.h"
@@ -33,6 +37,13 @@ Grid SpanFilledRows(const PageTable& t) {
   return rows;
 }
 
+// A box found in the pixels, on the page; an empty box (a cell with no text) stays empty.
+Box ToPageBox(const PageFrame& frame, const Box& b) {
+  if (b.x0 == 0 && b.y0 == 0 && b.x1 == 0 && b.y1 == 0) return b;
+  return frame.ToPage(PixelBox{static_cast<int>(std::lround(b.x0)), static_cast<int>(std::lround(b.y0)),
+                               static_cast<int>(std::lround(b.x1)), static_cast<int>(std::lround(b.y1))});
+}
+
 class TablesStage : public Stage {
  public:
   explicit TablesStage(const CanonicalJson& /*params*/) {}
@@ -52,23 +63,33 @@ class TablesStage : public Stage {
         for (const Line& l : b.lines)
           for (const Word& w : l.words) words.push_back(TableWord{w.text, w.bbox});
       }
-      std::vector<Rule> rules;
+      TablePageReport report;
       if (text_layer) {
         if (!pdf) {
           auto opened = OpenPdf(doc.path, "tables", doc.password);
           if (!opened.ok()) return opened.error();
           pdf = std::move(opened.value());
         }
-        rules = FindRulings(*pdf, page.number, page.width, page.height);
+        page.tables = FindTables(words, FindRulings(*pdf, page.number, page.width, page.height),
+                                 {}, &report);
       } else {
         auto pixels = ctx.Pixels(doc, page);
         if (!pixels.ok()) return pixels.error();
         const cv::Mat image = PixToMat(pixels.value().get());
         page.raster.reset();  // rebuilt from its raster steps by a later stage that needs it
-        if (!image.empty()) rules = FindRasterRulings(image, page.width / image.cols);
+        if (image.empty()) continue;
+        // The pixels may be the preprocess stage's (turned upright, deskewed, upscaled): the
+        // tables are found there, upright, and their boxes mapped back to the page.
+        const PreprocessPlan applied = AppliedPlan(page);
+        const PageFrame frame{page.width, page.height, applied.rotate_quads, applied.deskew_deg,
+                              double(image.cols), double(image.rows)};
+        for (TableWord& w : words) w.bbox = frame.ToPixels(w.bbox);
+        page.tables = FindTables(words, FindRasterRulings(image, 1.0), {}, &report);
+        for (PageTable& t : page.tables) {
+          t.bbox = ToPageBox(frame, t.bbox);
+          for (TableCell& c : t.cells) c.bbox = ToPageBox(frame, c.bbox);
+        }
       }
-      TablePageReport report;
-      page.tables = FindTables(words, rules, {}, &report);
       conflicts += report.span_conflicts;
       truncated += report.truncated ? 1 : 0;
       for (PageTable& t : page.tables) t.header_rows = HasHeaderRow(t.Rows()) ? 1 : 0;
@@ -110,7 +131,7 @@ class TablesStage : public Stage {
 const StageSpec& TablesStageSpec() {
   static const StageSpec kSpec{
       .id = "tables",
-      .version = 2,  // v2: scanned pages and page images; the reworked shift detector
+      .version = 2,  // v2: scanned pages and page images (upright); the reworked shift detector
       .summary = "tables of born-digital pages, scans and page images: ruled grids with spans "
                  "(drawn rules, or rules found in the page image), unruled tables by word "
                  "alignment; structural checks and the shifted-column detector",

@@ -147,6 +147,12 @@ double EstimateCer(const TextSignals& s, double /*mean_confidence*/, double low_
   return std::clamp(std::exp(ln_cer) - 0.005, 0.0, 1.0);
 }
 
+double WithCoverage(double cer_estimate, double text_coverage) {
+  constexpr double kUncoveredOnCleanPages = 0.05;  // see docs/cer_estimate.md
+  const double floor = (1.0 - text_coverage) - kUncoveredOnCleanPages;
+  return std::clamp(std::max(cer_estimate, floor), 0.0, 1.0);
+}
+
 std::vector<std::string> GroundTruthHeadings(std::string_view text) {
   const std::vector<std::string> lines = Lines(text);
   std::vector<std::string> out;

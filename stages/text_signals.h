@@ -29,6 +29,12 @@ TextSignals MeasureText(std::string_view text,
 // calibration). `low_conf_word_ratio` is the share of OCR words with confidence below 60.
 double EstimateCer(const TextSignals& s, double mean_confidence, double low_conf_word_ratio);
 
+// The estimate corrected by `text_coverage` (the share of the page's text-like ink under
+// recognised words): words never found leave no trace in the signals above, but each missing
+// character is an error. The uncovered share beyond what figures and specks explain on clean
+// pages is taken as a floor of the CER.
+double WithCoverage(double cer_estimate, double text_coverage);
+
 // Headings of a ground-truth text: Markdown `#` lines, a title-like first line, and short
 // title-like lines standing alone (blank line before, blank or no line after, at most 10 words,
 // starting with a capital or a digit, no sentence punctuation at the end).

@@ -101,8 +101,10 @@ class ContractsTest(unittest.TestCase):
     def test_reprocess_with_a_higher_dpi_fixes_the_document_and_closes_its_item(self):
         out = os.path.join(self.tmp, "rp")
         pdf = os.path.join(SRC, "samples", "image_only.pdf")
-        low = ["run", pdf, "--out", out, "--set", "rasterize.dpi=60", "--json"]
-        self.assertEqual(assay(*low).returncode, 1)  # rendered too coarse: CER estimate fails
+        # Rendered too coarse even for preprocessing (60 dpi is now rescued by the upscaling
+        # retry): the CER estimate fails.
+        low = ["run", pdf, "--out", out, "--set", "rasterize.dpi=40", "--json"]
+        self.assertEqual(assay(*low).returncode, 1)
         item = json.loads(assay("queue", "list", "--out", out, "--json", check=True).stdout)[0]
         self.assertEqual(item["reasons"][0]["rule"], "cer")
         fixed = assay("queue", "reprocess", str(item["item_id"]), "--out", out, "--as", "alice",
@@ -116,7 +118,9 @@ class ContractsTest(unittest.TestCase):
                                    check=True).stdout)
         self.assertEqual(lineage["outcome"], "accepted")
         linked = [t for t in lineage["transformations"] if t.get("queue_item_id")]
-        self.assertEqual([t["stage"] for t in linked], ["pdf_text", "rasterize", "ocr", "layout", "tables", "quality", "pii"])
+        self.assertEqual([t["stage"] for t in linked],
+                         ["pdf_text", "rasterize", "preprocess", "ocr", "layout", "tables",
+                          "quality", "pii"])
         self.assertEqual(linked[1]["params"]["dpi"], 300)
         # The document keeps its own parameters: the next batch does not undo the fix.
         again = json.loads(assay(*low).stdout)

@@ -44,6 +44,9 @@ class NewModelIsNotReused(AssayTestCase):
 
         tessdata = self.temp_dir("tessdata")
         shutil.copyfile(other, os.path.join(tessdata, "eng.traineddata"))
+        # The preprocess stage's orientation model, unchanged.
+        shutil.copyfile(os.path.join(TESSDATA, "osd.traineddata"),
+                        os.path.join(tessdata, "osd.traineddata"))
         second = run_assay(["run", inp, "--out", out, "--json"], env={"TESSDATA_PREFIX": tessdata})
         self.assertIn(second.returncode, (EXIT_OK, EXIT_REJECTED), second.describe())
         self.assertEqual((second.json()["processed"], second.json()["reused"]), (1, 0),
@@ -214,9 +217,10 @@ class PrefixReuse(AssayTestCase):
             self.skipTest(f"corpus not found: {self.CORPUS}")
         config = os.path.join(self.temp_dir("config"), "no_quality.toml")
         with open(config, "w") as f:
-            f.write('[pipeline.pdf]\nstages = ["pdf_text", "rasterize", "ocr", "layout", "tables"]\n'
-                    '[pipeline.image]\nstages = ["image_load", "image_checks", "ocr", "layout", '
-                    '"tables"]\n')
+            f.write('[pipeline.pdf]\nstages = ["pdf_text", "rasterize", "preprocess", "ocr", '
+                    '"layout", "tables"]\n'
+                    '[pipeline.image]\nstages = ["image_load", "image_checks", "preprocess", "ocr", '
+                    '"layout", "tables"]\n')
         out = self.temp_dir("prefix")
         args = ["run", self.CORPUS, "--out", out, "-j", "2", "--json", "--exclude", "*.txt",
                 "--exclude", "*.csv", "--exclude", "*.md", "--exclude", "*.uzn",
@@ -338,8 +342,8 @@ class CatalogCommands(AssayTestCase):
         self.assertExit(r, EXIT_OK)
         stages = r.json()
         self.assertEqual([s["id"] for s in stages],
-                         ["pdf_text", "rasterize", "image_load", "image_checks", "ocr", "layout",
-                          "tables", "quality", "pii"])
+                         ["pdf_text", "rasterize", "image_load", "image_checks", "preprocess",
+                          "ocr", "layout", "tables", "quality", "pii"])
         dpi = next(p for s in stages if s["id"] == "rasterize" for p in s["params"]
                    if p["name"] == "dpi")
         self.assertEqual((dpi["type"], dpi["default"], dpi["min"], dpi["max"]),

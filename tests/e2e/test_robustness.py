@@ -215,8 +215,8 @@ class PdfRobustnessCorpus(AssayTestCase):
                      "FROM documents d LEFT JOIN transformations t ON t.doc_id=d.doc_id "
                      "WHERE d.outcome IN ('accepted','rejected') GROUP BY d.doc_id")
         bad = [r for r in rows
-               if not re.fullmatch(r"pdf_text:ok rasterize:(ok|skipped) ocr:(ok|skipped) "
-                                   r"layout:ok tables:(ok|skipped) quality:ok pii:ok",
+               if not re.fullmatch(r"pdf_text:ok rasterize:(ok|skipped) preprocess:(ok|skipped) "
+                                   r"ocr:(ok|skipped) layout:ok tables:(ok|skipped) quality:ok pii:ok",
                                    r["stages"] or "")]
         self.assertEqual(bad, [])
 

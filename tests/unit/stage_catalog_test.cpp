@@ -146,11 +146,11 @@ TEST(PipelineConfigTest, TheDefaultLoadsAndIsComplete) {
   ASSERT_TRUE(c.ok()) << c.error().message;
   EXPECT_TRUE(CheckComplete(c.value()).ok());
   EXPECT_EQ(c.value().pipelines.at("pdf"),
-            (std::vector<std::string>{"pdf_text", "rasterize", "ocr", "layout", "tables", "quality",
-                                      "pii"}));
+            (std::vector<std::string>{"pdf_text", "rasterize", "preprocess", "ocr", "layout",
+                                      "tables", "quality", "pii"}));
   EXPECT_EQ(c.value().pipelines.at("image"),
-            (std::vector<std::string>{"image_load", "image_checks", "ocr", "layout", "tables",
-                                      "quality", "pii"}));
+            (std::vector<std::string>{"image_load", "image_checks", "preprocess", "ocr", "layout",
+                                      "tables", "quality", "pii"}));
 }
 
 TEST(PipelineConfigTest, MistakesNameFileLineAndColumn) {
@@ -265,11 +265,15 @@ TEST(PlannerTest, PlansCarryCompleteParametersResourcesAndLibraries) {
                                   [](const PlannedStage& s) { return s.spec->id == "ocr"; });
   ASSERT_NE(found, plan.value().stages.end());
   const PlannedStage& ocr = *found;
-  EXPECT_EQ(DumpCanonical(ocr.params), R"({"blank_max_ink_fraction":0.0002,"lang":"eng","psm":3})");
-  ASSERT_EQ(ocr.resources.size(), 1u);
+  EXPECT_EQ(DumpCanonical(ocr.params),
+            R"({"auto_latin":"eng","blank_max_ink_fraction":0.0002,"dictionary":"en_US",)"
+            R"("lang":"eng","psm":3,)"
+            R"("retry_above_cer_estimate":0.02,"retry_max_passes":2})");
+  ASSERT_EQ(ocr.resources.size(), 2u);  // the model, and the dictionary of the retry estimate
   EXPECT_EQ(ocr.resources[0].ref.kind, "tesseract");
   EXPECT_EQ(ocr.resources[0].sha256.size(), 64u);
-  EXPECT_EQ(ocr.libraries.size(), 2u);  // tesseract, leptonica
+  EXPECT_EQ(ocr.resources[1].ref.kind, "hunspell");
+  EXPECT_EQ(ocr.libraries.size(), 3u);  // tesseract, leptonica, hunspell
   EXPECT_TRUE(ocr.libraries.contains("tesseract"));
   // The wire form reads back to the same identity in a worker.
   auto back = Plan::FromJson(plan.value().ToJson(), Catalog());
@@ -308,8 +312,10 @@ TEST(PlannerTest, AMissingModelFailsThePlanWithHowToGetIt) {
 TEST(PlannerTest, AnotherModelUnderTheSameNameChangesTheReuseKey) {
   const auto dir = testing::TempDir();
   const std::string before = StageOf(DefaultPlanner().For("image").value(), "ocr").resources_sha256;
-  // Any other file standing as eng.traineddata: resolution hashes, it does not load.
+  // Any other file standing as eng.traineddata: resolution hashes, it does not load. (The
+  // preprocess stage's OSD model is looked up in the same folder.)
   std::ofstream(dir / "eng.traineddata") << "another model";
+  std::ofstream(dir / "osd.traineddata") << "another osd model";
   ScopedEnv env("TESSDATA_PREFIX", dir.string());
   auto plan = DefaultPlanner().For("image");
   ASSERT_TRUE(plan.ok()) << plan.error().message;

@@ -1,0 +1,113 @@
+// Per-page image preprocessing before OCR (Leptonica): cheap measurements of a page raster,
+// the decision of which operations can help it (PlanPreprocessing, a pure function), and
+// applying a plan. A plan is recorded as JSON in the page's raster step, from which the same
+// pixels are made again (ApplyPlan is deterministic).
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "core/document.h"
+
+struct Pix;
+
+namespace assay {
+
+// What the decisions look at. Gray levels are 0 (black) .. 255 (white).
+struct PageMeasures {
+  int width = 0, height = 0, dpi = 0;
+  double ink_level = 0;          // 10th percentile of the pixels clearly darker than the paper
+  double paper_level = 255;      // 95th percentile gray: the background's lightness
+  double background_spread = 0;  // max - min of the paper level over a 4x4 grid of tiles
+  double skew_deg = 0;           // Leptonica's skew estimate (the rotation that corrects it)
+  double skew_confidence = 0;    // Leptonica's confidence in it; 0 when it found none
+  double speckle_share = 0;      // share of connected components that are specks
+  double text_height_px = 0;     // median height of character-sized components
+  double contrast() const { return paper_level - ink_level; }
+};
+
+// Thresholds of the decisions (the stage's parameters).
+struct PreprocessLimits {
+  double min_skew_deg = 0.3;         // a smaller skew is left alone
+  double min_skew_confidence = 2.5;  // below it the skew estimate is not trusted
+  double max_background_spread = 40;
+  double min_contrast = 110;
+  double max_speckle_share = 0.35;
+  double min_text_height_px = 14;  // smaller text is upscaled
+  double upscale_factor = 2;
+};
+
+// The operations for one page, in the order they are applied.
+struct PreprocessPlan {
+  int rotate_quads = 0;   // clockwise quarter turns (from OSD)
+  double deskew_deg = 0;  // 0: none
+  bool denoise = false;   // 3x3 median filter
+  bool normalize_background = false;
+  bool stretch_contrast = false;
+  double stretch_low = 0, stretch_high = 255;  // gray levels mapped to 0 and 255
+  double upscale = 1;
+  bool binarize = false;  // Sauvola, window scaled to the resolution
+
+  std::vector<std::string> Operations() const;  // names, for lineage and metrics
+  bool Empty() const { return Operations().empty(); }
+  CanonicalJson ToJson() const;
+  static PreprocessPlan FromJson(const CanonicalJson& j);
+};
+
+// The resolution the measurements and operations assume for a `width` x `height` raster: the
+// stated one, or, for an image that states none, an estimate that takes it for a page (long
+// side about 11 in; PubLayNet's 596 x 842 pages are 72-dpi A4). Tesseract is never told an
+// estimate: told 300 dpi, it reads a 72-dpi page's text as specks and drops most of it.
+int EffectiveDpi(int stated_dpi, int width, int height);
+
+// The plan of the page's preprocess raster step, if it has one (what its pixels went
+// through); an empty plan otherwise.
+PreprocessPlan AppliedPlan(const Page& page);
+
+// Measures `pix` (any depth) at `dpi` (EffectiveDpi).
+PageMeasures MeasurePage(Pix* pix, int dpi);
+
+// The per-page decision: only what the measurements say can help (a clean upright page gets
+// an empty plan). `rotate_quads` comes from orientation detection.
+PreprocessPlan PlanPreprocessing(const PageMeasures& m, const PreprocessLimits& limits,
+                                 int rotate_quads);
+
+// The stronger plans tried when OCR of the planned page reads badly, in order: background
+// normalisation and binarisation, then also denoising and upscaling. Geometry (rotation,
+// deskew) is kept from `applied`; a variant equal to an earlier plan is left out.
+std::vector<PreprocessPlan> RetryPlans(const PreprocessPlan& applied, const PageMeasures& m,
+                                       const PreprocessLimits& limits, int max_plans);
+
+// Applies `plan` to `pix` (not changed); returns 8-bit gray, or 1-bit after binarisation.
+// Null when Leptonica fails. `dpi` (EffectiveDpi) scales the binarisation window; the result
+// states `pix`'s own resolution times the upscale (none when `pix` states none).
+PixHandle ApplyPlan(Pix* pix, const PreprocessPlan& plan, int dpi);
+
+// Share of text-like ink (character-sized connected components of the binarised page) that
+// lies inside `word_boxes` (pixel coordinates of `pix`); 1 when the page has no text-like ink.
+struct PixelBox {
+  int x0, y0, x1, y1;
+};
+
+// `b` on a `width` x `height` page turned `quads` clockwise quarter turns: its box on the
+// turned page (whose width and height are swapped when `quads` is odd). Exact: turning by
+// 4 - quads on the turned page gives `b` back.
+Box TurnClockwise(const Box& b, int quads, double width, double height);
+
+// How the pixels OCR read relate to the page: the page (its unit and its own frame, as the
+// source file has it and as layout, export and ground truth use it) was turned `rotate_quads`
+// clockwise, deskewed by `deskew_deg` about its centre and scaled to `pixel_width` x
+// `pixel_height`. ToPage undoes the three in reverse order, ToPixels does them; a deskewed
+// box becomes the bounding box of the turned rectangle, clipped to the page.
+struct PageFrame {
+  double page_width = 0, page_height = 0;  // the source page, page units
+  int rotate_quads = 0;
+  double deskew_deg = 0;
+  double pixel_width = 0, pixel_height = 0;
+  Box ToPage(const PixelBox& b) const;
+  Box ToPixels(const Box& b) const;
+};
+
+double TextCoverage(Pix* pix, int dpi, const std::vector<PixelBox>& word_boxes);
+
+}  // namespace assay

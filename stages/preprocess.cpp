@@ -1,0 +1,200 @@
+// preprocess: makes each page raster as readable as cheap measurements say it can be, before
+// OCR. Per page: orientation (0/90/180/270) from Tesseract's OSD, skew (Leptonica), and, only
+// where the measurements call for them, denoising, background normalisation, contrast stretch,
+// upscaling of small text and local (Sauvola) binarisation (stages/page_preprocess.h). A page
+// that needs nothing keeps its raster untouched and costs only the measurements. A page that
+// is changed records a raster step with the plan, the measurements and the OSD reading, from
+// which the pixels are made again. What could not be decided (OSD unsure, page too small) or
+// failed is a reason in the stage's note and the page keeps its pixels.
+#include <leptonica/allheaders.h>
+#include <tesseract/baseapi.h>
+
+#include <cmath>
+
+#include "core/raster.h"
+#include "core/stage.h"
+#include "stages/page_preprocess.h"
+#include "stages/tesseract_model.h"
+
+namespace assay {
+namespace {
+
+struct Orientation {
+  int rotate_quads = 0;  // clockwise quarter turns that make the page upright
+  double confidence = 0;
+  std::string script;
+  std::string reason;  // why the orientation is unknown, empty when known
+};
+
+// `stated_dpi`: the raster's own resolution, 0 when it states none (OSD then estimates it).
+Orientation DetectOrientation(TesseractEngine* osd, Pix* pix, int stated_dpi, int min_side,
+                              double min_confidence) {
+  Orientation o;
+  if (osd == nullptr) return o;
+  if (pixGetWidth(pix) < min_side || pixGetHeight(pix) < min_side) {
+    o.reason = "too small for orientation detection";
+    return o;
+  }
+  osd->api.SetPageSegMode(tesseract::PSM_OSD_ONLY);
+  osd->api.SetImage(pix);
+  if (stated_dpi > 0) osd->api.SetSourceResolution(stated_dpi);
+  int deg = 0;
+  float conf = 0, script_conf = 0;
+  const char* script = nullptr;
+  const bool found = osd->api.DetectOrientationScript(&deg, &conf, &script, &script_conf);
+  osd->api.Clear();
+  if (!found) {
+    o.reason = "orientation not detected (too little text)";
+    return o;
+  }
+  o.confidence = std::round(static_cast<double>(conf) * 100) / 100;
+  o.script = script != nullptr ? script : "";
+  if (o.confidence < min_confidence) {
+    o.reason = "orientation unsure (OSD confidence " + std::to_string(o.confidence).substr(0, 5) +
+               ")";
+    return o;
+  }
+  // OSD gives the page's clockwise rotation; turning it back is the rest of a full turn.
+  o.rotate_quads = (4 - (deg / 90) % 4) % 4;
+  return o;
+}
+
+class PreprocessStage : public Stage {
+ public:
+  explicit PreprocessStage(const CanonicalJson& p)
+      : orientation_(p.at("orientation")),
+        min_osd_conf_(p.at("min_orientation_confidence")),
+        min_side_(p.at("min_side_px")) {
+    limits_.min_skew_deg = p.at("min_skew_deg");
+    limits_.max_background_spread = p.at("max_background_spread");
+    limits_.min_contrast = p.at("min_contrast");
+    limits_.max_speckle_share = p.at("max_speckle_share");
+    limits_.min_text_height_px = p.at("min_text_height_px");
+  }
+
+  Result<StageReport> Run(Document& doc, StageContext& ctx) const override {
+    auto* osd = orientation_ ? ctx.Resource<TesseractEngine>("tesseract") : nullptr;
+    if (orientation_ && osd == nullptr) return Error{"preprocess", "no OSD engine was loaded"};
+    int pages = 0, changed = 0;
+    std::string note;
+    for (Page& page : doc.pages) {
+      if (!page.has_raster()) continue;
+      ++pages;
+      auto pixels = ctx.Pixels(doc, page);
+      if (!pixels.ok()) return pixels.error();
+      Pix* pix = pixels.value().get();
+      const int dpi = EffectiveDpi(page.raster_dpi(), pixGetWidth(pix), pixGetHeight(pix));
+      const std::string where = "page " + std::to_string(page.number) + ": ";
+      auto& m = doc.part_metrics["page:" + std::to_string(page.number)];
+
+      const Orientation o =
+          DetectOrientation(osd, pix, page.raster_dpi(), min_side_, min_osd_conf_);
+      if (!o.reason.empty()) note += where + o.reason + "; ";
+      const PageMeasures measures = MeasurePage(pix, dpi);
+      const PreprocessPlan plan = PlanPreprocessing(measures, limits_, o.rotate_quads);
+      m["preprocess.rotation_deg"] = plan.rotate_quads * 90;
+      m["preprocess.skew_deg"] = measures.skew_deg;
+      m["preprocess.operations"] = static_cast<double>(plan.Operations().size());
+      if (osd != nullptr) m["preprocess.orientation_confidence"] = o.confidence;
+      if (plan.Empty()) {
+        page.raster.reset();
+        continue;
+      }
+      PixHandle made = ApplyPlan(pix, plan, dpi);
+      if (!made) {
+        // A step Leptonica cannot do on this page: OCR reads the page as it came.
+        note += where + "preprocessing failed, page left as it was; ";
+        m["preprocess.operations"] = 0;
+        page.raster.reset();
+        continue;
+      }
+      ++changed;
+      CanonicalJson facts = {{"plan", plan.ToJson()},
+                             {"input_dpi", dpi},
+                             {"measures", MeasuresJson(measures)},
+                             {"osd", {{"confidence", o.confidence}, {"script", o.script}}}};
+      page.raster_steps.push_back(RasterStep{"preprocess", pixGetXRes(made.get()),
+                                             PixSha256(made.get()), std::move(facts)});
+      // The page keeps its own frame (width, height, unit): OCR maps what it finds in these
+      // pixels back to it through the plan (PageFrame).
+      ctx.Hold(page, made);
+    }
+    if (pages == 0) return StageReport{"skipped", "no page has a raster"};
+    doc.metrics["preprocess.pages_changed"] = changed;
+    return StageReport{"ok", note};
+  }
+
+  Result<PixHandle> RebuildRaster(const Document&, const Page& page, const RasterStep& step,
+                                  PixHandle previous, StageContext&) const override {
+    if (!previous) return Error{"preprocess", "no raster to preprocess"};
+    const PreprocessPlan plan = PreprocessPlan::FromJson(step.facts.at("plan"));
+    PixHandle made = ApplyPlan(previous.get(), plan, step.facts.at("input_dpi"));
+    if (!made) {
+      return Error{"preprocess", "page " + std::to_string(page.number) + " cannot be remade"};
+    }
+    return made;
+  }
+
+ private:
+  static CanonicalJson MeasuresJson(const PageMeasures& m) {
+    return {{"ink_level", m.ink_level},
+            {"paper_level", m.paper_level},
+            {"background_spread", m.background_spread},
+            {"skew_deg", m.skew_deg},
+            {"skew_confidence", m.skew_confidence},
+            {"speckle_share", m.speckle_share},
+            {"text_height_px", m.text_height_px}};
+  }
+
+  bool orientation_;
+  double min_osd_conf_;
+  int min_side_;
+  PreprocessLimits limits_;
+};
+
+}  // namespace
+
+const StageSpec& PreprocessStageSpec() {
+  static const StageSpec kSpec{
+      .id = "preprocess",
+      .version = 2,  // 2: the page keeps its frame; an image stating no dpi stays without one
+      .summary = "orientation, deskew and per-page image clean-up before OCR",
+      .containers = {"pdf", "image"},
+      .modalities = {"pdf_scan", "pdf_mixed", "page_image"},
+      .establishes = {},
+      .params = {{"orientation", ParamType::kBool, true, 0, 0, {}, {},
+                  "detect the page orientation with Tesseract's OSD and turn the page upright"},
+                 {"min_orientation_confidence", ParamType::kNumber, 2, 0, 100, {}, {},
+                  "an OSD reading below this confidence leaves the page as it is"},
+                 {"min_side_px", ParamType::kInt, 100, 1, 100000, {}, {},
+                  "a smaller page is not given to orientation detection"},
+                 {"min_skew_deg", ParamType::kNumber, 0.3, 0, 45, {}, {},
+                  "a smaller measured skew is not corrected"},
+                 {"max_background_spread", ParamType::kNumber, 40, 0, 255, {}, {},
+                  "above this spread of paper gray levels the background is normalised"},
+                 {"min_contrast", ParamType::kNumber, 110, 0, 255, {}, {},
+                  "below this paper-ink contrast the contrast is stretched"},
+                 {"max_speckle_share", ParamType::kNumber, 0.35, 0, 1, {}, {},
+                  "above this share of speck components the page is denoised"},
+                 {"min_text_height_px", ParamType::kNumber, 14, 0, 1000, {}, {},
+                  "text whose median glyph height is below this is upscaled 2x"}},
+      .metrics = {{"preprocess.pages_changed", false, "pages whose raster was preprocessed"},
+                  {"preprocess.rotation_deg", true, "clockwise turn that made the page upright"},
+                  {"preprocess.skew_deg", true, "measured skew, degrees (corrected when large)"},
+                  {"preprocess.operations", true, "preprocessing operations applied to the page"},
+                  {"preprocess.orientation_confidence", true, "Tesseract OSD confidence"}},
+      .libraries = {"tesseract", "leptonica"},
+      .resources =
+          [](const CanonicalJson& p) {
+            if (!p.at("orientation").get<bool>()) return std::vector<ResourceRef>{};
+            return std::vector<ResourceRef>{{"tesseract", "osd"}};
+          },
+      .pixels = Pixels::kMakes,
+      .make = [](const CanonicalJson& p) -> std::unique_ptr<Stage> {
+        return std::make_unique<PreprocessStage>(p);
+      },
+  };
+  return kSpec;
+}
+
+}  // namespace assay
