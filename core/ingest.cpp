@@ -13,6 +13,7 @@
 
 #include "core/clock.h"
 #include "core/document.h"
+#include "core/image_role.h"
 #include "core/path_text.h"
 #include "core/sha256.h"
 
@@ -192,17 +193,19 @@ std::string EntryPath(const Json& j, const char* key) {
   return p;
 }
 
-// Manifest items keyed by (path, alt-text): one file may be listed with several alt-texts.
+// Manifest items keyed by (path, alt-text): one file may be listed with several alt-texts
+// (no alt-text and an empty one are two: "missing" and "decorative" are different claims).
 // `where` keeps every line that listed a key, for the notices.
+using ListedKey = std::pair<std::string, std::optional<std::string>>;
 struct Listed {
-  std::map<std::pair<std::string, std::string>, InputItem> items;
-  std::map<std::pair<std::string, std::string>, std::vector<std::string>> where;
-  std::map<std::pair<std::string, std::string>, std::string> conflict;
+  std::map<ListedKey, InputItem> items;
+  std::map<ListedKey, std::vector<std::string>> where;
+  std::map<ListedKey, std::string> conflict;
 };
 
 // Adds one manifest entry; a second entry for the same key merges into the first.
 void AddListed(InputItem item, const std::string& where, Listed* listed) {
-  const auto key = std::make_pair(item.path, item.alt_text.value_or(""));
+  const ListedKey key(item.path, item.alt_text);
   listed->where[key].push_back(where);
   auto [it, inserted] = listed->items.try_emplace(key, item);
   if (inserted) return;
@@ -215,6 +218,10 @@ void AddListed(InputItem item, const std::string& where, Listed* listed) {
     listed->conflict.try_emplace(key, "different licences");
   } else if (first.provenance.source_url != item.provenance.source_url) {
     listed->conflict.try_emplace(key, "different source URLs");
+  } else if (first.caption != item.caption) {
+    listed->conflict.try_emplace(key, "different captions");
+  } else if (first.image_role != item.image_role) {
+    listed->conflict.try_emplace(key, "different image roles");
   }
   if (!first.problem && item.problem) first.problem = item.problem;
   std::vector<std::string> tags = first.tags;
@@ -275,8 +282,9 @@ void ReadManifest(const fs::path& manifest, const Enumeration& en, Listed* liste
         throw std::runtime_error("an entry needs a \"path\" string");
       }
       for (const auto& [key, value] : j.items()) {
-        if (key != "path" && key != "alt_text" && key != "ground_truth" && key != "tags" &&
-            key != "password" && key != "license" && key != "source_url") {
+        if (key != "path" && key != "alt_text" && key != "caption" && key != "image_role" &&
+            key != "ground_truth" && key != "tags" && key != "password" && key != "license" &&
+            key != "source_url") {
           throw std::runtime_error("unknown key " + Quoted(key));
         }
       }
@@ -284,6 +292,14 @@ void ReadManifest(const fs::path& manifest, const Enumeration& en, Listed* liste
       item.path = Normal(manifest.parent_path() / path);
       item.relative_path = Normal(fs::path(path));
       if (j.contains("alt_text")) item.alt_text = j["alt_text"].get<std::string>();
+      if (j.contains("caption")) item.caption = j["caption"].get<std::string>();
+      if (j.contains("image_role")) {
+        item.image_role = j["image_role"].get<std::string>();
+        if (!IsImageRole(*item.image_role)) {
+          throw std::runtime_error("unknown image_role " + Quoted(*item.image_role) + " (one of " +
+                                   ImageRoleList() + ")");
+        }
+      }
       if (j.contains("ground_truth")) {
         item.ground_truth = Normal(manifest.parent_path() / EntryPath(j, "ground_truth"));
       }
@@ -468,9 +484,15 @@ Sniffed SniffBytes(const std::string& head) {
 namespace {
 
 std::string DocIdFor(const std::string& source_id, const InputItem& item) {
-  if (!item.alt_text) return source_id;
-  // Same bytes with other alt-text is another training example (DESIGN: identities).
-  return Sha256Hex(source_id + "\nalt_text\n" + *item.alt_text);
+  if (!item.alt_text && !item.caption && !item.image_role) return source_id;
+  // Same bytes with other alt-text (caption, role) is another training example (DESIGN:
+  // identities). Caption and role join the key only when given, so the ids of documents
+  // without them stay what they were.
+  std::string key = source_id;
+  if (item.alt_text) key += "\nalt_text\n" + *item.alt_text;
+  if (item.caption) key += "\ncaption\n" + *item.caption;
+  if (item.image_role) key += "\nimage_role\n" + *item.image_role;
+  return Sha256Hex(key);
 }
 
 // Reads and identifies one item's file: everything but the store writes.
@@ -487,6 +509,8 @@ Examined Examine(const InputItem& item, uint64_t max_file_bytes,
   DocumentRecord& doc = out.doc;
   doc.path = item.path;
   doc.alt_text = item.alt_text;
+  doc.caption = item.caption;
+  doc.image_role = item.image_role;
   doc.ground_truth = item.ground_truth;
   doc.tags = Json(item.tags).dump();
   doc.license = item.provenance.license;

@@ -146,10 +146,11 @@ TEST(PipelineConfigTest, TheDefaultLoadsAndIsComplete) {
   ASSERT_TRUE(c.ok()) << c.error().message;
   EXPECT_TRUE(CheckComplete(c.value()).ok());
   EXPECT_EQ(c.value().pipelines.at("pdf"),
-            (std::vector<std::string>{"pdf_text", "rasterize", "ocr", "layout", "tables", "quality",
-                                      "pii"}));
+            (std::vector<std::string>{"pdf_text", "rasterize", "ocr", "layout", "tables",
+                                      "alt_text", "quality", "pii"}));
   EXPECT_EQ(c.value().pipelines.at("image"),
-            (std::vector<std::string>{"image_load", "image_checks", "ocr", "layout", "quality", "pii"}));
+            (std::vector<std::string>{"image_load", "image_checks", "ocr", "layout", "alt_text",
+                                      "quality", "pii"}));
 }
 
 TEST(PipelineConfigTest, MistakesNameFileLineAndColumn) {
