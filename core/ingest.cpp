@@ -193,10 +193,20 @@ std::string EntryPath(const Json& j, const char* key) {
   return p;
 }
 
-// Manifest items keyed by (path, alt-text): one file may be listed with several alt-texts
-// (no alt-text and an empty one are two: "missing" and "decorative" are different claims).
-// `where` keeps every line that listed a key, for the notices.
-using ListedKey = std::pair<std::string, std::optional<std::string>>;
+// Manifest items keyed by (path, alt-text, caption, role), what makes a document's identity:
+// one file may be listed with several alt-texts, captions or roles (no alt-text and an empty
+// one are two: "missing" and "decorative" are different claims). `where` keeps every line
+// that listed a key, for the notices.
+struct ListedKey {
+  std::string first;  // the path
+  std::optional<std::string> alt_text, caption, image_role;
+  explicit ListedKey(const InputItem& i)
+      : first(i.path), alt_text(i.alt_text), caption(i.caption), image_role(i.image_role) {}
+  bool operator<(const ListedKey& o) const {
+    return std::tie(first, alt_text, caption, image_role) <
+           std::tie(o.first, o.alt_text, o.caption, o.image_role);
+  }
+};
 struct Listed {
   std::map<ListedKey, InputItem> items;
   std::map<ListedKey, std::vector<std::string>> where;
@@ -205,7 +215,7 @@ struct Listed {
 
 // Adds one manifest entry; a second entry for the same key merges into the first.
 void AddListed(InputItem item, const std::string& where, Listed* listed) {
-  const ListedKey key(item.path, item.alt_text);
+  const ListedKey key(item);
   listed->where[key].push_back(where);
   auto [it, inserted] = listed->items.try_emplace(key, item);
   if (inserted) return;
@@ -218,10 +228,6 @@ void AddListed(InputItem item, const std::string& where, Listed* listed) {
     listed->conflict.try_emplace(key, "different licences");
   } else if (first.provenance.source_url != item.provenance.source_url) {
     listed->conflict.try_emplace(key, "different source URLs");
-  } else if (first.caption != item.caption) {
-    listed->conflict.try_emplace(key, "different captions");
-  } else if (first.image_role != item.image_role) {
-    listed->conflict.try_emplace(key, "different image roles");
   }
   if (!first.problem && item.problem) first.problem = item.problem;
   std::vector<std::string> tags = first.tags;
@@ -429,7 +435,8 @@ Result<Inputs> EnumerateInputs(const std::vector<std::string>& inputs, const Inp
   for (auto& [path, item] : walked) out.items.push_back(std::move(item));
   for (auto& [key, item] : listed.items) out.items.push_back(std::move(item));
   std::sort(out.items.begin(), out.items.end(), [](const InputItem& a, const InputItem& b) {
-    return std::tie(a.path, a.alt_text) < std::tie(b.path, b.alt_text);
+    return std::tie(a.path, a.alt_text, a.caption, a.image_role) <
+           std::tie(b.path, b.alt_text, b.caption, b.image_role);
   });
   std::sort(out.unreadable_folders.begin(), out.unreadable_folders.end());
   return out;

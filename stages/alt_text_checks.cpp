@@ -178,6 +178,44 @@ std::optional<std::string> KeywordList(const std::string& alt,
   return std::nullopt;
 }
 
+// Function words of a few languages: a fallback for short text CLD2 will not decide on. Words
+// two languages share ("a", "in", "de", "la") count for each; English's list leaves out those
+// it shares, so that an English alt-text is one that has at least one of them.
+const std::vector<std::pair<std::string, std::set<std::string>>>& FunctionWords() {
+  static const std::vector<std::pair<std::string, std::set<std::string>>> kWords = {
+      {"en", {"the", "an", "of", "and", "with", "to", "is", "are", "at", "by", "for", "from",
+              "its", "this", "that", "his", "her", "their", "on", "or", "it", "was"}},
+      {"de", {"der", "die", "das", "und", "mit", "ein", "eine", "einer", "einem", "einen", "ist",
+              "im", "auf", "aus", "von", "zu", "den", "dem", "des", "nicht", "sie"}},
+      {"fr", {"le", "la", "les", "un", "une", "des", "et", "avec", "de", "du", "dans", "sur",
+              "pour", "est", "au", "aux", "en", "il", "elle"}},
+      {"es", {"el", "la", "los", "las", "un", "una", "y", "con", "de", "del", "en", "por",
+              "para", "es", "su", "sus", "al", "a"}},
+      {"it", {"il", "lo", "la", "le", "gli", "un", "una", "e", "con", "di", "del", "della", "in",
+              "per", "su", "al", "alla"}},
+      {"nl", {"de", "het", "een", "en", "met", "van", "in", "op", "is", "zijn", "voor", "aan",
+              "bij"}},
+      {"pt", {"o", "a", "os", "as", "um", "uma", "e", "com", "de", "do", "da", "em", "para",
+              "seu", "sua"}},
+  };
+  return kWords;
+}
+
+// The language whose function words the text has most of, when the expected language's has
+// none and another's has at least two; else "un".
+std::string LanguageByFunctionWords(const std::vector<std::string>& tokens,
+                                    const std::string& expected) {
+  std::string best = "un";
+  int best_count = 1, expected_count = -1;
+  for (const auto& [lang, words] : FunctionWords()) {
+    int n = 0;
+    for (const std::string& t : tokens) n += words.count(t) > 0;
+    if (lang == expected) expected_count = n;
+    if (lang != expected && n > best_count) best = lang, best_count = n;
+  }
+  return expected_count == 0 ? best : "un";
+}
+
 std::string Quote(const std::string& s) {
   std::string q = s.size() > 60 ? s.substr(0, 57) + "..." : s;
   return "\"" + q + "\"";
@@ -279,7 +317,10 @@ AltTextFindings CheckAltText(const AltTextFacts& f, const AltTextLimits& limits)
   }
   if (!f.expected_language.empty() && CharCount(alt) >= limits.language_min_chars &&
       WordCount(alt) >= 4) {
-    const std::string lang = DetectLanguage(alt);
+    std::string lang = DetectLanguage(alt);
+    // CLD2 declines some short sentences ("Un castillo antiguo con una torre alta..."): then
+    // function words decide, for the languages listed.
+    if (lang == "un" && WordCount(alt) >= 5) lang = LanguageByFunctionWords(tokens, f.expected_language);
     if (lang != "un" && lang != f.expected_language) {
       m["alt_text.language_mismatch"] = 1;
       out.reasons.push_back("alt-text is in language " + lang + ", expected " +
