@@ -208,7 +208,7 @@ WorkResult DocumentRunner::RunFrom(const WorkRequest& req, const Plan& plan, int
   doc.doc_id = req.doc_id;
   doc.source_sha256 = req.source_sha256;
   doc.path = req.path;
-  const std::string description_sha256 = DescriptionSha256(req);
+  const std::optional<std::string> description_sha256 = DescriptionSha256(req);
   doc.alt_text = req.alt_text;
   doc.caption = req.caption;
   doc.image_role = req.image_role;

@@ -9,7 +9,7 @@ namespace assay {
 
 FinishedPrefix FindFinishedPrefix(Store& store, const Plan& plan, const std::string& first_input,
                                   const std::optional<std::string>& ground_truth_sha256,
-                                  const std::string& description_sha256) {
+                                  const std::optional<std::string>& description_sha256) {
   FinishedPrefix prefix;
   prefix.state = InitialContent(plan.container);
   prefix.state_sha256 = first_input;

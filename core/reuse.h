@@ -30,7 +30,7 @@ struct FinishedPrefix {
 // early, rather than reusing, at anything that does not rebuild exactly.
 FinishedPrefix FindFinishedPrefix(Store& store, const Plan& plan, const std::string& first_input,
                                   const std::optional<std::string>& ground_truth_sha256,
-                                  const std::string& description_sha256);
+                                  const std::optional<std::string>& description_sha256);
 
 // The document's whole result from a prefix that covers its whole plan.
 WorkResult ResultFromPrefix(const std::string& doc_id, FinishedPrefix prefix);

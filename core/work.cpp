@@ -142,7 +142,8 @@ std::string FirstInputSha256(const WorkRequest& req) {
   return Sha256Hex(req.source_sha256 + "\nwith alt_text");
 }
 
-std::string DescriptionSha256(const WorkRequest& req) {
+std::optional<std::string> DescriptionSha256(const WorkRequest& req) {
+  if (!req.alt_text && !req.caption && !req.image_role) return std::nullopt;
   CanonicalJson d = CanonicalJson::object();
   if (req.alt_text) d["alt_text"] = *req.alt_text;
   if (req.caption) d["caption"] = *req.caption;
@@ -154,12 +155,15 @@ std::string DescriptionSha256(const WorkRequest& req) {
 
 std::string StageInputSha256(const std::string& state_sha256, bool reads_ground_truth,
                              const std::optional<std::string>& ground_truth_sha256,
-                             bool reads_description, const std::string& description_sha256) {
+                             bool reads_description,
+                             const std::optional<std::string>& description_sha256) {
   std::string input = state_sha256;
   if (reads_ground_truth && ground_truth_sha256) {
     input = Sha256Hex(input + "\nground truth " + *ground_truth_sha256);
   }
-  if (reads_description) input = Sha256Hex(input + "\ndescription " + description_sha256);
+  if (reads_description && description_sha256) {
+    input = Sha256Hex(input + "\ndescription " + *description_sha256);
+  }
   return input;
 }
 

@@ -86,8 +86,10 @@ std::string FirstInputSha256(const WorkRequest& req);
 
 // What the manifest says about an image, as a stage that judges it reads it: alt-text,
 // caption, role, and the file's name (an alt-text repeating it is a finding). Its SHA-256 is
-// part of the key of a stage that reads it (StageSpec::reads_description).
-std::string DescriptionSha256(const WorkRequest& req);
+// part of the key of a stage that reads it (StageSpec::reads_description); nullopt when the
+// manifest gives no alt-text, caption or role (then such a stage has nothing to read, and
+// documents keep the keys they had before it existed).
+std::optional<std::string> DescriptionSha256(const WorkRequest& req);
 
 // The input a stage is keyed by: the state's identity, combined with the ground truth's hash
 // for a stage that reads ground truth (StageSpec::reads_ground_truth), and with the
@@ -97,7 +99,7 @@ std::string DescriptionSha256(const WorkRequest& req);
 std::string StageInputSha256(const std::string& state_sha256, bool reads_ground_truth,
                              const std::optional<std::string>& ground_truth_sha256,
                              bool reads_description = false,
-                             const std::string& description_sha256 = {});
+                             const std::optional<std::string>& description_sha256 = {});
 
 // A failure outside any stage's own report (unsupported type at ingest, a worker crash,
 // timeout or memory kill...), with one transformation named after `error.stage` so lineage
