@@ -14,7 +14,7 @@ is not empty, bad alt-texts are generated, one kind of defect at a time ("bad": 
   one_word     one word of the expert alt-text, on an image >= 100 px (not an icon)
   keywords     the alt-text's content words as a comma-separated keyword list
   language     a description in another language (German, French, Spanish, Italian, Dutch)
-  overlong     the alt-text with a long description pasted after it (> 400 characters)
+  overlong     the alt-text with a long description pasted after it (> 600 characters)
   figure       the file linked as figure-2-NAME, the caption naming figure 5 (the good twin,
                caption naming figure 2, is in "good")
   missing      no alt-text; an empty one too where the role needs text (not for a group member,
@@ -136,7 +136,7 @@ def cases(corpus):
         bad("keywords", ", ".join(keywords))
         bad("language", pick(FOREIGN, image + role)[1])
         long_alt = alt
-        while len(long_alt) <= 400:
+        while len(long_alt) <= 600:
             long_alt += FILLER
         bad("overlong", long_alt)
         fig_name = "figure-2-" + image

@@ -160,7 +160,7 @@ const StageSpec& AltTextStageSpec() {
                   "ISO 639-1 language alt-texts should be in (CLD2 codes); empty: not checked"},
                  {"language_min_chars", ParamType::kInt, 25, 1, 100000, {}, {},
                   "shorter alt-texts are not checked for their language"},
-                 {"max_chars", ParamType::kInt, 250, 1, 100000, {}, {},
+                 {"max_chars", ParamType::kInt, 400, 1, 100000, {}, {},
                   "longest alt-text of any other image"},
                  {"min_words", ParamType::kInt, 2, 1, 1000, {}, {},
                   "fewest words of an informative image larger than an icon"},

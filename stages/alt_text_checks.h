@@ -33,7 +33,7 @@ struct AltTextFacts {
 struct AltTextLimits {
   int icon_max_px = 48;            // longer side at most this: an icon, one word can be right
   int min_words = 2;               // for an informative image larger than an icon
-  int max_chars = 250;             // longer: a long description pasted into the alt-text
+  int max_chars = 400;             // longer: a long description pasted into the alt-text
   int functional_max_chars = 100;  // a link's or button's label
   int language_min_chars = 25;     // shorter text is not checked for its language
   double ocr_min_words = 1;        // fewer OCR'd words: no comparison

@@ -140,6 +140,29 @@ class AltTextRun(AssayTestCase):
         self.assertEqual((r.json()["processed"], r.json()["reused"]), (0, len(CASES)))
 
 
+class AltTextKeys(AssayTestCase):
+    def test_pii_of_one_photo_under_two_alt_texts_is_counted_for_each(self):
+        # One photo under two alt-texts, one with an e-mail address. pii reads the alt-text, so
+        # it must not reuse the other's count. (In the default pipeline alt_text runs first and
+        # its key already sets the two apart; a pipeline without it shows pii's own key.)
+        config = os.path.join(self.temp_dir("alt-pii-config"), "pii_only.toml")
+        with open(config, "w") as f:
+            f.write('[pipeline.image]\nstages = ["image_load", "pii"]\n')
+        inp = self.temp_dir("alt-pii-in")
+        shutil.copyfile(os.path.join(SAMPLES, "photo.jpg"), os.path.join(inp, "photo.jpg"))
+        alts = ["Hills by jo@ex.com at noon", "Hills by joXexYcom at noon"]
+        with open(os.path.join(inp, "manifest.jsonl"), "w") as f:
+            for alt in alts:
+                f.write(json.dumps({"path": "photo.jpg", "alt_text": alt}) + "\n")
+        out = self.temp_dir("alt-pii-out")
+        run_assay(["run", inp, "--out", out, "-j", "1", "--json", "--config", config])
+        emails = {}
+        for alt in alts:
+            [d] = query(out, "SELECT doc_id FROM documents WHERE alt_text=?", (alt,))
+            emails[alt] = metrics(out, d["doc_id"])["pii.emails"]
+        self.assertEqual(emails, {alts[0]: 1, alts[1]: 0})
+
+
 class AltTextManifestMistakes(AssayTestCase):
     def test_unknown_role_is_an_ingest_error_naming_the_roles(self):
         inp = self.temp_dir("alt-bad-in")

@@ -393,8 +393,8 @@ class AnnotateTest(unittest.TestCase):
                                      "vote = 3\nagreement = 0.66\nconsensus = \"majority\"", 1),
              "unknown key 'vote' in rule"),
             ("metric", shipped.replace('metric = "ocr.low_conf_word_ratio"',
-                                       'metric = "table.count"'),
-             "unknown metric 'table.count' (see `assay metrics`)"),
+                                       'metric = "chart.count"'),
+             "unknown metric 'chart.count' (see `assay metrics`)"),
             ("pool", shipped.replace('pool = "general"', 'pool = "generalists"', 1),
              "unknown pool 'generalists' (pools: general, specialist)"),
         ]

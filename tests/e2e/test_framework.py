@@ -234,7 +234,7 @@ class PrefixReuse(AssayTestCase):
                           "FROM transformations WHERE run_id=2")
         self.assertTrue(rows)
         ran = sorted({r["stage"] for r in rows if not r["reused"] and r["doc_id"] not in errored})
-        self.assertEqual(ran, ["pii", "quality"], "only the added stages may run")
+        self.assertEqual(ran, ["alt_text", "pii", "quality"], "only the added stages may run")
         self.assertEqual(sum(1 for r in rows if r["stage"] == "quality"),
                          s2["processed"] - len(errored & {r["doc_id"] for r in rows}) +
                          sum(1 for r in rows if r["stage"] == "quality" and r["doc_id"] in errored))

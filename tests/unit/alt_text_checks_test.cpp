@@ -32,7 +32,9 @@ TEST(AltTextChecks, EachDefectIsFoundAndGoodAltTextsPass) {
   const std::string long_alt =
       "The castle seen from the river on a bright afternoon: the keep rises behind two curtain "
       "walls, a drawbridge crosses the moat on the left, gardens climb the slope below the "
-      "chapel, and a row of fishing boats lies along the near bank under old willow trees.";
+      "chapel, and a row of fishing boats lies along the near bank under old willow trees. "
+      "Behind the castle, a line of low hills fades into the haze of a summer evening, and a "
+      "narrow road winds from the village gate up to the outer bailey past a mill.";
   const Case cases[] = {
       // Good: the W3C tutorial's own alt-texts and roles.
       {"Push the cap down and turn it counter-clockwise (from right to left)", "informative",

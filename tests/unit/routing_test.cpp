@@ -1,6 +1,6 @@
 // Routing files load strictly and route deterministically; the metric names come from the stage
-// catalog only, so a metric a new stage declares (here a stand-in tables stage declaring
-// `table.count`) is usable in a routing rule without any change to the routing code.
+// catalog only, so a metric a new stage declares (here a stand-in charts stage declaring
+// `chart.count`) is usable in a routing rule without any change to the routing code.
 #include "core/routing.h"
 
 #include <gtest/gtest.h>
@@ -12,22 +12,22 @@
 namespace assay {
 namespace {
 
-const StageSpec& TablesStandInSpec() {
+const StageSpec& ChartsStandInSpec() {
   static const StageSpec kSpec{
-      .id = "tables_stand_in",
+      .id = "charts_stand_in",
       .version = 1,
-      .summary = "declares table.count the way the tables stage will",
+      .summary = "declares chart.count the way a charts stage would",
       .containers = {"pdf"},
-      .metrics = {{"table.count", false, "tables found"}},
+      .metrics = {{"chart.count", false, "charts found"}},
       .make = [](const CanonicalJson&) -> std::unique_ptr<Stage> { return nullptr; },
   };
   return kSpec;
 }
 
-const StageCatalog& WithTables() {
+const StageCatalog& WithCharts() {
   static const StageCatalog kCatalog = [] {
     std::vector<const StageSpec*> stages = BuiltinStageSpecs();
-    stages.push_back(&TablesStandInSpec());
+    stages.push_back(&ChartsStandInSpec());
     return StageCatalog(stages, BuiltinResourceKinds(), LibraryVersions());
   }();
   return kCatalog;
@@ -97,7 +97,7 @@ TEST(Routing, MetricsComeFromTheCatalog) {
   const std::string rule = R"(
 [[rule]]
 id = "tables"
-metric = "table.count"
+metric = "chart.count"
 min = 1
 task = "table_header_check"
 pool = "specialist"
@@ -105,18 +105,18 @@ votes = 3
 agreement = 0.66
 )";
   // Not declared by any built-in stage yet: an error naming file:line:column.
-  EXPECT_EQ(ErrorOf(rule), At(4) + ":10: unknown metric 'table.count' (see `assay metrics`)");
+  EXPECT_EQ(ErrorOf(rule), At(4) + ":10: unknown metric 'chart.count' (see `assay metrics`)");
   // Declared by a stage of the catalog: loads, and routes on it.
-  auto r = Parse(rule, WithTables());
+  auto r = Parse(rule, WithCharts());
   ASSERT_TRUE(r.ok()) << r.error().message;
-  RoutingUnit u{"doc", "pdf_text", {}, {{"table.count", 2}}, {}};
+  RoutingUnit u{"doc", "pdf_text", {}, {{"chart.count", 2}}, {}};
   auto tasks = Route(r.value(), u);
   ASSERT_EQ(tasks.size(), 1u);
   EXPECT_EQ(tasks[0].pool, "specialist");
   EXPECT_EQ(tasks[0].votes, 3);
-  EXPECT_EQ(tasks[0].reason["matched"][0]["metric"], "table.count");
+  EXPECT_EQ(tasks[0].reason["matched"][0]["metric"], "chart.count");
   EXPECT_EQ(tasks[0].reason["matched"][0]["value"], 2.0);
-  u.metrics["table.count"] = 0;
+  u.metrics["chart.count"] = 0;
   EXPECT_TRUE(Route(r.value(), u).empty());
 }
 
