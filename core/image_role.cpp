@@ -6,8 +6,8 @@ namespace assay {
 namespace {
 
 constexpr std::array<std::string_view, 8> kRoles = {
-    "informative", "decorative", "functional", "functional-redundant",
-    "image-of-text", "complex", "group", "imagemap"};
+    "informative",   "decorative", "functional", "functional-redundant",
+    "image-of-text", "complex",    "group",      "imagemap"};
 
 }  // namespace
 

@@ -71,7 +71,9 @@ int CharCount(const std::string& s) {
 }
 
 bool AllDigits(const std::string& t) {
-  return !t.empty() && std::all_of(t.begin(), t.end(), [](char c) { return std::isdigit(static_cast<unsigned char>(c)); });
+  return !t.empty() && std::all_of(t.begin(), t.end(), [](char c) {
+    return std::isdigit(static_cast<unsigned char>(c));
+  });
 }
 
 std::string Stem(const std::string& file_name) {
@@ -92,8 +94,8 @@ std::optional<std::string> FileNameLike(const std::string& alt, const std::strin
       R"(\d{4}[-_.]?\d{2}[-_.]?\d{2}[\s_T-]+(at\s+)?\d{1,2}[.:_-]?\d{2})", std::regex::icase);
   // One token joined the way files are named: a letter run running into 3+ digits
   // ("scan0003"), or a version/copy suffix ("photo-final-v2", "logo.copy").
-  static const std::regex kJoined(R"([a-z][-.]?\d{3,}|[-.](v\d+|rev\d*|final|copy|edit|draft|\d)\b)",
-                                  std::regex::icase);
+  static const std::regex kJoined(
+      R"([a-z][-.]?\d{3,}|[-.](v\d+|rev\d*|final|copy|edit|draft|\d)\b)", std::regex::icase);
   const std::string lower = Lower(alt);
   const std::string name = Lower(file_name), stem = Lower(Stem(file_name));
   if (!name.empty() && (lower == name)) return "it is the file's own name";
@@ -105,9 +107,10 @@ std::optional<std::string> FileNameLike(const std::string& alt, const std::strin
   if (one_token && std::regex_search(alt, kJoined)) return "it is one token named like a file";
   if (!stem.empty() && lower == stem) {
     // "print" for print.png is a word that happens to be the name; "worddocument" is not.
-    const bool plain_word = std::all_of(stem.begin(), stem.end(), [](char c) {
-      return std::isalpha(static_cast<unsigned char>(c));
-    }) && is_word && is_word(stem);
+    const bool plain_word =
+        std::all_of(stem.begin(), stem.end(),
+                    [](char c) { return std::isalpha(static_cast<unsigned char>(c)); }) &&
+        is_word && is_word(stem);
     if (!plain_word) return "it is the file's name without its extension";
   }
   return std::nullopt;
@@ -117,15 +120,15 @@ std::optional<std::string> FileNameLike(const std::string& alt, const std::strin
 // it shows.
 bool Boilerplate(const std::vector<std::string>& tokens) {
   static const std::set<std::string> kGeneric = {
-      "a",        "an",        "the",     "of",        "this",     "is",         "here",
-      "my",       "image",     "images",  "img",       "photo",    "photos",     "photograph",
-      "picture",  "pictures",  "pic",     "graphic",   "graphics", "untitled",   "icon",
-      "logo",     "figure",    "fig",     "alt",       "text",     "placeholder", "spacer",
-      "blank",    "default",   "thumbnail", "thumb",   "screenshot", "screen",   "shot",
-      "stock",    "clipart",   "clip",    "art",       "banner",   "file",       "null",
-      "none",     "undefined", "na",      "n",         "insert",   "description", "caption",
-      "see",      "below",     "above",   "attached",  "attachment", "jpg",      "jpeg",
-      "png",      "gif",       "unnamed", "noname",    "dsc",      "untitled1",  "copy"};
+      "a",       "an",        "the",       "of",       "this",       "is",          "here",
+      "my",      "image",     "images",    "img",      "photo",      "photos",      "photograph",
+      "picture", "pictures",  "pic",       "graphic",  "graphics",   "untitled",    "icon",
+      "logo",    "figure",    "fig",       "alt",      "text",       "placeholder", "spacer",
+      "blank",   "default",   "thumbnail", "thumb",    "screenshot", "screen",      "shot",
+      "stock",   "clipart",   "clip",      "art",      "banner",     "file",        "null",
+      "none",    "undefined", "na",        "n",        "insert",     "description", "caption",
+      "see",     "below",     "above",     "attached", "attachment", "jpg",         "jpeg",
+      "png",     "gif",       "unnamed",   "noname",   "dsc",        "untitled1",   "copy"};
   bool any = false;
   for (const std::string& t : tokens) {
     if (AllDigits(t)) continue;  // "Image 3"
@@ -183,20 +186,24 @@ std::optional<std::string> KeywordList(const std::string& alt,
 // it shares, so that an English alt-text is one that has at least one of them.
 const std::vector<std::pair<std::string, std::set<std::string>>>& FunctionWords() {
   static const std::vector<std::pair<std::string, std::set<std::string>>> kWords = {
-      {"en", {"the", "an", "of", "and", "with", "to", "is", "are", "at", "by", "for", "from",
-              "its", "this", "that", "his", "her", "their", "on", "or", "it", "was"}},
+      {"en", {"the",  "an",  "of",   "and",  "with", "to",  "is",    "are", "at", "by", "for",
+              "from", "its", "this", "that", "his",  "her", "their", "on",  "or", "it", "was"}},
       {"de", {"der", "die", "das", "und", "mit", "ein", "eine", "einer", "einem", "einen", "ist",
-              "im", "auf", "aus", "von", "zu", "den", "dem", "des", "nicht", "sie"}},
-      {"fr", {"le", "la", "les", "un", "une", "des", "et", "avec", "de", "du", "dans", "sur",
-              "pour", "est", "au", "aux", "en", "il", "elle"}},
-      {"es", {"el", "la", "los", "las", "un", "una", "y", "con", "de", "del", "en", "por",
-              "para", "es", "su", "sus", "al", "a"}},
-      {"it", {"il", "lo", "la", "le", "gli", "un", "una", "e", "con", "di", "del", "della", "in",
-              "per", "su", "al", "alla"}},
-      {"nl", {"de", "het", "een", "en", "met", "van", "in", "op", "is", "zijn", "voor", "aan",
-              "bij"}},
-      {"pt", {"o", "a", "os", "as", "um", "uma", "e", "com", "de", "do", "da", "em", "para",
-              "seu", "sua"}},
+              "im",  "auf", "aus", "von", "zu",  "den", "dem",  "des",   "nicht", "sie"}},
+      {"fr",
+       {"le", "la", "les", "un", "une", "des", "et", "avec", "de", "du", "dans", "sur", "pour",
+        "est", "au", "aux", "en", "il", "elle"}},
+      {"es",
+       {"el", "la", "los", "las", "un", "una", "y", "con", "de", "del", "en", "por", "para", "es",
+        "su", "sus", "al", "a"}},
+      {"it",
+       {"il", "lo", "la", "le", "gli", "un", "una", "e", "con", "di", "del", "della", "in", "per",
+        "su", "al", "alla"}},
+      {"nl",
+       {"de", "het", "een", "en", "met", "van", "in", "op", "is", "zijn", "voor", "aan", "bij"}},
+      {"pt",
+       {"o", "a", "os", "as", "um", "uma", "e", "com", "de", "do", "da", "em", "para", "seu",
+        "sua"}},
   };
   return kWords;
 }
@@ -224,8 +231,8 @@ std::string Quote(const std::string& s) {
 }  // namespace
 
 std::optional<int> FigureNumber(const std::string& text) {
-  static const std::regex kLabel(R"((^|[^a-z])(fig|figure|abb|abbildung|plate)\.?[\s_-]*(\d{1,3})(?!\d))",
-                                 std::regex::icase);
+  static const std::regex kLabel(
+      R"((^|[^a-z])(fig|figure|abb|abbildung|plate)\.?[\s_-]*(\d{1,3})(?!\d))", std::regex::icase);
   std::smatch m;
   if (!std::regex_search(text, m, kLabel)) return std::nullopt;
   return std::stoi(m[3].str());
@@ -245,10 +252,9 @@ int CaptionSequenceBreaks(const std::vector<std::string>& captions) {
 AltTextFindings CheckAltText(const AltTextFacts& f, const AltTextLimits& limits) {
   AltTextFindings out;
   auto& m = out.metrics;
-  for (const char* name :
-       {"alt_text.missing", "alt_text.filename_like", "alt_text.boilerplate", "alt_text.too_short",
-        "alt_text.too_long", "alt_text.keyword_list", "alt_text.language_mismatch",
-        "alt_text.caption_figure_mismatch"}) {
+  for (const char* name : {"alt_text.missing", "alt_text.filename_like", "alt_text.boilerplate",
+                           "alt_text.too_short", "alt_text.too_long", "alt_text.keyword_list",
+                           "alt_text.language_mismatch", "alt_text.caption_figure_mismatch"}) {
     m[name] = 0;
   }
   const std::string alt = f.alt_text ? Trim(*f.alt_text) : "";
@@ -276,8 +282,8 @@ AltTextFindings CheckAltText(const AltTextFacts& f, const AltTextLimits& limits)
     if (EmptyAltIsRight(f.role)) return out;
     if (f.alt_text && EmptyAltMayBeCarriedElsewhere(f.role)) return out;
     m["alt_text.missing"] = 1;
-    out.reasons.push_back(std::string(f.alt_text ? "empty" : "no") + " alt-text for an image of role " +
-                          f.role);
+    out.reasons.push_back(std::string(f.alt_text ? "empty" : "no") +
+                          " alt-text for an image of role " + f.role);
     return out;
   }
 
@@ -292,7 +298,8 @@ AltTextFindings CheckAltText(const AltTextFacts& f, const AltTextLimits& limits)
   }
   const bool empty_is_right = EmptyAltIsRight(f.role);
   const bool functional = f.role == "functional";
-  const bool icon = f.width > 0 && f.height > 0 && std::max(f.width, f.height) <= limits.icon_max_px;
+  const bool icon =
+      f.width > 0 && f.height > 0 && std::max(f.width, f.height) <= limits.icon_max_px;
   if (!empty_is_right) {
     const int words = WordCount(alt);
     const int min_words = functional || icon || f.role == "image-of-text" ? 1 : limits.min_words;
@@ -307,8 +314,8 @@ AltTextFindings CheckAltText(const AltTextFacts& f, const AltTextLimits& limits)
   const int max_chars = functional ? limits.functional_max_chars : limits.max_chars;
   if (CharCount(alt) > max_chars) {
     m["alt_text.too_long"] = 1;
-    out.reasons.push_back("alt-text of " + std::to_string(CharCount(alt)) + " characters; at most " +
-                          std::to_string(max_chars) + " for a " + f.role +
+    out.reasons.push_back("alt-text of " + std::to_string(CharCount(alt)) +
+                          " characters; at most " + std::to_string(max_chars) + " for a " + f.role +
                           " image (a long description belongs beside the image)");
   }
   if (auto why = KeywordList(alt, tokens)) {
@@ -320,7 +327,8 @@ AltTextFindings CheckAltText(const AltTextFacts& f, const AltTextLimits& limits)
     std::string lang = DetectLanguage(alt);
     // CLD2 declines some short sentences ("Un castillo antiguo con una torre alta..."): then
     // function words decide, for the languages listed.
-    if (lang == "un" && WordCount(alt) >= 5) lang = LanguageByFunctionWords(tokens, f.expected_language);
+    if (lang == "un" && WordCount(alt) >= 5)
+      lang = LanguageByFunctionWords(tokens, f.expected_language);
     if (lang != "un" && lang != f.expected_language) {
       m["alt_text.language_mismatch"] = 1;
       out.reasons.push_back("alt-text is in language " + lang + ", expected " +

@@ -216,7 +216,7 @@ class PdfRobustnessCorpus(AssayTestCase):
                      "WHERE d.outcome IN ('accepted','rejected') GROUP BY d.doc_id")
         bad = [r for r in rows
                if not re.fullmatch(r"pdf_text:ok rasterize:(ok|skipped) ocr:(ok|skipped) "
-                                   r"layout:ok tables:ok alt_text:(ok|skipped) quality:ok pii:ok",
+                                   r"layout:ok tables:(ok|skipped) alt_text:(ok|skipped) quality:ok pii:ok",
                                    r["stages"] or "")]
         self.assertEqual(bad, [])
 

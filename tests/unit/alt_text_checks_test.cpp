@@ -13,7 +13,7 @@ struct Case {
   std::optional<std::string> alt;
   std::string role;
   std::string file_name;
-  int size;                   // square image of this many pixels
+  int size;                     // square image of this many pixels
   std::set<std::string> fails;  // the flags expected at 1; every other flag at 0
 };
 
@@ -37,8 +37,11 @@ TEST(AltTextChecks, EachDefectIsFoundAndGoodAltTextsPass) {
       "narrow road winds from the village gate up to the outer bailey past a mill.";
   const Case cases[] = {
       // Good: the W3C tutorial's own alt-texts and roles.
-      {"Push the cap down and turn it counter-clockwise (from right to left)", "informative",
-       "counter-clockwise.jpg", 400, {}},
+      {"Push the cap down and turn it counter-clockwise (from right to left)",
+       "informative",
+       "counter-clockwise.jpg",
+       400,
+       {}},
       {"Fax:", "informative", "fax.png", 24, {}},
       {"PDF", "informative", "pdfdocument.png", 32, {}},
       {"Search", "functional", "searchbutton.png", 120, {}},
@@ -55,16 +58,32 @@ TEST(AltTextChecks, EachDefectIsFoundAndGoodAltTextsPass) {
       {"  ", "informative", "p.jpg", 400, {"alt_text.missing"}},
       {std::nullopt, "group", "star.png", 20, {"alt_text.missing"}},
       // File names.
-      {"IMG_2031.jpg", "informative", "p.jpg", 400,
+      {"IMG_2031.jpg",
+       "informative",
+       "p.jpg",
+       400,
        {"alt_text.filename_like", "alt_text.boilerplate", "alt_text.too_short"}},
-      {"IMG_2031.jpg", "informative", "p.jpg", 32,
+      {"IMG_2031.jpg",
+       "informative",
+       "p.jpg",
+       32,
        {"alt_text.filename_like", "alt_text.boilerplate"}},
       {"DSC00042", "informative", "p.jpg", 400, {"alt_text.filename_like", "alt_text.too_short"}},
-      {"photo-final-v2", "informative", "p.jpg", 400,
+      {"photo-final-v2",
+       "informative",
+       "p.jpg",
+       400,
        {"alt_text.filename_like", "alt_text.too_short"}},
-      {"Screenshot 2021-03-04 at 10.22.11", "informative", "p.png", 400, {"alt_text.filename_like"}},
+      {"Screenshot 2021-03-04 at 10.22.11",
+       "informative",
+       "p.png",
+       400,
+       {"alt_text.filename_like"}},
       {"worddocument", "informative", "worddocument.png", 32, {"alt_text.filename_like"}},
-      {"castle-etching", "group", "castle-etching.jpg", 400,
+      {"castle-etching",
+       "group",
+       "castle-etching.jpg",
+       400,
        {"alt_text.filename_like", "alt_text.too_short"}},
       // Boilerplate.
       {"image", "informative", "p.jpg", 32, {"alt_text.boilerplate"}},
@@ -75,16 +94,25 @@ TEST(AltTextChecks, EachDefectIsFoundAndGoodAltTextsPass) {
       {long_alt, "informative", "c.jpg", 400, {"alt_text.too_long"}},
       {"Go to the search page of this website and type what you are looking for in the box, then "
        "press the button",
-       "functional", "s.png", 30, {"alt_text.too_long"}},
+       "functional",
+       "s.png",
+       30,
+       {"alt_text.too_long"}},
       // Keyword lists.
       {"castle, tower, wall, ruins", "informative", "c.jpg", 400, {"alt_text.keyword_list"}},
       {"#castle #ruins at dusk", "informative", "c.jpg", 400, {"alt_text.keyword_list"}},
       // Language.
-      {"Ein altes Schloss mit einem hohen Turm und einer Mauer aus grauem Stein.", "informative",
-       "c.jpg", 400, {"alt_text.language_mismatch"}},
+      {"Ein altes Schloss mit einem hohen Turm und einer Mauer aus grauem Stein.",
+       "informative",
+       "c.jpg",
+       400,
+       {"alt_text.language_mismatch"}},
       // CLD2 declines this one; its function words are Spanish.
       {"Un castillo antiguo con una torre alta y una muralla de piedra a su alrededor.",
-       "informative", "c.jpg", 400, {"alt_text.language_mismatch"}},
+       "informative",
+       "c.jpg",
+       400,
+       {"alt_text.language_mismatch"}},
   };
   for (const Case& c : cases) {
     const AltTextFindings f = CheckAltText(Facts(c), AltTextLimits{});
