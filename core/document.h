@@ -136,6 +136,8 @@ struct Document {
   std::string container;  // "pdf" or "image" (from the bytes, at ingest)
   std::string modality;   // pdf_text | pdf_scan | pdf_mixed | page_image | photo
   std::optional<std::string> alt_text;
+  std::optional<std::string> caption;     // from the manifest
+  std::optional<std::string> image_role;  // from the manifest (core/image_role.h)
   std::optional<std::string> ground_truth_path;  // from the manifest
   // Opens an encrypted PDF. Not content: never in ToContentJson, a hash, a record or a log.
   std::optional<std::string> password;

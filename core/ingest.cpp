@@ -13,6 +13,7 @@
 
 #include "core/clock.h"
 #include "core/document.h"
+#include "core/image_role.h"
 #include "core/path_text.h"
 #include "core/sha256.h"
 
@@ -192,17 +193,29 @@ std::string EntryPath(const Json& j, const char* key) {
   return p;
 }
 
-// Manifest items keyed by (path, alt-text): one file may be listed with several alt-texts.
-// `where` keeps every line that listed a key, for the notices.
+// Manifest items keyed by (path, alt-text, caption, role), what makes a document's identity:
+// one file may be listed with several alt-texts, captions or roles (no alt-text and an empty
+// one are two: "missing" and "decorative" are different claims). `where` keeps every line
+// that listed a key, for the notices.
+struct ListedKey {
+  std::string first;  // the path
+  std::optional<std::string> alt_text, caption, image_role;
+  explicit ListedKey(const InputItem& i)
+      : first(i.path), alt_text(i.alt_text), caption(i.caption), image_role(i.image_role) {}
+  bool operator<(const ListedKey& o) const {
+    return std::tie(first, alt_text, caption, image_role) <
+           std::tie(o.first, o.alt_text, o.caption, o.image_role);
+  }
+};
 struct Listed {
-  std::map<std::pair<std::string, std::string>, InputItem> items;
-  std::map<std::pair<std::string, std::string>, std::vector<std::string>> where;
-  std::map<std::pair<std::string, std::string>, std::string> conflict;
+  std::map<ListedKey, InputItem> items;
+  std::map<ListedKey, std::vector<std::string>> where;
+  std::map<ListedKey, std::string> conflict;
 };
 
 // Adds one manifest entry; a second entry for the same key merges into the first.
 void AddListed(InputItem item, const std::string& where, Listed* listed) {
-  const auto key = std::make_pair(item.path, item.alt_text.value_or(""));
+  const ListedKey key(item);
   listed->where[key].push_back(where);
   auto [it, inserted] = listed->items.try_emplace(key, item);
   if (inserted) return;
@@ -275,8 +288,9 @@ void ReadManifest(const fs::path& manifest, const Enumeration& en, Listed* liste
         throw std::runtime_error("an entry needs a \"path\" string");
       }
       for (const auto& [key, value] : j.items()) {
-        if (key != "path" && key != "alt_text" && key != "ground_truth" && key != "tags" &&
-            key != "password" && key != "license" && key != "source_url") {
+        if (key != "path" && key != "alt_text" && key != "caption" && key != "image_role" &&
+            key != "ground_truth" && key != "tags" && key != "password" && key != "license" &&
+            key != "source_url") {
           throw std::runtime_error("unknown key " + Quoted(key));
         }
       }
@@ -284,6 +298,14 @@ void ReadManifest(const fs::path& manifest, const Enumeration& en, Listed* liste
       item.path = Normal(manifest.parent_path() / path);
       item.relative_path = Normal(fs::path(path));
       if (j.contains("alt_text")) item.alt_text = j["alt_text"].get<std::string>();
+      if (j.contains("caption")) item.caption = j["caption"].get<std::string>();
+      if (j.contains("image_role")) {
+        item.image_role = j["image_role"].get<std::string>();
+        if (!IsImageRole(*item.image_role)) {
+          throw std::runtime_error("unknown image_role " + Quoted(*item.image_role) + " (one of " +
+                                   ImageRoleList() + ")");
+        }
+      }
       if (j.contains("ground_truth")) {
         item.ground_truth = Normal(manifest.parent_path() / EntryPath(j, "ground_truth"));
       }
@@ -413,7 +435,8 @@ Result<Inputs> EnumerateInputs(const std::vector<std::string>& inputs, const Inp
   for (auto& [path, item] : walked) out.items.push_back(std::move(item));
   for (auto& [key, item] : listed.items) out.items.push_back(std::move(item));
   std::sort(out.items.begin(), out.items.end(), [](const InputItem& a, const InputItem& b) {
-    return std::tie(a.path, a.alt_text) < std::tie(b.path, b.alt_text);
+    return std::tie(a.path, a.alt_text, a.caption, a.image_role) <
+           std::tie(b.path, b.alt_text, b.caption, b.image_role);
   });
   std::sort(out.unreadable_folders.begin(), out.unreadable_folders.end());
   return out;
@@ -468,9 +491,15 @@ Sniffed SniffBytes(const std::string& head) {
 namespace {
 
 std::string DocIdFor(const std::string& source_id, const InputItem& item) {
-  if (!item.alt_text) return source_id;
-  // Same bytes with other alt-text is another training example (DESIGN: identities).
-  return Sha256Hex(source_id + "\nalt_text\n" + *item.alt_text);
+  if (!item.alt_text && !item.caption && !item.image_role) return source_id;
+  // Same bytes with other alt-text (caption, role) is another training example (DESIGN:
+  // identities). Caption and role join the key only when given, so the ids of documents
+  // without them stay what they were.
+  std::string key = source_id;
+  if (item.alt_text) key += "\nalt_text\n" + *item.alt_text;
+  if (item.caption) key += "\ncaption\n" + *item.caption;
+  if (item.image_role) key += "\nimage_role\n" + *item.image_role;
+  return Sha256Hex(key);
 }
 
 // Reads and identifies one item's file: everything but the store writes.
@@ -487,6 +516,8 @@ Examined Examine(const InputItem& item, uint64_t max_file_bytes,
   DocumentRecord& doc = out.doc;
   doc.path = item.path;
   doc.alt_text = item.alt_text;
+  doc.caption = item.caption;
+  doc.image_role = item.image_role;
   doc.ground_truth = item.ground_truth;
   doc.tags = Json(item.tags).dump();
   doc.license = item.provenance.license;

@@ -29,6 +29,9 @@ struct InputItem {
   // root (then only with InputRules::allow_outside): lineage records where the bytes came from.
   std::optional<std::string> resolved_path;
   std::optional<std::string> alt_text;
+  // The image's caption and W3C role (informative, decorative, ...; see ImageRoles()).
+  std::optional<std::string> caption;
+  std::optional<std::string> image_role;
   std::optional<std::string> ground_truth;  // path of a ground-truth text file
   std::vector<std::string> tags;
   std::optional<std::string> password;  // opens an encrypted PDF; never recorded

@@ -82,6 +82,8 @@ ReprocessResult ReprocessQueueItem(const ReprocessOptions& opt, const StageCatal
       req.path = record->path;
       req.container = record->container;
       req.alt_text = record->alt_text;
+      req.caption = record->caption;
+      req.image_role = record->image_role;
       if (!opt.password_file.empty()) {
         auto password = ReadPasswordFile(opt.password_file);
         if (!password.ok()) return fail(kExitUsage, password.error().message);

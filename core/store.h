@@ -60,6 +60,9 @@ struct DocumentRecord {
   // Provenance (core/provenance.h): manifest facts, not identity.
   std::optional<std::string> license = {};
   std::optional<std::string> source_url = {};
+  // What the manifest says about an image besides alt_text (part of its identity when given).
+  std::optional<std::string> caption = {};
+  std::optional<std::string> image_role = {};  // core/image_role.h
 };
 
 // A document's contract decision, as the store records it.

@@ -253,7 +253,7 @@ Json ExportRecord(Store& store, const std::string& doc_id, bool stable) {
   Statement q(store.db().handle(),
               "SELECT d.source_id, d.path, COALESCE(d.modality, d.container), d.outcome, "
               "d.ingested_at, d.processing_version, d.alt_text, d.error_stage, "
-              "d.error_message, d.run_id, d.license, d.source_url "
+              "d.error_message, d.run_id, d.license, d.source_url, d.caption, d.image_role "
               "FROM documents d WHERE d.doc_id=?");
   q.Bind(1, doc_id);
   q.Step();
@@ -314,19 +314,28 @@ Json ExportRecord(Store& store, const std::string& doc_id, bool stable) {
                         {"source", f.source.empty() ? "layout" : f.source}});
     }
   }
-  if (!q.IsNull(6) && !doc.pages.empty()) {
-    const Page& p = doc.pages.front();
-    images.push_back({{"page", 1},
-                      {"bbox", {0, 0, p.width, p.height}},
-                      {"caption", nullptr},
-                      {"alt_text", q.Text(6)}});
-  }
   Json metrics = Json::object();
   {
     Statement m(store.db().handle(),
                 "SELECT name, value FROM metrics WHERE doc_id=? AND scope='' ORDER BY name");
     m.Bind(1, doc_id);
     while (m.Step()) metrics[m.Text(0)] = m.Real(1);
+  }
+  // The image the manifest describes (alt-text, caption, role): the whole first page, with
+  // what the alt_text stage found (its metrics, docs/alt_text.md).
+  if ((!q.IsNull(6) || !q.IsNull(12) || !q.IsNull(13)) && !doc.pages.empty()) {
+    const Page& p = doc.pages.front();
+    Json image = {{"page", 1},
+                  {"bbox", {0, 0, p.width, p.height}},
+                  {"caption", q.IsNull(12) ? Json() : Json(q.Text(12))}};
+    if (!q.IsNull(6)) image["alt_text"] = q.Text(6);
+    image["role"] = q.IsNull(13) ? "informative" : q.Text(13);
+    Json checks = Json::object();
+    for (const auto& [name, value] : metrics.items()) {
+      if (name.starts_with("alt_text.")) checks[name] = value;
+    }
+    image["alt_text_checks"] = std::move(checks);
+    images.push_back(std::move(image));
   }
   Json rec = {{"doc_id", doc_id},
               {"source", {{"sha256", q.IsNull(0) ? Json() : Json(q.Text(0))}, {"path", path}}},

@@ -37,6 +37,8 @@ Json WorkRequest::ToJson() const {
             {"path", PathToText(path)},  // bytes on the wire as path text: JSON is UTF-8
             {"container", container}};
   if (alt_text) j["alt_text"] = *alt_text;
+  if (caption) j["caption"] = *caption;
+  if (image_role) j["image_role"] = *image_role;
   if (ground_truth) j["ground_truth"] = PathToText(*ground_truth);
   // The password is in the request only: a worker never writes it anywhere.
   if (password) j["password"] = PathToText(*password);  // any bytes, like a path
@@ -57,6 +59,8 @@ WorkRequest WorkRequest::FromJson(const CanonicalJson& j) {
   r.path = PathFromText(j.at("path").get<std::string>());
   r.container = j.at("container");
   if (j.contains("alt_text")) r.alt_text = j["alt_text"].get<std::string>();
+  if (j.contains("caption")) r.caption = j["caption"].get<std::string>();
+  if (j.contains("image_role")) r.image_role = j["image_role"].get<std::string>();
   if (j.contains("ground_truth")) {
     r.ground_truth = PathFromText(j["ground_truth"].get<std::string>());
   }
@@ -138,10 +142,29 @@ std::string FirstInputSha256(const WorkRequest& req) {
   return Sha256Hex(req.source_sha256 + "\nwith alt_text");
 }
 
+std::optional<std::string> DescriptionSha256(const WorkRequest& req) {
+  if (!req.alt_text && !req.caption && !req.image_role) return std::nullopt;
+  CanonicalJson d = CanonicalJson::object();
+  if (req.alt_text) d["alt_text"] = *req.alt_text;
+  if (req.caption) d["caption"] = *req.caption;
+  if (req.image_role) d["image_role"] = *req.image_role;
+  const size_t slash = req.path.find_last_of('/');
+  d["file_name"] = PathToText(slash == std::string::npos ? req.path : req.path.substr(slash + 1));
+  return Sha256Hex(DumpCanonical(d));
+}
+
 std::string StageInputSha256(const std::string& state_sha256, bool reads_ground_truth,
-                             const std::optional<std::string>& ground_truth_sha256) {
-  if (!reads_ground_truth || !ground_truth_sha256) return state_sha256;
-  return Sha256Hex(state_sha256 + "\nground truth " + *ground_truth_sha256);
+                             const std::optional<std::string>& ground_truth_sha256,
+                             bool reads_description,
+                             const std::optional<std::string>& description_sha256) {
+  std::string input = state_sha256;
+  if (reads_ground_truth && ground_truth_sha256) {
+    input = Sha256Hex(input + "\nground truth " + *ground_truth_sha256);
+  }
+  if (reads_description && description_sha256) {
+    input = Sha256Hex(input + "\ndescription " + *description_sha256);
+  }
+  return input;
 }
 
 WorkResult ErrorResult(const std::string& doc_id, const std::string& input_sha256, Error error) {

@@ -20,6 +20,8 @@ struct WorkRequest {
   std::string path;       // raw bytes (path text on the wire)
   std::string container;  // "pdf" | "image"
   std::optional<std::string> alt_text;
+  std::optional<std::string> caption;     // the manifest's (core/image_role.h for roles)
+  std::optional<std::string> image_role;
   std::optional<std::string> ground_truth;         // path of the ground-truth text
   std::optional<std::string> ground_truth_sha256;  // its hash, part of the first input
   // Opens an encrypted PDF. Never part of any hash, record, log or message.
@@ -82,11 +84,22 @@ struct WorkResult {
 // photo under two alt-texts shares its stage outputs.
 std::string FirstInputSha256(const WorkRequest& req);
 
+// What the manifest says about an image, as a stage that judges it reads it: alt-text,
+// caption, role, and the file's name (an alt-text repeating it is a finding). Its SHA-256 is
+// part of the key of a stage that reads it (StageSpec::reads_description); nullopt when the
+// manifest gives no alt-text, caption or role (then such a stage has nothing to read, and
+// documents keep the keys they had before it existed).
+std::optional<std::string> DescriptionSha256(const WorkRequest& req);
+
 // The input a stage is keyed by: the state's identity, combined with the ground truth's hash
-// for a stage that reads ground truth (StageSpec::reads_ground_truth). The same page with and
-// without ground truth shares every stage that does not measure against it.
+// for a stage that reads ground truth (StageSpec::reads_ground_truth), and with the
+// description's hash for a stage that reads it (StageSpec::reads_description). The same page
+// with and without ground truth shares every stage that does not measure against it; one
+// photo under two alt-texts shares every stage that does not read them.
 std::string StageInputSha256(const std::string& state_sha256, bool reads_ground_truth,
-                             const std::optional<std::string>& ground_truth_sha256);
+                             const std::optional<std::string>& ground_truth_sha256,
+                             bool reads_description = false,
+                             const std::optional<std::string>& description_sha256 = {});
 
 // A failure outside any stage's own report (unsupported type at ingest, a worker crash,
 // timeout or memory kill...), with one transformation named after `error.stage` so lineage

@@ -61,6 +61,7 @@ const StageSpec& PiiStageSpec() {
       .resources = nullptr,
       .pixels = Pixels::kNone,
       .reads_ground_truth = false,
+      .reads_description = true,  // it counts personal data in the alt-text too
       .make = [](const CanonicalJson& p) -> std::unique_ptr<Stage> {
         return std::make_unique<PiiStage>(p);
       },

@@ -33,10 +33,10 @@ SAMPLES = os.path.join(SOURCE_DIR, "samples")
 EXIT_OK, EXIT_REJECTED, EXIT_USAGE, EXIT_INTERNAL, EXIT_DOC_ERRORS = 0, 1, 2, 3, 4
 
 # Plans (core/stage_registry.cpp): the stages every document of a container goes through.
-PLAN = {"pdf": ["pdf_text", "rasterize", "preprocess", "ocr", "layout", "tables", "quality",
-                "pii"],
+PLAN = {"pdf": ["pdf_text", "rasterize", "preprocess", "ocr", "layout", "tables", "alt_text",
+                "quality", "pii"],
         "image": ["image_load", "image_checks", "preprocess", "ocr", "layout", "tables",
-                  "quality", "pii"]}
+                  "alt_text", "quality", "pii"]}
 
 RFC3339 = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?(Z|[+-]\d\d:\d\d)$")
 SHA256_HEX = re.compile(r"^[0-9a-f]{64}$")

@@ -9,7 +9,7 @@ import shutil
 import unittest
 
 from assay_e2e import (CORPORA, EXIT_DOC_ERRORS, EXIT_INTERNAL, EXIT_OK, EXIT_REJECTED,
-                       EXIT_USAGE, SAMPLES, SOURCE_DIR, AssayTestCase, copy_with_marker, export,
+                       EXIT_USAGE, PLAN, SAMPLES, SOURCE_DIR, AssayTestCase, copy_with_marker, export,
                        log, query, run_assay)
 
 TESSDATA = "/usr/share/tesseract-ocr/5/tessdata"
@@ -239,7 +239,7 @@ class PrefixReuse(AssayTestCase):
                           "FROM transformations WHERE run_id=2")
         self.assertTrue(rows)
         ran = sorted({r["stage"] for r in rows if not r["reused"] and r["doc_id"] not in errored})
-        self.assertEqual(ran, ["pii", "quality"], "only the added stages may run")
+        self.assertEqual(ran, ["alt_text", "pii", "quality"], "only the added stages may run")
         self.assertEqual(sum(1 for r in rows if r["stage"] == "quality"),
                          s2["processed"] - len(errored & {r["doc_id"] for r in rows}) +
                          sum(1 for r in rows if r["stage"] == "quality" and r["doc_id"] in errored))
@@ -270,7 +270,7 @@ class CrossDocumentReuse(AssayTestCase):
     """Documents sharing a source share its stage outputs; ground truth reaches only the stage
     that measures against it."""
 
-    def test_one_photo_under_two_alt_texts_runs_once(self):
+    def test_one_photo_under_two_alt_texts_shares_the_stages_that_do_not_read_them(self):
         inp = self.temp_dir("shared-in")
         shutil.copyfile(os.path.join(SAMPLES, "photo.jpg"), os.path.join(inp, "photo.jpg"))
         with open(os.path.join(inp, "manifest.jsonl"), "w") as f:
@@ -280,14 +280,18 @@ class CrossDocumentReuse(AssayTestCase):
         r = run_assay(["run", inp, "--out", out, "-j", "2", "--json"])
         self.assertExit(r, EXIT_OK)
         rows = query(out, "SELECT t.doc_id, t.stage, t.reused_from FROM transformations t "
-                          "JOIN documents d ON d.doc_id=t.doc_id WHERE d.alt_text IS NOT NULL")
+                          "JOIN documents d ON d.doc_id=t.doc_id WHERE d.alt_text IS NOT NULL "
+                          "ORDER BY t.seq")
         by_doc = {}
         for row in rows:
             by_doc.setdefault(row["doc_id"], []).append(row["reused_from"])
         self.assertEqual(len(by_doc), 2, rows)
-        # One document ran its stages, the other copied every one of them.
-        self.assertEqual(sorted(all(v is not None for v in vs) for vs in by_doc.values()),
+        # One document ran its stages; the other copied every one before alt_text, which reads
+        # the alt-text (its key holds the description) and so runs for each.
+        before = PLAN["image"].index("alt_text")
+        self.assertEqual(sorted(all(v is not None for v in vs[:before]) for vs in by_doc.values()),
                          [False, True])
+        self.assertTrue(all(vs[before] is None for vs in by_doc.values()), rows)
 
     def test_ground_truth_added_later_reruns_only_the_stage_that_reads_it(self):
         inp = self.temp_dir("truth-in")
@@ -343,7 +347,7 @@ class CatalogCommands(AssayTestCase):
         stages = r.json()
         self.assertEqual([s["id"] for s in stages],
                          ["pdf_text", "rasterize", "image_load", "image_checks", "preprocess",
-                          "ocr", "layout", "tables", "quality", "pii"])
+                          "ocr", "layout", "tables", "alt_text", "quality", "pii"])
         dpi = next(p for s in stages if s["id"] == "rasterize" for p in s["params"]
                    if p["name"] == "dpi")
         self.assertEqual((dpi["type"], dpi["default"], dpi["min"], dpi["max"]),

@@ -18,7 +18,7 @@ const StageSpec& ChartsStandInSpec() {
       .version = 1,
       .summary = "declares chart.count the way a charts stage would",
       .containers = {"pdf"},
-      .metrics = {{"chart.count", false, "tables found"}},
+      .metrics = {{"chart.count", false, "charts found"}},
       .make = [](const CanonicalJson&) -> std::unique_ptr<Stage> { return nullptr; },
   };
   return kSpec;

@@ -147,10 +147,10 @@ TEST(PipelineConfigTest, TheDefaultLoadsAndIsComplete) {
   EXPECT_TRUE(CheckComplete(c.value()).ok());
   EXPECT_EQ(c.value().pipelines.at("pdf"),
             (std::vector<std::string>{"pdf_text", "rasterize", "preprocess", "ocr", "layout",
-                                      "tables", "quality", "pii"}));
+                                      "tables", "alt_text", "quality", "pii"}));
   EXPECT_EQ(c.value().pipelines.at("image"),
             (std::vector<std::string>{"image_load", "image_checks", "preprocess", "ocr", "layout",
-                                      "tables", "quality", "pii"}));
+                                      "tables", "alt_text", "quality", "pii"}));
 }
 
 TEST(PipelineConfigTest, MistakesNameFileLineAndColumn) {
