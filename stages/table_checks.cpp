@@ -21,13 +21,23 @@ bool Numeric(const std::string& type) {
 
 bool Typed(const std::string& type) { return type != "empty" && type != "missing"; }
 
-// The majority type of a column's typed body cells ("" when it has fewer than two).
-std::string ColumnType(const Grid& rows, int header_rows, size_t col, int* typed, int* agree) {
+// Type families for the shift detector: integers, decimals and currency amounts mix freely
+// within one column ("79" among "57.3"), so they are one family; percentages stay apart.
+std::string Family(const std::string& type) {
+  return type == "integer" || type == "decimal" || type == "currency" ? "number" : type;
+}
+
+std::string FamilyOf(const std::string& text) { return Family(CellType(text)); }
+
+// The majority class (`classify`: CellType or FamilyOf) of a column's typed body cells ("" when
+// it has fewer than two); `typed` and `agree` count the typed cells and the majority's.
+std::string ColumnMajority(const Grid& rows, int header_rows, size_t col,
+                           std::string (*classify)(const std::string&), int* typed, int* agree) {
   std::map<std::string, int> counts;
   *typed = 0;
   for (size_t r = static_cast<size_t>(header_rows); r < rows.size(); ++r) {
     if (col >= rows[r].size()) continue;
-    const std::string t = CellType(rows[r][col]);
+    const std::string t = classify(rows[r][col]);
     if (!Typed(t)) continue;
     ++counts[t];
     ++*typed;
@@ -38,6 +48,17 @@ std::string ColumnType(const Grid& rows, int header_rows, size_t col, int* typed
     if (c > n) best = t, n = c;
   *agree = n;
   return *typed >= 2 ? best : "";
+}
+
+std::string ColumnType(const Grid& rows, int header_rows, size_t col, int* typed, int* agree) {
+  return ColumnMajority(rows, header_rows, col, CellType, typed, agree);
+}
+
+// The majority family of a column's typed body cells, when at least 60% agree.
+std::string ColumnFamily(const Grid& rows, int header_rows, size_t col) {
+  int typed = 0, agree = 0;
+  const std::string best = ColumnMajority(rows, header_rows, col, FamilyOf, &typed, &agree);
+  return agree * 10 >= typed * 6 ? best : "";
 }
 
 size_t Width(const Grid& rows) {
@@ -52,36 +73,11 @@ int Filled(const std::vector<std::string>& row) {
   return n;
 }
 
-// Type families for the shift detector: integers, decimals and currency amounts mix freely
-// within one column ("79" among "57.3"), so they are one family; percentages stay apart.
-std::string Family(const std::string& type) {
-  return type == "integer" || type == "decimal" || type == "currency" ? "number" : type;
-}
-
 Grid Padded(const Grid& rows) {
   Grid out = rows;
   const size_t w = Width(rows);
   for (auto& r : out) r.resize(w);
   return out;
-}
-
-// The majority family of a column's typed body cells, when at least two are typed and 60%
-// agree; "" otherwise.
-std::string ColumnFamily(const Grid& rows, int header_rows, size_t col) {
-  std::map<std::string, int> counts;
-  int typed = 0;
-  for (size_t r = static_cast<size_t>(header_rows); r < rows.size(); ++r) {
-    if (col >= rows[r].size()) continue;
-    const std::string f = Family(CellType(rows[r][col]));
-    if (!Typed(f)) continue;
-    ++counts[f];
-    ++typed;
-  }
-  std::string best;
-  int n = 0;
-  for (const auto& [f, c] : counts)
-    if (c > n) best = f, n = c;
-  return typed >= 2 && n * 10 >= typed * 6 ? best : "";
 }
 
 bool IsYear(const std::string& text) {
@@ -113,11 +109,11 @@ bool Notation(const std::string& text) {
 // "682 449", "7.1 4": two or more numbers and nothing else, not as notation. ("12 345" with a
 // space as thousands separator types as one integer and is not this.)
 bool RunTogetherNumbers(const std::string& text) {
-  if (Notation(text) || Family(CellType(text)) == "number") return false;
+  if (Notation(text) || FamilyOf(text) == "number") return false;
   const auto toks = Tokens(text);
   if (toks.size() < 2) return false;
   for (const auto& t : toks) {
-    const std::string f = Family(CellType(t));
+    const std::string f = FamilyOf(t);
     if (f != "number" && f != "percentage") return false;
   }
   return true;
@@ -128,7 +124,7 @@ bool NumberWithPrefix(const std::string& text) {
   if (Notation(text)) return false;
   const auto toks = Tokens(text);
   if (toks.size() < 2) return false;
-  const std::string last = Family(CellType(toks.back()));
+  const std::string last = FamilyOf(toks.back());
   return last == "number" || last == "percentage";
 }
 
@@ -245,7 +241,7 @@ int HeaderBlockRows(const Grid& in) {
     bool body = false;
     for (size_t c = 0; c < width && !body; ++c)
       body = !families[c].empty() && families[c] != "text" && !IsYear(r[c]) &&
-             Family(CellType(r[c])) == families[c];
+             FamilyOf(r[c]) == families[c];
     if (body) break;
     ++h;
   }
@@ -298,7 +294,7 @@ ShiftReport DetectColumnShift(const Grid& in) {
       compound = compound || (NumberWithPrefix(row[c]) && !compound_column[c]);
       // A cell of a neighbouring column's family (a shifted or swapped cell), or two numbers
       // run together in a number column (a lost separator).
-      const std::string f = Family(CellType(row[c]));
+      const std::string f = FamilyOf(row[c]);
       if (!Typed(f) || families[c].empty() || f == families[c]) continue;
       const bool left = c > 0 && families[c - 1] == f;
       const bool right = c + 1 < width && families[c + 1] == f;

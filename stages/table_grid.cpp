@@ -158,45 +158,35 @@ int TextCells(const PageTable& t) {
 // wrap onto two lines stays one row.
 std::vector<double> TextRowBoundaries(const std::vector<TableWord>& words,
                                       const std::vector<double>& xs, double y0, double y1) {
-  struct TextLine {
-    double top = 1e300, bottom = -1e300, cy = 0;
-    std::set<int> cols;
-  };
   std::vector<const TableWord*> in;
   for (const TableWord& w : words) {
     const double cx = Cx(w.bbox), cy = Cy(w.bbox);
     if (cx > xs.front() && cx < xs.back() && cy > y0 && cy < y1) in.push_back(&w);
   }
   if (in.size() < 2 * static_cast<size_t>(kMinTableLines)) return {};
-  std::sort(in.begin(), in.end(), [](const TableWord* a, const TableWord* b) {
-    return std::tie(a->bbox.y0, a->bbox.x0) < std::tie(b->bbox.y0, b->bbox.x0);
-  });
-  std::vector<TextLine> lines;
-  for (const TableWord* w : in) {
-    const double cy = Cy(w->bbox), h = w->bbox.y1 - w->bbox.y0;
-    if (lines.empty() || cy - lines.back().cy > 0.5 * h) lines.push_back(TextLine{});
-    TextLine& l = lines.back();
-    l.top = std::min(l.top, w->bbox.y0);
-    l.bottom = std::max(l.bottom, w->bbox.y1);
-    l.cy = (l.top + l.bottom) / 2;
-    l.cols.insert(static_cast<int>(std::upper_bound(xs.begin(), xs.end(), Cx(w->bbox)) - xs.begin()));
-  }
+  const std::vector<TextLine> lines = GroupLines(std::move(in));
+  // The columns each line reaches.
+  std::vector<std::set<int>> cols(lines.size());
+  for (size_t i = 0; i < lines.size(); ++i)
+    for (const TableWord* w : lines[i].words)
+      cols[i].insert(static_cast<int>(std::upper_bound(xs.begin(), xs.end(), Cx(w->bbox)) - xs.begin()));
   std::vector<size_t> anchors;
   for (size_t i = 0; i < lines.size(); ++i)
-    if (lines[i].cols.size() >= 2) anchors.push_back(i);
+    if (cols[i].size() >= 2) anchors.push_back(i);
   if (anchors.size() < static_cast<size_t>(kMinTableLines)) return {};
   // Each line's row: its nearest anchor (the earlier one on a tie).
   std::vector<size_t> row_of(lines.size());
   for (size_t i = 0; i < lines.size(); ++i) {
     size_t best = 0;
     for (size_t a = 1; a < anchors.size(); ++a)
-      if (std::abs(lines[anchors[a]].cy - lines[i].cy) < std::abs(lines[anchors[best]].cy - lines[i].cy))
+      if (std::abs(Cy(lines[anchors[a]].box) - Cy(lines[i].box)) <
+          std::abs(Cy(lines[anchors[best]].box) - Cy(lines[i].box)))
         best = a;
     row_of[i] = best;
   }
   std::vector<double> out;
   for (size_t i = 0; i + 1 < lines.size(); ++i)
-    if (row_of[i + 1] != row_of[i]) out.push_back((lines[i].bottom + lines[i + 1].top) / 2);
+    if (row_of[i + 1] != row_of[i]) out.push_back((lines[i].box.y1 + lines[i + 1].box.y0) / 2);
   return out;
 }
 
