@@ -9,6 +9,7 @@
 #include "core/store_views.h"
 #include "core/table_eval.h"
 #include "core/text_metrics.h"
+#include "core/whitespace.h"
 
 namespace assay {
 namespace {
@@ -16,13 +17,6 @@ namespace {
 namespace fs = std::filesystem;
 
 const char* const kCategories[] = {"text", "title", "list", "table", "figure"};
-
-std::vector<std::string> Words(const std::string& text) {
-  std::vector<std::string> out;
-  std::istringstream in(text);
-  for (std::string w; in >> w;) out.push_back(w);
-  return out;
-}
 
 std::optional<std::string> ReadFile(const fs::path& p) {
   std::ifstream in(p, std::ios::binary);
@@ -122,11 +116,11 @@ double BoxIou(const Box& a, const Box& b) {
 }
 
 double WordErrorRate(const std::string& hypothesis, const std::string& reference) {
-  return TokenErrorRate(Words(hypothesis), Words(reference));
+  return TokenErrorRate(WhitespaceWords(hypothesis), WhitespaceWords(reference));
 }
 
 std::string SortedWords(const std::string& text) {
-  std::vector<std::string> w = Words(text);
+  std::vector<std::string> w = WhitespaceWords(text);
   std::sort(w.begin(), w.end());
   std::string out;
   for (const std::string& x : w) out += (out.empty() ? "" : " ") + x;

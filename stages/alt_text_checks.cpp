@@ -6,15 +6,10 @@
 
 #include "core/image_role.h"
 #include "core/language.h"
+#include "core/whitespace.h"
 
 namespace assay {
 namespace {
-
-std::string Trim(const std::string& s) {
-  const auto first = s.find_first_not_of(" \t\r\n");
-  if (first == std::string::npos) return "";
-  return s.substr(first, s.find_last_not_of(" \t\r\n") - first + 1);
-}
 
 std::string Lower(std::string s) {
   for (char& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
@@ -147,7 +142,7 @@ std::optional<std::string> KeywordList(const std::string& alt,
   std::string cur;
   for (char c : alt + ",") {
     if (c == ',' || c == ';' || c == '|' || c == '\n') {
-      if (!Trim(cur).empty()) parts.push_back(Trim(cur));
+      if (!TrimWhitespace(cur).empty()) parts.push_back(TrimWhitespace(cur));
       cur.clear();
     } else {
       cur += c;
@@ -257,7 +252,7 @@ AltTextFindings CheckAltText(const AltTextFacts& f, const AltTextLimits& limits)
                            "alt_text.language_mismatch", "alt_text.caption_figure_mismatch"}) {
     m[name] = 0;
   }
-  const std::string alt = f.alt_text ? Trim(*f.alt_text) : "";
+  const std::string alt = f.alt_text ? TrimWhitespace(*f.alt_text) : "";
   m["alt_text.chars"] = CharCount(alt);
   m["alt_text.words"] = WordCount(alt);
 

@@ -5,15 +5,10 @@
 #include <map>
 #include <regex>
 
+#include "core/whitespace.h"
+
 namespace assay {
 namespace {
-
-std::string Trim(const std::string& s) {
-  size_t a = 0, b = s.size();
-  while (a < b && std::isspace(static_cast<unsigned char>(s[a]))) ++a;
-  while (b > a && std::isspace(static_cast<unsigned char>(s[b - 1]))) --b;
-  return s.substr(a, b - a);
-}
 
 bool Numeric(const std::string& type) {
   return type == "integer" || type == "decimal" || type == "percentage" || type == "currency";
@@ -69,7 +64,7 @@ size_t Width(const Grid& rows) {
 
 int Filled(const std::vector<std::string>& row) {
   int n = 0;
-  for (const std::string& c : row) n += Trim(c).empty() ? 0 : 1;
+  for (const std::string& c : row) n += TrimWhitespace(c).empty() ? 0 : 1;
   return n;
 }
 
@@ -82,21 +77,7 @@ Grid Padded(const Grid& rows) {
 
 bool IsYear(const std::string& text) {
   static const std::regex kYear(R"((19|20)\d\d\**)");
-  return std::regex_match(Trim(text), kYear);
-}
-
-std::vector<std::string> Tokens(const std::string& text) {
-  std::vector<std::string> out;
-  std::string cur;
-  for (char ch : text) {
-    if (std::isspace(static_cast<unsigned char>(ch))) {
-      if (!cur.empty()) out.push_back(cur), cur.clear();
-    } else {
-      cur += ch;
-    }
-  }
-  if (!cur.empty()) out.push_back(cur);
-  return out;
+  return std::regex_match(TrimWhitespace(text), kYear);
 }
 
 // Statistical notation that puts two numbers in one cell on purpose: "12.3 (4.5)", "5 ± 2",
@@ -110,7 +91,7 @@ bool Notation(const std::string& text) {
 // space as thousands separator types as one integer and is not this.)
 bool RunTogetherNumbers(const std::string& text) {
   if (Notation(text) || FamilyOf(text) == "number") return false;
-  const auto toks = Tokens(text);
+  const auto toks = WhitespaceWords(text);
   if (toks.size() < 2) return false;
   for (const auto& t : toks) {
     const std::string f = FamilyOf(t);
@@ -122,7 +103,7 @@ bool RunTogetherNumbers(const std::string& text) {
 // "Franprix 28.0": a label or number with a number after it, as two merged cells read.
 bool NumberWithPrefix(const std::string& text) {
   if (Notation(text)) return false;
-  const auto toks = Tokens(text);
+  const auto toks = WhitespaceWords(text);
   if (toks.size() < 2) return false;
   const std::string last = FamilyOf(toks.back());
   return last == "number" || last == "percentage";
@@ -133,7 +114,7 @@ bool CountsUp(const Grid& rows, int header_rows, size_t col) {
   long expect = 0;
   bool started = false;
   for (size_t r = static_cast<size_t>(header_rows); r < rows.size(); ++r) {
-    const std::string v = Trim(rows[r][col]);
+    const std::string v = TrimWhitespace(rows[r][col]);
     if (v.empty()) continue;
     if (v.find_first_not_of("0123456789") != std::string::npos || v.size() > 9) return false;
     const long x = std::stol(v);
@@ -147,14 +128,14 @@ bool CountsUp(const Grid& rows, int header_rows, size_t col) {
 }  // namespace
 
 std::string CellType(const std::string& raw) {
-  std::string s = Trim(raw);
+  std::string s = TrimWhitespace(raw);
   if (s.empty()) return "empty";
   // Statistical tables mark suppressed or not-applicable values with a dagger or a code in
   // parentheses ("(X)", "(NA)"), and footnotes with stars or daggers around a value ("1.0*").
   static const std::regex kCodedMissing(R"(\([A-Z]{1,2}\)|(†|‡|§|¶)+)");
   static const std::regex kMarks(R"(^(\*|†|‡|§|¶|#)+|(\*|†|‡|§|¶|#)+$)");
   if (std::regex_match(s, kCodedMissing)) return "missing";
-  s = Trim(std::regex_replace(s, kMarks, ""));
+  s = TrimWhitespace(std::regex_replace(s, kMarks, ""));
   if (s.empty()) return "missing";
   static const std::regex kMissing(R"((n\.?\s?a\.?|n/a|-+|–|—|\.+|x|\*|:)$)", std::regex::icase);
   static const std::regex kInteger(R"([-+−(]?\d{1,3}([,  ]\d{3})+\)?|[-+−(]?\d+\)?)");
@@ -216,7 +197,7 @@ double EmptyCellRatio(const Grid& rows) {
   for (const auto& r : rows)
     for (const std::string& c : r) {
       ++slots;
-      empty += Trim(c).empty() ? 1 : 0;
+      empty += TrimWhitespace(c).empty() ? 1 : 0;
     }
   return slots > 0 ? double(empty) / slots : 0.0;
 }
@@ -267,11 +248,11 @@ ShiftReport DetectColumnShift(const Grid& in) {
     families[c] = ColumnFamily(rows, h, c);
     int filled = 0, compound = 0;
     for (size_t r = first; r < rows.size(); ++r) {
-      if (Trim(rows[r][c]).empty()) continue;
+      if (TrimWhitespace(rows[r][c]).empty()) continue;
       ++filled;
       compound += NumberWithPrefix(rows[r][c]) ? 1 : 0;
     }
-    for (size_t r = 0; r < first; ++r) headed[c] = headed[c] || !Trim(rows[r][c]).empty();
+    for (size_t r = 0; r < first; ++r) headed[c] = headed[c] || !TrimWhitespace(rows[r][c]).empty();
     fill[c] = double(filled) / n;
     dense[c] = fill[c] >= 0.85;
     sparse[c] = !headed[c] && filled <= std::max(1.0, 0.15 * n);
@@ -287,7 +268,7 @@ ShiftReport DetectColumnShift(const Grid& in) {
     bool sparse_filled = false, dense_empty = false, compound = false;
     int filled = 0;
     for (size_t c = 0; c < width; ++c) {
-      const bool empty = Trim(row[c]).empty();
+      const bool empty = TrimWhitespace(row[c]).empty();
       filled += empty ? 0 : 1;
       sparse_filled = sparse_filled || (sparse[c] && !empty);
       dense_empty = dense_empty || (dense[c] && empty);
@@ -303,13 +284,13 @@ ShiftReport DetectColumnShift(const Grid& in) {
     // Pushed right: a value in a column nearly nobody uses, a gap where everybody has one.
     suspect = suspect || (sparse_filled && dense_empty);
     // Pulled left: two cells merged into one, the last column left empty.
-    suspect = suspect || (last_dense >= 0 && Trim(row[static_cast<size_t>(last_dense)]).empty() && compound);
+    suspect = suspect || (last_dense >= 0 && TrimWhitespace(row[static_cast<size_t>(last_dense)]).empty() && compound);
     // A column moved down one row: the first body row loses its label, the last value spills
     // into a row of its own.
     const bool label_column = width >= 2 && fill[0] >= 0.85 && families[0] == "text";
-    suspect = suspect || (label_column && Trim(row[0]).empty() && filled >= 2);
+    suspect = suspect || (label_column && TrimWhitespace(row[0]).empty() && filled >= 2);
     if (r + 1 == rows.size() && n >= 3 && filled == 1 && Filled(rows[r - 1]) >= 2 &&
-        (Trim(row[0]).empty() || families[0] == "text"))
+        (TrimWhitespace(row[0]).empty() || families[0] == "text"))
       suspect = true;
     out.suspect_rows += suspect ? 1 : 0;
   }
@@ -318,7 +299,7 @@ ShiftReport DetectColumnShift(const Grid& in) {
   for (size_t c = 0; c < width; ++c) {
     int filled = 0, run_together = 0;
     for (size_t r = first; r < rows.size(); ++r) {
-      if (Trim(rows[r][c]).empty()) continue;
+      if (TrimWhitespace(rows[r][c]).empty()) continue;
       ++filled;
       run_together += RunTogetherNumbers(rows[r][c]) ? 1 : 0;
     }
