@@ -5,12 +5,13 @@
 #include <sstream>
 
 #include "core/annotation_store.h"
+#include "core/release_layout.h"
 #include "core/svg_plot.h"
 
 namespace assay {
 namespace {
 
-double Round4(double v) { return std::round(v * 1e4) / 1e4; }
+using release_layout::Round4;
 
 Json Counts(const std::map<std::string, int>& m) {
   Json j = Json::object();

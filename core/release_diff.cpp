@@ -12,9 +12,9 @@
 namespace assay {
 namespace {
 
-namespace fs = std::filesystem;
+using release_layout::Round4;
 
-double Round4(double v) { return std::round(v * 1e4) / 1e4; }
+namespace fs = std::filesystem;
 
 Result<Json> ReadJson(const fs::path& p) {
   std::ifstream in(p);

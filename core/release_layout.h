@@ -14,6 +14,7 @@
 //   datasheet.md|.html|.json           the datasheet                           kind "datasheet"
 #pragma once
 
+#include <cmath>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -22,6 +23,9 @@
 namespace assay::release_layout {
 
 inline constexpr int kFormatVersion = 1;
+
+// Figures in release reports (datasheet, diff) carry 4 decimals: stable across platforms' last bits.
+inline double Round4(double v) { return std::round(v * 1e4) / 1e4; }
 inline constexpr std::string_view kManifest = "manifest.json";
 inline constexpr std::string_view kLineage = "lineage.jsonl";
 inline constexpr std::string_view kDocuments = "documents.jsonl";

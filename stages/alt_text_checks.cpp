@@ -40,7 +40,7 @@ std::vector<std::string> Tokens(const std::string& s) {
 }
 
 // Whitespace-separated words holding at least one letter or digit.
-int WordCount(const std::string& s) {
+int AlnumWordCount(const std::string& s) {
   int n = 0;
   bool in_word = false, has_alnum = false;
   for (char c : s + " ") {
@@ -151,7 +151,7 @@ std::optional<std::string> KeywordList(const std::string& alt,
   if (parts.size() >= 3) {
     bool all_short = true, sentence_like = false;
     for (const std::string& p : parts) {
-      all_short = all_short && WordCount(p) <= 3;
+      all_short = all_short && AlnumWordCount(p) <= 3;
       const std::string l = Lower(p);
       sentence_like = sentence_like || l.starts_with("and ") || l.starts_with("or ") ||
                       l.starts_with("& ") || l.find(" and ") != std::string::npos ||
@@ -254,7 +254,7 @@ AltTextFindings CheckAltText(const AltTextFacts& f, const AltTextLimits& limits)
   }
   const std::string alt = f.alt_text ? TrimWhitespace(*f.alt_text) : "";
   m["alt_text.chars"] = CharCount(alt);
-  m["alt_text.words"] = WordCount(alt);
+  m["alt_text.words"] = AlnumWordCount(alt);
 
   // A caption naming another figure than the alt-text or the file name does.
   if (f.caption) {
@@ -296,7 +296,7 @@ AltTextFindings CheckAltText(const AltTextFacts& f, const AltTextLimits& limits)
   const bool icon =
       f.width > 0 && f.height > 0 && std::max(f.width, f.height) <= limits.icon_max_px;
   if (!empty_is_right) {
-    const int words = WordCount(alt);
+    const int words = AlnumWordCount(alt);
     const int min_words = functional || icon || f.role == "image-of-text" ? 1 : limits.min_words;
     if (AlnumCount(alt) < 2 || words < min_words) {
       m["alt_text.too_short"] = 1;
@@ -318,11 +318,11 @@ AltTextFindings CheckAltText(const AltTextFacts& f, const AltTextLimits& limits)
     out.reasons.push_back("alt-text reads as a keyword list: " + *why);
   }
   if (!f.expected_language.empty() && CharCount(alt) >= limits.language_min_chars &&
-      WordCount(alt) >= 4) {
+      AlnumWordCount(alt) >= 4) {
     std::string lang = DetectLanguage(alt);
     // CLD2 declines some short sentences ("Un castillo antiguo con una torre alta..."): then
     // function words decide, for the languages listed.
-    if (lang == "un" && WordCount(alt) >= 5)
+    if (lang == "un" && AlnumWordCount(alt) >= 5)
       lang = LanguageByFunctionWords(tokens, f.expected_language);
     if (lang != "un" && lang != f.expected_language) {
       m["alt_text.language_mismatch"] = 1;

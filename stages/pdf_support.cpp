@@ -178,7 +178,7 @@ bool ResourcesHaveImages(Dict* resources, int depth) {
 }  // namespace
 
 bool PageHasImages(PDFDoc& doc, int page) {
-  Page* p = doc.getPage(page);
+  ::Page* p = doc.getPage(page);  // Poppler's Page, not assay::Page
   return p != nullptr && ResourcesHaveImages(p->getResourceDict(), 0);
 }
 

@@ -18,7 +18,7 @@ command -v ccache >/dev/null && launcher=(-DCMAKE_CXX_COMPILER_LAUNCHER=ccache)
 # -O1 with line tables: the sanitizers are the point, and the build stays short.
 CXX=clang++ cmake -S . -B build-fuzz -DASSAY_FUZZ=ON -DCMAKE_BUILD_TYPE=Debug \
   -DCMAKE_CXX_FLAGS_DEBUG="-O1 -gline-tables-only" \
-  -DBUILD_TESTING=OFF "${launcher[@]}" >/dev/null
+  -DBUILD_TESTING=OFF -DCMAKE_UNITY_BUILD=ON "${launcher[@]}" >/dev/null
 cmake --build build-fuzz -j"$(nproc)" --target fuzz_targets
 [ "$seconds" = 0 ] && exit 0
 
