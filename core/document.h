@@ -138,6 +138,7 @@ struct Document {
   std::optional<std::string> alt_text;
   std::optional<std::string> caption;     // from the manifest
   std::optional<std::string> image_role;  // from the manifest (core/image_role.h)
+  std::optional<std::string> table_hints;  // from the manifest (core/table_hints.h)
   std::optional<std::string> ground_truth_path;  // from the manifest
   // Opens an encrypted PDF. Not content: never in ToContentJson, a hash, a record or a log.
   std::optional<std::string> password;

@@ -212,6 +212,7 @@ WorkResult DocumentRunner::RunFrom(const WorkRequest& req, const Plan& plan, int
   doc.alt_text = req.alt_text;
   doc.caption = req.caption;
   doc.image_role = req.image_role;
+  doc.table_hints = req.table_hints;
   doc.ground_truth_path = req.ground_truth;
   doc.password = req.password;
 

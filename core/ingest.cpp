@@ -14,6 +14,7 @@
 #include "core/clock.h"
 #include "core/document.h"
 #include "core/image_role.h"
+#include "core/table_hints.h"
 #include "core/path_text.h"
 #include "core/sha256.h"
 
@@ -199,12 +200,16 @@ std::string EntryPath(const Json& j, const char* key) {
 // that listed a key, for the notices.
 struct ListedKey {
   std::string first;  // the path
-  std::optional<std::string> alt_text, caption, image_role;
+  std::optional<std::string> alt_text, caption, image_role, table_hints;
   explicit ListedKey(const InputItem& i)
-      : first(i.path), alt_text(i.alt_text), caption(i.caption), image_role(i.image_role) {}
+      : first(i.path),
+        alt_text(i.alt_text),
+        caption(i.caption),
+        image_role(i.image_role),
+        table_hints(i.table_hints) {}
   bool operator<(const ListedKey& o) const {
-    return std::tie(first, alt_text, caption, image_role) <
-           std::tie(o.first, o.alt_text, o.caption, o.image_role);
+    return std::tie(first, alt_text, caption, image_role, table_hints) <
+           std::tie(o.first, o.alt_text, o.caption, o.image_role, o.table_hints);
   }
 };
 struct Listed {
@@ -290,7 +295,7 @@ void ReadManifest(const fs::path& manifest, const Enumeration& en, Listed* liste
       for (const auto& [key, value] : j.items()) {
         if (key != "path" && key != "alt_text" && key != "caption" && key != "image_role" &&
             key != "ground_truth" && key != "tags" && key != "password" && key != "license" &&
-            key != "source_url") {
+            key != "source_url" && key != "table_areas" && key != "pages") {
           throw std::runtime_error("unknown key " + Quoted(key));
         }
       }
@@ -305,6 +310,11 @@ void ReadManifest(const fs::path& manifest, const Enumeration& en, Listed* liste
           throw std::runtime_error("unknown image_role " + Quoted(*item.image_role) + " (one of " +
                                    ImageRoleList() + ")");
         }
+      }
+      if (j.contains("table_areas") || j.contains("pages")) {
+        Result<std::string> hints = TableHintsFromManifest(j);
+        if (!hints.ok()) throw std::runtime_error(hints.error().message);
+        item.table_hints = hints.value();
       }
       if (j.contains("ground_truth")) {
         item.ground_truth = Normal(manifest.parent_path() / EntryPath(j, "ground_truth"));
@@ -435,8 +445,8 @@ Result<Inputs> EnumerateInputs(const std::vector<std::string>& inputs, const Inp
   for (auto& [path, item] : walked) out.items.push_back(std::move(item));
   for (auto& [key, item] : listed.items) out.items.push_back(std::move(item));
   std::sort(out.items.begin(), out.items.end(), [](const InputItem& a, const InputItem& b) {
-    return std::tie(a.path, a.alt_text, a.caption, a.image_role) <
-           std::tie(b.path, b.alt_text, b.caption, b.image_role);
+    return std::tie(a.path, a.alt_text, a.caption, a.image_role, a.table_hints) <
+           std::tie(b.path, b.alt_text, b.caption, b.image_role, b.table_hints);
   });
   std::sort(out.unreadable_folders.begin(), out.unreadable_folders.end());
   return out;
@@ -491,7 +501,7 @@ Sniffed SniffBytes(const std::string& head) {
 namespace {
 
 std::string DocIdFor(const std::string& source_id, const InputItem& item) {
-  if (!item.alt_text && !item.caption && !item.image_role) return source_id;
+  if (!item.alt_text && !item.caption && !item.image_role && !item.table_hints) return source_id;
   // Same bytes with other alt-text (caption, role) is another training example (DESIGN:
   // identities). Caption and role join the key only when given, so the ids of documents
   // without them stay what they were.
@@ -499,6 +509,8 @@ std::string DocIdFor(const std::string& source_id, const InputItem& item) {
   if (item.alt_text) key += "\nalt_text\n" + *item.alt_text;
   if (item.caption) key += "\ncaption\n" + *item.caption;
   if (item.image_role) key += "\nimage_role\n" + *item.image_role;
+  // Table hints change what the tables stage finds: another document, like another caption.
+  if (item.table_hints) key += "\ntable_hints\n" + *item.table_hints;
   return Sha256Hex(key);
 }
 
@@ -518,6 +530,7 @@ Examined Examine(const InputItem& item, uint64_t max_file_bytes,
   doc.alt_text = item.alt_text;
   doc.caption = item.caption;
   doc.image_role = item.image_role;
+  doc.table_hints = item.table_hints;
   doc.ground_truth = item.ground_truth;
   doc.tags = Json(item.tags).dump();
   doc.license = item.provenance.license;

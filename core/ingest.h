@@ -32,6 +32,9 @@ struct InputItem {
   // The image's caption and W3C role (informative, decorative, ...; see ImageRoles()).
   std::optional<std::string> caption;
   std::optional<std::string> image_role;
+  // Where the tables are, when the manifest says (`table_areas`, `pages`): canonical JSON
+  // {"pages": [...], "table_areas": [[x0, y0, x1, y1], ...]} (core/table_hints.h).
+  std::optional<std::string> table_hints;
   std::optional<std::string> ground_truth;  // path of a ground-truth text file
   std::vector<std::string> tags;
   std::optional<std::string> password;  // opens an encrypted PDF; never recorded

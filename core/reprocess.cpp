@@ -84,6 +84,7 @@ ReprocessResult ReprocessQueueItem(const ReprocessOptions& opt, const StageCatal
       req.alt_text = record->alt_text;
       req.caption = record->caption;
       req.image_role = record->image_role;
+      req.table_hints = record->table_hints;
       if (!opt.password_file.empty()) {
         auto password = ReadPasswordFile(opt.password_file);
         if (!password.ok()) return fail(kExitUsage, password.error().message);

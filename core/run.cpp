@@ -113,6 +113,7 @@ RunResult RunBatch(const RunOptions& opt, const StageCatalog& catalog,
       d.request.alt_text = in.item.alt_text;
       d.request.caption = in.item.caption;
       d.request.image_role = in.item.image_role;
+      d.request.table_hints = in.item.table_hints;
       d.request.ground_truth = in.item.ground_truth;
       d.request.ground_truth_sha256 = in.ground_truth_sha256;
       d.request.password = in.item.password ? in.item.password : password;

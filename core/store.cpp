@@ -210,8 +210,8 @@ void Store::RegisterDocument(const DocumentRecord& d, const std::string& now) {
   // So are provenance facts (licence, source URL): they never change the content either.
   Statement s(db_.handle(),
               "INSERT INTO documents(doc_id, source_id, path, container, alt_text, "
-              "ground_truth, tags, ingested_at, license, source_url, caption, image_role) "
-              "VALUES(?,?,?,?,?,?,?,?,?,?,?,?) "
+              "ground_truth, tags, ingested_at, license, source_url, caption, image_role, "
+              "table_hints) VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?) "
               "ON CONFLICT(doc_id) DO UPDATE SET ground_truth=excluded.ground_truth, "
               "tags=excluded.tags, license=excluded.license, source_url=excluded.source_url");
   s.Bind(1, d.doc_id).Bind(2, d.source_id).Bind(3, PathToText(d.path)).Bind(4, d.container);
@@ -219,7 +219,7 @@ void Store::RegisterDocument(const DocumentRecord& d, const std::string& now) {
   s.Bind(6,
          d.ground_truth ? std::optional<std::string>(PathToText(*d.ground_truth)) : std::nullopt);
   s.Bind(7, d.tags).Bind(8, now).Bind(9, d.license).Bind(10, d.source_url);
-  s.Bind(11, d.caption).Bind(12, d.image_role).Run();
+  s.Bind(11, d.caption).Bind(12, d.image_role).Bind(13, d.table_hints).Run();
 }
 
 std::optional<DocumentState> Store::GetDocumentState(const std::string& doc_id) {
@@ -240,7 +240,7 @@ std::optional<DocumentState> Store::GetDocumentState(const std::string& doc_id) 
 std::optional<DocumentRecord> Store::GetDocument(const std::string& doc_id) {
   Statement q(db_.handle(),
               "SELECT source_id, path, container, alt_text, ground_truth, tags, license, "
-              "source_url, caption, image_role FROM documents WHERE doc_id=?");
+              "source_url, caption, image_role, table_hints FROM documents WHERE doc_id=?");
   q.Bind(1, doc_id);
   if (!q.Step()) return std::nullopt;
   DocumentRecord d;
@@ -255,6 +255,7 @@ std::optional<DocumentRecord> Store::GetDocument(const std::string& doc_id) {
   if (!q.IsNull(7)) d.source_url = q.Text(7);
   if (!q.IsNull(8)) d.caption = q.Text(8);
   if (!q.IsNull(9)) d.image_role = q.Text(9);
+  if (!q.IsNull(10)) d.table_hints = q.Text(10);
   return d;
 }
 

@@ -63,6 +63,7 @@ struct DocumentRecord {
   // What the manifest says about an image besides alt_text (part of its identity when given).
   std::optional<std::string> caption = {};
   std::optional<std::string> image_role = {};  // core/image_role.h
+  std::optional<std::string> table_hints = {};  // core/table_hints.h (part of the identity)
 };
 
 // A document's contract decision, as the store records it.

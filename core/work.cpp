@@ -39,6 +39,7 @@ Json WorkRequest::ToJson() const {
   if (alt_text) j["alt_text"] = *alt_text;
   if (caption) j["caption"] = *caption;
   if (image_role) j["image_role"] = *image_role;
+  if (table_hints) j["table_hints"] = *table_hints;
   if (ground_truth) j["ground_truth"] = PathToText(*ground_truth);
   // The password is in the request only: a worker never writes it anywhere.
   if (password) j["password"] = PathToText(*password);  // any bytes, like a path
@@ -61,6 +62,7 @@ WorkRequest WorkRequest::FromJson(const CanonicalJson& j) {
   if (j.contains("alt_text")) r.alt_text = j["alt_text"].get<std::string>();
   if (j.contains("caption")) r.caption = j["caption"].get<std::string>();
   if (j.contains("image_role")) r.image_role = j["image_role"].get<std::string>();
+  if (j.contains("table_hints")) r.table_hints = j["table_hints"].get<std::string>();
   if (j.contains("ground_truth")) {
     r.ground_truth = PathFromText(j["ground_truth"].get<std::string>());
   }
@@ -143,11 +145,12 @@ std::string FirstInputSha256(const WorkRequest& req) {
 }
 
 std::optional<std::string> DescriptionSha256(const WorkRequest& req) {
-  if (!req.alt_text && !req.caption && !req.image_role) return std::nullopt;
+  if (!req.alt_text && !req.caption && !req.image_role && !req.table_hints) return std::nullopt;
   CanonicalJson d = CanonicalJson::object();
   if (req.alt_text) d["alt_text"] = *req.alt_text;
   if (req.caption) d["caption"] = *req.caption;
   if (req.image_role) d["image_role"] = *req.image_role;
+  if (req.table_hints) d["table_hints"] = *req.table_hints;
   const size_t slash = req.path.find_last_of('/');
   d["file_name"] = PathToText(slash == std::string::npos ? req.path : req.path.substr(slash + 1));
   return Sha256Hex(DumpCanonical(d));

@@ -22,6 +22,7 @@ struct WorkRequest {
   std::optional<std::string> alt_text;
   std::optional<std::string> caption;     // the manifest's (core/image_role.h for roles)
   std::optional<std::string> image_role;
+  std::optional<std::string> table_hints;  // canonical JSON (core/table_hints.h)
   std::optional<std::string> ground_truth;         // path of the ground-truth text
   std::optional<std::string> ground_truth_sha256;  // its hash, part of the first input
   // Opens an encrypted PDF. Never part of any hash, record, log or message.
@@ -84,10 +85,10 @@ struct WorkResult {
 // photo under two alt-texts shares its stage outputs.
 std::string FirstInputSha256(const WorkRequest& req);
 
-// What the manifest says about an image, as a stage that judges it reads it: alt-text,
-// caption, role, and the file's name (an alt-text repeating it is a finding). Its SHA-256 is
-// part of the key of a stage that reads it (StageSpec::reads_description); nullopt when the
-// manifest gives no alt-text, caption or role (then such a stage has nothing to read, and
+// What the manifest says about a document, as a stage that reads it sees it: alt-text,
+// caption, role, the file's name (an alt-text repeating it is a finding) and the table hints.
+// Its SHA-256 is part of the key of a stage that reads it (StageSpec::reads_description);
+// nullopt when the manifest gives none of them (then such a stage has nothing to read, and
 // documents keep the keys they had before it existed).
 std::optional<std::string> DescriptionSha256(const WorkRequest& req);
 

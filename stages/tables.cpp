@@ -13,6 +13,7 @@
 #include <opencv2/core.hpp>
 
 #include "core/stage.h"
+#include "core/table_hints.h"
 #include "stages/pdf_rulings.h"
 #include "stages/page_preprocess.h"
 #include "stages/pdf_support.h"
@@ -49,10 +50,18 @@ class TablesStage : public Stage {
   explicit TablesStage(const CanonicalJson& /*params*/) {}
 
   Result<StageReport> Run(Document& doc, StageContext& ctx) const override {
+    // The manifest's hints, when it gives them: only those pages, only those areas.
+    TableHints hints;
+    if (doc.table_hints) {
+      auto parsed = ParseTableHints(*doc.table_hints);
+      if (!parsed.ok()) return parsed.error();
+      hints = std::move(parsed.value());
+    }
     std::unique_ptr<PDFDoc> pdf;
     int searched = 0, conflicts = 0, truncated = 0;
     for (Page& page : doc.pages) {
       page.tables.clear();
+      if (!hints.Searches(page.number)) continue;
       const bool text_layer = page.text_source == "pdf_text" && doc.container == "pdf";
       const bool scanned = page.text_source == "ocr" && page.has_raster();
       if (!text_layer && !scanned) continue;
@@ -71,7 +80,7 @@ class TablesStage : public Stage {
           pdf = std::move(opened.value());
         }
         page.tables = FindTables(words, FindRulings(*pdf, page.number, page.width, page.height),
-                                 {}, &report);
+                                 hints.areas, &report);
       } else {
         auto pixels = ctx.Pixels(doc, page);
         if (!pixels.ok()) return pixels.error();
@@ -84,7 +93,9 @@ class TablesStage : public Stage {
         const PageFrame frame{page.width, page.height, applied.rotate_quads, applied.deskew_deg,
                               double(image.cols), double(image.rows)};
         for (TableWord& w : words) w.bbox = frame.ToPixels(w.bbox);
-        page.tables = FindTables(words, FindRasterRulings(image, 1.0), {}, &report);
+        std::vector<Box> areas;
+        for (const Box& a : hints.areas) areas.push_back(frame.ToPixels(a));
+        page.tables = FindTables(words, FindRasterRulings(image, 1.0), areas, &report);
         for (PageTable& t : page.tables) {
           t.bbox = ToPageBox(frame, t.bbox);
           for (TableCell& c : t.cells) c.bbox = ToPageBox(frame, c.bbox);
@@ -109,7 +120,11 @@ class TablesStage : public Stage {
         suspects += DetectColumnShift(SpanFilledRows(t)).score > kShiftThreshold ? 1 : 0;
       }
     }
-    if (searched == 0) return StageReport{"skipped", "no page with a text layer or OCR'd page image"};
+    if (searched == 0) {
+      return StageReport{"skipped", doc.table_hints ? "no page the manifest's hints name has a text "
+                                                      "layer or an OCR'd page image"
+                                                    : "no page with a text layer or OCR'd page image"};
+    }
     doc.metrics["table.count"] = count;
     doc.metrics["table.span_conflicts"] = conflicts;
     if (count > 0) {
@@ -120,8 +135,11 @@ class TablesStage : public Stage {
       doc.metrics["table.column_shift_suspects"] = suspects;
     }
     StageReport out;
-    if (truncated > 0)
-      out.note = std::to_string(truncated) + " page(s) with too many rules or cells for a ruled grid";
+    if (doc.table_hints) out.note = "searched as the manifest's hints say: " + *doc.table_hints;
+    if (truncated > 0) {
+      out.note += std::string(out.note.empty() ? "" : "; ") + std::to_string(truncated) +
+                  " page(s) with too many rules or cells for a ruled grid";
+    }
     return out;
   }
 };
@@ -161,6 +179,7 @@ const StageSpec& TablesStageSpec() {
             return std::vector<ResourceRef>{{"poppler_data", "default"}};
           },
       .pixels = Pixels::kReads,
+      .reads_description = true,  // the manifest's table hints (core/table_hints.h)
       .make = [](const CanonicalJson& p) -> std::unique_ptr<Stage> {
         return std::make_unique<TablesStage>(p);
       },

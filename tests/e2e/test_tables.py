@@ -4,11 +4,12 @@ bad input (thousands of cells, a page of only rules) with a bounded time and a r
 outcome; the same page as an image, read through OCR and rules found in its pixels."""
 import csv
 import io
+import json
 import os
 import subprocess
 import unittest
 
-from assay_e2e import AssayTestCase, export, metrics, run_assay
+from assay_e2e import AssayTestCase, export, metrics, query, run_assay
 
 W, H = 612.0, 792.0
 
@@ -148,6 +149,55 @@ class TablesTest(AssayTestCase):
         self.assertIn("| Washers | 75 | 0.05 |", md)
         self.assertNotIn("```", md)
         self.assertEqual(md.count("Bolts"), 1)  # the table replaces its text, not repeats it
+
+
+class TableHintsTest(AssayTestCase):
+    """The manifest's `pages` and `table_areas`: only those pages and areas are searched; the
+    hints are part of the document's identity (the same file listed without them is another
+    document, with every table); a malformed hint is that entry's recorded error."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.dir = cls.temp_dir("hints")
+        inp = os.path.join(cls.dir, "in")
+        os.makedirs(inp)
+        write_pdf(os.path.join(inp, "report.pdf"), [ruled_and_aligned_page()] * 2)
+        entries = [
+            {"path": "report.pdf"},
+            # Page 2 only, and only the unruled table's area (rows from y 280, 16 points apart).
+            {"path": "report.pdf", "pages": [2], "table_areas": [[60, 270, 520, 370]]},
+            {"path": "report.pdf", "table_areas": [[300, 100, 200, 50]]},  # x1 < x0
+            {"path": "report.pdf", "pages": [0]},
+        ]
+        with open(os.path.join(inp, "manifest.jsonl"), "w") as f:
+            f.write("".join(json.dumps(e) + "\n" for e in entries))
+        cls.out = os.path.join(cls.dir, "out")
+        cls.run_result = run_assay(["run", inp, "--out", cls.out])
+        cls.records, _ = export(cls.out)
+
+    def test_only_the_hinted_pages_and_areas_are_searched(self):
+        docs = query(self.out, "SELECT doc_id, table_hints, outcome, error_message FROM documents")
+        self.assertEqual(len(docs), 4, docs)
+        by_hints = {d["table_hints"]: d for d in docs if d["outcome"] != "error"}
+        self.assertEqual(sorted(by_hints, key=str),
+                         sorted([None, '{"pages":[2],"table_areas":[[60.0,270.0,520.0,370.0]]}'],
+                                key=str))
+        tables = {r["doc_id"]: r["tables"] for r in self.records}
+        plain = tables[by_hints[None]["doc_id"]]
+        self.assertEqual([(t["page"], t["n_rows"], t["n_cols"]) for t in plain],
+                         [(1, 4, 3), (1, 5, 3), (2, 4, 3), (2, 5, 3)])
+        hinted = tables[[d for h, d in by_hints.items() if h][0]["doc_id"]]
+        self.assertEqual(len(hinted), 1, hinted)
+        self.assertEqual(hinted[0]["page"], 2)
+        self.assertEqual(hinted[0]["rows"], ALIGNED)
+
+    def test_malformed_hints_are_recorded_errors(self):
+        errors = query(self.out, "SELECT error_message FROM documents WHERE outcome='error'")
+        messages = sorted(e["error_message"] for e in errors)
+        self.assertEqual(len(messages), 2, messages)
+        self.assertTrue(any("table_areas" in m and "x0 < x1" in m for m in messages), messages)
+        self.assertTrue(any("pages" in m and "from 1" in m for m in messages), messages)
 
 
 class ScannedTablesTest(AssayTestCase):
