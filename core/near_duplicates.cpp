@@ -10,18 +10,38 @@
 namespace assay {
 namespace {
 
-constexpr int kBands = 4;
-constexpr int kBandBits = 16;
-
-uint32_t Band(uint64_t h, int b) { return uint32_t(h >> (kBandBits * b)) & 0xFFFF; }
-
-// Every 16-bit mask with at most `radius` bits set.
-std::vector<uint32_t> MasksWithin(int radius) {
+// Every mask of `bits` bits with at most `radius` bits set.
+std::vector<uint32_t> MasksWithin(int bits, int radius) {
   std::vector<uint32_t> masks;
-  for (uint32_t m = 0; m < (1u << kBandBits); ++m) {
+  for (uint32_t m = 0; m < (1u << bits); ++m) {
     if (std::popcount(m) <= radius) masks.push_back(m);
   }
   return masks;
+}
+
+double Binomial(int n, int k) {
+  double c = 1;
+  for (int i = 1; i <= k; ++i) c = c * (n - k + i) / i;
+  return c;
+}
+
+// The band count with the least expected work for `entries` hashes and as many queries:
+// building the tables, probing every mask of each band and comparing the candidates a bucket
+// holds (uniform hashes). Few bands: wide tables, many masks; many bands: crowded buckets.
+int ChooseBands(size_t entries, int max_distance) {
+  int best = 4;
+  double best_cost = -1;
+  for (int m = 2; m <= 8; ++m) {
+    const int bits = 64 / m;
+    if (bits > 22) continue;  // tables of 2^bits offsets: at most 16 MiB each
+    const int r = max_distance / m;
+    double masks = 0;
+    for (int k = 0; k <= r; ++k) masks += Binomial(bits, k);
+    const double per_query = m * masks * (1 + double(entries) / double(1u << bits));
+    const double cost = m * double(1u << bits) + double(entries) * per_query;
+    if (best_cost < 0 || cost < best_cost) best = m, best_cost = cost;
+  }
+  return best;
 }
 
 struct UnionFind {
@@ -60,40 +80,35 @@ std::string WhyKept(const HashedImage& kept, const HashedImage& other) {
 }  // namespace
 
 HashIndex::HashIndex(std::vector<uint64_t> hashes, int max_distance)
-    : hashes_(std::move(hashes)),
-      max_distance_(max_distance),
-      radius_(std::max(0, max_distance) / kBands),
-      masks_(MasksWithin(radius_)),
-      offsets_(kBands),
-      ids_(kBands) {
-  for (int b = 0; b < kBands; ++b) {
+    : hashes_(std::move(hashes)), max_distance_(std::max(0, max_distance)) {
+  const int bands = ChooseBands(hashes_.size(), max_distance_);
+  // Bands of 64 / bands bits each, the last taking what is left over (at most 22 bits).
+  for (int b = 0, start = 0; b < bands; ++b) {
+    const int bits = b + 1 < bands ? 64 / bands : 64 - start;
+    bands_.push_back({start, bits});
+    start += bits;
+  }
+  radius_ = max_distance_ / bands;
+  masks_.resize(bands);
+  offsets_.resize(bands);
+  ids_.resize(bands);
+  sorted_.resize(bands);
+  for (int b = 0; b < bands; ++b) {
+    masks_[b] = MasksWithin(bands_[b].bits, radius_);
     std::vector<uint32_t>& off = offsets_[b];
-    off.assign((1u << kBandBits) + 1, 0);
-    for (uint64_t h : hashes_) ++off[Band(h, b) + 1];
+    off.assign((size_t(1) << bands_[b].bits) + 1, 0);
+    for (uint64_t h : hashes_) ++off[BandOf(h, b) + 1];
     std::partial_sum(off.begin(), off.end(), off.begin());
     std::vector<uint32_t> fill(off.begin(), off.end() - 1);
     ids_[b].resize(hashes_.size());
-    for (uint32_t i = 0; i < hashes_.size(); ++i) ids_[b][fill[Band(hashes_[i], b)]++] = i;
+    for (uint32_t i = 0; i < hashes_.size(); ++i) ids_[b][fill[BandOf(hashes_[i], b)]++] = i;
+    sorted_[b].resize(hashes_.size());
+    for (size_t k = 0; k < hashes_.size(); ++k) sorted_[b][k] = hashes_[ids_[b][k]];
   }
 }
 
-void HashIndex::ForEachWithin(uint64_t h, const std::function<void(uint32_t)>& visit) const {
-  for (int b = 0; b < kBands; ++b) {
-    for (uint32_t m : masks_) {
-      const uint32_t v = Band(h, b) ^ m;
-      for (uint32_t k = offsets_[b][v]; k < offsets_[b][v + 1]; ++k) {
-        const uint32_t j = ids_[b][k];
-        const uint64_t other = hashes_[j];
-        if (std::popcount(h ^ other) > max_distance_) continue;
-        // A hash close on several bands is visited once: by the first band within radius.
-        bool earlier = false;
-        for (int e = 0; e < b && !earlier; ++e) {
-          earlier = std::popcount(Band(h, e) ^ Band(other, e)) <= radius_;
-        }
-        if (!earlier) visit(j);
-      }
-    }
-  }
+uint32_t HashIndex::BandOf(uint64_t h, int b) const {
+  return uint32_t((h >> bands_[b].start) & ((uint64_t(1) << bands_[b].bits) - 1));
 }
 
 int ImageDistance(const HashedImage& a, const HashedImage& b) {

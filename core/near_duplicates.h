@@ -6,7 +6,7 @@
 #pragma once
 
 #include <cstdint>
-#include <functional>
+#include <bit>
 #include <optional>
 #include <string>
 #include <vector>
@@ -17,23 +17,54 @@ namespace assay {
 // found 0.983, false matches 1 of 1326 pairs on the graded set).
 inline constexpr int kNearDuplicateMaxDistance = 12;
 
-// Multi-index hashing: the 64 bits cut into 4 bands of 16, each band a bucket table. Two hashes
-// within distance d agree within floor(d/4) bits on at least one band (pigeonhole), so probing
+// Multi-index hashing: the 64 bits cut into m bands, each band a bucket table. Two hashes
+// within distance d agree within floor(d/m) bits on at least one band (pigeonhole), so probing
 // each band's buckets within that radius finds every hash within d without comparing all.
+// m (2..8) is chosen for the least expected work at the index's size and threshold.
 class HashIndex {
  public:
   HashIndex(std::vector<uint64_t> hashes, int max_distance);
   // Calls `visit(i)` once for every index i of the hashes given within max_distance of `h`.
-  void ForEachWithin(uint64_t h, const std::function<void(uint32_t)>& visit) const;
+  template <typename Visit>
+  void ForEachWithin(uint64_t h, Visit&& visit) const;
   const std::vector<uint64_t>& hashes() const { return hashes_; }
+  int bands() const { return static_cast<int>(bands_.size()); }
 
  private:
+  struct BandBits {
+    int start, bits;
+  };
+  uint32_t BandOf(uint64_t h, int b) const;
   std::vector<uint64_t> hashes_;
-  int max_distance_, radius_;
-  std::vector<uint32_t> masks_;  // every 16-bit mask with at most radius_ bits set
-  // Per band: offsets_[b][v] .. offsets_[b][v + 1] index ids_[b], the hashes whose band b is v.
+  int max_distance_ = 0, radius_ = 0;
+  std::vector<BandBits> bands_;
+  std::vector<std::vector<uint32_t>> masks_;  // per band: masks with at most radius_ bits set
+  // Per band: offsets_[b][v] .. offsets_[b][v + 1] index ids_[b], the hashes whose band b is v;
+  // sorted_[b] holds those hashes in the same order, so a bucket's candidates are compared
+  // reading memory in sequence.
   std::vector<std::vector<uint32_t>> offsets_, ids_;
+  std::vector<std::vector<uint64_t>> sorted_;
 };
+
+template <typename Visit>
+void HashIndex::ForEachWithin(uint64_t h, Visit&& visit) const {
+  for (int b = 0; b < bands(); ++b) {
+    const uint32_t band = BandOf(h, b);
+    for (uint32_t m : masks_[b]) {
+      const uint32_t v = band ^ m;
+      for (uint32_t k = offsets_[b][v]; k < offsets_[b][v + 1]; ++k) {
+        const uint64_t other = sorted_[b][k];
+        if (std::popcount(h ^ other) > max_distance_) continue;
+        // A hash close on several bands is visited once: by the first band within radius.
+        bool earlier = false;
+        for (int e = 0; e < b && !earlier; ++e) {
+          earlier = std::popcount(BandOf(h, e) ^ BandOf(other, e)) <= radius_;
+        }
+        if (!earlier) visit(ids_[b][k]);
+      }
+    }
+  }
+}
 
 struct HashedImage {
   std::string doc_id;
