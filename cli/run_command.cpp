@@ -39,6 +39,10 @@ void PrintSummary(const RunOptions& opt, const RunResult& r, bool json) {
     j["unreadable_folders"] = s.unreadable_folders.size();
     j["unreadable_folder_paths"] = std::move(unreadable);
     j["input_notices"] = s.notices;
+    j["near_duplicates"] = {{"images", s.near_duplicates.images},
+                            {"groups", s.near_duplicates.groups},
+                            {"duplicates", s.near_duplicates.duplicates},
+                            {"redecided", s.near_duplicates.redecided}};
     std::cout << DumpJson(j, 2) << "\n";
     return;
   }
@@ -67,6 +71,12 @@ void PrintSummary(const RunOptions& opt, const RunResult& r, bool json) {
   std::printf("\n  outcomes:  ");
   for (const auto& [k, v] : s.outcomes) std::printf(" %s=%d", k.c_str(), v);
   std::printf("\n  pages: %d processed, %.2f pages/s\n", s.pages, pps);
+  if (s.near_duplicates.groups > 0) {
+    std::printf("  near-duplicates: %d groups over the store's %d images, %d copies not kept "
+                "(%d decisions revised)\n",
+                s.near_duplicates.groups, s.near_duplicates.images, s.near_duplicates.duplicates,
+                s.near_duplicates.redecided);
+  }
   const std::string out = ForTerminal(PathToText(opt.out_dir.string()));
   std::printf("  store: %s/assay.db\n", out.c_str());
   if (s.outcomes.count("error") || s.outcomes.count("rejected")) {

@@ -214,11 +214,14 @@ CanonicalJson Document::ToContentJson() const {
     for (const auto& [k, v] : m) pm[k] = v;
     parts_json[scope] = std::move(pm);
   }
-  return CanonicalJson{{"container", container},
-                       {"modality", modality},
-                       {"pages", std::move(pages_json)},
-                       {"metrics", std::move(metrics_json)},
-                       {"part_metrics", std::move(parts_json)}};
+  CanonicalJson content{{"container", container},
+                        {"modality", modality},
+                        {"pages", std::move(pages_json)},
+                        {"metrics", std::move(metrics_json)},
+                        {"part_metrics", std::move(parts_json)}};
+  // Absent until image_checks computes it: content made before it keeps its hash.
+  if (!image_hashes.empty()) content["image_hashes"] = image_hashes;
+  return content;
 }
 
 Document Document::FromContentJson(const CanonicalJson& j) {
@@ -287,6 +290,7 @@ Document Document::FromContentJson(const CanonicalJson& j) {
       for (const auto& [k, v] : m.items()) d.part_metrics[scope][k] = v.get<double>();
     }
   }
+  if (j.contains("image_hashes")) d.image_hashes = j["image_hashes"].get<std::vector<std::string>>();
   return d;
 }
 

@@ -78,6 +78,8 @@ const std::vector<TableMerge>& MergeTables() {
        {{"task_id", "annotation_tasks", true}, {"import_id", "annotation_imports"}}},
       {"annotation_events", MergeAs::kNumbered, "event_id", {{"task_id", "annotation_tasks", true}}},
       {"model_feedback", MergeAs::kNumbered, "id"},
+      {"image_hashes", MergeAs::kPerDocument},
+      Excluded("near_duplicates", "groups span the whole store: the merge makes them again over the merged store"),
       Excluded("releases", "a release is made from the merged store, not merged into it"),
       Excluded("release_items", "a release is made from the merged store, not merged into it"),
       Excluded("document_leases", "a lease belongs to a live process on the shard's store"),

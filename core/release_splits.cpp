@@ -15,6 +15,10 @@ std::vector<std::string> LeakageKeys(const Json& record) {
   const std::string modality = record.value("modality", "");
   bool image_doc = modality == "page_image" || modality == "photo";
   for (const Json& image : record.value("images", Json::array())) {
+    // A near-duplicate group goes to one split whole (copies across splits leak).
+    if (image.contains("near_duplicate_group") && image["near_duplicate_group"].is_object()) {
+      keys.push_back("image-group:" + image["near_duplicate_group"].value("group_id", ""));
+    }
     if (image.contains("phash") && image["phash"].is_string()) {
       keys.push_back("image:" + image["phash"].get<std::string>());
       image_doc = false;  // the perceptual hash names the image better than the file's bytes

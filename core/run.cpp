@@ -9,6 +9,7 @@
 #include "core/exit_codes.h"
 #include "core/ingest.h"
 #include "core/names.h"
+#include "core/near_duplicate_step.h"
 #include "core/path_text.h"
 #include "core/pipeline_config.h"
 #include "core/session.h"
@@ -158,6 +159,8 @@ RunResult RunBatch(const RunOptions& opt, const StageCatalog& catalog,
       }
     }
     session.Process(std::move(todo), std::nullopt, done, decided_elsewhere);
+    // Near-duplicates need the whole store, so they are found once every document is decided.
+    if (!StopRequested()) summary.near_duplicates = session.DecideNearDuplicates();
     summary.seconds = MonotonicSeconds() - t0;
     if (observer.finished) observer.finished();
     session.Finish();

@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "core/near_duplicate_step.h"
 #include "core/shard.h"
 #include "core/stage_catalog.h"
 
@@ -50,6 +51,7 @@ struct RunSummary {
   int pages = 0;                                // pages of the documents this run processed
   double seconds = 0;
   std::map<std::string, int> outcomes, modalities;
+  NearDuplicateSummary near_duplicates;  // the step over the whole store after the run
 };
 
 struct RunResult {

@@ -12,6 +12,7 @@
 #include "core/exit_codes.h"
 #include "core/ingest.h"
 #include "core/names.h"
+#include "core/near_duplicate_step.h"
 #include "core/process_identity.h"
 #include "core/path_text.h"
 #include "core/sha256.h"
@@ -21,7 +22,6 @@
 namespace fs = std::filesystem;
 
 namespace assay {
-namespace {
 
 ContractDecisionRecord ToRecord(const Contract& contract, const Decision& d) {
   ContractDecisionRecord rec;
@@ -34,8 +34,6 @@ ContractDecisionRecord ToRecord(const Contract& contract, const Decision& d) {
   }
   return rec;
 }
-
-}  // namespace
 
 std::variant<SessionConfig, SessionConfigError> LoadSessionConfig(
     const std::vector<std::string>& set, const std::string& config_path,
@@ -314,6 +312,10 @@ void Session::Process(std::vector<PendingDocument> todo, std::optional<int64_t> 
       std::this_thread::sleep_for(std::chrono::milliseconds(250));
     }
   }
+}
+
+NearDuplicateSummary Session::DecideNearDuplicates() {
+  return assay::DecideNearDuplicates(*store_, run_id_, contracts_, routing_, NowRfc3339());
 }
 
 void Session::Finish() {

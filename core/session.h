@@ -57,6 +57,11 @@ std::variant<SessionConfig, SessionConfigError> LoadSessionConfig(
     const std::filesystem::path& contracts_dir, const StageCatalog& catalog,
     const std::filesystem::path& routing_file = {});
 
+// The store's record of a contract decision.
+ContractDecisionRecord ToRecord(const Contract& contract, const Decision& d);
+
+struct NearDuplicateSummary;  // core/near_duplicate_step.h
+
 enum class IngestErrorRecord { kRecorded, kDecidedElsewhere, kStopped };
 
 class Session {
@@ -101,6 +106,10 @@ class Session {
   // True when `d` asked for it and another run decided it with this run's processing version
   // since it was selected.
   bool DecidedElsewhere(const PendingDocument& d);
+
+  // The corpus-level near-duplicate step over the whole store, once the run's documents are
+  // decided (core/near_duplicate_step.h).
+  NearDuplicateSummary DecideNearDuplicates();
 
   // Records the end of the run: finished, or interrupted when a stop was requested; notes in
   // logs/supervisor.log how long the run waited for other processes' locks on the store.

@@ -429,22 +429,19 @@ void Store::CommitResult(int64_t run_id, const std::string& processing_version, 
   // Only the latest decision is kept per document; runs keep the contract texts by hash.
   Statement clear(db_.handle(), "DELETE FROM contract_results WHERE doc_id=?");
   clear.Bind(1, r.doc_id).Run();
-  if (decision != nullptr && !r.error) {
-    Statement c(db_.handle(),
-                "INSERT INTO contract_results(doc_id, run_id, contract_sha256, scope, rule, "
-                "metric, value, operator, threshold, severity, outcome) "
-                "VALUES(?,?,?,?,?,?,?,?,?,?,?)");
-    for (const ContractResultRow& row : decision->rows) {
-      c.Bind(1, r.doc_id).Bind(2, run_id).Bind(3, decision->contract_sha256).Bind(4, row.scope);
-      c.Bind(5, row.rule).Bind(6, row.metric);
-      if (row.value) {
-        c.Bind(7, *row.value);
-      } else {
-        c.BindNull(7);
-      }
-      c.Bind(8, row.op).Bind(9, row.threshold_json).Bind(10, row.severity).Bind(11, row.outcome);
-      c.Run();
+  if (decision != nullptr && !r.error) WriteContractResults(run_id, r.doc_id, *decision);
+
+  // The perceptual hashes the near-duplicate step groups by (none: the document leaves the
+  // groups).
+  Statement hash_del(db_.handle(), "DELETE FROM image_hashes WHERE doc_id=?");
+  hash_del.Bind(1, r.doc_id).Run();
+  if (!r.error && !r.image_hashes.empty()) {
+    std::string windows;
+    for (size_t i = 1; i < r.image_hashes.size(); ++i) {
+      windows += (i > 1 ? " " : "") + r.image_hashes[i];
     }
+    Statement h(db_.handle(), "INSERT INTO image_hashes(doc_id, phash, windows) VALUES(?,?,?)");
+    h.Bind(1, r.doc_id).Bind(2, r.image_hashes.front()).Bind(3, windows).Run();
   }
 
   const std::string outcome = r.error    ? std::string(outcome::kError)
@@ -474,6 +471,42 @@ void Store::CommitResult(int64_t run_id, const std::string& processing_version, 
   Statement lease(db_.handle(), "DELETE FROM document_leases WHERE doc_id=?");
   lease.Bind(1, r.doc_id).Run();
   tx.Commit();
+}
+
+void Store::WriteContractResults(int64_t run_id, const std::string& doc_id,
+                                 const ContractDecisionRecord& decision) {
+  Statement c(db_.handle(),
+              "INSERT INTO contract_results(doc_id, run_id, contract_sha256, scope, rule, "
+              "metric, value, operator, threshold, severity, outcome) "
+              "VALUES(?,?,?,?,?,?,?,?,?,?,?)");
+  for (const ContractResultRow& row : decision.rows) {
+    c.Bind(1, doc_id).Bind(2, run_id).Bind(3, decision.contract_sha256).Bind(4, row.scope);
+    c.Bind(5, row.rule).Bind(6, row.metric);
+    if (row.value) {
+      c.Bind(7, *row.value);
+    } else {
+      c.BindNull(7);
+    }
+    c.Bind(8, row.op).Bind(9, row.threshold_json).Bind(10, row.severity).Bind(11, row.outcome);
+    c.Run();
+  }
+}
+
+void Store::RecordRevisedDecision(int64_t run_id, const std::string& doc_id,
+                                  const std::string& metric, double value,
+                                  const ContractDecisionRecord& decision, const std::string& now,
+                                  const RoutingRecord& routing) {
+  Statement m(db_.handle(),
+              "INSERT INTO metrics(doc_id, scope, name, value) VALUES(?, '', ?, ?) "
+              "ON CONFLICT DO UPDATE SET value=excluded.value");
+  m.Bind(1, doc_id).Bind(2, metric).Bind(3, value).Run();
+  Statement clear(db_.handle(), "DELETE FROM contract_results WHERE doc_id=?");
+  clear.Bind(1, doc_id).Run();
+  WriteContractResults(run_id, doc_id, decision);
+  Statement d(db_.handle(), "UPDATE documents SET outcome=?, contract_sha256=? WHERE doc_id=?");
+  d.Bind(1, decision.outcome).Bind(2, decision.contract_sha256).Bind(3, doc_id).Run();
+  RecordQueueDecision(db_, doc_id, decision.outcome, decision.reasons, run_id, now, std::nullopt);
+  RecordRouting(db_, doc_id, decision.outcome, *routing.config, *routing.tasks, run_id, now);
 }
 
 }  // namespace assay

@@ -185,8 +185,18 @@ class Store {
                     std::optional<int64_t> queue_item = std::nullopt,
                     const RoutingRecord* routing = nullptr);
 
+  // Records a decided document's revised decision after a corpus-level step changed one of
+  // its metrics (core/near_duplicate_step.h): the metric, the contract results (under
+  // `run_id`, the step's run), the outcome, the queue's reaction and the annotation routing,
+  // as CommitResult does. Call inside a Transaction.
+  void RecordRevisedDecision(int64_t run_id, const std::string& doc_id, const std::string& metric,
+                             double value, const ContractDecisionRecord& decision,
+                             const std::string& now, const RoutingRecord& routing);
+
  private:
   void Migrate();
+  void WriteContractResults(int64_t run_id, const std::string& doc_id,
+                            const ContractDecisionRecord& decision);
   Database db_;
 };
 

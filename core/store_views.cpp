@@ -249,6 +249,49 @@ Json ContractJson(Store& store, const std::string& doc_id) {
           {"warnings", std::move(warnings)}};
 }
 
+namespace {
+
+// The whole-image entry of an image document (page 1, the first page's box) gets `phash`,
+// `checks` (the image_checks metrics) and `near_duplicate_of` (the kept member's doc_id, null
+// when the image is kept or no copy), with `near_duplicate_group` when it is in a group.
+// Documents without a stored hash (not images, or decided before hashes) are left as they are.
+void AddImageFacts(Store& store, const std::string& doc_id, const Document& doc,
+                   const Json& metrics, Json& images) {
+  Statement h(store.db().handle(), "SELECT phash FROM image_hashes WHERE doc_id=?");  // whole
+  h.Bind(1, doc_id);
+  if (!h.Step() || doc.pages.empty()) return;
+  Json* image = nullptr;
+  for (Json& im : images) {
+    if (!im.contains("source")) image = &im;  // the manifest's entry
+  }
+  if (image == nullptr) {
+    const Page& p = doc.pages.front();
+    images.push_back({{"page", 1}, {"bbox", {0, 0, p.width, p.height}}, {"caption", Json()}});
+    image = &images.back();
+  }
+  (*image)["phash"] = h.Text(0);
+  Json checks = Json::object();
+  for (const auto& [name, value] : metrics.items()) {
+    if (name.starts_with("image.")) checks[name] = value;
+  }
+  (*image)["checks"] = std::move(checks);
+  Statement g(store.db().handle(),
+              "SELECT group_id, kept_doc_id, kept, distance, reason FROM near_duplicates "
+              "WHERE doc_id=?");
+  g.Bind(1, doc_id);
+  if (g.Step()) {
+    (*image)["near_duplicate_of"] = g.Int(2) ? Json() : Json(g.Text(1));
+    (*image)["near_duplicate_group"] = {{"group_id", g.Text(0)},
+                                        {"kept_doc_id", g.Text(1)},
+                                        {"distance", g.Int(3)},
+                                        {"reason", g.Text(4)}};
+  } else {
+    (*image)["near_duplicate_of"] = nullptr;
+  }
+}
+
+}  // namespace
+
 Json ExportRecord(Store& store, const std::string& doc_id, bool stable) {
   Statement q(store.db().handle(),
               "SELECT d.source_id, d.path, COALESCE(d.modality, d.container), d.outcome, "
@@ -337,6 +380,9 @@ Json ExportRecord(Store& store, const std::string& doc_id, bool stable) {
     image["alt_text_checks"] = std::move(checks);
     images.push_back(std::move(image));
   }
+  // An image document's own picture: its perceptual hash, image checks and near-duplicate
+  // group (core/near_duplicate_step.h), on the manifest's entry when it has one.
+  AddImageFacts(store, doc_id, doc, metrics, images);
   Json rec = {{"doc_id", doc_id},
               {"source", {{"sha256", q.IsNull(0) ? Json() : Json(q.Text(0))}, {"path", path}}},
               {"modality", q.Text(2)},

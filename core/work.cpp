@@ -104,6 +104,7 @@ Json WorkResult::ToJson() const {
             {"page_count", page_count}, {"output_sha256", output_sha256},
             {"ran_from", ran_from}};
   if (error) j["error"] = {{"stage", error->stage}, {"message", error->message}};
+  if (!image_hashes.empty()) j["image_hashes"] = image_hashes;
   return j;
 }
 
@@ -136,6 +137,7 @@ WorkResult WorkResult::FromJson(const Json& j) {
   r.output_sha256 = j.at("output_sha256");
   r.ran_from = j.contains("ran_from") ? IntegerAt<int>(j, "ran_from") : -1;
   if (j.contains("error")) r.error = Error{j["error"].at("stage"), j["error"].at("message")};
+  if (j.contains("image_hashes")) r.image_hashes = j["image_hashes"].get<std::vector<std::string>>();
   return r;
 }
 

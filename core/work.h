@@ -71,6 +71,7 @@ struct WorkResult {
   std::map<std::string, std::map<std::string, double>> part_metrics;  // "page:N" -> metrics
   int page_count = 0;
   std::string output_sha256;  // state after the last stage that ran
+  std::vector<std::string> image_hashes;  // Document::image_hashes (empty when none)
   // The plan position the worker's transformations start at (a request's start_at, or 0 when
   // it had to run the whole plan again); -1 when no stage ran (a crash, a refused request).
   int ran_from = -1;

@@ -39,6 +39,12 @@ class ImageChecksStage : public Stage {
     doc.metrics["image.contrast"] = m.contrast;
     doc.metrics["image.noise"] = m.noise;
     doc.metrics["image.is_color"] = m.is_color;
+    // The hashes are kept out of metrics (not a measure); the supervisor's near-duplicate step
+    // groups the store's images by it and sets image.near_duplicate to 1 for a copy that is not
+    // kept (core/near_duplicate_step.h). Until then the image is no copy.
+    doc.image_hashes = {HashHex(PerceptualHash(mat))};
+    for (uint64_t w : WindowHashes(mat)) doc.image_hashes.push_back(HashHex(w));
+    doc.metrics["image.near_duplicate"] = 0;
     StageReport report;
     if (enc.frames > 1) report.note = "animated: first of " + std::to_string(enc.frames) + " frames measured";
     return report;
@@ -50,8 +56,8 @@ class ImageChecksStage : public Stage {
 const StageSpec& ImageChecksStageSpec() {
   static const StageSpec kSpec{
       .id = "image_checks",
-      .version = 1,
-      .summary = "encoding facts, sharpness, exposure, contrast, noise, colour",
+      .version = 2,  // 2: perceptual hash (near-duplicates), image.near_duplicate
+      .summary = "encoding facts, sharpness, exposure, contrast, noise, colour, perceptual hash",
       .containers = {"image"},
       .modalities = {"photo", "page_image"},
       .establishes = {},
@@ -69,7 +75,10 @@ const StageSpec& ImageChecksStageSpec() {
            {"image.clipped_shadows", false, "share of pixels with gray <= 5"},
            {"image.contrast", false, "standard deviation of gray / 255"},
            {"image.noise", false, "noise sigma estimate in gray levels (Immerkaer)"},
-           {"image.is_color", false, "1 when more than 2% of pixels have chroma above 24"}},
+           {"image.is_color", false, "1 when more than 2% of pixels have chroma above 24"},
+           {"image.near_duplicate", false,
+            "1 when the image is a near-copy of another image in the store that is kept (set by "
+            "the supervisor's near-duplicate step after the run; 0 from the stage)"}},
       .libraries = {"opencv", "leptonica"},
       .resources = nullptr,
       .pixels = Pixels::kReads,

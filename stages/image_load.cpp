@@ -1,5 +1,5 @@
-// image_load: decodes a page image or photo with Leptonica (every page of a multi-page TIFF)
-// and decides its modality: `photo` when the manifest gives alt-text or the pixels look like
+// image_load: decodes a page image or photo with Leptonica (every page of a multi-page TIFF),
+// upright by its EXIF orientation, and decides its modality: `photo` when the manifest gives alt-text or the pixels look like
 // a natural image, `page_image` when they look like a scanned page (mostly light background,
 // few mid-tones). Each page records a raster step, from which it is decoded again when its
 // pixels were dropped.
@@ -10,6 +10,7 @@
 #include "core/raster.h"
 #include "core/stage.h"
 #include "stages/image_header.h"
+#include "stages/image_measures.h"
 
 namespace assay {
 namespace {
@@ -37,13 +38,36 @@ void ToneShares(Pix* pix, double* light, double* midtone) {
   }
 }
 
-// Decodes page `index` (0-based) of the image file whose header is `header`. Leptonica reads
-// every format but compressed BMP, which OpenCV reads.
+// `pix` turned upright as an EXIF orientation (1..8) says: what a camera held sideways
+// recorded. Leptonica's readers do not apply it. Takes `pix`; returns the upright one.
+Pix* Upright(Pix* pix, int orientation) {
+  auto replace = [&](Pix* next) {
+    if (next == nullptr) return pix;  // out of memory: the pixels as stored
+    pixDestroy(&pix);
+    return next;
+  };
+  switch (orientation) {
+    case 2: return replace(pixFlipLR(nullptr, pix));
+    case 3: return replace(pixRotateOrth(pix, 2));
+    case 4: return replace(pixFlipTB(nullptr, pix));
+    case 5: pix = replace(pixRotateOrth(pix, 1)); return replace(pixFlipLR(nullptr, pix));  // transpose
+    case 6: return replace(pixRotateOrth(pix, 1));
+    case 7: pix = replace(pixRotateOrth(pix, 1)); return replace(pixFlipTB(nullptr, pix));  // transverse
+    case 8: return replace(pixRotateOrth(pix, 3));
+    default: return pix;
+  }
+}
+
+// Decodes page `index` (0-based) of the image file whose header is `header`, upright (EXIF
+// orientation applied), so every stage after this one (OCR, layout, the image checks) reads
+// the picture as it is meant to be seen. Leptonica reads every format but compressed BMP,
+// which OpenCV reads.
 PixHandle Decode(const std::string& path, const ImageHeader& header, int index) {
   Pix* pix = header.tiff  ? pixReadTiff(path.c_str(), index)
              : index == 0 ? pixRead(path.c_str())
                           : nullptr;
   if (pix == nullptr && header.bmp && index == 0) pix = DecodeBmpWithOpenCv(path);
+  if (pix != nullptr && index == 0) pix = Upright(pix, ReadImageEncoding(path).exif_orientation);
   return pix != nullptr ? WrapPix(pix) : nullptr;
 }
 
@@ -133,7 +157,7 @@ class ImageLoadStage : public Stage {
 const StageSpec& ImageLoadStageSpec() {
   static const StageSpec kSpec{
       .id = "image_load",
-      .version = 3,  // 3: headers checked before decoding; compressed BMP read (OpenCV)
+      .version = 4,  // 4: EXIF orientation applied (upright pixels)
       .summary = "decode a page image or photo; size, resolution, page or photo",
       .containers = {"image"},
       .modalities = {},

@@ -191,6 +191,16 @@ uint64_t PerceptualHash(const cv::Mat& bgr) {
   return h;
 }
 
+std::vector<uint64_t> WindowHashes(const cv::Mat& bgr) {
+  const int w = std::max(1, int(bgr.cols * 0.9 + 0.5)), h = std::max(1, int(bgr.rows * 0.9 + 0.5));
+  const int dx = bgr.cols - w, dy = bgr.rows - h;
+  std::vector<uint64_t> out;
+  for (const auto& [x, y] : {std::pair{dx / 2, dy / 2}, {0, 0}, {dx, 0}, {0, dy}, {dx, dy}}) {
+    out.push_back(PerceptualHash(bgr(cv::Rect(x, y, w, h))));
+  }
+  return out;
+}
+
 std::string HashHex(uint64_t h) {
   char text[17];
   std::snprintf(text, sizeof text, "%016llx", static_cast<unsigned long long>(h));

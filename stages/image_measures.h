@@ -5,6 +5,7 @@
 
 #include <cstdint>
 #include <string>
+#include <vector>
 
 #include <opencv2/core.hpp>
 
@@ -32,6 +33,10 @@ ImageMeasures Measure(const cv::Mat& bgr);
 // (DC left out of the median) compared with their median. Near copies (resized, re-encoded,
 // slightly cropped, colour-shifted) differ in few bits.
 uint64_t PerceptualHash(const cv::Mat& bgr);
+// The same hash of five 90% windows of the image (centre, then the top-left, top-right,
+// bottom-left and bottom-right corners): a copy cropped by up to ~10% on any sides has a whole
+// hash close to one of them (core/near_duplicates.h compares both ways round).
+std::vector<uint64_t> WindowHashes(const cv::Mat& bgr);
 std::string HashHex(uint64_t h);  // 16 lowercase hex digits
 
 // What an image file's header says about how the pixels are encoded (before decoding).

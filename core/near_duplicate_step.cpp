@@ -1,0 +1,121 @@
+#include "core/near_duplicate_step.h"
+
+#include <map>
+#include <set>
+#include <sstream>
+
+#include "core/near_duplicates.h"
+#include "core/names.h"
+#include "core/session.h"
+
+namespace assay {
+namespace {
+
+struct Candidate {
+  HashedImage image;
+  std::optional<double> current;  // the stored image.near_duplicate
+};
+
+std::vector<Candidate> LoadCandidates(Database& db) {
+  Statement q(db.handle(),
+              "SELECT h.doc_id, h.phash, w.value * hh.value, s.value, n.value, d.source_id, h.windows "
+              "FROM image_hashes h JOIN documents d ON d.doc_id = h.doc_id "
+              "LEFT JOIN metrics w ON w.doc_id = h.doc_id AND w.scope = '' AND w.name = 'image.width' "
+              "LEFT JOIN metrics hh ON hh.doc_id = h.doc_id AND hh.scope = '' AND hh.name = 'image.height' "
+              "LEFT JOIN metrics s ON s.doc_id = h.doc_id AND s.scope = '' AND s.name = 'image.sharpness' "
+              "LEFT JOIN metrics n ON n.doc_id = h.doc_id AND n.scope = '' AND n.name = ?1 "
+              "WHERE d.outcome IN (?2, ?3) ORDER BY h.doc_id");
+  q.Bind(1, std::string(kNearDuplicateMetric));
+  q.Bind(2, std::string(outcome::kAccepted)).Bind(3, std::string(outcome::kRejected));
+  std::vector<Candidate> out;
+  while (q.Step()) {
+    auto hash = ParseHashHex(q.Text(1));
+    if (!hash) continue;  // the CHECK keeps the length; a damaged digit leaves it out
+    Candidate c;
+    // A document without a source (unreadable at ingest) has no hash; its doc_id stands in.
+    c.image.doc_id = q.Text(0);
+    c.image.source_id = q.IsNull(5) ? q.Text(0) : q.Text(5);
+    c.image.hash = *hash;
+    c.image.pixels = q.IsNull(2) ? 0 : q.Real(2);
+    c.image.sharpness = q.IsNull(3) ? 0 : q.Real(3);
+    if (!q.IsNull(4)) c.current = q.Real(4);
+    std::istringstream windows(q.Text(6));
+    for (std::string w; windows >> w;) {
+      if (auto parsed = ParseHashHex(w)) c.image.windows.push_back(*parsed);
+    }
+    out.push_back(std::move(c));
+  }
+  return out;
+}
+
+// The document as the contract and the routing read it, with `metric` at `value`.
+RoutingUnit LoadUnit(Database& db, const std::string& doc_id) {
+  RoutingUnit u;
+  u.doc_id = doc_id;
+  Statement d(db.handle(), "SELECT modality, tags FROM documents WHERE doc_id=?");
+  d.Bind(1, doc_id);
+  if (d.Step()) {
+    u.modality = d.IsNull(0) ? "" : d.Text(0);
+    for (const auto& t : Json::parse(d.IsNull(1) ? "[]" : d.Text(1))) u.tags.push_back(t);
+  }
+  Statement m(db.handle(), "SELECT scope, name, value FROM metrics WHERE doc_id=?");
+  m.Bind(1, doc_id);
+  while (m.Step()) {
+    if (m.Text(0).empty()) {
+      u.metrics[m.Text(1)] = m.Real(2);
+    } else {
+      u.part_metrics[m.Text(0)][m.Text(1)] = m.Real(2);
+    }
+  }
+  return u;
+}
+
+}  // namespace
+
+NearDuplicateSummary DecideNearDuplicates(Store& store, int64_t run_id,
+                                          const ContractSet& contracts,
+                                          const RoutingConfig& routing, const std::string& now) {
+  Database& db = store.db();
+  Transaction tx(db);
+  const std::vector<Candidate> candidates = LoadCandidates(db);
+  std::vector<HashedImage> images;
+  for (const Candidate& c : candidates) images.push_back(c.image);
+  const std::vector<NearDuplicateMember> members = GroupNearDuplicates(images);
+
+  NearDuplicateSummary summary;
+  summary.images = static_cast<int>(images.size());
+  db.Exec("DELETE FROM near_duplicates");
+  Statement ins(db.handle(),
+                "INSERT INTO near_duplicates(doc_id, group_id, kept_doc_id, kept, distance, "
+                "max_distance, reason, run_id, found_at) VALUES(?,?,?,?,?,?,?,?,?)");
+  std::set<std::string> duplicates, groups;
+  for (const NearDuplicateMember& m : members) {
+    ins.Bind(1, m.doc_id).Bind(2, m.group_id).Bind(3, m.kept_doc_id).Bind(4, int(m.kept));
+    ins.Bind(5, m.distance).Bind(6, kNearDuplicateMaxDistance).Bind(7, m.reason);
+    ins.Bind(8, run_id).Bind(9, now).Run();
+    groups.insert(m.group_id);
+    if (!m.kept) duplicates.insert(m.doc_id);
+  }
+  summary.groups = static_cast<int>(groups.size());
+  summary.duplicates = static_cast<int>(duplicates.size());
+
+  for (const Candidate& c : candidates) {
+    const double value = duplicates.count(c.image.doc_id) ? 1 : 0;
+    if (c.current && *c.current == value) continue;
+    RoutingUnit unit = LoadUnit(db, c.image.doc_id);
+    unit.metrics[std::string(kNearDuplicateMetric)] = value;
+    const Contract* contract = contracts.For(unit.modality);
+    if (contract == nullptr) continue;  // decided without one: an error, not a candidate
+    const ContractDecisionRecord decision =
+        ToRecord(*contract, Evaluate(*contract, unit.metrics, unit.part_metrics, unit.tags));
+    std::vector<RoutedTask> tasks;
+    if (decision.outcome == outcome::kAccepted) tasks = Route(routing, unit);
+    store.RecordRevisedDecision(run_id, c.image.doc_id, std::string(kNearDuplicateMetric), value,
+                                decision, now, RoutingRecord{&routing, &tasks});
+    ++summary.redecided;
+  }
+  tx.Commit();
+  return summary;
+}
+
+}  // namespace assay

@@ -1,0 +1,33 @@
+// The supervisor's near-duplicate step: after a run's documents are decided, groups every
+// image of the store by perceptual hash (core/near_duplicates.h), records the groups in
+// `near_duplicates`, and sets each image's `image.near_duplicate` metric (1 for a member that
+// is not kept). A document whose metric changes gets its contract decision again (queue and
+// annotation routing follow), recorded under the step's run. Workers never read the store:
+// only the supervisor sees the whole corpus.
+#pragma once
+
+#include <cstdint>
+#include <string>
+
+#include "contracts/contract.h"
+#include "core/routing.h"
+#include "core/store.h"
+
+namespace assay {
+
+inline constexpr std::string_view kNearDuplicateMetric = "image.near_duplicate";
+
+struct NearDuplicateSummary {
+  int images = 0;      // decided images with a hash
+  int groups = 0;      // groups of two or more
+  int duplicates = 0;  // members not kept
+  int redecided = 0;   // documents whose metric changed, decided again
+};
+
+// The images considered: decided (accepted or rejected) documents with a hash; an error has
+// none. One transaction.
+NearDuplicateSummary DecideNearDuplicates(Store& store, int64_t run_id,
+                                          const ContractSet& contracts,
+                                          const RoutingConfig& routing, const std::string& now);
+
+}  // namespace assay

@@ -1,0 +1,213 @@
+#include "core/near_duplicates.h"
+
+#include <algorithm>
+#include <bit>
+#include <cstdio>
+#include <map>
+#include <numeric>
+#include <string>
+
+namespace assay {
+namespace {
+
+// Every mask of `bits` bits with at most `radius` bits set.
+std::vector<uint32_t> MasksWithin(int bits, int radius) {
+  std::vector<uint32_t> masks;
+  for (uint32_t m = 0; m < (1u << bits); ++m) {
+    if (std::popcount(m) <= radius) masks.push_back(m);
+  }
+  return masks;
+}
+
+double Binomial(int n, int k) {
+  double c = 1;
+  for (int i = 1; i <= k; ++i) c = c * (n - k + i) / i;
+  return c;
+}
+
+// The band count with the least expected work for `entries` hashes and as many queries:
+// building the tables, probing every mask of each band and comparing the candidates a bucket
+// holds (uniform hashes). Few bands: wide tables, many masks; many bands: crowded buckets.
+int ChooseBands(size_t entries, int max_distance) {
+  int best = 4;
+  double best_cost = -1;
+  for (int m = 2; m <= 8; ++m) {
+    const int bits = 64 / m;
+    if (bits > 22) continue;  // tables of 2^bits offsets: at most 16 MiB each
+    const int r = max_distance / m;
+    double masks = 0;
+    for (int k = 0; k <= r; ++k) masks += Binomial(bits, k);
+    const double per_query = m * masks * (1 + double(entries) / double(1u << bits));
+    const double cost = m * double(1u << bits) + double(entries) * per_query;
+    if (best_cost < 0 || cost < best_cost) best = m, best_cost = cost;
+  }
+  return best;
+}
+
+struct UnionFind {
+  std::vector<uint32_t> parent;
+  explicit UnionFind(size_t n) : parent(n) { std::iota(parent.begin(), parent.end(), 0u); }
+  uint32_t Find(uint32_t x) {
+    while (parent[x] != x) x = parent[x] = parent[parent[x]];
+    return x;
+  }
+  void Join(uint32_t a, uint32_t b) {
+    a = Find(a), b = Find(b);
+    if (a != b) parent[std::max(a, b)] = std::min(a, b);
+  }
+};
+
+std::string Short(const std::string& doc_id) { return doc_id.substr(0, 12); }
+
+std::string Number(double v) {
+  char text[32];
+  std::snprintf(text, sizeof text, "%.4g", v);
+  return text;
+}
+
+// Why `kept` wins over `other` under the rule (most pixels, sharpest, smallest doc_id).
+std::string WhyKept(const HashedImage& kept, const HashedImage& other) {
+  if (kept.pixels != other.pixels) {
+    return "more pixels (" + Number(kept.pixels) + " > " + Number(other.pixels) + ")";
+  }
+  if (kept.sharpness != other.sharpness) {
+    return "as many pixels, sharper (" + Number(kept.sharpness) + " > " +
+           Number(other.sharpness) + ")";
+  }
+  return "as many pixels, as sharp, smaller doc_id";
+}
+
+}  // namespace
+
+HashIndex::HashIndex(std::vector<uint64_t> hashes, int max_distance)
+    : hashes_(std::move(hashes)), max_distance_(std::max(0, max_distance)) {
+  const int bands = ChooseBands(hashes_.size(), max_distance_);
+  // Bands of 64 / bands bits each, the last taking what is left over (at most 22 bits).
+  for (int b = 0, start = 0; b < bands; ++b) {
+    const int bits = b + 1 < bands ? 64 / bands : 64 - start;
+    bands_.push_back({start, bits});
+    start += bits;
+  }
+  radius_ = max_distance_ / bands;
+  masks_.resize(bands);
+  offsets_.resize(bands);
+  ids_.resize(bands);
+  sorted_.resize(bands);
+  for (int b = 0; b < bands; ++b) {
+    masks_[b] = MasksWithin(bands_[b].bits, radius_);
+    std::vector<uint32_t>& off = offsets_[b];
+    off.assign((size_t(1) << bands_[b].bits) + 1, 0);
+    for (uint64_t h : hashes_) ++off[BandOf(h, b) + 1];
+    std::partial_sum(off.begin(), off.end(), off.begin());
+    std::vector<uint32_t> fill(off.begin(), off.end() - 1);
+    ids_[b].resize(hashes_.size());
+    for (uint32_t i = 0; i < hashes_.size(); ++i) ids_[b][fill[BandOf(hashes_[i], b)]++] = i;
+    sorted_[b].resize(hashes_.size());
+    for (size_t k = 0; k < hashes_.size(); ++k) sorted_[b][k] = hashes_[ids_[b][k]];
+  }
+}
+
+uint32_t HashIndex::BandOf(uint64_t h, int b) const {
+  return uint32_t((h >> bands_[b].start) & ((uint64_t(1) << bands_[b].bits) - 1));
+}
+
+int ImageDistance(const HashedImage& a, const HashedImage& b) {
+  int d = std::popcount(a.hash ^ b.hash);
+  for (uint64_t w : b.windows) d = std::min(d, std::popcount(a.hash ^ w));
+  for (uint64_t w : a.windows) d = std::min(d, std::popcount(b.hash ^ w));
+  return d;
+}
+
+std::vector<NearDuplicateMember> GroupNearDuplicates(const std::vector<HashedImage>& images,
+                                                     int max_distance) {
+  // One node per file: its smallest doc_id stands for it (and breaks ties).
+  std::map<std::string, const HashedImage*> by_source;
+  for (const HashedImage& im : images) {
+    const HashedImage*& f = by_source[im.source_id];
+    if (f == nullptr || im.doc_id < f->doc_id) f = &im;
+  }
+  std::vector<const HashedImage*> files;
+  for (const auto& [source, f] : by_source) files.push_back(f);
+
+  // Every hash of every file in one index; each file's whole hash looks for the others'.
+  std::vector<uint64_t> entries;
+  std::vector<uint32_t> owner;
+  for (uint32_t k = 0; k < files.size(); ++k) {
+    entries.push_back(files[k]->hash);
+    owner.push_back(k);
+    for (uint64_t w : files[k]->windows) {
+      entries.push_back(w);
+      owner.push_back(k);
+    }
+  }
+  const HashIndex index(std::move(entries), max_distance);
+  UnionFind sets(files.size());
+  for (uint32_t k = 0; k < files.size(); ++k) {
+    index.ForEachWithin(files[k]->hash, [&](uint32_t e) { sets.Join(k, owner[e]); });
+  }
+
+  std::map<uint32_t, std::vector<const HashedImage*>> groups;  // root -> files
+  for (uint32_t k = 0; k < files.size(); ++k) groups[sets.Find(k)].push_back(files[k]);
+  std::map<std::string, const HashedImage*> kept_of;  // source -> its group's kept file
+  std::map<std::string, std::pair<std::string, size_t>> group_of;  // source -> (id, files)
+  for (auto& [root, members] : groups) {
+    if (members.size() < 2) continue;
+    const HashedImage* kept = nullptr;
+    std::string group_id;
+    for (const HashedImage* m : members) {
+      if (group_id.empty() || m->doc_id < group_id) group_id = m->doc_id;
+      if (kept == nullptr || m->pixels > kept->pixels ||
+          (m->pixels == kept->pixels &&
+           (m->sharpness > kept->sharpness ||
+            (m->sharpness == kept->sharpness && m->doc_id < kept->doc_id)))) {
+        kept = m;
+      }
+    }
+    for (const HashedImage* m : members) {
+      kept_of[m->source_id] = kept;
+      group_of[m->source_id] = {group_id, members.size()};
+    }
+  }
+
+  std::vector<NearDuplicateMember> out;
+  for (const HashedImage& im : images) {
+    auto k = kept_of.find(im.source_id);
+    if (k == kept_of.end()) continue;
+    const HashedImage& kept = *k->second;
+    const HashedImage& file = *by_source[im.source_id];
+    const auto& [group_id, size] = group_of[im.source_id];
+    NearDuplicateMember row;
+    row.doc_id = im.doc_id;
+    row.group_id = group_id;
+    row.kept_doc_id = kept.doc_id;
+    row.kept = im.source_id == kept.source_id;
+    row.distance = row.kept ? 0 : ImageDistance(file, kept);
+    const std::string group = std::to_string(size) + " near-duplicate images (distance <= " +
+                              std::to_string(max_distance) + ")";
+    if (row.kept) {
+      row.reason = "kept of " + group + ": most pixels, then sharpest, then smallest doc_id";
+    } else {
+      row.reason = "near-duplicate of " + Short(kept.doc_id) + " (distance " +
+                   std::to_string(row.distance) + ", one of " + group + "), kept for " +
+                   WhyKept(kept, file);
+    }
+    out.push_back(std::move(row));
+  }
+  std::sort(out.begin(), out.end(), [](const NearDuplicateMember& a, const NearDuplicateMember& b) {
+    return a.doc_id < b.doc_id;
+  });
+  return out;
+}
+
+std::optional<uint64_t> ParseHashHex(const std::string& hex) {
+  if (hex.size() != 16) return std::nullopt;
+  uint64_t v = 0;
+  for (char c : hex) {
+    int d = c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
+    if (d < 0) return std::nullopt;
+    v = (v << 4) | uint64_t(d);
+  }
+  return v;
+}
+
+}  // namespace assay
