@@ -409,5 +409,65 @@ class Security(unittest.TestCase):
         self.assertEqual(status, 400)
 
 
+class Bulk(unittest.TestCase):
+    """Waive or reject every item of a filter, from the CLI and through the API: a count first,
+    then one audited event per item."""
+
+    def active(self, out, *filters):
+        r = run_assay(["queue", "list", "--json", "--out", out] + list(filters))
+        return json.loads(r.stdout)
+
+    def test_cli_bulk_waive_counts_then_acts_with_yes(self):
+        out = store_copy("bulk-cli")
+        hits = self.active(out, "--rule", "review_words")
+        self.assertGreaterEqual(len(hits), 2)
+        base = ["queue", "waive", "--rule", "review_words", "--note", "sample PDFs are short",
+                "--as", "carol", "--out", out]
+        dry = run_assay(base + ["--dry-run"])
+        self.assertEqual(dry.returncode, 0, dry.describe())
+        self.assertIn(f"{len(hits)} active items match --rule review_words", dry.stdout)
+        unconfirmed = run_assay(base)
+        self.assertEqual(unconfirmed.returncode, 2, unconfirmed.describe())
+        self.assertIn("--yes", unconfirmed.stderr)
+        self.assertEqual(len(self.active(out, "--rule", "review_words")), len(hits))
+        both = run_assay(["queue", "waive", "1", "--rule", "x", "--note", "n", "--out", out])
+        self.assertEqual(both.returncode, 2, both.describe())
+        done = run_assay(base + ["--yes"])
+        self.assertEqual(done.returncode, 0, done.describe())
+        self.assertIn(f"{len(hits)} items waived", done.stdout)
+        self.assertEqual(self.active(out, "--rule", "review_words"), [])
+        for it in hits:
+            shown = json.loads(run_assay(["queue", "show", str(it["item_id"]), "--json", "--out",
+                                          out]).stdout)
+            waives = [e for e in shown["events"] if e["action"] == "waived"]
+            self.assertEqual(len(waives), 1)
+            self.assertEqual((waives[0]["actor"], waives[0]["note"]),
+                             ("carol", "sample PDFs are short"))
+        # the corrupt PDF's error item is not of that rule and stays open
+        self.assertEqual(len(self.active(out)), 1)
+
+    def test_api_bulk_reject_needs_the_confirmed_count(self):
+        out = store_copy("bulk-api")
+        server = Server(out, "--bind", "127.0.0.1:0")
+        try:
+            status, body, headers = http("GET", server.url + "/api/session")
+            cookie, csrf = headers["Set-Cookie"].split(";")[0], json.loads(body)["csrf"]
+            h = {"Cookie": cookie, "X-CSRF-Token": csrf, "Content-Type": "application/json"}
+            count = json.loads(http("GET", server.url + "/api/queue?rule=review_words")[1])["total"]
+            body = {"rule": "review_words", "note": "not text documents", "expected": count + 1}
+            status, text, _ = http("POST", server.url + "/api/bulk/reject", json.dumps(body), h)
+            self.assertEqual(status, 409, text)
+            self.assertEqual(json.loads(text)["count"], count)
+            body["expected"] = count
+            status, text, _ = http("POST", server.url + "/api/bulk/reject", json.dumps(body), h)
+            self.assertEqual(status, 200, text)
+            self.assertEqual(len(json.loads(text)["acted"]), count)
+            self.assertEqual(self.active(out, "--rule", "review_words"), [])
+            rejected = self.active(out, "--rule", "review_words", "--state", "rejected")
+            self.assertEqual(len(rejected), count)
+        finally:
+            server.stop()
+
+
 if __name__ == "__main__":
     unittest.main()
