@@ -322,15 +322,24 @@ std::string FilterSql(const QueueFilter& filter, bool with_state = true) {
     }
   }
   if (filter.rule) {
-    sql +=
-        " AND EXISTS (SELECT 1 FROM json_each(q.reasons) j WHERE "
-        "json_extract(j.value,'$.rule') = ?2 OR "
-        "(json_extract(j.value,'$.rule') IS NULL AND json_extract(j.value,'$.stage') = ?2))";
+    // The first reason decides most items without walking the array (json_each is the cost
+    // of a rule filter over a large queue).
+    sql += std::string(" AND (") + kFirstRule +
+           " = ?2 OR EXISTS (SELECT 1 FROM json_each(q.reasons) j WHERE "
+           "json_extract(j.value,'$.rule') = ?2 OR "
+           "(json_extract(j.value,'$.rule') IS NULL AND json_extract(j.value,'$.stage') = ?2)))";
   }
   if (filter.modality) sql += " AND COALESCE(d.modality, d.container) = ?3";
   if (filter.run_id) sql += " AND q.run_id = ?4";
   if (filter.assignee) sql += " AND q.assignee = ?5";
   return sql;
+}
+
+// The documents join, only when the filter needs it (a join per item costs most of a count
+// over a large queue).
+std::string FromItems(const QueueFilter& filter) {
+  return filter.modality ? " FROM queue_items q JOIN documents d ON d.doc_id = q.doc_id"
+                         : " FROM queue_items q";
 }
 
 void BindFilter(Statement& s, const QueueFilter& filter, bool with_state = true) {
@@ -365,26 +374,32 @@ std::vector<QueueItem> Queue::List(const QueueFilter& filter) {
 QueuePage Queue::Page(const QueueFilter& filter, int64_t offset, int64_t limit) {
   QueuePage page;
   {
-    Statement c(db_.handle(), std::string("SELECT COUNT(*)") + kFromItems + FilterSql(filter));
+    Statement c(db_.handle(), "SELECT COUNT(*)" + FromItems(filter) + FilterSql(filter));
     BindFilter(c, filter);
     c.Step();
     page.total = c.Int(0);
   }
+  if (limit <= 0) return page;
   const std::string first_rule = kFirstRule;
-  const std::string first_rule_bare = [&] {
-    std::string t = first_rule;
-    for (size_t at; (at = t.find("q.")) != std::string::npos;) t.erase(at, 2);
-    return t;
-  }();
+  std::string first_rule_bare = first_rule;
+  for (size_t at; (at = first_rule_bare.find("q.")) != std::string::npos;) {
+    first_rule_bare.erase(at, 2);
+  }
+  // The order is decided on queue_items alone (the group sizes come from migration 012's
+  // index); only the page's rows are joined with their documents.
   Statement s(db_.handle(),
               "WITH groups AS (SELECT " + first_rule_bare +
                   " AS r, COUNT(*) AS n FROM queue_items WHERE state IN ('open','claimed') "
-                  "GROUP BY 1) " +
-                  kItemColumns + "LEFT JOIN groups g ON g.r = " + first_rule +
+                  "GROUP BY 1), "
+                  "page AS (SELECT q.item_id AS id, q.state IN ('open','claimed') AS k1, "
+                  "CASE WHEN q.state IN ('open','claimed') THEN g.n ELSE 0 END AS k2, "
+                  "q.kind = 'error' AS k3" +
+                  FromItems(filter) + " LEFT JOIN groups g ON g.r = " + first_rule +
                   FilterSql(filter) +
-                  " ORDER BY q.state IN ('open','claimed') DESC, "
-                  "CASE WHEN q.state IN ('open','claimed') THEN g.n ELSE 0 END DESC, "
-                  "q.kind = 'error' DESC, q.item_id LIMIT ?6 OFFSET ?7");
+                  " ORDER BY k1 DESC, k2 DESC, k3 DESC, q.item_id LIMIT ?6 OFFSET ?7) " +
+                  kItemColumns +
+                  "JOIN page ON page.id = q.item_id "
+                  "ORDER BY page.k1 DESC, page.k2 DESC, page.k3 DESC, q.item_id");
   BindFilter(s, filter);
   s.Bind(6, std::clamp<int64_t>(limit, 0, 500)).Bind(7, std::max<int64_t>(offset, 0));
   while (s.Step()) page.items.push_back(ReadItem(s));
@@ -394,18 +409,18 @@ QueuePage Queue::Page(const QueueFilter& filter, int64_t offset, int64_t limit) 
 Json Queue::Counts(const QueueFilter& filter) {
   Json out = Json::object();
   {
-    Statement s(db_.handle(), std::string("SELECT q.state, COUNT(*)") + kFromItems +
+    Statement s(db_.handle(), "SELECT q.state, COUNT(*)" + FromItems(filter) +
                                   FilterSql(filter, /*with_state=*/false) +
                                   " GROUP BY q.state ORDER BY 2 DESC, 1");
     BindFilter(s, filter, false);
     out["state"] = CountObject(s);
   }
   {
-    Statement s(db_.handle(),
-                std::string("SELECT COALESCE(json_extract(j.value,'$.rule'),"
-                            "json_extract(j.value,'$.stage')), COUNT(DISTINCT q.item_id)") +
-                    kFromItems + ", json_each(q.reasons) j" + FilterSql(filter) +
-                    " GROUP BY 1 ORDER BY 2 DESC, 1");
+    // By first failed rule, as the page orders them (one count per item; every reason of an
+    // item is still matched by the rule filter).
+    Statement s(db_.handle(), std::string("SELECT ") + kFirstRule + ", COUNT(*)" +
+                                  FromItems(filter) + FilterSql(filter) +
+                                  " GROUP BY 1 ORDER BY 2 DESC, 1");
     BindFilter(s, filter);
     out["rule"] = CountObject(s);
   }

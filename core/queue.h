@@ -104,9 +104,9 @@ class Queue {
   // rule (or erroring stage), largest group first (deciding that group unblocks the most
   // documents), then errors before rejections, then oldest first. `limit` is capped at 500.
   QueuePage Page(const QueueFilter& filter, int64_t offset, int64_t limit);
-  // Active items (open + claimed) per state, per rule (or erroring stage) and per modality,
-  // among the items matching `filter` without its state: {"state": {..}, "rule": {..},
-  // "modality": {..}}, each sorted by count, largest first.
+  // Items per state (among those matching `filter` without its state), and matching items
+  // per first failed rule (or erroring stage; the group the page orders by) and per modality:
+  // {"state": {..}, "rule": {..}, "modality": {..}}, each sorted by count, largest first.
   Json Counts(const QueueFilter& filter);
   std::optional<QueueItem> Get(int64_t item_id);
   std::vector<QueueEvent> Events(int64_t item_id);

@@ -71,25 +71,33 @@ async function loadQueue() {
   $("page-of").textContent = "page " + data.page + " of " + pages;
   $("prev").disabled = page <= 1;
   $("next").disabled = page >= pages;
+  $("bulk").hidden = session.read_only || !$("f-rule").value.trim();
+  $("bulk-confirm").hidden = true;
+  loadCounts(p);
+}
+
+// The counts come after the first screen (GET /api/queue/counts).
+async function loadCounts(p) {
+  p.delete("page");
+  const { status, data } = await api("GET", "/api/queue/counts?" + p.toString());
+  if (status !== 200) return;
   const counts = $("counts");
   counts.replaceChildren();
   counts.className = "counts";
   const list = $("rule-list");
   list.replaceChildren();
-  for (const [name, title] of [["rule", "Active items by rule"], ["modality", "by modality"],
+  for (const [name, title] of [["rule", "Items by first failed rule"], ["modality", "by modality"],
                                ["state", "by state"]]) {
     const box = el("div");
     box.append(el("h3", title));
     const ul = el("ul");
-    for (const [k, n] of Object.entries(data.counts[name] || {})) {
+    for (const [k, n] of Object.entries(data[name] || {})) {
       ul.append(el("li", k + ": " + n));
       if (name === "rule") list.append(el("option", null, { value: k }));
     }
     box.append(ul);
     counts.append(box);
   }
-  $("bulk").hidden = session.read_only || !$("f-rule").value.trim();
-  $("bulk-confirm").hidden = true;
 }
 
 // Bulk: first ask the server how many active items the filter hits, then act on exactly that.
