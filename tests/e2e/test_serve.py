@@ -469,5 +469,38 @@ class Bulk(unittest.TestCase):
             server.stop()
 
 
+class Reprocess(unittest.TestCase):
+    """Reprocess from the API: the same checks and code as `assay queue reprocess`."""
+
+    def test_reprocess_with_parameters_shows_the_new_result(self):
+        out = store_copy("reprocess")
+        server = Server(out, "--bind", "127.0.0.1:0")
+        try:
+            status, body, headers = http("GET", server.url + "/api/session")
+            h = {"Cookie": headers["Set-Cookie"].split(";")[0],
+                 "X-CSRF-Token": json.loads(body)["csrf"], "Content-Type": "application/json"}
+            item = json.loads(http("GET", server.url + "/api/queue?rule=review_words")[1])["items"][0]
+            url = server.url + f"/api/items/{item['item_id']}/reprocess"
+            status, text, _ = http("POST", url, json.dumps({"lang": "../../x"}), h)
+            self.assertEqual(status, 400, text)
+            status, text, _ = http("POST", url, json.dumps({"dpi": 200, "lang": "eng"}), h)
+            self.assertEqual(status, 200, text)
+            r = json.loads(text)
+            self.assertEqual(r["set"], ["rasterize.dpi=200", "ocr.lang=eng"])
+            # Reprocess applies the shipped contracts (as `assay queue reprocess` without
+            # --contracts), which the strict test rule is not part of: the document passes and
+            # the store closes the item.
+            self.assertEqual((r["exit_code"], r["outcome"]), (0, "accepted"))
+            self.assertEqual(r["item"]["state"], "resolved")
+            view = json.loads(http("GET", server.url + f"/api/items/{item['item_id']}")[1])
+            asked = [e for e in view["events"] if e["action"] == "reprocessed"]
+            self.assertEqual(len(asked), 1)
+            self.assertIn("rasterize", asked[0]["note"])
+            self.assertEqual(view["events"][-1]["actor"], "assay")
+            self.assertEqual(view["events"][-1]["action"], "resolved")
+        finally:
+            server.stop()
+
+
 if __name__ == "__main__":
     unittest.main()
