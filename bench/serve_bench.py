@@ -65,7 +65,6 @@ def build_store(assay, root, items):
 
 def timed(url, n=20):
     times = []
-    first = None
     for _ in range(n):
         t = time.monotonic()
         with urllib.request.urlopen(url, timeout=60) as r:

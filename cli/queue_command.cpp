@@ -97,11 +97,12 @@ QueueFilter BulkFilter(const QueueArgs& a) {
 // Checks the choice between one item (id) and a bulk filter; for a bulk action, prints how many
 // items the filter hits and returns them unless it is a dry run or unconfirmed (then the exit
 // code is set: 0 for --dry-run, kExitUsage without --yes).
-std::optional<std::vector<QueueItem>> BulkTargets(const char* verb, const QueueArgs& a,
-                                                  Queue& q, int* code) {
+std::optional<std::vector<QueueItem>> BulkTargets(const char* verb, const QueueArgs& a, Queue& q,
+                                                  int* code) {
   const std::vector<QueueItem> items = q.List(BulkFilter(a));
   std::cout << items.size() << " active item" << (items.size() == 1 ? "" : "s") << " match --rule "
-            << ForTerminal(a.rule) << (a.modality.empty() ? "" : " --modality " + ForTerminal(a.modality))
+            << ForTerminal(a.rule)
+            << (a.modality.empty() ? "" : " --modality " + ForTerminal(a.modality))
             << (a.run_id > 0 ? " --run " + std::to_string(a.run_id) : "") << "\n";
   if (a.dry_run) {
     *code = kExitOk;
@@ -123,7 +124,8 @@ bool CheckTarget(const char* verb, const QueueArgs& a, int64_t item_id) {
     return false;
   }
   if (item_id == 0 && a.rule.empty()) {
-    std::cerr << "assay queue " << verb << ": give an item id, or --rule R for every item failing R\n";
+    std::cerr << "assay queue " << verb
+              << ": give an item id, or --rule R for every item failing R\n";
     return false;
   }
   return true;

@@ -114,8 +114,7 @@ std::optional<std::string> BearerToken(const std::string& authorization) {
   return token;
 }
 
-std::optional<std::string> CookieValue(const std::string& cookie_header,
-                                       const std::string& name) {
+std::optional<std::string> CookieValue(const std::string& cookie_header, const std::string& name) {
   std::istringstream in(cookie_header);
   std::string part;
   while (std::getline(in, part, ';')) {
@@ -138,8 +137,7 @@ bool SafeParameter(const std::string& value) {
   if (value.find("..") != std::string::npos) return false;
   if (!value.empty() && value[0] == '/') return false;
   // C:... or a UNC-like start.
-  if (value.size() >= 2 && std::isalpha(static_cast<unsigned char>(value[0])) &&
-      value[1] == ':') {
+  if (value.size() >= 2 && std::isalpha(static_cast<unsigned char>(value[0])) && value[1] == ':') {
     return false;
   }
   if (value.rfind("file:", 0) == 0) return false;

@@ -82,12 +82,12 @@ int Serve(const ServeArgs& a) {
     std::cerr << "assay serve: cannot listen on " << ForTerminal(a.bind) << "\n";
     return kExitInternal;
   }
-  const std::string shown_host = o.host.find(':') != std::string::npos ? "[" + o.host + "]" : o.host;
+  const std::string shown_host =
+      o.host.find(':') != std::string::npos ? "[" + o.host + "]" : o.host;
   std::cout << "assay serve: http://" << shown_host << ":" << port << "/"
             << (o.read_only ? " (read-only)" : "") << "\n";
   if (generated) {
-    std::cout << "assay serve: token for reviewer \"reviewer\": " << o.reviewers[0].secret
-              << "\n";
+    std::cout << "assay serve: token for reviewer \"reviewer\": " << o.reviewers[0].secret << "\n";
   } else if (!o.reviewers.empty()) {
     std::cout << "assay serve: " << o.reviewers.size() << " reviewer token(s) from "
               << ForTerminal(a.token_file) << "\n";

@@ -4,8 +4,8 @@
 #include <fstream>
 #include <map>
 #include <mutex>
-#include <set>
 #include <regex>
+#include <set>
 #include <sstream>
 
 #include "core/exit_codes.h"
@@ -164,8 +164,9 @@ class Routes {
     svr.Get("/api/queue", Guard([this](const Request& req, Response& res, const Caller&) {
               QueuePage(req, res);
             }));
-    svr.Get("/api/queue/counts", Guard([this](const Request& req, Response& res,
-                                              const Caller&) { QueueCounts(req, res); }));
+    svr.Get("/api/queue/counts", Guard([this](const Request& req, Response& res, const Caller&) {
+              QueueCounts(req, res);
+            }));
     svr.Get(R"(/api/items/(\d{1,18}))", Guard([this](const Request& req, Response& res,
                                                      const Caller&) { ItemView(req, res); }));
     svr.Get(R"(/api/items/(\d{1,18})/pages/(\d{1,6})\.png)",
@@ -238,8 +239,8 @@ class Routes {
   }
 
   static void SetSessionCookie(Response& res, const std::string& id) {
-    res.set_header("Set-Cookie", std::string(kSessionCookie) + "=" + id +
-                                     "; Path=/; HttpOnly; SameSite=Strict");
+    res.set_header("Set-Cookie",
+                   std::string(kSessionCookie) + "=" + id + "; Path=/; HttpOnly; SameSite=Strict");
   }
 
   // `h` behind the identity and, for a POST, read-only, origin and CSRF checks.
@@ -281,9 +282,9 @@ class Routes {
     QueueFilter f;
     std::string error;
     if (!ReadFilter(req, &f, &error)) return SendError(res, 400, error);
-    const int64_t page =
-        req.has_param("page") ? ParseNumber(req.get_param_value("page"), 1, 1'000'000).value_or(0)
-                              : 1;
+    const int64_t page = req.has_param("page")
+                             ? ParseNumber(req.get_param_value("page"), 1, 1'000'000).value_or(0)
+                             : 1;
     const int64_t per_page = req.has_param("per_page")
                                  ? ParseNumber(req.get_param_value("per_page"), 1, 200).value_or(0)
                                  : 50;
@@ -293,8 +294,9 @@ class Routes {
     const struct QueuePage p = q.Page(f, (page - 1) * per_page, per_page);
     Json items = Json::array();
     for (const QueueItem& it : p.items) items.push_back(it.ToJson());
-    SendJson(res, 200,
-             {{"total", p.total}, {"page", page}, {"per_page", per_page}, {"items", std::move(items)}});
+    SendJson(
+        res, 200,
+        {{"total", p.total}, {"page", page}, {"per_page", per_page}, {"items", std::move(items)}});
   }
 
   // The counts beside the queue: asked apart from the first screen (a count by modality joins
@@ -353,12 +355,11 @@ class Routes {
     res.set_content(bytes.str(), "image/png");
   }
 
-  static void SendOutcome(Response& res, const std::variant<QueueItem, QueueError>& r,
-                          Queue& q, int64_t id) {
+  static void SendOutcome(Response& res, const std::variant<QueueItem, QueueError>& r, Queue& q,
+                          int64_t id) {
     if (const auto* e = std::get_if<QueueError>(&r)) {
       const auto now = q.Get(id);
-      return SendJson(res, 409,
-                      {{"error", e->message}, {"item", now ? now->ToJson() : Json()}});
+      return SendJson(res, 409, {{"error", e->message}, {"item", now ? now->ToJson() : Json()}});
     }
     SendJson(res, 200, {{"item", std::get<QueueItem>(r).ToJson()}});
   }
@@ -399,7 +400,8 @@ class Routes {
       opt.set.push_back("ocr.lang=" + lang);
     }
     if (body.contains("orientation")) {
-      if (!body["orientation"].is_boolean()) return SendError(res, 400, "orientation is true/false");
+      if (!body["orientation"].is_boolean())
+        return SendError(res, 400, "orientation is true/false");
       opt.set.push_back(std::string("preprocess.orientation=") +
                         (body["orientation"].get<bool>() ? "true" : "false"));
     }
@@ -409,8 +411,8 @@ class Routes {
                 {"set", opt.set},
                 {"item", r.item ? r.item->ToJson() : Json()}};
     if (!r.error.empty()) out["error"] = r.error;
-    const int status = r.exit_code == kExitRefused ? 409
-                       : r.exit_code == kExitUsage ? 400
+    const int status = r.exit_code == kExitRefused    ? 409
+                       : r.exit_code == kExitUsage    ? 400
                        : r.exit_code == kExitInternal ? 500
                                                       : 200;
     SendJson(res, status, out);
@@ -424,7 +426,8 @@ class Routes {
     QueueFilter f;
     if (const std::string rule = StringField(body, "rule"); !rule.empty()) f.rule = rule;
     if (const std::string m = StringField(body, "modality"); !m.empty()) f.modality = m;
-    if (body.contains("run") && body["run"].is_number_integer()) f.run_id = body["run"].get<int64_t>();
+    if (body.contains("run") && body["run"].is_number_integer())
+      f.run_id = body["run"].get<int64_t>();
     if (!body.contains("expected") || !body["expected"].is_number_integer()) {
       return SendError(res, 400, "expected (the count the reviewer confirmed) is required");
     }
@@ -432,9 +435,10 @@ class Routes {
     Queue q(store.db());
     const int64_t hits = q.Page(f, 0, 0).total;
     if (hits != body["expected"].get<int64_t>()) {
-      return SendJson(res, 409, {{"error", "the filter now hits " + std::to_string(hits) +
-                                               " items; confirm again"},
-                                 {"count", hits}});
+      return SendJson(
+          res, 409,
+          {{"error", "the filter now hits " + std::to_string(hits) + " items; confirm again"},
+           {"count", hits}});
     }
     auto r = q.Bulk(f, req.matches[1], c.name, StringField(body, "note"));
     if (const auto* e = std::get_if<QueueError>(&r)) return SendError(res, 400, e->message);

@@ -53,11 +53,11 @@ Result<fs::path> PageImage(Store& store, const std::string& doc_id, int page, in
   auto record = store.GetDocument(doc_id);
   if (!record || !record->source_id) return Fail("no readable document " + doc_id);
   auto content = store.DocumentContent(doc_id);
-  const int pages = content ? static_cast<int>(Document::FromContentJson(*content).pages.size())
-                            : 0;
+  const int pages =
+      content ? static_cast<int>(Document::FromContentJson(*content).pages.size()) : 0;
   if (page < 1 || page > pages) return Fail("no page " + std::to_string(page));
-  const std::string name = *record->source_id + ".p" + std::to_string(page) + ".d" +
-                           std::to_string(dpi) + ".png";
+  const std::string name =
+      *record->source_id + ".p" + std::to_string(page) + ".d" + std::to_string(dpi) + ".png";
   const fs::path target = cache_dir / name;
   std::error_code ec;
   if (fs::exists(target, ec)) return target;
@@ -66,16 +66,16 @@ Result<fs::path> PageImage(Store& store, const std::string& doc_id, int page, in
     return Fail("the source file changed or is gone: " + record->path);
   }
   fs::create_directories(cache_dir, ec);
-  const fs::path tmp = cache_dir / (name + ".tmp" + std::to_string(::getpid()) + "." +
-                                    std::to_string(std::hash<std::thread::id>()(
-                                        std::this_thread::get_id())));
+  const fs::path tmp =
+      cache_dir / (name + ".tmp" + std::to_string(::getpid()) + "." +
+                   std::to_string(std::hash<std::thread::id>()(std::this_thread::get_id())));
   if (record->container == "pdf") {
     // pdftoppm appends ".png" to the output root with -singlefile.
     const fs::path root = tmp.string() + ".out";
-    const bool ok = RunProgram({"pdftoppm", "-png", "-singlefile", "-r", std::to_string(dpi), "-f",
-                                std::to_string(page), "-l", std::to_string(page), record->path,
-                                root.string()},
-                               60);
+    const bool ok =
+        RunProgram({"pdftoppm", "-png", "-singlefile", "-r", std::to_string(dpi), "-f",
+                    std::to_string(page), "-l", std::to_string(page), record->path, root.string()},
+                   60);
     if (!ok) {
       fs::remove(root.string() + ".png", ec);
       return Fail("page " + std::to_string(page) + " did not render");

@@ -21,7 +21,7 @@ bool IsPageImageDpi(int dpi);
 // Poppler's pdftoppm in its own process (killed after 60 s), so a hostile PDF costs that
 // process, never the server holding the store; an image is converted by Leptonica.
 // Errors (stage "page_image"): unknown document or page, source gone or changed, render failed.
-Result<std::filesystem::path> PageImage(Store& store, const std::string& doc_id, int page,
-                                        int dpi, const std::filesystem::path& cache_dir);
+Result<std::filesystem::path> PageImage(Store& store, const std::string& doc_id, int page, int dpi,
+                                        const std::filesystem::path& cache_dir);
 
 }  // namespace assay

@@ -387,19 +387,18 @@ QueuePage Queue::Page(const QueueFilter& filter, int64_t offset, int64_t limit) 
   }
   // The order is decided on queue_items alone (the group sizes come from migration 012's
   // index); only the page's rows are joined with their documents.
-  Statement s(db_.handle(),
-              "WITH groups AS (SELECT " + first_rule_bare +
-                  " AS r, COUNT(*) AS n FROM queue_items WHERE state IN ('open','claimed') "
-                  "GROUP BY 1), "
-                  "page AS (SELECT q.item_id AS id, q.state IN ('open','claimed') AS k1, "
-                  "CASE WHEN q.state IN ('open','claimed') THEN g.n ELSE 0 END AS k2, "
-                  "q.kind = 'error' AS k3" +
-                  FromItems(filter) + " LEFT JOIN groups g ON g.r = " + first_rule +
-                  FilterSql(filter) +
-                  " ORDER BY k1 DESC, k2 DESC, k3 DESC, q.item_id LIMIT ?6 OFFSET ?7) " +
-                  kItemColumns +
-                  "JOIN page ON page.id = q.item_id "
-                  "ORDER BY page.k1 DESC, page.k2 DESC, page.k3 DESC, q.item_id");
+  Statement s(
+      db_.handle(),
+      "WITH groups AS (SELECT " + first_rule_bare +
+          " AS r, COUNT(*) AS n FROM queue_items WHERE state IN ('open','claimed') "
+          "GROUP BY 1), "
+          "page AS (SELECT q.item_id AS id, q.state IN ('open','claimed') AS k1, "
+          "CASE WHEN q.state IN ('open','claimed') THEN g.n ELSE 0 END AS k2, "
+          "q.kind = 'error' AS k3" +
+          FromItems(filter) + " LEFT JOIN groups g ON g.r = " + first_rule + FilterSql(filter) +
+          " ORDER BY k1 DESC, k2 DESC, k3 DESC, q.item_id LIMIT ?6 OFFSET ?7) " + kItemColumns +
+          "JOIN page ON page.id = q.item_id "
+          "ORDER BY page.k1 DESC, page.k2 DESC, page.k3 DESC, q.item_id");
   BindFilter(s, filter);
   s.Bind(6, std::clamp<int64_t>(limit, 0, 500)).Bind(7, std::max<int64_t>(offset, 0));
   while (s.Step()) page.items.push_back(ReadItem(s));

@@ -29,10 +29,14 @@ Json PageJson(const Page& p) {
   for (const Figure& f : p.figures) {
     figures.push_back({{"bbox", BoxJson(f.bbox)}, {"caption", f.caption}});
   }
-  return {{"page", p.number},       {"width", RoundCoord(p.width)},
-          {"height", RoundCoord(p.height)}, {"unit", p.unit},
-          {"text_source", p.text_source}, {"words", std::move(words)},
-          {"blocks", std::move(blocks)},  {"tables", std::move(tables)},
+  return {{"page", p.number},
+          {"width", RoundCoord(p.width)},
+          {"height", RoundCoord(p.height)},
+          {"unit", p.unit},
+          {"text_source", p.text_source},
+          {"words", std::move(words)},
+          {"blocks", std::move(blocks)},
+          {"tables", std::move(tables)},
           {"figures", std::move(figures)}};
 }
 

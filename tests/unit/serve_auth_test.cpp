@@ -65,13 +65,13 @@ TEST(ServeAuthTest, OriginMustBeTheServerItself) {
 }
 
 TEST(ServeAuthTest, ParametersThatCouldNameAFileOutsideTheStoreAreRefused) {
-  for (const char* bad : {"..", "../etc/passwd", "a/../../b", "/etc/passwd", "C:\\x", "c:x",
-                          "a\\b", "file:///etc/passwd"}) {
+  for (const char* bad : {"..", "../etc/passwd", "a/../../b", "/etc/passwd", "C:\\x", "c:x", "a\\b",
+                          "file:///etc/passwd"}) {
     EXPECT_FALSE(SafeParameter(bad)) << bad;
   }
   EXPECT_FALSE(SafeParameter(std::string("a\0b", 3)));
-  for (const char* good : {"", "ocr.mean_confidence", "pdf_scan", "alice", "12", "' OR 1=1 --",
-                           "a.b/c"}) {
+  for (const char* good :
+       {"", "ocr.mean_confidence", "pdf_scan", "alice", "12", "' OR 1=1 --", "a.b/c"}) {
     EXPECT_TRUE(SafeParameter(good)) << good;
   }
 }
