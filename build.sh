@@ -21,6 +21,8 @@ PACKAGES=(
   clang libclang-rt-14-dev  # the fuzzing build (tests/fuzz); libFuzzer is in libclang-rt-14-dev
   libarchive-dev libcld2-dev  # releases: WebDataset tar shards, language detection
   qpdf  # tests only: encrypts PDFs for the password tests
+  libcpp-httplib-dev  # assay serve: the HTTP server
+  chromium chromium-driver python3-selenium  # tests only: assay serve in a real browser
   munge slurmctld slurmd slurm-client  # tests only: a local Slurm for tests/e2e/test_slurm.py
 )
 

@@ -20,5 +20,6 @@ void SetupStore(CLI::App& app, int* exit_code);    // store vacuum, backup
 void SetupMerge(CLI::App& app, int* exit_code);    // merge shard stores
 void SetupFeedback(CLI::App& app, int* exit_code);  // feedback import, list
 void SetupRelease(CLI::App& app, int* exit_code);  // release create, validate, diff
+void SetupServe(CLI::App& app, int* exit_code);    // the queue in a browser
 
 }  // namespace assay::cli

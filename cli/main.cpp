@@ -28,6 +28,7 @@ int main(int argc, char** argv) {
   assay::cli::SetupMerge(app, &exit_code);
   assay::cli::SetupFeedback(app, &exit_code);
   assay::cli::SetupRelease(app, &exit_code);
+  assay::cli::SetupServe(app, &exit_code);
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {

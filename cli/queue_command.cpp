@@ -1,7 +1,10 @@
 // `assay queue`: the remediation queue of rejected and errored documents (core/queue.h).
+#include <algorithm>
 #include <cstdlib>
 #include <iostream>
 #include <memory>
+#include <optional>
+#include <vector>
 
 #include "cli/commands.h"
 #include "cli/format.h"
@@ -22,6 +25,8 @@ struct QueueArgs {
   std::string actor;
   std::string note;
   std::string state, rule, modality;
+  int64_t run_id = 0;
+  bool dry_run = false, yes = false;
 };
 
 std::string DefaultActor() {
@@ -70,18 +75,99 @@ int Report(const char* verb, const std::variant<QueueItem, QueueError>& r) {
 using Action = std::variant<QueueItem, QueueError> (Queue::*)(int64_t, const std::string&,
                                                               const std::string&);
 
-// resolve | waive | reject: a note is required (core refuses an empty one).
+// The bulk filter of waive, reject and reprocess: --rule (required), --modality, --run.
+void AddBulkFilter(CLI::App* cmd, QueueArgs* a) {
+  cmd->add_option("--rule", a->rule,
+                  "bulk: every active item failing this rule (errors: this stage)");
+  cmd->add_option("--modality", a->modality, "bulk: only documents of this modality");
+  cmd->add_option("--run", a->run_id, "bulk: only items opened by this run")
+      ->check(WholeNumber(1, INT64_MAX, ""));
+  cmd->add_flag("--dry-run", a->dry_run, "bulk: print how many items the filter hits, act on none");
+  cmd->add_flag("--yes", a->yes, "bulk: act on every item the filter hits");
+}
+
+QueueFilter BulkFilter(const QueueArgs& a) {
+  QueueFilter f;
+  f.rule = a.rule;
+  if (!a.modality.empty()) f.modality = a.modality;
+  if (a.run_id > 0) f.run_id = a.run_id;
+  return f;
+}
+
+// Checks the choice between one item (id) and a bulk filter; for a bulk action, prints how many
+// items the filter hits and returns them unless it is a dry run or unconfirmed (then the exit
+// code is set: 0 for --dry-run, kExitUsage without --yes).
+std::optional<std::vector<QueueItem>> BulkTargets(const char* verb, const QueueArgs& a, Queue& q,
+                                                  int* code) {
+  const std::vector<QueueItem> items = q.List(BulkFilter(a));
+  std::cout << items.size() << " active item" << (items.size() == 1 ? "" : "s") << " match --rule "
+            << ForTerminal(a.rule)
+            << (a.modality.empty() ? "" : " --modality " + ForTerminal(a.modality))
+            << (a.run_id > 0 ? " --run " + std::to_string(a.run_id) : "") << "\n";
+  if (a.dry_run) {
+    *code = kExitOk;
+    return std::nullopt;
+  }
+  if (!a.yes) {
+    std::cerr << "assay queue " << verb << ": add --yes to " << verb << " them (or --dry-run)\n";
+    *code = kExitUsage;
+    return std::nullopt;
+  }
+  return items;
+}
+
+// One item by id, or a bulk filter (--rule): exactly one of them.
+bool CheckTarget(const char* verb, const QueueArgs& a, int64_t item_id) {
+  const bool bulk = !a.rule.empty() || !a.modality.empty() || a.run_id > 0 || a.dry_run || a.yes;
+  if (item_id > 0 && bulk) {
+    std::cerr << "assay queue " << verb << ": give an item id or a filter (--rule ...), not both\n";
+    return false;
+  }
+  if (item_id == 0 && a.rule.empty()) {
+    std::cerr << "assay queue " << verb
+              << ": give an item id, or --rule R for every item failing R\n";
+    return false;
+  }
+  return true;
+}
+
+// resolve | waive | reject: a note is required (core refuses an empty one). waive and reject
+// also act in bulk on the items of a filter, one transaction and audit event per item.
 void SetupDecision(CLI::App& queue, int* exit_code, const char* name, const char* help,
-                   Action action) {
+                   Action action, bool bulk) {
   auto a = std::make_shared<QueueArgs>();
   CLI::App* cmd = AddQueueCommand(queue, name, help, a.get());
-  AddItemId(cmd, a.get());
+  if (bulk) {
+    cmd->add_option("id", a->item_id, "queue item id (or a filter: --rule ...)")->check(kItemId);
+    AddBulkFilter(cmd, a.get());
+  } else {
+    AddItemId(cmd, a.get());
+  }
   cmd->add_option("--note", a->note, "why (recorded in the audit trail)")->required();
   AddActor(cmd, a.get(), false);
   cmd->callback([a, exit_code, name, action] {
+    if (!CheckTarget(name, *a, a->item_id)) {
+      *exit_code = kExitUsage;
+      return;
+    }
     *exit_code = WithStore(a->out, [&](Store& s) {
       Queue q(s.db());
-      return Report(name, (q.*action)(a->item_id, a->actor, a->note));
+      if (a->item_id > 0) return Report(name, (q.*action)(a->item_id, a->actor, a->note));
+      int code = kExitOk;
+      auto targets = BulkTargets(name, *a, q, &code);
+      if (!targets) return code;
+      auto r = q.Bulk(BulkFilter(*a), name, a->actor, a->note);
+      if (const auto* e = std::get_if<QueueError>(&r)) {
+        std::cerr << "assay queue " << name << ": " << ForTerminal(e->message) << "\n";
+        return kExitRefused;
+      }
+      const auto& done = std::get<Queue::BulkOutcome>(r);
+      std::cout << done.acted.size() << " item" << (done.acted.size() == 1 ? "" : "s") << " "
+                << (std::string(name) == "waive" ? "waived" : "rejected") << "\n";
+      for (const QueueError& e : done.refused) {
+        std::cerr << "assay queue " << name << ": " << ForTerminal(e.message) << "\n";
+      }
+      return done.refused.empty() ? kExitOk : kExitRefused;
     });
   });
 }
@@ -170,18 +256,20 @@ void SetupQueue(CLI::App& app, int* exit_code) {
     });
   }
   SetupDecision(*queue, exit_code, "resolve", "close an item: the problem is fixed",
-                &Queue::Resolve);
+                &Queue::Resolve, /*bulk=*/false);
   SetupDecision(*queue, exit_code, "waive", "accept the document despite its failure",
-                &Queue::Waive);
+                &Queue::Waive, /*bulk=*/true);
   SetupDecision(*queue, exit_code, "reject", "confirm the rejection: the document stays out",
-                &Queue::Reject);
+                &Queue::Reject, /*bulk=*/true);
   {
     auto opt = std::make_shared<ReprocessOptions>();
     auto out = std::make_shared<std::string>("out");
     auto json = std::make_shared<bool>(false);
+    auto bulk = std::make_shared<QueueArgs>();
     CLI::App* cmd =
         queue->add_subcommand("reprocess", "run the item's document again with changed parameters");
-    cmd->add_option("id", opt->item_id, "queue item id")->required()->check(kItemId);
+    cmd->add_option("id", opt->item_id, "queue item id (or a filter: --rule ...)")->check(kItemId);
+    AddBulkFilter(cmd, bulk.get());
     cmd->add_option("--out", *out, "output folder holding assay.db")->capture_default_str();
     cmd->add_option("--set", opt->set,
                     "override a stage parameter for this document: stage.param=value (repeat)");
@@ -203,8 +291,39 @@ void SetupQueue(CLI::App& app, int* exit_code) {
                     "the first line of FILE opens the document if it is an encrypted PDF "
                     "(never recorded)");
     cmd->add_flag("--json", *json, "print the result as JSON");
-    cmd->callback([opt, out, json, exit_code] {
+    cmd->callback([opt, out, json, exit_code, bulk] {
       opt->out_dir = *out;
+      if (!CheckTarget("reprocess", *bulk, opt->item_id)) {
+        *exit_code = kExitUsage;
+        return;
+      }
+      if (opt->item_id == 0) {
+        // Bulk: each item as `assay queue reprocess ID` would, one after the other; the exit
+        // code is the worst of them (a refusal 5 over an error 4 over a rejection 1).
+        std::vector<QueueItem> items;
+        int code = WithStore(*out, [&](Store& s) {
+          Queue q(s.db());
+          int c = kExitOk;
+          auto targets = BulkTargets("reprocess", *bulk, q, &c);
+          if (targets) items = *targets;
+          return targets ? kExitOk : c;
+        });
+        for (const QueueItem& it : items) {
+          ReprocessOptions one = *opt;
+          one.item_id = it.item_id;
+          const ReprocessResult r = ReprocessQueueItem(one, BuiltinCatalog());
+          std::cout << "item " << it.item_id << ": "
+                    << (r.error.empty() ? "document is now " + r.outcome : ForTerminal(r.error))
+                    << "\n";
+          if (r.exit_code == kExitUsage || r.exit_code == kExitInternal) {
+            *exit_code = r.exit_code;
+            return;
+          }
+          code = std::max(code, r.exit_code == kExitRejected ? kExitRejected : r.exit_code);
+        }
+        *exit_code = code;
+        return;
+      }
       const ReprocessResult r = ReprocessQueueItem(*opt, BuiltinCatalog());
       *exit_code = r.exit_code;
       if (!r.error.empty()) {

@@ -1,5 +1,6 @@
 #include "core/queue.h"
 
+#include <algorithm>
 #include <functional>
 #include <map>
 
@@ -302,30 +303,134 @@ Json QueueEvent::ToJson() const {
           {"note", note}};
 }
 
-std::vector<QueueItem> Queue::List(const QueueFilter& filter) {
-  std::string sql = std::string(kItemColumns) + "WHERE 1";
-  if (!filter.state || *filter.state == "active") {
-    sql += " AND q.state IN ('open','claimed')";
-  } else if (*filter.state != "all") {
-    sql += " AND q.state = ?1";
+namespace {
+
+// The rule an item is filed under for ordering: its first reason's rule, or for an error the
+// stage that failed. The same text as migration 012's index, so SQLite can use it.
+constexpr const char* kFirstRule =
+    "COALESCE(json_extract(q.reasons,'$[0].rule'),json_extract(q.reasons,'$[0].stage'),'')";
+
+// The WHERE clause of `filter` over queue_items q JOIN documents d, with numbered parameters
+// ?1..?5 bound by BindFilter. Request text never becomes SQL: only these fixed fragments.
+std::string FilterSql(const QueueFilter& filter, bool with_state = true) {
+  std::string sql = " WHERE 1";
+  if (with_state) {
+    if (!filter.state || *filter.state == "active") {
+      sql += " AND q.state IN ('open','claimed')";
+    } else if (*filter.state != "all") {
+      sql += " AND q.state = ?1";
+    }
   }
   if (filter.rule) {
-    sql +=
-        " AND EXISTS (SELECT 1 FROM json_each(q.reasons) j WHERE "
-        "json_extract(j.value,'$.rule') = ?2 OR "
-        "(json_extract(j.value,'$.rule') IS NULL AND json_extract(j.value,'$.stage') = ?2))";
+    // The first reason decides most items without walking the array (json_each is the cost
+    // of a rule filter over a large queue).
+    sql += std::string(" AND (") + kFirstRule +
+           " = ?2 OR EXISTS (SELECT 1 FROM json_each(q.reasons) j WHERE "
+           "json_extract(j.value,'$.rule') = ?2 OR "
+           "(json_extract(j.value,'$.rule') IS NULL AND json_extract(j.value,'$.stage') = ?2)))";
   }
   if (filter.modality) sql += " AND COALESCE(d.modality, d.container) = ?3";
-  sql += " ORDER BY q.item_id";
-  Statement s(db_.handle(), sql);
-  if (filter.state && *filter.state != "active" && *filter.state != "all") {
+  if (filter.run_id) sql += " AND q.run_id = ?4";
+  if (filter.assignee) sql += " AND q.assignee = ?5";
+  return sql;
+}
+
+// The documents join, only when the filter needs it (a join per item costs most of a count
+// over a large queue).
+std::string FromItems(const QueueFilter& filter) {
+  return filter.modality ? " FROM queue_items q JOIN documents d ON d.doc_id = q.doc_id"
+                         : " FROM queue_items q";
+}
+
+void BindFilter(Statement& s, const QueueFilter& filter, bool with_state = true) {
+  if (with_state && filter.state && *filter.state != "active" && *filter.state != "all") {
     s.Bind(1, *filter.state);
   }
   if (filter.rule) s.Bind(2, *filter.rule);
   if (filter.modality) s.Bind(3, *filter.modality);
+  if (filter.run_id) s.Bind(4, *filter.run_id);
+  if (filter.assignee) s.Bind(5, *filter.assignee);
+}
+
+constexpr const char* kFromItems = " FROM queue_items q JOIN documents d ON d.doc_id = q.doc_id";
+
+// Rows of (key, count) as a JSON object in the statement's order.
+Json CountObject(Statement& s) {
+  Json out = Json::object();
+  while (s.Step()) out[s.IsNull(0) ? std::string() : s.Text(0)] = s.Int(1);
+  return out;
+}
+
+}  // namespace
+
+std::vector<QueueItem> Queue::List(const QueueFilter& filter) {
+  Statement s(db_.handle(), std::string(kItemColumns) + FilterSql(filter) + " ORDER BY q.item_id");
+  BindFilter(s, filter);
   std::vector<QueueItem> items;
   while (s.Step()) items.push_back(ReadItem(s));
   return items;
+}
+
+QueuePage Queue::Page(const QueueFilter& filter, int64_t offset, int64_t limit) {
+  QueuePage page;
+  {
+    Statement c(db_.handle(), "SELECT COUNT(*)" + FromItems(filter) + FilterSql(filter));
+    BindFilter(c, filter);
+    c.Step();
+    page.total = c.Int(0);
+  }
+  if (limit <= 0) return page;
+  const std::string first_rule = kFirstRule;
+  std::string first_rule_bare = first_rule;
+  for (size_t at; (at = first_rule_bare.find("q.")) != std::string::npos;) {
+    first_rule_bare.erase(at, 2);
+  }
+  // The order is decided on queue_items alone (the group sizes come from migration 012's
+  // index); only the page's rows are joined with their documents.
+  Statement s(
+      db_.handle(),
+      "WITH groups AS (SELECT " + first_rule_bare +
+          " AS r, COUNT(*) AS n FROM queue_items WHERE state IN ('open','claimed') "
+          "GROUP BY 1), "
+          "page AS (SELECT q.item_id AS id, q.state IN ('open','claimed') AS k1, "
+          "CASE WHEN q.state IN ('open','claimed') THEN g.n ELSE 0 END AS k2, "
+          "q.kind = 'error' AS k3" +
+          FromItems(filter) + " LEFT JOIN groups g ON g.r = " + first_rule + FilterSql(filter) +
+          " ORDER BY k1 DESC, k2 DESC, k3 DESC, q.item_id LIMIT ?6 OFFSET ?7) " + kItemColumns +
+          "JOIN page ON page.id = q.item_id "
+          "ORDER BY page.k1 DESC, page.k2 DESC, page.k3 DESC, q.item_id");
+  BindFilter(s, filter);
+  s.Bind(6, std::clamp<int64_t>(limit, 0, 500)).Bind(7, std::max<int64_t>(offset, 0));
+  while (s.Step()) page.items.push_back(ReadItem(s));
+  return page;
+}
+
+Json Queue::Counts(const QueueFilter& filter) {
+  Json out = Json::object();
+  {
+    Statement s(db_.handle(), "SELECT q.state, COUNT(*)" + FromItems(filter) +
+                                  FilterSql(filter, /*with_state=*/false) +
+                                  " GROUP BY q.state ORDER BY 2 DESC, 1");
+    BindFilter(s, filter, false);
+    out["state"] = CountObject(s);
+  }
+  {
+    // By first failed rule, as the page orders them (one count per item; every reason of an
+    // item is still matched by the rule filter).
+    Statement s(db_.handle(), std::string("SELECT ") + kFirstRule + ", COUNT(*)" +
+                                  FromItems(filter) + FilterSql(filter) +
+                                  " GROUP BY 1 ORDER BY 2 DESC, 1");
+    BindFilter(s, filter);
+    out["rule"] = CountObject(s);
+  }
+  {
+    Statement s(db_.handle(), std::string("SELECT COALESCE(d.modality, d.container), COUNT(*)") +
+                                  kFromItems + FilterSql(filter) +
+                                  " GROUP BY 1 ORDER BY 2 DESC, 1");
+    BindFilter(s, filter);
+    out["modality"] = CountObject(s);
+  }
+  return out;
 }
 
 std::optional<QueueItem> Queue::Get(int64_t item_id) { return GetItem(db_, item_id); }
@@ -372,6 +477,29 @@ std::variant<QueueItem, QueueError> Queue::Waive(int64_t item_id, const std::str
 std::variant<QueueItem, QueueError> Queue::Reject(int64_t item_id, const std::string& actor,
                                                   const std::string& note) {
   return Act(db_, item_id, Action::kReject, actor, note);
+}
+
+std::variant<Queue::BulkOutcome, QueueError> Queue::Bulk(const QueueFilter& filter,
+                                                         const std::string& action,
+                                                         const std::string& actor,
+                                                         const std::string& note) {
+  if (action != "waive" && action != "reject") {
+    return QueueError{"bulk actions are waive and reject, not " + action};
+  }
+  if (!filter.rule || filter.rule->empty()) return QueueError{"a bulk action needs a rule"};
+  if (Blank(note)) return QueueError{"a note is required to " + action + " items in bulk"};
+  QueueFilter active = filter;
+  active.state = std::nullopt;  // open and claimed: decided items are never touched again
+  BulkOutcome out;
+  for (const QueueItem& it : List(active)) {
+    auto r = action == "waive" ? Waive(it.item_id, actor, note) : Reject(it.item_id, actor, note);
+    if (auto* e = std::get_if<QueueError>(&r)) {
+      out.refused.push_back(*e);
+    } else {
+      out.acted.push_back(it.item_id);
+    }
+  }
+  return out;
 }
 
 std::variant<QueueItem, QueueError> Queue::RequestReprocess(int64_t item_id,

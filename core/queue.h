@@ -76,6 +76,16 @@ struct QueueFilter {
   std::optional<std::string> state;     // nullopt/"active": open+claimed; "all"; or one state
   std::optional<std::string> rule;      // items with a reason of this rule (errors: stage)
   std::optional<std::string> modality;  // COALESCE(modality, container), as in `status`
+  std::optional<int64_t> run_id;        // items opened by this run
+  std::optional<std::string> assignee;  // items claimed (or decided) by this reviewer
+  bool empty() const { return !state && !rule && !modality && !run_id && !assignee; }
+};
+
+// One screen of the queue: `total` items match the filter, `items` are those at
+// [offset, offset + limit) in release-impact order (Queue::Page).
+struct QueuePage {
+  int64_t total = 0;
+  std::vector<QueueItem> items;
 };
 
 // Refused queue actions (unknown item, illegal transition, claimed by someone else).
@@ -87,7 +97,17 @@ class Queue {
  public:
   explicit Queue(Database& db) : db_(db) {}
 
+  // Every item matching `filter`, by item id.
   std::vector<QueueItem> List(const QueueFilter& filter);
+  // A page of the items matching `filter`, ordered by what blocks a release most: active
+  // items before decided ones, then by how many active items share the item's first failed
+  // rule (or erroring stage), largest group first (deciding that group unblocks the most
+  // documents), then errors before rejections, then oldest first. `limit` is capped at 500.
+  QueuePage Page(const QueueFilter& filter, int64_t offset, int64_t limit);
+  // Items per state (among those matching `filter` without its state), and matching items
+  // per first failed rule (or erroring stage; the group the page orders by) and per modality:
+  // {"state": {..}, "rule": {..}, "modality": {..}}, each sorted by count, largest first.
+  Json Counts(const QueueFilter& filter);
   std::optional<QueueItem> Get(int64_t item_id);
   std::vector<QueueEvent> Events(int64_t item_id);
 
@@ -106,6 +126,17 @@ class Queue {
   // and not claimed by someone else. `also` runs in the same transaction after the checks (the
   // caller stores the document's new parameters there), so a reviewer cannot close the item
   // between the check and the record.
+  // Applies waive or reject (`action`: "waive" | "reject") to every active item matching
+  // `filter`, which must name a rule: one transaction and one audit event per item, exactly as
+  // the single-item action. Items refused on the way (claimed by another reviewer, closed
+  // meanwhile) are listed with why; the others go on. A bad action or a filter without a rule
+  // is a QueueError before anything is done.
+  struct BulkOutcome {
+    std::vector<int64_t> acted;
+    std::vector<QueueError> refused;
+  };
+  std::variant<BulkOutcome, QueueError> Bulk(const QueueFilter& filter, const std::string& action,
+                                             const std::string& actor, const std::string& note);
   std::variant<QueueItem, QueueError> RequestReprocess(int64_t item_id, const std::string& actor,
                                                        const std::string& note,
                                                        const std::function<void()>& also);

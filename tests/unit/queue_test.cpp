@@ -556,3 +556,99 @@ TEST(QueueTest, ConcurrentClaimsHaveExactlyOneWinner) {
 
 }  // namespace
 }  // namespace assay
+
+namespace assay {
+namespace {
+
+// The queue page of `assay serve`: release-impact order, paging, filters by run and assignee,
+// counts, and bulk decisions with one event per item.
+TEST(QueueTest, PageOrdersByTheSizeOfTheFirstRulesGroupAndPages) {
+  Store store(testing::TempDir() / "qpage.db", true);
+  const int64_t run = testing::AddRun(store);
+  const int64_t run2 = testing::AddRun(store);
+  // One cer failure (oldest), three resolution failures, one pdf_text error.
+  AddDocument(store, run, "c1", "page_image", "rejected");
+  Decide(store, "c1", "rejected", kCerFailure, run);
+  for (const char* d : {"r1", "r2", "r3"}) {
+    AddDocument(store, run2, d, "photo", "rejected");
+    Decide(store, d, "rejected", kDpiFailure, run2);
+  }
+  AddDocument(store, run, "e1", "pdf_text", "error");
+  Decide(store, "e1", "error", kPdfError, run);
+
+  Queue q(store.db());
+  const QueuePage all = q.Page({}, 0, 10);
+  EXPECT_EQ(all.total, 5);
+  std::vector<std::string> order;
+  for (const QueueItem& it : all.items) order.push_back(it.doc_id);
+  // The resolution group (3) unblocks most; then the single-item groups, the error first.
+  EXPECT_EQ(order, (std::vector<std::string>{"r1", "r2", "r3", "e1", "c1"}));
+
+  const QueuePage second = q.Page({}, 2, 2);
+  ASSERT_EQ(second.items.size(), 2u);
+  EXPECT_EQ(second.total, 5);
+  EXPECT_EQ(second.items[0].doc_id, "r3");
+  EXPECT_EQ(second.items[1].doc_id, "e1");
+
+  QueueFilter by_run;
+  by_run.run_id = run2;
+  EXPECT_EQ(q.Page(by_run, 0, 10).total, 3);
+  Ok(q.Claim(all.items[0].item_id, "alice"));
+  QueueFilter by_assignee;
+  by_assignee.assignee = "alice";
+  ASSERT_EQ(q.Page(by_assignee, 0, 10).items.size(), 1u);
+  EXPECT_EQ(q.Page(by_assignee, 0, 10).items[0].doc_id, "r1");
+  // Request text never becomes SQL.
+  QueueFilter injected;
+  injected.rule = "' OR 1=1 --";
+  EXPECT_EQ(q.Page(injected, 0, 10).total, 0);
+
+  const Json counts = q.Counts({});
+  EXPECT_EQ(counts["rule"], (Json{{"resolution", 3}, {"cer", 1}, {"pdf_text", 1}}));
+  EXPECT_EQ(counts["state"], (Json{{"open", 4}, {"claimed", 1}}));
+  EXPECT_EQ(counts["modality"]["photo"], 3);
+}
+
+TEST(QueueTest, BulkDecidesEachItemOfARuleWithItsOwnEvent) {
+  Store store(testing::TempDir() / "qbulk.db", true);
+  const int64_t run = testing::AddRun(store);
+  for (const char* d : {"r1", "r2", "r3"}) {
+    AddDocument(store, run, d, "photo", "rejected");
+    Decide(store, d, "rejected", kDpiFailure, run);
+  }
+  AddDocument(store, run, "c1", "page_image", "rejected");
+  Decide(store, "c1", "rejected", kCerFailure, run);
+  Queue q(store.db());
+  const std::vector<QueueItem> items = q.List({});
+  Ok(q.Claim(items[1].item_id, "bob"));  // r2: someone else's
+
+  QueueFilter no_rule;
+  EXPECT_EQ(std::get<QueueError>(q.Bulk(no_rule, "waive", "alice", "n")).message,
+            "a bulk action needs a rule");
+  QueueFilter f;
+  f.rule = "resolution";
+  EXPECT_EQ(std::get<QueueError>(q.Bulk(f, "waive", "alice", " ")).message,
+            "a note is required to waive items in bulk");
+  EXPECT_EQ(std::get<QueueError>(q.Bulk(f, "resolve", "alice", "n")).message,
+            "bulk actions are waive and reject, not resolve");
+
+  auto r = q.Bulk(f, "waive", "alice", "dpi rule too strict");
+  const auto& done = std::get<Queue::BulkOutcome>(r);
+  EXPECT_EQ(done.acted, (std::vector<int64_t>{items[0].item_id, items[2].item_id}));
+  ASSERT_EQ(done.refused.size(), 1u);
+  EXPECT_EQ(done.refused[0].message,
+            "item " + std::to_string(items[1].item_id) + " is claimed by bob");
+  for (int i : {0, 2}) {
+    const std::vector<QueueEvent> ev = q.Events(items[i].item_id);
+    EXPECT_EQ(ev.back().action, "waived");
+    EXPECT_EQ(ev.back().actor, "alice");
+    EXPECT_EQ(ev.back().note, "dpi rule too strict");
+    EXPECT_EQ(std::count_if(ev.begin(), ev.end(),
+                            [](const QueueEvent& e) { return e.action == "waived"; }),
+              1);
+  }
+  EXPECT_EQ(q.Get(items[3].item_id)->state, "open");  // another rule: untouched
+}
+
+}  // namespace
+}  // namespace assay

@@ -1,0 +1,299 @@
+"use strict";
+// The review page: the queue (GET /api/queue) and one item (GET /api/items/N), with the
+// actions of `assay queue` (POST, carrying the session's CSRF token). No framework, no
+// network beyond this server. docs/review.md lists the API.
+
+const $ = (id) => document.getElementById(id);
+let session = { user: "", csrf: null, read_only: false };
+let page = 1;
+let current = null;  // the item view shown
+
+function say(message, isError) {
+  const s = $("status");
+  s.textContent = message;
+  s.className = isError ? "error" : "";
+}
+
+function el(tag, text, attrs) {
+  const e = document.createElement(tag);
+  if (text !== undefined && text !== null) e.textContent = String(text);
+  for (const [k, v] of Object.entries(attrs || {})) e.setAttribute(k, v);
+  return e;
+}
+
+async function api(method, url, body) {
+  const headers = {};
+  if (method !== "GET") {
+    headers["Content-Type"] = "application/json";
+    if (session.csrf) headers["X-CSRF-Token"] = session.csrf;
+  }
+  const res = await fetch(url, { method, headers, credentials: "same-origin",
+                                 body: body === undefined ? undefined : JSON.stringify(body) });
+  if (res.status === 401) { location.href = "/login"; throw new Error("sign in"); }
+  let data = {};
+  try { data = await res.json(); } catch (e) { data = { error: res.statusText }; }
+  return { status: res.status, data };
+}
+
+function filterParams() {
+  const p = new URLSearchParams();
+  for (const k of ["state", "rule", "modality", "run", "assignee"]) {
+    const v = $("f-" + k).value.trim();
+    if (v && !(k === "state" && v === "active")) p.set(k, v);
+  }
+  return p;
+}
+
+function reasonText(r) {
+  if (r.rule) return r.rule;
+  if (r.stage) return "error in " + r.stage;
+  return r.message || "?";
+}
+
+async function loadQueue() {
+  const p = filterParams();
+  p.set("page", page);
+  const { status, data } = await api("GET", "/api/queue?" + p.toString());
+  if (status !== 200) return say(data.error || "the queue did not load", true);
+  const body = $("items").tBodies[0];
+  body.replaceChildren();
+  for (const it of data.items) {
+    const tr = el("tr", null, { "data-item": it.item_id });
+    const td = el("td");
+    td.append(el("a", "#" + it.item_id, { href: "#item/" + it.item_id }));
+    tr.append(td, el("td", it.state), el("td", it.kind), el("td", it.modality),
+              el("td", it.reasons.map(reasonText).join(", ")), el("td", it.assignee || ""),
+              el("td", it.path.split("/").pop(), { title: it.path }));
+    body.append(tr);
+  }
+  const pages = Math.max(1, Math.ceil(data.total / data.per_page));
+  $("total").textContent = data.total + " item" + (data.total === 1 ? "" : "s") + " match";
+  $("page-of").textContent = "page " + data.page + " of " + pages;
+  $("prev").disabled = page <= 1;
+  $("next").disabled = page >= pages;
+  $("bulk").hidden = session.read_only || !$("f-rule").value.trim();
+  $("bulk-confirm").hidden = true;
+  loadCounts(p);
+}
+
+// The counts come after the first screen (GET /api/queue/counts).
+async function loadCounts(p) {
+  p.delete("page");
+  const { status, data } = await api("GET", "/api/queue/counts?" + p.toString());
+  if (status !== 200) return;
+  const counts = $("counts");
+  counts.replaceChildren();
+  counts.className = "counts";
+  const list = $("rule-list");
+  list.replaceChildren();
+  for (const [name, title] of [["rule", "Items by first failed rule"], ["modality", "by modality"],
+                               ["state", "by state"]]) {
+    const box = el("div");
+    box.append(el("h3", title));
+    const ul = el("ul");
+    for (const [k, n] of Object.entries(data[name] || {})) {
+      ul.append(el("li", k + ": " + n));
+      if (name === "rule") list.append(el("option", null, { value: k }));
+    }
+    box.append(ul);
+    counts.append(box);
+  }
+}
+
+// Bulk: first ask the server how many active items the filter hits, then act on exactly that.
+let bulkPending = null;
+async function bulkAsk(action) {
+  const p = filterParams();
+  p.delete("state");
+  p.delete("assignee");
+  const { status, data } = await api("GET", "/api/queue?per_page=1&" + p.toString());
+  if (status !== 200) return say(data.error, true);
+  bulkPending = { action, expected: data.total };
+  $("bulk-question").textContent = action + " " + data.total + " active item" +
+      (data.total === 1 ? "" : "s") + " of rule " + $("f-rule").value.trim() + "?";
+  $("bulk-confirm").hidden = false;
+  $("bulk-yes").focus();
+}
+
+async function bulkDo() {
+  if (!bulkPending) return;
+  const body = { rule: $("f-rule").value.trim(), note: $("bulk-note").value,
+                 expected: bulkPending.expected };
+  const m = $("f-modality").value.trim();
+  if (m) body.modality = m;
+  const run = $("f-run").value.trim();
+  if (run) body.run = Number(run);
+  const { status, data } = await api("POST", "/api/bulk/" + bulkPending.action, body);
+  bulkPending = null;
+  $("bulk-confirm").hidden = true;
+  if (status !== 200) return say(data.error || "refused", true);
+  say(data.acted.length + " item(s) done" +
+      (data.refused.length ? "; refused: " + data.refused.join("; ") : ""), false);
+  loadQueue();
+}
+
+function drawBoxes() {
+  const svg = $("page-boxes");
+  svg.replaceChildren();
+  if (!current) return;
+  const pg = current.document.pages[Number($("page-no").value) - 1];
+  if (!pg) return;
+  svg.setAttribute("viewBox", "0 0 " + pg.width + " " + pg.height);
+  const ns = "http://www.w3.org/2000/svg";
+  const add = (cls, b) => {
+    const r = document.createElementNS(ns, "rect");
+    r.setAttribute("class", cls);
+    r.setAttribute("x", b[0]); r.setAttribute("y", b[1]);
+    r.setAttribute("width", Math.max(0, b[2] - b[0]));
+    r.setAttribute("height", Math.max(0, b[3] - b[1]));
+    svg.append(r);
+  };
+  if ($("show-words").checked) pg.words.forEach((b) => add("word", b));
+  if ($("show-blocks").checked) pg.blocks.forEach((b) => add("block", b.bbox));
+  if ($("show-tables").checked) pg.tables.forEach((t) => add("table", t.bbox));
+  if ($("show-figures").checked) pg.figures.forEach((f) => add("figure", f.bbox));
+}
+
+function showPage() {
+  const n = Number($("page-no").value);
+  const img = $("page-image");
+  img.alt = "page " + n + " of " + current.item.path.split("/").pop();
+  img.src = "/api/items/" + current.item.item_id + "/pages/" + n + ".png?dpi=100";
+  drawBoxes();
+  const tables = $("tables");
+  tables.replaceChildren();
+  const pg = current.document.pages[n - 1];
+  (pg ? pg.tables : []).forEach((t, i) => {
+    const table = el("table");
+    table.append(el("caption", "Table " + (i + 1) + " of page " + n + " (" + t.n_rows + " x " +
+                    t.n_cols + ")"));
+    const body = el("tbody");
+    for (const row of t.rows) {
+      const tr = el("tr");
+      row.forEach((c) => tr.append(el("td", c)));
+      body.append(tr);
+    }
+    table.append(body);
+    tables.append(table);
+  });
+  if (!tables.children.length) tables.append(el("p", "No table on this page."));
+}
+
+function showItemState() {
+  const it = current.item;
+  $("item-state").textContent = "State: " + it.state +
+      (it.assignee ? " (" + (it.state === "claimed" ? "claimed by " : "by ") + it.assignee + ")" : "");
+  const active = it.state === "open" || it.state === "claimed";
+  const mine = it.state === "claimed" && it.assignee === session.user;
+  const ro = session.read_only;
+  $("claim").disabled = ro || it.state !== "open";
+  $("release").disabled = ro || !mine;
+  for (const id of ["resolve", "waive", "reject", "rp-go"]) {
+    $(id).disabled = ro || !active || (it.state === "claimed" && !mine);
+  }
+}
+
+async function loadItem(id) {
+  const { status, data } = await api("GET", "/api/items/" + id);
+  if (status !== 200) return say(data.error || "no such item", true);
+  current = data;
+  const it = data.item;
+  $("item-title").textContent = "Item " + it.item_id + ": " + it.path.split("/").pop() +
+      " (" + it.modality + ", " + it.kind + ")";
+  showItemState();
+  const rules = $("rules").tBodies[0];
+  rules.replaceChildren();
+  for (const r of data.rules) {
+    const tr = el("tr");
+    const value = r.value === undefined ? (r.message || "") : r.value;
+    const threshold = r.threshold === undefined ? "" : JSON.stringify(r.threshold);
+    tr.append(el("td", reasonText(r)), el("td", r.metric || r.stage || ""), el("td", value),
+              el("td", threshold), el("td", r.severity || r.reason || ""));
+    rules.append(tr);
+  }
+  const sel = $("page-no");
+  sel.replaceChildren();
+  data.document.pages.forEach((p) => sel.append(el("option", p.page, { value: p.page })));
+  $("page-frame").hidden = data.document.pages.length === 0;
+  if (data.document.pages.length) showPage();
+  $("text").textContent = data.document.text || "(no text)";
+  const events = $("events").tBodies[0];
+  events.replaceChildren();
+  for (const e of data.events) {
+    const tr = el("tr");
+    tr.append(el("td", e.at), el("td", e.actor), el("td", e.action),
+              el("td", (e.from_state ? e.from_state + " → " : "") + e.to_state), el("td", e.note));
+    events.append(tr);
+  }
+  $("lineage").textContent = JSON.stringify(data.lineage, null, 2);
+}
+
+async function act(action) {
+  const body = { note: $("note").value };
+  const { status, data } = await api("POST", "/api/items/" + current.item.item_id + "/" + action, body);
+  if (status !== 200) {
+    say(data.error || "refused", true);
+    if (data.item) { current.item = data.item; showItemState(); }
+    return;
+  }
+  say("item " + data.item.item_id + " is " + data.item.state, false);
+  await loadItem(data.item.item_id);
+}
+
+async function reprocess(ev) {
+  ev.preventDefault();
+  const body = {};
+  if ($("rp-dpi").value) body.dpi = Number($("rp-dpi").value);
+  if ($("rp-lang").value.trim()) body.lang = $("rp-lang").value.trim();
+  if ($("rp-orientation").value) body.orientation = $("rp-orientation").value === "true";
+  say("reprocessing…", false);
+  $("rp-go").disabled = true;
+  const { status, data } = await api("POST", "/api/items/" + current.item.item_id + "/reprocess", body);
+  if (status !== 200) {
+    say(data.error || "reprocess refused", true);
+    showItemState();
+    return;
+  }
+  say("reprocessed: the document is " + data.outcome + "; item " +
+      (data.item ? data.item.state : "?"), false);
+  await loadItem(current.item.item_id);
+}
+
+function route() {
+  const m = location.hash.match(/^#item\/(\d+)$/);
+  $("queue-view").hidden = !!m;
+  $("item-view").hidden = !m;
+  if (m) {
+    loadItem(m[1]).then(() => $("item-title").focus());
+  } else {
+    current = null;
+    loadQueue();
+  }
+}
+
+async function start() {
+  const { status, data } = await api("GET", "/api/session");
+  if (status !== 200) return say(data.error || "not signed in", true);
+  session = data;
+  $("who").textContent = "Signed in as " + data.user + (data.read_only ? " (read-only)" : "");
+  $("item-title").setAttribute("tabindex", "-1");
+  $("filters").addEventListener("submit", (e) => { e.preventDefault(); page = 1; loadQueue(); });
+  $("prev").addEventListener("click", () => { page = Math.max(1, page - 1); loadQueue(); });
+  $("next").addEventListener("click", () => { page += 1; loadQueue(); });
+  $("bulk-waive").addEventListener("click", () => bulkAsk("waive"));
+  $("bulk-reject").addEventListener("click", () => bulkAsk("reject"));
+  $("bulk-yes").addEventListener("click", bulkDo);
+  $("bulk-no").addEventListener("click", () => { bulkPending = null; $("bulk-confirm").hidden = true; });
+  for (const a of ["claim", "release", "resolve", "waive", "reject"]) {
+    $(a).addEventListener("click", () => act(a));
+  }
+  $("reprocess").addEventListener("submit", reprocess);
+  $("page-no").addEventListener("change", showPage);
+  for (const b of ["words", "blocks", "tables", "figures"]) {
+    $("show-" + b).addEventListener("change", drawBoxes);
+  }
+  window.addEventListener("hashchange", route);
+  route();
+}
+
+start();
