@@ -18,7 +18,7 @@ namespace fs = std::filesystem;
 
 const char* const kCategories[] = {"text", "title", "list", "table", "figure"};
 
-std::optional<std::string> ReadFile(const fs::path& p) {
+std::optional<std::string> ReadFileIfPresent(const fs::path& p) {
   std::ifstream in(p, std::ios::binary);
   if (!in) return std::nullopt;
   std::stringstream ss;
@@ -29,7 +29,7 @@ std::optional<std::string> ReadFile(const fs::path& p) {
 // manifest.csv: sha256 -> stem of the file in its first column.
 std::map<std::string, std::string> ManifestStems(const fs::path& dir) {
   std::map<std::string, std::string> out;
-  auto text = ReadFile(dir / "manifest.csv");
+  auto text = ReadFileIfPresent(dir / "manifest.csv");
   if (!text) return out;
   std::istringstream in(*text);
   std::string line;
@@ -160,8 +160,8 @@ Result<Json> EvaluateRecords(const std::vector<Json>& records, const std::string
       stem = by_sha.at(sha.get<std::string>());
       matched_by = "sha256";
     }
-    const auto truth_text = ReadFile(dir / (stem + ".gt.txt"));
-    const auto truth_layout = ReadFile(dir / (stem + ".layout.json"));
+    const auto truth_text = ReadFileIfPresent(dir / (stem + ".gt.txt"));
+    const auto truth_layout = ReadFileIfPresent(dir / (stem + ".layout.json"));
     std::optional<Json> tables = ScoreTables(rec, dir, stem);
     if (!truth_text && !truth_layout && !tables) continue;
     Json d = {{"doc_id", id}, {"path", path}, {"ground_truth", stem}, {"matched_by", matched_by}};

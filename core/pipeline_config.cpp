@@ -17,11 +17,11 @@ const std::vector<std::pair<std::string_view, std::string_view>>& BuiltinPipelin
 
 namespace {
 
-Error At(const std::string& path, const toml::node& node, const std::string& message) {
+Error ConfigAt(const std::string& path, const toml::node& node, const std::string& message) {
   return TomlErrorAt("config", path, node, message);
 }
 
-Error AtKey(const std::string& path, const toml::key& key, const std::string& message) {
+Error ConfigAtKey(const std::string& path, const toml::key& key, const std::string& message) {
   return TomlErrorAt("config", path, key, message);
 }
 
@@ -50,22 +50,22 @@ Status ReadParams(const toml::table& t, const std::string& path, const StageCata
   for (auto&& [skey, snode] : t) {
     const std::string stage_id(skey.str());
     const StageSpec* stage = catalog.FindStage(stage_id);
-    if (stage == nullptr) return AtKey(path, skey, "unknown stage '" + stage_id + "'");
+    if (stage == nullptr) return ConfigAtKey(path, skey, "unknown stage '" + stage_id + "'");
     if (!container.empty() && !stage->AllowsContainer(container)) {
-      return AtKey(path, skey, "stage '" + stage_id + "' does not run on " + container);
+      return ConfigAtKey(path, skey, "stage '" + stage_id + "' does not run on " + container);
     }
     const toml::table* params = snode.as_table();
-    if (params == nullptr) return At(path, snode, "parameters of '" + stage_id + "' are a table");
+    if (params == nullptr) return ConfigAt(path, snode, "parameters of '" + stage_id + "' are a table");
     for (auto&& [pkey, pnode] : *params) {
       const std::string name(pkey.str());
       const ParamSpec* spec = stage->FindParam(name);
       if (spec == nullptr) {
-        return AtKey(path, pkey, "unknown parameter '" + name + "' of stage '" + stage_id + "'");
+        return ConfigAtKey(path, pkey, "unknown parameter '" + name + "' of stage '" + stage_id + "'");
       }
       auto value = Scalar(pnode);
-      if (!value) return At(path, pnode, stage_id + "." + name + " must be a single value");
+      if (!value) return ConfigAt(path, pnode, stage_id + "." + name + " must be a single value");
       auto valid = ValidateParam(stage->id, *spec, *value);
-      if (!valid.ok()) return At(path, pnode, valid.error().message);
+      if (!valid.ok()) return ConfigAt(path, pnode, valid.error().message);
       (*layer)[stage_id][name] = valid.value();
     }
   }
@@ -96,30 +96,30 @@ Status ReadPipeline(const std::string& container, const toml::table& t, const st
     const std::string k(key.str());
     if (k == "stages") {
       const toml::array* a = node.as_array();
-      if (a == nullptr || a->empty()) return At(path, node, "stages must be a non-empty list");
+      if (a == nullptr || a->empty()) return ConfigAt(path, node, "stages must be a non-empty list");
       std::vector<std::string> ids;
       for (const toml::node& s : *a) {
         auto id = s.value_exact<std::string>();
-        if (!id) return At(path, s, "stages must list stage ids (strings)");
+        if (!id) return ConfigAt(path, s, "stages must list stage ids (strings)");
         const StageSpec* stage = catalog.FindStage(*id);
-        if (stage == nullptr) return At(path, s, "unknown stage '" + *id + "'");
+        if (stage == nullptr) return ConfigAt(path, s, "unknown stage '" + *id + "'");
         if (!stage->AllowsContainer(container)) {
-          return At(path, s, "stage '" + *id + "' does not run on " + container);
+          return ConfigAt(path, s, "stage '" + *id + "' does not run on " + container);
         }
-        if (Known(ids, *id)) return At(path, s, "stage '" + *id + "' listed twice");
+        if (Known(ids, *id)) return ConfigAt(path, s, "stage '" + *id + "' listed twice");
         ids.push_back(*id);
       }
-      if (auto problem = PipelineProblem(ids, catalog)) return At(path, node, *problem);
+      if (auto problem = PipelineProblem(ids, catalog)) return ConfigAt(path, node, *problem);
       config->pipelines[container] = std::move(ids);
     } else if (k == "params") {
       const toml::table* params = node.as_table();
-      if (params == nullptr) return At(path, node, "params must be a table");
+      if (params == nullptr) return ConfigAt(path, node, "params must be a table");
       ParamLayer& layer = config->container_params[container];
       if (layer.is_null()) layer = ParamLayer::object();
       Status s = ReadParams(*params, path, catalog, &layer, container);
       if (!s.ok()) return s;
     } else {
-      return AtKey(
+      return ConfigAtKey(
           path, key,
           "unknown key '" + k + "' in [pipeline." + container + "] (expected stages, params)");
     }
@@ -185,25 +185,25 @@ Result<PipelineConfig> ParsePipelineConfig(const std::string& text, const std::s
     const std::string k(key.str());
     const toml::table* t = node.as_table();
     if (k == "pipeline") {
-      if (t == nullptr) return At(path, node, "[pipeline] must be a table");
+      if (t == nullptr) return ConfigAt(path, node, "[pipeline] must be a table");
       for (auto&& [ckey, cnode] : *t) {
         const std::string container(ckey.str());
         if (!Known(KnownContainers(), container)) {
-          return AtKey(path, ckey,
+          return ConfigAtKey(path, ckey,
                        "unknown container '" + container + "' (expected " +
                            JoinNames(KnownContainers()) + ")");
         }
         const toml::table* ct = cnode.as_table();
-        if (ct == nullptr) return At(path, cnode, "[pipeline." + container + "] must be a table");
+        if (ct == nullptr) return ConfigAt(path, cnode, "[pipeline." + container + "] must be a table");
         Status s = ReadPipeline(container, *ct, path, catalog, &config);
         if (!s.ok()) return s.error();
       }
     } else if (k == "params") {
-      if (t == nullptr) return At(path, node, "[params] must be a table");
+      if (t == nullptr) return ConfigAt(path, node, "[params] must be a table");
       Status s = ReadParams(*t, path, catalog, &config.params, "");
       if (!s.ok()) return s.error();
     } else {
-      return AtKey(path, key,
+      return ConfigAtKey(path, key,
                    "unknown table or key '" + k + "' (expected [pipeline.<container>], " +
                        "[params.<stage>])");
     }

@@ -18,10 +18,10 @@ namespace {
 
 constexpr const char* kStage = "routing";
 
-Error At(const std::string& path, const toml::node& node, const std::string& message) {
+Error RoutingAt(const std::string& path, const toml::node& node, const std::string& message) {
   return TomlErrorAt(kStage, path, node, message);
 }
-Error AtKey(const std::string& path, const toml::key& key, const std::string& message) {
+Error RoutingAtKey(const std::string& path, const toml::key& key, const std::string& message) {
   return TomlErrorAt(kStage, path, key, message);
 }
 std::string Line(const std::string& path, const toml::node& n) {
@@ -38,12 +38,12 @@ bool AnyOf(const std::vector<std::string>& wanted, const std::vector<std::string
 
 Result<std::string> String(const std::string& path, const toml::node& n, const std::string& what) {
   auto s = n.value<std::string>();
-  if (!s) return At(path, n, what + " must be a string");
+  if (!s) return RoutingAt(path, n, what + " must be a string");
   return *s;
 }
 Result<double> Number(const std::string& path, const toml::node& n, const std::string& what) {
   auto v = n.value<double>();
-  if (!v) return At(path, n, what + " must be a number");
+  if (!v) return RoutingAt(path, n, what + " must be a number");
   return *v;
 }
 
@@ -62,7 +62,7 @@ Result<std::vector<std::string>> Modalities(const std::string& path, const toml:
     if (!Contains(known, m)) {
       std::string list;
       for (const std::string& k : known) list += (list.empty() ? "" : ", ") + k;
-      return At(path, n, "unknown modality '" + m + "' (expected " + list + ")");
+      return RoutingAt(path, n, "unknown modality '" + m + "' (expected " + list + ")");
     }
   }
   return out;
@@ -79,7 +79,7 @@ template <typename F>
 Status EachTable(const std::string& path, const toml::node& node, const char* name, F f) {
   const toml::array* a = node.as_array();
   if (a == nullptr || !a->is_array_of_tables()) {
-    return At(path, node, std::string(name) + " entries are written [[" + name + "]]");
+    return RoutingAt(path, node, std::string(name) + " entries are written [[" + name + "]]");
   }
   for (const toml::node& n : *a) {
     Status s = f(*n.as_table());
@@ -93,7 +93,7 @@ Status ParseHeader(const std::string& path, const toml::table& t, RoutingConfig*
     const std::string k(key.str());
     if (k == "version") {
       auto v = node.value<int64_t>();
-      if (!v || *v < 1) return At(path, node, "version must be a positive integer");
+      if (!v || *v < 1) return RoutingAt(path, node, "version must be a positive integer");
       c->version = static_cast<int>(*v);
     } else if (k == "description") {
       auto s = String(path, node, k);
@@ -104,7 +104,7 @@ Status ParseHeader(const std::string& path, const toml::table& t, RoutingConfig*
       if (!s.ok()) return s.error();
       c->adjudication_pool = s.value();
     } else {
-      return AtKey(path, key,
+      return RoutingAtKey(path, key,
                    "unknown key '" + k + "' in [routing] (expected " +
                        KeyList({"version", "description", "adjudication_pool"}) + ")");
     }
@@ -126,10 +126,10 @@ Result<AnnotatorPool> ParsePool(const std::string& path, const toml::table& t) {
       p.expertise = l.value();
     } else if (k == "capacity") {
       auto v = node.value<int64_t>();
-      if (!v || *v < 1) return At(path, node, "capacity must be a positive integer");
+      if (!v || *v < 1) return RoutingAt(path, node, "capacity must be a positive integer");
       p.capacity = static_cast<int>(*v);
     } else {
-      return AtKey(path, key,
+      return RoutingAtKey(path, key,
                    "unknown key '" + k + "' in pool (expected " +
                        KeyList({"name", "expertise", "capacity"}) + ")");
     }
@@ -149,7 +149,7 @@ Result<TaskType> ParseTaskType(const std::string& path, const toml::table& t) {
       auto s = String(path, node, k);
       if (!s.ok()) return s.error();
       if (k == "level" && s.value() != "nominal" && s.value() != "interval") {
-        return At(path, node, "level must be \"nominal\" or \"interval\"");
+        return RoutingAt(path, node, "level must be \"nominal\" or \"interval\"");
       }
       (k == "name"       ? tt.name
        : k == "question" ? tt.question
@@ -161,13 +161,13 @@ Result<TaskType> ParseTaskType(const std::string& path, const toml::table& t) {
       if (k == "labels") {
         std::set<std::string> seen;
         for (const std::string& label : l.value()) {
-          if (label.empty()) return At(path, node, "a label must not be empty");
-          if (!seen.insert(label).second) return At(path, node, "duplicate label '" + label + "'");
+          if (label.empty()) return RoutingAt(path, node, "a label must not be empty");
+          if (!seen.insert(label).second) return RoutingAt(path, node, "duplicate label '" + label + "'");
         }
       }
       (k == "labels" ? tt.labels : tt.expertise) = l.value();
     } else {
-      return AtKey(
+      return RoutingAtKey(
           path, key,
           "unknown key '" + k + "' in task_type (expected " +
               KeyList({"name", "question", "labels", "level", "expertise", "adjudication_pool"}) +
@@ -206,7 +206,7 @@ Result<ComplexityTerm> ParseTerm(const std::string& path, const toml::table& t,
     } else if (k == "from" || k == "to" || k == "weight") {
       auto v = Number(path, node, k);
       if (!v.ok()) return v.error();
-      if (k == "weight" && v.value() <= 0) return At(path, node, "weight must be positive");
+      if (k == "weight" && v.value() <= 0) return RoutingAt(path, node, "weight must be positive");
       (k == "from" ? term.from : k == "to" ? term.to : term.weight) = v.value();
       (k == "from" ? have_from : have_to) |= k != "weight";
     } else if (k == "tags") {
@@ -218,7 +218,7 @@ Result<ComplexityTerm> ParseTerm(const std::string& path, const toml::table& t,
       if (!m.ok()) return m.error();
       term.modalities = m.value();
     } else {
-      return AtKey(path, key,
+      return RoutingAtKey(path, key,
                    "unknown key '" + k + "' in complexity (expected " +
                        KeyList({"metric", "from", "to", "tags", "modality", "weight"}) + ")");
     }
@@ -257,10 +257,10 @@ Result<RoutingRule> ParseRule(const std::string& path, const toml::table& t,
       if (!s.ok()) return s.error();
       if (k == "consensus" && s.value() != "majority" && s.value() != "unanimity" &&
           s.value() != "weighted") {
-        return At(path, node, "consensus must be \"majority\", \"unanimity\" or \"weighted\"");
+        return RoutingAt(path, node, "consensus must be \"majority\", \"unanimity\" or \"weighted\"");
       }
       if (k == "scope" && s.value() != "document" && s.value() != "page") {
-        return At(path, node, "scope must be \"document\" or \"page\"");
+        return RoutingAt(path, node, "scope must be \"document\" or \"page\"");
       }
       (k == "id"            ? r.id
        : k == "description" ? r.description
@@ -283,7 +283,7 @@ Result<RoutingRule> ParseRule(const std::string& path, const toml::table& t,
           auto parsed = ParseConditionKey(std::string(ck.str()), cn, path, kStage, catalog, &c);
           if (!parsed.ok()) return parsed.error();
           if (!parsed.value()) {
-            return AtKey(path, ck,
+            return RoutingAtKey(path, ck,
                          "unknown key '" + std::string(ck.str()) + "' in rule.when (expected " +
                              kConditionKeys + ")");
           }
@@ -296,7 +296,7 @@ Result<RoutingRule> ParseRule(const std::string& path, const toml::table& t,
       if (!s.ok()) return s.error();
     } else if (k == "votes") {
       auto v = node.value<int64_t>();
-      if (!v || *v < 1 || *v > 100) return At(path, node, "votes must be an integer 1..100");
+      if (!v || *v < 1 || *v > 100) return RoutingAt(path, node, "votes must be an integer 1..100");
       r.votes = static_cast<int>(*v);
       has_votes = true;
     } else if (k == "agreement" || k == "sample" || k == "complexity_min" ||
@@ -305,7 +305,7 @@ Result<RoutingRule> ParseRule(const std::string& path, const toml::table& t,
       if (!v.ok()) return v.error();
       const double x = v.value();
       if (k == "sample" ? (x <= 0 || x > 1) : (x < 0 || x > 1)) {
-        return At(path, node, k + (k == "sample" ? " must be in (0, 1]" : " must be in [0, 1]"));
+        return RoutingAt(path, node, k + (k == "sample" ? " must be in (0, 1]" : " must be in [0, 1]"));
       }
       if (k == "agreement") {
         r.agreement = x;
@@ -316,7 +316,7 @@ Result<RoutingRule> ParseRule(const std::string& path, const toml::table& t,
         (k == "complexity_min" ? r.complexity_min : r.complexity_max) = x;
       }
     } else {
-      return AtKey(path, key,
+      return RoutingAtKey(path, key,
                    "unknown key '" + k + "' in rule (expected " +
                        KeyList({"id",
                                 "description",
@@ -402,7 +402,7 @@ Result<RoutingConfig> ParseRouting(const std::string& text, const std::string& p
     Status s;
     if (k == "routing") {
       const toml::table* t = node.as_table();
-      if (t == nullptr) return At(path, node, "[routing] must be a table");
+      if (t == nullptr) return RoutingAt(path, node, "[routing] must be a table");
       have_header = true;
       s = ParseHeader(path, *t, &c);
     } else if (k == "pool") {
@@ -410,7 +410,7 @@ Result<RoutingConfig> ParseRouting(const std::string& text, const std::string& p
         auto p = ParsePool(path, t);
         if (!p.ok()) return p.error();
         if (c.FindPool(p.value().name))
-          return At(path, t, "duplicate pool '" + p.value().name + "'");
+          return RoutingAt(path, t, "duplicate pool '" + p.value().name + "'");
         c.pools.push_back(std::move(p.value()));
         return Status();
       });
@@ -419,7 +419,7 @@ Result<RoutingConfig> ParseRouting(const std::string& text, const std::string& p
         auto tt = ParseTaskType(path, t);
         if (!tt.ok()) return tt.error();
         if (c.FindTaskType(tt.value().name)) {
-          return At(path, t, "duplicate task_type '" + tt.value().name + "'");
+          return RoutingAt(path, t, "duplicate task_type '" + tt.value().name + "'");
         }
         c.task_types.push_back(std::move(tt.value()));
         return Status();
@@ -437,13 +437,13 @@ Result<RoutingConfig> ParseRouting(const std::string& text, const std::string& p
         auto r = ParseRule(path, t, catalog);
         if (!r.ok()) return r.error();
         if (rule_nodes.count(r.value().id))
-          return At(path, t, "duplicate rule id '" + r.value().id + "'");
+          return RoutingAt(path, t, "duplicate rule id '" + r.value().id + "'");
         rule_nodes[r.value().id] = &t;
         c.rules.push_back(std::move(r.value()));
         return Status();
       });
     } else {
-      return AtKey(path, key,
+      return RoutingAtKey(path, key,
                    "unknown table or key '" + k +
                        "' (expected [routing], [[pool]], [[task_type]], "
                        "[[complexity]], [[rule]])");
@@ -493,7 +493,7 @@ Result<RoutingConfig> ParseRouting(const std::string& text, const std::string& p
     if (tt == nullptr) {
       std::string list;
       for (const TaskType& x : c.task_types) list += (list.empty() ? "" : ", ") + x.name;
-      return At(path, *task_node, "unknown task_type '" + r.task + "' (task types: " + list + ")");
+      return RoutingAt(path, *task_node, "unknown task_type '" + r.task + "' (task types: " + list + ")");
     }
     Status s = check_pool_can(r.pool, *tt, TomlWhere(path, t.get("pool")->source()));
     if (!s.ok()) return s.error();

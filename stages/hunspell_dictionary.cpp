@@ -11,7 +11,7 @@ namespace {
 
 constexpr const char* kDir = "/usr/share/hunspell";
 
-Result<ResolvedResource> Resolve(std::string_view name) {
+Result<ResolvedResource> ResolveHunspell(std::string_view name) {
   static const std::regex kName("[A-Za-z][A-Za-z_-]*");
   if (!std::regex_match(std::string(name), kName)) {
     return Error{"resource", "'" + std::string(name) + "' is not a dictionary name"};
@@ -27,7 +27,7 @@ Result<ResolvedResource> Resolve(std::string_view name) {
   return ResolvedResource{{"hunspell", std::string(name)}, Sha256Hex(*aff + "\n" + *dic), kDir};
 }
 
-Result<std::unique_ptr<LoadedResource>> Load(const ResolvedResource& r) {
+Result<std::unique_ptr<LoadedResource>> LoadHunspell(const ResolvedResource& r) {
   const std::string base = r.location + "/" + r.ref.name;
   auto dict = std::make_unique<HunspellDictionary>();
   dict->hunspell = std::make_unique<Hunspell>((base + ".aff").c_str(), (base + ".dic").c_str());
@@ -38,7 +38,7 @@ Result<std::unique_ptr<LoadedResource>> Load(const ResolvedResource& r) {
 
 const ResourceKind& HunspellDictionaryResource() {
   static const ResourceKind kKind{"hunspell", "Hunspell dictionary from /usr/share/hunspell",
-                                  Resolve, Load, /*process_wide=*/false};
+                                  ResolveHunspell, LoadHunspell, /*process_wide=*/false};
   return kKind;
 }
 

@@ -19,7 +19,7 @@ class PopplerData : public LoadedResource {
   ~PopplerData() override { RemovePopplerGlobals(); }
 };
 
-Result<ResolvedResource> Resolve(std::string_view name) {
+Result<ResolvedResource> ResolvePopplerData(std::string_view name) {
   if (name != "default") {
     return Error{"resource",
                  "poppler_data has one instance, 'default', not '" + std::string(name) + "'"};
@@ -29,7 +29,7 @@ Result<ResolvedResource> Resolve(std::string_view name) {
   return ResolvedResource{{"poppler_data", "default"}, HashTree(dir), dir};
 }
 
-Result<std::unique_ptr<LoadedResource>> Load(const ResolvedResource& r) {
+Result<std::unique_ptr<LoadedResource>> LoadPopplerData(const ResolvedResource& r) {
   return std::unique_ptr<LoadedResource>(std::make_unique<PopplerData>(r.location));
 }
 
@@ -39,7 +39,7 @@ const ResourceKind& PopplerDataResource() {
   static const ResourceKind kKind{"poppler_data",
                                   "Poppler's encoding data (CMaps, cidToUnicode): "
                                   "$ASSAY_POPPLER_DATA or /usr/share/poppler",
-                                  Resolve, Load, /*process_wide=*/true};
+                                  ResolvePopplerData, LoadPopplerData, /*process_wide=*/true};
   return kKind;
 }
 

@@ -16,7 +16,7 @@ namespace {
 
 class SystemFonts : public LoadedResource {};
 
-Result<ResolvedResource> Resolve(std::string_view name) {
+Result<ResolvedResource> ResolveFonts(std::string_view name) {
   if (name != "system") {
     return Error{"resource", "fonts has one instance, 'system', not '" + std::string(name) + "'"};
   }
@@ -43,15 +43,15 @@ Result<ResolvedResource> Resolve(std::string_view name) {
   return ResolvedResource{{"fonts", "system"}, all.Hex(), location};
 }
 
-Result<std::unique_ptr<LoadedResource>> Load(const ResolvedResource&) {
+Result<std::unique_ptr<LoadedResource>> LoadFonts(const ResolvedResource&) {
   return std::unique_ptr<LoadedResource>(std::make_unique<SystemFonts>());
 }
 
 }  // namespace
 
 const ResourceKind& SystemFontsResource() {
-  static const ResourceKind kKind{"fonts", "the fonts fontconfig offers for substitution", Resolve,
-                                  Load, /*process_wide=*/false};
+  static const ResourceKind kKind{"fonts", "the fonts fontconfig offers for substitution", ResolveFonts,
+                                  LoadFonts, /*process_wide=*/false};
   return kKind;
 }
 

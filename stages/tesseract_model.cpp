@@ -84,7 +84,7 @@ Result<ResolvedResource> ResolveAuto(std::string_view name) {
   return ResolvedResource{{"tesseract", std::string(name)}, all.Hex(), dir};
 }
 
-Result<ResolvedResource> Resolve(std::string_view name) {
+Result<ResolvedResource> ResolveTesseractModel(std::string_view name) {
   if (name.starts_with("auto:")) return ResolveAuto(name);
   static const std::regex kLang(
       "[A-Za-z0-9_]+(/[A-Za-z0-9_]+)?(\\+[A-Za-z0-9_]+(/[A-Za-z0-9_]+)?)*");
@@ -106,7 +106,7 @@ Result<ResolvedResource> Resolve(std::string_view name) {
   return ResolvedResource{{"tesseract", std::string(name)}, all.Hex(), dir};
 }
 
-Result<std::unique_ptr<LoadedResource>> Load(const ResolvedResource& r) {
+Result<std::unique_ptr<LoadedResource>> LoadTesseractModel(const ResolvedResource& r) {
   auto engine = std::make_unique<TesseractEngine>();
   engine->datapath = r.location;
   std::string langs = r.ref.name;
@@ -155,7 +155,7 @@ std::string ModelsForScript(const std::string& script, const std::string& latin)
 const ResourceKind& TesseractModelResource() {
   static const ResourceKind kKind{
       "tesseract", "Tesseract engine for a language set: $TESSDATA_PREFIX or Debian's tessdata",
-      Resolve, Load, /*process_wide=*/false};
+      ResolveTesseractModel, LoadTesseractModel, /*process_wide=*/false};
   return kKind;
 }
 

@@ -13,7 +13,7 @@
 namespace assay {
 namespace {
 
-std::string Id(int i) {
+std::string DocId(int i) {
   char buf[16];
   std::snprintf(buf, sizeof buf, "%08d", i);
   return buf;
@@ -31,7 +31,7 @@ TEST(ReleaseSplits, DeterministicGroupedAndCloseToShares) {
   std::vector<std::string> ids;
   std::vector<std::vector<std::string>> keys;
   for (int i = 0; i < 20000; ++i) {
-    ids.push_back(Id(i));
+    ids.push_back(DocId(i));
     keys.push_back({"source:" + std::to_string(i / 2)});  // pairs share a source
   }
   const auto groups = GroupByKeys(keys);

@@ -69,7 +69,7 @@ to = 0.04
 weight = 1
 )";
 
-Result<RoutingConfig> Parse(const std::string& rules,
+Result<RoutingConfig> ParseRules(const std::string& rules,
                             const StageCatalog& catalog = BuiltinCatalog()) {
   return ParseRouting(std::string(kBase) + rules, "r.toml", catalog);
 }
@@ -81,7 +81,7 @@ std::string At(int n) {
 }
 
 std::string ErrorOf(const std::string& rules, const StageCatalog& catalog = BuiltinCatalog()) {
-  auto r = Parse(rules, catalog);
+  auto r = ParseRules(rules, catalog);
   return r.ok() ? "(loaded)" : r.error().message;
 }
 
@@ -107,7 +107,7 @@ agreement = 0.66
   // Not declared by any built-in stage yet: an error naming file:line:column.
   EXPECT_EQ(ErrorOf(rule), At(4) + ":10: unknown metric 'chart.count' (see `assay metrics`)");
   // Declared by a stage of the catalog: loads, and routes on it.
-  auto r = Parse(rule, WithCharts());
+  auto r = ParseRules(rule, WithCharts());
   ASSERT_TRUE(r.ok()) << r.error().message;
   RoutingUnit u{"doc", "pdf_text", {}, {{"chart.count", 2}}, {}};
   auto tasks = Route(r.value(), u);
@@ -169,7 +169,7 @@ TEST(Routing, BadFilesNameTheirPosition) {
 }
 
 TEST(Routing, FirstMatchPerTaskTypePagesAndComplexity) {
-  auto r = Parse(R"(
+  auto r = ParseRules(R"(
 [[rule]]
 id = "tagged"
 tags = ["table"]
@@ -221,7 +221,7 @@ consensus = "unanimity"
 }
 
 TEST(Routing, SamplingIsDeterministicAndNearItsRate) {
-  auto r = Parse(R"(
+  auto r = ParseRules(R"(
 [[rule]]
 id = "photos"
 modality = "photo"

@@ -172,7 +172,7 @@ TEST(TableChecks, CellTypes) {
   EXPECT_EQ(CellType("†"), "missing");
 }
 
-Grid Clean() {
+Grid CleanGrid() {
   return {{"Country", "Code", "Population", "Share"},
           {"France", "FR-75", "67,000", "12.5%"},
           {"Spain", "ES-28", "47,000", "8.8%"},
@@ -182,7 +182,7 @@ Grid Clean() {
 }
 
 TEST(TableChecks, HeaderConsistencyRaggedEmpty) {
-  const Grid g = Clean();
+  const Grid g = CleanGrid();
   EXPECT_TRUE(HasHeaderRow(g));
   EXPECT_DOUBLE_EQ(ColumnTypeConsistency(g, 1), 1.0);
   EXPECT_EQ(RaggedRows(g, 1), 0);
@@ -194,17 +194,17 @@ TEST(TableChecks, HeaderConsistencyRaggedEmpty) {
 }
 
 TEST(ShiftDetector, CleanTableIsNotFlagged) {
-  EXPECT_LE(DetectColumnShift(Clean()).score, kShiftThreshold);
+  EXPECT_LE(DetectColumnShift(CleanGrid()).score, kShiftThreshold);
 }
 
 TEST(ShiftDetector, RowShiftedRightIsFlagged) {
-  Grid g = Clean();
+  Grid g = CleanGrid();
   g[2] = {"", "Spain", "ES-28", "47,000"};  // a lost separator pushed the row one column right
   EXPECT_GT(DetectColumnShift(g).score, kShiftThreshold);
 }
 
 TEST(ShiftDetector, SwappedColumnsOfDifferentTypesAreFlagged) {
-  Grid g = Clean();
+  Grid g = CleanGrid();
   for (size_t r = 1; r < 4; ++r) std::swap(g[r][2], g[r][3]);  // three of five rows swapped
   EXPECT_GT(DetectColumnShift(g).score, kShiftThreshold);
 }
@@ -221,13 +221,13 @@ TEST(ShiftDetector, MultiRowHeaderWithYearsIsNotFlagged) {
 }
 
 TEST(ShiftDetector, RowPulledLeftIsFlagged) {
-  Grid g = Clean();
+  Grid g = CleanGrid();
   g[3] = {"Italy IT-58", "59,000", "10.2%", ""};  // a misread separator merged two cells
   EXPECT_GT(DetectColumnShift(g).score, kShiftThreshold);
 }
 
 TEST(ShiftDetector, ColumnMovedDownOneRowIsFlagged) {
-  Grid g = Clean();
+  Grid g = CleanGrid();
   for (size_t r = g.size() - 1; r > 1; --r) g[r][0] = g[r - 1][0];
   g[1][0] = "";
   g.push_back({"Portugal", "", "", ""});
