@@ -208,7 +208,6 @@ WorkResult DocumentRunner::RunFrom(const WorkRequest& req, const Plan& plan, int
   doc.doc_id = req.doc_id;
   doc.source_sha256 = req.source_sha256;
   doc.path = req.path;
-  const std::optional<std::string> description_sha256 = DescriptionSha256(req);
   doc.alt_text = req.alt_text;
   doc.caption = req.caption;
   doc.image_role = req.image_role;
@@ -226,9 +225,7 @@ WorkResult DocumentRunner::RunFrom(const WorkRequest& req, const Plan& plan, int
     rec.params = planned.params;
     rec.resources = planned.ResourcesJson();
     rec.resources_sha256 = planned.resources_sha256;
-    rec.input_sha256 =
-        StageInputSha256(input, planned.spec->reads_ground_truth, req.ground_truth_sha256,
-                         planned.spec->reads_description, description_sha256);
+    rec.input_sha256 = StageInputSha256(input, *planned.spec, req);
     rec.started_at = NowRfc3339();
     const double t0 = MonotonicSeconds();
 

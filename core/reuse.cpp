@@ -8,15 +8,12 @@
 namespace assay {
 
 FinishedPrefix FindFinishedPrefix(Store& store, const Plan& plan, const std::string& first_input,
-                                  const std::optional<std::string>& ground_truth_sha256,
-                                  const std::optional<std::string>& description_sha256) {
+                                  const WorkRequest& req) {
   FinishedPrefix prefix;
   prefix.state = InitialContent(plan.container);
   prefix.state_sha256 = first_input;
   for (const PlannedStage& s : plan.stages) {
-    const std::string input =
-        StageInputSha256(prefix.state_sha256, s.spec->reads_ground_truth, ground_truth_sha256,
-                         s.spec->reads_description, description_sha256);
+    const std::string input = StageInputSha256(prefix.state_sha256, *s.spec, req);
     auto prior = store.FindTransformation(std::string(s.spec->id), s.spec->version, s.params_sha256,
                                           s.resources_sha256, input);
     if (!prior) break;

@@ -25,12 +25,11 @@ struct FinishedPrefix {
   bool Complete(const Plan& plan) const { return records.size() == plan.stages.size(); }
 };
 
-// The longest finished prefix of `plan` for a document whose first input hash is
-// `first_input` (and ground truth and description, for the stages that read them). Stops
-// early, rather than reusing, at anything that does not rebuild exactly.
+// The longest finished prefix of `plan` for the document `req` asks for, whose first input
+// hash is `first_input` (the manifest facts each stage reads join its key: StageInputSha256).
+// Stops early, rather than reusing, at anything that does not rebuild exactly.
 FinishedPrefix FindFinishedPrefix(Store& store, const Plan& plan, const std::string& first_input,
-                                  const std::optional<std::string>& ground_truth_sha256,
-                                  const std::optional<std::string>& description_sha256);
+                                  const WorkRequest& req);
 
 // The document's whole result from a prefix that covers its whole plan.
 WorkResult ResultFromPrefix(const std::string& doc_id, FinishedPrefix prefix);

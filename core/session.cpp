@@ -260,8 +260,7 @@ void Session::Process(std::vector<PendingDocument> todo, std::optional<int64_t> 
       return std::nullopt;
     }
     FinishedPrefix prefix =
-        FindFinishedPrefix(*store_, plan.value(), first_input, d.request.ground_truth_sha256,
-                           DescriptionSha256(d.request));
+        FindFinishedPrefix(*store_, plan.value(), first_input, d.request);
     if (prefix.Complete(plan.value())) {
       record(ResultFromPrefix(d.request.doc_id, std::move(prefix)));
       return std::nullopt;

@@ -81,10 +81,11 @@ struct StageSpec {
   // True when the stage reads the document's ground truth (the manifest's): its hash is then
   // part of this stage's key, and of no other stage's.
   bool reads_ground_truth = false;
-  // True when the stage reads what the manifest says about the document (alt-text, caption,
-  // role, file name, table hints): their hash is then part of this stage's key
-  // (DescriptionSha256).
+  // True when the stage reads what the manifest says about the image (alt-text, caption,
+  // role, file name): their hash is then part of this stage's key (DescriptionSha256).
   bool reads_description = false;
+  // True when the stage reads the manifest's table hints (core/table_hints.h): part of its key.
+  bool reads_table_hints = false;
   // Builds the stage from a complete, valid parameter set.
   std::unique_ptr<Stage> (*make)(const CanonicalJson& params) = nullptr;
 

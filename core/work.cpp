@@ -147,27 +147,29 @@ std::string FirstInputSha256(const WorkRequest& req) {
 }
 
 std::optional<std::string> DescriptionSha256(const WorkRequest& req) {
-  if (!req.alt_text && !req.caption && !req.image_role && !req.table_hints) return std::nullopt;
+  if (!req.alt_text && !req.caption && !req.image_role) return std::nullopt;
   CanonicalJson d = CanonicalJson::object();
   if (req.alt_text) d["alt_text"] = *req.alt_text;
   if (req.caption) d["caption"] = *req.caption;
   if (req.image_role) d["image_role"] = *req.image_role;
-  if (req.table_hints) d["table_hints"] = *req.table_hints;
   const size_t slash = req.path.find_last_of('/');
   d["file_name"] = PathToText(slash == std::string::npos ? req.path : req.path.substr(slash + 1));
   return Sha256Hex(DumpCanonical(d));
 }
 
-std::string StageInputSha256(const std::string& state_sha256, bool reads_ground_truth,
-                             const std::optional<std::string>& ground_truth_sha256,
-                             bool reads_description,
-                             const std::optional<std::string>& description_sha256) {
+std::string StageInputSha256(const std::string& state_sha256, const StageSpec& stage,
+                             const WorkRequest& req) {
   std::string input = state_sha256;
-  if (reads_ground_truth && ground_truth_sha256) {
-    input = Sha256Hex(input + "\nground truth " + *ground_truth_sha256);
+  if (stage.reads_ground_truth && req.ground_truth_sha256) {
+    input = Sha256Hex(input + "\nground truth " + *req.ground_truth_sha256);
   }
-  if (reads_description && description_sha256) {
-    input = Sha256Hex(input + "\ndescription " + *description_sha256);
+  if (stage.reads_description) {
+    if (auto description = DescriptionSha256(req)) {
+      input = Sha256Hex(input + "\ndescription " + *description);
+    }
+  }
+  if (stage.reads_table_hints && req.table_hints) {
+    input = Sha256Hex(input + "\ntable hints " + Sha256Hex(*req.table_hints));
   }
   return input;
 }

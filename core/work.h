@@ -8,6 +8,7 @@
 
 #include "core/document.h"
 #include "core/result.h"
+#include "core/stage.h"
 
 namespace assay {
 
@@ -86,22 +87,20 @@ struct WorkResult {
 // photo under two alt-texts shares its stage outputs.
 std::string FirstInputSha256(const WorkRequest& req);
 
-// What the manifest says about a document, as a stage that reads it sees it: alt-text,
-// caption, role, the file's name (an alt-text repeating it is a finding) and the table hints.
+// What the manifest says about an image, as a stage that judges it reads it: alt-text,
+// caption, role and the file's name (an alt-text repeating it is a finding).
 // Its SHA-256 is part of the key of a stage that reads it (StageSpec::reads_description);
 // nullopt when the manifest gives none of them (then such a stage has nothing to read, and
 // documents keep the keys they had before it existed).
 std::optional<std::string> DescriptionSha256(const WorkRequest& req);
 
-// The input a stage is keyed by: the state's identity, combined with the ground truth's hash
-// for a stage that reads ground truth (StageSpec::reads_ground_truth), and with the
-// description's hash for a stage that reads it (StageSpec::reads_description). The same page
-// with and without ground truth shares every stage that does not measure against it; one
-// photo under two alt-texts shares every stage that does not read them.
-std::string StageInputSha256(const std::string& state_sha256, bool reads_ground_truth,
-                             const std::optional<std::string>& ground_truth_sha256,
-                             bool reads_description = false,
-                             const std::optional<std::string>& description_sha256 = {});
+// The input a stage is keyed by: the state's identity, combined with the hash of each
+// manifest fact the stage reads (StageSpec::reads_ground_truth, reads_description,
+// reads_table_hints) when the request has it. The same page with and without ground truth
+// shares every stage that does not measure against it; one photo under two alt-texts shares
+// every stage that does not read them; a PDF listed with table hints shares all but tables.
+std::string StageInputSha256(const std::string& state_sha256, const StageSpec& stage,
+                             const WorkRequest& req);
 
 // A failure outside any stage's own report (unsupported type at ingest, a worker crash,
 // timeout or memory kill...), with one transformation named after `error.stage` so lineage

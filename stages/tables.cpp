@@ -179,7 +179,7 @@ const StageSpec& TablesStageSpec() {
             return std::vector<ResourceRef>{{"poppler_data", "default"}};
           },
       .pixels = Pixels::kReads,
-      .reads_description = true,  // the manifest's table hints (core/table_hints.h)
+      .reads_table_hints = true,
       .make = [](const CanonicalJson& p) -> std::unique_ptr<Stage> {
         return std::make_unique<TablesStage>(p);
       },
