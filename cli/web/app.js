@@ -232,8 +232,10 @@ async function act(action) {
   const body = { note: $("note").value };
   const { status, data } = await api("POST", "/api/items/" + current.item.item_id + "/" + action, body);
   if (status !== 200) {
-    say(data.error || "refused", true);
+    // Show the item as the store has it now (who holds it), whatever the refusal carried.
     if (data.item) { current.item = data.item; showItemState(); }
+    else await loadItem(current.item.item_id);
+    say(data.error || "refused", true);
     return;
   }
   say("item " + data.item.item_id + " is " + data.item.state, false);

@@ -232,7 +232,10 @@ class ClaimRace(unittest.TestCase):
         d.find_element("css selector", "form button").click()
         wait_for(lambda: "Signed in as" in d.find_element("id", "who").text, what="sign-in")
         d.get(self.server.url + f"/#item/{item_id}")
-        wait_for(lambda: d.find_element("id", "claim").is_enabled(), what="claim enabled")
+        # The item loaded (its state shown), not only the button's default: a click before the
+        # item arrives has nothing to claim.
+        wait_for(lambda: d.find_element("id", "item-state").text.startswith("State: open")
+                 and d.find_element("id", "claim").is_enabled(), what="the open item loaded")
 
     def test_exactly_one_claim_wins_and_the_loser_sees_who(self):
         status, body, _ = http("GET", self.server.url + "/api/queue?rule=review_words",
