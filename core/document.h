@@ -147,7 +147,7 @@ struct Document {
   // Metrics of parts of the document, keyed by scope: "page:3" -> {name -> value}.
   std::map<std::string, std::map<std::string, double>> part_metrics;
   // The image's 64-bit perceptual hashes as 16 hex digits each (image_checks; empty when
-  // none): the whole picture's first, then its windows (stages/image_measures.h WindowHashes).
+  // none): the whole picture's first, then its windows (stages/image_measures.h ImageHashes).
   // Kept out of metrics (a hash is not a measure); the supervisor stores them per document and
   // groups near-duplicates over the whole store with them (core/near_duplicates.h).
   std::vector<std::string> image_hashes;

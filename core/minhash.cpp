@@ -1,12 +1,12 @@
 #include "core/minhash.h"
 
 #include <algorithm>
-#include <numeric>
 #include <map>
 #include <set>
 #include <unordered_map>
 
 #include "core/sha256.h"
+#include "core/union_find.h"
 
 namespace assay::minhash {
 namespace {
@@ -46,19 +46,6 @@ std::vector<uint64_t> ShingleHashes(const std::vector<std::string>& words, int k
   out.erase(std::unique(out.begin(), out.end()), out.end());
   return out;
 }
-
-struct UnionFind {
-  std::vector<size_t> parent;
-  explicit UnionFind(size_t n) : parent(n) { std::iota(parent.begin(), parent.end(), 0); }
-  size_t Find(size_t x) {
-    while (parent[x] != x) x = parent[x] = parent[parent[x]];
-    return x;
-  }
-  void Join(size_t a, size_t b) {
-    a = Find(a), b = Find(b);
-    if (a != b) parent[std::max(a, b)] = std::min(a, b);
-  }
-};
 
 }  // namespace
 

@@ -4,6 +4,7 @@
 #include <set>
 #include <sstream>
 
+#include "core/annotation_store.h"
 #include "core/near_duplicates.h"
 #include "core/names.h"
 #include "core/session.h"
@@ -48,28 +49,6 @@ std::vector<Candidate> LoadCandidates(Database& db) {
   return out;
 }
 
-// The document as the contract and the routing read it, with `metric` at `value`.
-RoutingUnit LoadUnit(Database& db, const std::string& doc_id) {
-  RoutingUnit u;
-  u.doc_id = doc_id;
-  Statement d(db.handle(), "SELECT modality, tags FROM documents WHERE doc_id=?");
-  d.Bind(1, doc_id);
-  if (d.Step()) {
-    u.modality = d.IsNull(0) ? "" : d.Text(0);
-    for (const auto& t : Json::parse(d.IsNull(1) ? "[]" : d.Text(1))) u.tags.push_back(t);
-  }
-  Statement m(db.handle(), "SELECT scope, name, value FROM metrics WHERE doc_id=?");
-  m.Bind(1, doc_id);
-  while (m.Step()) {
-    if (m.Text(0).empty()) {
-      u.metrics[m.Text(1)] = m.Real(2);
-    } else {
-      u.part_metrics[m.Text(0)][m.Text(1)] = m.Real(2);
-    }
-  }
-  return u;
-}
-
 }  // namespace
 
 NearDuplicateSummary DecideNearDuplicates(Store& store, int64_t run_id,
@@ -102,16 +81,15 @@ NearDuplicateSummary DecideNearDuplicates(Store& store, int64_t run_id,
   for (const Candidate& c : candidates) {
     const double value = duplicates.count(c.image.doc_id) ? 1 : 0;
     if (c.current && *c.current == value) continue;
-    RoutingUnit unit = LoadUnit(db, c.image.doc_id);
+    std::optional<RoutingUnit> stored = StoredRoutingUnit(store, c.image.doc_id);
+    if (!stored) continue;  // never: candidates are read joined with their documents
+    RoutingUnit& unit = *stored;
     unit.metrics[std::string(kNearDuplicateMetric)] = value;
     const Contract* contract = contracts.For(unit.modality);
     if (contract == nullptr) continue;  // decided without one: an error, not a candidate
-    const ContractDecisionRecord decision =
-        ToRecord(*contract, Evaluate(*contract, unit.metrics, unit.part_metrics, unit.tags));
-    std::vector<RoutedTask> tasks;
-    if (decision.outcome == outcome::kAccepted) tasks = Route(routing, unit);
+    const ContractOutcome decided = DecideAndRoute(*contract, routing, unit);
     store.RecordRevisedDecision(run_id, c.image.doc_id, std::string(kNearDuplicateMetric), value,
-                                decision, now, RoutingRecord{&routing, &tasks});
+                                decided.decision, now, RoutingRecord{&routing, &decided.tasks});
     ++summary.redecided;
   }
   tx.Commit();

@@ -7,6 +7,8 @@
 #include <numeric>
 #include <string>
 
+#include "core/union_find.h"
+
 namespace assay {
 namespace {
 
@@ -44,19 +46,6 @@ int ChooseBands(size_t entries, int max_distance) {
   return best;
 }
 
-struct UnionFind {
-  std::vector<uint32_t> parent;
-  explicit UnionFind(size_t n) : parent(n) { std::iota(parent.begin(), parent.end(), 0u); }
-  uint32_t Find(uint32_t x) {
-    while (parent[x] != x) x = parent[x] = parent[parent[x]];
-    return x;
-  }
-  void Join(uint32_t a, uint32_t b) {
-    a = Find(a), b = Find(b);
-    if (a != b) parent[std::max(a, b)] = std::min(a, b);
-  }
-};
-
 std::string Short(const std::string& doc_id) { return doc_id.substr(0, 12); }
 
 std::string Number(double v) {
@@ -79,9 +68,9 @@ std::string WhyKept(const HashedImage& kept, const HashedImage& other) {
 
 }  // namespace
 
-HashIndex::HashIndex(std::vector<uint64_t> hashes, int max_distance)
-    : hashes_(std::move(hashes)), max_distance_(std::max(0, max_distance)) {
-  const int bands = ChooseBands(hashes_.size(), max_distance_);
+HashIndex::HashIndex(const std::vector<uint64_t>& hashes, int max_distance)
+    : max_distance_(std::max(0, max_distance)) {
+  const int bands = ChooseBands(hashes.size(), max_distance_);
   // Bands of 64 / bands bits each, the last taking what is left over (at most 22 bits).
   for (int b = 0, start = 0; b < bands; ++b) {
     const int bits = b + 1 < bands ? 64 / bands : 64 - start;
@@ -97,13 +86,13 @@ HashIndex::HashIndex(std::vector<uint64_t> hashes, int max_distance)
     masks_[b] = MasksWithin(bands_[b].bits, radius_);
     std::vector<uint32_t>& off = offsets_[b];
     off.assign((size_t(1) << bands_[b].bits) + 1, 0);
-    for (uint64_t h : hashes_) ++off[BandOf(h, b) + 1];
+    for (uint64_t h : hashes) ++off[BandOf(h, b) + 1];
     std::partial_sum(off.begin(), off.end(), off.begin());
     std::vector<uint32_t> fill(off.begin(), off.end() - 1);
-    ids_[b].resize(hashes_.size());
-    for (uint32_t i = 0; i < hashes_.size(); ++i) ids_[b][fill[BandOf(hashes_[i], b)]++] = i;
-    sorted_[b].resize(hashes_.size());
-    for (size_t k = 0; k < hashes_.size(); ++k) sorted_[b][k] = hashes_[ids_[b][k]];
+    ids_[b].resize(hashes.size());
+    for (uint32_t i = 0; i < hashes.size(); ++i) ids_[b][fill[BandOf(hashes[i], b)]++] = i;
+    sorted_[b].resize(hashes.size());
+    for (size_t k = 0; k < hashes.size(); ++k) sorted_[b][k] = hashes[ids_[b][k]];
   }
 }
 
@@ -140,13 +129,13 @@ std::vector<NearDuplicateMember> GroupNearDuplicates(const std::vector<HashedIma
       owner.push_back(k);
     }
   }
-  const HashIndex index(std::move(entries), max_distance);
+  const HashIndex index(entries, max_distance);
   UnionFind sets(files.size());
   for (uint32_t k = 0; k < files.size(); ++k) {
     index.ForEachWithin(files[k]->hash, [&](uint32_t e) { sets.Join(k, owner[e]); });
   }
 
-  std::map<uint32_t, std::vector<const HashedImage*>> groups;  // root -> files
+  std::map<size_t, std::vector<const HashedImage*>> groups;  // root -> files
   for (uint32_t k = 0; k < files.size(); ++k) groups[sets.Find(k)].push_back(files[k]);
   std::map<std::string, const HashedImage*> kept_of;  // source -> its group's kept file
   std::map<std::string, std::pair<std::string, size_t>> group_of;  // source -> (id, files)

@@ -23,11 +23,10 @@ inline constexpr int kNearDuplicateMaxDistance = 12;
 // m (2..8) is chosen for the least expected work at the index's size and threshold.
 class HashIndex {
  public:
-  HashIndex(std::vector<uint64_t> hashes, int max_distance);
+  HashIndex(const std::vector<uint64_t>& hashes, int max_distance);
   // Calls `visit(i)` once for every index i of the hashes given within max_distance of `h`.
   template <typename Visit>
   void ForEachWithin(uint64_t h, Visit&& visit) const;
-  const std::vector<uint64_t>& hashes() const { return hashes_; }
   int bands() const { return static_cast<int>(bands_.size()); }
 
  private:
@@ -35,7 +34,6 @@ class HashIndex {
     int start, bits;
   };
   uint32_t BandOf(uint64_t h, int b) const;
-  std::vector<uint64_t> hashes_;
   int max_distance_ = 0, radius_ = 0;
   std::vector<BandBits> bands_;
   std::vector<std::vector<uint32_t>> masks_;  // per band: masks with at most radius_ bits set

@@ -23,6 +23,8 @@ namespace fs = std::filesystem;
 
 namespace assay {
 
+namespace {
+
 ContractDecisionRecord ToRecord(const Contract& contract, const Decision& d) {
   ContractDecisionRecord rec;
   rec.contract_sha256 = contract.sha256;
@@ -33,6 +35,18 @@ ContractDecisionRecord ToRecord(const Contract& contract, const Decision& d) {
                         r.rule->Threshold().dump(), r.rule->severity, r.outcome});
   }
   return rec;
+}
+
+}  // namespace
+
+ContractOutcome DecideAndRoute(const Contract& contract, const RoutingConfig& routing,
+                               const RoutingUnit& unit) {
+  ContractOutcome o;
+  o.decision = ToRecord(contract, Evaluate(contract, unit.metrics, unit.part_metrics, unit.tags));
+  // Routing follows the decision: an accepted document gets its annotation tasks, any other
+  // has its undecided ones withdrawn (no tasks).
+  if (o.decision.outcome == outcome::kAccepted) o.tasks = Route(routing, unit);
+  return o;
 }
 
 std::variant<SessionConfig, SessionConfigError> LoadSessionConfig(
@@ -164,6 +178,7 @@ void Session::Record(const WorkResult& result, const PendingDocument& d,
   }
   WorkResult r = result;
   std::optional<ContractDecisionRecord> decision;
+  std::vector<RoutedTask> tasks;
   if (!r.error && r.modality.empty()) {
     r.error = Error{"plan", "no stage of the " + d.request.container +
                                 " pipeline established the document's modality"};
@@ -173,15 +188,13 @@ void Session::Record(const WorkResult& result, const PendingDocument& d,
       // A modality without a contract would pass unchecked: that is an error, not an accept.
       r.error = Error{"contracts", "no contract for modality '" + r.modality + "'"};
     } else {
-      decision = ToRecord(*c, Evaluate(*c, r.metrics, r.part_metrics, d.tags));
+      ContractOutcome o =
+          DecideAndRoute(*c, routing_, {r.doc_id, r.modality, d.tags, r.metrics, r.part_metrics});
+      decision = std::move(o.decision);
+      tasks = std::move(o.tasks);
     }
   }
-  // Routing follows the decision, in the same transaction: an accepted document gets its
-  // annotation tasks, any other has its undecided ones withdrawn.
-  std::vector<RoutedTask> tasks;
-  if (!r.error && decision && decision->outcome == outcome::kAccepted) {
-    tasks = Route(routing_, {r.doc_id, r.modality, d.tags, r.metrics, r.part_metrics});
-  }
+  // The decision and its routing go into the store in one transaction.
   const RoutingRecord routing{&routing_, &tasks};
   store_->CommitResult(run_id_, ProcessingVersion(d), r, NowRfc3339(),
                        decision ? &*decision : nullptr, queue_item, &routing);

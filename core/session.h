@@ -57,8 +57,14 @@ std::variant<SessionConfig, SessionConfigError> LoadSessionConfig(
     const std::filesystem::path& contracts_dir, const StageCatalog& catalog,
     const std::filesystem::path& routing_file = {});
 
-// The store's record of a contract decision.
-ContractDecisionRecord ToRecord(const Contract& contract, const Decision& d);
+// A document's contract decision as the store records it and, when it is accepted, the
+// annotation tasks routing gives it (none otherwise: its undecided ones are withdrawn).
+struct ContractOutcome {
+  ContractDecisionRecord decision;
+  std::vector<RoutedTask> tasks;
+};
+ContractOutcome DecideAndRoute(const Contract& contract, const RoutingConfig& routing,
+                               const RoutingUnit& unit);
 
 struct NearDuplicateSummary;  // core/near_duplicate_step.h
 

@@ -426,10 +426,7 @@ void Store::CommitResult(int64_t run_id, const std::string& processing_version, 
     }
   }
 
-  // Only the latest decision is kept per document; runs keep the contract texts by hash.
-  Statement clear(db_.handle(), "DELETE FROM contract_results WHERE doc_id=?");
-  clear.Bind(1, r.doc_id).Run();
-  if (decision != nullptr && !r.error) WriteContractResults(run_id, r.doc_id, *decision);
+  ReplaceContractResults(run_id, r.doc_id, r.error ? nullptr : decision);
 
   // The perceptual hashes the near-duplicate step groups by (none: the document leaves the
   // groups).
@@ -473,14 +470,17 @@ void Store::CommitResult(int64_t run_id, const std::string& processing_version, 
   tx.Commit();
 }
 
-void Store::WriteContractResults(int64_t run_id, const std::string& doc_id,
-                                 const ContractDecisionRecord& decision) {
+void Store::ReplaceContractResults(int64_t run_id, const std::string& doc_id,
+                                   const ContractDecisionRecord* decision) {
+  Statement clear(db_.handle(), "DELETE FROM contract_results WHERE doc_id=?");
+  clear.Bind(1, doc_id).Run();
+  if (decision == nullptr) return;
   Statement c(db_.handle(),
               "INSERT INTO contract_results(doc_id, run_id, contract_sha256, scope, rule, "
               "metric, value, operator, threshold, severity, outcome) "
               "VALUES(?,?,?,?,?,?,?,?,?,?,?)");
-  for (const ContractResultRow& row : decision.rows) {
-    c.Bind(1, doc_id).Bind(2, run_id).Bind(3, decision.contract_sha256).Bind(4, row.scope);
+  for (const ContractResultRow& row : decision->rows) {
+    c.Bind(1, doc_id).Bind(2, run_id).Bind(3, decision->contract_sha256).Bind(4, row.scope);
     c.Bind(5, row.rule).Bind(6, row.metric);
     if (row.value) {
       c.Bind(7, *row.value);
@@ -500,9 +500,7 @@ void Store::RecordRevisedDecision(int64_t run_id, const std::string& doc_id,
               "INSERT INTO metrics(doc_id, scope, name, value) VALUES(?, '', ?, ?) "
               "ON CONFLICT DO UPDATE SET value=excluded.value");
   m.Bind(1, doc_id).Bind(2, metric).Bind(3, value).Run();
-  Statement clear(db_.handle(), "DELETE FROM contract_results WHERE doc_id=?");
-  clear.Bind(1, doc_id).Run();
-  WriteContractResults(run_id, doc_id, decision);
+  ReplaceContractResults(run_id, doc_id, &decision);
   Statement d(db_.handle(), "UPDATE documents SET outcome=?, contract_sha256=? WHERE doc_id=?");
   d.Bind(1, decision.outcome).Bind(2, decision.contract_sha256).Bind(3, doc_id).Run();
   RecordQueueDecision(db_, doc_id, decision.outcome, decision.reasons, run_id, now, std::nullopt);

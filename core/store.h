@@ -195,8 +195,10 @@ class Store {
 
  private:
   void Migrate();
-  void WriteContractResults(int64_t run_id, const std::string& doc_id,
-                            const ContractDecisionRecord& decision);
+  // Only the latest decision is kept per document (runs keep the contract texts by hash):
+  // the document's rule results become `decision`'s, or none when it is null.
+  void ReplaceContractResults(int64_t run_id, const std::string& doc_id,
+                              const ContractDecisionRecord* decision);
   Database db_;
 };
 

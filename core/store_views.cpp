@@ -4,6 +4,8 @@
 #include <filesystem>
 #include <fstream>
 #include <map>
+#include <optional>
+#include <string_view>
 #include <vector>
 
 #include "core/annotation_store.h"
@@ -251,30 +253,35 @@ Json ContractJson(Store& store, const std::string& doc_id) {
 
 namespace {
 
-// The whole-image entry of an image document (page 1, the first page's box) gets `phash`,
-// `checks` (the image_checks metrics) and `near_duplicate_of` (the kept member's doc_id, null
-// when the image is kept or no copy), with `near_duplicate_group` when it is in a group.
-// Documents without a stored hash (not images, or decided before hashes) are left as they are.
+// The metrics whose names start with `prefix` (the findings of one stage).
+Json MetricsWithPrefix(const Json& metrics, std::string_view prefix) {
+  Json out = Json::object();
+  for (const auto& [name, value] : metrics.items()) {
+    if (name.starts_with(prefix)) out[name] = value;
+  }
+  return out;
+}
+
+// The entry of an image document's own picture: page 1, the first page's box.
+Json WholeImage(const Document& doc, Json caption) {
+  const Page& p = doc.pages.front();
+  return {{"page", 1}, {"bbox", {0, 0, p.width, p.height}}, {"caption", std::move(caption)}};
+}
+
+// The whole-image entry of an image document gets `phash`, `checks` (the image_checks
+// metrics) and `near_duplicate_of` (the kept member's doc_id, null when the image is kept or
+// no copy), with `near_duplicate_group` when it is in a group; made when the manifest gave
+// none. Documents without a stored hash (not images, or decided before hashes) are left as
+// they are.
 void AddImageFacts(Store& store, const std::string& doc_id, const Document& doc,
-                   const Json& metrics, Json& images) {
+                   const Json& metrics, std::optional<Json>& whole) {
   Statement h(store.db().handle(), "SELECT phash FROM image_hashes WHERE doc_id=?");  // whole
   h.Bind(1, doc_id);
   if (!h.Step() || doc.pages.empty()) return;
-  Json* image = nullptr;
-  for (Json& im : images) {
-    if (!im.contains("source")) image = &im;  // the manifest's entry
-  }
-  if (image == nullptr) {
-    const Page& p = doc.pages.front();
-    images.push_back({{"page", 1}, {"bbox", {0, 0, p.width, p.height}}, {"caption", Json()}});
-    image = &images.back();
-  }
+  if (!whole) whole = WholeImage(doc, Json());
+  Json* image = &*whole;
   (*image)["phash"] = h.Text(0);
-  Json checks = Json::object();
-  for (const auto& [name, value] : metrics.items()) {
-    if (name.starts_with("image.")) checks[name] = value;
-  }
-  (*image)["checks"] = std::move(checks);
+  (*image)["checks"] = MetricsWithPrefix(metrics, "image.");
   Statement g(store.db().handle(),
               "SELECT group_id, kept_doc_id, kept, distance, reason FROM near_duplicates "
               "WHERE doc_id=?");
@@ -366,23 +373,17 @@ Json ExportRecord(Store& store, const std::string& doc_id, bool stable) {
   }
   // The image the manifest describes (alt-text, caption, role): the whole first page, with
   // what the alt_text stage found (its metrics, docs/alt_text.md).
+  std::optional<Json> whole;
   if ((!q.IsNull(6) || !q.IsNull(12) || !q.IsNull(13)) && !doc.pages.empty()) {
-    const Page& p = doc.pages.front();
-    Json image = {{"page", 1},
-                  {"bbox", {0, 0, p.width, p.height}},
-                  {"caption", q.IsNull(12) ? Json() : Json(q.Text(12))}};
-    if (!q.IsNull(6)) image["alt_text"] = q.Text(6);
-    image["role"] = q.IsNull(13) ? "informative" : q.Text(13);
-    Json checks = Json::object();
-    for (const auto& [name, value] : metrics.items()) {
-      if (name.starts_with("alt_text.")) checks[name] = value;
-    }
-    image["alt_text_checks"] = std::move(checks);
-    images.push_back(std::move(image));
+    whole = WholeImage(doc, q.IsNull(12) ? Json() : Json(q.Text(12)));
+    if (!q.IsNull(6)) (*whole)["alt_text"] = q.Text(6);
+    (*whole)["role"] = q.IsNull(13) ? "informative" : q.Text(13);
+    (*whole)["alt_text_checks"] = MetricsWithPrefix(metrics, "alt_text.");
   }
   // An image document's own picture: its perceptual hash, image checks and near-duplicate
   // group (core/near_duplicate_step.h), on the manifest's entry when it has one.
-  AddImageFacts(store, doc_id, doc, metrics, images);
+  AddImageFacts(store, doc_id, doc, metrics, whole);
+  if (whole) images.push_back(std::move(*whole));
   Json rec = {{"doc_id", doc_id},
               {"source", {{"sha256", q.IsNull(0) ? Json() : Json(q.Text(0))}, {"path", path}}},
               {"modality", q.Text(2)},

@@ -42,8 +42,8 @@ class ImageChecksStage : public Stage {
     // The hashes are kept out of metrics (not a measure); the supervisor's near-duplicate step
     // groups the store's images by it and sets image.near_duplicate to 1 for a copy that is not
     // kept (core/near_duplicate_step.h). Until then the image is no copy.
-    doc.image_hashes = {HashHex(PerceptualHash(mat))};
-    for (uint64_t w : WindowHashes(mat)) doc.image_hashes.push_back(HashHex(w));
+    doc.image_hashes.clear();
+    for (uint64_t h : ImageHashes(mat)) doc.image_hashes.push_back(HashHex(h));
     doc.metrics["image.near_duplicate"] = 0;
     StageReport report;
     if (enc.frames > 1) report.note = "animated: first of " + std::to_string(enc.frames) + " frames measured";

@@ -122,4 +122,22 @@ Pix* DecodeBmpWithOpenCv(const std::string& path) {
   return pix;
 }
 
+Pix* UprightByExif(Pix* pix, int orientation) {
+  auto replace = [&](Pix* next) {
+    if (next == nullptr) return pix;  // out of memory: the pixels as stored
+    pixDestroy(&pix);
+    return next;
+  };
+  switch (orientation) {
+    case 2: return replace(pixFlipLR(nullptr, pix));
+    case 3: return replace(pixRotateOrth(pix, 2));
+    case 4: return replace(pixFlipTB(nullptr, pix));
+    case 5: pix = replace(pixRotateOrth(pix, 1)); return replace(pixFlipLR(nullptr, pix));  // transpose
+    case 6: return replace(pixRotateOrth(pix, 1));
+    case 7: pix = replace(pixRotateOrth(pix, 1)); return replace(pixFlipTB(nullptr, pix));  // transverse
+    case 8: return replace(pixRotateOrth(pix, 3));
+    default: return pix;
+  }
+}
+
 }  // namespace assay

@@ -30,4 +30,9 @@ std::string OverPixelLimit(const ImageHeader& header, double max_pixels);
 // Leptonica image: 8 bpp gray or 32 bpp RGB(A). Null when OpenCV cannot read it either.
 Pix* DecodeBmpWithOpenCv(const std::string& path);
 
+// `pix` turned upright as an EXIF orientation (1..8) says: what a camera held sideways
+// recorded. Leptonica's readers do not apply it. Takes `pix`; returns the upright one (`pix`
+// itself for 1, 0 or when a turn runs out of memory).
+Pix* UprightByExif(Pix* pix, int orientation);
+
 }  // namespace assay

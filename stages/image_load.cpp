@@ -38,26 +38,6 @@ void ToneShares(Pix* pix, double* light, double* midtone) {
   }
 }
 
-// `pix` turned upright as an EXIF orientation (1..8) says: what a camera held sideways
-// recorded. Leptonica's readers do not apply it. Takes `pix`; returns the upright one.
-Pix* Upright(Pix* pix, int orientation) {
-  auto replace = [&](Pix* next) {
-    if (next == nullptr) return pix;  // out of memory: the pixels as stored
-    pixDestroy(&pix);
-    return next;
-  };
-  switch (orientation) {
-    case 2: return replace(pixFlipLR(nullptr, pix));
-    case 3: return replace(pixRotateOrth(pix, 2));
-    case 4: return replace(pixFlipTB(nullptr, pix));
-    case 5: pix = replace(pixRotateOrth(pix, 1)); return replace(pixFlipLR(nullptr, pix));  // transpose
-    case 6: return replace(pixRotateOrth(pix, 1));
-    case 7: pix = replace(pixRotateOrth(pix, 1)); return replace(pixFlipTB(nullptr, pix));  // transverse
-    case 8: return replace(pixRotateOrth(pix, 3));
-    default: return pix;
-  }
-}
-
 // Decodes page `index` (0-based) of the image file whose header is `header`, upright (EXIF
 // orientation applied), so every stage after this one (OCR, layout, the image checks) reads
 // the picture as it is meant to be seen. Leptonica reads every format but compressed BMP,
@@ -67,7 +47,7 @@ PixHandle Decode(const std::string& path, const ImageHeader& header, int index) 
              : index == 0 ? pixRead(path.c_str())
                           : nullptr;
   if (pix == nullptr && header.bmp && index == 0) pix = DecodeBmpWithOpenCv(path);
-  if (pix != nullptr && index == 0) pix = Upright(pix, ReadImageEncoding(path).exif_orientation);
+  if (pix != nullptr && index == 0) pix = UprightByExif(pix, ReadImageEncoding(path).exif_orientation);
   return pix != nullptr ? WrapPix(pix) : nullptr;
 }
 

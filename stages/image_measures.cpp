@@ -191,12 +191,14 @@ uint64_t PerceptualHash(const cv::Mat& bgr) {
   return h;
 }
 
-std::vector<uint64_t> WindowHashes(const cv::Mat& bgr) {
-  const int w = std::max(1, int(bgr.cols * 0.9 + 0.5)), h = std::max(1, int(bgr.rows * 0.9 + 0.5));
-  const int dx = bgr.cols - w, dy = bgr.rows - h;
-  std::vector<uint64_t> out;
+std::vector<uint64_t> ImageHashes(const cv::Mat& bgr) {
+  // Gray once: a window of the gray image is the gray of the window.
+  const cv::Mat gray = Gray(bgr);
+  std::vector<uint64_t> out = {PerceptualHash(gray)};
+  const int w = std::max(1, int(gray.cols * 0.9 + 0.5)), h = std::max(1, int(gray.rows * 0.9 + 0.5));
+  const int dx = gray.cols - w, dy = gray.rows - h;
   for (const auto& [x, y] : {std::pair{dx / 2, dy / 2}, {0, 0}, {dx, 0}, {0, dy}, {dx, dy}}) {
-    out.push_back(PerceptualHash(bgr(cv::Rect(x, y, w, h))));
+    out.push_back(PerceptualHash(gray(cv::Rect(x, y, w, h))));
   }
   return out;
 }
@@ -224,20 +226,6 @@ ImageEncoding ReadImageEncoding(const std::string& path) {
     ReadGif(in, &enc);
   }
   return enc;
-}
-
-cv::Mat ApplyExifOrientation(const cv::Mat& bgr, int orientation) {
-  cv::Mat out;
-  switch (orientation) {
-    case 2: cv::flip(bgr, out, 1); return out;
-    case 3: cv::rotate(bgr, out, cv::ROTATE_180); return out;
-    case 4: cv::flip(bgr, out, 0); return out;
-    case 5: cv::transpose(bgr, out); return out;
-    case 6: cv::rotate(bgr, out, cv::ROTATE_90_CLOCKWISE); return out;
-    case 7: cv::transpose(bgr, out); cv::flip(out, out, -1); return out;
-    case 8: cv::rotate(bgr, out, cv::ROTATE_90_COUNTERCLOCKWISE); return out;
-    default: return bgr;
-  }
 }
 
 }  // namespace assay

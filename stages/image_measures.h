@@ -33,10 +33,11 @@ ImageMeasures Measure(const cv::Mat& bgr);
 // (DC left out of the median) compared with their median. Near copies (resized, re-encoded,
 // slightly cropped, colour-shifted) differ in few bits.
 uint64_t PerceptualHash(const cv::Mat& bgr);
-// The same hash of five 90% windows of the image (centre, then the top-left, top-right,
-// bottom-left and bottom-right corners): a copy cropped by up to ~10% on any sides has a whole
-// hash close to one of them (core/near_duplicates.h compares both ways round).
-std::vector<uint64_t> WindowHashes(const cv::Mat& bgr);
+// The hashes the near-duplicate step compares: the whole image's PerceptualHash first, then
+// the same hash of five 90% windows (centre, then the top-left, top-right, bottom-left and
+// bottom-right corners): a copy cropped by up to ~10% on any sides has a whole hash close to
+// one of them (core/near_duplicates.h compares both ways round).
+std::vector<uint64_t> ImageHashes(const cv::Mat& bgr);
 std::string HashHex(uint64_t h);  // 16 lowercase hex digits
 
 // What an image file's header says about how the pixels are encoded (before decoding).
@@ -52,8 +53,5 @@ struct ImageEncoding {
 // Reads PNG, JPEG and GIF headers (other formats: the defaults). Never fails: a header it
 // cannot parse leaves the defaults (decoding is image_load's business and reports damage).
 ImageEncoding ReadImageEncoding(const std::string& path);
-
-// `bgr` turned upright according to an EXIF orientation (1..8; others: unchanged).
-cv::Mat ApplyExifOrientation(const cv::Mat& bgr, int orientation);
 
 }  // namespace assay

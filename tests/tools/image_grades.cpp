@@ -31,9 +31,10 @@ cv::Mat Scaled(const cv::Mat& m, double f) {
 
 // The hashes the near-duplicate step compares (whole picture and windows).
 HashedImage Hashed(const cv::Mat& m) {
+  const std::vector<uint64_t> all = ImageHashes(m);
   HashedImage h;
-  h.hash = PerceptualHash(m);
-  h.windows = WindowHashes(m);
+  h.hash = all.front();
+  h.windows.assign(all.begin() + 1, all.end());
   return h;
 }
 

@@ -3,11 +3,13 @@
 #include "stages/image_measures.h"
 
 #include <gtest/gtest.h>
+#include <leptonica/allheaders.h>
 
 #include <bit>
 #include <opencv2/imgcodecs.hpp>
 #include <opencv2/imgproc.hpp>
 
+#include "stages/image_header.h"
 #include "test_paths.h"
 
 namespace assay {
@@ -93,9 +95,15 @@ TEST(ImageEncoding, ReadsPngAndJpegHeaders) {
 }
 
 TEST(ImageEncoding, ExifOrientationTurnsUpright) {
-  cv::Mat m(2, 3, CV_8UC1, cv::Scalar(0));
-  EXPECT_EQ(ApplyExifOrientation(m, 6).size(), cv::Size(2, 3));
-  EXPECT_EQ(ApplyExifOrientation(m, 1).size(), cv::Size(3, 2));
+  // image_load's turn (the one the pipeline uses): 3 wide, 2 high, turned by orientation 6.
+  auto size = [](int orientation) {
+    Pix* p = UprightByExif(pixCreate(3, 2, 8), orientation);
+    const cv::Size s(pixGetWidth(p), pixGetHeight(p));
+    pixDestroy(&p);
+    return s;
+  };
+  EXPECT_EQ(size(6), cv::Size(2, 3));
+  EXPECT_EQ(size(1), cv::Size(3, 2));
 }
 
 }  // namespace

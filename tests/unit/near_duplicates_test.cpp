@@ -40,7 +40,9 @@ TEST(HashIndex, FindsExactlyWhatBruteForceFinds) {
       ASSERT_EQ(found, brute) << "distance " << d;  // each once, none missed
       close += brute.size() - 1;
     }
-    if (d > 0) EXPECT_GE(close, 600u) << "the planted copies are found, distance " << d;
+    if (d > 0) {
+      EXPECT_GE(close, 600u) << "the planted copies are found, distance " << d;
+    }
   }
 }
 
