@@ -28,6 +28,15 @@ CER_BIN = os.path.abspath(
 CORPORA = os.path.abspath(
     os.environ.get("ASSAY_CORPORA", os.path.join(SOURCE_DIR, "..", "shared", "corpora")))
 SAMPLES = os.path.join(SOURCE_DIR, "samples")
+# Makes resized, re-encoded, cropped, colour-shifted and EXIF-turned copies (tests/tools).
+IMAGE_COPIES_BIN = os.path.abspath(
+    os.environ.get("ASSAY_IMAGE_COPIES", os.path.join(SOURCE_DIR, "build", "tests", "image_copies")))
+
+
+def require_image_copies():
+    """Skips the calling test class when the image_copies tool is not built."""
+    if not os.access(IMAGE_COPIES_BIN, os.X_OK):
+        raise unittest.SkipTest(f"image_copies tool not built at {IMAGE_COPIES_BIN}")
 
 # Exit codes (core/exit_codes.h).
 EXIT_OK, EXIT_REJECTED, EXIT_USAGE, EXIT_INTERNAL, EXIT_DOC_ERRORS = 0, 1, 2, 3, 4

@@ -28,6 +28,8 @@ import subprocess
 import sys
 import zlib
 
+from pdf_writer import pdf_bytes
+
 W, H = 612.0, 792.0
 MARGIN = 54.0
 BODY = 10.0
@@ -215,17 +217,7 @@ class Doc:
         objs[pages_id - 1] = (b"<< /Type /Pages /Kids [%s] /Count %d >>" %
                               (b" ".join(b"%d 0 R" % k for k in kids), len(kids)))
         catalog = add(b"<< /Type /Catalog /Pages %d 0 R >>" % pages_id)
-        out = bytearray(b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n")
-        offsets = []
-        for i, body in enumerate(objs):
-            offsets.append(len(out))
-            out += b"%d 0 obj\n" % (i + 1) + body + b"\nendobj\n"
-        xref = len(out)
-        out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objs) + 1)
-        for off in offsets:
-            out += b"%010d 00000 n \n" % off
-        out += b"trailer\n<< /Size %d /Root %d 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (
-            len(objs) + 1, catalog, xref)
+        out = pdf_bytes(objs, catalog, binary_marker=True)
         with open(os.path.join(out_dir, self.name + ".pdf"), "wb") as f:
             f.write(out)
         gt_pages = ["\n\n".join(p["gt"]) for p in self.pages]

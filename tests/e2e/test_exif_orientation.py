@@ -9,23 +9,22 @@ import shutil
 import subprocess
 import unittest
 
-from assay_e2e import SAMPLES, AssayTestCase, export, metrics, query, run_assay
+from assay_e2e import (IMAGE_COPIES_BIN, SAMPLES, AssayTestCase, export, metrics, query,
+                       require_image_copies, run_assay)
 from test_hostile_images import with_exif_orientation
 
-COPIES_BIN = os.environ.get("ASSAY_IMAGE_COPIES", "")
 
 
 class ExifOrientation(AssayTestCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        if not os.access(COPIES_BIN, os.X_OK):
-            raise unittest.SkipTest("image_copies tool not built (ASSAY_IMAGE_COPIES)")
+        require_image_copies()
         root = cls.temp_dir("exif")
         cls.inp = os.path.join(root, "in")
         os.makedirs(cls.inp)
         sideways = os.path.join(root, "sideways.jpg")
-        subprocess.run([COPIES_BIN, "sideways", os.path.join(SAMPLES, "scanned_page.png"),
+        subprocess.run([IMAGE_COPIES_BIN, "sideways", os.path.join(SAMPLES, "scanned_page.png"),
                         sideways], check=True)
         with open(sideways, "rb") as f:
             turned = f.read()

@@ -11,10 +11,10 @@ import shutil
 import subprocess
 import unittest
 
-from assay_e2e import CORPORA, AssayTestCase, export, metrics, query, run_assay
+from assay_e2e import (CORPORA, IMAGE_COPIES_BIN, AssayTestCase, export, metrics, query,
+                       require_image_copies, run_assay)
 
 W3C = os.path.join(CORPORA, "alttext_w3c_wai", "dev")
-COPIES_BIN = os.environ.get("ASSAY_IMAGE_COPIES", "")
 COPIES = ["half.jpg", "q30.jpg", "crop.jpg", "color.jpg"]  # big.jpg comes in the second run
 OTHERS = ["castle-painting.jpg", "castle-etching.jpg"]  # the same castle, other pictures
 
@@ -36,15 +36,14 @@ class NearDuplicates(AssayTestCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        if not os.access(COPIES_BIN, os.X_OK):
-            raise unittest.SkipTest("image_copies tool not built (ASSAY_IMAGE_COPIES)")
+        require_image_copies()
         root = cls.temp_dir("near-dup")
         cls.inp, cls.later = os.path.join(root, "in"), os.path.join(root, "later")
         made = os.path.join(root, "made")
         for d in (cls.inp, cls.later, made):
             os.makedirs(d)
         original = os.path.join(W3C, "castle-fluro.jpg")
-        subprocess.run([COPIES_BIN, "copies", original, made], check=True)
+        subprocess.run([IMAGE_COPIES_BIN, "copies", original, made], check=True)
         shutil.copy(original, os.path.join(cls.inp, "castle.jpg"))
         for name in COPIES:
             shutil.copy(os.path.join(made, name), os.path.join(cls.inp, name))

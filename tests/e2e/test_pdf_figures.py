@@ -6,6 +6,7 @@ import os
 import unittest
 
 from assay_e2e import CORPORA, AssayTestCase, export, run_assay
+from pdf_writer import pdf_bytes
 
 W3C = os.path.join(CORPORA, "alttext_w3c_wai", "dev")
 W, H = 612, 792
@@ -73,19 +74,8 @@ def figure_pdf(images, captions, path):
                 (pages_id, W, H, xobjects, content_id))
     objs.append(b"<< /Type /Pages /Kids [%d 0 R] /Count 1 >>" % page_id)
     objs.append(b"<< /Type /Catalog /Pages %d 0 R >>" % pages_id)
-    out = bytearray(b"%PDF-1.4\n")
-    offsets = []
-    for i, body in enumerate(objs):
-        offsets.append(len(out))
-        out += b"%d 0 obj\n" % (i + 1) + body + b"\nendobj\n"
-    xref = len(out)
-    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objs) + 1)
-    for off in offsets:
-        out += b"%010d 00000 n \n" % off
-    out += b"trailer\n<< /Size %d /Root %d 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (
-        len(objs) + 1, catalog_id, xref)
     with open(path, "wb") as f:
-        f.write(out)
+        f.write(pdf_bytes(objs, catalog_id))
 
 
 @unittest.skipUnless(os.path.isdir(W3C), "alttext_w3c_wai corpus missing")
