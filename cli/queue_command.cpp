@@ -94,26 +94,25 @@ QueueFilter BulkFilter(const QueueArgs& a) {
   return f;
 }
 
-// Checks the choice between one item (id) and a bulk filter; for a bulk action, prints how many
-// items the filter hits and returns them unless it is a dry run or unconfirmed (then the exit
-// code is set: 0 for --dry-run, kExitUsage without --yes).
-std::optional<std::vector<QueueItem>> BulkTargets(const char* verb, const QueueArgs& a, Queue& q,
-                                                  int* code) {
-  const std::vector<QueueItem> items = q.List(BulkFilter(a));
-  std::cout << items.size() << " active item" << (items.size() == 1 ? "" : "s") << " match --rule "
+// For a bulk action: prints how many items the filter hits; true when the action goes ahead,
+// false for a dry run or without --yes (then the exit code is set: 0 for --dry-run, kExitUsage
+// without --yes).
+bool ConfirmBulk(const char* verb, const QueueArgs& a, Queue& q, int* code) {
+  const int64_t n = q.Page(BulkFilter(a), 0, 0).total;
+  std::cout << n << " active item" << (n == 1 ? "" : "s") << " match --rule "
             << ForTerminal(a.rule)
             << (a.modality.empty() ? "" : " --modality " + ForTerminal(a.modality))
             << (a.run_id > 0 ? " --run " + std::to_string(a.run_id) : "") << "\n";
   if (a.dry_run) {
     *code = kExitOk;
-    return std::nullopt;
+    return false;
   }
   if (!a.yes) {
     std::cerr << "assay queue " << verb << ": add --yes to " << verb << " them (or --dry-run)\n";
     *code = kExitUsage;
-    return std::nullopt;
+    return false;
   }
-  return items;
+  return true;
 }
 
 // One item by id, or a bulk filter (--rule): exactly one of them.
@@ -154,8 +153,7 @@ void SetupDecision(CLI::App& queue, int* exit_code, const char* name, const char
       Queue q(s.db());
       if (a->item_id > 0) return Report(name, (q.*action)(a->item_id, a->actor, a->note));
       int code = kExitOk;
-      auto targets = BulkTargets(name, *a, q, &code);
-      if (!targets) return code;
+      if (!ConfirmBulk(name, *a, q, &code)) return code;
       auto r = q.Bulk(BulkFilter(*a), name, a->actor, a->note);
       if (const auto* e = std::get_if<QueueError>(&r)) {
         std::cerr << "assay queue " << name << ": " << ForTerminal(e->message) << "\n";
@@ -304,9 +302,9 @@ void SetupQueue(CLI::App& app, int* exit_code) {
         int code = WithStore(*out, [&](Store& s) {
           Queue q(s.db());
           int c = kExitOk;
-          auto targets = BulkTargets("reprocess", *bulk, q, &c);
-          if (targets) items = *targets;
-          return targets ? kExitOk : c;
+          if (!ConfirmBulk("reprocess", *bulk, q, &c)) return c;
+          items = q.List(BulkFilter(*bulk));
+          return kExitOk;
         });
         for (const QueueItem& it : items) {
           ReprocessOptions one = *opt;
@@ -319,7 +317,7 @@ void SetupQueue(CLI::App& app, int* exit_code) {
             *exit_code = r.exit_code;
             return;
           }
-          code = std::max(code, r.exit_code == kExitRejected ? kExitRejected : r.exit_code);
+          code = std::max(code, r.exit_code);
         }
         *exit_code = code;
         return;

@@ -7,6 +7,8 @@
 #include <sstream>
 #include <stdexcept>
 
+#include "core/whitespace.h"
+
 namespace assay::cli {
 namespace {
 
@@ -17,12 +19,6 @@ bool ValidName(const std::string& name) {
   });
 }
 
-std::string Trim(const std::string& s) {
-  const size_t b = s.find_first_not_of(" \t\r\n");
-  if (b == std::string::npos) return "";
-  return s.substr(b, s.find_last_not_of(" \t\r\n") - b + 1);
-}
-
 }  // namespace
 
 Result<std::vector<Reviewer>> ParseTokenFile(const std::string& text) {
@@ -31,7 +27,7 @@ Result<std::vector<Reviewer>> ParseTokenFile(const std::string& text) {
   std::istringstream in(text);
   std::string raw;
   for (int n = 1; std::getline(in, raw); ++n) {
-    const std::string line = Trim(raw);
+    const std::string line = TrimWhitespace(raw);
     if (line.empty() || line[0] == '#') continue;
     const std::string where = "line " + std::to_string(n) + ": ";
     const size_t colon = line.find(':');
@@ -109,7 +105,7 @@ std::optional<std::string> ReviewerForSecret(const std::vector<Reviewer>& review
 std::optional<std::string> BearerToken(const std::string& authorization) {
   static const std::string kPrefix = "Bearer ";
   if (authorization.rfind(kPrefix, 0) != 0) return std::nullopt;
-  std::string token = Trim(authorization.substr(kPrefix.size()));
+  std::string token = TrimWhitespace(authorization.substr(kPrefix.size()));
   if (token.empty()) return std::nullopt;
   return token;
 }
@@ -118,7 +114,7 @@ std::optional<std::string> CookieValue(const std::string& cookie_header, const s
   std::istringstream in(cookie_header);
   std::string part;
   while (std::getline(in, part, ';')) {
-    part = Trim(part);
+    part = TrimWhitespace(part);
     const size_t eq = part.find('=');
     if (eq != std::string::npos && part.substr(0, eq) == name) return part.substr(eq + 1);
   }

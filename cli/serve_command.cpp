@@ -57,8 +57,11 @@ int Serve(const ServeArgs& a) {
     o.reviewers.push_back(Reviewer{"reviewer", RandomHex(16)});
     generated = true;
   }
-  // Check the store opens before listening (same messages as every other command).
-  const int opened = WithStoreForReading(a.out, [](Store&) { return kExitOk; });
+  // Check the store opens before listening (same messages as every other command). A server
+  // that may write checks the store for damage here, once, like any command that writes; the
+  // requests then open it without that scan (cli/serve_routes.cpp OpenStore).
+  const auto open = [](Store&) { return kExitOk; };
+  const int opened = o.read_only ? WithStoreForReading(a.out, open) : WithStore(a.out, open);
   if (opened != kExitOk) return opened;
 
   // SIGINT/SIGTERM stop the server from a thread of their own: no handler runs inside a

@@ -276,7 +276,9 @@ class Routes {
     res.set_redirect("/", 303);
   }
 
-  Store OpenStore(bool for_writing) { return Store(db_, /*create=*/false, for_writing); }
+  // The damage check (a full integrity scan) ran once when the server started (serve_command);
+  // a request does not repeat it.
+  Store OpenStore() { return Store(db_, /*create=*/false, /*for_writing=*/false); }
 
   void QueuePage(const Request& req, Response& res) {
     QueueFilter f;
@@ -289,7 +291,7 @@ class Routes {
                                  ? ParseNumber(req.get_param_value("per_page"), 1, 200).value_or(0)
                                  : 50;
     if (page == 0 || per_page == 0) return SendError(res, 400, "page or per_page out of range");
-    Store store = OpenStore(false);
+    Store store = OpenStore();
     Queue q(store.db());
     const struct QueuePage p = q.Page(f, (page - 1) * per_page, per_page);
     Json items = Json::array();
@@ -306,7 +308,7 @@ class Routes {
     QueueFilter f;
     std::string error;
     if (!ReadFilter(req, &f, &error)) return SendError(res, 400, error);
-    Store store = OpenStore(false);
+    Store store = OpenStore();
     Statement v(store.db().handle(),
                 "SELECT (SELECT COALESCE(MAX(event_id),0) FROM queue_events), "
                 "(SELECT COALESCE(MAX(item_id),0) FROM queue_items)");
@@ -327,7 +329,7 @@ class Routes {
   void ItemView(const Request& req, Response& res) {
     const auto id = ParseNumber(req.matches[1], 1, INT64_MAX);
     if (!id) return SendError(res, 404, "no such item");
-    Store store = OpenStore(false);
+    Store store = OpenStore();
     Result<Json> view = ReviewItemView(store, *id);
     if (!view.ok()) return SendError(res, 404, view.error().message);
     SendJson(res, 200, view.value());
@@ -342,7 +344,7 @@ class Routes {
     if (!dpi || !IsPageImageDpi(static_cast<int>(*dpi))) {
       return SendError(res, 400, "dpi is one of 72, 100, 150, 200");
     }
-    Store store = OpenStore(false);
+    Store store = OpenStore();
     const std::optional<QueueItem> item = Queue(store.db()).Get(*id);
     if (!item) return SendError(res, 404, "no such item");
     auto png = PageImage(store, item->doc_id, static_cast<int>(*page), static_cast<int>(*dpi),
@@ -369,7 +371,7 @@ class Routes {
     if (!id) return SendError(res, 404, "no such item");
     const std::string action = req.matches[2];
     const std::string note = StringField(ParseBody(req), "note");
-    Store store = OpenStore(true);
+    Store store = OpenStore();
     Queue q(store.db());
     std::variant<QueueItem, QueueError> r = QueueError{"unknown action"};
     if (action == "claim") r = q.Claim(*id, c.name);
@@ -431,7 +433,7 @@ class Routes {
     if (!body.contains("expected") || !body["expected"].is_number_integer()) {
       return SendError(res, 400, "expected (the count the reviewer confirmed) is required");
     }
-    Store store = OpenStore(true);
+    Store store = OpenStore();
     Queue q(store.db());
     const int64_t hits = q.Page(f, 0, 0).total;
     if (hits != body["expected"].get<int64_t>()) {

@@ -28,6 +28,11 @@ double RoundCoord(double v) {
   return std::round(v * 100.0) / 100.0;
 }
 
+CanonicalJson BoxJson(const Box& b) {
+  return CanonicalJson::array(
+      {RoundCoord(b.x0), RoundCoord(b.y0), RoundCoord(b.x1), RoundCoord(b.y1)});
+}
+
 namespace {
 
 template <typename T, typename F>
@@ -40,11 +45,6 @@ std::string Join(const std::vector<T>& items, const char* sep, F text_of) {
     out += t;
   }
   return out;
-}
-
-CanonicalJson BoxJson(const Box& b) {
-  return CanonicalJson::array(
-      {RoundCoord(b.x0), RoundCoord(b.y0), RoundCoord(b.x1), RoundCoord(b.y1)});
 }
 
 Box BoxFrom(const CanonicalJson& j) { return Box{j[0], j[1], j[2], j[3]}; }

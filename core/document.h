@@ -176,5 +176,7 @@ std::string DumpJson(const Json& j, int indent = -1);
 // Rounds to 2 decimals so the JSON of coordinates is stable and compact; a non-finite value
 // (which JSON cannot hold) becomes 0.
 double RoundCoord(double v);
+// A box as the content JSON holds it: [x0, y0, x1, y1], each rounded by RoundCoord.
+CanonicalJson BoxJson(const Box& b);
 
 }  // namespace assay

@@ -52,15 +52,18 @@ Result<fs::path> PageImage(Store& store, const std::string& doc_id, int page, in
   if (!IsPageImageDpi(dpi)) return Fail("unsupported resolution " + std::to_string(dpi));
   auto record = store.GetDocument(doc_id);
   if (!record || !record->source_id) return Fail("no readable document " + doc_id);
-  auto content = store.DocumentContent(doc_id);
-  const int pages =
-      content ? static_cast<int>(Document::FromContentJson(*content).pages.size()) : 0;
-  if (page < 1 || page > pages) return Fail("no page " + std::to_string(page));
+  if (page < 1) return Fail("no page " + std::to_string(page));
+  // A page rendered before is served as it is: the name is the source's bytes, page and dpi.
   const std::string name =
       *record->source_id + ".p" + std::to_string(page) + ".d" + std::to_string(dpi) + ".png";
   const fs::path target = cache_dir / name;
   std::error_code ec;
   if (fs::exists(target, ec)) return target;
+  // Only a page the document has is rendered (its stored content rebuilt once, here).
+  auto content = store.DocumentContent(doc_id);
+  const int pages =
+      content ? static_cast<int>(Document::FromContentJson(*content).pages.size()) : 0;
+  if (page > pages) return Fail("no page " + std::to_string(page));
   // The recorded file, and only while it is still the recorded source.
   if (Sha256File(record->path) != record->source_id) {
     return Fail("the source file changed or is gone: " + record->path);
@@ -84,7 +87,7 @@ Result<fs::path> PageImage(Store& store, const std::string& doc_id, int page, in
   } else {
     Pix* pix = pixRead(record->path.c_str());
     if (pix == nullptr) return Fail("the image cannot be read");
-    // Scaled to the asked resolution as if the image were 300 dpi, at most 1:1.
+    // Scaled to the asked resolution as if the image were 150 dpi, at most 1:1.
     const float scale = std::min(1.0f, dpi / 150.0f);
     Pix* scaled = scale < 1.0f ? pixScale(pix, scale, scale) : pixClone(pix);
     pixDestroy(&pix);

@@ -335,11 +335,12 @@ std::string FilterSql(const QueueFilter& filter, bool with_state = true) {
   return sql;
 }
 
-// The documents join, only when the filter needs it (a join per item costs most of a count
-// over a large queue).
-std::string FromItems(const QueueFilter& filter) {
-  return filter.modality ? " FROM queue_items q JOIN documents d ON d.doc_id = q.doc_id"
-                         : " FROM queue_items q";
+// The documents join, only when the filter or the caller needs it (a join per item costs most
+// of a count over a large queue).
+std::string FromItems(const QueueFilter& filter, bool with_documents = false) {
+  return with_documents || filter.modality
+             ? " FROM queue_items q JOIN documents d ON d.doc_id = q.doc_id"
+             : " FROM queue_items q";
 }
 
 void BindFilter(Statement& s, const QueueFilter& filter, bool with_state = true) {
@@ -351,8 +352,6 @@ void BindFilter(Statement& s, const QueueFilter& filter, bool with_state = true)
   if (filter.run_id) s.Bind(4, *filter.run_id);
   if (filter.assignee) s.Bind(5, *filter.assignee);
 }
-
-constexpr const char* kFromItems = " FROM queue_items q JOIN documents d ON d.doc_id = q.doc_id";
 
 // Rows of (key, count) as a JSON object in the statement's order.
 Json CountObject(Statement& s) {
@@ -380,22 +379,17 @@ QueuePage Queue::Page(const QueueFilter& filter, int64_t offset, int64_t limit) 
     page.total = c.Int(0);
   }
   if (limit <= 0) return page;
-  const std::string first_rule = kFirstRule;
-  std::string first_rule_bare = first_rule;
-  for (size_t at; (at = first_rule_bare.find("q.")) != std::string::npos;) {
-    first_rule_bare.erase(at, 2);
-  }
   // The order is decided on queue_items alone (the group sizes come from migration 012's
   // index); only the page's rows are joined with their documents.
   Statement s(
       db_.handle(),
-      "WITH groups AS (SELECT " + first_rule_bare +
-          " AS r, COUNT(*) AS n FROM queue_items WHERE state IN ('open','claimed') "
+      std::string("WITH groups AS (SELECT ") + kFirstRule +
+          " AS r, COUNT(*) AS n FROM queue_items q WHERE q.state IN ('open','claimed') "
           "GROUP BY 1), "
           "page AS (SELECT q.item_id AS id, q.state IN ('open','claimed') AS k1, "
           "CASE WHEN q.state IN ('open','claimed') THEN g.n ELSE 0 END AS k2, "
           "q.kind = 'error' AS k3" +
-          FromItems(filter) + " LEFT JOIN groups g ON g.r = " + first_rule + FilterSql(filter) +
+          FromItems(filter) + " LEFT JOIN groups g ON g.r = " + kFirstRule + FilterSql(filter) +
           " ORDER BY k1 DESC, k2 DESC, k3 DESC, q.item_id LIMIT ?6 OFFSET ?7) " + kItemColumns +
           "JOIN page ON page.id = q.item_id "
           "ORDER BY page.k1 DESC, page.k2 DESC, page.k3 DESC, q.item_id");
@@ -425,7 +419,7 @@ Json Queue::Counts(const QueueFilter& filter) {
   }
   {
     Statement s(db_.handle(), std::string("SELECT COALESCE(d.modality, d.container), COUNT(*)") +
-                                  kFromItems + FilterSql(filter) +
+                                  FromItems(filter, /*with_documents=*/true) + FilterSql(filter) +
                                   " GROUP BY 1 ORDER BY 2 DESC, 1");
     BindFilter(s, filter);
     out["modality"] = CountObject(s);

@@ -78,7 +78,6 @@ struct QueueFilter {
   std::optional<std::string> modality;  // COALESCE(modality, container), as in `status`
   std::optional<int64_t> run_id;        // items opened by this run
   std::optional<std::string> assignee;  // items claimed (or decided) by this reviewer
-  bool empty() const { return !state && !rule && !modality && !run_id && !assignee; }
 };
 
 // One screen of the queue: `total` items match the filter, `items` are those at

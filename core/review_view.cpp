@@ -6,17 +6,13 @@
 namespace assay {
 namespace {
 
-Json BoxJson(const Box& b) {
-  return Json::array({RoundCoord(b.x0), RoundCoord(b.y0), RoundCoord(b.x1), RoundCoord(b.y1)});
-}
-
 Json PageJson(const Page& p) {
   Json words = Json::array(), blocks = Json::array(), tables = Json::array(),
        figures = Json::array();
   for (const Block& b : p.blocks) {
     blocks.push_back({{"type", b.type}, {"bbox", BoxJson(b.bbox)}, {"text", b.Text()}});
     for (const Line& l : b.lines) {
-      for (const Word& w : l.words) words.push_back(BoxJson(w.bbox));
+      for (const Word& w : l.words) words.push_back(Json(BoxJson(w.bbox)));
     }
   }
   for (const PageTable& t : p.tables) {
