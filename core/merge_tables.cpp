@@ -79,6 +79,7 @@ const std::vector<TableMerge>& MergeTables() {
       {"annotation_events", MergeAs::kNumbered, "event_id", {{"task_id", "annotation_tasks", true}}},
       {"model_feedback", MergeAs::kNumbered, "id"},
       {"image_hashes", MergeAs::kPerDocument},
+      Excluded("queue_item_rules", "derived from queue_items.reasons by triggers (migration 016) as items are merged"),
       Excluded("near_duplicates", "groups span the whole store: the merge makes them again over the merged store"),
       Excluded("releases", "a release is made from the merged store, not merged into it"),
       Excluded("release_items", "a release is made from the merged store, not merged into it"),

@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <functional>
 #include <map>
+#include <string_view>
+#include <utility>
 
 #include "core/bounded_text.h"
 #include "core/clock.h"
@@ -305,13 +307,9 @@ Json QueueEvent::ToJson() const {
 
 namespace {
 
-// The rule an item is filed under for ordering: its first reason's rule, or for an error the
-// stage that failed. The same text as migration 012's index, so SQLite can use it.
-constexpr const char* kFirstRule =
-    "COALESCE(json_extract(q.reasons,'$[0].rule'),json_extract(q.reasons,'$[0].stage'),'')";
-
-// The WHERE clause of `filter` over queue_items q JOIN documents d, with numbered parameters
-// ?1..?5 bound by BindFilter. Request text never becomes SQL: only these fixed fragments.
+// The WHERE clause of `filter` over queue_items q, with numbered parameters ?1..?5 bound by
+// BindFilter. Request text never becomes SQL: only these fixed fragments. Rule and modality
+// read migration 016's derived columns and table, so no filter parses JSON or joins documents.
 std::string FilterSql(const QueueFilter& filter, bool with_state = true) {
   std::string sql = " WHERE 1";
   if (with_state) {
@@ -322,25 +320,12 @@ std::string FilterSql(const QueueFilter& filter, bool with_state = true) {
     }
   }
   if (filter.rule) {
-    // The first reason decides most items without walking the array (json_each is the cost
-    // of a rule filter over a large queue).
-    sql += std::string(" AND (") + kFirstRule +
-           " = ?2 OR EXISTS (SELECT 1 FROM json_each(q.reasons) j WHERE "
-           "json_extract(j.value,'$.rule') = ?2 OR "
-           "(json_extract(j.value,'$.rule') IS NULL AND json_extract(j.value,'$.stage') = ?2)))";
+    sql += " AND q.item_id IN (SELECT item_id FROM queue_item_rules WHERE rule = ?2)";
   }
-  if (filter.modality) sql += " AND COALESCE(d.modality, d.container) = ?3";
+  if (filter.modality) sql += " AND q.modality = ?3";
   if (filter.run_id) sql += " AND q.run_id = ?4";
   if (filter.assignee) sql += " AND q.assignee = ?5";
   return sql;
-}
-
-// The documents join, only when the filter or the caller needs it (a join per item costs most
-// of a count over a large queue).
-std::string FromItems(const QueueFilter& filter, bool with_documents = false) {
-  return with_documents || filter.modality
-             ? " FROM queue_items q JOIN documents d ON d.doc_id = q.doc_id"
-             : " FROM queue_items q";
 }
 
 void BindFilter(Statement& s, const QueueFilter& filter, bool with_state = true) {
@@ -373,23 +358,22 @@ std::vector<QueueItem> Queue::List(const QueueFilter& filter) {
 QueuePage Queue::Page(const QueueFilter& filter, int64_t offset, int64_t limit) {
   QueuePage page;
   {
-    Statement c(db_.handle(), "SELECT COUNT(*)" + FromItems(filter) + FilterSql(filter));
+    Statement c(db_.handle(), "SELECT COUNT(*) FROM queue_items q" + FilterSql(filter));
     BindFilter(c, filter);
     c.Step();
     page.total = c.Int(0);
   }
   if (limit <= 0) return page;
-  // The order is decided on queue_items alone (the group sizes come from migration 012's
-  // index); only the page's rows are joined with their documents.
+  // The order is decided on queue_items alone (group sizes from the index on first_rule);
+  // only the page's rows are joined with their documents.
   Statement s(
       db_.handle(),
-      std::string("WITH groups AS (SELECT ") + kFirstRule +
-          " AS r, COUNT(*) AS n FROM queue_items q WHERE q.state IN ('open','claimed') "
-          "GROUP BY 1), "
-          "page AS (SELECT q.item_id AS id, q.state IN ('open','claimed') AS k1, "
-          "CASE WHEN q.state IN ('open','claimed') THEN g.n ELSE 0 END AS k2, "
-          "q.kind = 'error' AS k3" +
-          FromItems(filter) + " LEFT JOIN groups g ON g.r = " + kFirstRule + FilterSql(filter) +
+      "WITH groups AS (SELECT first_rule AS r, COUNT(*) AS n FROM queue_items "
+      "WHERE state IN ('open','claimed') GROUP BY 1), "
+      "page AS (SELECT q.item_id AS id, q.state IN ('open','claimed') AS k1, "
+      "CASE WHEN q.state IN ('open','claimed') THEN g.n ELSE 0 END AS k2, "
+      "q.kind = 'error' AS k3 FROM queue_items q LEFT JOIN groups g ON g.r = q.first_rule" +
+          FilterSql(filter) +
           " ORDER BY k1 DESC, k2 DESC, k3 DESC, q.item_id LIMIT ?6 OFFSET ?7) " + kItemColumns +
           "JOIN page ON page.id = q.item_id "
           "ORDER BY page.k1 DESC, page.k2 DESC, page.k3 DESC, q.item_id");
@@ -400,29 +384,17 @@ QueuePage Queue::Page(const QueueFilter& filter, int64_t offset, int64_t limit) 
 }
 
 Json Queue::Counts(const QueueFilter& filter) {
+  // Active items by state, by first failed rule (as the page orders them: one count per item;
+  // every reason of an item is still matched by the rule filter) and by modality.
   Json out = Json::object();
-  {
-    Statement s(db_.handle(), "SELECT q.state, COUNT(*)" + FromItems(filter) +
-                                  FilterSql(filter, /*with_state=*/false) +
-                                  " GROUP BY q.state ORDER BY 2 DESC, 1");
-    BindFilter(s, filter, false);
-    out["state"] = CountObject(s);
-  }
-  {
-    // By first failed rule, as the page orders them (one count per item; every reason of an
-    // item is still matched by the rule filter).
-    Statement s(db_.handle(), std::string("SELECT ") + kFirstRule + ", COUNT(*)" +
-                                  FromItems(filter) + FilterSql(filter) +
+  for (auto [key, column] : {std::pair{"state", "q.state"}, std::pair{"rule", "q.first_rule"},
+                             std::pair{"modality", "q.modality"}}) {
+    const bool by_state = std::string_view(key) == "state";
+    Statement s(db_.handle(), std::string("SELECT ") + column + ", COUNT(*) FROM queue_items q" +
+                                  FilterSql(filter, /*with_state=*/!by_state) +
                                   " GROUP BY 1 ORDER BY 2 DESC, 1");
-    BindFilter(s, filter);
-    out["rule"] = CountObject(s);
-  }
-  {
-    Statement s(db_.handle(), std::string("SELECT COALESCE(d.modality, d.container), COUNT(*)") +
-                                  FromItems(filter, /*with_documents=*/true) + FilterSql(filter) +
-                                  " GROUP BY 1 ORDER BY 2 DESC, 1");
-    BindFilter(s, filter);
-    out["modality"] = CountObject(s);
+    BindFilter(s, filter, !by_state);
+    out[key] = CountObject(s);
   }
   return out;
 }
