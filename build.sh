@@ -63,7 +63,35 @@ demo() {
   echo "next: ./build/assay export --out out --format jsonl | head -c 600"
 }
 
+# axe-core runs the WCAG 2 A/AA rules over `assay serve`'s page in the browser tests. It is not
+# a Debian package: it comes from the npm registry, pinned by version and checked by hash. When
+# the registry cannot be reached the tests run their own accessibility checks only (and say so).
+AXE_VERSION=4.10.2
+AXE_SHA256=b511cd9dec01c76f4b2ad1723b66b6db37d4c2eb4ed199076e1829d9ee7b75e3
+fetch_axe() {
+  local dir=build/axe
+  if [ ! -f "$dir/axe.min.js" ]; then
+    if ! command -v npm >/dev/null; then
+      local sudo=""
+      [ "$(id -u)" -ne 0 ] && sudo="sudo"
+      DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends npm \
+        >/dev/null || true
+    fi
+    mkdir -p "$dir"
+    if ! (cd "$dir" && timeout 120 npm pack "axe-core@$AXE_VERSION" --silent >/dev/null &&
+          tar -xzf "axe-core-$AXE_VERSION.tgz" package/axe.min.js &&
+          mv package/axe.min.js axe.min.js); then
+      echo "== axe-core could not be fetched from npm: the accessibility tests run without it" >&2
+      return 0
+    fi
+  fi
+  echo "$AXE_SHA256  $dir/axe.min.js" | sha256sum -c --quiet - ||
+    { echo "axe.min.js does not match its pinned hash" >&2; exit 1; }
+  export ASSAY_AXE_JS="$PWD/$dir/axe.min.js"
+}
+
 tests() {
+  fetch_axe
   (cd build && ctest --output-on-failure -j2)
   # A short fuzzing pass (12 s per target over the committed corpus) in its own clang build.
   tests/fuzz/run.sh 12

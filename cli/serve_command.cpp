@@ -23,11 +23,15 @@ struct ServeArgs {
   std::string bind = "127.0.0.1:8080";
   std::string token_file;
   bool read_only = false;
+  std::string contracts, routing, config;  // what a reprocess from the page runs with
 };
 
 int Serve(const ServeArgs& a) {
   ServeOptions o;
   o.out_dir = a.out;
+  o.reprocess.contracts_dir = a.contracts;
+  o.reprocess.routing_file = a.routing;
+  o.reprocess.config_path = a.config;
   o.read_only = a.read_only;
   if (!ParseBind(a.bind, &o.host, &o.port)) {
     std::cerr << "assay serve: --bind is HOST:PORT, e.g. 127.0.0.1:8080, not "
@@ -123,6 +127,18 @@ void SetupServe(CLI::App& app, int* exit_code) {
                   "reviewer tokens, one name:secret per line (sent as Authorization: Bearer "
                   "SECRET or through the login form)");
   cmd->add_flag("--read-only", a->read_only, "show the queue; refuse every action");
+  // As `assay queue reprocess` takes them: a reprocess from the page is judged by the same
+  // contracts (and routed, configured) as the run that filed the item.
+  cmd->add_option("--contracts", a->contracts,
+                  "folder of contract files (*.toml) a reprocess is judged by; default: the "
+                  "shipped contracts")
+      ->check(CLI::ExistingDirectory);
+  cmd->add_option("--routing", a->routing,
+                  "annotation routing file (TOML) for a reprocess; default: the shipped one")
+      ->check(CLI::ExistingFile);
+  cmd->add_option("--config", a->config,
+                  "pipeline configuration (TOML) over the compiled default, for a reprocess")
+      ->check(CLI::ExistingFile);
   cmd->callback([a, exit_code] { *exit_code = Serve(*a); });
 }
 

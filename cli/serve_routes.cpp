@@ -9,9 +9,12 @@
 #include <sstream>
 
 #include "core/exit_codes.h"
+#include "core/annotation_store.h"
+#include "core/clock.h"
 #include "core/page_image.h"
 #include "core/queue.h"
 #include "core/reprocess.h"
+#include "core/review_adjudication.h"
 #include "core/review_view.h"
 #include "core/sqlite.h"
 #include "core/store.h"
@@ -171,7 +174,7 @@ class Routes {
                                                      const Caller&) { ItemView(req, res); }));
     svr.Get(R"(/api/items/(\d{1,18})/pages/(\d{1,6})\.png)",
             Guard([this](const Request& req, Response& res, const Caller&) {
-              PageImagePng(req, res);
+              PageImagePng(req, res, /*of_task=*/false);
             }));
     svr.Post(R"(/api/items/(\d{1,18})/(claim|release|resolve|waive|reject))",
              Guard([this](const Request& req, Response& res, const Caller& c) {
@@ -181,7 +184,18 @@ class Routes {
              Guard([this](const Request& req, Response& res, const Caller& c) {
                Reprocess(req, res, c);
              }));
-    svr.Post(R"(/api/bulk/(waive|reject))",
+    svr.Get("/api/adjudication", Guard([this](const Request& req, Response& res, const Caller&) {
+              AdjudicationList(req, res);
+            }));
+    svr.Get(R"(/api/tasks/(\d{1,18})/pages/(\d{1,6})\.png)",
+            Guard([this](const Request& req, Response& res, const Caller&) {
+              PageImagePng(req, res, /*of_task=*/true);
+            }));
+    svr.Post(R"(/api/adjudication/(\d{1,18}))",
+             Guard([this](const Request& req, Response& res, const Caller& c) {
+               AdjudicateTask(req, res, c);
+             }));
+    svr.Post(R"(/api/bulk/(waive|reject|reprocess))",
              Guard([this](const Request& req, Response& res, const Caller& c) {
                BulkAction(req, res, c);
              }));
@@ -335,7 +349,8 @@ class Routes {
     SendJson(res, 200, view.value());
   }
 
-  void PageImagePng(const Request& req, Response& res) {
+  // A page of the document of a queue item (or, `of_task`, of an annotation task).
+  void PageImagePng(const Request& req, Response& res, bool of_task) {
     const auto id = ParseNumber(req.matches[1], 1, INT64_MAX);
     const auto page = ParseNumber(req.matches[2], 1, 100000);
     const auto dpi = req.has_param("dpi") ? ParseNumber(req.get_param_value("dpi"), 1, 1200)
@@ -345,9 +360,17 @@ class Routes {
       return SendError(res, 400, "dpi is one of 72, 100, 150, 200");
     }
     Store store = OpenStore();
-    const std::optional<QueueItem> item = Queue(store.db()).Get(*id);
-    if (!item) return SendError(res, 404, "no such item");
-    auto png = PageImage(store, item->doc_id, static_cast<int>(*page), static_cast<int>(*dpi),
+    std::string doc_id;
+    if (of_task) {
+      const std::optional<TaskPage> task = AdjudicationTaskPage(store, *id);
+      if (!task) return SendError(res, 404, "no such task");
+      doc_id = task->doc_id;
+    } else {
+      const std::optional<QueueItem> item = Queue(store.db()).Get(*id);
+      if (!item) return SendError(res, 404, "no such item");
+      doc_id = item->doc_id;
+    }
+    auto png = PageImage(store, doc_id, static_cast<int>(*page), static_cast<int>(*dpi),
                          o_.out_dir / "serve_cache");
     if (!png.ok()) return SendError(res, 404, png.error().message);
     std::ifstream in(png.value(), std::ios::binary);
@@ -355,6 +378,46 @@ class Routes {
     bytes << in.rdbuf();
     res.set_header("Cache-Control", "private, max-age=3600");
     res.set_content(bytes.str(), "image/png");
+  }
+
+  // The annotation adjudication queue of one pool (the fullest unless asked), 20 tasks a page.
+  void AdjudicationList(const Request& req, Response& res) {
+    std::optional<std::string> pool;
+    if (req.has_param("pool") && !req.get_param_value("pool").empty()) {
+      pool = req.get_param_value("pool");
+      if (pool->size() > 200) return SendError(res, 400, "pool is too long");
+    }
+    const int64_t page = req.has_param("page")
+                             ? ParseNumber(req.get_param_value("page"), 1, 1'000'000).value_or(0)
+                             : 1;
+    if (page == 0) return SendError(res, 400, "page out of range");
+    constexpr int64_t kPerPage = 20;
+    Store store = OpenStore();
+    Json view = ReviewAdjudicationView(store, pool, (page - 1) * kPerPage, kPerPage);
+    view["page"] = page;
+    view["per_page"] = kPerPage;
+    SendJson(res, 200, view);
+  }
+
+  // A specialist's decision on a task in adjudication: `assay annotate adjudicate`'s code.
+  void AdjudicateTask(const Request& req, Response& res, const Caller& c) {
+    const auto id = ParseNumber(req.matches[1], 1, INT64_MAX);
+    if (!id) return SendError(res, 404, "no such task");
+    const Json body = ParseBody(req);
+    const std::string label = StringField(body, "label");
+    if (label.empty()) return SendError(res, 400, "a label is required");
+    Store store = OpenStore();
+    const Status done =
+        Adjudicate(store, *id, label, c.name, StringField(body, "note"), NowRfc3339());
+    if (!done.ok()) {
+      const std::string& why = done.error().message;
+      const int status = done.error().stage == "refused"       ? 409
+                         : why.starts_with("no task")          ? 404
+                                                               : 400;
+      return SendError(res, status, why);
+    }
+    SendJson(res, 200, {{"task_id", *id}, {"state", "adjudicated"}, {"label", label},
+                        {"by", c.name}});
   }
 
   static void SendOutcome(Response& res, const std::variant<QueueItem, QueueError>& r, Queue& q,
@@ -384,47 +447,61 @@ class Routes {
 
   // The page's reprocess form: a resolution, an OCR language and the orientation switch,
   // turned into the `--set` parameters of `assay queue reprocess` (checked by the same code).
-  void Reprocess(const Request& req, Response& res, const Caller& c) {
-    const auto id = ParseNumber(req.matches[1], 1, INT64_MAX);
-    if (!id) return SendError(res, 404, "no such item");
-    const Json body = ParseBody(req);
-    ReprocessOptions opt;
-    opt.out_dir = o_.out_dir;
-    opt.item_id = *id;
-    opt.actor = c.name;
+  // Empty with *error for a bad value.
+  static bool ReprocessSettings(const Json& body, std::vector<std::string>* set,
+                                std::string* error) {
     if (body.contains("dpi")) {
-      if (!body["dpi"].is_number_integer()) return SendError(res, 400, "dpi is a whole number");
-      opt.set.push_back("rasterize.dpi=" + std::to_string(body["dpi"].get<int64_t>()));
+      if (!body["dpi"].is_number_integer()) return *error = "dpi is a whole number", false;
+      set->push_back("rasterize.dpi=" + std::to_string(body["dpi"].get<int64_t>()));
     }
     static const std::regex kLang("^[a-z_]{3,12}(\\+[a-z_]{3,12}){0,4}$");
     if (const std::string lang = StringField(body, "lang"); !lang.empty()) {
-      if (!std::regex_match(lang, kLang)) return SendError(res, 400, "lang is like eng or deu+eng");
-      opt.set.push_back("ocr.lang=" + lang);
+      if (!std::regex_match(lang, kLang)) return *error = "lang is like eng or deu+eng", false;
+      set->push_back("ocr.lang=" + lang);
     }
     if (body.contains("orientation")) {
-      if (!body["orientation"].is_boolean())
-        return SendError(res, 400, "orientation is true/false");
-      opt.set.push_back(std::string("preprocess.orientation=") +
-                        (body["orientation"].get<bool>() ? "true" : "false"));
+      if (!body["orientation"].is_boolean()) return *error = "orientation is true/false", false;
+      set->push_back(std::string("preprocess.orientation=") +
+                     (body["orientation"].get<bool>() ? "true" : "false"));
     }
-    const ReprocessResult r = ReprocessQueueItem(opt, BuiltinCatalog());
+    return true;
+  }
+
+  static Json ReprocessJson(const ReprocessResult& r, const std::vector<std::string>& set) {
     Json out = {{"exit_code", r.exit_code},
                 {"outcome", r.outcome},
-                {"set", opt.set},
+                {"set", set},
                 {"item", r.item ? r.item->ToJson() : Json()}};
     if (!r.error.empty()) out["error"] = r.error;
+    return out;
+  }
+
+  void Reprocess(const Request& req, Response& res, const Caller& c) {
+    const auto id = ParseNumber(req.matches[1], 1, INT64_MAX);
+    if (!id) return SendError(res, 404, "no such item");
+    ReprocessOptions opt = o_.reprocess;
+    opt.out_dir = o_.out_dir;
+    opt.item_id = *id;
+    opt.actor = c.name;
+    std::string error;
+    if (!ReprocessSettings(ParseBody(req), &opt.set, &error)) return SendError(res, 400, error);
+    const ReprocessResult r = ReprocessQueueItem(opt, BuiltinCatalog());
     const int status = r.exit_code == kExitRefused    ? 409
                        : r.exit_code == kExitUsage    ? 400
                        : r.exit_code == kExitInternal ? 500
                                                       : 200;
-    SendJson(res, status, out);
+    SendJson(res, status, ReprocessJson(r, opt.set));
   }
 
-  // Waive or reject every active item a filter hits. The page first shows the count
-  // (GET /api/queue); the request repeats it as "expected", and a queue that changed meanwhile
-  // is refused (409) rather than acting on items the reviewer did not see counted.
+  // Waive, reject or reprocess every active item a filter hits. The page first shows the
+  // count (GET /api/queue); the request repeats it as "expected", and a queue that changed
+  // meanwhile is refused (409) rather than acting on items the reviewer did not see counted.
+  // A bulk reprocess runs in the request, one item after the other as `assay queue reprocess
+  // --rule` does, so the page takes at most kMaxPageReprocess items (more: the CLI).
   void BulkAction(const Request& req, Response& res, const Caller& c) {
+    static constexpr int64_t kMaxPageReprocess = 100;
     const Json body = ParseBody(req);
+    const std::string action = req.matches[1];
     QueueFilter f;
     if (const std::string rule = StringField(body, "rule"); !rule.empty()) f.rule = rule;
     if (const std::string m = StringField(body, "modality"); !m.empty()) f.modality = m;
@@ -433,21 +510,51 @@ class Routes {
     if (!body.contains("expected") || !body["expected"].is_number_integer()) {
       return SendError(res, 400, "expected (the count the reviewer confirmed) is required");
     }
-    Store store = OpenStore();
-    Queue q(store.db());
-    const int64_t hits = q.Page(f, 0, 0).total;
-    if (hits != body["expected"].get<int64_t>()) {
-      return SendJson(
-          res, 409,
-          {{"error", "the filter now hits " + std::to_string(hits) + " items; confirm again"},
-           {"count", hits}});
+    std::vector<std::string> set;
+    std::string error;
+    if (action == "reprocess" && !ReprocessSettings(body, &set, &error)) {
+      return SendError(res, 400, error);
     }
-    auto r = q.Bulk(f, req.matches[1], c.name, StringField(body, "note"));
-    if (const auto* e = std::get_if<QueueError>(&r)) return SendError(res, 400, e->message);
-    const auto& done = std::get<Queue::BulkOutcome>(r);
-    Json refused = Json::array();
-    for (const QueueError& e : done.refused) refused.push_back(e.message);
-    SendJson(res, 200, {{"acted", done.acted}, {"refused", refused}});
+    std::vector<int64_t> ids;
+    {
+      Store store = OpenStore();
+      Queue q(store.db());
+      const int64_t hits = q.Page(f, 0, 0).total;
+      if (hits != body["expected"].get<int64_t>()) {
+        return SendJson(
+            res, 409,
+            {{"error", "the filter now hits " + std::to_string(hits) + " items; confirm again"},
+             {"count", hits}});
+      }
+      if (action != "reprocess") {
+        auto r = q.Bulk(f, action, c.name, StringField(body, "note"));
+        if (const auto* e = std::get_if<QueueError>(&r)) return SendError(res, 400, e->message);
+        const auto& done = std::get<Queue::BulkOutcome>(r);
+        Json refused = Json::array();
+        for (const QueueError& e : done.refused) refused.push_back(e.message);
+        return SendJson(res, 200, {{"acted", done.acted}, {"refused", refused}});
+      }
+      if (!f.rule) return SendError(res, 400, "a bulk action needs a rule");
+      if (hits > kMaxPageReprocess) {
+        return SendError(res, 400,
+                         "the page reprocesses at most " + std::to_string(kMaxPageReprocess) +
+                             " items at once; use assay queue reprocess --rule for more");
+      }
+      for (const QueueItem& it : q.List(f)) ids.push_back(it.item_id);
+    }
+    Json results = Json::array();
+    int worst = 0;
+    for (const int64_t id : ids) {
+      ReprocessOptions opt = o_.reprocess;
+      opt.out_dir = o_.out_dir;
+      opt.item_id = id;
+      opt.actor = c.name;
+      opt.set = set;
+      const ReprocessResult r = ReprocessQueueItem(opt, BuiltinCatalog());
+      worst = std::max(worst, r.exit_code);
+      results.push_back(ReprocessJson(r, set));
+    }
+    SendJson(res, 200, {{"acted", ids.size()}, {"exit_code", worst}, {"results", results}});
   }
 
   const ServeOptions& o_;

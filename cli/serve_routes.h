@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "cli/serve_auth.h"
+#include "core/reprocess.h"
 
 namespace assay::cli {
 
@@ -23,6 +24,9 @@ struct ServeOptions {
   // `local_user`.
   std::vector<Reviewer> reviewers;
   std::string local_user;
+  // The contracts, routing and pipeline configuration a reprocess runs with (item and bulk);
+  // the item, actor and parameters are the request's.
+  ReprocessOptions reprocess;
 };
 
 // Installs the checks and routes on `server`. `options` and `sessions` must outlive it.

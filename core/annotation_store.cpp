@@ -490,17 +490,19 @@ Status Adjudicate(Store& store, int64_t task_id, const std::string& label, const
   return Status();
 }
 
-std::vector<TaskForExport> TasksForPool(Store& store, const std::string& pool, bool adjudication) {
+std::vector<TaskForExport> TasksForPool(Store& store, const std::string& pool, bool adjudication,
+                                        int64_t limit, int64_t offset) {
   Statement q(store.db().handle(),
               std::string("SELECT t.task_id, t.doc_id, t.region, t.task_type, t.pool, t.state, "
                           "d.path, d.container, COALESCE(d.modality, ''), d.alt_text, t.labels, "
-                          "t.routing_sha256, t.complexity, t.question, t.level FROM "
+                          "t.routing_sha256, t.complexity, t.question, t.level, t.agreement_required, "
+                          "t.agreement FROM "
                           "annotation_tasks t JOIN documents "
                           "d ON d.doc_id = t.doc_id WHERE ") +
                   (adjudication ? "t.adjudication_pool=? AND t.state='adjudication'"
                                 : "t.pool=? AND t.state='open'") +
-                  " ORDER BY t.task_id");
-  q.Bind(1, pool);
+                  " ORDER BY t.task_id LIMIT ?2 OFFSET ?3");
+  q.Bind(1, pool).Bind(2, limit).Bind(3, std::max<int64_t>(offset, 0));
   std::vector<TaskForExport> out;
   std::map<std::string, Document> docs;
   while (q.Step()) {
@@ -520,6 +522,8 @@ std::vector<TaskForExport> TasksForPool(Store& store, const std::string& pool, b
     t.complexity = q.Real(12);
     t.question = q.Text(13);
     t.level = q.Text(14);
+    t.agreement_required = q.Real(15);
+    if (!q.IsNull(16)) t.agreement = q.Real(16);
     auto it = docs.find(t.doc_id);
     if (it == docs.end()) {
       Document doc;

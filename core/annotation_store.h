@@ -81,11 +81,15 @@ struct TaskForExport {
   std::string text;  // the region's text (the page's, or the document's)
   std::string routing_sha256;
   double complexity = 0;
+  double agreement_required = 0;
+  std::optional<double> agreement;  // share behind the leading label, once voted
   std::vector<std::pair<std::string, std::string>> votes;  // (annotator, label) so far
 };
 // The tasks waiting for `pool`: open tasks routed to it (state "open"), or with
-// `adjudication`, the tasks in adjudication whose adjudication pool it is. Ordered by task id.
-std::vector<TaskForExport> TasksForPool(Store& store, const std::string& pool, bool adjudication);
+// `adjudication`, the tasks in adjudication whose adjudication pool it is. Ordered by task id;
+// `limit` tasks (all when negative) after the first `offset`.
+std::vector<TaskForExport> TasksForPool(Store& store, const std::string& pool, bool adjudication,
+                                        int64_t limit = -1, int64_t offset = 0);
 
 // `annotate status`: tasks by pool, type and state, load against capacity (from the routing
 // file that last routed), the adjudication queue.

@@ -123,12 +123,22 @@ async function bulkDo() {
   if (m) body.modality = m;
   const run = $("f-run").value.trim();
   if (run) body.run = Number(run);
-  const { status, data } = await api("POST", "/api/bulk/" + bulkPending.action, body);
+  const action = bulkPending.action;
+  if (action === "reprocess") {
+    reprocessSettings("bulk", body);
+    say("reprocessing " + bulkPending.expected + " item(s)…", false);
+  }
   bulkPending = null;
   $("bulk-confirm").hidden = true;
+  const { status, data } = await api("POST", "/api/bulk/" + action, body);
   if (status !== 200) return say(data.error || "refused", true);
-  say(data.acted.length + " item(s) done" +
-      (data.refused.length ? "; refused: " + data.refused.join("; ") : ""), false);
+  if (action === "reprocess") {
+    const resolved = data.results.filter((r) => r.item && r.item.state === "resolved").length;
+    say(data.acted + " item(s) reprocessed; " + resolved + " now pass (resolved)", false);
+  } else {
+    say(data.acted.length + " item(s) done" +
+        (data.refused.length ? "; refused: " + data.refused.join("; ") : ""), false);
+  }
   loadQueue();
 }
 
@@ -242,12 +252,19 @@ async function act(action) {
   await loadItem(data.item.item_id);
 }
 
+// The reprocess parameters of a form whose fields are PREFIX-dpi, -lang and -orientation.
+function reprocessSettings(prefix, body) {
+  if ($(prefix + "-dpi").value) body.dpi = Number($(prefix + "-dpi").value);
+  if ($(prefix + "-lang").value.trim()) body.lang = $(prefix + "-lang").value.trim();
+  if ($(prefix + "-orientation").value) {
+    body.orientation = $(prefix + "-orientation").value === "true";
+  }
+  return body;
+}
+
 async function reprocess(ev) {
   ev.preventDefault();
-  const body = {};
-  if ($("rp-dpi").value) body.dpi = Number($("rp-dpi").value);
-  if ($("rp-lang").value.trim()) body.lang = $("rp-lang").value.trim();
-  if ($("rp-orientation").value) body.orientation = $("rp-orientation").value === "true";
+  const body = reprocessSettings("rp", {});
   say("reprocessing…", false);
   $("rp-go").disabled = true;
   const { status, data } = await api("POST", "/api/items/" + current.item.item_id + "/reprocess", body);
@@ -261,12 +278,105 @@ async function reprocess(ev) {
   await loadItem(current.item.item_id);
 }
 
+// The annotation adjudication queue: per task, the page, the votes side by side (one column
+// per annotator) and the specialist's decision (POST /api/adjudication/N).
+let adjPage = 1;
+async function loadAdjudication() {
+  const p = new URLSearchParams();
+  if ($("adj-pool").value) p.set("pool", $("adj-pool").value);
+  p.set("page", adjPage);
+  const { status, data } = await api("GET", "/api/adjudication?" + p.toString());
+  if (status !== 200) return say(data.error || "the adjudication queue did not load", true);
+  const pools = $("adj-pool");
+  pools.replaceChildren();
+  for (const [name, n] of Object.entries(data.pools)) {
+    pools.append(el("option", name + " (" + n + ")", { value: name }));
+  }
+  pools.value = data.pool;
+  $("adj-total").textContent = data.total + " task" + (data.total === 1 ? "" : "s") +
+      " in adjudication" + (data.pool ? " for pool " + data.pool : "");
+  const pages = Math.max(1, Math.ceil(data.total / data.per_page));
+  $("adj-page-of").textContent = "page " + data.page + " of " + pages;
+  $("adj-prev").disabled = adjPage <= 1;
+  $("adj-next").disabled = adjPage >= pages;
+  const box = $("adj-tasks");
+  box.replaceChildren();
+  for (const t of data.tasks) box.append(taskCard(t));
+}
+
+function taskCard(t) {
+  const card = el("article", null, { class: "task", "data-task": t.task_id });
+  const name = t.path.split("/").pop();
+  card.append(el("h3", "Task " + t.task_id + ": " + t.task_type + ", " + name + " (" +
+                 t.region + ")"));
+  const cols = el("div", null, { class: "columns" });
+  const left = el("div");
+  left.append(el("img", null, { src: "/api/tasks/" + t.task_id + "/pages/" + t.page + ".png?dpi=72",
+                                alt: "page " + t.page + " of " + name, loading: "lazy" }));
+  const right = el("div");
+  right.append(el("p", t.question));
+  if (t.alt_text !== null) right.append(el("p", "Alt-text: " + t.alt_text));
+  const agreement = t.agreement === null ? "no votes" :
+      Math.round(t.agreement * 100) + "% agree (needs " + Math.round(t.agreement_required * 100) + "%)";
+  right.append(el("p", "Agreement: " + agreement));
+  // The votes side by side: one column per annotator; a vote that differs from the leading
+  // label is marked.
+  const lead = Object.entries(t.tally).sort((a, b) => b[1] - a[1])[0];
+  const votes = el("table", null, { class: "votes" });
+  votes.append(el("caption", "Votes"));
+  const head = el("tr");
+  const row = el("tr");
+  for (const v of t.votes) {
+    head.append(el("th", v.annotator, { scope: "col" }));
+    row.append(el("td", v.label, lead && v.label !== lead[0] ? { class: "disagrees" } : {}));
+  }
+  const thead = el("thead"); thead.append(head);
+  const tbody = el("tbody"); tbody.append(row);
+  votes.append(thead, tbody);
+  right.append(votes);
+  if (t.text) {
+    const d = el("details");
+    d.append(el("summary", "Text of the region"), el("pre", t.text));
+    right.append(d);
+  }
+  const form = el("form", null, { class: "actions" });
+  const labelId = "adj-label-" + t.task_id, noteId = "adj-note-" + t.task_id;
+  const f1 = el("div", null, { class: "field" });
+  const select = el("select", null, { id: labelId });
+  for (const l of t.labels) select.append(el("option", l + " (" + (t.tally[l] || 0) + " votes)", { value: l }));
+  if (lead) select.value = lead[0];
+  f1.append(el("label", "Decision", { for: labelId }), select);
+  const f2 = el("div", null, { class: "field" });
+  f2.append(el("label", "Note (optional)", { for: noteId }), el("input", null, { id: noteId, autocomplete: "off" }));
+  const go = el("button", "Decide task " + t.task_id, { type: "submit" });
+  go.disabled = session.read_only;
+  form.append(f1, f2, go);
+  form.addEventListener("submit", async (ev) => {
+    ev.preventDefault();
+    go.disabled = true;
+    const { status, data } = await api("POST", "/api/adjudication/" + t.task_id,
+                                       { label: select.value, note: $(noteId).value });
+    if (status !== 200) { go.disabled = false; return say(data.error || "refused", true); }
+    say("task " + t.task_id + " adjudicated: " + data.label, false);
+    loadAdjudication();
+  });
+  right.append(form);
+  cols.append(left, right);
+  card.append(cols);
+  return card;
+}
+
 function route() {
   const m = location.hash.match(/^#item\/(\d+)$/);
-  $("queue-view").hidden = !!m;
+  const adjudication = location.hash === "#adjudication";
+  $("queue-view").hidden = !!m || adjudication;
   $("item-view").hidden = !m;
+  $("adjudication-view").hidden = !adjudication;
   if (m) {
     loadItem(m[1]).then(() => $("item-title").focus());
+  } else if (adjudication) {
+    current = null;
+    loadAdjudication();
   } else {
     current = null;
     loadQueue();
@@ -284,6 +394,10 @@ async function start() {
   $("next").addEventListener("click", () => { page += 1; loadQueue(); });
   $("bulk-waive").addEventListener("click", () => bulkAsk("waive"));
   $("bulk-reject").addEventListener("click", () => bulkAsk("reject"));
+  $("bulk-reprocess").addEventListener("click", () => bulkAsk("reprocess"));
+  $("adj-pool").addEventListener("change", () => { adjPage = 1; loadAdjudication(); });
+  $("adj-prev").addEventListener("click", () => { adjPage = Math.max(1, adjPage - 1); loadAdjudication(); });
+  $("adj-next").addEventListener("click", () => { adjPage += 1; loadAdjudication(); });
   $("bulk-yes").addEventListener("click", bulkDo);
   $("bulk-no").addEventListener("click", () => { bulkPending = null; $("bulk-confirm").hidden = true; });
   for (const a of ["claim", "release", "resolve", "waive", "reject"]) {

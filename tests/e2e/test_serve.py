@@ -62,6 +62,14 @@ def chrome_or_skip():
     return webdriver.Chrome(service=Service(driver_path), options=options)
 
 
+def axe_violations(d):
+    """axe-core's WCAG 2 A/AA violations on the page (axe already injected)."""
+    return d.execute_async_script("""
+      const done = arguments[arguments.length - 1];
+      axe.run(document, {runOnly: ['wcag2a', 'wcag2aa']}).then(r => done(
+        r.violations.map(v => v.id + ': ' + v.nodes.map(n => n.target).join(' '))));""")
+
+
 def wait_for(predicate, timeout=20, what="condition"):
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
@@ -194,14 +202,15 @@ class BrowserReview(unittest.TestCase):
         with open(axe) as f:
             d.execute_script(f.read())  # the hash routes below keep the same document
         item = d.find_element("css selector", "#items tbody a").get_attribute("href")
-        for view in ("queue", "item"):
+        for view in ("queue", "item", "adjudication"):
             if view == "item":
                 d.get(item)
                 wait_for(lambda: self.by_id("item-title").text.startswith("Item"), what="item")
-            violations = d.execute_async_script("""
-              const done = arguments[arguments.length - 1];
-              axe.run(document, {runOnly: ['wcag2a', 'wcag2aa']}).then(r => done(
-                r.violations.map(v => v.id + ': ' + v.nodes.map(n => n.target).join(' '))));""")
+            if view == "adjudication":
+                d.get(self.server.url + "/#adjudication")
+                wait_for(lambda: "in adjudication" in self.by_id("adj-total").text,
+                         what="the adjudication view")
+            violations = axe_violations(d)
             log(f"axe-core on the {view} view: {len(violations)} WCAG A/AA violations")
             self.assertEqual(violations, [], f"axe-core on the {view} view")
 
@@ -502,6 +511,133 @@ class Reprocess(unittest.TestCase):
             self.assertEqual(view["events"][-1]["actor"], "assay")
             self.assertEqual(view["events"][-1]["action"], "resolved")
         finally:
+            server.stop()
+
+
+
+def session_headers(server):
+    """Cookie, CSRF token and JSON content type of a new browser-like session."""
+    status, body, headers = http("GET", server.url + "/api/session")
+    return {"Cookie": headers["Set-Cookie"].split(";")[0],
+            "X-CSRF-Token": json.loads(body)["csrf"], "Content-Type": "application/json"}
+
+
+class BulkReprocess(unittest.TestCase):
+    """Reprocess every item of a filter from the page's API, judged by the contracts the server
+    was given (--contracts), as `assay queue reprocess --rule --contracts` would."""
+
+    def reprocess_all(self, server, expected):
+        return http("POST", server.url + "/api/bulk/reprocess",
+                    json.dumps({"rule": "review_words", "dpi": 200, "expected": expected}),
+                    session_headers(server))
+
+    def test_bulk_reprocess_by_the_servers_contracts(self):
+        strict = os.path.join(STATE["root"], "contracts")
+        for contracts, passes in ((strict, False), (None, True)):
+            out = store_copy("bulk-reprocess-" + ("strict" if contracts else "shipped"))
+            args = ["--bind", "127.0.0.1:0"] + (["--contracts", contracts] if contracts else [])
+            server = Server(out, *args)
+            try:
+                count = json.loads(http("GET", server.url +
+                                        "/api/queue?rule=review_words")[1])["total"]
+                self.assertGreaterEqual(count, 2)
+                status, text, _ = self.reprocess_all(server, count + 1)
+                self.assertEqual(status, 409, text)
+                status, text, _ = self.reprocess_all(server, count)
+                self.assertEqual(status, 200, text)
+                r = json.loads(text)
+                self.assertEqual(r["acted"], count)
+                states = sorted({x["item"]["state"] for x in r["results"]})
+                outcomes = sorted({x["outcome"] for x in r["results"]})
+                if passes:
+                    # The shipped contracts have no review_words rule: every document passes.
+                    self.assertEqual((r["exit_code"], states, outcomes),
+                                     (0, ["resolved"], ["accepted"]))
+                else:
+                    # Still held to the strict rule: rejected again, the items stay open.
+                    self.assertEqual((r["exit_code"], states, outcomes),
+                                     (1, ["open"], ["rejected"]))
+                for x in r["results"]:
+                    self.assertEqual(x["set"], ["rasterize.dpi=200"])
+            finally:
+                server.stop()
+
+
+class Adjudication(unittest.TestCase):
+    """The annotation adjudication queue in the browser: a task whose votes disagree shows the
+    votes side by side with its page; the specialist decides it, through the same store code as
+    `assay annotate adjudicate`."""
+
+    @classmethod
+    def setUpClass(cls):
+        cls.out = store_copy("adjudication")
+        tasks = [json.loads(line) for line in run_assay(
+            ["annotate", "export", "--out", cls.out, "--pool", "general", "--format",
+             "jsonl"]).stdout.splitlines()]
+        # The photo's caption check (the strict rule keeps the PDFs out of routing).
+        caption = [t for t in tasks if t["task_type"] == "caption_check"]
+        if not caption:
+            raise AssertionError(f"no caption task to adjudicate in the samples run: {tasks}")
+        cls.task = caption[0]["task_id"]
+        votes = os.path.join(cls.out, "votes.jsonl")
+        with open(votes, "w") as f:
+            for who, label in (("alice", "accurate"), ("bob", "wrong"), ("carol", "incomplete")):
+                f.write(json.dumps({"task_id": cls.task, "annotator": who, "label": label}) + "\n")
+        r = run_assay(["annotate", "import", votes, "--format", "jsonl", "--out", cls.out])
+        if r.returncode != 0:
+            raise AssertionError(r.describe())
+
+    def test_votes_side_by_side_and_a_decision(self):
+        d = chrome_or_skip()
+        server = Server(self.out, "--bind", "127.0.0.1:0")
+        try:
+            d.get(server.url + "/#adjudication")
+            card = wait_for(lambda: d.find_element(
+                "css selector", f"article.task[data-task='{self.task}']"), what="the task")
+            heads = [th.text for th in card.find_elements("css selector", ".votes th")]
+            cells = [td.text for td in card.find_elements("css selector", ".votes td")]
+            self.assertEqual(heads, ["alice", "bob", "carol"])
+            self.assertEqual(cells, ["accurate", "wrong", "incomplete"])
+            self.assertIn("33% agree", card.text)
+            img = card.find_element("css selector", "img")
+            wait_for(lambda: d.execute_script(
+                "return arguments[0].complete && arguments[0].naturalWidth > 0", img),
+                what="the task's page image")
+            axe = os.environ.get("ASSAY_AXE_JS", "")
+            if axe and os.path.exists(axe):
+                with open(axe) as f:
+                    d.execute_script(f.read())
+                self.assertEqual(axe_violations(d), [], "axe-core on a task in adjudication")
+            from selenium.webdriver.support.ui import Select
+            Select(card.find_element("css selector", "select")).select_by_value("wrong")
+            card.find_element("css selector", "input").send_keys("the caption misses the dog")
+            card.find_element("css selector", "button[type=submit]").click()
+            wait_for(lambda: "adjudicated: wrong" in d.find_element("id", "status").text,
+                     what="the decision")
+            wait_for(lambda: not d.find_elements(
+                "css selector", f"article.task[data-task='{self.task}']"), what="the task to go")
+            # Recorded as `assay annotate adjudicate` records it: who, label, note.
+            user = json.loads(http("GET", server.url + "/api/session")[1])["user"]
+            import sqlite3
+            db = sqlite3.connect(os.path.join(self.out, "assay.db"))
+            state, label, by = db.execute("SELECT state, label, decided_by FROM annotation_tasks "
+                                          "WHERE task_id=?", (self.task,)).fetchone()
+            note = db.execute("SELECT note FROM annotation_events WHERE task_id=? AND "
+                              "action='adjudicated'", (self.task,)).fetchone()[0]
+            db.close()
+            self.assertEqual((state, label, by), ("adjudicated", "wrong", user))
+            self.assertIn("the caption misses the dog", note)
+            # Deciding again is refused as the CLI refuses it; an unknown label is a 400.
+            h = session_headers(server)
+            url = server.url + f"/api/adjudication/{self.task}"
+            status, text, _ = http("POST", url, json.dumps({"label": "accurate"}), h)
+            self.assertEqual(status, 409, text)
+            self.assertIn("not in adjudication", text)
+            status, text, _ = http("POST", server.url + "/api/adjudication/999999",
+                                   json.dumps({"label": "correct"}), h)
+            self.assertEqual(status, 404, text)
+        finally:
+            d.quit()
             server.stop()
 
 
