@@ -96,4 +96,10 @@ NearDuplicateSummary DecideNearDuplicates(Store& store, int64_t run_id,
   return summary;
 }
 
+double StoredNearDuplicateMetric(Store& store, const std::string& doc_id) {
+  Statement q(store.db().handle(), "SELECT kept FROM near_duplicates WHERE doc_id=?");
+  q.Bind(1, doc_id);
+  return q.Step() && q.Int(0) == 0 ? 1 : 0;
+}
+
 }  // namespace assay

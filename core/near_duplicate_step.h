@@ -30,4 +30,10 @@ NearDuplicateSummary DecideNearDuplicates(Store& store, int64_t run_id,
                                           const ContractSet& contracts,
                                           const RoutingConfig& routing, const std::string& now);
 
+// The metric the last step gave `doc_id`: 1 when it is a member not kept, 0 when kept or in no
+// group. A worker sees one file and always reports 0; committing a document again (a
+// reprocess, a re-run) carries this value instead, so a copy stays a copy until the next step
+// says otherwise rather than being accepted in between.
+double StoredNearDuplicateMetric(Store& store, const std::string& doc_id);
+
 }  // namespace assay

@@ -188,6 +188,9 @@ void Session::Record(const WorkResult& result, const PendingDocument& d,
       // A modality without a contract would pass unchecked: that is an error, not an accept.
       r.error = Error{"contracts", "no contract for modality '" + r.modality + "'"};
     } else {
+      if (auto m = r.metrics.find(std::string(kNearDuplicateMetric)); m != r.metrics.end()) {
+        m->second = StoredNearDuplicateMetric(*store_, r.doc_id);
+      }
       ContractOutcome o =
           DecideAndRoute(*c, routing_, {r.doc_id, r.modality, d.tags, r.metrics, r.part_metrics});
       decision = std::move(o.decision);

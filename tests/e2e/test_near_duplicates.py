@@ -98,6 +98,24 @@ class NearDuplicates(AssayTestCase):
             m = metrics(self.one_worker, self.doc_id(self.one_worker, name))
             self.assertEqual(m["image.near_duplicate"], 0, name)
 
+    def test_a_reprocessed_copy_stays_a_copy(self):
+        # The worker sees one file and reports 0; the commit carries the corpus step's value,
+        # so reprocessing a copy (here with another OCR language) does not let it through.
+        out = os.path.join(os.path.dirname(self.one_worker), "reprocessed")
+        shutil.copytree(self.one_worker, out)
+        name, row = [(n, r) for n, r in groups(out).items() if not r["kept"]][0]
+        (item,) = query(out, "SELECT item_id FROM queue_items WHERE doc_id=?", (row["doc_id"],))
+        r = run_assay(["queue", "reprocess", str(item["item_id"]), "--set", "ocr.lang=deu",
+                       "--out", out, "--json"])
+        self.assertEqual(r.returncode, 1, r.describe())  # still rejected
+        self.assertEqual(metrics(out, row["doc_id"])["image.near_duplicate"], 1, name)
+        (d,) = query(out, "SELECT outcome FROM documents WHERE doc_id=?", (row["doc_id"],))
+        self.assertEqual(d["outcome"], "rejected")
+        (state,) = query(out, "SELECT state FROM queue_items WHERE item_id=?",
+                         (item["item_id"],))
+        self.assertEqual(state["state"], "open")
+        self.assertEqual(comparable(out), self.first_groups)
+
     def test_groups_do_not_depend_on_the_number_of_workers(self):
         self.assertEqual(comparable(self.one_worker), self.first_groups)
 
