@@ -307,10 +307,15 @@ Json QueueEvent::ToJson() const {
 
 namespace {
 
+// How a rule filter meets queue_item_rules: as a list of the rule's items (for a count over
+// many items) or as a probe per item (for a walk of a few items along another index).
+enum class RuleMatch { kList, kProbe };
+
 // The WHERE clause of `filter` over queue_items q, with numbered parameters ?1..?5 bound by
 // BindFilter. Request text never becomes SQL: only these fixed fragments. Rule and modality
 // read migration 016's derived columns and table, so no filter parses JSON or joins documents.
-std::string FilterSql(const QueueFilter& filter, bool with_state = true) {
+std::string FilterSql(const QueueFilter& filter, bool with_state = true,
+                      RuleMatch rule_match = RuleMatch::kList) {
   std::string sql = " WHERE 1";
   if (with_state) {
     if (!filter.state || *filter.state == "active") {
@@ -320,7 +325,10 @@ std::string FilterSql(const QueueFilter& filter, bool with_state = true) {
     }
   }
   if (filter.rule) {
-    sql += " AND q.item_id IN (SELECT item_id FROM queue_item_rules WHERE rule = ?2)";
+    sql += rule_match == RuleMatch::kList
+               ? " AND q.item_id IN (SELECT item_id FROM queue_item_rules WHERE rule = ?2)"
+               : " AND EXISTS (SELECT 1 FROM queue_item_rules r WHERE r.rule = ?2 AND "
+                 "r.item_id = q.item_id)";
   }
   if (filter.modality) sql += " AND q.modality = ?3";
   if (filter.run_id) sql += " AND q.run_id = ?4";
@@ -356,30 +364,85 @@ std::vector<QueueItem> Queue::List(const QueueFilter& filter) {
 }
 
 QueuePage Queue::Page(const QueueFilter& filter, int64_t offset, int64_t limit) {
-  QueuePage page;
+  // The order, as segments: one per group of active items (a first rule), largest group
+  // first (then errors before rejections, then by rule), and last the decided items. Inside a segment: errors first, then
+  // oldest. Each segment is read from migration 016's index (first_rule, error, item_id) with
+  // LIMIT/OFFSET, so a page costs one count per segment and the rows it shows, not a sort of
+  // the whole queue.
+  struct Segment {
+    std::optional<std::string> rule;  // nullopt: the decided items
+    int64_t size = 0;                  // all active items of the rule: the ordering key
+    int64_t hits = 0;                  // of those, the ones the filter matches
+    bool errors = false;               // a group of errors goes before rejections of its size
+  };
+  std::vector<Segment> segments;
   {
-    Statement c(db_.handle(), "SELECT COUNT(*) FROM queue_items q" + FilterSql(filter));
-    BindFilter(c, filter);
-    c.Step();
-    page.total = c.Int(0);
+    std::map<std::string, std::pair<int64_t, bool>> size;
+    Statement g(db_.handle(),
+                "SELECT first_rule, COUNT(*), MAX(kind = 'error') FROM queue_items "
+                "WHERE state IN ('open','claimed') GROUP BY 1");
+    while (g.Step()) size[g.Text(0)] = {g.Int(1), g.Int(2) != 0};
+    std::map<std::optional<std::string>, int64_t> hits;
+    const bool active_only = !filter.state || *filter.state == "active";
+    if (active_only && !filter.rule && !filter.modality && !filter.run_id && !filter.assignee) {
+      // The default view: the groups are the segments (no second pass over the table).
+      for (const auto& [rule, group] : size) hits[rule] = group.first;
+    } else {
+      Statement c(db_.handle(),
+                  "SELECT CASE WHEN q.state IN ('open','claimed') THEN q.first_rule END, "
+                  "COUNT(*) FROM queue_items q" +
+                      FilterSql(filter) + " GROUP BY 1");
+      BindFilter(c, filter);
+      while (c.Step()) {
+        hits[c.IsNull(0) ? std::nullopt : std::optional<std::string>(c.Text(0))] = c.Int(1);
+      }
+    }
+    for (const auto& [rule, n] : hits) {
+      const auto [group, errors] = rule ? size[*rule] : std::pair<int64_t, bool>{0, false};
+      segments.push_back({rule, group, n, errors});
+    }
   }
-  if (limit <= 0) return page;
-  // The order is decided on queue_items alone (group sizes from the index on first_rule);
-  // only the page's rows are joined with their documents.
-  Statement s(
-      db_.handle(),
-      "WITH groups AS (SELECT first_rule AS r, COUNT(*) AS n FROM queue_items "
-      "WHERE state IN ('open','claimed') GROUP BY 1), "
-      "page AS (SELECT q.item_id AS id, q.state IN ('open','claimed') AS k1, "
-      "CASE WHEN q.state IN ('open','claimed') THEN g.n ELSE 0 END AS k2, "
-      "q.kind = 'error' AS k3 FROM queue_items q LEFT JOIN groups g ON g.r = q.first_rule" +
-          FilterSql(filter) +
-          " ORDER BY k1 DESC, k2 DESC, k3 DESC, q.item_id LIMIT ?6 OFFSET ?7) " + kItemColumns +
-          "JOIN page ON page.id = q.item_id "
-          "ORDER BY page.k1 DESC, page.k2 DESC, page.k3 DESC, q.item_id");
-  BindFilter(s, filter);
-  s.Bind(6, std::clamp<int64_t>(limit, 0, 500)).Bind(7, std::max<int64_t>(offset, 0));
-  while (s.Step()) page.items.push_back(ReadItem(s));
+  std::stable_sort(segments.begin(), segments.end(), [](const Segment& a, const Segment& b) {
+    if (a.rule.has_value() != b.rule.has_value()) return a.rule.has_value();
+    if (a.size != b.size) return a.size > b.size;
+    if (a.errors != b.errors) return a.errors;
+    return a.rule < b.rule;
+  });
+  QueuePage page;
+  for (const Segment& seg : segments) page.total += seg.hits;
+  limit = std::clamp<int64_t>(limit, 0, 500);
+  offset = std::max<int64_t>(offset, 0);
+
+  std::vector<int64_t> ids;
+  for (const Segment& seg : segments) {
+    if (static_cast<int64_t>(ids.size()) >= limit) break;
+    if (offset >= seg.hits) {
+      offset -= seg.hits;
+      continue;
+    }
+    Statement s(db_.handle(),
+                "SELECT q.item_id FROM queue_items q" +
+                    FilterSql(filter, true, seg.rule ? RuleMatch::kProbe : RuleMatch::kList) +
+                    (seg.rule ? " AND q.state IN ('open','claimed') AND q.first_rule = ?8"
+                              : " AND q.state NOT IN ('open','claimed')") +
+                    " ORDER BY q.kind = 'error' DESC, q.item_id LIMIT ?6 OFFSET ?7");
+    BindFilter(s, filter);
+    s.Bind(6, limit - static_cast<int64_t>(ids.size())).Bind(7, offset);
+    if (seg.rule) s.Bind(8, *seg.rule);
+    while (s.Step()) ids.push_back(s.Int(0));
+    offset = 0;
+  }
+  if (ids.empty()) return page;
+  // Only the page's rows are joined with their documents.
+  std::map<int64_t, QueueItem> rows;
+  Statement r(db_.handle(), std::string(kItemColumns) +
+                                "WHERE q.item_id IN (SELECT value FROM json_each(?1))");
+  r.Bind(1, Json(ids).dump());
+  while (r.Step()) {
+    QueueItem it = ReadItem(r);
+    rows.emplace(it.item_id, std::move(it));
+  }
+  for (const int64_t id : ids) page.items.push_back(std::move(rows.at(id)));
   return page;
 }
 

@@ -101,7 +101,8 @@ class Queue {
   // A page of the items matching `filter`, ordered by what blocks a release most: active
   // items before decided ones, then by how many active items share the item's first failed
   // rule (or erroring stage), largest group first (deciding that group unblocks the most
-  // documents), then errors before rejections, then oldest first. `limit` is capped at 500.
+  // documents; a group's items stay together: on equal sizes a group of errors first, then
+  // by rule), then errors before rejections, then oldest first. `limit` is capped at 500.
   QueuePage Page(const QueueFilter& filter, int64_t offset, int64_t limit);
   // Items per state (among those matching `filter` without its state), and matching items
   // per first failed rule (or erroring stage; the group the page orders by) and per modality:

@@ -7,6 +7,7 @@
 #include <barrier>
 #include <sstream>
 #include <thread>
+#include <tuple>
 
 #include "cli/format.h"
 #include "core/store.h"
@@ -111,6 +112,62 @@ TEST(QueueTest, ErrorOrRejectionOpensOneItemWithAnAuditTrail) {
   EXPECT_FALSE(events[0].from_state);
   EXPECT_EQ(events[0].to_state, "open");
   EXPECT_EQ(events[0].note, "rejected in run " + std::to_string(run));
+}
+
+// The review page's order: active items by the size of their first rule's group (largest
+// first, then by rule), errors first and oldest first inside a group, decided items last;
+// pages cut across groups; rule and modality filters read the derived columns, which follow
+// later changes (a document's modality, an item's reasons) through migration 016's triggers.
+TEST(QueueTest, PagesOrderByWhatBlocksAReleaseMost) {
+  Store store(testing::TempDir() / "q-page.db", true);
+  const int64_t run = testing::AddRun(store);
+  Json both = kCerFailure;
+  both.push_back(kDpiFailure[0]);
+  const std::vector<std::tuple<std::string, std::string, std::string, Json>> docs = {
+      {"c1", "page_image", "rejected", kCerFailure}, {"c2", "page_image", "rejected", kCerFailure},
+      {"c3", "page_image", "rejected", kCerFailure}, {"m1", "page_image", "rejected", both},
+      {"r1", "photo", "rejected", kDpiFailure},      {"r2", "photo", "rejected", kDpiFailure},
+      {"e1", "pdf_text", "error", kPdfError}};
+  for (const auto& [doc, modality, outcome, reasons] : docs) {
+    AddDocument(store, run, doc, modality, outcome);
+    Decide(store, doc, outcome, reasons, run);
+  }
+  Queue q(store.db());
+  auto docs_of = [&](const QueueFilter& f, int64_t offset = 0, int64_t limit = 50) {
+    std::vector<std::string> out;
+    for (const QueueItem& it : q.Page(f, offset, limit).items) out.push_back(it.doc_id);
+    return out;
+  };
+  const int64_t c3 = q.List({})[2].item_id;
+  Ok(q.Waive(c3, "ann", "fine as it is"));
+
+  using V = std::vector<std::string>;
+  EXPECT_EQ(docs_of(Filter("all")), (V{"c1", "c2", "m1", "r1", "r2", "e1", "c3"}));
+  EXPECT_EQ(q.Page(Filter("all"), 0, 50).total, 7);
+  EXPECT_EQ(docs_of(Filter("all"), 2, 3), (V{"m1", "r1", "r2"}));
+  EXPECT_EQ(docs_of(Filter("all"), 6, 3), (V{"c3"}));
+  EXPECT_EQ(docs_of(Filter("all"), 7, 3), V{});
+  EXPECT_EQ(docs_of(Filter(std::nullopt)), (V{"c1", "c2", "m1", "r1", "r2", "e1"}));
+  EXPECT_EQ(q.Page(Filter(std::nullopt), 0, 0).total, 6);
+  EXPECT_TRUE(q.Page(Filter(std::nullopt), 0, 0).items.empty());
+  // A rule matches every reason of an item, not only the first (m1 fails both rules).
+  EXPECT_EQ(docs_of(Filter(std::nullopt, "resolution")), (V{"m1", "r1", "r2"}));
+  EXPECT_EQ(docs_of(Filter(std::nullopt, "pdf_text")), (V{"e1"}));
+  EXPECT_EQ(docs_of(Filter("all", "cer")), (V{"c1", "c2", "m1", "c3"}));
+  EXPECT_EQ(docs_of(Filter("waived")), (V{"c3"}));
+  EXPECT_EQ(docs_of(Filter(std::nullopt, std::nullopt, "photo")), (V{"r1", "r2"}));
+  EXPECT_EQ(docs_of(Filter(std::nullopt, "' OR 1=1 --")), V{});
+
+  // Derived columns follow the columns they come from.
+  store.db().Exec("UPDATE documents SET modality='photo' WHERE doc_id='c1'");
+  EXPECT_EQ(docs_of(Filter(std::nullopt, std::nullopt, "photo")), (V{"c1", "r1", "r2"}));
+  Decide(store, "r2", "rejected", kCerFailure, run);  // r2 now fails the cer rule instead
+  EXPECT_EQ(docs_of(Filter(std::nullopt, "resolution")), (V{"m1", "r1"}));
+  // Groups of one: the error's first, then by rule.
+  EXPECT_EQ(docs_of(Filter(std::nullopt)), (V{"c1", "c2", "m1", "r2", "e1", "r1"}));
+  const Json counts = q.Counts({});
+  EXPECT_EQ(counts["rule"], (Json{{"cer", 4}, {"pdf_text", 1}, {"resolution", 1}}));
+  EXPECT_EQ(counts["modality"], (Json{{"photo", 3}, {"page_image", 2}, {"pdf_text", 1}}));
 }
 
 TEST(QueueTest, JsonFieldNamesAreStable) {
