@@ -41,14 +41,14 @@ CanonicalJson Transcript::ToJson() const {
     }
     segs.push_back(std::move(sj));
   }
-  CanonicalJson findings = CanonicalJson::array();
+  CanonicalJson findings_json = CanonicalJson::array();
   for (const TranscriptFinding& f : findings) {
-    findings.push_back({{"cue", f.cue}, {"kind", f.kind}, {"detail", f.detail}});
+    findings_json.push_back({{"cue", f.cue}, {"kind", f.kind}, {"detail", f.detail}});
   }
   CanonicalJson j = {{"format", format},
                      {"language", language},
                      {"segments", std::move(segs)},
-                     {"findings", std::move(findings)}};
+                     {"findings", std::move(findings_json)}};
   if (declared_language) j["declared_language"] = *declared_language;
   if (media_duration) j["media_duration"] = RoundSeconds(*media_duration);
   return j;

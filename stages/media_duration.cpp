@@ -11,7 +11,7 @@ extern "C" {
 namespace assay {
 namespace {
 
-std::string AvErrorText(int code) {
+std::string AvformatErrorText(int code) {
   char buf[AV_ERROR_MAX_STRING_SIZE] = {0};
   av_strerror(code, buf, sizeof buf);
   return buf;
@@ -28,7 +28,7 @@ Result<double> ReadMediaDuration(const std::string& path) {
   const int opened = avformat_open_input(&ctx, path.c_str(), nullptr, &opts);
   av_dict_free(&opts);
   if (opened < 0) {
-    return Error{"transcript", "the media cannot be opened: " + AvErrorText(opened)};
+    return Error{"transcript", "the media cannot be opened: " + AvformatErrorText(opened)};
   }
   struct Closer {
     AVFormatContext** c;
@@ -39,7 +39,7 @@ Result<double> ReadMediaDuration(const std::string& path) {
                                    " streams (limit 64)"};
   }
   if (const int found = avformat_find_stream_info(ctx, nullptr); found < 0) {
-    return Error{"transcript", "the media's streams cannot be read: " + AvErrorText(found)};
+    return Error{"transcript", "the media's streams cannot be read: " + AvformatErrorText(found)};
   }
   double seconds = -1;
   if (ctx->duration != AV_NOPTS_VALUE && ctx->duration > 0) {

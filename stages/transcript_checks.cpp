@@ -40,14 +40,14 @@ bool IsMisreadContinuation(uint32_t cp) {
   return (cp >= 0x80 && cp <= 0xBF) || IsCp1252Special(cp);
 }
 
-std::string FormatSeconds(double s) {
+std::string CueSecondsText(double s) {
   char buf[32];
   std::snprintf(buf, sizeof buf, "%.3f s", s);
   return buf;
 }
 
-double Round2(double v) { return std::round(v * 100.0) / 100.0; }
-double Round3(double v) { return std::round(v * 1000.0) / 1000.0; }
+double RoundCueRate(double v) { return std::round(v * 100.0) / 100.0; }
+double RoundCueSeconds(double v) { return std::round(v * 1000.0) / 1000.0; }
 
 std::string NormalCueText(std::string_view s) {
   std::string out;
@@ -64,7 +64,7 @@ std::string NormalCueText(std::string_view s) {
   return out;
 }
 
-std::string PrimaryLanguage(std::string code) {
+std::string PrimaryLanguageSubtag(std::string code) {
   code = code.substr(0, code.find_first_of("-_"));
   for (char& c : code) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
   return code;
@@ -140,26 +140,26 @@ TranscriptCheckResult CheckTranscript(const ParsedTranscript& parsed,
       if (duration <= 0) {
         ++nonpositive;
         cue_metric(c.cue, "nonpositive_duration", 1);
-        finding(c.cue, "nonpositive_duration", "ends at " + FormatSeconds(c.end) +
-                                                   ", not after its start " + FormatSeconds(c.start));
+        finding(c.cue, "nonpositive_duration", "ends at " + CueSecondsText(c.end) +
+                                                   ", not after its start " + CueSecondsText(c.start));
       }
       if (previous != nullptr && c.start < previous->start) {
         ++out_of_order;
         cue_metric(c.cue, "out_of_order", 1);
-        finding(c.cue, "out_of_order", "starts at " + FormatSeconds(c.start) +
+        finding(c.cue, "out_of_order", "starts at " + CueSecondsText(c.start) +
                                            ", before cue " + std::to_string(previous->cue) +
-                                           " (" + FormatSeconds(previous->start) + ")");
+                                           " (" + CueSecondsText(previous->start) + ")");
       } else if (previous != nullptr && c.start < previous->end) {
-        const double overlap = Round3(std::min(previous->end, c.end) - c.start);
+        const double overlap = RoundCueSeconds(std::min(previous->end, c.end) - c.start);
         if (overlap > 0) {
           ++overlaps;
           cue_metric(c.cue, "overlap_s", overlap);
-          finding(c.cue, "overlap", "starts " + FormatSeconds(overlap) + " before cue " +
+          finding(c.cue, "overlap", "starts " + CueSecondsText(overlap) + " before cue " +
                                         std::to_string(previous->cue) + " ends");
         }
       }
       if (duration > 0 && !c.text.empty()) {
-        const double cps = Round2(CountCueCharacters(c.text) / duration);
+        const double cps = RoundCueRate(CountCueCharacters(c.text) / duration);
         cue_metric(c.cue, "cps", cps);
         cps_values.push_back(cps);
       }
@@ -170,18 +170,18 @@ TranscriptCheckResult CheckTranscript(const ParsedTranscript& parsed,
         outside = std::max(outside, d);
       }
       if (outside > 0) {
-        cue_metric(c.cue, "words_outside_s", Round3(outside));
-        finding(c.cue, "words_outside", "a word timing lies " + FormatSeconds(Round3(outside)) +
+        cue_metric(c.cue, "words_outside_s", RoundCueSeconds(outside));
+        finding(c.cue, "words_outside", "a word timing lies " + CueSecondsText(RoundCueSeconds(outside)) +
                                             " outside the segment");
       }
       if (options.media_duration && c.end > *options.media_duration) {
-        const double over = Round3(c.end - *options.media_duration);
+        const double over = RoundCueSeconds(c.end - *options.media_duration);
         if (over > 0) {
           ++past_end;
           cue_metric(c.cue, "past_media_end_s", over);
           finding(c.cue, "past_media_end",
-                  "ends " + FormatSeconds(over) + " after the media (" +
-                      FormatSeconds(*options.media_duration) + ")");
+                  "ends " + CueSecondsText(over) + " after the media (" +
+                      CueSecondsText(*options.media_duration) + ")");
         }
       }
       previous = &c;
@@ -253,12 +253,12 @@ TranscriptCheckResult CheckTranscript(const ParsedTranscript& parsed,
   m["transcript.empty_cues"] = empty;
   m["transcript.duplicate_cues"] = duplicates;
   m["transcript.missing_speakers"] = missing_speakers;
-  m["transcript.speaker_share"] = with_text > 0 ? Round3(double(with_speaker) / with_text) : 0;
+  m["transcript.speaker_share"] = with_text > 0 ? RoundCueSeconds(double(with_speaker) / with_text) : 0;
   m["transcript.encoding_damage"] = damaged;
   m["transcript.words_outside"] = words_outside;
-  m["transcript.speech_s"] = Round3(speech);
-  m["transcript.gap_total_s"] = Round3(gap_total);
-  m["transcript.gap_longest_s"] = Round3(gap_longest);
+  m["transcript.speech_s"] = RoundCueSeconds(speech);
+  m["transcript.gap_total_s"] = RoundCueSeconds(gap_total);
+  m["transcript.gap_longest_s"] = RoundCueSeconds(gap_longest);
   if (!cps_values.empty()) {
     std::vector<double> sorted = cps_values;
     std::sort(sorted.begin(), sorted.end());
@@ -266,16 +266,16 @@ TranscriptCheckResult CheckTranscript(const ParsedTranscript& parsed,
     m["transcript.cps_median"] = sorted[sorted.size() / 2];
   }
   if (options.media_duration) {
-    m["transcript.media_duration_s"] = Round3(*options.media_duration);
+    m["transcript.media_duration_s"] = RoundCueSeconds(*options.media_duration);
     m["transcript.past_media_end"] = past_end;
     m["transcript.coverage"] =
-        *options.media_duration > 0 ? Round3(speech / *options.media_duration) : 0;
+        *options.media_duration > 0 ? RoundCueSeconds(speech / *options.media_duration) : 0;
   }
   t.language = DetectLanguage(all_text);
   m["transcript.language_undetermined"] = t.language == "un" ? 1 : 0;
   if (options.declared_language) {
     m["transcript.language_mismatch"] =
-        t.language != "un" && PrimaryLanguage(t.language) != PrimaryLanguage(*options.declared_language)
+        t.language != "un" && PrimaryLanguageSubtag(t.language) != PrimaryLanguageSubtag(*options.declared_language)
             ? 1
             : 0;
   }

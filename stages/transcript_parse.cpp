@@ -15,12 +15,12 @@ std::string_view TrimCueSpace(std::string_view s) {
   return s;
 }
 
-std::string_view WithoutBom(std::string_view s) {
+std::string_view TranscriptWithoutBom(std::string_view s) {
   if (s.starts_with("\xEF\xBB\xBF")) s.remove_prefix(3);
   return s;
 }
 
-bool AllDigits(std::string_view s) {
+bool CueFieldIsDigits(std::string_view s) {
   return !s.empty() && std::all_of(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; });
 }
 
@@ -199,7 +199,7 @@ Result<ParsedTranscript> ParseCueFile(std::string_view text, bool vtt,
     }
     if (timing == block.size()) {
       cue.timing_error = "no timing line (\"start --> end\")";
-      ReadCuePayload({block.begin() + (block.size() > 1 && AllDigits(first) ? 1 : 0), block.end()},
+      ReadCuePayload({block.begin() + (block.size() > 1 && CueFieldIsDigits(first) ? 1 : 0), block.end()},
                      &cue);
     } else {
       ReadCueTiming(block[timing], !vtt, &cue);
@@ -347,18 +347,18 @@ std::optional<double> ParseCueTimestamp(std::string_view text, bool hours_requir
   if (parts.size() == 2 && hours_required) return fail("no hours (HH:MM:SS,mmm)");
   int64_t hours = 0;
   if (parts.size() == 3) {
-    if (!AllDigits(parts[0])) return fail("hours are not digits");
+    if (!CueFieldIsDigits(parts[0])) return fail("hours are not digits");
     if (parts[0].size() > 4) return fail("hours out of range");
     hours = std::stoll(std::string(parts[0]));
     if (hours > kMaxTranscriptHours) return fail("hours out of range");
   }
   const std::string_view minutes = parts[parts.size() - 2];
   std::string_view seconds = parts.back();
-  if (minutes.size() != 2 || !AllDigits(minutes)) return fail("minutes are not two digits");
+  if (minutes.size() != 2 || !CueFieldIsDigits(minutes)) return fail("minutes are not two digits");
   const size_t sep = seconds.find_first_of(",.");
-  if (sep != 2 || !AllDigits(seconds.substr(0, 2))) return fail("seconds are not two digits");
+  if (sep != 2 || !CueFieldIsDigits(seconds.substr(0, 2))) return fail("seconds are not two digits");
   const std::string_view fraction = seconds.substr(3);
-  if (fraction.empty() || fraction.size() > 3 || !AllDigits(fraction)) {
+  if (fraction.empty() || fraction.size() > 3 || !CueFieldIsDigits(fraction)) {
     return fail("milliseconds are not 1 to 3 digits");
   }
   const int64_t m = std::stoll(std::string(minutes));
@@ -371,7 +371,7 @@ std::optional<double> ParseCueTimestamp(std::string_view text, bool hours_requir
 }
 
 std::string SniffTranscriptFormat(std::string_view head) {
-  std::string_view h = WithoutBom(head);
+  std::string_view h = TranscriptWithoutBom(head);
   if (h.starts_with("WEBVTT") &&
       (h.size() == 6 || h[6] == ' ' || h[6] == '\t' || h[6] == '\n' || h[6] == '\r')) {
     return "vtt";
@@ -404,7 +404,7 @@ std::string SniffTranscriptFormat(std::string_view head) {
     const std::string_view line = first[k];
     const size_t arrow = line.find("-->");
     if (arrow == std::string_view::npos) {
-      if (k == 0 && AllDigits(line) && line.size() <= 9) continue;
+      if (k == 0 && CueFieldIsDigits(line) && line.size() <= 9) continue;
       return "";
     }
     std::string why;
@@ -415,7 +415,7 @@ std::string SniffTranscriptFormat(std::string_view head) {
 
 Result<ParsedTranscript> ParseTranscript(std::string_view bytes, const TranscriptLimits& limits) {
   const std::string format = SniffTranscriptFormat(bytes.substr(0, 8192));
-  const std::string_view text = WithoutBom(bytes);
+  const std::string_view text = TranscriptWithoutBom(bytes);
   if (format == "vtt") return ParseCueFile(text, true, limits);
   if (format == "srt") return ParseCueFile(text, false, limits);
   if (format == "json") return ParseJsonTranscript(text, limits);

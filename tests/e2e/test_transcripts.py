@@ -68,17 +68,26 @@ class TranscriptTestSet(AssayTestCase):
             self.assertTrue(by_name[name]["text"].startswith(
                 t["segments"][0].get("speaker", "") and t["segments"][0]["speaker"] + ": "))
         # A failure names the cue, the measured value and the threshold.
-        t01 = by_name["t01.vtt"]["contract"]["failures"]
+        name, cue = next((n, c) for n, items in sorted(self.truth.items())
+                         for c, k in items if k == "out_of_order")
         self.assertIn({"rule": "cue_out_of_order", "metric": "transcript.cue_out_of_order",
                        "value": 1.0, "threshold": 0.0, "operator": "max", "severity": "reject",
-                       "scope": "cue:6"}, t01)
+                       "scope": "cue:%d" % cue}, by_name[name]["contract"]["failures"])
+        name, cue = next((n, c) for n, items in sorted(self.truth.items())
+                         for c, k in items if k == "cps_high")
+        failure = next(f for f in by_name[name]["contract"]["failures"]
+                       if f["rule"] == "cue_cps_high")
+        self.assertEqual((failure["scope"], failure["threshold"]), ("cue:%d" % cue, 25.0))
+        self.assertAlmostEqual(failure["value"], 40.0, delta=0.1)  # times are to the ms
 
     def test_queue_and_lineage_say_where(self):
         rows = query(self.out, "SELECT scope, rule FROM contract_results WHERE outcome='fail' "
                                "AND rule='cue_past_media_end'")
         self.assertTrue(rows and all(r["scope"].startswith("cue:") for r in rows), rows)
         notes = query(self.out, "SELECT note FROM transformations WHERE stage='transcript'")
-        self.assertTrue(any("cue 6 out_of_order" in n["note"] for n in notes), notes[:3])
+        name, cue = next((n, c) for n, items in sorted(self.truth.items())
+                         for c, k in items if k == "out_of_order")
+        self.assertTrue(any("cue %d out_of_order" % cue in n["note"] for n in notes), notes[:3])
         params = query(self.out, "SELECT params FROM transformations WHERE stage='transcript' "
                                  "LIMIT 1")
         self.assertEqual(json.loads(params[0]["params"])["speaker_majority"], 0.5)
@@ -99,9 +108,9 @@ class TranscriptInputs(AssayTestCase):
         d = self.temp_dir("transcript-inputs")
         files = {
             "by_content.txt": SRT,  # an SRT whatever its name
-            "vtt_named.srt": "WEBVTT\n\n00:01.000 --> 00:02.000\n<v Ann>Hello there, Ann speaking.\n",
+            "vtt_named.srt": "WEBVTT\n\n00:01.000 --> 00:03.000\n<v Ann>Hello there, Ann speaking.\n",
             "junk.srt": None,  # binary junk named .srt
-            "bad_media.srt": SRT,
+            "bad_media.srt": SRT.replace("one tower", "one old tower"),
             "no_media.srt": SRT.replace("tower", "tower!"),
             "outside.srt": SRT.replace("tower", "tower?"),
             "german.srt": GERMAN_SRT,

@@ -9,7 +9,7 @@
 namespace assay {
 namespace {
 
-ParsedCue Cue(int n, double start, double end, std::string text, std::string speaker = "") {
+ParsedCue TranscriptCueAt(int n, double start, double end, std::string text, std::string speaker = "") {
   ParsedCue c;
   c.cue = n;
   c.start = start;
@@ -19,7 +19,7 @@ ParsedCue Cue(int n, double start, double end, std::string text, std::string spe
   return c;
 }
 
-std::set<std::pair<int, std::string>> Found(const TranscriptCheckResult& r) {
+std::set<std::pair<int, std::string>> FoundFindings(const TranscriptCheckResult& r) {
   std::set<std::pair<int, std::string>> out;
   for (const TranscriptFinding& f : r.transcript.findings) out.insert({f.cue, f.kind});
   return out;
@@ -28,9 +28,9 @@ std::set<std::pair<int, std::string>> Found(const TranscriptCheckResult& r) {
 TEST(TranscriptChecks, CleanTranscriptHasNoFindings) {
   ParsedTranscript t;
   t.format = "srt";
-  t.cues = {Cue(1, 0.5, 3.0, "The quick brown fox jumps.", "A"),
-            Cue(2, 3.2, 6.0, "Over the lazy dog, twice.", "B"),
-            Cue(3, 7.0, 9.5, "And then it rested a while.", "A")};
+  t.cues = {TranscriptCueAt(1, 0.5, 3.0, "The quick brown fox jumps.", "A"),
+            TranscriptCueAt(2, 3.2, 6.0, "Over the lazy dog, twice.", "B"),
+            TranscriptCueAt(3, 7.0, 9.5, "And then it rested a while.", "A")};
   TranscriptCheckOptions o;
   o.media_duration = 10.0;
   const TranscriptCheckResult r = CheckTranscript(t, o);
@@ -51,35 +51,35 @@ TEST(TranscriptChecks, EachDefectAtItsCue) {
   ParsedTranscript t;
   t.format = "json";
   ParsedCue unparseable;
-  unparseable.cue = 9;
+  unparseable.cue = 8;
   unparseable.timing_error = "start time: negative time";
   unparseable.text = "lost";
   unparseable.speaker = "A";
-  ParsedCue words = Cue(12, 40, 42, "with words", "A");
+  ParsedCue words = TranscriptCueAt(12, 40, 42, "with words", "A");
   words.words = {{40.0, 40.5, "with"}, {41.5, 42.3, "words"}};
-  t.cues = {Cue(1, 0, 2, "Hello there my friend.", "A"),
-            Cue(2, 5, 7, "Second cue.", "B"),
-            Cue(3, 3, 4, "Went back in time.", "A"),        // out of order
-            Cue(4, 8, 10, "Fine again here.", "A"),
-            Cue(5, 9.5, 11, "Starts inside four.", "B"),     // overlap 0.5 s
-            Cue(6, 12, 12, "Zero length.", "A"),             // nonpositive
-            Cue(7, 13, 14, "", "A"),                          // empty
-            Cue(8, 15, 16, "Said twice.", "A"),
+  t.cues = {TranscriptCueAt(1, 0, 2, "Hello there my friend.", "A"),
+            TranscriptCueAt(2, 5, 7, "Second cue.", "B"),
+            TranscriptCueAt(3, 3, 4, "Went back in time.", "A"),        // out of order
+            TranscriptCueAt(4, 8, 10, "Fine again here.", "A"),
+            TranscriptCueAt(5, 9.5, 11, "Starts inside four.", "B"),     // overlap 0.5 s
+            TranscriptCueAt(6, 12, 12, "Zero length.", "A"),             // nonpositive
+            TranscriptCueAt(7, 13, 14, "", "A"),                          // empty
             unparseable,
-            Cue(10, 17, 18, "said  TWICE.", "A"),             // duplicate of 8 (case, space)
-            Cue(11, 19, 20, "No speaker here."),              // missing speaker
+            TranscriptCueAt(9, 15, 16, "Said twice.", "A"),
+            TranscriptCueAt(10, 17, 18, "said  TWICE.", "A"),  // repeats 9 (case, spacing aside)
+            TranscriptCueAt(11, 19, 20, "No speaker here."),              // missing speaker
             words,                                             // a word 0.3 s outside
-            Cue(13, 43, 44, "caf\xC3\x83\xC2\xA9 don\xC3\xA2\xE2\x82\xAC\xE2\x84\xA2t", "A"),  // mojibake x2
-            Cue(14, 45, 52, "Runs past the end.", "A")};
+            TranscriptCueAt(13, 43, 44, "caf\xC3\x83\xC2\xA9 don\xC3\xA2\xE2\x82\xAC\xE2\x84\xA2t", "A"),  // mojibake x2
+            TranscriptCueAt(14, 45, 52, "Runs past the end.", "A")};
   TranscriptCheckOptions o;
   o.media_duration = 50.0;
   const TranscriptCheckResult r = CheckTranscript(t, o);
   const std::set<std::pair<int, std::string>> expected = {
       {3, "out_of_order"},   {5, "overlap"},         {6, "nonpositive_duration"},
-      {7, "empty"},          {9, "unparseable"},     {10, "duplicate"},
+      {7, "empty"},          {8, "unparseable"},     {10, "duplicate"},
       {11, "missing_speaker"}, {12, "words_outside"}, {13, "encoding_damage"},
       {14, "past_media_end"}};
-  EXPECT_EQ(Found(r), expected);
+  EXPECT_EQ(FoundFindings(r), expected);
   EXPECT_DOUBLE_EQ(r.cue_metrics.at("cue:5").at("transcript.cue_overlap_s"), 0.5);
   EXPECT_DOUBLE_EQ(r.cue_metrics.at("cue:12").at("transcript.cue_words_outside_s"), 0.3);
   EXPECT_EQ(r.cue_metrics.at("cue:13").at("transcript.cue_encoding_damage"), 2);
@@ -94,7 +94,7 @@ TEST(TranscriptChecks, EachDefectAtItsCue) {
 
 TEST(TranscriptChecks, SpeakersOnlyExpectedWhereMostCuesHaveOne) {
   ParsedTranscript t;
-  t.cues = {Cue(1, 0, 1, "one", "A"), Cue(2, 1, 2, "two"), Cue(3, 2, 3, "three")};
+  t.cues = {TranscriptCueAt(1, 0, 1, "one", "A"), TranscriptCueAt(2, 1, 2, "two"), TranscriptCueAt(3, 2, 3, "three")};
   EXPECT_TRUE(CheckTranscript(t, {}).transcript.findings.empty());  // 1 of 3: no convention
 }
 
@@ -110,7 +110,7 @@ TEST(TranscriptChecks, EncodingDamage) {
 
 TEST(TranscriptChecks, LanguageAgainstDeclared) {
   ParsedTranscript t;
-  t.cues = {Cue(1, 0, 5, "The committee met on Tuesday to discuss the new budget for the "
+  t.cues = {TranscriptCueAt(1, 0, 5, "The committee met on Tuesday to discuss the new budget for the "
                          "library, and after a long debate the members agreed to extend the "
                          "opening hours on weekends during the winter months.")};
   TranscriptCheckOptions o;

@@ -10,13 +10,13 @@ namespace assay {
 namespace {
 
 TEST(TranscriptParse, Timestamps) {
-  struct Case {
+  struct TimestampCase {
     const char* text;
     bool hours_required;
     double seconds;  // < 0: refused
     const char* why;  // part of the reason when refused
   };
-  const Case cases[] = {
+  const TimestampCase cases[] = {
       {"00:00:01,000", true, 1.0, ""},
       {"00:01:02.500", true, 62.5, ""},
       {"01:00:00,001", true, 3600.001, ""},
@@ -39,7 +39,7 @@ TEST(TranscriptParse, Timestamps) {
       {"", true, -1, "empty"},
       {"00:00:00:00,000", true, -1, "not [HH:]MM:SS.mmm"},
   };
-  for (const Case& c : cases) {
+  for (const TimestampCase& c : cases) {
     std::string why;
     auto s = ParseCueTimestamp(c.text, c.hours_required, &why);
     if (c.seconds >= 0) {
@@ -192,7 +192,7 @@ TEST(TranscriptParse, HostileInputGivesClearErrors) {
   EXPECT_EQ(r.value().cues[2].timing_error, "start time: hours out of range (\"10000:00:00,000\")");
 
   // Bad bytes in the text become U+FFFD; NUL bytes too.
-  r = ParseTranscript(std::string("1\n00:00:01,000 --> 00:00:02,000\nca\xE9 \x00ok\n", 44));
+  r = ParseTranscript(std::string("1\n00:00:01,000 --> 00:00:02,000\nca\xE9 ") + '\0' + "ok\n");
   ASSERT_TRUE(r.ok());
   EXPECT_EQ(r.value().cues[0].text, "ca\xEF\xBF\xBD \xEF\xBF\xBDok");
 
