@@ -32,12 +32,12 @@ class TranscriptTestSet(AssayTestCase):
         cls.set_dir = cls.temp_dir("transcripts")
         cls.truth = transcript_testset.generate(CORPORA, cls.set_dir, files=30, seed=16)
         cls.out = os.path.join(cls.set_dir, "out")
-        cls.run = run_assay(["run", os.path.join(cls.set_dir, "manifest.jsonl"), "--out", cls.out,
+        cls.run_result = run_assay(["run", os.path.join(cls.set_dir, "manifest.jsonl"), "--out", cls.out,
                              "--json"])
         cls.records, _ = export(cls.out)
 
     def test_every_defect_found_at_its_cue_and_clean_files_pass(self):
-        self.assertExit(self.run, 1)  # the defective files are rejected
+        self.assertExit(self.run_result, 1)  # the defective files are rejected
         result = transcript_testset.score(self.truth, self.records)
         for kind, s in result["kinds"].items():
             self.assertGreater(s["tp"], 0, f"{kind}: the set has no such defect")

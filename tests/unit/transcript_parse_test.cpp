@@ -191,10 +191,13 @@ TEST(TranscriptParse, HostileInputGivesClearErrors) {
   EXPECT_EQ(r.value().cues[1].timing_error, "start time: negative time (\"-00:00:01,000\")");
   EXPECT_EQ(r.value().cues[2].timing_error, "start time: hours out of range (\"10000:00:00,000\")");
 
-  // Bad bytes in the text become U+FFFD; NUL bytes too.
-  r = ParseTranscript(std::string("1\n00:00:01,000 --> 00:00:02,000\nca\xE9 ") + '\0' + "ok\n");
+  // Bytes that are not UTF-8 become U+FFFD (counted as encoding damage); a NUL byte in the
+  // first 8 KiB makes it binary, not a transcript (UTF-16 files too).
+  r = ParseTranscript("1\n00:00:01,000 --> 00:00:02,000\nca\xE9 ok\xFF\n");
   ASSERT_TRUE(r.ok());
-  EXPECT_EQ(r.value().cues[0].text, "ca\xEF\xBF\xBD \xEF\xBF\xBDok");
+  EXPECT_EQ(r.value().cues[0].text, "ca\xEF\xBF\xBD ok\xEF\xBF\xBD");
+  r = ParseTranscript(std::string("1\n00:00:01,000 --> 00:00:02,000\nca") + '\0' + "ok\n");
+  ASSERT_FALSE(r.ok());
 
   // JSON that does not parse, or has no segments; deep nesting does not crash.
   r = ParseTranscript(R"({"segments": [{"start": 0, "end": 1, "text": "x"})");
