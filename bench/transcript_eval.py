@@ -66,7 +66,7 @@ def main():
         r = v["tp"] / injected if injected else float("nan")
         print("| %s | %d | %d | %d | %.3f | %.3f |" % (kind, injected, v["tp"], v["fp"], p, r))
     print()
-    print("%d files (%d clean): %d clean files not accepted, %d failures of other rules"
+    print("%d files (%d clean): %d clean files not accepted, %d failures or warnings of other rules"
           % (files, clean, clean_rejected, other))
     if not a.keep:
         shutil.rmtree(root, ignore_errors=True)

@@ -196,12 +196,13 @@ def score(truth, records):
     Also the clean files that were not accepted."""
     rule_kind = {rule: kind for kind, rule in KINDS.items()}
     found = set()
-    other = []  # failures of rules no defect was injected for
+    other = []  # failures (and warnings) of rules no defect was injected for
     outcome = {}
     for r in records:
         name = os.path.basename(r["source"]["path"])
         outcome[name] = r["outcome"]
-        for f in (r.get("contract") or {}).get("failures", []):
+        contract = r.get("contract") or {}
+        for f in contract.get("failures", []) + contract.get("warnings", []):
             kind = rule_kind.get(f["rule"])
             scope = f.get("scope", "")
             if kind and scope.startswith("cue:"):
