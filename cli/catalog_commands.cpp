@@ -34,7 +34,8 @@ void PrintStages(std::ostream& out) {
     }
     for (const auto& m : s["metrics"]) {
       out << "  metric " << m["name"].get<std::string>()
-          << (m["per_page"].get<bool>() ? " (also per page)" : "") << ": "
+          << (m["per_page"].get<bool>() ? " (also per page)" : "")
+          << (m.value("per_cue", false) ? " (per cue)" : "") << ": "
           << m["meaning"].get<std::string>() << "\n";
     }
   }
@@ -43,7 +44,7 @@ void PrintStages(std::ostream& out) {
 void PrintMetrics(std::ostream& out) {
   for (const auto& m : BuiltinCatalog().MetricsJson()) {
     out << std::left << std::setw(30) << m["name"].get<std::string>() << std::setw(12)
-        << m["stage"].get<std::string>() << (m["per_page"].get<bool>() ? "page " : "     ")
+        << m["stage"].get<std::string>() << (m["per_page"].get<bool>() ? "page " : m.value("per_cue", false) ? "cue  " : "     ")
         << m["meaning"].get<std::string>() << "\n";
   }
 }

@@ -44,8 +44,8 @@ Result<Rule> ParseRule(const toml::table& t, const std::string& path, const Stag
       r.severity = *s;
     } else if (k == "scope") {
       auto s = node.value<std::string>();
-      if (!s || (*s != "document" && *s != "page")) {
-        return At(path, node, "scope must be \"document\" or \"page\"");
+      if (!s || (*s != "document" && *s != "page" && *s != "cue")) {
+        return At(path, node, "scope must be \"document\", \"page\" or \"cue\"");
       }
       r.scope = *s;
     } else if (k == "tags") {
@@ -72,11 +72,12 @@ Result<Rule> ParseRule(const toml::table& t, const std::string& path, const Stag
   Status cond =
       CheckCondition(r, path + ":" + std::to_string(r.line), "contracts", "rule '" + r.id + "'");
   if (!cond.ok()) return cond.error();
-  if (r.scope == "page") {
+  if (r.scope == "page" || r.scope == "cue") {
     for (const std::string& m : r.metrics) {
-      if (!catalog.FindMetric(m).metric->per_page) {
+      const MetricSpec* spec = catalog.FindMetric(m).metric;
+      if (r.scope == "page" ? !spec->per_page : !spec->per_cue) {
         return Error{"contracts", path + ":" + std::to_string(r.line) + ": metric '" + m +
-                                      "' is not measured per page"};
+                                      "' is not measured per " + r.scope};
       }
     }
   }

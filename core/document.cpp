@@ -72,6 +72,7 @@ std::vector<std::vector<std::string>> PageTable::Rows() const {
 }
 
 void Document::Normalize() {
+  if (transcript) *transcript = Transcript::FromJson(transcript->ToJson());  // ms times
   for (Page& p : pages) {
     p.width = RoundCoord(p.width);
     p.height = RoundCoord(p.height);
@@ -145,6 +146,7 @@ std::vector<std::string> Block::Items() const {
   return items;
 }
 std::string Document::Text() const {
+  if (transcript) return transcript->Text();
   return Join(pages, "\n\n", [](const Page& p) { return p.Text(); });
 }
 
@@ -221,6 +223,8 @@ CanonicalJson Document::ToContentJson() const {
                         {"part_metrics", std::move(parts_json)}};
   // Absent until image_checks computes it: content made before it keeps its hash.
   if (!image_hashes.empty()) content["image_hashes"] = image_hashes;
+  // Only transcripts have one: the content of other documents keeps its hash.
+  if (transcript) content["transcript"] = transcript->ToJson();
   return content;
 }
 
@@ -291,6 +295,7 @@ Document Document::FromContentJson(const CanonicalJson& j) {
     }
   }
   if (j.contains("image_hashes")) d.image_hashes = j["image_hashes"].get<std::vector<std::string>>();
+  if (j.contains("transcript")) d.transcript = Transcript::FromJson(j["transcript"]);
   return d;
 }
 

@@ -15,6 +15,8 @@
 #include <string>
 #include <vector>
 
+#include "core/transcript.h"
+
 struct Pix;
 
 namespace assay {
@@ -133,16 +135,21 @@ struct Document {
   std::string doc_id;
   std::string source_sha256;
   std::string path;       // the path the worker read
-  std::string container;  // "pdf" or "image" (from the bytes, at ingest)
-  std::string modality;   // pdf_text | pdf_scan | pdf_mixed | page_image | photo
+  std::string container;  // "pdf", "image" or "transcript" (from the bytes, at ingest)
+  std::string modality;   // pdf_text | pdf_scan | pdf_mixed | page_image | photo | transcript
   std::optional<std::string> alt_text;
   std::optional<std::string> caption;     // from the manifest
   std::optional<std::string> image_role;  // from the manifest (core/image_role.h)
   std::optional<std::string> table_hints;  // from the manifest (core/table_hints.h)
   std::optional<std::string> ground_truth_path;  // from the manifest
+  // The media a transcript belongs to and the language the manifest declares for it.
+  std::optional<std::string> media_path;
+  std::optional<std::string> declared_language;
   // Opens an encrypted PDF. Not content: never in ToContentJson, a hash, a record or a log.
   std::optional<std::string> password;
   std::vector<Page> pages;
+  // A transcript's cues and findings (the transcript stage); absent for other documents.
+  std::optional<Transcript> transcript;
   std::map<std::string, double> metrics;  // sorted: deterministic JSON
   // Metrics of parts of the document, keyed by scope: "page:3" -> {name -> value}.
   std::map<std::string, std::map<std::string, double>> part_metrics;

@@ -213,6 +213,8 @@ WorkResult DocumentRunner::RunFrom(const WorkRequest& req, const Plan& plan, int
   doc.image_role = req.image_role;
   doc.table_hints = req.table_hints;
   doc.ground_truth_path = req.ground_truth;
+  doc.media_path = req.media;
+  doc.declared_language = req.language;
   doc.password = req.password;
 
   for (int i = start_at; i < static_cast<int>(plan.stages.size()); ++i) {

@@ -8,6 +8,7 @@
 #include <filesystem>
 #include <fstream>
 #include <map>
+#include <regex>
 #include <set>
 #include <tuple>
 
@@ -17,13 +18,14 @@
 #include "core/table_hints.h"
 #include "core/path_text.h"
 #include "core/sha256.h"
+#include "stages/transcript_parse.h"
 
 namespace fs = std::filesystem;
 
 namespace assay {
 
 const std::vector<std::string>& KnownContainers() {
-  static const std::vector<std::string> kContainers = {"image", "pdf"};
+  static const std::vector<std::string> kContainers = {"image", "pdf", "transcript"};
   return kContainers;
 }
 
@@ -233,6 +235,10 @@ void AddListed(InputItem item, const std::string& where, Listed* listed) {
     listed->conflict.try_emplace(key, "different licences");
   } else if (first.provenance.source_url != item.provenance.source_url) {
     listed->conflict.try_emplace(key, "different source URLs");
+  } else if (first.media != item.media) {
+    listed->conflict.try_emplace(key, "different media");
+  } else if (first.language != item.language) {
+    listed->conflict.try_emplace(key, "different languages");
   }
   if (!first.problem && item.problem) first.problem = item.problem;
   std::vector<std::string> tags = first.tags;
@@ -295,7 +301,8 @@ void ReadManifest(const fs::path& manifest, const Enumeration& en, Listed* liste
       for (const auto& [key, value] : j.items()) {
         if (key != "path" && key != "alt_text" && key != "caption" && key != "image_role" &&
             key != "ground_truth" && key != "tags" && key != "password" && key != "license" &&
-            key != "source_url" && key != "table_areas" && key != "pages") {
+            key != "source_url" && key != "table_areas" && key != "pages" && key != "media" &&
+            key != "language") {
           throw std::runtime_error("unknown key " + Quoted(key));
         }
       }
@@ -319,6 +326,15 @@ void ReadManifest(const fs::path& manifest, const Enumeration& en, Listed* liste
       if (j.contains("ground_truth")) {
         item.ground_truth = Normal(manifest.parent_path() / EntryPath(j, "ground_truth"));
       }
+      if (j.contains("media")) item.media = Normal(manifest.parent_path() / EntryPath(j, "media"));
+      if (j.contains("language")) {
+        item.language = j["language"].get<std::string>();
+        static const std::regex kLanguageTag("[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*");
+        if (!std::regex_match(*item.language, kLanguageTag)) {
+          throw std::runtime_error("language " + Quoted(*item.language) +
+                                   " is not a language tag such as \"en\" or \"pt-BR\"");
+        }
+      }
       if (j.contains("tags")) item.tags = j["tags"].get<std::vector<std::string>>();
       if (j.contains("password")) item.password = j["password"].get<std::string>();
       Result<Provenance> provenance = ProvenanceOf(j);
@@ -335,6 +351,11 @@ void ReadManifest(const fs::path& manifest, const Enumeration& en, Listed* liste
       } else if (item.ground_truth) {
         if (auto gt = en.Refusal(*item.ground_truth, base, "the ground truth", &unused)) {
           item.problem = *gt + " (listed at " + PathToText(where) + ")";
+        }
+      }
+      if (!item.problem && item.media) {
+        if (auto media = en.Refusal(*item.media, base, "the media", &unused)) {
+          item.problem = *media + " (listed at " + PathToText(where) + ")";
         }
       }
       en.AddProvenance(base, &item);
@@ -481,6 +502,12 @@ Sniffed SniffBytes(const std::string& head) {
   if (cookie != nullptr) {
     if (const char* m = magic_buffer(cookie, head.data(), head.size())) mime = m;
   }
+  // Text formats libmagic calls text/plain (or JSON): told by their own signatures.
+  if (const std::string format = SniffTranscriptFormat(head); !format.empty()) {
+    return {"transcript", format == "vtt"    ? "text/vtt"
+                          : format == "srt" ? "application/x-subrip"
+                                            : "application/json"};
+  }
   static const char* kImages[] = {"image/png",
                                   "image/jpeg",
                                   "image/tiff",
@@ -532,6 +559,8 @@ Examined Examine(const InputItem& item, uint64_t max_file_bytes,
   doc.image_role = item.image_role;
   doc.table_hints = item.table_hints;
   doc.ground_truth = item.ground_truth;
+  doc.media = item.media;
+  doc.language = item.language;
   doc.tags = Json(item.tags).dump();
   doc.license = item.provenance.license;
   doc.source_url = item.provenance.source_url;
@@ -558,6 +587,10 @@ Examined Examine(const InputItem& item, uint64_t max_file_bytes,
     if (!out.ground_truth_sha256) {
       problem = "ground truth not readable: " + PathToText(*item.ground_truth);
     }
+  }
+  if (!problem && item.media) {
+    out.media_sha256 = Sha256File(*item.media, nullptr, stop);
+    if (!out.media_sha256) problem = "media not readable: " + PathToText(*item.media);
   }
   Sniffed sniffed{"unreadable", ""};
   if (!source_id.empty()) {

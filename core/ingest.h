@@ -36,6 +36,10 @@ struct InputItem {
   // {"pages": [...], "table_areas": [[x0, y0, x1, y1], ...]} (core/table_hints.h).
   std::optional<std::string> table_hints;
   std::optional<std::string> ground_truth;  // path of a ground-truth text file
+  // A transcript's media file (audio or video, its duration is checked against the cues)
+  // and declared language (a BCP 47 tag such as "en" or "pt-BR"): docs/transcripts.md.
+  std::optional<std::string> media;
+  std::optional<std::string> language;
   std::vector<std::string> tags;
   std::optional<std::string> password;  // opens an encrypted PDF; never recorded
   // Licence and source URL: the manifest entry's, else its folder's sidecar's (core/provenance.h).
@@ -88,7 +92,7 @@ Result<std::string> ReadPasswordFile(const std::filesystem::path& file);
 
 // What the bytes say the file is.
 struct Sniffed {
-  std::string container;  // "pdf", "image", or "unsupported"
+  std::string container;  // "pdf", "image", "transcript", or "unsupported"
   std::string mime;       // e.g. "application/pdf", "text/plain"
 };
 
@@ -98,6 +102,7 @@ struct IngestedItem {
   DocumentRecord doc;
   std::optional<std::string> problem;  // the document is an error before any stage: why
   std::optional<std::string> ground_truth_sha256;
+  std::optional<std::string> media_sha256;
 };
 
 // Hashes and sniffs every item, then registers its source and document in the store. Files
@@ -111,7 +116,8 @@ std::vector<IngestedItem> IngestInputs(Store& store, const std::vector<InputItem
                                        const std::function<bool()>& stop, int batch = 256);
 
 // Identifies a file from its first bytes (libmagic, plus the PDF rule that the header may
-// follow up to 1 KiB of junk). Never looks at the extension.
+// follow up to 1 KiB of junk, plus the transcript signatures of stages/transcript_parse.h).
+// Never looks at the extension.
 Sniffed SniffBytes(const std::string& head);
 
 }  // namespace assay

@@ -71,6 +71,16 @@ std::string RenderMarkdown(const Json& record) {
     if (!out.empty()) out += "\n";
     out += s + "\n";
   };
+  // A transcript: one paragraph per cue, the speaker in bold before the text when named.
+  if (record.contains("transcript") && record["transcript"].is_object()) {
+    for (const Json& s : record["transcript"].value("segments", Json::array())) {
+      const std::string flat = NormalizeWhitespace(s.value("text", ""));
+      if (flat.empty()) continue;
+      const std::string speaker = NormalizeWhitespace(s.value("speaker", ""));
+      para(speaker.empty() ? EscapeLineStart(flat) : "**" + speaker + ":** " + flat);
+    }
+    return out;
+  }
   const Json tables = record.value("tables", Json::array());
   for (const Json& page : record.value("pages", Json::array())) {
     // The page's tables replace the blocks inside them, at the first such block; a table

@@ -2,7 +2,8 @@
 // order with `#` headings (the title `#`, a heading of level L L+1 `#`s, at most 6), lists as
 // items, captions in italics, footnotes at the end; running heads, page numbers and the text
 // inside figures left out. Tables (the record's tables[]) are pipe tables, in place of the
-// blocks inside them.
+// blocks inside them. A transcript is one paragraph per cue, "**Speaker:** text" when the cue
+// names its speaker.
 #pragma once
 
 #include <string>

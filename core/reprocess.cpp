@@ -98,6 +98,15 @@ ReprocessResult ReprocessQueueItem(const ReprocessOptions& opt, const StageCatal
                                         " cannot be read: " + PathToText(*req.ground_truth));
         }
       }
+      req.language = record->language;
+      req.media = record->media;
+      if (req.media) {
+        req.media_sha256 = Sha256File(*req.media);
+        if (!req.media_sha256) {
+          return fail(kExitRefused, "the media of item " + std::to_string(opt.item_id) +
+                                        " cannot be read: " + PathToText(*req.media));
+        }
+      }
       doc.tags = Json::parse(record->tags).get<std::vector<std::string>>();
       // The document runs again as the run that decided it ran it (its pipelines and --set),
       // plus the reviewer's parameters; --config replaces the recorded pipelines.

@@ -117,6 +117,9 @@ RunResult RunBatch(const RunOptions& opt, const StageCatalog& catalog,
       d.request.table_hints = in.item.table_hints;
       d.request.ground_truth = in.item.ground_truth;
       d.request.ground_truth_sha256 = in.ground_truth_sha256;
+      d.request.media = in.item.media;
+      d.request.media_sha256 = in.media_sha256;
+      d.request.language = in.item.language;
       d.request.password = in.item.password ? in.item.password : password;
       d.params = state ? state->overrides : ParamLayer::object();
       d.tags = in.item.tags;

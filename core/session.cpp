@@ -158,6 +158,10 @@ std::string Session::ProcessingVersion(const PendingDocument& d) {
   // Whether a password was given (never the password): adding one to an encrypted PDF that
   // failed for want of it processes it again.
   if (d.request.password) decided_by += "\npassword given";
+  // A transcript's media and declared language (only when given: other documents keep
+  // their processing version).
+  if (d.request.media_sha256) decided_by += "\nmedia " + *d.request.media_sha256;
+  if (d.request.language) decided_by += "\nlanguage " + *d.request.language;
   return Sha256Hex(std::string(kToolVersion) + "\n" + plan + "\n" + contracts_.sha256 + "\n" +
                    decided_by);
 }

@@ -42,13 +42,14 @@ struct ParamSpec {
 };
 
 // A metric a stage writes into Document::metrics (and, when `per_page`, into
-// part_metrics["page:N"]). A metric name is a lineage key: never renamed, never reused with
+// part_metrics["page:N"]; when `per_cue`, into part_metrics["cue:N"], a transcript's cues). A metric name is a lineage key: never renamed, never reused with
 // another meaning. Exactly one stage declares each metric; a stage that writes a metric it does
 // not declare fails the document (the catalog stays the truth about what a metric means).
 struct MetricSpec {
   std::string_view name;
   bool per_page = false;
   std::string_view meaning = {};
+  bool per_cue = false;
 };
 
 // How a stage relates to page pixels. kMakes: it sets page rasters (and records a RasterStep
@@ -86,6 +87,9 @@ struct StageSpec {
   bool reads_description = false;
   // True when the stage reads the manifest's table hints (core/table_hints.h): part of its key.
   bool reads_table_hints = false;
+  // True when the stage reads the manifest's media file and declared language (a
+  // transcript's): the media's SHA-256 and the language are then part of its key.
+  bool reads_media = false;
   // Builds the stage from a complete, valid parameter set.
   std::unique_ptr<Stage> (*make)(const CanonicalJson& params) = nullptr;
 

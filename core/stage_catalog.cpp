@@ -136,7 +136,10 @@ nlohmann::ordered_json StageCatalog::StagesJson() const {
     }
     nlohmann::ordered_json metrics = nlohmann::ordered_json::array();
     for (const MetricSpec& m : s->metrics) {
-      metrics.push_back({{"name", m.name}, {"per_page", m.per_page}, {"meaning", m.meaning}});
+      nlohmann::ordered_json mj = {{"name", m.name}, {"per_page", m.per_page}};
+      if (m.per_cue) mj["per_cue"] = true;
+      mj["meaning"] = m.meaning;
+      metrics.push_back(std::move(mj));
     }
     out.push_back({{"id", s->id},
                    {"version", s->version},
@@ -155,10 +158,11 @@ nlohmann::ordered_json StageCatalog::StagesJson() const {
 nlohmann::ordered_json StageCatalog::MetricsJson() const {
   nlohmann::ordered_json out = nlohmann::ordered_json::array();
   for (const MetricEntry& e : Metrics()) {
-    out.push_back({{"name", e.metric->name},
-                   {"stage", e.stage->id},
-                   {"per_page", e.metric->per_page},
-                   {"meaning", e.metric->meaning}});
+    nlohmann::ordered_json mj = {
+        {"name", e.metric->name}, {"stage", e.stage->id}, {"per_page", e.metric->per_page}};
+    if (e.metric->per_cue) mj["per_cue"] = true;
+    mj["meaning"] = e.metric->meaning;
+    out.push_back(std::move(mj));
   }
   return out;
 }

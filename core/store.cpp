@@ -211,15 +211,18 @@ void Store::RegisterDocument(const DocumentRecord& d, const std::string& now) {
   Statement s(db_.handle(),
               "INSERT INTO documents(doc_id, source_id, path, container, alt_text, "
               "ground_truth, tags, ingested_at, license, source_url, caption, image_role, "
-              "table_hints) VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?) "
+              "table_hints, media, language) VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?) "
               "ON CONFLICT(doc_id) DO UPDATE SET ground_truth=excluded.ground_truth, "
-              "tags=excluded.tags, license=excluded.license, source_url=excluded.source_url");
+              "tags=excluded.tags, license=excluded.license, source_url=excluded.source_url, "
+              "media=excluded.media, language=excluded.language");
   s.Bind(1, d.doc_id).Bind(2, d.source_id).Bind(3, PathToText(d.path)).Bind(4, d.container);
   s.Bind(5, d.alt_text);
   s.Bind(6,
          d.ground_truth ? std::optional<std::string>(PathToText(*d.ground_truth)) : std::nullopt);
   s.Bind(7, d.tags).Bind(8, now).Bind(9, d.license).Bind(10, d.source_url);
-  s.Bind(11, d.caption).Bind(12, d.image_role).Bind(13, d.table_hints).Run();
+  s.Bind(11, d.caption).Bind(12, d.image_role).Bind(13, d.table_hints);
+  s.Bind(14, d.media ? std::optional<std::string>(PathToText(*d.media)) : std::nullopt);
+  s.Bind(15, d.language).Run();
 }
 
 std::optional<DocumentState> Store::GetDocumentState(const std::string& doc_id) {
@@ -240,7 +243,8 @@ std::optional<DocumentState> Store::GetDocumentState(const std::string& doc_id) 
 std::optional<DocumentRecord> Store::GetDocument(const std::string& doc_id) {
   Statement q(db_.handle(),
               "SELECT source_id, path, container, alt_text, ground_truth, tags, license, "
-              "source_url, caption, image_role, table_hints FROM documents WHERE doc_id=?");
+              "source_url, caption, image_role, table_hints, media, language FROM documents "
+              "WHERE doc_id=?");
   q.Bind(1, doc_id);
   if (!q.Step()) return std::nullopt;
   DocumentRecord d;
@@ -256,6 +260,8 @@ std::optional<DocumentRecord> Store::GetDocument(const std::string& doc_id) {
   if (!q.IsNull(8)) d.caption = q.Text(8);
   if (!q.IsNull(9)) d.image_role = q.Text(9);
   if (!q.IsNull(10)) d.table_hints = q.Text(10);
+  if (!q.IsNull(11)) d.media = PathFromText(q.Text(11));
+  if (!q.IsNull(12)) d.language = q.Text(12);
   return d;
 }
 

@@ -64,6 +64,9 @@ struct DocumentRecord {
   std::optional<std::string> caption = {};
   std::optional<std::string> image_role = {};  // core/image_role.h
   std::optional<std::string> table_hints = {};  // core/table_hints.h (part of the identity)
+  // A transcript's media file (raw path) and declared language: manifest facts, not identity.
+  std::optional<std::string> media = {};
+  std::optional<std::string> language = {};
 };
 
 // A document's contract decision, as the store records it.

@@ -395,6 +395,9 @@ Json ExportRecord(Store& store, const std::string& doc_id, bool stable) {
               {"annotations", DocumentAnnotations(store, doc_id, stable)},
               {"metrics", std::move(metrics)},
               {"contract", ContractJson(store, doc_id)}};
+  // A transcript's cues with times and speakers, and what was found at which cue
+  // (docs/transcripts.md).
+  if (doc.transcript) rec["transcript"] = Json::parse(DumpCanonical(doc.transcript->ToJson()));
   if (!q.IsNull(7)) rec["error"] = {{"stage", q.Text(7)}, {"message", q.Text(8)}};
   // Provenance: optional, and not volatile (a stable export and a release carry it).
   if (!q.IsNull(10)) rec["license"] = q.Text(10);

@@ -44,6 +44,9 @@ Json WorkRequest::ToJson() const {
   // The password is in the request only: a worker never writes it anywhere.
   if (password) j["password"] = PathToText(*password);  // any bytes, like a path
   if (ground_truth_sha256) j["ground_truth_sha256"] = *ground_truth_sha256;
+  if (media) j["media"] = PathToText(*media);
+  if (media_sha256) j["media_sha256"] = *media_sha256;
+  if (language) j["language"] = *language;
   j["plan"] = plan;
   j["start_at"] = start_at;
   if (state) {
@@ -70,6 +73,9 @@ WorkRequest WorkRequest::FromJson(const CanonicalJson& j) {
   if (j.contains("ground_truth_sha256")) {
     r.ground_truth_sha256 = j["ground_truth_sha256"].get<std::string>();
   }
+  if (j.contains("media")) r.media = PathFromText(j["media"].get<std::string>());
+  if (j.contains("media_sha256")) r.media_sha256 = j["media_sha256"].get<std::string>();
+  if (j.contains("language")) r.language = j["language"].get<std::string>();
   r.plan = j.at("plan");
   r.start_at = IntegerAt<int>(j, "start_at");
   if (j.contains("state")) {
@@ -170,6 +176,12 @@ std::string StageInputSha256(const std::string& state_sha256, const StageSpec& s
   }
   if (stage.reads_table_hints && req.table_hints) {
     input = Sha256Hex(input + "\ntable hints " + Sha256Hex(*req.table_hints));
+  }
+  if (stage.reads_media && req.media_sha256) {
+    input = Sha256Hex(input + "\nmedia " + *req.media_sha256);
+  }
+  if (stage.reads_media && req.language) {
+    input = Sha256Hex(input + "\nlanguage " + *req.language);
   }
   return input;
 }

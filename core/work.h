@@ -26,6 +26,11 @@ struct WorkRequest {
   std::optional<std::string> table_hints;  // canonical JSON (core/table_hints.h)
   std::optional<std::string> ground_truth;         // path of the ground-truth text
   std::optional<std::string> ground_truth_sha256;  // its hash, part of the first input
+  // A transcript's media file, its hash (part of the key of a stage that reads it) and the
+  // language the manifest declares.
+  std::optional<std::string> media;
+  std::optional<std::string> media_sha256;
+  std::optional<std::string> language;
   // Opens an encrypted PDF. Never part of any hash, record, log or message.
   std::optional<std::string> password;
   CanonicalJson plan;  // Plan::ToJson()
@@ -96,7 +101,7 @@ std::optional<std::string> DescriptionSha256(const WorkRequest& req);
 
 // The input a stage is keyed by: the state's identity, combined with the hash of each
 // manifest fact the stage reads (StageSpec::reads_ground_truth, reads_description,
-// reads_table_hints) when the request has it. The same page with and without ground truth
+// reads_table_hints, reads_media) when the request has it. The same page with and without ground truth
 // shares every stage that does not measure against it; one photo under two alt-texts shares
 // every stage that does not read them; a PDF listed with table hints shares all but tables.
 std::string StageInputSha256(const std::string& state_sha256, const StageSpec& stage,

@@ -45,7 +45,8 @@ EXIT_OK, EXIT_REJECTED, EXIT_USAGE, EXIT_INTERNAL, EXIT_DOC_ERRORS = 0, 1, 2, 3,
 PLAN = {"pdf": ["pdf_text", "rasterize", "preprocess", "ocr", "layout", "tables", "alt_text",
                 "quality", "pii"],
         "image": ["image_load", "image_checks", "preprocess", "ocr", "layout", "tables",
-                  "alt_text", "quality", "pii"]}
+                  "alt_text", "quality", "pii"],
+        "transcript": ["transcript"]}
 
 RFC3339 = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?(Z|[+-]\d\d:\d\d)$")
 SHA256_HEX = re.compile(r"^[0-9a-f]{64}$")

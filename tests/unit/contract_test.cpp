@@ -43,6 +43,12 @@ TEST(ContractTest, BadContractsFailToLoadWithFileAndLine) {
       {"[[rule]]\nid = \"p\"\nmetric = \"ocr.cer\"\nscope = \"page\"\nmax = 1\nseverity = "
        "\"warn\"\n",
        "c.toml:4: metric 'ocr.cer' is not measured per page"},
+      {"[[rule]]\nid = \"c\"\nmetric = \"ocr.cer\"\nscope = \"cue\"\nmax = 1\nseverity = "
+       "\"warn\"\n",
+       "c.toml:4: metric 'ocr.cer' is not measured per cue"},
+      {"[[rule]]\nid = \"c\"\nmetric = \"transcript.cue_cps\"\nscope = \"page\"\nmax = 1\n"
+       "severity = \"warn\"\n",
+       "c.toml:4: metric 'transcript.cue_cps' is not measured per page"},
       {"[rules]\nid = 1\n",
        "c.toml:4:2: unknown table or key 'rules' (expected [contract], [[rule]])"},
       {"[[rule]\n", "c.toml:4:8: Error while parsing table header: expected ']', saw '\\n'"},
@@ -177,6 +183,21 @@ TEST(ContractTest, PageScopedRulesRunOnEveryPage) {
   EXPECT_EQ(d.Failures("reject")[0]["scope"], "page:2");
   // A document without pages of that kind: not applicable, not a failure.
   EXPECT_EQ(Evaluate(c, {}, {}, {}).outcome, "accepted");
+}
+
+TEST(ContractTest, CueScopedRulesNameTheCue) {
+  const Contract c = Parse(
+      "[[rule]]\nid = \"cps\"\nmetric = \"transcript.cue_cps\"\nscope = \"cue\"\n"
+      "max = 25\nseverity = \"reject\"\nif_missing = \"pass\"\n");
+  const PartMetrics parts = {{"cue:1", {{"transcript.cue_cps", 14}}},
+                             {"cue:7", {{"transcript.cue_cps", 40}}},
+                             {"cue:9", {{"transcript.cue_empty", 1}}}};
+  const Decision d = Evaluate(c, {}, parts, {});
+  EXPECT_EQ(d.outcome, "rejected");
+  ASSERT_EQ(d.Failures("reject").size(), 1u);
+  EXPECT_EQ(d.Failures("reject")[0]["scope"], "cue:7");
+  EXPECT_EQ(d.Failures("reject")[0]["value"], 40);
+  EXPECT_EQ(d.results[2].outcome, "not_applicable");  // cue 9 has no rate
 }
 
 TEST(ContractTest, ShippedContractsLoadAndCoverEveryModality) {

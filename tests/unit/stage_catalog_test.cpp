@@ -42,7 +42,8 @@ TEST(StageCatalogTest, BuiltinDeclarationsAreConsistent) {
     }
   }
   EXPECT_EQ(c.Modalities(),
-            (std::vector<std::string>{"page_image", "pdf_mixed", "pdf_scan", "pdf_text", "photo"}));
+            (std::vector<std::string>{"page_image", "pdf_mixed", "pdf_scan", "pdf_text", "photo",
+                                      "transcript"}));
   EXPECT_EQ(c.FindMetric("no.such").metric, nullptr);
   for (const char* lib : {"hunspell", "leptonica", "opencv", "poppler", "tesseract"}) {
     EXPECT_TRUE(c.libraries().contains(lib)) << lib;
@@ -155,8 +156,8 @@ TEST(PipelineConfigTest, TheDefaultLoadsAndIsComplete) {
 
 TEST(PipelineConfigTest, MistakesNameFileLineAndColumn) {
   const std::pair<std::string, std::string> cases[] = {
-      {"[pipeline.video]\nstages = [\"ocr\"]\n",
-       "c.toml:1:11: unknown container 'video' (expected image, pdf)"},
+      {"[pipeline.scroll]\nstages = [\"ocr\"]\n",
+       "c.toml:1:11: unknown container 'scroll' (expected image, pdf, transcript)"},
       {"[pipeline.pdf]\nstages = [\"pdf_text\", \"orc\"]\n", "c.toml:2:23: unknown stage 'orc'"},
       {"[pipeline.pdf]\nstages = [\"image_load\"]\n",
        "c.toml:2:11: stage 'image_load' does not run on pdf"},
