@@ -20,6 +20,8 @@ PACKAGES=(
   libphonenumber-dev  # the pii stage: phone numbers valid for their region
   clang libclang-rt-14-dev  # the fuzzing build (tests/fuzz); libFuzzer is in libclang-rt-14-dev
   libarchive-dev libcld2-dev  # releases: WebDataset tar shards, language detection
+  libavformat-dev libavcodec-dev libswscale-dev libavutil-dev  # the video stage
+  ffmpeg  # tests only: makes the video test set (tests/video_testset.py)
   qpdf  # tests only: encrypts PDFs for the password tests
   libcpp-httplib-dev  # assay serve: the HTTP server
   chromium chromium-driver python3-selenium  # tests only: assay serve in a real browser

@@ -221,6 +221,7 @@ CanonicalJson Document::ToContentJson() const {
                         {"part_metrics", std::move(parts_json)}};
   // Absent until image_checks computes it: content made before it keeps its hash.
   if (!image_hashes.empty()) content["image_hashes"] = image_hashes;
+  if (!video.is_null()) content["video"] = video;
   return content;
 }
 
@@ -291,6 +292,7 @@ Document Document::FromContentJson(const CanonicalJson& j) {
     }
   }
   if (j.contains("image_hashes")) d.image_hashes = j["image_hashes"].get<std::vector<std::string>>();
+  if (j.contains("video")) d.video = j["video"];
   return d;
 }
 

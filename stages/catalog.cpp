@@ -8,6 +8,8 @@
 
 #include <opencv2/core/version.hpp>
 
+#include "stages/video_reader.h"
+
 namespace assay {
 
 #define ASSAY_STAGE(name) const StageSpec& name##StageSpec();
@@ -32,6 +34,7 @@ nlohmann::json LibraryVersions() {
                       {"hunspell", ASSAY_HUNSPELL_VERSION},
                       {"image_codecs", codecs != nullptr ? codecs : "unknown"},
                       {"leptonica", lept != nullptr ? lept : "unknown"},
+                      {"libav", VideoLibraryVersions()},
                       {"libphonenumber", ASSAY_PHONENUMBER_VERSION},
                       {"opencv", CV_VERSION},
                       {"poppler", POPPLER_VERSION},

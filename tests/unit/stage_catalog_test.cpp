@@ -42,7 +42,7 @@ TEST(StageCatalogTest, BuiltinDeclarationsAreConsistent) {
     }
   }
   EXPECT_EQ(c.Modalities(),
-            (std::vector<std::string>{"page_image", "pdf_mixed", "pdf_scan", "pdf_text", "photo"}));
+            (std::vector<std::string>{"page_image", "pdf_mixed", "pdf_scan", "pdf_text", "photo", "video"}));
   EXPECT_EQ(c.FindMetric("no.such").metric, nullptr);
   for (const char* lib : {"hunspell", "leptonica", "opencv", "poppler", "tesseract"}) {
     EXPECT_TRUE(c.libraries().contains(lib)) << lib;
