@@ -155,8 +155,8 @@ TEST(PipelineConfigTest, TheDefaultLoadsAndIsComplete) {
 
 TEST(PipelineConfigTest, MistakesNameFileLineAndColumn) {
   const std::pair<std::string, std::string> cases[] = {
-      {"[pipeline.video]\nstages = [\"ocr\"]\n",
-       "c.toml:1:11: unknown container 'video' (expected image, pdf)"},
+      {"[pipeline.audio]\nstages = [\"ocr\"]\n",
+       "c.toml:1:11: unknown container 'audio' (expected image, pdf, video)"},
       {"[pipeline.pdf]\nstages = [\"pdf_text\", \"orc\"]\n", "c.toml:2:23: unknown stage 'orc'"},
       {"[pipeline.pdf]\nstages = [\"image_load\"]\n",
        "c.toml:2:11: stage 'image_load' does not run on pdf"},
