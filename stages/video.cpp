@@ -8,6 +8,7 @@
 #include <algorithm>
 #include <bit>
 #include <cmath>
+#include <cstdio>
 
 #include "core/near_duplicates.h"
 #include "core/stage.h"
@@ -22,7 +23,8 @@ namespace {
 // small enough to cost little next to decoding.
 constexpr int kVideoSignalWidth = 160;
 
-double Round3(double v) { return std::round(v * 1000) / 1000; }
+// Figures kept to 3 decimals (a millisecond): stable JSON.
+double RoundVideoFigure(double v) { return std::round(v * 1000) / 1000; }
 
 // A frame measured as a sampling candidate.
 struct FrameSample {
@@ -72,9 +74,9 @@ class VideoStage : public Stage {
     VideoReader& reader = *opened.value();
     const VideoInfo info = reader.info();
     // Rate samples: never more than max_frames over the stated duration.
-    const double every =
-        info.duration_s > 0 ? std::max(sample_every_s_, info.duration_s / max_frames_)
-                            : sample_every_s_;
+    const double every = info.duration_s > 0
+                             ? std::max(sample_every_s_, info.duration_s / max_frames_)
+                             : sample_every_s_;
     VideoDetector detector(detect_);
     std::vector<FrameSample> scene_starts, ticks;
     int64_t scenes_unmeasured = 0;
@@ -159,16 +161,16 @@ class VideoStage : public Stage {
       }
       frames_json.push_back(
           {{"index", s.index},
-           {"time", Round3(s.time)},
+           {"time", RoundVideoFigure(s.time)},
            {"scene_start", s.scene_start},
            {"keyframe", s.keyframe},
            {"phash", HashHex(s.phash)},
            {"checks",
-            {{"image.sharpness", Round3(s.m.sharpness)},
-             {"image.clipped_highlights", Round3(s.m.clipped_highlights)},
-             {"image.clipped_shadows", Round3(s.m.clipped_shadows)},
-             {"image.contrast", Round3(s.m.contrast)},
-             {"image.noise", Round3(s.m.noise)},
+            {{"image.sharpness", RoundVideoFigure(s.m.sharpness)},
+             {"image.clipped_highlights", RoundVideoFigure(s.m.clipped_highlights)},
+             {"image.clipped_shadows", RoundVideoFigure(s.m.clipped_shadows)},
+             {"image.contrast", RoundVideoFigure(s.m.contrast)},
+             {"image.noise", RoundVideoFigure(s.m.noise)},
              {"image.is_color", s.m.is_color ? 1 : 0}}},
            {"passes", passes},
            {"near_duplicate_of", copy_of}});
@@ -177,46 +179,48 @@ class VideoStage : public Stage {
     double black_s = 0, frozen_s = 0;
     int black_n = 0, frozen_n = 0;
     for (const VideoStretch& st : found.stretches) {
-      stretches.push_back({{"kind", st.kind}, {"start", Round3(st.start)}, {"end", Round3(st.end)}});
+      stretches.push_back({{"kind", st.kind},
+                           {"start", RoundVideoFigure(st.start)},
+                           {"end", RoundVideoFigure(st.end)}});
       (st.kind == "black" ? black_s : frozen_s) += st.end - st.start;
       ++(st.kind == "black" ? black_n : frozen_n);
     }
     CanonicalJson cuts = CanonicalJson::array();
-    for (double c : found.cuts) cuts.push_back(Round3(c));
+    for (double c : found.cuts) cuts.push_back(RoundVideoFigure(c));
     doc.modality = "video";
     doc.video = {{"frames", std::move(frames_json)},
                  {"stretches", std::move(stretches)},
                  {"scene_cuts", std::move(cuts)},
                  {"codec", info.codec}};
     auto& m = doc.metrics;
-    m["video.duration_s"] = Round3(end);
-    m["video.fps"] = Round3(info.fps);
+    m["video.duration_s"] = RoundVideoFigure(end);
+    m["video.fps"] = RoundVideoFigure(info.fps);
     m["video.width"] = info.width;
     m["video.height"] = info.height;
     m["video.streams"] = info.streams;
     m["video.frames"] = static_cast<double>(frames);
-    m["video.black_share"] = Round3(double(found.black_frames) / frames);
-    m["video.frozen_share"] = Round3(double(found.frozen_frames) / frames);
+    m["video.black_share"] = RoundVideoFigure(double(found.black_frames) / frames);
+    m["video.frozen_share"] = RoundVideoFigure(double(found.frozen_frames) / frames);
     m["video.black_stretches"] = black_n;
     m["video.frozen_stretches"] = frozen_n;
     m["video.longest_black_s"] = 0;
     m["video.longest_frozen_s"] = 0;
     for (const VideoStretch& st : found.stretches) {
       double& longest = m[st.kind == "black" ? "video.longest_black_s" : "video.longest_frozen_s"];
-      longest = std::max(longest, Round3(st.end - st.start));
+      longest = std::max(longest, RoundVideoFigure(st.end - st.start));
     }
     m["video.scene_count"] = static_cast<double>(found.cuts.size() + 1);
     m["video.sampled_frames"] = static_cast<double>(chosen.size());
     m["video.frames_passing_share"] =
-        chosen.empty() ? 0 : Round3(double(passing) / static_cast<double>(chosen.size()));
+        chosen.empty() ? 0 : RoundVideoFigure(double(passing) / static_cast<double>(chosen.size()));
     m["video.near_duplicate_frames"] = near_copies;
     StageReport report;
     char note[200];
     std::snprintf(note, sizeof(note),
                   "%lld frames, %zu scenes, %d black and %d frozen stretches (%.1f s, %.1f s), "
                   "%zu frames sampled",
-                  static_cast<long long>(frames), found.cuts.size() + 1, black_n, frozen_n,
-                  black_s, frozen_s, chosen.size());
+                  static_cast<long long>(frames), found.cuts.size() + 1, black_n, frozen_n, black_s,
+                  frozen_s, chosen.size());
     report.note = note;
     if (scenes_unmeasured > 0) {
       report.note += "; " + std::to_string(scenes_unmeasured) + " later scene starts not sampled";
@@ -242,44 +246,151 @@ const StageSpec& VideoStageSpec() {
       .containers = {"video"},
       .modalities = {},
       .establishes = {"video"},
-      .params =
-          {{"sample_every_s", ParamType::kNumber, 10, 0.04, 86400, {}, {},
-            "seconds between rate-sampled frames (stretched so at most max_frames fit)"},
-           {"max_frames", ParamType::kInt, 24, 1, 1000, {}, {},
-            "most frames sampled per video (scene starts first, then the rate's)"},
-           {"scene_threshold", ParamType::kNumber, 8, 0.1, 100, {}, {},
-            "jump of the frame difference (percent of full scale) that is a scene cut"},
-           {"scene_hist_threshold", ParamType::kNumber, 0.2, 0, 1, {}, {},
-            "or: share of pixels whose gray bin (of 16) changed, with the frame difference "
-            "above scene_threshold, that is a scene cut (a cut during fast motion)"},
-           {"scene_min_s", ParamType::kNumber, 0.4, 0, 60, {}, {},
-            "shortest scene, seconds: a cut closer than this to the last is not one"},
-           {"black_max_luma", ParamType::kInt, 40, 0, 255, {}, {},
-            "gray level (full range 0-255) at or below which a pixel is black"},
-           {"black_min_share", ParamType::kNumber, 0.98, 0, 1, {}, {},
-            "share of black pixels that makes a frame black"},
-           {"black_min_s", ParamType::kNumber, 0.5, 0, 3600, {}, {},
-            "shortest black stretch reported, seconds"},
-           {"frozen_max_diff", ParamType::kNumber, 0.5, 0, 255, {}, {},
-            "mean absolute difference (gray levels, at 160 px wide) of a repeated frame"},
-           {"frozen_min_s", ParamType::kNumber, 1, 0, 3600, {}, {},
-            "shortest frozen stretch reported, seconds"},
-           {"frame_min_sharpness", ParamType::kNumber, 0.32, 0, 1000, {}, {},
-            "a sampled frame passes with image.sharpness at least this (photo contract's)"},
-           {"frame_min_contrast", ParamType::kNumber, 0.07, 0, 1, {}, {},
-            "a sampled frame passes with image.contrast at least this"},
-           {"frame_max_clipped_highlights", ParamType::kNumber, 0.95, 0, 1, {}, {},
-            "a sampled frame passes with image.clipped_highlights at most this"},
-           {"max_streams", ParamType::kInt, 16, 1, 1000, {}, {},
-            "most streams (of any kind) in the container"},
-           {"max_side", ParamType::kInt, 8192, 16, 65536, {}, {},
-            "largest frame side accepted, pixels (from the header, before decoding)"},
-           {"max_megapixels", ParamType::kNumber, 36, 0.01, 1000, {}, {},
-            "largest frame accepted, megapixels (from the header, before decoding)"},
-           {"max_duration_s", ParamType::kNumber, 14400, 1, 1e7, {}, {},
-            "longest video accepted, seconds as the header states"},
-           {"max_decoded_frames", ParamType::kInt, 500000, 1, 1e9, {}, {},
-            "most frames decoded; a stream with more is an error"}},
+      .params = {{"sample_every_s",
+                  ParamType::kNumber,
+                  10,
+                  0.04,
+                  86400,
+                  {},
+                  {},
+                  "seconds between rate-sampled frames (stretched so at most max_frames fit)"},
+                 {"max_frames",
+                  ParamType::kInt,
+                  24,
+                  1,
+                  1000,
+                  {},
+                  {},
+                  "most frames sampled per video (scene starts first, then the rate's)"},
+                 {"scene_threshold",
+                  ParamType::kNumber,
+                  8,
+                  0.1,
+                  100,
+                  {},
+                  {},
+                  "jump of the frame difference (percent of full scale) that is a scene cut"},
+                 {"scene_hist_threshold",
+                  ParamType::kNumber,
+                  0.2,
+                  0,
+                  1,
+                  {},
+                  {},
+                  "or: share of pixels whose gray bin (of 16) changed, with the frame difference "
+                  "above scene_threshold, that is a scene cut (a cut during fast motion)"},
+                 {"scene_min_s",
+                  ParamType::kNumber,
+                  0.4,
+                  0,
+                  60,
+                  {},
+                  {},
+                  "shortest scene, seconds: a cut closer than this to the last is not one"},
+                 {"black_max_luma",
+                  ParamType::kInt,
+                  40,
+                  0,
+                  255,
+                  {},
+                  {},
+                  "gray level (full range 0-255) at or below which a pixel is black"},
+                 {"black_min_share",
+                  ParamType::kNumber,
+                  0.98,
+                  0,
+                  1,
+                  {},
+                  {},
+                  "share of black pixels that makes a frame black"},
+                 {"black_min_s",
+                  ParamType::kNumber,
+                  0.5,
+                  0,
+                  3600,
+                  {},
+                  {},
+                  "shortest black stretch reported, seconds"},
+                 {"frozen_max_diff",
+                  ParamType::kNumber,
+                  0.5,
+                  0,
+                  255,
+                  {},
+                  {},
+                  "mean absolute difference (gray levels, at 160 px wide) of a repeated frame"},
+                 {"frozen_min_s",
+                  ParamType::kNumber,
+                  1,
+                  0,
+                  3600,
+                  {},
+                  {},
+                  "shortest frozen stretch reported, seconds"},
+                 {"frame_min_sharpness",
+                  ParamType::kNumber,
+                  0.32,
+                  0,
+                  1000,
+                  {},
+                  {},
+                  "a sampled frame passes with image.sharpness at least this (photo contract's)"},
+                 {"frame_min_contrast",
+                  ParamType::kNumber,
+                  0.07,
+                  0,
+                  1,
+                  {},
+                  {},
+                  "a sampled frame passes with image.contrast at least this"},
+                 {"frame_max_clipped_highlights",
+                  ParamType::kNumber,
+                  0.95,
+                  0,
+                  1,
+                  {},
+                  {},
+                  "a sampled frame passes with image.clipped_highlights at most this"},
+                 {"max_streams",
+                  ParamType::kInt,
+                  16,
+                  1,
+                  1000,
+                  {},
+                  {},
+                  "most streams (of any kind) in the container"},
+                 {"max_side",
+                  ParamType::kInt,
+                  8192,
+                  16,
+                  65536,
+                  {},
+                  {},
+                  "largest frame side accepted, pixels (from the header, before decoding)"},
+                 {"max_megapixels",
+                  ParamType::kNumber,
+                  36,
+                  0.01,
+                  1000,
+                  {},
+                  {},
+                  "largest frame accepted, megapixels (from the header, before decoding)"},
+                 {"max_duration_s",
+                  ParamType::kNumber,
+                  14400,
+                  1,
+                  1e7,
+                  {},
+                  {},
+                  "longest video accepted, seconds as the header states"},
+                 {"max_decoded_frames",
+                  ParamType::kInt,
+                  500000,
+                  1,
+                  1e9,
+                  {},
+                  {},
+                  "most frames decoded; a stream with more is an error"}},
       .metrics =
           {{"video.duration_s", false, "seconds from the first frame to the end of the last"},
            {"video.fps", false, "average frame rate the container states"},

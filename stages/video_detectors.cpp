@@ -2,7 +2,6 @@
 
 #include <algorithm>
 #include <cmath>
-
 #include <opencv2/core.hpp>
 
 namespace assay {
@@ -61,9 +60,8 @@ FrameVerdict VideoDetector::Feed(const cv::Mat& gray, double time) {
     double hist_change = 0;
     for (size_t i = 0; i < hist.size(); ++i) hist_change += std::fabs(hist[i] - prev_hist_[i]);
     hist_change /= 2;
-    const bool jump = spike >= p_.scene_threshold ||
-                      (hist_change >= p_.scene_hist_threshold &&
-                       diff * 100.0 / 255.0 >= p_.scene_threshold);
+    const bool jump = spike >= p_.scene_threshold || (hist_change >= p_.scene_hist_threshold &&
+                                                      diff * 100.0 / 255.0 >= p_.scene_threshold);
     v.cut = jump && time - last_cut_ >= p_.scene_min_s;
     prev_diff_ = diff;
   }

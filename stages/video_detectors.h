@@ -5,15 +5,14 @@
 #pragma once
 
 #include <cstdint>
+#include <opencv2/core.hpp>
 #include <string>
 #include <vector>
-
-#include <opencv2/core.hpp>
 
 namespace assay {
 
 struct VideoDetectorParams {
-  int black_max_luma = 40;       // a pixel at or below this gray level is black
+  int black_max_luma = 40;        // a pixel at or below this gray level is black
   double black_min_share = 0.98;  // a frame with this share of black pixels is black
   double black_min_s = 0.5;       // a black stretch at least this long is reported
   double frozen_max_diff = 0.5;   // mean absolute difference (gray levels) of a repeated frame

@@ -1,10 +1,9 @@
 #include "stages/video_frames_export.h"
 
 #include <filesystem>
+#include <opencv2/imgcodecs.hpp>
 #include <set>
 #include <system_error>
-
-#include <opencv2/imgcodecs.hpp>
 
 #include "core/exit_codes.h"
 #include "core/path_text.h"
@@ -56,7 +55,8 @@ int ExportVideoFrames(Store& store, const std::string& dir, std::ostream* errors
   std::error_code ec;
   fs::create_directories(dir, ec);
   if (ec) {
-    if (errors != nullptr) *errors << "assay export: cannot make " << dir << ": " << ec.message() << "\n";
+    if (errors != nullptr)
+      *errors << "assay export: cannot make " << dir << ": " << ec.message() << "\n";
     return kExitInternal;
   }
   Statement q(store.db().handle(),
@@ -68,7 +68,8 @@ int ExportVideoFrames(Store& store, const std::string& dir, std::ostream* errors
     const auto content = store.DocumentContent(doc_id);
     if (!content || !content->contains("video")) continue;
     std::set<int64_t> wanted;
-    for (const CanonicalJson& f : content->at("video").at("frames")) wanted.insert(f.at("index").get<int64_t>());
+    for (const CanonicalJson& f : content->at("video").at("frames"))
+      wanted.insert(f.at("index").get<int64_t>());
     if (wanted.empty()) continue;
     Status s;
     if (Sha256File(path) != std::optional<std::string>(source_id)) {
@@ -78,7 +79,8 @@ int ExportVideoFrames(Store& store, const std::string& dir, std::ostream* errors
     }
     if (!s.ok()) {
       if (errors != nullptr) {
-        *errors << "assay export: frames of " << doc_id << " skipped: " << s.error().message << "\n";
+        *errors << "assay export: frames of " << doc_id << " skipped: " << s.error().message
+                << "\n";
       }
       code = kExitInternal;
     }

@@ -24,7 +24,7 @@ std::string AvErrorText(int code) {
   return buf;
 }
 
-std::string VersionText(unsigned v) {
+std::string AvVersionText(unsigned v) {
   return std::to_string(AV_VERSION_MAJOR(v)) + "." + std::to_string(AV_VERSION_MINOR(v)) + "." +
          std::to_string(AV_VERSION_MICRO(v));
 }
@@ -52,18 +52,31 @@ SwsContext* FrameScaler(SwsContext* cached, const AVFrame* f, int w, int h, AVPi
   AVPixelFormat src = static_cast<AVPixelFormat>(f->format);
   bool full_range = f->color_range == AVCOL_RANGE_JPEG;
   switch (src) {
-    case AV_PIX_FMT_YUVJ420P: src = AV_PIX_FMT_YUV420P; full_range = true; break;
-    case AV_PIX_FMT_YUVJ422P: src = AV_PIX_FMT_YUV422P; full_range = true; break;
-    case AV_PIX_FMT_YUVJ444P: src = AV_PIX_FMT_YUV444P; full_range = true; break;
-    case AV_PIX_FMT_YUVJ440P: src = AV_PIX_FMT_YUV440P; full_range = true; break;
-    default: break;
+    case AV_PIX_FMT_YUVJ420P:
+      src = AV_PIX_FMT_YUV420P;
+      full_range = true;
+      break;
+    case AV_PIX_FMT_YUVJ422P:
+      src = AV_PIX_FMT_YUV422P;
+      full_range = true;
+      break;
+    case AV_PIX_FMT_YUVJ444P:
+      src = AV_PIX_FMT_YUV444P;
+      full_range = true;
+      break;
+    case AV_PIX_FMT_YUVJ440P:
+      src = AV_PIX_FMT_YUV440P;
+      full_range = true;
+      break;
+    default:
+      break;
   }
   SwsContext* ctx = sws_getCachedContext(cached, f->width, f->height, src, w, h, dst, flags,
                                          nullptr, nullptr, nullptr);
   if (ctx != nullptr && ctx != cached) {  // a new scaler: its ranges (tables built once)
     const int* coefficients = sws_getCoefficients(SWS_CS_DEFAULT);
-    sws_setColorspaceDetails(ctx, coefficients, full_range ? 1 : 0, coefficients, 1, 0,
-                             1 << 16, 1 << 16);
+    sws_setColorspaceDetails(ctx, coefficients, full_range ? 1 : 0, coefficients, 1, 0, 1 << 16,
+                             1 << 16);
   }
   return ctx;
 }
@@ -71,8 +84,8 @@ SwsContext* FrameScaler(SwsContext* cached, const AVFrame* f, int w, int h, AVPi
 }  // namespace
 
 std::string VideoLibraryVersions() {
-  return "avformat " + VersionText(avformat_version()) + ", avcodec " +
-         VersionText(avcodec_version()) + ", swscale " + VersionText(swscale_version());
+  return "avformat " + AvVersionText(avformat_version()) + ", avcodec " +
+         AvVersionText(avcodec_version()) + ", swscale " + AvVersionText(swscale_version());
 }
 
 struct VideoReader::Impl {
@@ -147,7 +160,8 @@ struct VideoReader::Impl {
         avcodec_send_packet(codec, nullptr);
         continue;
       }
-      if (read < 0) return Error{"video", "the container cannot be read further: " + AvErrorText(read)};
+      if (read < 0)
+        return Error{"video", "the container cannot be read further: " + AvErrorText(read)};
       if (packet->stream_index == stream) {
         const int sent = avcodec_send_packet(codec, packet);
         // Damaged packets are the decoder's to conceal; only a refusal of the stream itself
@@ -167,7 +181,7 @@ VideoReader::VideoReader(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
 VideoReader::~VideoReader() = default;
 
 Result<std::unique_ptr<VideoReader>> VideoReader::Open(const std::string& path,
-                                                      const VideoLimits& limits) {
+                                                       const VideoLimits& limits) {
   auto impl = std::make_unique<Impl>();
   impl->limits = limits;
   impl->fmt = avformat_alloc_context();
@@ -189,8 +203,8 @@ Result<std::unique_ptr<VideoReader>> VideoReader::Open(const std::string& path,
   info.streams = static_cast<int>(impl->fmt->nb_streams);
   if (info.streams > limits.max_streams) {
     return Error{"video", "the container has " + std::to_string(info.streams) +
-                              " streams, above the limit of " +
-                              std::to_string(limits.max_streams) + " (video.max_streams)"};
+                              " streams, above the limit of " + std::to_string(limits.max_streams) +
+                              " (video.max_streams)"};
   }
   // Dimensions as the header states them, checked before any frame is decoded (stream-info
   // probing below decodes a few).
@@ -266,8 +280,8 @@ cv::Mat VideoReader::Gray(int width) {
 
 cv::Mat VideoReader::Bgr() {
   const AVFrame* f = impl_->frame;
-  impl_->bgr_sws = FrameScaler(impl_->bgr_sws, f, f->width, f->height, AV_PIX_FMT_BGR24,
-                               SWS_BILINEAR);
+  impl_->bgr_sws =
+      FrameScaler(impl_->bgr_sws, f, f->width, f->height, AV_PIX_FMT_BGR24, SWS_BILINEAR);
   if (impl_->bgr_sws == nullptr) return cv::Mat();
   cv::Mat out(f->height, f->width, CV_8UC3);
   uint8_t* dst[4] = {out.data, nullptr, nullptr, nullptr};

@@ -165,6 +165,20 @@ class VideoTestSet(AssayTestCase):
                 self.assertEqual((d["outcome"], d["error_stage"]), ("error", stage), d)
                 self.assertIn(words, d["error_message"])
 
+    def test_same_video_same_record(self):
+        """Determinism: the timeline run again into a fresh store exports byte-identical."""
+        outs = []
+        for k in range(2):
+            out = self.temp_dir(f"video-det{k}")
+            r = run_assay(["run", os.path.join(self.data, "timeline.mp4"), "--out", out,
+                           "--set", f"video.max_frames={MAX_FRAMES}"])
+            self.assertIn(r.returncode, (0, 1), r.describe())
+            e = run_assay(["export", "--out", out, "--format", "jsonl", "--stable"])
+            self.assertExit(e, 0)
+            outs.append(e.stdout)
+        self.assertEqual(outs[0], outs[1])
+        self.assertIn('"video":', outs[0])
+
     def test_export_records_match_the_schema(self):
         import jsonschema
         with open(os.path.join(SOURCE_DIR, "schemas", "export.schema.json")) as f:

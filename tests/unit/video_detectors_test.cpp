@@ -80,9 +80,11 @@ TEST(VideoDetector, CutsBlackAndFrozenAtTheirFrames) {
 
 TEST(VideoDetector, ShortStretchesAreNotReported) {
   // A 0.3 s black flash and a 0.5 s hold: below black_min_s (0.5) and frozen_min_s (1).
-  const VideoFindings f = FeedSegments(
-      {{Seg::kMoving, 1, 20}, {Seg::kBlack, 0, 3}, {Seg::kMoving, 1, 20}, {Seg::kStill, 4, 5},
-       {Seg::kMoving, 5, 20}});
+  const VideoFindings f = FeedSegments({{Seg::kMoving, 1, 20},
+                                        {Seg::kBlack, 0, 3},
+                                        {Seg::kMoving, 1, 20},
+                                        {Seg::kStill, 4, 5},
+                                        {Seg::kMoving, 5, 20}});
   EXPECT_TRUE(f.stretches.empty());
   EXPECT_EQ(f.black_frames, 3);  // black frames are counted all the same
   EXPECT_EQ(f.frozen_frames, 0);
