@@ -20,8 +20,8 @@ PACKAGES=(
   libphonenumber-dev  # the pii stage: phone numbers valid for their region
   clang libclang-rt-14-dev  # the fuzzing build (tests/fuzz); libFuzzer is in libclang-rt-14-dev
   libarchive-dev libcld2-dev  # releases: WebDataset tar shards, language detection
-  libavformat-dev  # the transcript stage: the duration of a transcript's media
-  ffmpeg  # tests only: the media of the transcript test set (tests/transcript_testset.py)
+  libavformat-dev libavcodec-dev libswscale-dev libavutil-dev  # transcripts' media, the video stage
+  ffmpeg  # tests only: the media of the transcript and video test sets
   qpdf  # tests only: encrypts PDFs for the password tests
   libcpp-httplib-dev  # assay serve: the HTTP server
   chromium chromium-driver python3-selenium  # tests only: assay serve in a real browser

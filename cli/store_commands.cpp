@@ -8,6 +8,7 @@
 #include "core/clock.h"
 #include "core/exit_codes.h"
 #include "core/store_views.h"
+#include "stages/video_frames_export.h"
 
 namespace assay::cli {
 namespace {
@@ -77,12 +78,13 @@ void SetupExport(CLI::App& app, int* exit_code) {
                             "files",
                             c.get(), false);
   cmd->add_option("--format", *format,
-                  "output format: jsonl (stdout), markdown or csv (tables; both --to DIR)")
-      ->check(CLI::IsMember({"jsonl", "markdown", "csv"}))
+                  "output format: jsonl (stdout), markdown, csv (tables) or frames (videos' "
+                  "sampled frames as PNG; the last three --to DIR)")
+      ->check(CLI::IsMember({"jsonl", "markdown", "csv", "frames"}))
       ->capture_default_str();
   cmd->add_option("--to", *to,
                   "markdown: the folder that receives one <doc_id>.md per document; csv: one "
-                  "<doc_id>.p<page>.t<n>.csv per table");
+                  "<doc_id>.p<page>.t<n>.csv per table; frames: <doc_id>/<frame>.png per sampled frame");
   cmd->add_flag("--stable", *stable,
                 "leave out volatile facts (times, run and reuse numbers); name sources by their "
                 "path relative to their input root: byte-identical across runs and machines");
@@ -95,6 +97,7 @@ void SetupExport(CLI::App& app, int* exit_code) {
     *exit_code = WithStoreForReading(c->out, [&](Store& s) {
       if (*format == "markdown") return ExportMarkdown(s, *to, &std::cerr);
       if (*format == "csv") return ExportTablesCsv(s, *to, &std::cerr);
+      if (*format == "frames") return ExportVideoFrames(s, *to, &std::cerr);
       return ExportJsonl(s, std::cout, *stable, &std::cerr);
     });
   });

@@ -225,6 +225,7 @@ CanonicalJson Document::ToContentJson() const {
   if (!image_hashes.empty()) content["image_hashes"] = image_hashes;
   // Only transcripts have one: the content of other documents keeps its hash.
   if (transcript) content["transcript"] = transcript->ToJson();
+  if (!video.is_null()) content["video"] = video;
   return content;
 }
 
@@ -296,6 +297,7 @@ Document Document::FromContentJson(const CanonicalJson& j) {
   }
   if (j.contains("image_hashes")) d.image_hashes = j["image_hashes"].get<std::vector<std::string>>();
   if (j.contains("transcript")) d.transcript = Transcript::FromJson(j["transcript"]);
+  if (j.contains("video")) d.video = j["video"];
   return d;
 }
 

@@ -158,6 +158,10 @@ struct Document {
   // Kept out of metrics (a hash is not a measure); the supervisor stores them per document and
   // groups near-duplicates over the whole store with them (core/near_duplicates.h).
   std::vector<std::string> image_hashes;
+  // A video's findings beyond its metrics (the video stage, docs/video.md): its sampled
+  // frames (index, time, checks, perceptual hash), black and frozen stretches and scene cuts.
+  // Null for every other document, and then absent from the content.
+  CanonicalJson video;
 
   std::string Text() const;  // pages joined by blank lines, in page order
   // Rounds coordinates, sizes and confidences as the content JSON holds them (RoundCoord), so

@@ -25,7 +25,7 @@ namespace fs = std::filesystem;
 namespace assay {
 
 const std::vector<std::string>& KnownContainers() {
-  static const std::vector<std::string> kContainers = {"image", "pdf", "transcript"};
+  static const std::vector<std::string> kContainers = {"image", "pdf", "transcript", "video"};
   return kContainers;
 }
 
@@ -487,8 +487,33 @@ Result<std::string> ReadPasswordFile(const fs::path& file) {
   return line;
 }
 
+namespace {
+
+// A video container from its first bytes: an ISO media `ftyp` box (MP4, MOV; not the still
+// images that share it: HEIF, AVIF), an EBML header (Matroska, WebM), or RIFF....AVI .
+std::optional<Sniffed> SniffVideo(const std::string& head) {
+  if (head.size() >= 12 && head.compare(4, 4, "ftyp") == 0) {
+    const std::string brand = head.substr(8, 4);
+    for (const char* still : {"heic", "heix", "mif1", "msf1", "avif", "avis"}) {
+      if (brand == still) return std::nullopt;
+    }
+    return Sniffed{"video", brand == "qt  " ? "video/quicktime" : "video/mp4"};
+  }
+  if (head.size() >= 4 && head.compare(0, 4, "\x1A\x45\xDF\xA3") == 0) {
+    const bool webm = head.substr(0, 64).find("webm") != std::string::npos;
+    return Sniffed{"video", webm ? "video/webm" : "video/x-matroska"};
+  }
+  if (head.size() >= 12 && head.compare(0, 4, "RIFF") == 0 && head.compare(8, 4, "AVI ") == 0) {
+    return Sniffed{"video", "video/x-msvideo"};
+  }
+  return std::nullopt;
+}
+
+}  // namespace
+
 Sniffed SniffBytes(const std::string& head) {
   if (head.substr(0, 1024).find("%PDF-") != std::string::npos) return {"pdf", "application/pdf"};
+  if (auto video = SniffVideo(head)) return *video;
   // Loading the magic database costs milliseconds: do it once per process.
   static const magic_t cookie = [] {
     magic_t c = magic_open(MAGIC_MIME_TYPE | MAGIC_ERROR);

@@ -1,5 +1,7 @@
 #include "core/store_views.h"
 
+#include <cstdio>
+
 #include <cmath>
 #include <filesystem>
 #include <fstream>
@@ -299,6 +301,41 @@ void AddImageFacts(Store& store, const std::string& doc_id, const Document& doc,
 
 }  // namespace
 
+std::string VideoFrameFile(const std::string& doc_id, int64_t index) {
+  char name[32];
+  std::snprintf(name, sizeof(name), "%06lld.png", static_cast<long long>(index));
+  return doc_id + "/" + name;
+}
+
+namespace {
+
+// A video's findings as the export writes them (schemas/export.schema.json `video`): the
+// stage's facts, each sampled frame with the file `export --format frames` writes it to.
+Json VideoJson(const std::string& doc_id, const CanonicalJson& facts) {
+  Json frames = Json::array();
+  for (const CanonicalJson& f : facts.at("frames")) {
+    frames.push_back({{"index", f.at("index")},
+                      {"time", f.at("time")},
+                      {"file", VideoFrameFile(doc_id, f.at("index").get<int64_t>())},
+                      {"scene_start", f.at("scene_start")},
+                      {"keyframe", f.at("keyframe")},
+                      {"phash", f.at("phash")},
+                      {"checks", Json(f.at("checks"))},
+                      {"passes", f.at("passes")},
+                      {"near_duplicate_of", f.at("near_duplicate_of")}});
+  }
+  Json stretches = Json::array();
+  for (const CanonicalJson& s : facts.at("stretches")) {
+    stretches.push_back({{"kind", s.at("kind")}, {"start", s.at("start")}, {"end", s.at("end")}});
+  }
+  return {{"codec", facts.at("codec")},
+          {"frames", std::move(frames)},
+          {"stretches", std::move(stretches)},
+          {"scene_cuts", Json(facts.at("scene_cuts"))}};
+}
+
+}  // namespace
+
 Json ExportRecord(Store& store, const std::string& doc_id, bool stable) {
   Statement q(store.db().handle(),
               "SELECT d.source_id, d.path, COALESCE(d.modality, d.container), d.outcome, "
@@ -391,13 +428,14 @@ Json ExportRecord(Store& store, const std::string& doc_id, bool stable) {
               {"text", doc.Text()},
               {"pages", std::move(pages)},
               {"tables", std::move(tables)},
-              {"images", std::move(images)},
-              {"annotations", DocumentAnnotations(store, doc_id, stable)},
-              {"metrics", std::move(metrics)},
-              {"contract", ContractJson(store, doc_id)}};
+              {"images", std::move(images)}};
   // A transcript's cues with times and speakers, and what was found at which cue
-  // (docs/transcripts.md).
+  // (docs/transcripts.md); a video's sampled frames, stretches and cuts (docs/video.md).
   if (doc.transcript) rec["transcript"] = Json::parse(DumpCanonical(doc.transcript->ToJson()));
+  if (!doc.video.is_null()) rec["video"] = VideoJson(doc_id, doc.video);
+  rec.update(Json{{"annotations", DocumentAnnotations(store, doc_id, stable)},
+              {"metrics", std::move(metrics)},
+              {"contract", ContractJson(store, doc_id)}});
   if (!q.IsNull(7)) rec["error"] = {{"stage", q.Text(7)}, {"message", q.Text(8)}};
   // Provenance: optional, and not volatile (a stable export and a release carry it).
   if (!q.IsNull(10)) rec["license"] = q.Text(10);

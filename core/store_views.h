@@ -42,6 +42,10 @@ int ExportMarkdown(Store& store, const std::string& dir, std::ostream* errors = 
 // (core/table_csv.h), the folder made if needed; errors as ExportMarkdown.
 int ExportTablesCsv(Store& store, const std::string& dir, std::ostream* errors = nullptr);
 
+// Where `assay export --format frames` writes a video's sampled frame, relative to its
+// folder: "<doc_id>/<index, 6 digits>.png". The export record's video.frames[].file.
+std::string VideoFrameFile(const std::string& doc_id, int64_t index);
+
 // The export record of one document (used by ExportJsonl and tests).
 Json ExportRecord(Store& store, const std::string& doc_id, bool stable = false);
 

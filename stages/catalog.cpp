@@ -9,6 +9,7 @@
 #include <opencv2/core/version.hpp>
 
 #include "stages/media_duration.h"
+#include "stages/video_reader.h"
 
 namespace assay {
 
@@ -35,6 +36,7 @@ nlohmann::json LibraryVersions() {
                       {"image_codecs", codecs != nullptr ? codecs : "unknown"},
                       {"leptonica", lept != nullptr ? lept : "unknown"},
                       {"libavformat", AvformatVersion()},
+                      {"libav", VideoLibraryVersions()},
                       {"libphonenumber", ASSAY_PHONENUMBER_VERSION},
                       {"opencv", CV_VERSION},
                       {"poppler", POPPLER_VERSION},

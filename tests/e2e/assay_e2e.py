@@ -46,7 +46,8 @@ PLAN = {"pdf": ["pdf_text", "rasterize", "preprocess", "ocr", "layout", "tables"
                 "quality", "pii"],
         "image": ["image_load", "image_checks", "preprocess", "ocr", "layout", "tables",
                   "alt_text", "quality", "pii"],
-        "transcript": ["transcript"]}
+        "transcript": ["transcript"],
+        "video": ["video"]}
 
 RFC3339 = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?(Z|[+-]\d\d:\d\d)$")
 SHA256_HEX = re.compile(r"^[0-9a-f]{64}$")

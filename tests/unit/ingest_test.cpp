@@ -98,6 +98,15 @@ TEST(IngestTest, SniffsFromBytesNotNames) {
       {"\xff\xd8\xff\xe0" + std::string(16, '\0'), "image", "image/jpeg"},
       {std::string("II*\0", 4) + std::string(16, '\0'), "image", "image/tiff"},
       {"just some words\n", "unsupported", "text/plain"},
+      // Videos: an ISO media ftyp box, an EBML header, RIFF....AVI .
+      {std::string("\0\0\0\x20" "ftypisom\0\0\x02\0", 16), "video", "video/mp4"},
+      {std::string("\0\0\0\x14" "ftypqt  \0\0\0\0", 16), "video", "video/quicktime"},
+      {std::string("\x1a\x45\xdf\xa3\x9f\x42\x86\x81\x01\x42\x82\x84webm", 16), "video",
+       "video/webm"},
+      {std::string("\x1a\x45\xdf\xa3\xa3\x42\x82\x88matroska", 16), "video",
+       "video/x-matroska"},
+      {std::string("RIFF\x10\0\0\0" "AVI LIST", 16), "video", "video/x-msvideo"},
+      {std::string("RIFF\x10\0\0\0" "WAVEfmt ", 16), "unsupported", "audio/x-wav"},
   };
   for (const SniffCase& c : cases) {
     const Sniffed s = SniffBytes(c.head);

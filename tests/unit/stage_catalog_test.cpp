@@ -43,7 +43,7 @@ TEST(StageCatalogTest, BuiltinDeclarationsAreConsistent) {
   }
   EXPECT_EQ(c.Modalities(),
             (std::vector<std::string>{"page_image", "pdf_mixed", "pdf_scan", "pdf_text", "photo",
-                                      "transcript"}));
+                                      "transcript", "video"}));
   EXPECT_EQ(c.FindMetric("no.such").metric, nullptr);
   for (const char* lib : {"hunspell", "leptonica", "opencv", "poppler", "tesseract"}) {
     EXPECT_TRUE(c.libraries().contains(lib)) << lib;
@@ -157,7 +157,7 @@ TEST(PipelineConfigTest, TheDefaultLoadsAndIsComplete) {
 TEST(PipelineConfigTest, MistakesNameFileLineAndColumn) {
   const std::pair<std::string, std::string> cases[] = {
       {"[pipeline.scroll]\nstages = [\"ocr\"]\n",
-       "c.toml:1:11: unknown container 'scroll' (expected image, pdf, transcript)"},
+       "c.toml:1:11: unknown container 'scroll' (expected image, pdf, transcript, video)"},
       {"[pipeline.pdf]\nstages = [\"pdf_text\", \"orc\"]\n", "c.toml:2:23: unknown stage 'orc'"},
       {"[pipeline.pdf]\nstages = [\"image_load\"]\n",
        "c.toml:2:11: stage 'image_load' does not run on pdf"},
