@@ -8,16 +8,9 @@ extern "C" {
 
 #include <cmath>
 
+#include "stages/libav_text.h"
+
 namespace assay {
-namespace {
-
-std::string AvformatErrorText(int code) {
-  char buf[AV_ERROR_MAX_STRING_SIZE] = {0};
-  av_strerror(code, buf, sizeof buf);
-  return buf;
-}
-
-}  // namespace
 
 Result<double> ReadMediaDuration(const std::string& path) {
   AVFormatContext* ctx = nullptr;
@@ -28,7 +21,7 @@ Result<double> ReadMediaDuration(const std::string& path) {
   const int opened = avformat_open_input(&ctx, path.c_str(), nullptr, &opts);
   av_dict_free(&opts);
   if (opened < 0) {
-    return Error{"transcript", "the media cannot be opened: " + AvformatErrorText(opened)};
+    return Error{"transcript", "the media cannot be opened: " + AvErrorText(opened)};
   }
   struct Closer {
     AVFormatContext** c;
@@ -39,7 +32,7 @@ Result<double> ReadMediaDuration(const std::string& path) {
                                    " streams (limit 64)"};
   }
   if (const int found = avformat_find_stream_info(ctx, nullptr); found < 0) {
-    return Error{"transcript", "the media's streams cannot be read: " + AvformatErrorText(found)};
+    return Error{"transcript", "the media's streams cannot be read: " + AvErrorText(found)};
   }
   double seconds = -1;
   if (ctx->duration != AV_NOPTS_VALUE && ctx->duration > 0) {
@@ -58,10 +51,6 @@ Result<double> ReadMediaDuration(const std::string& path) {
   return seconds;
 }
 
-std::string AvformatVersion() {
-  const unsigned v = avformat_version();
-  return std::to_string(AV_VERSION_MAJOR(v)) + "." + std::to_string(AV_VERSION_MINOR(v)) + "." +
-         std::to_string(AV_VERSION_MICRO(v));
-}
+std::string AvformatVersion() { return AvVersionText(avformat_version()); }
 
 }  // namespace assay

@@ -11,23 +11,14 @@ extern "C" {
 #include <cmath>
 #include <cstdio>
 
+#include "stages/libav_text.h"
+
 namespace assay {
 namespace {
 
 // Streams the demuxer is allowed to create while a header is read: a stream costs little, and
 // up to here a file over VideoLimits::max_streams is refused with its count.
 constexpr int kMaxStreamsOpened = 1000;
-
-std::string AvErrorText(int code) {
-  char buf[AV_ERROR_MAX_STRING_SIZE] = {};
-  av_strerror(code, buf, sizeof(buf));
-  return buf;
-}
-
-std::string AvVersionText(unsigned v) {
-  return std::to_string(AV_VERSION_MAJOR(v)) + "." + std::to_string(AV_VERSION_MINOR(v)) + "." +
-         std::to_string(AV_VERSION_MICRO(v));
-}
 
 // The header's dimensions against the limits: "" when within them, else why not.
 std::string OverVideoLimits(int width, int height, const VideoLimits& limits) {
