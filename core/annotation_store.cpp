@@ -1,6 +1,7 @@
 #include "core/annotation_store.h"
 
 #include <algorithm>
+#include <cctype>
 #include <set>
 #include <sstream>
 
@@ -490,6 +491,16 @@ Status Adjudicate(Store& store, int64_t task_id, const std::string& label, const
   return Status();
 }
 
+std::optional<int> RegionPage(const std::string& region) {
+  if (!region.starts_with("page:")) return std::nullopt;
+  const std::string digits = region.substr(5);
+  if (digits.empty() || digits.size() > 6 ||
+      !std::all_of(digits.begin(), digits.end(), [](unsigned char c) { return std::isdigit(c); })) {
+    return std::nullopt;
+  }
+  return std::stoi(digits);
+}
+
 std::vector<TaskForExport> TasksForPool(Store& store, const std::string& pool, bool adjudication,
                                         int64_t limit, int64_t offset) {
   Statement q(store.db().handle(),
@@ -530,10 +541,9 @@ std::vector<TaskForExport> TasksForPool(Store& store, const std::string& pool, b
       if (auto content = store.DocumentContent(t.doc_id)) doc = Document::FromContentJson(*content);
       it = docs.emplace(t.doc_id, std::move(doc)).first;
     }
-    if (t.region.starts_with("page:")) {
-      const int n = std::stoi(t.region.substr(5));
+    if (const std::optional<int> n = RegionPage(t.region)) {
       for (const Page& p : it->second.pages) {
-        if (p.number == n) t.text = p.Text();
+        if (p.number == *n) t.text = p.Text();
       }
     } else {
       t.text = it->second.Text();

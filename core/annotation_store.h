@@ -72,6 +72,10 @@ Result<ImportSummary> ImportVotes(Store& store, const std::string& path, const s
 Status Adjudicate(Store& store, int64_t task_id, const std::string& label, const std::string& actor,
                   const std::string& note, const std::string& now);
 
+// The page a task's region names ("page:N"); nullopt for a whole-document task (or a region
+// that names no page).
+std::optional<int> RegionPage(const std::string& region);
+
 // A task as exported for annotators.
 struct TaskForExport {
   int64_t task_id = 0;

@@ -8,17 +8,6 @@
 namespace assay {
 namespace {
 
-// The page a task's region names ("page:N"), else 1.
-int PageOfRegion(const std::string& region) {
-  if (!region.starts_with("page:")) return 1;
-  const std::string digits = region.substr(5);
-  if (digits.empty() || digits.size() > 6 ||
-      !std::all_of(digits.begin(), digits.end(), [](unsigned char c) { return std::isdigit(c); })) {
-    return 1;
-  }
-  return std::max(1, std::stoi(digits));
-}
-
 // Long page texts are cut for the list: the adjudicator reads the page image beside them.
 constexpr size_t kTaskTextChars = 4000;
 
@@ -42,7 +31,7 @@ Json AdjudicationTaskJson(const TaskForExport& t) {
           {"path", t.path},
           {"modality", t.modality.empty() ? t.container : t.modality},
           {"region", t.region},
-          {"page", PageOfRegion(t.region)},
+          {"page", RegionPage(t.region).value_or(1)},
           {"question", t.question},
           {"level", t.level},
           {"labels", t.labels},
@@ -89,7 +78,7 @@ std::optional<TaskPage> AdjudicationTaskPage(Store& store, int64_t task_id) {
   Statement s(store.db().handle(), "SELECT doc_id, region FROM annotation_tasks WHERE task_id=?");
   s.Bind(1, task_id);
   if (!s.Step()) return std::nullopt;
-  return TaskPage{s.Text(0), PageOfRegion(s.Text(1))};
+  return TaskPage{s.Text(0), RegionPage(s.Text(1)).value_or(1)};
 }
 
 }  // namespace assay
