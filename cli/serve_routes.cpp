@@ -319,9 +319,8 @@ class Routes {
         {{"total", p.total}, {"page", page}, {"per_page", per_page}, {"items", std::move(items)}});
   }
 
-  // The counts beside the queue: asked apart from the first screen (a count by modality joins
-  // every item with its document), and kept until the queue changes (a new audit event or
-  // item).
+  // The counts beside the queue: asked apart from the first screen (each count reads every
+  // matching item), and kept until the queue changes (a new audit event or item).
   void QueueCounts(const Request& req, Response& res) {
     QueueFilter f;
     std::string error;
@@ -471,6 +470,15 @@ class Routes {
     return true;
   }
 
+  // A reprocess of `item_id` asked by `c`, with the server's contracts, routing and pipelines.
+  ReprocessOptions ReprocessFor(int64_t item_id, const Caller& c) const {
+    ReprocessOptions opt = o_.reprocess;
+    opt.out_dir = o_.out_dir;
+    opt.item_id = item_id;
+    opt.actor = c.name;
+    return opt;
+  }
+
   static Json ReprocessJson(const ReprocessResult& r, const std::vector<std::string>& set) {
     Json out = {{"exit_code", r.exit_code},
                 {"outcome", r.outcome},
@@ -483,10 +491,7 @@ class Routes {
   void Reprocess(const Request& req, Response& res, const Caller& c) {
     const auto id = ParseNumber(req.matches[1], 1, INT64_MAX);
     if (!id) return SendError(res, 404, "no such item");
-    ReprocessOptions opt = o_.reprocess;
-    opt.out_dir = o_.out_dir;
-    opt.item_id = *id;
-    opt.actor = c.name;
+    ReprocessOptions opt = ReprocessFor(*id, c);
     std::string error;
     if (!ReprocessSettings(ParseBody(req), &opt.set, &error)) return SendError(res, 400, error);
     const ReprocessResult r = ReprocessQueueItem(opt, BuiltinCatalog());
@@ -549,10 +554,7 @@ class Routes {
     Json results = Json::array();
     int worst = 0;
     for (const int64_t id : ids) {
-      ReprocessOptions opt = o_.reprocess;
-      opt.out_dir = o_.out_dir;
-      opt.item_id = id;
-      opt.actor = c.name;
+      ReprocessOptions opt = ReprocessFor(id, c);
       opt.set = set;
       const ReprocessResult r = ReprocessQueueItem(opt, BuiltinCatalog());
       worst = std::max(worst, r.exit_code);

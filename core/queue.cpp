@@ -375,6 +375,14 @@ QueuePage Queue::Page(const QueueFilter& filter, int64_t offset, int64_t limit) 
     int64_t hits = 0;                  // of those, the ones the filter matches
     bool errors = false;               // a group of errors goes before rejections of its size
   };
+  QueuePage page;
+  if (limit <= 0) {  // a count only (a bulk action's confirmation): no order to work out
+    Statement c(db_.handle(), "SELECT COUNT(*) FROM queue_items q" + FilterSql(filter));
+    BindFilter(c, filter);
+    c.Step();
+    page.total = c.Int(0);
+    return page;
+  }
   std::vector<Segment> segments;
   {
     std::map<std::string, std::pair<int64_t, bool>> size;
@@ -408,9 +416,8 @@ QueuePage Queue::Page(const QueueFilter& filter, int64_t offset, int64_t limit) 
     if (a.errors != b.errors) return a.errors;
     return a.rule < b.rule;
   });
-  QueuePage page;
   for (const Segment& seg : segments) page.total += seg.hits;
-  limit = std::clamp<int64_t>(limit, 0, 500);
+  limit = std::min<int64_t>(limit, 500);
   offset = std::max<int64_t>(offset, 0);
 
   std::vector<int64_t> ids;
