@@ -213,5 +213,28 @@ class Preprocess(AssayTestCase):
         self.assertIn("too small for orientation detection", rows[0]["note"])
 
 
+class RetryLadder(AssayTestCase):
+    """The retry's variants are a ladder: a rung that gains too little ends the climb."""
+
+    def test_a_rung_that_gains_nothing_is_the_last_unless_asked_for_every_rung(self):
+        # An Arabic word read with the English model: no preprocessing makes that readable.
+        arabic = os.path.join(CORPORA, "ocr_tesseract_testimages", "dev", "arabic.tif")
+        if not os.path.exists(arabic):
+            self.skipTest(f"no {arabic}")
+        passes = {}
+        for gain in ("0.1", "0"):
+            out = self.temp_dir(f"ladder-{gain}")
+            r = run_assay(["run", arabic, "--out", out, "--set", f"ocr.retry_min_gain={gain}"])
+            self.assertIn(r.returncode, (0, 1), r.describe())
+            passes[gain] = page_metrics(out, arabic, "ocr.passes")
+            note = query(out, "SELECT t.note FROM transformations t JOIN documents d "
+                              "USING(doc_id) WHERE d.path=? AND t.stage='ocr'", (arabic,))[0]
+            if gain == "0.1":
+                self.assertIn("too little gain to go on", note["note"])
+            else:
+                self.assertNotIn("too little gain", note["note"])
+        self.assertEqual(passes, {"0.1": [2], "0": [3]})
+
+
 if __name__ == "__main__":
     unittest.main()

@@ -107,7 +107,7 @@ class PdfRobustnessCorpus(AssayTestCase):
         cls.out = cls.temp_dir("robustness")
         # 150 s a document: the corpus's scans are real work, not hangs. A page the OCR retry
         # judges badly read is read up to three times (issue7229.pdf, two Russian pages read
-        # with the English model, takes about 80 s on this 2-core machine under load).
+        # with the English model, twice each: about 50 s on this 2-core machine under load).
         cls.run_result = run_assay(
             ["run", ROBUSTNESS, "--exclude", "*.out", "--exclude", "manifest.csv", "--out",
              cls.out, "-j", "2", "--timeout", "150", "--json"], timeout=1500)

@@ -269,7 +269,7 @@ TEST(PlannerTest, PlansCarryCompleteParametersResourcesAndLibraries) {
   EXPECT_EQ(DumpCanonical(ocr.params),
             R"({"auto_latin":"eng","blank_max_ink_fraction":0.0002,"dictionary":"en_US",)"
             R"("lang":"eng","psm":3,)"
-            R"("retry_above_cer_estimate":0.02,"retry_max_passes":2})");
+            R"("retry_above_cer_estimate":0.02,"retry_max_passes":2,"retry_min_gain":0.1})");
   ASSERT_EQ(ocr.resources.size(), 2u);  // the model, and the dictionary of the retry estimate
   EXPECT_EQ(ocr.resources[0].ref.kind, "tesseract");
   EXPECT_EQ(ocr.resources[0].sha256.size(), 64u);
