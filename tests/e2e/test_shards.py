@@ -190,8 +190,9 @@ class ShardRefusals(AssayTestCase):
         shutil.copytree(os.path.join(SOURCE_DIR, "samples"), os.path.join(cls.d, "in"),
                         ignore=shutil.ignore_patterns("image_only.pdf", "scanned_page.*"))
         manifest = os.path.join(cls.d, "in", "manifest.jsonl")
+        present = set(os.listdir(os.path.dirname(manifest)))
         with open(manifest) as f:
-            kept = [line for line in f if json.loads(line)["path"] in os.listdir(os.path.dirname(manifest))]
+            kept = [line for line in f if json.loads(line)["path"] in present]
         with open(manifest, "w") as f:
             f.writelines(kept)
         contracts = os.path.join(cls.d, "contracts")
