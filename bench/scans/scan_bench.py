@@ -168,7 +168,11 @@ def run_assay(assay, images, out_dir):
     texts = {}
     for line in exp.splitlines():
         r = json.loads(line)
-        texts[os.path.abspath(r["source"]["path"])] = r.get("text", "")
+        # Every block the OCR read, running heads and page numbers included: `text` leaves
+        # those out on purpose (layout), and plain tesseract keeps them; this compares readings.
+        blocks = [b.get("text", "") for p in r.get("pages", []) for b in p.get("blocks", [])]
+        texts[os.path.abspath(r["source"]["path"])] = ("\n".join(blocks) if blocks
+                                                       else r.get("text", ""))
     return texts, seconds
 
 
