@@ -63,7 +63,10 @@ def segment_filter(i, kind, seconds, size, start=(0, 0), sigma=3):
     if (w, h) < (W, H) or w < W or h < H:
         chain += f"scale={max(W, w)}:{max(H, h)},"
         w, h = max(W, w), max(H, h)
-    x0, y0 = min(start[0], w - W), min(start[1], h - H)
+    # A start inside the image keeps room for the pan to move (an image barely wider than the
+    # view starts at its corner, as by default).
+    x0 = min(start[0], max(0, w - W - PAN_PX_S * seconds))
+    y0 = min(start[1], max(0, h - H - PAN_PX_S * seconds))
     if kind == "still":
         chain += f"crop={W}:{H}:{x0}:{y0}"  # the view a pan of the same image opens with
     else:
