@@ -42,7 +42,9 @@ void PrintSummary(const RunOptions& opt, const RunResult& r, bool json) {
     j["near_duplicates"] = {{"images", s.near_duplicates.images},
                             {"groups", s.near_duplicates.groups},
                             {"duplicates", s.near_duplicates.duplicates},
-                            {"redecided", s.near_duplicates.redecided}};
+                            {"redecided", s.near_duplicates.redecided},
+                            {"video_frames", s.near_duplicates.frames},
+                            {"video_frame_copies", s.near_duplicates.frame_copies}};
     std::cout << DumpJson(j, 2) << "\n";
     return;
   }
@@ -76,6 +78,11 @@ void PrintSummary(const RunOptions& opt, const RunResult& r, bool json) {
                 "(%d decisions revised)\n",
                 s.near_duplicates.groups, s.near_duplicates.images, s.near_duplicates.duplicates,
                 s.near_duplicates.redecided);
+  }
+  if (s.near_duplicates.frame_copies > 0) {
+    std::printf("  video frames: %d of the store's %d sampled frames are near-copies of an image "
+                "or of another video's frame\n",
+                s.near_duplicates.frame_copies, s.near_duplicates.frames);
   }
   const std::string out = ForTerminal(PathToText(opt.out_dir.string()));
   std::printf("  store: %s/assay.db\n", out.c_str());

@@ -286,6 +286,7 @@ WorkResult DocumentRunner::RunFrom(const WorkRequest& req, const Plan& plan, int
   result.metrics = doc.metrics;
   result.part_metrics = doc.part_metrics;
   result.image_hashes = doc.image_hashes;
+  result.frame_hashes = FrameHashesOf(doc);
   result.page_count = static_cast<int>(doc.pages.size());
   return result;
 }

@@ -6,6 +6,7 @@
 #include <map>
 #include <numeric>
 #include <string>
+#include <tuple>
 
 #include "core/union_find.h"
 
@@ -184,6 +185,58 @@ std::vector<NearDuplicateMember> GroupNearDuplicates(const std::vector<HashedIma
   }
   std::sort(out.begin(), out.end(), [](const NearDuplicateMember& a, const NearDuplicateMember& b) {
     return a.doc_id < b.doc_id;
+  });
+  return out;
+}
+
+std::vector<FrameNearDuplicate> FindFrameNearDuplicates(const std::vector<HashedImage>& images,
+                                                        const std::vector<HashedFrame>& frames,
+                                                        int max_distance) {
+  // One index over every image hash (whole and windows) and every frame hash; an entry's
+  // owner is an image (index < images.size()) or a frame (images.size() + its index).
+  std::vector<uint64_t> entries;
+  std::vector<size_t> owner;
+  for (size_t k = 0; k < images.size(); ++k) {
+    entries.push_back(images[k].hash);
+    owner.push_back(k);
+    for (uint64_t w : images[k].windows) {
+      entries.push_back(w);
+      owner.push_back(k);
+    }
+  }
+  for (size_t k = 0; k < frames.size(); ++k) {
+    entries.push_back(frames[k].hash);
+    owner.push_back(images.size() + k);
+  }
+  const HashIndex index(entries, max_distance);
+  // The order of preference: images first, then distance, then doc_id, then frame.
+  using Rank = std::tuple<bool, int, std::string, int64_t>;
+  std::vector<FrameNearDuplicate> out;
+  for (const HashedFrame& f : frames) {
+    std::optional<Rank> best;
+    FrameNearDuplicate row;
+    index.ForEachWithin(f.hash, [&](uint32_t e) {
+      const size_t o = owner[e];
+      const bool is_frame = o >= images.size();
+      const std::string& source = is_frame ? frames[o - images.size()].source_id : images[o].source_id;
+      if (source == f.source_id) return;
+      const int d = std::popcount(f.hash ^ entries[e]);
+      const std::string& doc = is_frame ? frames[o - images.size()].doc_id : images[o].doc_id;
+      const int64_t frame = is_frame ? frames[o - images.size()].frame : -1;
+      const Rank rank{is_frame, d, doc, frame};
+      if (best && !(rank < *best)) return;
+      best = rank;
+      row.of_doc_id = doc;
+      row.of_frame = is_frame ? std::optional<int64_t>(frame) : std::nullopt;
+      row.distance = d;
+    });
+    if (!best) continue;
+    row.doc_id = f.doc_id;
+    row.frame = f.frame;
+    out.push_back(std::move(row));
+  }
+  std::sort(out.begin(), out.end(), [](const FrameNearDuplicate& a, const FrameNearDuplicate& b) {
+    return std::tie(a.doc_id, a.frame) < std::tie(b.doc_id, b.frame);
   });
   return out;
 }

@@ -96,6 +96,34 @@ struct NearDuplicateMember {
 std::vector<NearDuplicateMember> GroupNearDuplicates(const std::vector<HashedImage>& images,
                                                      int max_distance = kNearDuplicateMaxDistance);
 
+// A sampled frame of a video document (stages/video.cpp), with the 64-bit perceptual hash
+// the video stage gave it.
+struct HashedFrame {
+  std::string doc_id;     // the video document
+  std::string source_id;  // its file: frames are never near-copies of their own file
+  int64_t frame = 0;      // frame index in the video
+  uint64_t hash = 0;
+};
+
+// A frame within max_distance of an image or of another video's frame.
+struct FrameNearDuplicate {
+  std::string doc_id;
+  int64_t frame = 0;
+  std::string of_doc_id;
+  std::optional<int64_t> of_frame;  // nullopt: of an image document
+  int distance = 0;
+};
+
+// For each frame, the closest image document (its whole hash or a window's) or frame of
+// another file within max_distance: images before frames (a picture shown in a video is the
+// copy, not the original), then the smaller distance, then the smaller doc_id and frame.
+// Symmetric between videos (two videos sharing a frame each name the other) and not a group:
+// nothing is dropped, so no member is "kept"; the images' own groups (GroupNearDuplicates)
+// are not changed by frames. Sorted by doc_id, frame; independent of the inputs' order.
+std::vector<FrameNearDuplicate> FindFrameNearDuplicates(
+    const std::vector<HashedImage>& images, const std::vector<HashedFrame>& frames,
+    int max_distance = kNearDuplicateMaxDistance);
+
 // 16 hex digits -> hash; nullopt for anything else.
 std::optional<uint64_t> ParseHashHex(const std::string& hex);
 

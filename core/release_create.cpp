@@ -29,6 +29,7 @@
 #include "core/markdown.h"
 #include "core/tar_shards.h"
 #include "core/version.h"
+#include "stages/video_frames_export.h"
 
 namespace assay {
 
@@ -48,6 +49,7 @@ struct Candidate {
   int words = 0;
   bool waived = false;
   bool image = false;
+  bool video = false;  // a video with sampled frames: they go into the shards
   std::vector<std::string> keys;  // LeakageKeys
   std::string tags = "[]";
   std::string language;
@@ -202,6 +204,11 @@ Prepared Prepare(Store& store, DocRow row, const ReleaseOptions& options, const 
     out.exclude = "image source unavailable";
     return out;
   }
+  c.video = row.modality == "video" && record.contains("video") && !record["video"]["frames"].empty();
+  if (c.video && !FindSource(store, row.doc_id, row.source_id)) {
+    out.exclude = "video source unavailable";
+    return out;
+  }
   const Json& contract = record["contract"];
   c.waived = contract.is_object() && contract.value("outcome", "") == outcome::kRejected;
   if (c.waived) record = WithField(record, "waived", true);
@@ -306,6 +313,37 @@ class PrepareQueue {
   std::vector<std::unique_ptr<Store>> stores_;
   Status error_;
 };
+
+// A video's sampled frames as WebDataset samples, one per frame: key `<doc_id>/<frame index,
+// 6 digits>` (the name `export --format frames` gives the PNG), members `.png` (decoded again
+// from the source, checked by SHA-256, encoded with fixed settings) and `.json` (the frame's
+// facts from the record, with the document's doc_id, source and split). Returns the frames
+// written.
+Result<int> AddVideoFrames(Store& store, const Json& record, const std::string& split,
+                           bool no_splits, ShardWriter& shard) {
+  const std::string doc_id = record["doc_id"].get<std::string>();
+  const std::string source_id = record["source"]["sha256"].get<std::string>();
+  const auto path = FindSource(store, doc_id, source_id);
+  if (!path) return Error{"release", "the video of " + doc_id + " changed while the release was written"};
+  std::map<int64_t, const Json*> facts;
+  for (const Json& f : record["video"]["frames"]) facts[f["index"].get<int64_t>()] = &f;
+  std::set<int64_t> indices;
+  for (const auto& [i, f] : facts) indices.insert(i);
+  int written = 0;
+  Status st = ForEachVideoFrame(*path, indices, [&](int64_t index, const cv::Mat& bgr) -> Status {
+    const std::string png = VideoFramePng(bgr);
+    if (png.empty()) return Error{"release", "cannot encode frame " + std::to_string(index) + " of " + doc_id};
+    const std::string name = VideoFrameFile(doc_id, index);
+    const std::string key = name.substr(0, name.size() - 4);  // without ".png"
+    Json meta = {{"doc_id", doc_id}, {"modality", "video"}, {"source", record["source"]}};
+    if (!no_splits) meta["split"] = split;
+    meta["frame"] = *facts[index];
+    ++written;
+    return shard.Add({{name, png}, {key + ".json", DumpJson(meta) + "\n"}});
+  });
+  if (!st.ok()) return Error{"release", "frames of " + doc_id + ": " + st.error().message};
+  return written;
+}
 
 }  // namespace
 
@@ -435,7 +473,8 @@ Result<ReleaseCreated> CreateRelease(Store& store, const ReleaseOptions& options
   }
 
   // Pass 2: the kept records become the release's files.
-  Json counts = {{"documents", 0}, {"waived", 0}, {"tables", 0}, {"images", 0}, {"markdown", 0}};
+  Json counts = {{"documents", 0}, {"waived", 0}, {"tables", 0}, {"images", 0}, {"markdown", 0},
+                 {"video_frames", 0}};
   Json by_modality = Json::object(), by_split = Json::object();
   std::map<std::string, int> processing_versions;
   std::map<std::string, Json> contracts;
@@ -497,6 +536,12 @@ Result<ReleaseCreated> CreateRelease(Store& store, const ReleaseOptions& options
                               {c.doc_id + ".json", DumpJson(meta) + "\n"}});
         if (!st.ok()) return st.error();
         counts["images"] = counts["images"].get<int>() + 1;
+      }
+      if (c.video) {
+        Result<int> written = AddVideoFrames(store, record, split, options.splits.empty(),
+                                             shards.For(options.splits.empty() ? "all" : split));
+        if (!written.ok()) return written.error();
+        counts["video_frames"] = counts["video_frames"].get<int>() + written.value();
       }
       sheet.Add(record, c.language, roots[c.root], Json::parse(c.tags));
       items << c.doc_id << '\t' << split << '\t' << (c.waived ? 1 : 0) << '\t' << pv << '\n';
@@ -561,7 +606,8 @@ Result<ReleaseCreated> CreateRelease(Store& store, const ReleaseOptions& options
       {"software", SoftwareJson(store, runs)},
       {"layout", {{"documents", layout::kDocuments}, {"duplicates", layout::kDuplicates},
                   {"renderings", {{"table", "tables/<doc_id>.p<page>.t<n>.csv"}, {"markdown", "markdown/<doc_id>.md"}}},
-                  {"image_shards", "images/<split>-NNNNNN.tar (WebDataset: <doc_id>.<ext> + <doc_id>.json)"}}}};
+                  {"image_shards", "images/<split>-NNNNNN.tar (WebDataset: <doc_id>.<ext> + <doc_id>.json; "
+                                   "a video's sampled frames <doc_id>/<frame, 6 digits>.png + .json)"}}}};
 
   const Json sheet_json = sheet.Build(store, manifest);
   if (Status st = WriteFile(work / "datasheet.json", DumpJson(sheet_json, 2) + "\n"); !st.ok()) return st.error();

@@ -10,6 +10,7 @@
 //   duplicates.jsonl         text duplicates left out, with the member kept     kind "duplicates"
 //   tables/<doc_id>.p<page>.t<n>.csv   one CSV (RFC 4180) per table            kind "table"
 //   images/<split>-NNNNNN.tar          WebDataset shards: <doc_id>.<ext> + .json kind "image_shard"
+//                                      and a video's frames: <doc_id>/<frame>.png + .json
 //   markdown/<doc_id>.md               the record as Markdown (layout's blocks)  kind "markdown"
 //   datasheet.md|.html|.json           the datasheet                           kind "datasheet"
 #pragma once

@@ -6,6 +6,8 @@
 #include <algorithm>
 #include <fstream>
 #include <map>
+#include <opencv2/imgcodecs.hpp>
+#include <optional>
 #include <set>
 #include <sstream>
 
@@ -257,6 +259,7 @@ ValidationReport ValidateRelease(const ValidateOptions& o) {
   ValidationCheck& unique = add("records.unique");
   ValidationCheck& leakage = add("splits.leakage");
   ValidationCheck& counts = add("counts");
+  ValidationCheck& frames_check = add("frames");
   ValidationCheck& reproduce = add("reproduce");
   auto loaded = JsonSchema::Load(Json::parse(BuiltinJsonSchemaTexts().front().second));
   const Json& split_parts = manifest.value("selection", Json::object()).value("splits", Json::array());
@@ -270,6 +273,8 @@ ValidationReport ValidateRelease(const ValidateOptions& o) {
   std::map<std::string, int> by_modality, by_split;
   std::map<std::string, std::set<std::pair<int, int>>> tables_of;  // doc -> (page, n)
   std::map<std::string, std::string> markdown_of;                  // doc -> SHA-256 of its Markdown
+  std::map<std::string, std::set<int64_t>> frames_of;              // video doc -> sampled frames
+  std::map<std::string, std::pair<int, int>> frame_size_of;        // video doc -> width, height
   int records = 0, waived = 0, tables = 0, images = 0;
   std::vector<Json> sample;
   const minhash::Params mh;
@@ -342,6 +347,17 @@ ValidationReport ValidateRelease(const ValidateOptions& o) {
       }
       const std::string modality = r.value("modality", "");
       images += modality == "page_image" || modality == "photo";
+      if (modality == "video" && r.value("video", Json()).is_object() &&
+          r["video"].value("frames", Json()).is_array()) {
+        std::set<int64_t>& f = frames_of[id];
+        for (const Json& frame : r["video"]["frames"]) {
+          if (frame.value("index", Json()).is_number_integer()) f.insert(frame["index"].get<int64_t>());
+        }
+        const Json& m = r.value("metrics", Json::object());
+        if (m.value("video.width", Json()).is_number() && m.value("video.height", Json()).is_number()) {
+          frame_size_of[id] = {m["video.width"].get<int>(), m["video.height"].get<int>()};
+        }
+      }
       // a deterministic sample for reproduce: the smallest SHA-256(doc_id)s
       if (o.reproduce > 0) {
         sample.push_back(r);
@@ -398,6 +414,8 @@ ValidationReport ValidateRelease(const ValidateOptions& o) {
     }
     for (const auto& [s, n] : by_split) expect("by_split." + s, mc.value("by_split", Json::object()).value(s, Json()), n);
     int dup_lines = 0, table_files = 0, shard_samples = 0, markdown_files = 0;
+    // Video frame samples: <doc_id>/<index>.png + .json; which members each has.
+    std::map<std::pair<std::string, int64_t>, int> frame_members;  // bit 1: png, bit 2: json
     {
       std::ifstream d(o.dir / layout::kDuplicates);
       std::string l;
@@ -427,18 +445,61 @@ ValidationReport ValidateRelease(const ValidateOptions& o) {
           Fail(counts, path + ": is not the Markdown of its record in " + std::string(layout::kDocuments));
         }
       } else if (kind == "image_shard" && fs::exists(o.dir / path)) {
-        auto entries = ListTar(o.dir / path);
-        if (!entries.ok()) {
-          Fail(counts, path + ": " + entries.error().message);
-          continue;
-        }
-        for (const auto& [name, size] : entries.value()) {
-          const std::string doc = name.substr(0, name.find('.'));
-          if (name.size() > 5 && name.substr(name.size() - 5) == ".json") {
-            ++shard_samples;
-            if (!ids.count(doc)) Fail(counts, path + ": sample " + doc + " is not a record of " + std::string(layout::kDocuments));
+        // A frame member: its key and frame index, or nullopt for an image sample's member.
+        auto frame_of = [](const std::string& name) -> std::optional<std::pair<std::string, int64_t>> {
+          const size_t slash = name.find('/'), dot = name.rfind('.');
+          if (slash == std::string::npos || dot == std::string::npos || dot < slash) return std::nullopt;
+          const std::string digits = name.substr(slash + 1, dot - slash - 1);
+          if (digits.empty() || digits.size() > 12 ||
+              digits.find_first_not_of("0123456789") != std::string::npos) {
+            return std::pair<std::string, int64_t>{name.substr(0, slash), -1};
           }
-        }
+          return std::pair<std::string, int64_t>{name.substr(0, slash), std::stoll(digits)};
+        };
+        Status read = ReadTarEntries(
+            o.dir / path,
+            [&](const std::string& name, int64_t) {
+              if (name.find('/') != std::string::npos) return true;  // frames: read and decoded
+              const std::string doc = name.substr(0, name.find('.'));
+              if (name.size() > 5 && name.substr(name.size() - 5) == ".json") {
+                ++shard_samples;
+                if (!ids.count(doc)) Fail(counts, path + ": sample " + doc + " is not a record of " + std::string(layout::kDocuments));
+              }
+              return false;
+            },
+            [&](const std::string& name, const std::string& bytes) {
+              const auto frame = frame_of(name);
+              if (!frame || frame->second < 0) {
+                return Fail(frames_check, path + ": " + name + " is not <doc_id>/<frame index>.png or .json");
+              }
+              const auto& [doc, index] = *frame;
+              if (!frames_of.count(doc)) {
+                return Fail(frames_check, path + ": frame " + name + " is not of a video record of " + std::string(layout::kDocuments));
+              }
+              if (name.ends_with(".png")) {
+                frame_members[*frame] |= 1;
+                const cv::Mat raw(1, static_cast<int>(bytes.size()), CV_8U, const_cast<char*>(bytes.data()));
+                const cv::Mat img = cv::imdecode(raw, cv::IMREAD_COLOR);
+                auto size = frame_size_of.find(doc);
+                if (img.empty()) {
+                  Fail(frames_check, path + ": " + name + " does not decode as PNG");
+                } else if (size != frame_size_of.end() && (img.cols != size->second.first || img.rows != size->second.second)) {
+                  Fail(frames_check, path + ": " + name + " is " + std::to_string(img.cols) + "x" + std::to_string(img.rows) +
+                                         ", the record's video is " + std::to_string(size->second.first) + "x" +
+                                         std::to_string(size->second.second));
+                }
+              } else if (name.ends_with(".json")) {
+                frame_members[*frame] |= 2;
+                Json meta = Json::parse(bytes, nullptr, false);
+                if (!meta.is_object() || meta.value("doc_id", Json()) != Json(doc) ||
+                    !meta.value("frame", Json()).is_object() || meta["frame"].value("index", Json()) != Json(index)) {
+                  Fail(frames_check, path + ": " + name + " does not name its document and frame");
+                }
+              } else {
+                Fail(frames_check, path + ": " + name + ": a frame sample has a .png and a .json only");
+              }
+            });
+        if (!read.ok()) Fail(counts, path + ": " + read.error().message);
       }
     }
     if (table_files != tables) Fail(counts, "tables/: " + std::to_string(table_files) + " files for " + std::to_string(tables) + " tables in the records");
@@ -451,6 +512,40 @@ ValidationReport ValidateRelease(const ValidateOptions& o) {
       }
     }
     if (shard_samples != images) Fail(counts, "images/: " + std::to_string(shard_samples) + " samples for " + std::to_string(images) + " image records");
+
+    // frames: every video record's sampled frames, each a PNG and a JSON, and nothing else.
+    // Releases made before frames were in the shards have no counts.video_frames and no frames.
+    if ((!mc.contains("video_frames") || frames_of.empty()) && frame_members.empty()) {
+      frames_check.skipped = true;
+      frames_check.note = frames_of.empty() ? "no video records"
+                                            : "made before video frames were in the shards (no counts.video_frames)";
+    } else {
+      int64_t want_frames = 0;
+      for (const auto& [doc, indices] : frames_of) {
+        want_frames += static_cast<int64_t>(indices.size());
+        size_t found = 0;
+        for (int64_t i : indices) {
+          const auto m = frame_members.find({doc, i});
+          if (m == frame_members.end()) continue;
+          ++found;
+          if (m->second != 3) {
+            Fail(frames_check, "images/: frame " + doc + "/" + std::to_string(i) + " lacks its " + (m->second == 1 ? ".json" : ".png"));
+          }
+        }
+        if (found != indices.size()) {
+          Fail(frames_check, "images/: " + std::to_string(found) + " of the " + std::to_string(indices.size()) +
+                                 " sampled frames of " + doc + " are in the shards");
+        }
+      }
+      for (const auto& [key, members] : frame_members) {
+        if (frames_of.count(key.first) && !frames_of[key.first].count(key.second)) {
+          Fail(frames_check, "images/: frame " + std::to_string(key.second) + " of " + key.first + " is not one its record sampled");
+        }
+      }
+      expect("video_frames", mc.value("video_frames", Json()), static_cast<int64_t>(frame_members.size()));
+      frames_check.note = std::to_string(frame_members.size()) + " frames of " + std::to_string(frames_of.size()) +
+                          " videos (records: " + std::to_string(want_frames) + ")";
+    }
   }
 
   if (o.reproduce > 0) {

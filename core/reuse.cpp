@@ -52,6 +52,7 @@ WorkResult ResultFromPrefix(const std::string& doc_id, FinishedPrefix prefix) {
   r.metrics = doc.metrics;
   r.part_metrics = doc.part_metrics;
   r.image_hashes = doc.image_hashes;
+  r.frame_hashes = FrameHashesOf(doc);
   r.page_count = static_cast<int>(doc.pages.size());
   r.output_sha256 = prefix.state_sha256;
   r.transformations = std::move(prefix.records);

@@ -195,6 +195,9 @@ void Session::Record(const WorkResult& result, const PendingDocument& d,
       if (auto m = r.metrics.find(std::string(kNearDuplicateMetric)); m != r.metrics.end()) {
         m->second = StoredNearDuplicateMetric(*store_, r.doc_id);
       }
+      if (auto m = r.metrics.find(std::string(kFrameNearDuplicateMetric)); m != r.metrics.end()) {
+        m->second = StoredFrameNearDuplicateMetric(*store_, r.doc_id);
+      }
       ContractOutcome o =
           DecideAndRoute(*c, routing_, {r.doc_id, r.modality, d.tags, r.metrics, r.part_metrics});
       decision = std::move(o.decision);

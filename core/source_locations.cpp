@@ -48,4 +48,11 @@ std::optional<std::string> ReadSource(Store& store, const std::string& doc_id, c
   return std::nullopt;
 }
 
+std::optional<std::string> FindSource(Store& store, const std::string& doc_id, const std::string& source_id) {
+  for (const std::string& p : SourceLocations(store, doc_id)) {
+    if (Sha256File(p) == std::optional<std::string>(source_id)) return p;
+  }
+  return std::nullopt;
+}
+
 }  // namespace assay

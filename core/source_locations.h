@@ -19,4 +19,8 @@ std::vector<std::string> SourceLocations(Store& store, const std::string& doc_id
 std::optional<std::string> ReadSource(Store& store, const std::string& doc_id, const std::string& source_id,
                                       std::string* found_at = nullptr);
 
+// The first candidate path whose SHA-256 is `source_id`, hashed as a stream (a video is not
+// read into memory); nullopt when none is.
+std::optional<std::string> FindSource(Store& store, const std::string& doc_id, const std::string& source_id);
+
 }  // namespace assay

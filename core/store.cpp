@@ -446,6 +446,15 @@ void Store::CommitResult(int64_t run_id, const std::string& processing_version, 
     Statement h(db_.handle(), "INSERT INTO image_hashes(doc_id, phash, windows) VALUES(?,?,?)");
     h.Bind(1, r.doc_id).Bind(2, r.image_hashes.front()).Bind(3, windows).Run();
   }
+  Statement frame_del(db_.handle(), "DELETE FROM video_frame_hashes WHERE doc_id=?");
+  frame_del.Bind(1, r.doc_id).Run();
+  if (!r.error && !r.frame_hashes.empty()) {
+    Statement f(db_.handle(), "INSERT INTO video_frame_hashes(doc_id, frame, phash) VALUES(?,?,?)");
+    for (const auto& [frame, phash] : r.frame_hashes) {
+      f.Reset();
+      f.Bind(1, r.doc_id).Bind(2, frame).Bind(3, phash).Run();
+    }
+  }
 
   const std::string outcome = r.error    ? std::string(outcome::kError)
                               : decision ? decision->outcome

@@ -311,9 +311,20 @@ namespace {
 
 // A video's findings as the export writes them (schemas/export.schema.json `video`): the
 // stage's facts, each sampled frame with the file `export --format frames` writes it to.
-Json VideoJson(const std::string& doc_id, const CanonicalJson& facts) {
+Json VideoJson(Store& store, const std::string& doc_id, const CanonicalJson& facts) {
+  // The corpus step's findings per frame (frame_near_duplicates).
+  std::map<int64_t, Json> corpus;
+  Statement c(store.db().handle(),
+              "SELECT frame, of_doc_id, of_frame, distance FROM frame_near_duplicates WHERE doc_id=?");
+  c.Bind(1, doc_id);
+  while (c.Step()) {
+    corpus[c.Int(0)] = {{"doc_id", c.Text(1)},
+                        {"frame", c.IsNull(2) ? Json() : Json(c.Int(2))},
+                        {"distance", c.Int(3)}};
+  }
   Json frames = Json::array();
   for (const CanonicalJson& f : facts.at("frames")) {
+    auto found = corpus.find(f.at("index").get<int64_t>());
     frames.push_back({{"index", f.at("index")},
                       {"time", f.at("time")},
                       {"file", VideoFrameFile(doc_id, f.at("index").get<int64_t>())},
@@ -322,7 +333,8 @@ Json VideoJson(const std::string& doc_id, const CanonicalJson& facts) {
                       {"phash", f.at("phash")},
                       {"checks", Json(f.at("checks"))},
                       {"passes", f.at("passes")},
-                      {"near_duplicate_of", f.at("near_duplicate_of")}});
+                      {"near_duplicate_of", f.at("near_duplicate_of")},
+                      {"corpus_near_duplicate_of", found == corpus.end() ? Json() : found->second}});
   }
   Json stretches = Json::array();
   for (const CanonicalJson& s : facts.at("stretches")) {
@@ -432,7 +444,7 @@ Json ExportRecord(Store& store, const std::string& doc_id, bool stable) {
   // A transcript's cues with times and speakers, and what was found at which cue
   // (docs/transcripts.md); a video's sampled frames, stretches and cuts (docs/video.md).
   if (doc.transcript) rec["transcript"] = Json::parse(DumpCanonical(doc.transcript->ToJson()));
-  if (!doc.video.is_null()) rec["video"] = VideoJson(doc_id, doc.video);
+  if (!doc.video.is_null()) rec["video"] = VideoJson(store, doc_id, doc.video);
   rec.update(Json{{"annotations", DocumentAnnotations(store, doc_id, stable)},
               {"metrics", std::move(metrics)},
               {"contract", ContractJson(store, doc_id)}});

@@ -83,10 +83,11 @@ Result<std::vector<std::filesystem::path>> ShardWriter::Close() {
   return shards_;
 }
 
-Result<std::vector<std::pair<std::string, int64_t>>> ListTar(const std::filesystem::path& path) {
+Status ReadTarEntries(const std::filesystem::path& path,
+                      const std::function<bool(const std::string&, int64_t)>& want,
+                      const std::function<void(const std::string&, const std::string&)>& each) {
   archive* a = archive_read_new();
   archive_read_support_format_tar(a);
-  std::vector<std::pair<std::string, int64_t>> out;
   if (archive_read_open_filename(a, path.c_str(), 1 << 16) != ARCHIVE_OK) {
     Error e{"release", "cannot read " + path.string() + ": " + archive_error_string(a)};
     archive_read_free(a);
@@ -94,18 +95,25 @@ Result<std::vector<std::pair<std::string, int64_t>>> ListTar(const std::filesyst
   }
   archive_entry* e = nullptr;
   int r;
+  std::string data;
   while ((r = archive_read_next_header(a, &e)) == ARCHIVE_OK) {
-    out.emplace_back(archive_entry_pathname(e), archive_entry_size(e));
+    const std::string name = archive_entry_pathname(e);
+    const bool keep = want(name, archive_entry_size(e));
+    data.clear();
     // Read the data, not just skip it: a skip may seek past the end of a truncated file.
     char buf[1 << 14];
     la_ssize_t n;
     int64_t got = 0;
-    while ((n = archive_read_data(a, buf, sizeof buf)) > 0) got += n;
+    while ((n = archive_read_data(a, buf, sizeof buf)) > 0) {
+      got += n;
+      if (keep) data.append(buf, static_cast<size_t>(n));
+    }
     if (n < 0 || got != archive_entry_size(e)) {
-      Error err{"release", path.string() + ": entry " + out.back().first + " is cut short"};
+      Error err{"release", path.string() + ": entry " + name + " is cut short"};
       archive_read_free(a);
       return err;
     }
+    if (keep) each(name, data);
   }
   if (r != ARCHIVE_EOF) {
     Error err{"release", path.string() + " is not a whole tar file: " + archive_error_string(a)};
@@ -113,6 +121,19 @@ Result<std::vector<std::pair<std::string, int64_t>>> ListTar(const std::filesyst
     return err;
   }
   archive_read_free(a);
+  return Status();
+}
+
+Result<std::vector<std::pair<std::string, int64_t>>> ListTar(const std::filesystem::path& path) {
+  std::vector<std::pair<std::string, int64_t>> out;
+  Status st = ReadTarEntries(
+      path,
+      [&](const std::string& name, int64_t size) {
+        out.emplace_back(name, size);
+        return false;
+      },
+      [](const std::string&, const std::string&) {});
+  if (!st.ok()) return st.error();
   return out;
 }
 

@@ -6,6 +6,7 @@
 
 #include <cstdint>
 #include <filesystem>
+#include <functional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -42,5 +43,11 @@ class ShardWriter {
 
 // The entries of a tar file (name, size), in order; an Error when it cannot be read.
 Result<std::vector<std::pair<std::string, int64_t>>> ListTar(const std::filesystem::path& path);
+
+// Reads a tar file's entries in order and calls `each(name, bytes)` for those `want(name,
+// size)` accepts (the others are read and dropped); an Error when it cannot be read whole.
+Status ReadTarEntries(const std::filesystem::path& path,
+                      const std::function<bool(const std::string&, int64_t)>& want,
+                      const std::function<void(const std::string&, const std::string&)>& each);
 
 }  // namespace assay

@@ -111,6 +111,7 @@ Json WorkResult::ToJson() const {
             {"ran_from", ran_from}};
   if (error) j["error"] = {{"stage", error->stage}, {"message", error->message}};
   if (!image_hashes.empty()) j["image_hashes"] = image_hashes;
+  if (!frame_hashes.empty()) j["frame_hashes"] = frame_hashes;
   return j;
 }
 
@@ -144,7 +145,19 @@ WorkResult WorkResult::FromJson(const Json& j) {
   r.ran_from = j.contains("ran_from") ? IntegerAt<int>(j, "ran_from") : -1;
   if (j.contains("error")) r.error = Error{j["error"].at("stage"), j["error"].at("message")};
   if (j.contains("image_hashes")) r.image_hashes = j["image_hashes"].get<std::vector<std::string>>();
+  if (j.contains("frame_hashes")) {
+    r.frame_hashes = j["frame_hashes"].get<std::vector<std::pair<int64_t, std::string>>>();
+  }
   return r;
+}
+
+std::vector<std::pair<int64_t, std::string>> FrameHashesOf(const Document& doc) {
+  std::vector<std::pair<int64_t, std::string>> out;
+  if (!doc.video.is_object() || !doc.video.contains("frames")) return out;
+  for (const CanonicalJson& f : doc.video.at("frames")) {
+    out.emplace_back(f.at("index").get<int64_t>(), f.at("phash").get<std::string>());
+  }
+  return out;
 }
 
 std::string FirstInputSha256(const WorkRequest& req) {

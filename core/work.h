@@ -4,6 +4,7 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "core/document.h"
@@ -78,6 +79,9 @@ struct WorkResult {
   int page_count = 0;
   std::string output_sha256;  // state after the last stage that ran
   std::vector<std::string> image_hashes;  // Document::image_hashes (empty when none)
+  // A video's sampled frames (index, perceptual hash in hex), from Document::video
+  // (FrameHashesOf); empty for anything else.
+  std::vector<std::pair<int64_t, std::string>> frame_hashes;
   // The plan position the worker's transformations start at (a request's start_at, or 0 when
   // it had to run the whole plan again); -1 when no stage ran (a crash, a refused request).
   int ran_from = -1;
@@ -86,6 +90,10 @@ struct WorkResult {
   // Throws nlohmann::json::exception on a malformed result.
   static WorkResult FromJson(const Json& j);
 };
+
+// A video document's sampled frames as WorkResult::frame_hashes (index, hash): from its
+// `video` facts (stages/video.cpp); empty when it has none.
+std::vector<std::pair<int64_t, std::string>> FrameHashesOf(const Document& doc);
 
 // The identity of a document before any stage: the source's SHA-256, marked when the manifest
 // gives alt-text (which makes an image a photo). The alt-text itself is not part of it, so one

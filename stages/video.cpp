@@ -214,6 +214,8 @@ class VideoStage : public Stage {
     m["video.frames_passing_share"] =
         chosen.empty() ? 0 : RoundVideoFigure(double(passing) / static_cast<double>(chosen.size()));
     m["video.near_duplicate_frames"] = near_copies;
+    // Across the corpus: the supervisor's near-duplicate step sets it (a worker sees one file).
+    m["video.corpus_near_duplicate_frames"] = 0;
     StageReport report;
     char note[200];
     std::snprintf(note, sizeof(note),
@@ -241,7 +243,7 @@ class VideoStage : public Stage {
 const StageSpec& VideoStageSpec() {
   static const StageSpec kSpec{
       .id = "video",
-      .version = 1,
+      .version = 2,
       .summary = "decode a video; black, frozen, scene cuts; sampled frames with image checks",
       .containers = {"video"},
       .modalities = {},
@@ -410,7 +412,10 @@ const StageSpec& VideoStageSpec() {
             "share of sampled frames passing the image checks (not black, sharp, contrasted, "
             "not burnt out)"},
            {"video.near_duplicate_frames", false,
-            "sampled frames that are near-copies (perceptual hash) of an earlier sampled frame"}},
+            "sampled frames that are near-copies (perceptual hash) of an earlier sampled frame"},
+           {"video.corpus_near_duplicate_frames", false,
+            "sampled frames that are near-copies of an image or of another video's frame in the "
+            "store (set by the supervisor's near-duplicate step; 0 from the stage)"}},
       .libraries = {"libav", "opencv"},
       .resources = nullptr,
       .pixels = Pixels::kNone,

@@ -1,6 +1,7 @@
 #include "stages/video_frames_export.h"
 
 #include <filesystem>
+#include <fstream>
 #include <opencv2/imgcodecs.hpp>
 #include <set>
 #include <system_error>
@@ -17,39 +18,59 @@ namespace {
 
 namespace fs = std::filesystem;
 
-// Decodes `path` up to the last wanted frame and writes each wanted one under `dir`.
+// Decodes `path`'s wanted frames and writes each under `dir`.
 Status WriteFramesOf(const std::string& doc_id, const std::string& path,
                      const std::set<int64_t>& wanted, const fs::path& dir) {
-  VideoLimits limits;
-  limits.max_decoded_frames = *wanted.rbegin() + 1;
-  auto opened = VideoReader::Open(path, limits);
-  if (!opened.ok()) return opened.error();
-  VideoReader& reader = *opened.value();
   std::error_code ec;
   fs::create_directories(dir / doc_id, ec);
   if (ec) return Error{"export", "cannot make " + (dir / doc_id).string() + ": " + ec.message()};
-  size_t written = 0;
-  while (written < wanted.size()) {
-    auto more = reader.Next();
-    if (!more.ok()) return more.error();
-    if (!more.value()) break;
-    if (!wanted.contains(reader.index())) continue;
-    const fs::path file = dir / VideoFrameFile(doc_id, reader.index());
-    // Written beside and renamed: a reader never sees half a file. (The encoder is chosen by
-    // the extension, so the temporary name keeps it.)
-    const fs::path part = file.string() + ".part.png";
-    if (!cv::imwrite(part.string(), reader.Bgr()) || (fs::rename(part, file, ec), ec)) {
+  return ForEachVideoFrame(path, wanted, [&](int64_t index, const cv::Mat& bgr) -> Status {
+    const fs::path file = dir / VideoFrameFile(doc_id, index);
+    // Written beside and renamed: a reader never sees half a file.
+    const fs::path part = file.string() + ".part";
+    const std::string png = VideoFramePng(bgr);
+    std::ofstream out(part, std::ios::binary | std::ios::trunc);
+    out.write(png.data(), static_cast<std::streamsize>(png.size()));
+    out.close();
+    if (!out || (fs::rename(part, file, ec), ec)) {
       return Error{"export", "cannot write " + PathToText(file.string())};
     }
-    ++written;
-  }
-  if (written < wanted.size()) {
-    return Error{"export", "the video has fewer frames than were sampled from it"};
-  }
-  return Status();
+    return Status();
+  });
 }
 
 }  // namespace
+
+std::string VideoFramePng(const cv::Mat& bgr) {
+  std::vector<uchar> buf;
+  const std::vector<int> params = {cv::IMWRITE_PNG_COMPRESSION, 6, cv::IMWRITE_PNG_STRATEGY,
+                                   cv::IMWRITE_PNG_STRATEGY_DEFAULT};
+  if (!cv::imencode(".png", bgr, buf, params)) return "";
+  return std::string(buf.begin(), buf.end());
+}
+
+Status ForEachVideoFrame(const std::string& path, const std::set<int64_t>& indices,
+                         const std::function<Status(int64_t, const cv::Mat&)>& each) {
+  if (indices.empty()) return Status();
+  VideoLimits limits;
+  limits.max_decoded_frames = *indices.rbegin() + 1;
+  auto opened = VideoReader::Open(path, limits);
+  if (!opened.ok()) return opened.error();
+  VideoReader& reader = *opened.value();
+  size_t done = 0;
+  while (done < indices.size()) {
+    auto more = reader.Next();
+    if (!more.ok()) return more.error();
+    if (!more.value()) break;
+    if (!indices.contains(reader.index())) continue;
+    if (Status st = each(reader.index(), reader.Bgr()); !st.ok()) return st;
+    ++done;
+  }
+  if (done < indices.size()) {
+    return Error{"video", "the video has fewer frames than were sampled from it"};
+  }
+  return Status();
+}
 
 int ExportVideoFrames(Store& store, const std::string& dir, std::ostream* errors) {
   std::error_code ec;

@@ -6,6 +6,7 @@ are known, written as MP4 (and the same content as WebM, MKV, AVI, MOV), plus ho
 what each file holds.
 
     python3 tests/video_testset.py CORPORA_DIR OUT_DIR
+    python3 tests/video_testset.py --release-set CORPORA_DIR OUT_DIR   (the release test's)
 
 Standard library and the ffmpeg command only. Small on purpose (320x240, 15 fps, ~37 s): the
 e2e test (tests/e2e/test_video.py) runs it in a few seconds."""
@@ -50,10 +51,11 @@ def image_size(path):
     return int(w), int(h)
 
 
-def segment_filter(i, kind, seconds, size):
+def segment_filter(i, kind, seconds, size, start=(0, 0), sigma=3):
     """The filter chain making segment i from input i (a looped image, or black). Images at
     their own resolution (no upscaling: the frames stay as sharp as the corpus images); a
-    moving view pans the 320x240 window from the top-left corner towards the bottom-right."""
+    moving view pans the 320x240 window from `start` (the top-left corner by default) towards
+    the bottom-right; a blurred one is Gaussian-blurred with `sigma`."""
     if kind == "black":
         return f"[{i}:v]format=yuv420p,setsar=1[s{i}]"
     w, h = size
@@ -61,21 +63,33 @@ def segment_filter(i, kind, seconds, size):
     if (w, h) < (W, H) or w < W or h < H:
         chain += f"scale={max(W, w)}:{max(H, h)},"
         w, h = max(W, w), max(H, h)
+    # A start inside the image keeps room for the pan to move (an image barely wider than the
+    # view starts at its corner, as by default).
+    x0 = min(start[0], max(0, w - W - PAN_PX_S * seconds))
+    y0 = min(start[1], max(0, h - H - PAN_PX_S * seconds))
     if kind == "still":
-        chain += f"crop={W}:{H}:0:0"  # the view a pan of the same image opens with
+        chain += f"crop={W}:{H}:{x0}:{y0}"  # the view a pan of the same image opens with
     else:
         # At most PAN_PX_S a second on each axis: a camera pan, not a jump each frame.
-        dx, dy = min(w - W, PAN_PX_S * seconds), min(h - H, PAN_PX_S * seconds)
-        chain += f"crop={W}:{H}:x='{dx}*t/{seconds}':y='{dy}*t/{seconds}'"
+        dx, dy = min(w - W - x0, PAN_PX_S * seconds), min(h - H - y0, PAN_PX_S * seconds)
+        chain += f"crop={W}:{H}:x='{x0}+{dx}*t/{seconds}':y='{y0}+{dy}*t/{seconds}'"
     if kind == "blur":
-        chain += ",gblur=sigma=3"
+        chain += f",gblur=sigma={sigma}"
     return chain + f",format=yuv420p[s{i}]"
 
 
 def make_main(corpora, out_dir):
+    main = os.path.join(out_dir, "timeline.mp4")
+    return main, render_timeline(corpora, TIMELINE, main)
+
+
+def render_timeline(corpora, timeline, path, start=(0, 0), sigma=3):
+    """Writes `timeline` ((kind, image, seconds) segments) as H.264 MP4 at `path`; returns its
+    truth (cuts, black, frozen, blur, segments, duration)."""
     inputs, filters = [], []
     truth = {"cuts": [], "black": [], "frozen": [], "blur": [], "segments": []}
     t = 0.0
+    TIMELINE = timeline  # noqa: N806 (the loop below reads it by this name)
     for i, (kind, image, seconds) in enumerate(TIMELINE):
         if kind == "black":
             inputs += ["-f", "lavfi", "-t", str(seconds), "-i",
@@ -84,7 +98,7 @@ def make_main(corpora, out_dir):
             inputs += ["-loop", "1", "-framerate", str(FPS), "-t", str(seconds), "-i",
                        os.path.join(corpora, image)]
         size = image_size(os.path.join(corpora, image)) if image else None
-        filters.append(segment_filter(i, kind, seconds, size))
+        filters.append(segment_filter(i, kind, seconds, size, start, sigma))
         if i > 0 and not (kind == "black" and TIMELINE[i - 1][0] == "black"):
             truth["cuts"].append(t)
         span = [t, t + seconds]
@@ -100,12 +114,11 @@ def make_main(corpora, out_dir):
     n = len(TIMELINE)
     graph = ";".join(filters) + ";" + "".join(f"[s{i}]" for i in range(n))
     graph += f"concat=n={n}:v=1:a=0[v]"
-    main = os.path.join(out_dir, "timeline.mp4")
     # Keyframe every 2 s; +faststart puts the index first, so a cut-short copy still opens.
     ffmpeg(*inputs, "-filter_complex", graph, "-map", "[v]", "-r", str(FPS), "-c:v", "libx264",
            "-preset", "veryfast", "-crf", "23", "-g", str(2 * FPS), "-pix_fmt", "yuv420p",
-           "-movflags", "+faststart", main)
-    return main, truth
+           "-movflags", "+faststart", path)
+    return truth
 
 
 def make_containers(main, out_dir):
@@ -150,7 +163,33 @@ def make_hostile(main, avi, out_dir):
     return hostile
 
 
+RELEASE_PAGE = f"{PAGES}/PMC3863500_00003.jpg"
+
+
+def make_release_set(corpora, out_dir):
+    """For tests/e2e/test_video.py's release class: the same 4 s pan over a page as H.264 MP4
+    and as VP8 WebM (two files, near-copy frames of each other), and photo.png, the pan's
+    first view cut from the corpus page itself (a picture the corpus also holds as an image),
+    with inputs.jsonl giving it alt-text (a photo)."""
+    page = os.path.join(corpora, RELEASE_PAGE)
+    chain = segment_filter(0, "pan", 4, image_size(page))
+    for name, codec in [("pan.mp4", ["-c:v", "libx264", "-preset", "veryfast", "-pix_fmt", "yuv420p"]),
+                        ("pan.webm", ["-c:v", "libvpx", "-b:v", "400k"])]:
+        ffmpeg("-loop", "1", "-framerate", str(FPS), "-t", "4", "-i", page, "-filter_complex",
+               chain, "-map", "[s0]", "-r", str(FPS), *codec, os.path.join(out_dir, name))
+    ffmpeg("-i", page, "-vf", f"crop={W}:{H}:0:0", "-frames:v", "1", os.path.join(out_dir, "photo.png"))
+    with open(os.path.join(out_dir, "inputs.jsonl"), "w") as f:
+        for name in ("pan.mp4", "pan.webm"):
+            f.write(json.dumps({"path": os.path.join(out_dir, name)}) + "\n")
+        f.write(json.dumps({"path": os.path.join(out_dir, "photo.png"),
+                            "alt_text": "The top left corner of a journal page"}) + "\n")
+
+
 def main():
+    if sys.argv[1] == "--release-set":
+        os.makedirs(sys.argv[3], exist_ok=True)
+        make_release_set(sys.argv[2], sys.argv[3])
+        return
     corpora, out_dir = sys.argv[1], sys.argv[2]
     os.makedirs(out_dir, exist_ok=True)
     main_path, truth = make_main(corpora, out_dir)

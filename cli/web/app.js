@@ -243,6 +243,8 @@ async function loadItem(id) {
   $("page-frame").hidden = data.document.pages.length === 0;
   if (data.document.pages.length) showPage();
   $("text").textContent = data.document.text || "(no text)";
+  showVideoFacts(data.document.video);
+  showTranscriptFacts(data.document.transcript);
   const events = $("events").tBodies[0];
   events.replaceChildren();
   for (const e of data.events) {
@@ -252,6 +254,51 @@ async function loadItem(id) {
     events.append(tr);
   }
   $("lineage").textContent = JSON.stringify(data.lineage, null, 2);
+}
+
+// A video's stretches, cuts and sampled frames (read-only lists); hidden for other documents.
+function showVideoFacts(video) {
+  $("video-facts").hidden = !video;
+  if (!video) return;
+  const stretches = $("video-stretches").tBodies[0];
+  stretches.replaceChildren();
+  for (const s of video.stretches) {
+    const tr = el("tr");
+    tr.append(el("td", s.kind), el("td", s.start), el("td", s.end));
+    stretches.append(tr);
+  }
+  if (!video.stretches.length) {
+    const tr = el("tr");
+    tr.append(el("td", "none", { colspan: 3 }));
+    stretches.append(tr);
+  }
+  $("video-cuts").textContent = "Scene cuts (s): " +
+      (video.scene_cuts.length ? video.scene_cuts.join(", ") : "none");
+  const frames = $("video-frames").tBodies[0];
+  frames.replaceChildren();
+  for (const f of video.frames) {
+    const tr = el("tr");
+    tr.append(el("td", f.index), el("td", f.time), el("td", f.scene_start ? "yes" : "no"),
+              el("td", f.passes ? "yes" : "no"),
+              el("td", f.near_duplicate_of === null ? "" : f.near_duplicate_of));
+    frames.append(tr);
+  }
+}
+
+// A transcript's cues with what was found at each (read-only); hidden for other documents.
+function showTranscriptFacts(transcript) {
+  $("transcript-facts").hidden = !transcript;
+  if (!transcript) return;
+  const found = {};
+  for (const f of transcript.findings) (found[f.cue] = found[f.cue] || []).push(f.kind + ": " + f.detail);
+  const cues = $("transcript-cues").tBodies[0];
+  cues.replaceChildren();
+  for (const c of transcript.cues) {
+    const tr = el("tr");
+    tr.append(el("td", c.cue), el("td", c.start), el("td", c.end), el("td", c.speaker),
+              el("td", c.text), el("td", (found[c.cue] || []).join("; ")));
+    cues.append(tr);
+  }
 }
 
 async function act(action) {

@@ -11,6 +11,7 @@ import json
 import os
 import shutil
 import socket
+import sqlite3
 import subprocess
 import tempfile
 import time
@@ -561,6 +562,62 @@ class BulkReprocess(unittest.TestCase):
                     self.assertEqual(x["set"], ["rasterize.dpi=200"])
             finally:
                 server.stop()
+
+
+class VideoAndTranscriptFacts(unittest.TestCase):
+    """An item's view lists a video's stretches and sampled frames and a transcript's cues with
+    their findings (read-only). A 2 s black video and an SRT with its cues out of order, both
+    rejected, are run into a copy of the samples' store."""
+
+    @classmethod
+    def setUpClass(cls):
+        if not shutil.which("ffmpeg"):
+            raise unittest.SkipTest("ffmpeg is not installed (build.sh deps)")
+        cls.out = store_copy("modalities")
+        data = os.path.join(STATE["root"], "modalities-in")
+        os.makedirs(data)
+        subprocess.run(["ffmpeg", "-v", "error", "-nostdin", "-y", "-f", "lavfi", "-i",
+                        "color=c=black:s=320x240:r=10:d=2", "-c:v", "libx264", "-pix_fmt",
+                        "yuv420p", os.path.join(data, "black.mp4")], check=True)
+        with open(os.path.join(data, "cues.srt"), "w") as f:
+            f.write("1\n00:00:05,000 --> 00:00:07,000\nThe second thing said.\n\n"
+                    "2\n00:00:01,000 --> 00:00:03,000\nThe first thing said.\n")
+        r = run_assay(["run", data, "--out", cls.out])
+        if r.returncode not in (0, 1):
+            raise AssertionError(r.describe())
+        db = sqlite3.connect(os.path.join(cls.out, "assay.db"))
+        cls.items = dict(db.execute(
+            "SELECT d.modality, q.item_id FROM queue_items q JOIN documents d USING(doc_id) "
+            "WHERE d.modality IN ('video', 'transcript')").fetchall())
+        db.close()
+        if sorted(cls.items) != ["transcript", "video"]:
+            raise AssertionError(f"expected a video and a transcript in the queue: {cls.items}")
+
+    def test_lists_video_stretches_frames_and_transcript_cues(self):
+        d = chrome_or_skip()
+        server = Server(self.out, "--bind", "127.0.0.1:0")
+        try:
+            d.get(server.url + f"/#item/{self.items['video']}")
+            wait_for(lambda: not d.find_element("id", "video-facts").get_attribute("hidden"),
+                     what="the video's facts")
+            rows = [[td.text for td in tr.find_elements("css selector", "td")] for tr in
+                    d.find_elements("css selector", "#video-stretches tbody tr")]
+            self.assertEqual(rows[0][0], "black", rows)
+            frames = d.find_elements("css selector", "#video-frames tbody tr")
+            self.assertGreaterEqual(len(frames), 1)
+            self.assertEqual(frames[0].find_elements("css selector", "td")[3].text, "no")
+            self.assertTrue(d.find_element("id", "transcript-facts").get_attribute("hidden"))
+            d.get(server.url + f"/#item/{self.items['transcript']}")
+            wait_for(lambda: not d.find_element("id", "transcript-facts").get_attribute("hidden"),
+                     what="the transcript's cues")
+            cues = [[td.text for td in tr.find_elements("css selector", "td")] for tr in
+                    d.find_elements("css selector", "#transcript-cues tbody tr")]
+            self.assertEqual([c[4] for c in cues], ["The second thing said.", "The first thing said."])
+            self.assertIn("out_of_order", cues[1][5])
+            self.assertTrue(d.find_element("id", "video-facts").get_attribute("hidden"))
+        finally:
+            d.quit()
+            server.stop()
 
 
 class Adjudication(unittest.TestCase):

@@ -132,8 +132,8 @@ class VideoTestSet(AssayTestCase):
         self.assertEqual([(f["rule"], f["metric"], f["value"], f["threshold"], f["severity"])
                           for f in rec["contract"]["failures"] if f["severity"] == "reject"],
                          [("frames_passing", "video.frames_passing_share",
-                           rec["metrics"]["video.frames_passing_share"], 0.5, "reject")])
-        self.assertLess(rec["metrics"]["video.frames_passing_share"], 0.5)
+                           rec["metrics"]["video.frames_passing_share"], 0.4, "reject")])
+        self.assertLess(rec["metrics"]["video.frames_passing_share"], 0.4)
         items = query(self.out, "SELECT * FROM queue_items WHERE doc_id=?", (rec["doc_id"],))
         self.assertEqual(len(items), 1)
         # A pan over a page, sharp and moving, passes.
@@ -200,12 +200,151 @@ class VideoTestSet(AssayTestCase):
             with open(path, "rb") as fh:
                 self.assertEqual(fh.read(8), b"\x89PNG\r\n\x1a\n", path)
             # 320x240: the width and height of the PNG's IHDR.
-            self.assertEqual(struct.unpack(">II", open(path, "rb").read()[16:24]), (320, 240))
+            with open(path, "rb") as fh:
+                self.assertEqual(struct.unpack(">II", fh.read()[16:24]), (320, 240))
         # A frame sampled in a black stretch is black in the record's checks.
         black = [f for f in rec["video"]["frames"]
                  if any(s <= f["time"] < e for s, e in self.truth["black"])]
         self.assertEqual(len(black), 2)
         self.assertTrue(all(f["checks"]["image.clipped_shadows"] > 0.9 for f in black), black)
+
+
+def sha256_of(path):
+    import hashlib
+    with open(path, "rb") as f:
+        return hashlib.sha256(f.read()).hexdigest()
+
+
+def shard_members(release_dir):
+    """name -> bytes of every member of the release's shards."""
+    import tarfile
+    out = {}
+    shards = sorted(os.listdir(os.path.join(release_dir, "images")))
+    for shard in shards:
+        with tarfile.open(os.path.join(release_dir, "images", shard)) as t:
+            for m in t.getmembers():
+                out[m.name] = t.extractfile(m).read()
+    return out
+
+
+@unittest.skipUnless(shutil.which("ffmpeg"), "ffmpeg is not installed (build.sh deps)")
+class VideoFramesInReleases(AssayTestCase):
+    """One small batch (tests/video_testset.py --release-set): a 4 s pan over a corpus page as
+    MP4 and WebM, and the pan's first view cut from the page as a photo. The frames go into the
+    release's WebDataset shards (the same bytes twice) and the corpus near-duplicate step finds
+    the photo in the videos' frames."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.data = cls.temp_dir("video-rel-set")
+        subprocess.run([sys.executable, os.path.join(SOURCE_DIR, "tests", "video_testset.py"),
+                        "--release-set", CORPORA, cls.data], check=True)
+        cls.out = cls.temp_dir("video-rel-out")
+        cls.result = run_assay(["run", os.path.join(cls.data, "inputs.jsonl"), "--out", cls.out,
+                                "--json", "--set", "video.sample_every_s=1"], timeout=300)
+        cls.records = {os.path.basename(r["source"]["path"]): r for r in export(cls.out)[0]}
+        cls.releases = []
+        for name in ("frames-a", "frames-b"):
+            to = os.path.join(cls.temp_dir("video-rel"), name)
+            r = run_assay(["release", "create", name, "--out", cls.out, "--to", to])
+            if r.returncode != 0:
+                raise AssertionError(r.describe())
+            cls.releases.append(to)
+
+    def test_a_frame_made_from_a_photo_is_found_across_the_corpus(self):
+        self.assertIn(self.result.returncode, (0, 1), self.result.describe())
+        photo = self.records["photo.png"]
+        self.assertEqual(photo["modality"], "photo")
+        summary = self.result.json()["near_duplicates"]
+        self.assertGreaterEqual(summary["video_frame_copies"], 2, summary)
+        for name in ("pan.mp4", "pan.webm"):
+            with self.subTest(name=name):
+                rec = self.records[name]
+                first = rec["video"]["frames"][0]
+                self.assertEqual(first["time"], 0)
+                copy = first["corpus_near_duplicate_of"]
+                self.assertIsNotNone(copy, first)
+                self.assertEqual((copy["doc_id"], copy["frame"]), (photo["doc_id"], None))
+                self.assertLessEqual(copy["distance"], 12)
+                n = sum(f["corpus_near_duplicate_of"] is not None for f in rec["video"]["frames"])
+                self.assertEqual(rec["metrics"]["video.corpus_near_duplicate_frames"], n)
+                # A warning, not a rejection: the pan is still a video worth having.
+                self.assertEqual(rec["outcome"], "accepted", rec["contract"])
+                warned = [(w["rule"], w["value"]) for w in rec["contract"]["warnings"]]
+                self.assertIn(("corpus_near_duplicate_frames", n), warned)
+                # The later frames (the pan has moved off the photo's view) are the other
+                # container's frames at the same place: each video names the other.
+                other = self.records["pan.webm" if name == "pan.mp4" else "pan.mp4"]["doc_id"]
+                for f in rec["video"]["frames"][1:]:
+                    c = f["corpus_near_duplicate_of"]
+                    self.assertEqual((c["doc_id"], c["frame"]), (other, f["index"]), f)
+        rows = query(self.out, "SELECT * FROM frame_near_duplicates ORDER BY doc_id, frame")
+        self.assertEqual(len(rows), sum(r["metrics"].get("video.corpus_near_duplicate_frames", 0)
+                                        for r in self.records.values()))
+        # The photo's own near-duplicate grouping is for images only: it has no copy there.
+        self.assertEqual(photo["metrics"]["image.near_duplicate"], 0)
+        self.assertEqual(query(self.out, "SELECT * FROM near_duplicates"), [])
+
+    def test_release_shards_carry_each_videos_frames(self):
+        with open(os.path.join(self.releases[0], "manifest.json")) as f:
+            manifest = json.load(f)
+        members = shard_members(self.releases[0])
+        videos = [r for r in self.records.values()
+                  if r["modality"] == "video" and r["outcome"] == "accepted"]
+        self.assertEqual(len(videos), 2)
+        total = 0
+        for rec in videos:
+            frames = rec["video"]["frames"]
+            self.assertGreaterEqual(len(frames), 2)
+            total += len(frames)
+            for f in frames:
+                key = f["file"][:-len(".png")]  # <doc_id>/<index, 6 digits>: one sample a frame
+                self.assertEqual(key, "%s/%06d" % (rec["doc_id"], f["index"]))
+                png = members[key + ".png"]
+                self.assertEqual(png[:8], b"\x89PNG\r\n\x1a\n")
+                self.assertEqual(struct.unpack(">II", png[16:24]), (320, 240))
+                meta = json.loads(members[key + ".json"])
+                self.assertEqual((meta["doc_id"], meta["modality"]), (rec["doc_id"], "video"))
+                self.assertEqual(meta["frame"]["index"], f["index"])
+                self.assertEqual(meta["frame"]["time"], f["time"])
+        frame_members = [n for n in members if "/" in n]
+        self.assertEqual(len(frame_members), 2 * total)
+        self.assertEqual(manifest["counts"]["video_frames"], total)
+
+    def test_release_with_frames_validates(self):
+        r = run_assay(["release", "validate", self.releases[0], "--json"])
+        self.assertExit(r, 0)
+        checks = {c["name"]: c for c in r.json()["checks"]}
+        self.assertTrue(checks["frames"]["ok"], checks["frames"])
+        self.assertFalse(checks["frames"]["skipped"], checks["frames"])
+        # A shard that lost a frame's PNG fails the frames check.
+        import tarfile
+        bad = os.path.join(self.temp_dir("video-rel-bad"), "r")
+        shutil.copytree(self.releases[0], bad)
+        shard = os.path.join(bad, "images", sorted(os.listdir(os.path.join(bad, "images")))[0])
+        with tarfile.open(shard) as t:
+            kept = [(m, t.extractfile(m).read()) for m in t.getmembers()]
+        dropped = next(m.name for m, _ in kept if m.name.endswith(".png") and "/" in m.name)
+        import io
+        with tarfile.open(shard, "w", format=tarfile.USTAR_FORMAT) as t:
+            for m, data in kept:
+                if m.name != dropped:
+                    t.addfile(m, io.BytesIO(data))
+        r = run_assay(["release", "validate", bad, "--json"])
+        self.assertNotEqual(r.returncode, 0)
+        checks = {c["name"]: c for c in r.json()["checks"]}
+        self.assertFalse(checks["frames"]["ok"])
+        self.assertTrue(any("lacks its .png" in f for f in checks["frames"]["failures"]),
+                        checks["frames"])
+
+    def test_shard_bytes_are_the_same_twice(self):
+        a, b = (sorted(os.listdir(os.path.join(d, "images"))) for d in self.releases)
+        self.assertEqual(a, b)
+        self.assertTrue(a)
+        for name in a:
+            self.assertEqual(sha256_of(os.path.join(self.releases[0], "images", name)),
+                             sha256_of(os.path.join(self.releases[1], "images", name)), name)
 
 
 if __name__ == "__main__":

@@ -136,6 +136,47 @@ TEST(GroupNearDuplicates, ACropMatchesByAWindowEitherWayRound) {
   EXPECT_TRUE(GroupNearDuplicates({{Id(0), "orig", whole, {}, 100, 1}, {Id(1), "crop", crop, {}, 81, 1}}, 4).empty());
 }
 
+// Frames of videos against images and other videos' frames (the corpus step's frame part).
+TEST(FindFrameNearDuplicates, PrefersImagesThenDistanceAndSkipsItsOwnFile) {
+  const uint64_t h = 0x0f0f0f0f12345678ULL;
+  const std::vector<HashedImage> images = {{Id(5), "photo", h ^ 0x3, {}, 100, 1},  // distance 2
+                                           {Id(6), "far", ~h, {h ^ 0x1}, 100, 1}};  // a window: 1
+  std::vector<HashedFrame> frames = {
+      {Id(0), "video-a", 3, h},        // exact copy of a frame of video b, 1-2 from the images
+      {Id(0), "video-a", 7, h ^ 0x1},  // same file as frame 3: never its copy
+      {Id(1), "video-b", 0, h},
+      {Id(2), "video-c", 4, 0x1111222233334444ULL},  // nothing near
+  };
+  for (int order = 0; order < 2; ++order) {
+    const auto m = FindFrameNearDuplicates(images, frames, 4);
+    ASSERT_EQ(m.size(), 3u);
+    EXPECT_EQ(m[0].doc_id, Id(0));
+    EXPECT_EQ(m[0].frame, 3);
+    EXPECT_EQ(m[0].of_doc_id, Id(6));  // an image (by its window, distance 1) before a frame (0)
+    EXPECT_FALSE(m[0].of_frame.has_value());
+    EXPECT_EQ(m[0].distance, 1);
+    EXPECT_EQ(m[1].frame, 7);
+    EXPECT_EQ(m[1].of_doc_id, Id(6));  // its window is h ^ 1: distance 0 (the photo's is 1)
+    EXPECT_EQ(m[1].distance, 0);
+    EXPECT_EQ(m[2].doc_id, Id(1));
+    std::reverse(frames.begin(), frames.end());
+  }
+}
+
+TEST(FindFrameNearDuplicates, BetweenVideosEachNamesTheOther) {
+  const uint64_t h = 0x00ff00ff00ff00ffULL;
+  const std::vector<HashedFrame> frames = {{Id(1), "b", 9, h ^ 0x10}, {Id(0), "a", 2, h}};
+  const auto m = FindFrameNearDuplicates({}, frames, 12);
+  ASSERT_EQ(m.size(), 2u);
+  EXPECT_EQ(m[0].doc_id, Id(0));
+  EXPECT_EQ(m[0].of_doc_id, Id(1));
+  EXPECT_EQ(m[0].of_frame, 9);
+  EXPECT_EQ(m[1].of_doc_id, Id(0));
+  EXPECT_EQ(m[1].of_frame, 2);
+  EXPECT_EQ(m[1].distance, 1);
+  EXPECT_TRUE(FindFrameNearDuplicates({}, {{Id(0), "a", 2, h}, {Id(1), "b", 9, ~h}}, 12).empty());
+}
+
 TEST(ParseHashHex, RoundTripsAndRefusesJunk) {
   EXPECT_EQ(ParseHashHex("00000000000000ff"), 255u);
   EXPECT_EQ(ParseHashHex("ffffffffffffffff"), ~uint64_t(0));

@@ -163,6 +163,39 @@ TEST(StoreTest, CommitResultRecordsEverythingOfOneDocument) {
   EXPECT_EQ(d.Text(2), "boom");
 }
 
+// A video's sampled frames' hashes (the corpus near-duplicate step's input) are written with
+// its result, survive the worker's JSON, and leave with an error result.
+TEST(StoreTest, VideoFrameHashesFollowTheResult) {
+  const auto dir = testing::TempDir();
+  Store store(dir / "v.db", true);
+  const int64_t run = testing::AddRun(store);
+  {
+    Transaction tx(store.db());
+    store.RegisterSource({"vsrc", 10, "video/mp4", "a.mp4"}, run, "t1");
+    store.RegisterDocument({.doc_id = "vid", .source_id = "vsrc", .path = "a.mp4",
+                            .container = "video", .alt_text = {}, .ground_truth = {}},
+                           "t1");
+    tx.Commit();
+  }
+  WorkResult r;
+  r.doc_id = "vid";
+  r.modality = "video";
+  r.output_sha256 = "s1";
+  r.frame_hashes = {{0, "00000000000000ff"}, {45, "ff00000000000000"}};
+  const WorkResult again = WorkResult::FromJson(r.ToJson());
+  EXPECT_EQ(again.frame_hashes, r.frame_hashes);
+  store.CommitResult(run, "pv1", again, "t2");
+  auto rows = [&] {
+    std::vector<std::pair<int64_t, std::string>> out;
+    Statement q(store.db().handle(), "SELECT frame, phash FROM video_frame_hashes ORDER BY frame");
+    while (q.Step()) out.emplace_back(q.Int(0), q.Text(1));
+    return out;
+  };
+  EXPECT_EQ(rows(), r.frame_hashes);
+  store.CommitResult(run, "pv2", ErrorResult("vid", "vsrc", {"video", "boom"}), "t3");
+  EXPECT_TRUE(rows().empty());
+}
+
 TEST(StoreTest, InterruptedTransactionLeavesNoTrace) {
   const auto dir = testing::TempDir();
   Store store(dir / "d.db", true);

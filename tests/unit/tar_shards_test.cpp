@@ -49,6 +49,30 @@ TEST(TarShards, DeterministicAndCutAtTheShardSize) {
   fs::remove_all(b);
 }
 
+TEST(TarShards, ReadsTheEntriesAskedFor) {
+  const fs::path d = TempDir("read");
+  const auto shards = Write(d, 1 << 20);
+  ASSERT_EQ(shards.size(), 1u);
+  std::vector<std::pair<std::string, std::string>> got;
+  int seen = 0;
+  const Status st = ReadTarEntries(
+      shards[0],
+      [&](const std::string& name, int64_t) {
+        ++seen;
+        return name.ends_with(".json");
+      },
+      [&](const std::string& name, const std::string& bytes) { got.emplace_back(name, bytes); });
+  ASSERT_TRUE(st.ok());
+  EXPECT_EQ(seen, 10);
+  ASSERT_EQ(got.size(), 5u);
+  EXPECT_EQ(got[3], (std::pair<std::string, std::string>{"doc3.json", "{\"i\":3}\n"}));
+  fs::resize_file(shards[0], 2000);
+  EXPECT_FALSE(ReadTarEntries(shards[0], [](const std::string&, int64_t) { return true; },
+                              [](const std::string&, const std::string&) {})
+                   .ok());
+  fs::remove_all(d);
+}
+
 TEST(TarShards, ATruncatedShardIsAnError) {
   const fs::path d = TempDir("trunc");
   const auto shards = Write(d, 1 << 20);
