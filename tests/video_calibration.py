@@ -136,41 +136,37 @@ def sweep(cases, metric, bad, thresholds, upper=True):
     return rows
 
 
+def report_share(cases, kind, extra_title, extra_metric, extra_format, bad_above, intent,
+                 thresholds, first=False):
+    """The measured video.<kind>_share of the <kind>- timelines against their truth, and the
+    threshold sweep."""
+    metric = f"video.{kind}_share"
+    print(f"{'' if first else chr(10)}## {kind}: measured {metric} against the truth")
+    print(f"| timeline | true share | measured | {extra_title} |")
+    print("|---|---|---|---|")
+    group = [c for c in cases if c["name"].startswith(kind + "-")]
+    for c in group:
+        print(f"| {c['name']} | {truth_share(c, kind):.3f} | {c['metrics'][metric]:.3f} | "
+              f"{extra_format.format(c['metrics'][extra_metric])} |")
+    err = max(abs(c["metrics"][metric] - truth_share(c, kind)) for c in group)
+    print(f"\nlargest error {err:.3f}")
+    print(f"\n| threshold (reject above) | fine rejected | bad passed |  (intent: bad = {intent})")
+    print("|---|---|---|")
+    for t, fr, miss in sweep(group, metric, lambda c: truth_share(c, kind) > bad_above + 1e-9,
+                             thresholds):
+        print(f"| {t} | {fr} | {miss} |")
+
+
 def main():
     assay, corpora, work = sys.argv[1:4]
     cases = measure(assay, make(corpora, work), work)
     with open(os.path.join(work, "calibration.json"), "w") as f:
         json.dump(cases, f, indent=1)
 
-    print("## black: measured video.black_share against the truth")
-    print("| timeline | true share | measured | longest black s |")
-    print("|---|---|---|---|")
-    black = [c for c in cases if c["name"].startswith("black-")]
-    for c in black:
-        print(f"| {c['name']} | {truth_share(c, 'black'):.3f} | "
-              f"{c['metrics']['video.black_share']:.3f} | {c['metrics']['video.longest_black_s']:.1f} |")
-    err = max(abs(c["metrics"]["video.black_share"] - truth_share(c, "black")) for c in black)
-    print(f"\nlargest error {err:.3f}")
-    print("\n| threshold (reject above) | fine rejected | bad passed |  (intent: bad = more than a quarter black)")
-    print("|---|---|---|")
-    for t, fr, miss in sweep(black, "video.black_share", lambda c: truth_share(c, "black") > 0.25 + 1e-9,
-                             [0.1, 0.15, 0.2, 0.25, 0.3, 0.35]):
-        print(f"| {t} | {fr} | {miss} |")
-
-    print("\n## frozen: measured video.frozen_share against the truth")
-    print("| timeline | true share | measured | stretches |")
-    print("|---|---|---|---|")
-    frozen = [c for c in cases if c["name"].startswith("frozen-")]
-    for c in frozen:
-        print(f"| {c['name']} | {truth_share(c, 'frozen'):.3f} | "
-              f"{c['metrics']['video.frozen_share']:.3f} | {c['metrics']['video.frozen_stretches']:.0f} |")
-    err = max(abs(c["metrics"]["video.frozen_share"] - truth_share(c, "frozen")) for c in frozen)
-    print(f"\nlargest error {err:.3f}")
-    print("\n| threshold (reject above) | fine rejected | bad passed |  (intent: bad = more than half frozen)")
-    print("|---|---|---|")
-    for t, fr, miss in sweep(frozen, "video.frozen_share", lambda c: truth_share(c, "frozen") > 0.5 + 1e-9,
-                             [0.3, 0.4, 0.45, 0.5, 0.55, 0.6, 0.7]):
-        print(f"| {t} | {fr} | {miss} |")
+    report_share(cases, "black", "longest black s", "video.longest_black_s", "{:.1f}", 0.25,
+                 "more than a quarter black", [0.1, 0.15, 0.2, 0.25, 0.3, 0.35], first=True)
+    report_share(cases, "frozen", "stretches", "video.frozen_stretches", "{:.0f}", 0.5,
+                 "more than half frozen", [0.3, 0.4, 0.45, 0.5, 0.55, 0.6, 0.7])
 
     print("\n## blur: video.frames_passing_share against the blurred share")
     print("| timeline | sigma | blurred share | cuts found (of 4) | sampled | passing share | outcome |")
