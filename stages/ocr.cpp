@@ -341,7 +341,8 @@ const StageSpec& OcrStageSpec() {
       .version = 5,  // 5: boxes in the source page's frame; resolution told only when stated
       .summary = "Tesseract OCR of page rasters: words, lines, blocks, confidences",
       .containers = {"pdf", "image"},
-      .modalities = {"pdf_scan", "pdf_mixed", "page_image"},
+      // page_handwritten: the reading is a draft for the people who transcribe the page.
+      .modalities = {"pdf_scan", "pdf_mixed", "page_image", "page_handwritten"},
       .establishes = {},
       .params =
           {{"blank_max_ink_fraction",
