@@ -10,18 +10,18 @@
 namespace assay {
 namespace {
 
-struct PixDeleter {
+struct HandwritingPixFree {
   void operator()(Pix* p) const { pixDestroy(&p); }
 };
-struct PixaDeleter {
+struct HandwritingPixaFree {
   void operator()(Pixa* p) const { pixaDestroy(&p); }
 };
-struct BoxaDeleter {
+struct HandwritingBoxaFree {
   void operator()(Boxa* p) const { boxaDestroy(&p); }
 };
-using OwnedPix = std::unique_ptr<Pix, PixDeleter>;
-using OwnedPixa = std::unique_ptr<Pixa, PixaDeleter>;
-using OwnedBoxa = std::unique_ptr<Boxa, BoxaDeleter>;
+using HandwritingPix = std::unique_ptr<Pix, HandwritingPixFree>;
+using HandwritingPixa = std::unique_ptr<Pixa, HandwritingPixaFree>;
+using HandwritingBoxa = std::unique_ptr<Boxa, HandwritingBoxaFree>;
 
 double HandwritingMedian(std::vector<double> v) {
   if (v.empty()) return 0;
@@ -29,7 +29,7 @@ double HandwritingMedian(std::vector<double> v) {
   return v[v.size() / 2];
 }
 
-double CoefficientOfVariation(const std::vector<double>& v) {
+double HandwritingCv(const std::vector<double>& v) {
   if (v.size() < 2) return 0;
   double sum = 0, sq = 0;
   for (double x : v) sum += x;
@@ -39,7 +39,7 @@ double CoefficientOfVariation(const std::vector<double>& v) {
 }
 
 // One text-like component of the page.
-struct InkComponent {
+struct HandwritingComponent {
   int x = 0, y = 0, w = 0, h = 0;
   int ink = 0;       // foreground pixels
   bool unique = false;  // matches no other component's shape
@@ -50,7 +50,7 @@ struct InkComponent {
 HandwritingMeasures MeasureHandwriting(Pix* pix, int dpi, const HandwritingLimits& limits) {
   HandwritingMeasures out;
   if (pix == nullptr) return out;
-  OwnedPix gray(pixConvertTo8(pix, 0));
+  HandwritingPix gray(pixConvertTo8(pix, 0));
   if (!gray) return out;
   const int width = pixGetWidth(gray.get()), height = pixGetHeight(gray.get());
   if (width < 16 || height < 16) return out;
@@ -67,12 +67,12 @@ HandwritingMeasures MeasureHandwriting(Pix* pix, int dpi, const HandwritingLimit
       binary_raw == nullptr) {
     return out;
   }
-  OwnedPix binary(binary_raw);
+  HandwritingPix binary(binary_raw);
   gray.reset();
 
   Pixa* pixa_raw = nullptr;
-  OwnedBoxa all_boxes(pixConnComp(binary.get(), &pixa_raw, 8));
-  OwnedPixa all_pixa(pixa_raw);
+  HandwritingBoxa all_boxes(pixConnComp(binary.get(), &pixa_raw, 8));
+  HandwritingPixa all_pixa(pixa_raw);
   if (!all_boxes || !all_pixa) return out;
   const int n = boxaGetCount(all_boxes.get());
 
@@ -92,9 +92,9 @@ HandwritingMeasures MeasureHandwriting(Pix* pix, int dpi, const HandwritingLimit
   const double median_h = HandwritingMedian(heights);
   if (median_h <= 0) return out;
 
-  OwnedPixa pixa(pixaCreate(0));
-  OwnedBoxa boxa(boxaCreate(0));
-  std::vector<InkComponent> comps;
+  HandwritingPixa pixa(pixaCreate(0));
+  HandwritingBoxa boxa(boxaCreate(0));
+  std::vector<HandwritingComponent> comps;
   std::vector<double> kept_heights, stroke_widths;
   int* tab8 = makePixelSumTab8();
   for (int i : candidates) {
@@ -102,7 +102,7 @@ HandwritingMeasures MeasureHandwriting(Pix* pix, int dpi, const HandwritingLimit
     boxaGetBoxGeometry(all_boxes.get(), i, &x, &y, &w, &h);
     if (h < 0.4 * median_h || h > 3.5 * median_h || w > 8 * median_h) continue;
     Pix* c = pixaGetPix(all_pixa.get(), i, L_CLONE);
-    InkComponent comp{x, y, w, h, 0, false};
+    HandwritingComponent comp{x, y, w, h, 0, false};
     pixCountPixels(c, &comp.ink, tab8);
     // Stroke width ~ ink / (half the boundary length): the mean thickness of the strokes.
     Pix* boundary = pixExtractBoundary(c, 1);
@@ -122,8 +122,8 @@ HandwritingMeasures MeasureHandwriting(Pix* pix, int dpi, const HandwritingLimit
   }
   lept_free(tab8);
   out.components = static_cast<int>(comps.size());
-  out.height_cv = CoefficientOfVariation(kept_heights);
-  out.stroke_cv = CoefficientOfVariation(stroke_widths);
+  out.height_cv = HandwritingCv(kept_heights);
+  out.stroke_cv = HandwritingCv(stroke_widths);
   if (comps.size() < 2) return out;
 
   // Shape classes: components whose correlation reaches the threshold share a class.
@@ -155,12 +155,12 @@ HandwritingMeasures MeasureHandwriting(Pix* pix, int dpi, const HandwritingLimit
 
   // Lines: the kept components closed horizontally by about a glyph's height (joins letters
   // and words, not lines), labelled; each component belongs to the line under its centre.
-  OwnedPix glyphs(pixaDisplay(pixa.get(), width, height));
+  HandwritingPix glyphs(pixaDisplay(pixa.get(), width, height));
   if (!glyphs) return out;
   const int reach = std::max(3, static_cast<int>(std::lround(1.5 * median_h)));
-  OwnedPix joined(pixDilateBrick(nullptr, glyphs.get(), reach, 1));
+  HandwritingPix joined(pixDilateBrick(nullptr, glyphs.get(), reach, 1));
   if (!joined) return out;
-  OwnedPix labels(pixConnCompTransform(joined.get(), 8, 32));
+  HandwritingPix labels(pixConnCompTransform(joined.get(), 8, 32));
   if (!labels) return out;
   struct LineTally {
     int count = 0, unique = 0;
@@ -169,7 +169,7 @@ HandwritingMeasures MeasureHandwriting(Pix* pix, int dpi, const HandwritingLimit
   };
   std::map<l_uint32, LineTally> lines;
   long total_ink = 0;
-  for (const InkComponent& c : comps) {
+  for (const HandwritingComponent& c : comps) {
     l_uint32 label = 0;
     pixGetPixel(labels.get(), c.x + c.w / 2, c.y + c.h / 2, &label);
     LineTally& t = lines[label];
