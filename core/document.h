@@ -138,7 +138,7 @@ struct Document {
   std::string source_sha256;
   std::string path;       // the path the worker read
   std::string container;  // "pdf", "image" or "transcript" (from the bytes, at ingest)
-  std::string modality;   // pdf_text | pdf_scan | pdf_mixed | page_image | page_handwritten | photo | transcript
+  std::string modality;   // pdf_text | pdf_scan | pdf_mixed | page_image | photo | transcript
   std::optional<std::string> alt_text;
   std::optional<std::string> caption;     // from the manifest
   std::optional<std::string> image_role;  // from the manifest (core/image_role.h)
