@@ -157,7 +157,7 @@ HandwritingMeasures MeasureHandwriting(Pix* pix, int dpi, const HandwritingLimit
   // and words, not lines), labelled; each component belongs to the line under its centre.
   HandwritingPix glyphs(pixaDisplay(pixa.get(), width, height));
   if (!glyphs) return out;
-  const int reach = std::max(3, static_cast<int>(std::lround(1.5 * median_h)));
+  const int reach = std::max(3, static_cast<int>(std::lround(3 * median_h)));
   HandwritingPix joined(pixDilateBrick(nullptr, glyphs.get(), reach, 1));
   if (!joined) return out;
   HandwritingPix labels(pixConnCompTransform(joined.get(), 8, 32));

@@ -27,7 +27,7 @@ struct HandwritingLimits {
   // Raises the threshold for dense components (Leptonica's weight factor; 0: none).
   double weight_factor = 0;
   int min_components = 100;      // fewer text components: too little to judge (not handwritten)
-  int region_min_components = 6;  // a line with fewer components is judged with its page
+  int region_min_components = 15;  // a line with fewer components is judged with its page
   double region_unique_share = 0.6;  // a line whose unmatched share reaches this is handwritten
   double page_share = 0.5;  // a page whose handwritten share of text ink reaches this is
 };

@@ -1,7 +1,7 @@
 // handwriting_probe: the handwriting detector's measures (stages/handwriting_measures.h) of
 // each image given, one CSV line each, for calibrating it on page sets without running OCR
 // (bench/handwriting_bench.py runs the real binary for the reported figures).
-// Usage: handwriting_probe [--threshold T] IMAGE...
+// Usage: handwriting_probe [--threshold T] [--weight W] [--line-min N] [--line-share S] IMAGE...
 #include <leptonica/allheaders.h>
 
 #include <cstdio>
@@ -18,6 +18,14 @@ int main(int argc, char** argv) {
     const std::string arg = argv[i];
     if (arg == "--threshold" && i + 1 < argc) {
       limits.match_threshold = std::atof(argv[++i]);
+      continue;
+    }
+    if (arg == "--line-min" && i + 1 < argc) {
+      limits.region_min_components = std::atoi(argv[++i]);
+      continue;
+    }
+    if (arg == "--line-share" && i + 1 < argc) {
+      limits.region_unique_share = std::atof(argv[++i]);
       continue;
     }
     if (arg == "--weight" && i + 1 < argc) {
