@@ -147,11 +147,11 @@ TEST(PipelineConfigTest, TheDefaultLoadsAndIsComplete) {
   ASSERT_TRUE(c.ok()) << c.error().message;
   EXPECT_TRUE(CheckComplete(c.value()).ok());
   EXPECT_EQ(c.value().pipelines.at("pdf"),
-            (std::vector<std::string>{"pdf_text", "rasterize", "preprocess", "ocr", "layout",
-                                      "tables", "alt_text", "quality", "pii"}));
+            (std::vector<std::string>{"pdf_text", "rasterize", "preprocess", "handwriting", "ocr",
+                                      "layout", "tables", "alt_text", "quality", "pii"}));
   EXPECT_EQ(c.value().pipelines.at("image"),
-            (std::vector<std::string>{"image_load", "image_checks", "preprocess", "ocr", "layout",
-                                      "tables", "alt_text", "quality", "pii"}));
+            (std::vector<std::string>{"image_load", "image_checks", "preprocess", "handwriting",
+                                      "ocr", "layout", "tables", "alt_text", "quality", "pii"}));
 }
 
 TEST(PipelineConfigTest, MistakesNameFileLineAndColumn) {
