@@ -347,8 +347,8 @@ class CatalogCommands(AssayTestCase):
         stages = r.json()
         self.assertEqual([s["id"] for s in stages],
                          ["pdf_text", "rasterize", "image_load", "image_checks", "preprocess",
-                          "handwriting", "ocr", "layout", "tables", "alt_text", "quality", "pii", "transcript",
-                          "video"])
+                          "handwriting", "ocr", "layout", "tables", "alt_text", "quality", "pii",
+                          "transcript", "video"])
         dpi = next(p for s in stages if s["id"] == "rasterize" for p in s["params"]
                    if p["name"] == "dpi")
         self.assertEqual((dpi["type"], dpi["default"], dpi["min"], dpi["max"]),
