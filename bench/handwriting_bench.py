@@ -65,7 +65,7 @@ def page_metrics(assay, files, work, params):
         os.symlink(os.path.abspath(path), link)
         names[link] = path
     args = [assay, "run", listing, "--out", os.path.join(out, "store"), "--config", cfg,
-            "-j", "2"]
+            "-j", "2", "--allow-outside-inputs"]
     for p in params:
         args += ["--set", p]
     subprocess.run(args, capture_output=True, text=True)
