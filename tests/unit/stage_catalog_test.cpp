@@ -42,8 +42,8 @@ TEST(StageCatalogTest, BuiltinDeclarationsAreConsistent) {
     }
   }
   EXPECT_EQ(c.Modalities(),
-            (std::vector<std::string>{"page_image", "pdf_mixed", "pdf_scan", "pdf_text", "photo",
-                                      "transcript", "video"}));
+            (std::vector<std::string>{"page_handwritten", "page_image", "pdf_mixed", "pdf_scan",
+                                      "pdf_text", "photo", "transcript", "video"}));
   EXPECT_EQ(c.FindMetric("no.such").metric, nullptr);
   for (const char* lib : {"hunspell", "leptonica", "opencv", "poppler", "tesseract"}) {
     EXPECT_TRUE(c.libraries().contains(lib)) << lib;
