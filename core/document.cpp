@@ -77,6 +77,7 @@ void Document::Normalize() {
     p.width = RoundCoord(p.width);
     p.height = RoundCoord(p.height);
     for (Figure& f : p.figures) NormalizeBox(f.bbox);
+    for (Box& b : p.handwriting) NormalizeBox(b);
     for (PageTable& t : p.tables) {
       NormalizeBox(t.bbox);
       for (TableCell& c : t.cells) NormalizeBox(c.bbox);
@@ -191,6 +192,12 @@ CanonicalJson Document::ToContentJson() const {
       }
       pj["figures"] = std::move(figs);
     }
+    // Absent until the handwriting stage finds a handwritten line: other content keeps its hash.
+    if (!p.handwriting.empty()) {
+      CanonicalJson lines = CanonicalJson::array();
+      for (const Box& b : p.handwriting) lines.push_back(BoxJson(b));
+      pj["handwriting"] = std::move(lines);
+    }
     // Likewise absent until the tables stage finds one.
     if (!p.tables.empty()) {
       CanonicalJson tables = CanonicalJson::array();
@@ -250,6 +257,9 @@ Document Document::FromContentJson(const CanonicalJson& j) {
       for (const CanonicalJson& fj : pj["figures"]) {
         p.figures.push_back(Figure{BoxFrom(fj.at("bbox")), fj.at("caption"), fj.at("source")});
       }
+    }
+    if (pj.contains("handwriting")) {
+      for (const CanonicalJson& bj : pj["handwriting"]) p.handwriting.push_back(BoxFrom(bj));
     }
     if (pj.contains("tables")) {
       for (const CanonicalJson& tj : pj["tables"]) {

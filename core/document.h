@@ -121,6 +121,8 @@ struct Page {
   std::vector<Block> blocks;
   std::vector<Figure> figures;  // found by the layout stage
   std::vector<PageTable> tables;    // found by the tables stage, in reading order
+  // Handwritten lines found by the handwriting stage (docs/handwriting.md), top to bottom.
+  std::vector<Box> handwriting;
   // How the page's raster was made, oldest first; empty when the page has none.
   std::vector<RasterStep> raster_steps;
   // The pixels of the last raster step, when held in memory. Transient: a stage that needs

@@ -359,7 +359,8 @@ const StageSpec& OcrStageSpec() {
       .version = 6,  // 6: the retry ladder stops at a rung that gains too little
       .summary = "Tesseract OCR of page rasters: words, lines, blocks, confidences",
       .containers = {"pdf", "image"},
-      .modalities = {"pdf_scan", "pdf_mixed", "page_image"},
+      // page_handwritten: the reading is a draft for the people who transcribe the page.
+      .modalities = {"pdf_scan", "pdf_mixed", "page_image", "page_handwritten"},
       .establishes = {},
       .params =
           {{"blank_max_ink_fraction",

@@ -52,10 +52,28 @@ class QualityStage : public Stage {
       for (const Block& b : p.blocks) headings += LooksLikeHeading(b.Text()) ? 1 : 0;
     doc.metrics["text.headings_detected"] = headings;
 
+    // Handwritten pages (the handwriting stage) are not print: their OCR text is a draft for
+    // people to transcribe, not held to the print CER, so it is left out of the estimate.
+    const auto handwritten = [&](const Page& p) {
+      const auto part = doc.part_metrics.find("page:" + std::to_string(p.number));
+      if (part == doc.part_metrics.end()) return false;
+      const auto flag = part->second.find("page.handwritten");
+      return flag != part->second.end() && flag->second > 0;
+    };
     OcrWords all;
     bool any_ocr = false;
+    std::string print_text;  // the OCR'd and text-layer pages that are not handwritten
+    int left_out = 0;
     for (const Page& p : doc.pages) {
-      if (p.text_source != "ocr") continue;
+      if (handwritten(p)) {
+        ++left_out;
+        continue;
+      }
+      const std::string page_text = p.Text();
+      if (!page_text.empty()) print_text += (print_text.empty() ? "" : "\n\n") + page_text;
+    }
+    for (const Page& p : doc.pages) {
+      if (p.text_source != "ocr" || handwritten(p)) continue;
       any_ocr = true;
       OcrWords page_words;
       page_words.Add(p, low_conf);
@@ -74,7 +92,8 @@ class QualityStage : public Stage {
     }
     if (any_ocr) {
       doc.metrics["ocr.low_conf_word_ratio"] = all.LowRatio();
-      double estimate = EstimateCer(s, all.Mean(), all.LowRatio());
+      double estimate = EstimateCer(left_out > 0 ? MeasureText(print_text, known) : s,
+                                    all.Mean(), all.LowRatio());
       if (const auto c = doc.metrics.find("ocr.text_coverage"); c != doc.metrics.end()) {
         estimate = WithCoverage(estimate, c->second);
       }
@@ -117,7 +136,7 @@ class QualityStage : public Stage {
 const StageSpec& QualityStageSpec() {
   static const StageSpec kSpec{
       .id = "quality",
-      .version = 4,  // 4: the CER estimate takes OCR's text coverage into account
+      .version = 5,  // 5: handwritten pages are left out of the print CER estimate
       .summary = "text quality signals, CER estimate, CER and heading recall vs ground truth",
       .containers = {"pdf", "image"},
       .modalities = {"pdf_text", "pdf_scan", "pdf_mixed", "page_image"},

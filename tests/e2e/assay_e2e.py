@@ -42,10 +42,10 @@ def require_image_copies():
 EXIT_OK, EXIT_REJECTED, EXIT_USAGE, EXIT_INTERNAL, EXIT_DOC_ERRORS = 0, 1, 2, 3, 4
 
 # Plans (core/stage_registry.cpp): the stages every document of a container goes through.
-PLAN = {"pdf": ["pdf_text", "rasterize", "preprocess", "ocr", "layout", "tables", "alt_text",
-                "quality", "pii"],
-        "image": ["image_load", "image_checks", "preprocess", "ocr", "layout", "tables",
-                  "alt_text", "quality", "pii"],
+PLAN = {"pdf": ["pdf_text", "rasterize", "preprocess", "handwriting", "ocr", "layout",
+                "tables", "alt_text", "quality", "pii"],
+        "image": ["image_load", "image_checks", "preprocess", "handwriting", "ocr", "layout",
+                  "tables", "alt_text", "quality", "pii"],
         "transcript": ["transcript"],
         "video": ["video"]}
 

@@ -396,7 +396,7 @@ class AnnotateTest(unittest.TestCase):
                                        'metric = "chart.count"'),
              "unknown metric 'chart.count' (see `assay metrics`)"),
             ("pool", shipped.replace('pool = "general"', 'pool = "generalists"', 1),
-             "unknown pool 'generalists' (pools: general, specialist)"),
+             "unknown pool 'generalists' (pools: general, specialist, transcribers)"),
         ]
         for name, text, expected in cases:
             self.assertNotEqual(text, shipped, name)

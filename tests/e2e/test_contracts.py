@@ -119,8 +119,8 @@ class ContractsTest(unittest.TestCase):
         self.assertEqual(lineage["outcome"], "accepted")
         linked = [t for t in lineage["transformations"] if t.get("queue_item_id")]
         self.assertEqual([t["stage"] for t in linked],
-                         ["pdf_text", "rasterize", "preprocess", "ocr", "layout", "tables",
-                          "alt_text", "quality", "pii"])
+                         ["pdf_text", "rasterize", "preprocess", "handwriting", "ocr", "layout",
+                          "tables", "alt_text", "quality", "pii"])
         self.assertEqual(linked[1]["params"]["dpi"], 300)
         # The document keeps its own parameters: the next batch does not undo the fix.
         again = json.loads(assay(*low).stdout)

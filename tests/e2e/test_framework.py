@@ -217,10 +217,10 @@ class PrefixReuse(AssayTestCase):
             self.skipTest(f"corpus not found: {self.CORPUS}")
         config = os.path.join(self.temp_dir("config"), "no_quality.toml")
         with open(config, "w") as f:
-            f.write('[pipeline.pdf]\nstages = ["pdf_text", "rasterize", "preprocess", "ocr", '
-                    '"layout", "tables"]\n'
-                    '[pipeline.image]\nstages = ["image_load", "image_checks", "preprocess", "ocr", '
-                    '"layout", "tables"]\n')
+            f.write('[pipeline.pdf]\nstages = ["pdf_text", "rasterize", "preprocess", '
+                    '"handwriting", "ocr", "layout", "tables"]\n'
+                    '[pipeline.image]\nstages = ["image_load", "image_checks", "preprocess", '
+                    '"handwriting", "ocr", "layout", "tables"]\n')
         out = self.temp_dir("prefix")
         args = ["run", self.CORPUS, "--out", out, "-j", "2", "--json", "--exclude", "*.txt",
                 "--exclude", "*.csv", "--exclude", "*.md", "--exclude", "*.uzn",
@@ -347,8 +347,8 @@ class CatalogCommands(AssayTestCase):
         stages = r.json()
         self.assertEqual([s["id"] for s in stages],
                          ["pdf_text", "rasterize", "image_load", "image_checks", "preprocess",
-                          "ocr", "layout", "tables", "alt_text", "quality", "pii", "transcript",
-                          "video"])
+                          "handwriting", "ocr", "layout", "tables", "alt_text", "quality", "pii",
+                          "transcript", "video"])
         dpi = next(p for s in stages if s["id"] == "rasterize" for p in s["params"]
                    if p["name"] == "dpi")
         self.assertEqual((dpi["type"], dpi["default"], dpi["min"], dpi["max"]),

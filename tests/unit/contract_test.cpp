@@ -215,7 +215,7 @@ TEST(ContractTest, ASetMissingAModalityIsRefused) {
   std::ofstream(dir / "page.toml") << kHeader;
   auto set = LoadContracts(dir, BuiltinCatalog());
   ASSERT_FALSE(set.ok());
-  EXPECT_EQ(set.error().message, dir.string() + ": no contract for modality 'pdf_mixed'");
+  EXPECT_EQ(set.error().message, dir.string() + ": no contract for modality 'page_handwritten'");
 }
 
 }  // namespace

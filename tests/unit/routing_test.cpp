@@ -89,8 +89,39 @@ TEST(Routing, ShippedFileLoads) {
   auto r = LoadRouting({}, BuiltinCatalog());
   ASSERT_TRUE(r.ok()) << r.error().message;
   EXPECT_EQ(r.value().path, "builtin:default.toml");
-  EXPECT_EQ(r.value().rules.size(), 5u);
+  EXPECT_EQ(r.value().rules.size(), 7u);
   EXPECT_EQ(r.value().sha256.size(), 64u);
+}
+
+// The shipped handwriting rules (docs/handwriting.md): a handwritten page goes to two
+// transcribers; a printed page's handwritten lines to one, only when they hold 5% of its ink.
+TEST(Routing, ShippedFileSendsHandwritingToTranscribers) {
+  auto r = LoadRouting({}, BuiltinCatalog());
+  ASSERT_TRUE(r.ok()) << r.error().message;
+  RoutingUnit hand{"d1", "page_handwritten", {}, {}, {}};
+  hand.part_metrics["page:1"] = {{"page.handwritten", 1}, {"handwriting.share", 0.9},
+                                 {"handwriting.regions", 12}};
+  const auto tasks = Route(r.value(), hand);
+  ASSERT_EQ(tasks.size(), 1u);
+  EXPECT_EQ(tasks[0].task_type, "handwriting_transcription");
+  EXPECT_EQ(tasks[0].region, "page:1");
+  EXPECT_EQ(tasks[0].pool, "transcribers");
+  EXPECT_EQ(tasks[0].votes, 2);
+  EXPECT_EQ(tasks[0].rule, "handwritten_pages");
+
+  RoutingUnit notes{"d2", "pdf_scan", {}, {}, {}};
+  notes.part_metrics["page:1"] = {{"page.handwritten", 0}, {"handwriting.share", 0.12},
+                                  {"handwriting.regions", 3}};
+  notes.part_metrics["page:2"] = {{"page.handwritten", 0}, {"handwriting.share", 0.03},
+                                  {"handwriting.regions", 1}};
+  std::vector<std::string> regions;
+  for (const RoutedTask& t : Route(r.value(), notes)) {
+    if (t.task_type != "handwriting_transcription") continue;
+    EXPECT_EQ(t.rule, "handwritten_lines");
+    EXPECT_EQ(t.votes, 1);
+    regions.push_back(t.region);
+  }
+  EXPECT_EQ(regions, (std::vector<std::string>{"page:1"}));
 }
 
 TEST(Routing, MetricsComeFromTheCatalog) {

@@ -42,8 +42,8 @@ TEST(StageCatalogTest, BuiltinDeclarationsAreConsistent) {
     }
   }
   EXPECT_EQ(c.Modalities(),
-            (std::vector<std::string>{"page_image", "pdf_mixed", "pdf_scan", "pdf_text", "photo",
-                                      "transcript", "video"}));
+            (std::vector<std::string>{"page_handwritten", "page_image", "pdf_mixed", "pdf_scan",
+                                      "pdf_text", "photo", "transcript", "video"}));
   EXPECT_EQ(c.FindMetric("no.such").metric, nullptr);
   for (const char* lib : {"hunspell", "leptonica", "opencv", "poppler", "tesseract"}) {
     EXPECT_TRUE(c.libraries().contains(lib)) << lib;
@@ -147,11 +147,11 @@ TEST(PipelineConfigTest, TheDefaultLoadsAndIsComplete) {
   ASSERT_TRUE(c.ok()) << c.error().message;
   EXPECT_TRUE(CheckComplete(c.value()).ok());
   EXPECT_EQ(c.value().pipelines.at("pdf"),
-            (std::vector<std::string>{"pdf_text", "rasterize", "preprocess", "ocr", "layout",
-                                      "tables", "alt_text", "quality", "pii"}));
+            (std::vector<std::string>{"pdf_text", "rasterize", "preprocess", "handwriting", "ocr",
+                                      "layout", "tables", "alt_text", "quality", "pii"}));
   EXPECT_EQ(c.value().pipelines.at("image"),
-            (std::vector<std::string>{"image_load", "image_checks", "preprocess", "ocr", "layout",
-                                      "tables", "alt_text", "quality", "pii"}));
+            (std::vector<std::string>{"image_load", "image_checks", "preprocess", "handwriting",
+                                      "ocr", "layout", "tables", "alt_text", "quality", "pii"}));
 }
 
 TEST(PipelineConfigTest, MistakesNameFileLineAndColumn) {

@@ -62,9 +62,10 @@ DocumentRunner* StagesTest::runner_ = nullptr;
 TEST_F(StagesTest, BornDigitalPdfIsReadFromItsTextLayer) {
   const WorkResult r = runner_->Run(Request("born_digital.pdf", "pdf"));
   ASSERT_FALSE(r.error) << r.error->message;
-  // pdf_text, rasterize, preprocess, ocr, layout, tables, alt_text (no figure), quality, pii.
-  EXPECT_EQ(Outcomes(r), (std::vector<std::string>{"ok", "skipped", "skipped", "skipped", "ok",
-                                                   "ok", "skipped", "ok", "ok"}));
+  // pdf_text, rasterize, preprocess, handwriting, ocr, layout, tables, alt_text (no figure),
+  // quality, pii.
+  EXPECT_EQ(Outcomes(r), (std::vector<std::string>{"ok", "skipped", "skipped", "skipped",
+                                                   "skipped", "ok", "ok", "skipped", "ok", "ok"}));
   EXPECT_EQ(r.transformations[1].note, "not for modality pdf_text");
   EXPECT_GT(r.metrics.at("text.dictionary_word_ratio"), 0.9);
   EXPECT_EQ(r.modality, "pdf_text");
@@ -82,9 +83,11 @@ TEST_F(StagesTest, BornDigitalPdfIsReadFromItsTextLayer) {
 TEST_F(StagesTest, ImageOnlyPdfIsRasterizedAndOcrd) {
   const WorkResult r = runner_->Run(Request("image_only.pdf", "pdf"));
   ASSERT_FALSE(r.error) << r.error->message;
-  // pdf_text, rasterize, preprocess, ocr, layout, tables, alt_text (no figure), quality, pii.
-  EXPECT_EQ(Outcomes(r), (std::vector<std::string>{"ok", "ok", "ok", "ok", "ok", "ok", "skipped",
-                                                   "ok", "ok"}));
+  // pdf_text, rasterize, preprocess, handwriting, ocr, layout, tables, alt_text (no figure),
+  // quality, pii.
+  EXPECT_EQ(Outcomes(r), (std::vector<std::string>{"ok", "ok", "ok", "ok", "ok", "ok", "ok",
+                                                   "skipped", "ok", "ok"}));
+  EXPECT_EQ(r.metrics.at("handwriting.pages"), 0);  // print
   EXPECT_LT(r.metrics.at("ocr.cer_estimate"), 0.02);
   // Clean upright renders: preprocessing measured them and left them alone.
   EXPECT_EQ(r.metrics.at("preprocess.pages_changed"), 0);
@@ -122,10 +125,11 @@ TEST_F(StagesTest, PhotoIsClassifiedAndNotOcrd) {
   const WorkResult r = runner_->Run(Request("photo.jpg", "image"));
   ASSERT_FALSE(r.error) << r.error->message;
   EXPECT_EQ(r.modality, "photo");
-  // image_checks measures it; preprocess, ocr, layout, tables, quality skip a photo; alt_text
-  // has no alt-text to judge (the request gives none); pii reads alt-text.
+  // image_checks measures it; preprocess, handwriting, ocr, layout, tables, quality skip a
+  // photo; alt_text has no alt-text to judge (the request gives none); pii reads alt-text.
   EXPECT_EQ(Outcomes(r), (std::vector<std::string>{"ok", "ok", "skipped", "skipped", "skipped",
-                                                   "skipped", "skipped", "skipped", "ok"}));
+                                                   "skipped", "skipped", "skipped", "skipped",
+                                                   "ok"}));
   EXPECT_EQ(r.metrics.at("image.width"), 480);
   // A procedural landscape of smooth gradients: little fine detail, so a low sharpness.
   EXPECT_GT(r.metrics.at("image.sharpness"), 0);
