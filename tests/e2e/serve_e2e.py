@@ -28,9 +28,18 @@ def run_samples_for_review(out_root):
                     ignore=shutil.ignore_patterns("*.cpp", "*.h", "routing"))
     with open(os.path.join(contracts, "pdf_text.toml"), "a") as f:
         f.write(STRICT_RULE)
+    # The shipped routing samples 10% of photos by a draw seeded with the routing file's hash,
+    # so any edit of that file may leave the one sample photo unsampled: every photo here.
+    with open(os.path.join(SOURCE_DIR, "contracts", "routing", "default.toml")) as f:
+        routing_text = f.read()
+    if "sample = 0.10" not in routing_text:
+        raise RuntimeError("the shipped routing no longer samples photos at 0.10: update this")
+    routing = os.path.join(out_root, "routing.toml")
+    with open(routing, "w") as f:
+        f.write(routing_text.replace("sample = 0.10", "sample = 1.0"))
     out = os.path.join(out_root, "out")
-    r = run_assay(["run", "samples", "--out", out, "-j", "2", "--contracts", contracts],
-                  cwd=SOURCE_DIR)
+    r = run_assay(["run", "samples", "--out", out, "-j", "2", "--contracts", contracts,
+                   "--routing", routing], cwd=SOURCE_DIR)
     if r.returncode not in (0, 1, 4):
         raise RuntimeError(r.describe())
     return out

@@ -219,7 +219,8 @@ class PdfRobustnessCorpus(AssayTestCase):
                      "WHERE d.outcome IN ('accepted','rejected') GROUP BY d.doc_id")
         bad = [r for r in rows
                if not re.fullmatch(r"pdf_text:ok rasterize:(ok|skipped) preprocess:(ok|skipped) "
-                                   r"ocr:(ok|skipped) layout:ok tables:(ok|skipped) "
+                                   r"handwriting:(ok|skipped) ocr:(ok|skipped) layout:ok "
+                                   r"tables:(ok|skipped) "
                                    r"alt_text:(ok|skipped) quality:ok pii:ok",
                                    r["stages"] or "")]
         self.assertEqual(bad, [])

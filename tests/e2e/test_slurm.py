@@ -56,7 +56,9 @@ class SlurmArray(AssayTestCase):
             raise unittest.SkipTest(f"Slurm test skipped: {start} not found")
         cls.d = cls.temp_dir("slurm")
         os.chmod(cls.d, 0o755)
-        if make_slice(os.path.join(cls.d, "slice")) is None:
+        # With issue7229.pdf: its shard (2 of 4) must still be running when the test cancels
+        # it, and without that slow document the shard finishes first.
+        if make_slice(os.path.join(cls.d, "slice"), leave_out=()) is None:
             raise unittest.SkipTest("corpus files not found")
         already = sh(["scontrol", "ping"]).returncode == 0 if shutil.which("scontrol") else False
         t0 = time.monotonic()
