@@ -36,38 +36,6 @@ Json PageJson(const Page& p) {
           {"figures", std::move(figures)}};
 }
 
-// A video's stretches, scene cuts and sampled frames (time, passes, near-copies), as a
-// reviewer reads them beside the failed rules.
-Json ReviewVideoJson(const CanonicalJson& facts) {
-  Json stretches = Json::array(), frames = Json::array();
-  for (const CanonicalJson& s : facts.at("stretches")) {
-    stretches.push_back({{"kind", s.at("kind")}, {"start", s.at("start")}, {"end", s.at("end")}});
-  }
-  for (const CanonicalJson& f : facts.at("frames")) {
-    frames.push_back({{"index", f.at("index")},
-                      {"time", f.at("time")},
-                      {"scene_start", f.at("scene_start")},
-                      {"passes", f.at("passes")},
-                      {"near_duplicate_of", f.at("near_duplicate_of")}});
-  }
-  return {{"stretches", std::move(stretches)},
-          {"scene_cuts", Json(facts.at("scene_cuts"))},
-          {"frames", std::move(frames)}};
-}
-
-// A transcript's cues (times, speaker, text) and what was found at which cue.
-Json ReviewTranscriptJson(const Transcript& t) {
-  Json cues = Json::array(), findings = Json::array();
-  for (const TranscriptSegment& s : t.segments) {
-    cues.push_back({{"cue", s.cue}, {"start", s.start}, {"end", s.end}, {"speaker", s.speaker},
-                    {"text", s.text}});
-  }
-  for (const TranscriptFinding& f : t.findings) {
-    findings.push_back({{"cue", f.cue}, {"kind", f.kind}, {"detail", f.detail}});
-  }
-  return {{"cues", std::move(cues)}, {"findings", std::move(findings)}};
-}
-
 }  // namespace
 
 Result<Json> ReviewItemView(Store& store, int64_t item_id) {
@@ -85,8 +53,8 @@ Result<Json> ReviewItemView(Store& store, int64_t item_id) {
     document["container"] = doc.container;
     for (const Page& p : doc.pages) pages.push_back(PageJson(p));
     text = doc.Text();
-    if (doc.video.is_object()) document["video"] = ReviewVideoJson(doc.video);
-    if (doc.transcript) document["transcript"] = ReviewTranscriptJson(*doc.transcript);
+    if (doc.video.is_object()) document["video"] = ExportVideoJson(store, item->doc_id, doc.video);
+    if (doc.transcript) document["transcript"] = ExportTranscriptJson(*doc.transcript);
   }
   document["pages"] = std::move(pages);
   document["text"] = std::move(text);

@@ -13,10 +13,9 @@ namespace assay {
 // {"item": QueueItem JSON, "events": [...], "rules": [failed reasons], "document": {"doc_id",
 // "container", "modality", "outcome", "pages": [{"page", "width", "height", "unit",
 // "text_source", "words": [[x0,y0,x1,y1]...], "blocks": [{"type","bbox","text"}], "tables":
-// [{"bbox","n_rows","n_cols","rows"}], "figures": [{"bbox","caption"}]}], "text", and for a
-// video "video": {"stretches": [{"kind","start","end"}], "scene_cuts", "frames": [{"index",
-// "time","scene_start","passes","near_duplicate_of"}]}, for a transcript "transcript":
-// {"cues": [{"cue","start","end","speaker","text"}], "findings": [{"cue","kind","detail"}]}},
+// [{"bbox","n_rows","n_cols","rows"}], "figures": [{"bbox","caption"}]}], "text", and a video's
+// "video" and a transcript's "transcript" as the export has them (ExportVideoJson,
+// ExportTranscriptJson)},
 // "lineage": LineageView}. Error (stage "usage") for an unknown item.
 Result<Json> ReviewItemView(Store& store, int64_t item_id);
 

@@ -307,11 +307,7 @@ std::string VideoFrameFile(const std::string& doc_id, int64_t index) {
   return doc_id + "/" + name;
 }
 
-namespace {
-
-// A video's findings as the export writes them (schemas/export.schema.json `video`): the
-// stage's facts, each sampled frame with the file `export --format frames` writes it to.
-Json VideoJson(Store& store, const std::string& doc_id, const CanonicalJson& facts) {
+Json ExportVideoJson(Store& store, const std::string& doc_id, const CanonicalJson& facts) {
   // The corpus step's findings per frame (frame_near_duplicates).
   std::map<int64_t, Json> corpus;
   Statement c(store.db().handle(),
@@ -346,7 +342,9 @@ Json VideoJson(Store& store, const std::string& doc_id, const CanonicalJson& fac
           {"scene_cuts", Json(facts.at("scene_cuts"))}};
 }
 
-}  // namespace
+Json ExportTranscriptJson(const Transcript& t) {
+  return Json::parse(DumpCanonical(t.ToJson()));
+}
 
 Json ExportRecord(Store& store, const std::string& doc_id, bool stable) {
   Statement q(store.db().handle(),
@@ -443,8 +441,8 @@ Json ExportRecord(Store& store, const std::string& doc_id, bool stable) {
               {"images", std::move(images)}};
   // A transcript's cues with times and speakers, and what was found at which cue
   // (docs/transcripts.md); a video's sampled frames, stretches and cuts (docs/video.md).
-  if (doc.transcript) rec["transcript"] = Json::parse(DumpCanonical(doc.transcript->ToJson()));
-  if (!doc.video.is_null()) rec["video"] = VideoJson(store, doc_id, doc.video);
+  if (doc.transcript) rec["transcript"] = ExportTranscriptJson(*doc.transcript);
+  if (!doc.video.is_null()) rec["video"] = ExportVideoJson(store, doc_id, doc.video);
   rec.update(Json{{"annotations", DocumentAnnotations(store, doc_id, stable)},
               {"metrics", std::move(metrics)},
               {"contract", ContractJson(store, doc_id)}});

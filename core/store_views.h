@@ -49,4 +49,13 @@ std::string VideoFrameFile(const std::string& doc_id, int64_t index);
 // The export record of one document (used by ExportJsonl and tests).
 Json ExportRecord(Store& store, const std::string& doc_id, bool stable = false);
 
+// A video's findings as the export writes them (schemas/export.schema.json `video`): the
+// stage's facts, each sampled frame with the file `export --format frames` writes it to and
+// the corpus near-duplicate step's finding.
+Json ExportVideoJson(Store& store, const std::string& doc_id, const CanonicalJson& facts);
+
+// A transcript as the export writes it (`transcript`): segments with times, speakers and
+// words, and the findings per cue.
+Json ExportTranscriptJson(const Transcript& t);
+
 }  // namespace assay

@@ -293,9 +293,9 @@ function showTranscriptFacts(transcript) {
   for (const f of transcript.findings) (found[f.cue] = found[f.cue] || []).push(f.kind + ": " + f.detail);
   const cues = $("transcript-cues").tBodies[0];
   cues.replaceChildren();
-  for (const c of transcript.cues) {
+  for (const c of transcript.segments) {
     const tr = el("tr");
-    tr.append(el("td", c.cue), el("td", c.start), el("td", c.end), el("td", c.speaker),
+    tr.append(el("td", c.cue), el("td", c.start), el("td", c.end), el("td", c.speaker || ""),
               el("td", c.text), el("td", (found[c.cue] || []).join("; ")));
     cues.append(tr);
   }
