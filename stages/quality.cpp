@@ -3,6 +3,7 @@
 // the share of low-confidence OCR words, heading-like blocks, and for OCR'd text
 // `ocr.cer_estimate` (stages/text_signals.h), per document and per OCR'd page. With the
 // manifest's ground truth: `ocr.cer` (whitespace-normalised) and `text.heading_recall`.
+#include <algorithm>
 #include <fstream>
 #include <sstream>
 
@@ -62,16 +63,6 @@ class QualityStage : public Stage {
     };
     OcrWords all;
     bool any_ocr = false;
-    std::string print_text;  // the OCR'd and text-layer pages that are not handwritten
-    int left_out = 0;
-    for (const Page& p : doc.pages) {
-      if (handwritten(p)) {
-        ++left_out;
-        continue;
-      }
-      const std::string page_text = p.Text();
-      if (!page_text.empty()) print_text += (print_text.empty() ? "" : "\n\n") + page_text;
-    }
     for (const Page& p : doc.pages) {
       if (p.text_source != "ocr" || handwritten(p)) continue;
       any_ocr = true;
@@ -92,8 +83,17 @@ class QualityStage : public Stage {
     }
     if (any_ocr) {
       doc.metrics["ocr.low_conf_word_ratio"] = all.LowRatio();
-      double estimate = EstimateCer(left_out > 0 ? MeasureText(print_text, known) : s,
-                                    all.Mean(), all.LowRatio());
+      TextSignals print = s;
+      if (std::any_of(doc.pages.begin(), doc.pages.end(), handwritten)) {
+        std::string print_text;  // the pages that are not handwritten
+        for (const Page& p : doc.pages) {
+          if (handwritten(p)) continue;
+          const std::string page_text = p.Text();
+          if (!page_text.empty()) print_text += (print_text.empty() ? "" : "\n\n") + page_text;
+        }
+        print = MeasureText(print_text, known);
+      }
+      double estimate = EstimateCer(print, all.Mean(), all.LowRatio());
       if (const auto c = doc.metrics.find("ocr.text_coverage"); c != doc.metrics.end()) {
         estimate = WithCoverage(estimate, c->second);
       }
