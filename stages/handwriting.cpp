@@ -42,12 +42,10 @@ class HandwritingStage : public Stage {
                             applied.rotate_quads, applied.deskew_deg,
                             double(pixGetWidth(pix)), double(pixGetHeight(pix))};
       page.handwriting.clear();
-      for (const InkBox& b : m.regions) {
-        page.handwriting.push_back(frame.ToPage(PixelBox{b.x0, b.y0, b.x1, b.y1}));
-      }
+      for (const PixelBox& b : m.regions) page.handwriting.push_back(frame.ToPage(b));
       auto& pm = doc.part_metrics["page:" + std::to_string(page.number)];
       pm["handwriting.components"] = m.components;
-      pm["handwriting.score"] = m.Score();
+      pm["handwriting.score"] = m.unique_share;
       pm["handwriting.share"] = m.share;
       pm["handwriting.height_cv"] = m.height_cv;
       pm["handwriting.stroke_cv"] = m.stroke_cv;

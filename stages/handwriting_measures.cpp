@@ -165,7 +165,7 @@ HandwritingMeasures MeasureHandwriting(Pix* pix, int dpi, const HandwritingLimit
   struct LineTally {
     int count = 0, unique = 0;
     long ink = 0;
-    InkBox box{1 << 30, 1 << 30, 0, 0};
+    PixelBox box{1 << 30, 1 << 30, 0, 0};
   };
   std::map<l_uint32, LineTally> lines;
   long total_ink = 0;
@@ -192,7 +192,7 @@ HandwritingMeasures MeasureHandwriting(Pix* pix, int dpi, const HandwritingLimit
     handwritten_ink += t.ink;
     if (judged) out.regions.push_back(t.box);
   }
-  std::sort(out.regions.begin(), out.regions.end(), [](const InkBox& a, const InkBox& b) {
+  std::sort(out.regions.begin(), out.regions.end(), [](const PixelBox& a, const PixelBox& b) {
     return a.y0 != b.y0 ? a.y0 < b.y0 : a.x0 < b.x0;
   });
   out.share = total_ink > 0 ? double(handwritten_ink) / total_ink : 0;

@@ -13,14 +13,11 @@
 
 #include <vector>
 
+#include "stages/page_preprocess.h"  // PixelBox
+
 struct Pix;
 
 namespace assay {
-
-// A box in the pixels measured (x1, y1 exclusive).
-struct InkBox {
-  int x0 = 0, y0 = 0, x1 = 0, y1 = 0;
-};
 
 struct HandwritingLimits {
   double match_threshold = 0.6;  // shape correlation at which two components are one glyph
@@ -38,9 +35,8 @@ struct HandwritingMeasures {
   double height_cv = 0;      // coefficient of variation of their heights
   double stroke_cv = 0;      // coefficient of variation of their stroke widths
   double share = 0;          // share of text-component ink in handwritten regions
-  std::vector<InkBox> regions;  // handwritten lines, in the pixels measured
+  std::vector<PixelBox> regions;  // handwritten lines, in the pixels measured (x1, y1 exclusive)
   bool handwritten = false;  // share >= page_share with at least min_components components
-  double Score() const { return unique_share; }
 };
 
 // Measures `pix` (any depth; binarised here by Otsu's threshold). `dpi` sets the size of the

@@ -87,7 +87,7 @@ TEST(HandwritingMeasures, MixedPageKeepsPrintAndFindsTheHandwrittenLines) {
   EXPECT_GT(m.share, 0.1);
   EXPECT_LT(m.share, 0.5);
   ASSERT_FALSE(m.regions.empty());
-  for (const InkBox& b : m.regions) {
+  for (const PixelBox& b : m.regions) {
     EXPECT_GE(b.y0, kHeight * 2 / 3) << "a handwritten line found in the print";
   }
 }
