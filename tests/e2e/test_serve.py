@@ -11,13 +11,12 @@ import json
 import os
 import shutil
 import socket
-import sqlite3
 import subprocess
 import tempfile
 import time
 import unittest
 
-from assay_e2e import ASSAY_BIN, SOURCE_DIR, log, run_assay
+from assay_e2e import ASSAY_BIN, SOURCE_DIR, log, query, run_assay
 from serve_e2e import Server, http, run_samples_for_review
 
 STATE = {}
@@ -585,11 +584,9 @@ class VideoAndTranscriptFacts(unittest.TestCase):
         r = run_assay(["run", data, "--out", cls.out])
         if r.returncode not in (0, 1):
             raise AssertionError(r.describe())
-        db = sqlite3.connect(os.path.join(cls.out, "assay.db"))
-        cls.items = dict(db.execute(
-            "SELECT d.modality, q.item_id FROM queue_items q JOIN documents d USING(doc_id) "
-            "WHERE d.modality IN ('video', 'transcript')").fetchall())
-        db.close()
+        cls.items = {r["modality"]: r["item_id"] for r in query(
+            cls.out, "SELECT d.modality, q.item_id FROM queue_items q JOIN documents d "
+                     "USING(doc_id) WHERE d.modality IN ('video', 'transcript')")}
         if sorted(cls.items) != ["transcript", "video"]:
             raise AssertionError(f"expected a video and a transcript in the queue: {cls.items}")
 

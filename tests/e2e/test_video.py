@@ -7,16 +7,18 @@ stretches each within 1 s of the truth at both ends, the sampled-frame count bou
 video.max_frames, the contract's decision with rule, value and threshold, the export (JSON
 Schema, frames as PNG at the timestamps given) and one clear error per hostile file with the
 batch going on."""
+import io
 import json
 import os
 import shutil
 import struct
 import subprocess
 import sys
+import tarfile
 import unittest
 
 from assay_e2e import (CORPORA, EXIT_DOC_ERRORS, SOURCE_DIR, AssayTestCase, export, metrics,
-                       query, run_assay)
+                       query, run_assay, sha256_file)
 
 MAX_FRAMES = 12  # below the timeline's 12 scenes + rate samples: the bound is exercised
 
@@ -209,15 +211,8 @@ class VideoTestSet(AssayTestCase):
         self.assertTrue(all(f["checks"]["image.clipped_shadows"] > 0.9 for f in black), black)
 
 
-def sha256_of(path):
-    import hashlib
-    with open(path, "rb") as f:
-        return hashlib.sha256(f.read()).hexdigest()
-
-
 def shard_members(release_dir):
     """name -> bytes of every member of the release's shards."""
-    import tarfile
     out = {}
     shards = sorted(os.listdir(os.path.join(release_dir, "images")))
     for shard in shards:
@@ -319,14 +314,12 @@ class VideoFramesInReleases(AssayTestCase):
         self.assertTrue(checks["frames"]["ok"], checks["frames"])
         self.assertFalse(checks["frames"]["skipped"], checks["frames"])
         # A shard that lost a frame's PNG fails the frames check.
-        import tarfile
         bad = os.path.join(self.temp_dir("video-rel-bad"), "r")
         shutil.copytree(self.releases[0], bad)
         shard = os.path.join(bad, "images", sorted(os.listdir(os.path.join(bad, "images")))[0])
         with tarfile.open(shard) as t:
             kept = [(m, t.extractfile(m).read()) for m in t.getmembers()]
         dropped = next(m.name for m, _ in kept if m.name.endswith(".png") and "/" in m.name)
-        import io
         with tarfile.open(shard, "w", format=tarfile.USTAR_FORMAT) as t:
             for m, data in kept:
                 if m.name != dropped:
@@ -343,8 +336,8 @@ class VideoFramesInReleases(AssayTestCase):
         self.assertEqual(a, b)
         self.assertTrue(a)
         for name in a:
-            self.assertEqual(sha256_of(os.path.join(self.releases[0], "images", name)),
-                             sha256_of(os.path.join(self.releases[1], "images", name)), name)
+            self.assertEqual(sha256_file(os.path.join(self.releases[0], "images", name)),
+                             sha256_file(os.path.join(self.releases[1], "images", name)), name)
 
 
 if __name__ == "__main__":
