@@ -55,7 +55,8 @@ struct VideoCandidate {
   std::optional<double> current;
 };
 
-void LoadVideoFrameHashes(Database& db, std::vector<HashedFrame>& frames, std::vector<VideoCandidate>& videos) {
+void LoadVideoFrameHashes(Database& db, std::vector<HashedFrame>& frames,
+                          std::vector<VideoCandidate>& videos) {
   Statement q(db.handle(),
               "SELECT f.doc_id, f.frame, f.phash, d.source_id, n.value FROM video_frame_hashes f "
               "JOIN documents d ON d.doc_id = f.doc_id "
@@ -142,12 +143,17 @@ NearDuplicateSummary DecideNearDuplicates(Store& store, int64_t run_id,
   std::map<std::string, int> copies_of;
   for (const FrameNearDuplicate& f : copies) {
     fins.Bind(1, f.doc_id).Bind(2, f.frame).Bind(3, f.of_doc_id);
-    if (f.of_frame) fins.Bind(4, *f.of_frame); else fins.BindNull(4);
+    if (f.of_frame) {
+      fins.Bind(4, *f.of_frame);
+    } else {
+      fins.BindNull(4);
+    }
     fins.Bind(5, f.distance).Bind(6, kNearDuplicateMaxDistance).Bind(7, run_id).Bind(8, now).Run();
     ++copies_of[f.doc_id];
   }
   for (const VideoCandidate& v : videos) {
-    const double value = copies_of.count(v.doc_id) ? copies_of[v.doc_id] : 0;
+    const auto n = copies_of.find(v.doc_id);
+    const double value = n == copies_of.end() ? 0 : n->second;
     if (v.current && *v.current == value) continue;
     if (RedecideWithMetric(store, run_id, contracts, routing, now, v.doc_id,
                            kFrameNearDuplicateMetric, value)) {

@@ -218,11 +218,11 @@ std::vector<FrameNearDuplicate> FindFrameNearDuplicates(const std::vector<Hashed
     index.ForEachWithin(f.hash, [&](uint32_t e) {
       const size_t o = owner[e];
       const bool is_frame = o >= images.size();
-      const std::string& source = is_frame ? frames[o - images.size()].source_id : images[o].source_id;
-      if (source == f.source_id) return;
+      const HashedFrame* other = is_frame ? &frames[o - images.size()] : nullptr;
+      if ((is_frame ? other->source_id : images[o].source_id) == f.source_id) return;
       const int d = std::popcount(f.hash ^ entries[e]);
-      const std::string& doc = is_frame ? frames[o - images.size()].doc_id : images[o].doc_id;
-      const int64_t frame = is_frame ? frames[o - images.size()].frame : -1;
+      const std::string& doc = is_frame ? other->doc_id : images[o].doc_id;
+      const int64_t frame = is_frame ? other->frame : -1;
       const Rank rank{is_frame, d, doc, frame};
       if (best && !(rank < *best)) return;
       best = rank;

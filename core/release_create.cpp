@@ -204,7 +204,8 @@ Prepared Prepare(Store& store, DocRow row, const ReleaseOptions& options, const 
     out.exclude = "image source unavailable";
     return out;
   }
-  c.video = row.modality == "video" && record.contains("video") && !record["video"]["frames"].empty();
+  c.video = row.modality == "video" && record.contains("video") &&
+            !record["video"]["frames"].empty();
   if (c.video && !FindSource(store, row.doc_id, row.source_id)) {
     out.exclude = "video source unavailable";
     return out;
@@ -324,15 +325,22 @@ Result<int> AddVideoFrames(Store& store, const Json& record, const std::string& 
   const std::string doc_id = record["doc_id"].get<std::string>();
   const std::string source_id = record["source"]["sha256"].get<std::string>();
   const auto path = FindSource(store, doc_id, source_id);
-  if (!path) return Error{"release", "the video of " + doc_id + " changed while the release was written"};
+  if (!path) {
+    return Error{"release", "the video of " + doc_id + " changed while the release was written"};
+  }
   std::map<int64_t, const Json*> facts;
-  for (const Json& f : record["video"]["frames"]) facts[f["index"].get<int64_t>()] = &f;
   std::set<int64_t> indices;
-  for (const auto& [i, f] : facts) indices.insert(i);
+  for (const Json& f : record["video"]["frames"]) {
+    const int64_t index = f["index"].get<int64_t>();
+    facts[index] = &f;
+    indices.insert(index);
+  }
   int written = 0;
   Status st = ForEachVideoFrame(*path, indices, [&](int64_t index, const cv::Mat& bgr) -> Status {
     const std::string png = VideoFramePng(bgr);
-    if (png.empty()) return Error{"release", "cannot encode frame " + std::to_string(index) + " of " + doc_id};
+    if (png.empty()) {
+      return Error{"release", "cannot encode frame " + std::to_string(index) + " of " + doc_id};
+    }
     const std::string name = VideoFrameFile(doc_id, index);
     const std::string key = name.substr(0, name.size() - 4);  // without ".png"
     Json meta = {{"doc_id", doc_id}, {"modality", "video"}, {"source", record["source"]}};

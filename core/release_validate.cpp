@@ -452,7 +452,7 @@ ValidationReport ValidateRelease(const ValidateOptions& o) {
           const std::string digits = name.substr(slash + 1, dot - slash - 1);
           if (digits.empty() || digits.size() > 12 ||
               digits.find_first_not_of("0123456789") != std::string::npos) {
-            return std::pair<std::string, int64_t>{name.substr(0, slash), -1};
+            return std::nullopt;
           }
           return std::pair<std::string, int64_t>{name.substr(0, slash), std::stoll(digits)};
         };
@@ -469,7 +469,7 @@ ValidationReport ValidateRelease(const ValidateOptions& o) {
             },
             [&](const std::string& name, const std::string& bytes) {
               const auto frame = frame_of(name);
-              if (!frame || frame->second < 0) {
+              if (!frame) {
                 return Fail(frames_check, path + ": " + name + " is not <doc_id>/<frame index>.png or .json");
               }
               const auto& [doc, index] = *frame;
