@@ -79,7 +79,8 @@ Result<StageContext> DocumentRunner::ContextFor(const Plan& plan, const PlannedS
   return StageContext(std::move(loaded), std::move(pixels), raster_budget_);
 }
 
-Result<PixHandle> DocumentRunner::RebuildPixels(const Plan& plan, const Document& doc, Page& page) {
+Result<PixHandle> DocumentRunner::RebuildPixels(const Plan& plan, const Document& doc,
+                                                const Page& page) {
   if (page.raster_steps.empty()) {
     return Error{"worker", "page " + std::to_string(page.number) + " has no raster"};
   }
@@ -106,7 +107,9 @@ Result<PixHandle> DocumentRunner::RebuildPixels(const Plan& plan, const Document
     }
     current = made.value();
   }
-  page.raster = current;
+  // Not kept on the page: the pixels live as long as the caller's handle, so a stage that
+  // walks every page of a long scan holds one rebuilt page at a time (a 300-page scan went
+  // over the 2 GiB worker limit when the handwriting stage kept them all).
   return current;
 }
 

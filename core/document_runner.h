@@ -58,7 +58,7 @@ class DocumentRunner {
  private:
   WorkResult RunFrom(const WorkRequest& req, const Plan& plan, int start_at);
   Result<const Stage*> StageFor(const PlannedStage& planned);
-  Result<PixHandle> RebuildPixels(const Plan& plan, const Document& doc, Page& page);
+  Result<PixHandle> RebuildPixels(const Plan& plan, const Document& doc, const Page& page);
   Result<StageContext> ContextFor(const Plan& plan, const PlannedStage& planned);
 
   const StageCatalog& catalog_;

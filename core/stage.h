@@ -134,9 +134,19 @@ class StageContext {
     return nullptr;
   }
 
+  // The loaded resource `kind`/`name` this step declared, or nullptr.
+  template <typename T>
+  T* Resource(std::string_view kind, std::string_view name) const {
+    for (const auto& [ref, loaded] : resources_) {
+      if (ref.kind == kind && ref.name == name) return dynamic_cast<T*>(loaded);
+    }
+    return nullptr;
+  }
+
   // The pixels of a page that has a raster: held in memory, or rebuilt from its raster steps
-  // (bit for bit, checked against the recorded SHA-256). The caller may drop page.raster after
-  // use to keep memory flat; asking again rebuilds it.
+  // (bit for bit, checked against the recorded SHA-256). Rebuilt pixels are not kept on the
+  // page, only in the handle returned; a stage that is done with held pixels may drop
+  // page.raster to keep memory flat; asking again rebuilds them.
   Result<PixHandle> Pixels(const Document& doc, Page& page) const {
     if (page.raster) return page.raster;
     if (!pixels_) return Error{"worker", "no pixel source"};
