@@ -31,6 +31,11 @@ Result<std::unique_ptr<LoadedResource>> LoadHunspell(const ResolvedResource& r) 
   const std::string base = r.location + "/" + r.ref.name;
   auto dict = std::make_unique<HunspellDictionary>();
   dict->hunspell = std::make_unique<Hunspell>((base + ".aff").c_str(), (base + ".dic").c_str());
+  // Words are passed as UTF-8; a dictionary in another encoding would know none of them.
+  if (dict->hunspell->get_dict_encoding() != "UTF-8") {
+    return Error{"resource", "hunspell dictionary " + base + " is in " +
+                                 dict->hunspell->get_dict_encoding() + ", not UTF-8"};
+  }
   return std::unique_ptr<LoadedResource>(std::move(dict));
 }
 

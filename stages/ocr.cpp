@@ -22,8 +22,8 @@
 #include <memory>
 
 #include "core/stage.h"
-#include "stages/hunspell_dictionary.h"
 #include "stages/page_preprocess.h"
+#include "stages/text_dictionaries.h"
 #include "stages/tesseract_model.h"
 #include "stages/text_signals.h"
 
@@ -156,12 +156,15 @@ class OcrStage : public Stage {
         blank_ink_(params.at("blank_max_ink_fraction")),
         retry_passes_(params.at("retry_max_passes")),
         retry_above_(params.at("retry_above_cer_estimate")),
-        retry_min_gain_(params.at("retry_min_gain")) {}
+        retry_min_gain_(params.at("retry_min_gain")),
+        dictionary_(params.at("dictionary")),
+        auto_dictionaries_(params.at("auto_dictionaries")) {}
 
   Result<StageReport> Run(Document& doc, StageContext& ctx) const override {
     auto* engine = ctx.Resource<TesseractEngine>("tesseract");
     if (engine == nullptr) return Error{"ocr", "no Tesseract engine was loaded"};
-    auto* dictionary = ctx.Resource<HunspellDictionary>("hunspell");
+    const TextDictionaries dictionaries(ctx, dictionary_, auto_dictionaries_);
+    const TextDictionaries* dictionary = dictionaries.ok() ? &dictionaries : nullptr;
     if (retry_passes_ > 0 && dictionary == nullptr) {
       return Error{"ocr", "no dictionary was loaded for the retry estimate"};
     }
@@ -184,7 +187,7 @@ class OcrStage : public Stage {
         ++blank;
       } else {
         tesseract::TessBaseAPI* api = &engine->api;
-        HunspellDictionary* estimate_with = dictionary;
+        const TextDictionaries* estimate_with = dictionary;
         if (auto_lang) {
           const PageLanguage chosen = ChooseLanguage(*engine, pix, psm_);
           note += "page " + std::to_string(page.number) + ": " + chosen.note + "; ";
@@ -273,7 +276,7 @@ class OcrStage : public Stage {
   // and, when the retry is on, its CER estimate. Tesseract is told the pixels' resolution
   // only when they state one: it estimates a better one from the text than any guess.
   Result<Reading> Read(tesseract::TessBaseAPI& api, Pix* pix, const Page& page,
-                       HunspellDictionary* dictionary) const {
+                       const TextDictionaries* dictionary) const {
     api.SetImage(pix);
     if (pixGetXRes(pix) > 0) api.SetSourceResolution(pixGetXRes(pix));
     if (api.Recognize(nullptr) != 0) {
@@ -298,10 +301,11 @@ class OcrStage : public Stage {
     r.coverage = TextCoverage(pix, dpi, r.boxes);
     if (dictionary != nullptr) {
       read.blocks = r.blocks;
-      const auto known = [&](const std::string& w) { return dictionary->hunspell->spell(w); };
+      const std::string text = read.Text();
+      const DictionaryChoice choice = dictionary->For(text);
+      const auto known = [&](const std::string& w) { return choice.dictionary->hunspell->spell(w); };
       r.cer_estimate = WithCoverage(
-          EstimateCer(MeasureText(read.Text(), known), r.stats.Mean(), r.stats.LowRatio()),
-          r.coverage);
+          EstimateCer(MeasureText(text, known), r.stats.Mean(), r.stats.LowRatio()), r.coverage);
     }
     return r;
   }
@@ -349,6 +353,8 @@ class OcrStage : public Stage {
   int retry_passes_;
   double retry_above_;
   double retry_min_gain_;
+  std::string dictionary_;
+  std::string auto_dictionaries_;
 };
 
 }  // namespace
@@ -356,7 +362,9 @@ class OcrStage : public Stage {
 const StageSpec& OcrStageSpec() {
   static const StageSpec kSpec{
       .id = "ocr",
-      .version = 6,  // 6: the retry ladder stops at a rung that gains too little
+      // 6: the retry ladder stops at a rung that gains too little
+      // 7: the retry estimate checks a reading with the dictionary of its language
+      .version = 7,
       .summary = "Tesseract OCR of page rasters: words, lines, blocks, confidences",
       .containers = {"pdf", "image"},
       // page_handwritten: the reading is a draft for the people who transcribe the page.
@@ -372,14 +380,24 @@ const StageSpec& OcrStageSpec() {
             {},
             "a page with at most this share of pixels 60 levels darker than its paper is blank: "
             "not OCR'd"},
-           {"dictionary",
+           {"auto_dictionaries",
             ParamType::kString,
-            "en_US",
+            kDefaultAutoDictionaries,
             0,
             0,
             {},
-            "[A-Za-z][A-Za-z_-]*",
-            "hunspell dictionary of the CER estimate that decides a retry"},
+            kDictionaryListPattern,
+            "dictionary=auto: the hunspell dictionaries to choose from by the reading's "
+            "language (CLD2); the first when none is for it"},
+           {"dictionary",
+            ParamType::kString,
+            kDictionaryByLanguage,
+            0,
+            0,
+            {},
+            kDictionaryPattern,
+            "hunspell dictionary of the CER estimate that decides a retry, or auto: by the "
+            "language of each reading, among auto_dictionaries"},
            {"lang",
             ParamType::kString,
             "eng",
@@ -450,7 +468,9 @@ const StageSpec& OcrStageSpec() {
             std::vector<ResourceRef> r{
                 {"tesseract", lang == "auto" ? AutoLanguageResource(p.at("auto_latin")) : lang}};
             if (p.at("retry_max_passes").get<int>() > 0) {
-              r.push_back({"hunspell", p.at("dictionary").get<std::string>()});
+              for (ResourceRef& d : DictionaryResources(p.at("dictionary"), p.at("auto_dictionaries"))) {
+                r.push_back(std::move(d));
+              }
             }
             return r;
           },

@@ -9,7 +9,7 @@
 
 #include "core/stage.h"
 #include "core/text_metrics.h"
-#include "stages/hunspell_dictionary.h"
+#include "stages/text_dictionaries.h"
 #include "stages/text_signals.h"
 
 namespace assay {
@@ -33,16 +33,27 @@ struct OcrWords {
 
 class QualityStage : public Stage {
  public:
-  explicit QualityStage(const CanonicalJson& params) : low_conf_(params.at("low_confidence")) {}
+  explicit QualityStage(const CanonicalJson& params)
+      : low_conf_(params.at("low_confidence")),
+        dictionary_(params.at("dictionary")),
+        auto_dictionaries_(params.at("auto_dictionaries")) {}
 
   Result<StageReport> Run(Document& doc, StageContext& ctx) const override {
-    auto* dictionary = ctx.Resource<HunspellDictionary>("hunspell");
-    if (dictionary == nullptr) return Error{"quality", "no dictionary was loaded"};
-    const auto known = [&](const std::string& w) { return dictionary->hunspell->spell(w); };
+    const TextDictionaries dictionaries(ctx, dictionary_, auto_dictionaries_);
+    if (!dictionaries.ok()) return Error{"quality", "no dictionary was loaded"};
+    // Each text is checked with the dictionary of its own language (stages/text_dictionaries.h).
+    const auto measure = [&](const std::string& t, DictionaryChoice* used = nullptr) {
+      const DictionaryChoice choice = dictionaries.For(t);
+      if (used != nullptr) *used = choice;
+      return MeasureText(t, [&](const std::string& w) { return choice.dictionary->hunspell->spell(w); });
+    };
     const double low_conf = low_conf_;
+    std::string note;
 
     const std::string text = doc.Text();
-    const TextSignals s = MeasureText(text, known);
+    DictionaryChoice doc_choice;
+    const TextSignals s = measure(text, &doc_choice);
+    note = "dictionary " + doc_choice.Describe();
     doc.metrics["text.chars"] = s.chars;
     doc.metrics["text.words"] = s.tokens;
     doc.metrics["text.dictionary_word_ratio"] = s.DictionaryWordRatio();
@@ -69,7 +80,11 @@ class QualityStage : public Stage {
       OcrWords page_words;
       page_words.Add(p, low_conf);
       all.Add(p, low_conf);
-      const TextSignals ps = MeasureText(p.Text(), known);
+      DictionaryChoice page_choice;
+      const TextSignals ps = measure(p.Text(), &page_choice);
+      if (page_choice.name != doc_choice.name) {
+        note += "; page " + std::to_string(p.number) + ": " + page_choice.Describe();
+      }
       auto& m = doc.part_metrics["page:" + std::to_string(p.number)];
       m["ocr.low_conf_word_ratio"] = page_words.LowRatio();
       m["text.dictionary_word_ratio"] = ps.DictionaryWordRatio();
@@ -91,7 +106,7 @@ class QualityStage : public Stage {
           const std::string page_text = p.Text();
           if (!page_text.empty()) print_text += (print_text.empty() ? "" : "\n\n") + page_text;
         }
-        print = MeasureText(print_text, known);
+        print = measure(print_text);
       }
       double estimate = EstimateCer(print, all.Mean(), all.LowRatio());
       if (const auto c = doc.metrics.find("ocr.text_coverage"); c != doc.metrics.end()) {
@@ -124,11 +139,13 @@ class QualityStage : public Stage {
       }
       if (recall >= 0) doc.metrics["text.heading_recall"] = recall;
     }
-    return StageReport{};
+    return StageReport{"ok", note};
   }
 
  private:
   double low_conf_;
+  std::string dictionary_;
+  std::string auto_dictionaries_;
 };
 
 }  // namespace
@@ -136,19 +153,31 @@ class QualityStage : public Stage {
 const StageSpec& QualityStageSpec() {
   static const StageSpec kSpec{
       .id = "quality",
-      .version = 5,  // 5: handwritten pages are left out of the print CER estimate
+      // 5: handwritten pages are left out of the print CER estimate
+      // 6: each text is checked with the dictionary of its language (dictionary=auto)
+      .version = 6,
       .summary = "text quality signals, CER estimate, CER and heading recall vs ground truth",
       .containers = {"pdf", "image"},
       .modalities = {"pdf_text", "pdf_scan", "pdf_mixed", "page_image"},
       .establishes = {},
-      .params = {{"dictionary",
+      .params = {{"auto_dictionaries",
                   ParamType::kString,
-                  "en_US",
+                  kDefaultAutoDictionaries,
                   0,
                   0,
                   {},
-                  "[A-Za-z][A-Za-z_-]*",
-                  "hunspell dictionary of the text checks"},
+                  kDictionaryListPattern,
+                  "dictionary=auto: the hunspell dictionaries to choose from by the text's "
+                  "language (CLD2); the first when none is for it"},
+                 {"dictionary",
+                  ParamType::kString,
+                  kDictionaryByLanguage,
+                  0,
+                  0,
+                  {},
+                  kDictionaryPattern,
+                  "hunspell dictionary of the text checks (en_US, de_DE...), or auto: by the "
+                  "language of each text, among auto_dictionaries"},
                  {"low_confidence",
                   ParamType::kNumber,
                   60,
@@ -179,7 +208,7 @@ const StageSpec& QualityStageSpec() {
       .libraries = {"hunspell"},
       .resources =
           [](const CanonicalJson& p) {
-            return std::vector<ResourceRef>{{"hunspell", p.at("dictionary").get<std::string>()}};
+            return DictionaryResources(p.at("dictionary"), p.at("auto_dictionaries"));
           },
       .pixels = Pixels::kNone,
       .reads_ground_truth = true,

@@ -267,10 +267,11 @@ TEST(PlannerTest, PlansCarryCompleteParametersResourcesAndLibraries) {
   ASSERT_NE(found, plan.value().stages.end());
   const PlannedStage& ocr = *found;
   EXPECT_EQ(DumpCanonical(ocr.params),
-            R"({"auto_latin":"eng","blank_max_ink_fraction":0.0002,"dictionary":"en_US",)"
-            R"("lang":"eng","psm":3,)"
+            R"({"auto_dictionaries":"en_US+de_DE+fr_FR+es_ES+it_IT+pt_PT","auto_latin":"eng",)"
+            R"("blank_max_ink_fraction":0.0002,"dictionary":"auto","lang":"eng","psm":3,)"
             R"("retry_above_cer_estimate":0.02,"retry_max_passes":2,"retry_min_gain":0.1})");
-  ASSERT_EQ(ocr.resources.size(), 2u);  // the model, and the dictionary of the retry estimate
+  // The model, and the dictionaries of the retry estimate (one per language, dictionary=auto).
+  ASSERT_EQ(ocr.resources.size(), 7u);
   EXPECT_EQ(ocr.resources[0].ref.kind, "tesseract");
   EXPECT_EQ(ocr.resources[0].sha256.size(), 64u);
   EXPECT_EQ(ocr.resources[1].ref.kind, "hunspell");
