@@ -33,9 +33,9 @@ double Binomial(int n, int k) {
 // The band count with the least expected work for `entries` hashes and `queries` queries:
 // building the tables, probing every mask of each band and comparing the candidates a bucket
 // holds (uniform hashes). Few bands: wide tables, many masks; many bands: crowded buckets. At
-// a fixed distance the chosen band width grows with log2(entries), so a bucket holds about
-// one hash whatever the size and a query's work stays near-constant (3 bands of 21 bits at
-// millions of hashes).
+// a fixed distance the chosen band width grows with log2(entries) up to 22 bits (16 MiB
+// tables): up to ~2M hashes a bucket holds about one and a query's work stays near-constant;
+// beyond, the bucket load grows with the entries (~9 at 1M images of 19 hashes, d = 8).
 int ChooseBands(size_t entries, size_t queries, int max_distance) {
   int best = 4;
   double best_cost = -1;
@@ -230,6 +230,7 @@ std::vector<NearDuplicateMember> GroupNearDuplicates(const std::vector<HashedIma
 std::vector<FrameNearDuplicate> FindFrameNearDuplicates(const std::vector<HashedImage>& images,
                                                         const std::vector<HashedFrame>& frames,
                                                         int max_distance) {
+  if (frames.empty()) return {};  // no index over a million images' hashes for nothing
   // One index over every image hash (whole and windows) and every frame hash; an entry's
   // owner is an image (index < images.size()) or a frame (images.size() + its index).
   std::vector<uint64_t> entries;
