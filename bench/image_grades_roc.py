@@ -29,7 +29,7 @@ print("noise by blur (median):",[ (s,sorted(float(r['noise']) for r in blur if r
 # near duplicates: hash distance
 copies=[r for r in rows if r['kind'].startswith('copy:')]
 pairs=[int(r['hash_distance']) for r in rows if r['kind']=='pair']
-for T in [8,10,12,14,16]:
+for T in [6,8,10,12,14]:
     rec=sum(int(r['hash_distance'])<=T for r in copies)/len(copies)
     fm=sum(d<=T for d in pairs)/len(pairs)
     per={k:sum(int(r['hash_distance'])<=T for r in copies if r['kind']==k)/sum(1 for r in copies if r['kind']==k) for k in sorted(set(r['kind'] for r in copies))}

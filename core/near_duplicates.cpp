@@ -6,7 +6,9 @@
 #include <map>
 #include <numeric>
 #include <string>
+#include <thread>
 #include <tuple>
+#include <utility>
 
 #include "core/union_find.h"
 
@@ -28,10 +30,13 @@ double Binomial(int n, int k) {
   return c;
 }
 
-// The band count with the least expected work for `entries` hashes and as many queries:
+// The band count with the least expected work for `entries` hashes and `queries` queries:
 // building the tables, probing every mask of each band and comparing the candidates a bucket
-// holds (uniform hashes). Few bands: wide tables, many masks; many bands: crowded buckets.
-int ChooseBands(size_t entries, int max_distance) {
+// holds (uniform hashes). Few bands: wide tables, many masks; many bands: crowded buckets. At
+// a fixed distance the chosen band width grows with log2(entries) up to 22 bits (16 MiB
+// tables): up to ~2M hashes a bucket holds about one and a query's work stays near-constant;
+// beyond, the bucket load grows with the entries (~9 at 1M images of 19 hashes, d = 8).
+int ChooseBands(size_t entries, size_t queries, int max_distance) {
   int best = 4;
   double best_cost = -1;
   for (int m = 2; m <= 8; ++m) {
@@ -41,10 +46,41 @@ int ChooseBands(size_t entries, int max_distance) {
     double masks = 0;
     for (int k = 0; k <= r; ++k) masks += Binomial(bits, k);
     const double per_query = m * masks * (1 + double(entries) / double(1u << bits));
-    const double cost = m * double(1u << bits) + double(entries) * per_query;
+    const double cost = m * (double(1u << bits) + double(entries)) + double(queries) * per_query;
     if (best_cost < 0 || cost < best_cost) best = m, best_cost = cost;
   }
   return best;
+}
+
+// Every pair (query q, owner[e]) of a query hash and an entry e within the index's distance,
+// but for an entry of the query's own image (owner[e] == q). The queries are split in
+// contiguous ranges over `threads` threads (0: the machine's cores, at most 8; one for small
+// inputs) and the ranges' pairs concatenated in order: the same pairs in the same order
+// whatever the thread count.
+std::vector<std::pair<uint32_t, uint32_t>> FindNearPairsInParallel(
+    const HashIndex& index, const std::vector<uint64_t>& queries,
+    const std::vector<uint32_t>& owner, int threads_wanted) {
+  const size_t cores = threads_wanted > 0
+                           ? size_t(threads_wanted)
+                           : std::clamp<size_t>(std::thread::hardware_concurrency(), 1, 8);
+  const size_t threads =
+      threads_wanted > 0 ? cores : std::clamp<size_t>(queries.size() / 4096, 1, cores);
+  std::vector<std::vector<std::pair<uint32_t, uint32_t>>> parts(threads);
+  auto run = [&](size_t t) {
+    const size_t begin = queries.size() * t / threads, end = queries.size() * (t + 1) / threads;
+    for (size_t q = begin; q < end; ++q) {
+      index.ForEachWithin(queries[q], [&](uint32_t e) {
+        if (owner[e] != q) parts[t].emplace_back(uint32_t(q), owner[e]);
+      });
+    }
+  };
+  std::vector<std::thread> workers;
+  for (size_t t = 1; t < threads; ++t) workers.emplace_back(run, t);
+  run(0);
+  for (std::thread& w : workers) w.join();
+  std::vector<std::pair<uint32_t, uint32_t>> pairs;
+  for (auto& part : parts) pairs.insert(pairs.end(), part.begin(), part.end());
+  return pairs;
 }
 
 std::string Short(const std::string& doc_id) { return doc_id.substr(0, 12); }
@@ -69,9 +105,9 @@ std::string WhyKept(const HashedImage& kept, const HashedImage& other) {
 
 }  // namespace
 
-HashIndex::HashIndex(const std::vector<uint64_t>& hashes, int max_distance)
+HashIndex::HashIndex(const std::vector<uint64_t>& hashes, int max_distance, size_t queries)
     : max_distance_(std::max(0, max_distance)) {
-  const int bands = ChooseBands(hashes.size(), max_distance_);
+  const int bands = ChooseBands(hashes.size(), queries ? queries : hashes.size(), max_distance_);
   // Bands of 64 / bands bits each, the last taking what is left over (at most 22 bits).
   for (int b = 0, start = 0; b < bands; ++b) {
     const int bits = b + 1 < bands ? 64 / bands : 64 - start;
@@ -109,7 +145,7 @@ int ImageDistance(const HashedImage& a, const HashedImage& b) {
 }
 
 std::vector<NearDuplicateMember> GroupNearDuplicates(const std::vector<HashedImage>& images,
-                                                     int max_distance) {
+                                                     int max_distance, int threads) {
   // One node per file: its smallest doc_id stands for it (and breaks ties).
   std::map<std::string, const HashedImage*> by_source;
   for (const HashedImage& im : images) {
@@ -130,10 +166,12 @@ std::vector<NearDuplicateMember> GroupNearDuplicates(const std::vector<HashedIma
       owner.push_back(k);
     }
   }
-  const HashIndex index(entries, max_distance);
+  std::vector<uint64_t> queries;
+  for (const HashedImage* f : files) queries.push_back(f->hash);
+  const HashIndex index(entries, max_distance, queries.size());
   UnionFind sets(files.size());
-  for (uint32_t k = 0; k < files.size(); ++k) {
-    index.ForEachWithin(files[k]->hash, [&](uint32_t e) { sets.Join(k, owner[e]); });
+  for (const auto& [k, other] : FindNearPairsInParallel(index, queries, owner, threads)) {
+    sets.Join(k, other);
   }
 
   std::map<size_t, std::vector<const HashedImage*>> groups;  // root -> files
@@ -192,6 +230,7 @@ std::vector<NearDuplicateMember> GroupNearDuplicates(const std::vector<HashedIma
 std::vector<FrameNearDuplicate> FindFrameNearDuplicates(const std::vector<HashedImage>& images,
                                                         const std::vector<HashedFrame>& frames,
                                                         int max_distance) {
+  if (frames.empty()) return {};  // no index over a million images' hashes for nothing
   // One index over every image hash (whole and windows) and every frame hash; an entry's
   // owner is an image (index < images.size()) or a frame (images.size() + its index).
   std::vector<uint64_t> entries;
@@ -208,7 +247,7 @@ std::vector<FrameNearDuplicate> FindFrameNearDuplicates(const std::vector<Hashed
     entries.push_back(frames[k].hash);
     owner.push_back(images.size() + k);
   }
-  const HashIndex index(entries, max_distance);
+  const HashIndex index(entries, max_distance, frames.size());
   // The order of preference: images first, then distance, then doc_id, then frame.
   using Rank = std::tuple<bool, int, std::string, int64_t>;
   std::vector<FrameNearDuplicate> out;

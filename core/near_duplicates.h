@@ -13,9 +13,11 @@
 
 namespace assay {
 
-// Distance at or below which two images are near-duplicates (docs/image_checks.md: copies
-// found 0.983, false matches 1 of 1326 pairs on the graded set).
-inline constexpr int kNearDuplicateMaxDistance = 12;
+// Distance at or below which two images are near-duplicates. With 18 windows (90% and 95%)
+// every copy kind of the graded set is found at 8 (docs/image_checks.md), and 8 keeps the
+// index cheap at millions of hashes (3 bands probed within 2 bits each) and chance matches of
+// unrelated hashes rare (~3e-10 a pair of uniform hashes, vs ~2e-7 at 12).
+inline constexpr int kNearDuplicateMaxDistance = 8;
 
 // Multi-index hashing: the 64 bits cut into m bands, each band a bucket table. Two hashes
 // within distance d agree within floor(d/m) bits on at least one band (pigeonhole), so probing
@@ -23,7 +25,9 @@ inline constexpr int kNearDuplicateMaxDistance = 12;
 // m (2..8) is chosen for the least expected work at the index's size and threshold.
 class HashIndex {
  public:
-  HashIndex(const std::vector<uint64_t>& hashes, int max_distance);
+  // `queries`: how many ForEachWithin calls are expected (0: as many as hashes), which
+  // weighs building wide tables against probing them.
+  HashIndex(const std::vector<uint64_t>& hashes, int max_distance, size_t queries = 0);
   // Calls `visit(i)` once for every index i of the hashes given within max_distance of `h`.
   template <typename Visit>
   void ForEachWithin(uint64_t h, Visit&& visit) const;
@@ -92,9 +96,11 @@ struct NearDuplicateMember {
 // Groups: connected components of the files within max_distance (a copy of a copy joins the
 // group); a group has two files or more. The kept file: most pixels, then sharpest, then
 // smallest doc_id; its documents are kept, every other member's are not. One row per document
-// of a group, sorted by doc_id.
+// of a group, sorted by doc_id. The index is queried on `threads` threads (0: the machine's
+// cores); the result is the same whatever their number.
 std::vector<NearDuplicateMember> GroupNearDuplicates(const std::vector<HashedImage>& images,
-                                                     int max_distance = kNearDuplicateMaxDistance);
+                                                     int max_distance = kNearDuplicateMaxDistance,
+                                                     int threads = 0);
 
 // A sampled frame of a video document (stages/video.cpp), with the 64-bit perceptual hash
 // the video stage gave it.

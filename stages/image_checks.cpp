@@ -56,7 +56,8 @@ class ImageChecksStage : public Stage {
 const StageSpec& ImageChecksStageSpec() {
   static const StageSpec kSpec{
       .id = "image_checks",
-      .version = 2,  // 2: perceptual hash (near-duplicates), image.near_duplicate
+      .version = 3,  // 2: perceptual hash (near-duplicates), image.near_duplicate; 3: 18 windows
+                     // (90% and 95%), hashed at <= 256 px
       .summary = "encoding facts, sharpness, exposure, contrast, noise, colour, perceptual hash",
       .containers = {"image"},
       .modalities = {"photo", "page_image"},

@@ -34,9 +34,10 @@ ImageMeasures Measure(const cv::Mat& bgr);
 // slightly cropped, colour-shifted) differ in few bits.
 uint64_t PerceptualHash(const cv::Mat& bgr);
 // The hashes the near-duplicate step compares: the whole image's PerceptualHash first, then
-// the same hash of five 90% windows (centre, then the top-left, top-right, bottom-left and
-// bottom-right corners): a copy cropped by up to ~10% on any sides has a whole hash close to
-// one of them (core/near_duplicates.h compares both ways round).
+// the same hash of kImageHashWindows windows (90% and 95% of each side: centred, from each
+// corner, from each side): a copy cropped by up to ~10% on any sides has a whole hash close to
+// one of them (core/near_duplicates.h compares both ways round). Taken at most 256 px wide.
+inline constexpr int kImageHashWindows = 18;
 std::vector<uint64_t> ImageHashes(const cv::Mat& bgr);
 std::string HashHex(uint64_t h);  // 16 lowercase hex digits
 

@@ -10,7 +10,6 @@
 #include <cmath>
 #include <cstdio>
 
-#include "core/near_duplicates.h"
 #include "core/stage.h"
 #include "stages/image_measures.h"
 #include "stages/video_detectors.h"
@@ -22,6 +21,12 @@ namespace {
 // Width the detectors look at: enough detail for a frozen picture to differ from a slow pan,
 // small enough to cost little next to decoding.
 constexpr int kVideoSignalWidth = 160;
+
+// Hamming distance of two sampled frames' whole-picture hashes at or below which the later is
+// a near-copy of the earlier (video.near_duplicate_frames). The frames of one video are few, so
+// all pairs are compared and the radius can stay wider than the corpus step's (whose windows
+// make up for a smaller one; core/near_duplicates.h).
+constexpr int kVideoFrameCopyDistance = 12;
 
 // Figures kept to 3 decimals (a millisecond): stable JSON.
 double RoundVideoFigure(double v) { return std::round(v * 1000) / 1000; }
@@ -149,11 +154,11 @@ class VideoStage : public Stage {
       const bool passes = !s.black && s.m.sharpness >= min_sharpness_ &&
                           s.m.contrast >= min_contrast_ && s.m.clipped_highlights <= max_clipped_;
       passing += passes ? 1 : 0;
-      // Near-copies among the sampled frames: the earliest frame within the image checks'
-      // near-duplicate distance stands for the group.
+      // Near-copies among the sampled frames: the earliest frame within kVideoFrameCopyDistance
+      // stands for the group.
       CanonicalJson copy_of = nullptr;
       for (size_t j = 0; j < i; ++j) {
-        if (std::popcount(chosen[j].phash ^ s.phash) <= kNearDuplicateMaxDistance) {
+        if (std::popcount(chosen[j].phash ^ s.phash) <= kVideoFrameCopyDistance) {
           copy_of = chosen[j].index;
           ++near_copies;
           break;

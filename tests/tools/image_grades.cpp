@@ -5,7 +5,8 @@
 //   blur      level = Gaussian sigma 0..8 (at 1024 px on the longer side)
 //   exposure  level = gain 0.15..4 (pixel values multiplied, clipped)
 //   downscale level = scale 1..0.125
-//   copy:resize / copy:jpeg / copy:crop (centred) / copy:crop_side / copy:crop_corner /
+//   copy:resize / copy:jpeg / copy:crop (centred) / copy:crop_side (3, 5, 10% cut from each
+//   of the four sides) / copy:crop_corner (that much cut from the two sides of each corner) /
 //   copy:color: near copies; hash_distance is the near-duplicate step's ImageDistance
 // and, per pair of distinct originals, a "pair" line with their hash distance (false matches).
 // Usage: image_grades IMAGE...
@@ -84,10 +85,17 @@ int main(int argc, char** argv) {
       const int dx = int(base.cols * c / 2), dy = int(base.rows * c / 2);
       Print(file, "copy:crop", c, base(cv::Rect(dx, dy, base.cols - 2 * dx, base.rows - 2 * dy)).clone(), h);
     }
-    for (double c : {0.05, 0.10}) {  // cut from one side (left), and from two (top and left)
+    for (double c : {0.03, 0.05, 0.10}) {  // cut from one side, and from two (a corner left)
       const int dx = int(base.cols * c), dy = int(base.rows * c);
-      Print(file, "copy:crop_side", c, base(cv::Rect(dx, 0, base.cols - dx, base.rows)).clone(), h);
-      Print(file, "copy:crop_corner", c, base(cv::Rect(dx, dy, base.cols - dx, base.rows - dy)).clone(), h);
+      const int w = base.cols - dx, hh = base.rows - dy;
+      for (const cv::Rect& side : {cv::Rect(dx, 0, w, base.rows), cv::Rect(0, 0, w, base.rows),
+                                   cv::Rect(0, dy, base.cols, hh), cv::Rect(0, 0, base.cols, hh)}) {
+        Print(file, "copy:crop_side", c, base(side).clone(), h);
+      }
+      for (const cv::Rect& corner : {cv::Rect(dx, dy, w, hh), cv::Rect(0, 0, w, hh),
+                                     cv::Rect(0, dy, w, hh), cv::Rect(dx, 0, w, hh)}) {
+        Print(file, "copy:crop_corner", c, base(corner).clone(), h);
+      }
     }
     for (int shift : {-40, -20, 20, 40}) {  // hue rotation in OpenCV's 0..180 units... and tint
       cv::Mat hsv, out;

@@ -97,6 +97,29 @@ TEST(GroupNearDuplicates, DoesNotDependOnOrder) {
   }
 }
 
+TEST(GroupNearDuplicates, DoesNotDependOnTheNumberOfThreads) {
+  std::mt19937_64 rng(5);
+  std::vector<HashedImage> images;
+  const std::vector<uint64_t> hashes = Planted(3000, 8, rng);
+  for (size_t i = 0; i < hashes.size(); ++i) {
+    std::vector<uint64_t> windows;
+    for (int w = 0; w < 18; ++w) windows.push_back(rng());
+    images.push_back({std::to_string(100000 + i), "s" + std::to_string(i), hashes[i], windows,
+                      double(rng() % 4), double(rng() % 3)});
+  }
+  const auto one = GroupNearDuplicates(images, 8, 1);
+  EXPECT_GE(one.size(), 5000u);  // the planted pairs
+  for (int threads : {2, 3, 7}) {
+    const auto many = GroupNearDuplicates(images, 8, threads);
+    ASSERT_EQ(many.size(), one.size()) << threads;
+    for (size_t i = 0; i < one.size(); ++i) {
+      EXPECT_EQ(many[i].doc_id, one[i].doc_id);
+      EXPECT_EQ(many[i].group_id, one[i].group_id);
+      EXPECT_EQ(many[i].reason, one[i].reason);
+    }
+  }
+}
+
 TEST(GroupNearDuplicates, OneFileUnderTwoDescriptionsIsOneImage) {
   const uint64_t h = 42;
   // Two documents of one file: not copies of each other.
