@@ -1,5 +1,7 @@
 #include "stages/table_grid.h"
 
+#include "stages/table_columns.h"
+
 #include <algorithm>
 #include <cmath>
 #include <map>
@@ -209,6 +211,17 @@ std::optional<PageTable> GridFromGroup(const std::vector<Rule>& group,
   xs.push_back(box.x1);
   ys = MergePositions(ys);
   xs = MergePositions(xs);
+  // Columns the rules leave unruled (rules only between column groups): gaps in the alignment
+  // of the words inside each ruled column. No rule separates them; the slots on either side
+  // stay apart where each holds its own words (below), so a label over the group spans it.
+  std::vector<double> unruled;
+  for (size_t k = 0; k + 1 < xs.size(); ++k)
+    for (double x : AlignedColumnGaps(words, Box{xs[k], ys.front(), xs[k + 1], ys.back()}))
+      unruled.push_back(x);
+  if (!unruled.empty()) {
+    xs.insert(xs.end(), unruled.begin(), unruled.end());
+    xs = MergePositions(xs);
+  }
   // Bands holding several text rows get a boundary between them, as if ruled.
   std::vector<Rule> rules = group;
   if (xs.size() >= 3) {
@@ -464,6 +477,16 @@ std::optional<PageTable> TableFromLines(const std::vector<TextLine>& lines,
   return t;
 }
 
+// A dot leader ("Total ........ 12"): three or more dots alone, a gap between cells, not text.
+bool IsDotLeader(const std::string& text) {
+  int dots = 0;
+  for (char c : text) {
+    if (c != '.') return false;
+    ++dots;
+  }
+  return dots >= 3;
+}
+
 }  // namespace
 
 std::vector<PageTable> RuledTables(const std::vector<TableWord>& words, const std::vector<Rule>& rules,
@@ -525,8 +548,11 @@ std::vector<PageTable> AlignedTables(const std::vector<TableWord>& words) {
   return out;
 }
 
-std::vector<PageTable> FindTables(const std::vector<TableWord>& words, const std::vector<Rule>& rules,
+std::vector<PageTable> FindTables(const std::vector<TableWord>& all_words, const std::vector<Rule>& rules,
                               const std::vector<Box>& areas, TablePageReport* report) {
+  std::vector<TableWord> words;
+  for (const TableWord& w : all_words)
+    if (!IsDotLeader(w.text)) words.push_back(w);
   std::vector<PageTable> out;
   if (!areas.empty()) {
     for (const Box& area : areas) {
