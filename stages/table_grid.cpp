@@ -578,7 +578,7 @@ std::vector<PageTable> FindTables(const std::vector<TableWord>& all_words, const
     for (const TableWord& w : words) {
       bool in_table = false;
       for (const PageTable& t : out) in_table = in_table || Inside(t.bbox, Cx(w.bbox), Cy(w.bbox));
-      if (!in_table) rest.push_back(w);
+      if (!in_table && !w.prose) rest.push_back(w);
     }
     for (PageTable& t : AlignedTables(rest)) out.push_back(std::move(t));
   }
