@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <tuple>
 
 namespace assay {
 namespace {
@@ -100,6 +101,55 @@ std::vector<double> AlignedColumnGaps(const std::vector<TableWord>& words, const
     start = -1;
   }
   return gaps;
+}
+
+}  // namespace assay
+
+namespace assay {
+
+std::vector<std::vector<Rule>> HorizontalRuleStacks(const std::vector<Rule>& horizontal,
+                                                    const std::vector<TableWord>& words) {
+  constexpr double kEndTol = 3.0;
+  constexpr size_t kMinStack = 3;
+  std::vector<Rule> rules;
+  for (const Rule& r : horizontal)
+    if (r.horizontal()) rules.push_back(r);
+  std::sort(rules.begin(), rules.end(), [](const Rule& a, const Rule& b) {
+    return std::tie(a.y0, a.x0, a.x1) < std::tie(b.y0, b.x0, b.x1);
+  });
+  std::vector<bool> used(rules.size());
+  std::vector<std::vector<Rule>> out;
+  for (size_t i = 0; i < rules.size(); ++i) {
+    if (used[i]) continue;
+    std::vector<Rule> stack = {rules[i]};
+    used[i] = true;
+    for (size_t j = i + 1; j < rules.size(); ++j) {
+      if (used[j] || std::abs(rules[j].x0 - rules[i].x0) > kEndTol ||
+          std::abs(rules[j].x1 - rules[i].x1) > kEndTol)
+        continue;
+      // No running text between this rule and the last one of the stack.
+      const double top = stack.back().y0, bottom = rules[j].y0;
+      bool prose = false;
+      for (const TableWord& w : words) {
+        const double cx = (w.bbox.x0 + w.bbox.x1) / 2, cy = (w.bbox.y0 + w.bbox.y1) / 2;
+        prose = prose || (w.prose && cy > top && cy < bottom && cx > rules[i].x0 && cx < rules[i].x1);
+      }
+      if (prose) break;
+      if (bottom - top <= kEndTol) {  // a double rule: one
+        used[j] = true;
+        continue;
+      }
+      stack.push_back(rules[j]);
+      used[j] = true;
+    }
+    if (stack.size() < kMinStack) continue;
+    const double x0 = stack.front().x0, x1 = stack.front().x1;
+    const double y0 = stack.front().y0, y1 = stack.back().y0;
+    stack.push_back(Rule{x0, y0, x0, y1});
+    stack.push_back(Rule{x1, y0, x1, y1});
+    out.push_back(std::move(stack));
+  }
+  return out;
 }
 
 }  // namespace assay

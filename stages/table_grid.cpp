@@ -176,6 +176,11 @@ std::vector<double> TextRowBoundaries(const std::vector<TableWord>& words,
   for (size_t i = 0; i < lines.size(); ++i)
     if (cols[i].size() >= 2) anchors.push_back(i);
   if (anchors.size() < static_cast<size_t>(kMinTableLines)) return {};
+  // Among several rows, a line in the first column only is a row of its own (a section label
+  // such as "Type of institution" over the rows it heads), not part of the row beside it.
+  anchors.clear();
+  for (size_t i = 0; i < lines.size(); ++i)
+    if (cols[i].size() >= 2 || (cols[i].size() == 1 && *cols[i].begin() == 1)) anchors.push_back(i);
   // Each line's row: its nearest anchor (the earlier one on a tie).
   std::vector<size_t> row_of(lines.size());
   for (size_t i = 0; i < lines.size(); ++i) {
@@ -273,11 +278,19 @@ std::optional<PageTable> GridFromGroup(const std::vector<Rule>& group,
       if (w.bbox.x0 < xs[k] - kRuleTol && w.bbox.x1 > xs[k] + kRuleTol) crossed[r][k] = crosses = true;
     if (!crosses) own_words[r][c] = true;
   }
+  // A column boundary no rule draws anywhere (found from the words' alignment) joins two
+  // slots only where a word crosses it: an empty slot beside a label stays empty.
+  std::vector<bool> drawn(static_cast<size_t>(cols + 1));
+  for (int k = 0; k <= cols; ++k)
+    for (const Rule& r : rules)
+      drawn[static_cast<size_t>(k)] = drawn[static_cast<size_t>(k)] || (!r.horizontal() && std::abs(r.x0 - xs[k]) <= kRuleTol);
   UnionFind uf(static_cast<size_t>(rows * cols));
   for (int r = 0; r < rows; ++r)
     for (int c = 0; c < cols; ++c) {
-      if (c + 1 < cols && !vertical_at(xs[c + 1], ys[r], ys[r + 1]) &&
-          !(own_words[r][c] && own_words[r][c + 1] && !crossed[r][c + 1]))
+      const bool apart = drawn[static_cast<size_t>(c + 1)]
+                             ? own_words[r][c] && own_words[r][c + 1] && !crossed[r][c + 1]
+                             : !crossed[r][c + 1];
+      if (c + 1 < cols && !vertical_at(xs[c + 1], ys[r], ys[r + 1]) && !apart)
         uf.Join(r * cols + c, r * cols + c + 1);
       if (r + 1 < rows && !horizontal_at(ys[r + 1], xs[c], xs[c + 1]))
         uf.Join(r * cols + c, (r + 1) * cols + c);
@@ -507,12 +520,17 @@ std::vector<PageTable> RuledTables(const std::vector<TableWord>& words, const st
     }
   std::map<int, std::vector<Rule>> groups;
   for (size_t i = 0; i < rules.size(); ++i) groups[uf.Find(static_cast<int>(i))].push_back(rules[i]);
+  std::vector<Rule> lone_horizontal;  // groups without a vertical rule
   for (const auto& [id, group] : groups) {
     int h = 0, v = 0;
     for (const Rule& r : group) (r.horizontal() ? h : v) += 1;
+    if (v == 0) lone_horizontal.insert(lone_horizontal.end(), group.begin(), group.end());
     if (h < 2 || v < 2) continue;
     if (auto t = GridFromGroup(group, words, report)) out.push_back(std::move(*t));
   }
+  // Tables ruled only between rows.
+  for (const std::vector<Rule>& stack : HorizontalRuleStacks(lone_horizontal, words))
+    if (auto t = GridFromGroup(stack, words, report)) out.push_back(std::move(*t));
   return out;
 }
 

@@ -151,7 +151,8 @@ class TablesStage : public Stage {
 const StageSpec& TablesStageSpec() {
   static const StageSpec kSpec{
       .id = "tables",
-      .version = 2,  // v2: scanned pages and page images (upright); the reworked shift detector
+      .version = 3,  // v2: scanned pages and page images (upright); the reworked shift detector
+                     // v3: unruled columns inside ruled ones, dot leaders, prose kept out
       .summary = "tables of born-digital pages, scans and page images: ruled grids with spans "
                  "(drawn rules, or rules found in the page image), unruled tables by word "
                  "alignment; structural checks and the shifted-column detector",
