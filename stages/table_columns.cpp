@@ -78,27 +78,43 @@ std::vector<double> AlignedColumnGaps(const std::vector<TableWord>& words, const
   const int allowed = static_cast<int>(kColumnLowCover * static_cast<double>(lines.size()));
   const int needed = std::max(kColumnMinSupport,
                               static_cast<int>(std::ceil(kColumnSupport * static_cast<double>(lines.size()))));
-  std::vector<double> gaps;
+  // Candidate gaps: runs of low coverage, not at the area's edges (padding), 2 units wide.
+  std::vector<std::pair<int, int>> runs;
   int start = -1;
   for (int i = 0; i <= bins; ++i) {
     const bool low = i < bins && cover[static_cast<size_t>(i)] <= allowed;
     if (low && start < 0) start = i;
     if (low || start < 0) continue;
-    // A gap at either edge is padding, not a column gap; a gap needs some width.
-    if (start > 0 && i < bins && i - start >= 2) {
-      const double gx0 = x0 + start, gx1 = x0 + i;
-      int both = 0;
-      for (const auto& line : chunks) {
-        bool left = false, right = false;
-        for (const auto& [a, b] : line) {
-          left = left || b <= gx0 + 1;
-          right = right || a >= gx1 - 1;
-        }
-        both += left && right ? 1 : 0;
-      }
-      if (both >= needed) gaps.push_back((gx0 + gx1) / 2);
-    }
+    if (start > 0 && i < bins) runs.push_back({start, i});
     start = -1;
+  }
+  // Two runs with only a few lines' text between them (a header label set inside the gap)
+  // are one gap.
+  std::vector<std::pair<int, int>> merged;
+  for (const auto& run : runs) {
+    if (!merged.empty()) {
+      const auto first = cover.begin() + merged.back().second, last = cover.begin() + run.first;
+      if (first < last && *std::max_element(first, last) < needed) {
+        merged.back().second = run.second;
+        continue;
+      }
+    }
+    merged.push_back(run);
+  }
+  std::vector<double> gaps;
+  for (const auto& [a, b] : merged) {
+    if (b - a < 2) continue;
+    const double gx0 = x0 + a, gx1 = x0 + b;
+    int both = 0;
+    for (const auto& line : chunks) {
+      bool left = false, right = false;
+      for (const auto& [c0, c1] : line) {
+        left = left || c1 <= gx0 + 1;
+        right = right || c0 >= gx1 - 1;
+      }
+      both += left && right ? 1 : 0;
+    }
+    if (both >= needed) gaps.push_back((gx0 + gx1) / 2);
   }
   return gaps;
 }
