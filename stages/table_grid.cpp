@@ -176,11 +176,6 @@ std::vector<double> TextRowBoundaries(const std::vector<TableWord>& words,
   for (size_t i = 0; i < lines.size(); ++i)
     if (cols[i].size() >= 2) anchors.push_back(i);
   if (anchors.size() < static_cast<size_t>(kMinTableLines)) return {};
-  // Among several rows, a line in the first column only is a row of its own (a section label
-  // such as "Type of institution" over the rows it heads), not part of the row beside it.
-  anchors.clear();
-  for (size_t i = 0; i < lines.size(); ++i)
-    if (cols[i].size() >= 2 || (cols[i].size() == 1 && *cols[i].begin() == 1)) anchors.push_back(i);
   // Each line's row: its nearest anchor (the earlier one on a tie).
   std::vector<size_t> row_of(lines.size());
   for (size_t i = 0; i < lines.size(); ++i) {
