@@ -119,10 +119,6 @@ std::vector<double> AlignedColumnGaps(const std::vector<TableWord>& words, const
   return gaps;
 }
 
-}  // namespace assay
-
-namespace assay {
-
 std::vector<std::vector<Rule>> HorizontalRuleStacks(const std::vector<Rule>& horizontal,
                                                     const std::vector<TableWord>& words) {
   constexpr double kEndTol = 3.0;

@@ -18,10 +18,6 @@ namespace assay {
 // chunks at gaps wider than 0.8 line heights, so the words of a phrase never make a gap.
 std::vector<double> AlignedColumnGaps(const std::vector<TableWord>& words, const Box& area);
 
-}  // namespace assay
-
-namespace assay {
-
 // Tables ruled only between rows (no vertical rule at all): horizontal rules of one width
 // (ends within 3 units) stacked down the page, at least three of them, with no prose word
 // (TableWord::prose) between the first and the last. Each stack comes back as a rule group
