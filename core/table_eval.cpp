@@ -119,11 +119,30 @@ TextGrid ParseCsvGrid(const std::string& text) {
   return rows;
 }
 
+namespace {
+
+// A cell's text for comparison: whitespace runs as one space, a no-break space (U+00A0, as
+// some tools write between words) counting as whitespace.
+std::string NormalizeCellText(const std::string& text) {
+  std::string plain;
+  for (size_t i = 0; i < text.size(); ++i) {
+    if (text[i] == '\xc2' && i + 1 < text.size() && text[i + 1] == '\xa0') {
+      plain.push_back(' ');
+      ++i;
+    } else {
+      plain.push_back(text[i]);
+    }
+  }
+  return NormalizeWhitespace(plain);
+}
+
+}  // namespace
+
 std::vector<std::string> CellTexts(const TextGrid& grid) {
   std::vector<std::string> out;
   for (const auto& r : grid)
     for (const std::string& c : r) {
-      std::string t = NormalizeWhitespace(c);
+      std::string t = NormalizeCellText(c);
       if (!t.empty()) out.push_back(std::move(t));
     }
   return out;
@@ -133,7 +152,7 @@ std::vector<std::string> AdjacencyRelations(const TextGrid& grid) {
   std::vector<std::string> out;
   const auto [rows, cols] = Shape(grid);
   auto at = [&](int r, int c) {
-    return c < static_cast<int>(grid[r].size()) ? NormalizeWhitespace(grid[r][c]) : std::string();
+    return c < static_cast<int>(grid[r].size()) ? NormalizeCellText(grid[r][c]) : std::string();
   };
   for (int r = 0; r < rows; ++r)
     for (int c = 0; c < cols; ++c) {

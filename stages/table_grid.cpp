@@ -1,5 +1,7 @@
 #include "stages/table_grid.h"
 
+#include "stages/table_columns.h"
+
 #include <algorithm>
 #include <cmath>
 #include <map>
@@ -209,6 +211,17 @@ std::optional<PageTable> GridFromGroup(const std::vector<Rule>& group,
   xs.push_back(box.x1);
   ys = MergePositions(ys);
   xs = MergePositions(xs);
+  // Columns the rules leave unruled (rules only between column groups): gaps in the alignment
+  // of the words inside each ruled column. No rule separates them; the slots on either side
+  // stay apart where each holds its own words (below), so a label over the group spans it.
+  std::vector<double> unruled;
+  for (size_t k = 0; k + 1 < xs.size(); ++k)
+    for (double x : AlignedColumnGaps(words, Box{xs[k], ys.front(), xs[k + 1], ys.back()}))
+      unruled.push_back(x);
+  if (!unruled.empty()) {
+    xs.insert(xs.end(), unruled.begin(), unruled.end());
+    xs = MergePositions(xs);
+  }
   // Bands holding several text rows get a boundary between them, as if ruled.
   std::vector<Rule> rules = group;
   if (xs.size() >= 3) {
@@ -260,11 +273,19 @@ std::optional<PageTable> GridFromGroup(const std::vector<Rule>& group,
       if (w.bbox.x0 < xs[k] - kRuleTol && w.bbox.x1 > xs[k] + kRuleTol) crossed[r][k] = crosses = true;
     if (!crosses) own_words[r][c] = true;
   }
+  // A column boundary no rule draws anywhere (found from the words' alignment) joins two
+  // slots only where a word crosses it: an empty slot beside a label stays empty.
+  std::vector<bool> drawn(static_cast<size_t>(cols + 1));
+  for (int k = 0; k <= cols; ++k)
+    for (const Rule& r : rules)
+      drawn[static_cast<size_t>(k)] = drawn[static_cast<size_t>(k)] || (!r.horizontal() && std::abs(r.x0 - xs[k]) <= kRuleTol);
   UnionFind uf(static_cast<size_t>(rows * cols));
   for (int r = 0; r < rows; ++r)
     for (int c = 0; c < cols; ++c) {
-      if (c + 1 < cols && !vertical_at(xs[c + 1], ys[r], ys[r + 1]) &&
-          !(own_words[r][c] && own_words[r][c + 1] && !crossed[r][c + 1]))
+      const bool apart = drawn[static_cast<size_t>(c + 1)]
+                             ? own_words[r][c] && own_words[r][c + 1] && !crossed[r][c + 1]
+                             : !crossed[r][c + 1];
+      if (c + 1 < cols && !vertical_at(xs[c + 1], ys[r], ys[r + 1]) && !apart)
         uf.Join(r * cols + c, r * cols + c + 1);
       if (r + 1 < rows && !horizontal_at(ys[r + 1], xs[c], xs[c + 1]))
         uf.Join(r * cols + c, (r + 1) * cols + c);
@@ -464,6 +485,16 @@ std::optional<PageTable> TableFromLines(const std::vector<TextLine>& lines,
   return t;
 }
 
+// A dot leader ("Total ........ 12"): three or more dots alone, a gap between cells, not text.
+bool IsDotLeader(const std::string& text) {
+  int dots = 0;
+  for (char c : text) {
+    if (c != '.') return false;
+    ++dots;
+  }
+  return dots >= 3;
+}
+
 }  // namespace
 
 std::vector<PageTable> RuledTables(const std::vector<TableWord>& words, const std::vector<Rule>& rules,
@@ -484,12 +515,17 @@ std::vector<PageTable> RuledTables(const std::vector<TableWord>& words, const st
     }
   std::map<int, std::vector<Rule>> groups;
   for (size_t i = 0; i < rules.size(); ++i) groups[uf.Find(static_cast<int>(i))].push_back(rules[i]);
+  std::vector<Rule> lone_horizontal;  // groups without a vertical rule
   for (const auto& [id, group] : groups) {
     int h = 0, v = 0;
     for (const Rule& r : group) (r.horizontal() ? h : v) += 1;
+    if (v == 0) lone_horizontal.insert(lone_horizontal.end(), group.begin(), group.end());
     if (h < 2 || v < 2) continue;
     if (auto t = GridFromGroup(group, words, report)) out.push_back(std::move(*t));
   }
+  // Tables ruled only between rows.
+  for (const std::vector<Rule>& stack : HorizontalRuleStacks(lone_horizontal, words))
+    if (auto t = GridFromGroup(stack, words, report)) out.push_back(std::move(*t));
   return out;
 }
 
@@ -525,8 +561,11 @@ std::vector<PageTable> AlignedTables(const std::vector<TableWord>& words) {
   return out;
 }
 
-std::vector<PageTable> FindTables(const std::vector<TableWord>& words, const std::vector<Rule>& rules,
+std::vector<PageTable> FindTables(const std::vector<TableWord>& all_words, const std::vector<Rule>& rules,
                               const std::vector<Box>& areas, TablePageReport* report) {
+  std::vector<TableWord> words;
+  for (const TableWord& w : all_words)
+    if (!IsDotLeader(w.text)) words.push_back(w);
   std::vector<PageTable> out;
   if (!areas.empty()) {
     for (const Box& area : areas) {
@@ -552,7 +591,7 @@ std::vector<PageTable> FindTables(const std::vector<TableWord>& words, const std
     for (const TableWord& w : words) {
       bool in_table = false;
       for (const PageTable& t : out) in_table = in_table || Inside(t.bbox, Cx(w.bbox), Cy(w.bbox));
-      if (!in_table) rest.push_back(w);
+      if (!in_table && !w.prose) rest.push_back(w);
     }
     for (PageTable& t : AlignedTables(rest)) out.push_back(std::move(t));
   }

@@ -27,6 +27,7 @@ struct Rule {
 struct TableWord {
   std::string text;
   Box bbox;
+  bool prose = false;  // in a block of running text (stages/table_prose.h): no unruled table row
 };
 
 // What finding tables on a page noticed besides the tables.

@@ -20,6 +20,7 @@
 #include "stages/pix_mat.h"
 #include "stages/raster_rulings.h"
 #include "stages/table_checks.h"
+#include "stages/table_prose.h"
 #include "stages/table_grid.h"
 
 namespace assay {
@@ -69,8 +70,9 @@ class TablesStage : public Stage {
       std::vector<TableWord> words;
       for (const Block& b : page.blocks) {
         if (b.type == "header" || b.type == "footer") continue;
+        const bool prose = IsProseBlock(b);
         for (const Line& l : b.lines)
-          for (const Word& w : l.words) words.push_back(TableWord{w.text, w.bbox});
+          for (const Word& w : l.words) words.push_back(TableWord{w.text, w.bbox, prose});
       }
       TablePageReport report;
       if (text_layer) {
@@ -149,7 +151,8 @@ class TablesStage : public Stage {
 const StageSpec& TablesStageSpec() {
   static const StageSpec kSpec{
       .id = "tables",
-      .version = 2,  // v2: scanned pages and page images (upright); the reworked shift detector
+      .version = 3,  // v2: scanned pages and page images (upright); the reworked shift detector
+                     // v3: unruled columns inside ruled ones, dot leaders, prose kept out
       .summary = "tables of born-digital pages, scans and page images: ruled grids with spans "
                  "(drawn rules, or rules found in the page image), unruled tables by word "
                  "alignment; structural checks and the shifted-column detector",

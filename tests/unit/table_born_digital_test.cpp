@@ -1,0 +1,140 @@
+// Born-digital table reconstruction beyond full grids (stages/table_columns.h,
+// stages/table_prose.h, stages/table_grid.h): columns a ruled table leaves unruled, tables
+// ruled only between rows, prose beside an unruled table, dot leaders; and the no-break space
+// in the table scoring (core/table_eval.h).
+#include <gtest/gtest.h>
+
+#include "core/table_eval.h"
+#include "stages/table_columns.h"
+#include "stages/table_grid.h"
+#include "stages/table_prose.h"
+
+namespace assay {
+namespace {
+
+// A word whose box starts at (x, y), 10 points high, 5 points a character.
+TableWord BdWord(const std::string& text, double x, double y, bool prose = false) {
+  return TableWord{text, Box{x, y, x + 5.0 * text.size(), y + 10}, prose};
+}
+
+TEST(TableColumns, ColumnGroupRuledOnlyAtItsSidesIsSplitByAlignment) {
+  // Rules frame a label column (0..100) and a group column (100..300) holding two columns of
+  // figures with no rule between them; the group's label sits over the gap.
+  const std::vector<Rule> rules = {Rule{0, 0, 300, 0},  Rule{0, 20, 300, 20}, Rule{0, 80, 300, 80},
+                                   Rule{0, 0, 0, 80},    Rule{100, 0, 100, 80}, Rule{300, 0, 300, 80}};
+  const std::vector<TableWord> words = {
+      BdWord("Region", 5, 5),  BdWord("Sales", 180, 5),
+      BdWord("North", 5, 25),  BdWord("12.5", 110, 25), BdWord("30.1", 260, 25),
+      BdWord("South", 5, 45),  BdWord("7.0", 110, 45),  BdWord("19.9", 260, 45),
+      BdWord("East", 5, 65),   BdWord("3.2", 110, 65),  BdWord("4.4", 260, 65)};
+  EXPECT_EQ(AlignedColumnGaps(words, Box{100, 0, 300, 80}).size(), 1u);
+  TablePageReport report;
+  const auto tables = RuledTables(words, rules, &report);
+  ASSERT_EQ(tables.size(), 1u);
+  const auto rows = tables[0].Rows();
+  ASSERT_EQ(tables[0].n_cols, 3);
+  EXPECT_EQ(rows.back(), (std::vector<std::string>{"East", "3.2", "4.4"}));
+}
+
+TEST(TableColumns, WordsOfOnePhraseMakeNoGap) {
+  const std::vector<TableWord> words = {BdWord("New", 0, 0),  BdWord("York", 20, 0),
+                                        BdWord("Old", 0, 20), BdWord("Town", 20, 20),
+                                        BdWord("Big", 0, 40), BdWord("City", 20, 40)};
+  EXPECT_TRUE(AlignedColumnGaps(words, Box{-5, -5, 100, 60}).empty());
+}
+
+TEST(TableColumns, TableRuledOnlyBetweenRowsWithWrappedCells) {
+  // Four horizontal rules of one width and no vertical rule; the second row's label wraps
+  // onto a second line: one row, not two.
+  const std::vector<Rule> rules = {Rule{0, 0, 300, 0}, Rule{0, 20, 300, 20}, Rule{0, 55, 300, 55},
+                                   Rule{0, 75, 300, 75}};
+  const std::vector<TableWord> words = {
+      BdWord("Animal", 5, 5),   BdWord("Action", 120, 5), BdWord("Result", 220, 5),
+      BdWord("Parastrat", 5, 25), BdWord("Says", 120, 25), BdWord("bzzz", 220, 25),
+      BdWord("iomyia", 5, 40),
+      BdWord("Cat", 5, 60),     BdWord("Says", 120, 60),  BdWord("Meow", 220, 60)};
+  TablePageReport report;
+  const auto tables = RuledTables(words, rules, &report);
+  ASSERT_EQ(tables.size(), 1u);
+  const auto rows = tables[0].Rows();
+  ASSERT_EQ(rows.size(), 3u);
+  EXPECT_EQ(rows[1], (std::vector<std::string>{"Parastrat iomyia", "Says", "bzzz"}));
+  EXPECT_EQ(rows[2], (std::vector<std::string>{"Cat", "Says", "Meow"}));
+}
+
+TEST(TableColumns, RulesWithProseBetweenThemAreNoTable) {
+  const std::vector<Rule> rules = {Rule{0, 0, 300, 0}, Rule{0, 20, 300, 20}, Rule{0, 75, 300, 75}};
+  std::vector<TableWord> words = {BdWord("Animal", 5, 5), BdWord("Action", 120, 5),
+                                  BdWord("Cat", 5, 25, true), BdWord("Says", 120, 25, true),
+                                  BdWord("Dog", 5, 45, true), BdWord("Barks", 120, 45, true)};
+  EXPECT_TRUE(HorizontalRuleStacks(rules, words).empty());
+  for (TableWord& w : words) w.prose = false;
+  EXPECT_EQ(HorizontalRuleStacks(rules, words).size(), 1u);
+}
+
+TEST(TableProse, ParagraphOfLongLinesIsProseATableRowIsNot) {
+  auto line = [](const std::vector<std::pair<std::string, double>>& ws, double y) {
+    Line l;
+    for (const auto& [t, x] : ws) l.words.push_back(Word{t, Box{x, y, x + 5.0 * t.size(), y + 10}});
+    l.bbox = Box{l.words.front().bbox.x0, y, l.words.back().bbox.x1, y + 10};
+    return l;
+  };
+  Block prose;
+  prose.lines = {line({{"The", 0}, {"wage", 20}, {"amounts", 45}, {"shown", 85}, {"in", 115}, {"the", 128}}, 0),
+                 line({{"tables", 0}, {"are", 35}, {"net", 55}, {"wages", 75}, {"after", 105}, {"the", 135}}, 12)};
+  EXPECT_TRUE(IsProseBlock(prose));
+  Block row = prose;
+  row.lines[0].words[3].bbox.x0 += 40;  // a cell gap
+  row.lines[0].words[3].bbox.x1 += 40;
+  EXPECT_FALSE(IsProseBlock(row));
+  Block one;
+  one.lines = {prose.lines[0]};
+  EXPECT_FALSE(IsProseBlock(one));
+}
+
+TEST(AlignedTables, ProseBesideAnUnruledTableStaysOut) {
+  // A prose column on the left (its words marked prose), a two-column table on the right.
+  std::vector<TableWord> words;
+  const char* labels[] = {"Weekly", "Biweekly", "Monthly", "Annually"};
+  const char* values[] = {"71.15", "142.31", "308.33", "3,700.00"};
+  for (int i = 0; i < 4; ++i) {
+    const double y = 20.0 * i;
+    words.push_back(BdWord("employers", 0, y, true));
+    words.push_back(BdWord("should", 55, y, true));
+    words.push_back(BdWord("implement", 95, y, true));
+    words.push_back(BdWord(labels[i], 300, y));
+    words.push_back(BdWord(values[i], 420, y));
+  }
+  TablePageReport report;
+  const auto tables = FindTables(words, {}, {}, &report);
+  ASSERT_EQ(tables.size(), 1u);
+  ASSERT_EQ(tables[0].n_cols, 2);
+  EXPECT_EQ(tables[0].Rows()[3], (std::vector<std::string>{"Annually", "3,700.00"}));
+}
+
+TEST(FindTables, DotLeadersAreGapsNotText) {
+  std::vector<TableWord> words;
+  const char* labels[] = {"Total", "Violent", "Robbery"};
+  const char* values[] = {"11,062", "467", "102"};
+  for (int i = 0; i < 3; ++i) {
+    const double y = 15.0 * i;
+    words.push_back(BdWord(labels[i], 0, y));
+    words.push_back(TableWord{"..........", Box{42, y, 150, y + 10}});
+    words.push_back(BdWord(values[i], 160, y));
+  }
+  TablePageReport report;
+  const auto tables = FindTables(words, {}, {}, &report);
+  ASSERT_EQ(tables.size(), 1u);
+  EXPECT_EQ(tables[0].Rows()[0], (std::vector<std::string>{"Total", "11,062"}));
+}
+
+TEST(TableEval, NoBreakSpaceIsWhitespace) {
+  const TextGrid truth = {{"Jeremy\xc2\xa0is", "x"}};
+  const TextGrid predicted = {{"Jeremy is", "x"}};
+  int tp = 0;
+  EXPECT_DOUBLE_EQ(MultisetF1(CellTexts(truth), CellTexts(predicted), &tp), 1.0);
+  EXPECT_EQ(tp, 2);
+}
+
+}  // namespace
+}  // namespace assay
