@@ -1,8 +1,9 @@
-// Tables of scans and page images, read a second time where they are: the page's OCR (one
-// reading of the whole page, automatic segmentation) splits a dense table's lines badly and
-// reads its small print poorly; the table's region, cropped, cleared of its rules, enlarged
-// until its text is about 30 pixels high and read as one block of text (Tesseract PSM 6),
-// gives words with better text and boxes, from which the grid is rebuilt.
+// Page images that are one table, read a second time: the page's OCR (one reading of the
+// whole page, automatic segmentation) splits a dense table's lines badly and reads its small
+// print poorly; the image, cleared of its long rules, enlarged until its text is about 30
+// pixels high and read as one block of text (Tesseract PSM 6), gives words with better text
+// and boxes, from which the grid is rebuilt. Tables found on scanned pages are not read again:
+// there the page's own reading measured better.
 #pragma once
 
 #include <string>
@@ -29,8 +30,8 @@ struct RasterTableOptions {
 };
 
 // The tables of one page image: first from the page's OCR `words` (in `pix`'s pixels) and
-// `rules`, then each table's region (and the whole image, when it is a candidate) read again
-// with `api`, its words replacing the first reading's inside it, and the tables found again.
+// `rules`; then, when the whole image is a candidate and no hint names areas, the image read
+// again with `api` and its tables found again from those words.
 // `api` may be null: the first result is returned. `areas` are the manifest's hints, in pixels.
 std::vector<PageTable> FindRasterTables(Pix* pix, const std::vector<TableWord>& words,
                                         const std::vector<Rule>& rules,
