@@ -19,9 +19,11 @@
 #include "stages/pdf_support.h"
 #include "stages/pix_mat.h"
 #include "stages/raster_rulings.h"
+#include "stages/raster_table_ocr.h"
 #include "stages/table_checks.h"
 #include "stages/table_prose.h"
 #include "stages/table_grid.h"
+#include "stages/tesseract_model.h"
 
 namespace assay {
 namespace {
@@ -48,7 +50,7 @@ Box ToPageBox(const PageFrame& frame, const Box& b) {
 
 class TablesStage : public Stage {
  public:
-  explicit TablesStage(const CanonicalJson& /*params*/) {}
+  explicit TablesStage(const CanonicalJson& params) : reread_(params.at("reread_ocr")) {}
 
   Result<StageReport> Run(Document& doc, StageContext& ctx) const override {
     // The manifest's hints, when it gives them: only those pages, only those areas.
@@ -86,9 +88,12 @@ class TablesStage : public Stage {
       } else {
         auto pixels = ctx.Pixels(doc, page);
         if (!pixels.ok()) return pixels.error();
-        const cv::Mat image = PixToMat(pixels.value().get());
-        page.raster.reset();  // rebuilt from its raster steps by a later stage that needs it
-        if (image.empty()) continue;
+        Pix* pix = pixels.value().get();
+        const cv::Mat image = PixToMat(pix);
+        if (image.empty()) {
+          page.raster.reset();
+          continue;
+        }
         // The pixels may be the preprocess stage's (turned upright, deskewed, upscaled): the
         // tables are found there, upright, and their boxes mapped back to the page.
         const PreprocessPlan applied = AppliedPlan(page);
@@ -97,7 +102,19 @@ class TablesStage : public Stage {
         for (TableWord& w : words) w.bbox = frame.ToPixels(w.bbox);
         std::vector<Box> areas;
         for (const Box& a : hints.areas) areas.push_back(frame.ToPixels(a));
-        page.tables = FindTables(words, FindRasterRulings(image, 1.0), areas, &report);
+        // A table image (a page image that is one table) is read again whole; a scan's tables
+        // where they were found (stages/raster_table_ocr.h).
+        RasterTableOptions options;
+        options.whole_image_candidate = doc.container == "image";
+        tesseract::TessBaseAPI* api = nullptr;
+        if (reread_) {
+          auto* engine = ctx.Resource<TesseractEngine>("tesseract");
+          if (engine == nullptr) return Error{"tables", "no Tesseract engine was loaded"};
+          api = &engine->api;
+        }
+        page.tables = FindRasterTables(pix, words, FindRasterRulings(image, 1.0), areas, api,
+                                       options, &report);
+        page.raster.reset();  // rebuilt from its raster steps by a later stage that needs it
         for (PageTable& t : page.tables) {
           t.bbox = ToPageBox(frame, t.bbox);
           for (TableCell& c : t.cells) c.bbox = ToPageBox(frame, c.bbox);
@@ -144,6 +161,9 @@ class TablesStage : public Stage {
     }
     return out;
   }
+
+ private:
+  bool reread_;
 };
 
 }  // namespace
@@ -151,15 +171,23 @@ class TablesStage : public Stage {
 const StageSpec& TablesStageSpec() {
   static const StageSpec kSpec{
       .id = "tables",
-      .version = 3,  // v2: scanned pages and page images (upright); the reworked shift detector
-                     // v3: unruled columns inside ruled ones, dot leaders, prose kept out
+      // v2: scanned pages and page images (upright); the reworked shift detector
+      // v3: unruled columns inside ruled ones, dot leaders, prose kept out (born-digital);
+      //     page images that may be one table read again, enlarged, as one block (reread_ocr)
+      .version = 3,
       .summary = "tables of born-digital pages, scans and page images: ruled grids with spans "
                  "(drawn rules, or rules found in the page image), unruled tables by word "
                  "alignment; structural checks and the shifted-column detector",
       .containers = {"pdf", "image"},
       .modalities = {"pdf_text", "pdf_scan", "pdf_mixed", "page_image"},
       .establishes = {},
-      .params = {},
+      .params = {{"reread_ocr", ParamType::kBool, true, 0, 0, {}, {},
+                  "scans and page images: read each table's region (a page image that may be "
+                  "one table: the whole image) again with Tesseract, enlarged, as one block, "
+                  "and rebuild the grid from those words"},
+                 {"ocr_lang", ParamType::kString, "eng", 0, 0, {},
+                  "[A-Za-z0-9_]+(/[A-Za-z0-9_]+)?(\\+[A-Za-z0-9_]+(/[A-Za-z0-9_]+)?)*",
+                  "Tesseract languages of that second reading"}},
       .metrics = {{"table.count", false, "tables found on pages with a text layer or OCR'd words"},
                   {"table.ragged_rows", false,
                    "body rows whose number of filled cells differs from their table's most "
@@ -176,10 +204,12 @@ const StageSpec& TablesStageSpec() {
                    "table, 0..1"},
                   {"table.column_shift_suspects", false,
                    "tables the shifted/transposed-column detector flags"}},
-      .libraries = {"poppler", "leptonica", "opencv"},
+      .libraries = {"poppler", "leptonica", "opencv", "tesseract"},
       .resources =
-          [](const CanonicalJson&) {
-            return std::vector<ResourceRef>{{"poppler_data", "default"}};
+          [](const CanonicalJson& p) {
+            std::vector<ResourceRef> r{{"poppler_data", "default"}};
+            if (p.at("reread_ocr").get<bool>()) r.push_back({"tesseract", p.at("ocr_lang").get<std::string>()});
+            return r;
           },
       .pixels = Pixels::kReads,
       .reads_table_hints = true,

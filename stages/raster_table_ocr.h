@@ -1,0 +1,49 @@
+// Page images that are one table, read a second time: the page's OCR (one reading of the
+// whole page, automatic segmentation) splits a dense table's lines badly and reads its small
+// print poorly; the image, cleared of its long rules, enlarged until its text is about 30
+// pixels high and read as one block of text (Tesseract PSM 6), gives words with better text
+// and boxes, from which the grid is rebuilt. Tables found on scanned pages are not read again:
+// there the page's own reading measured better.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "stages/table_grid.h"
+
+struct Pix;
+
+namespace tesseract {
+class TessBaseAPI;
+}
+
+namespace assay {
+
+// What decides where the second reading goes.
+struct RasterTableOptions {
+  // The whole image may be a table (a page image: a table cropped from an article, a
+  // photographed table): read it whole when it shows two or more long horizontal rules or
+  // the first reading found a table in it.
+  bool whole_image_candidate = false;
+  double target_word_height = 30;  // pixels, after enlarging
+  double max_upscale = 4;
+};
+
+// The tables of one page image: first from the page's OCR `words` (in `pix`'s pixels) and
+// `rules`; then, when the whole image is a candidate and no hint names areas, the image read
+// again with `api` and its tables found again from those words.
+// `api` may be null: the first result is returned. `areas` are the manifest's hints, in pixels.
+std::vector<PageTable> FindRasterTables(Pix* pix, const std::vector<TableWord>& words,
+                                        const std::vector<Rule>& rules,
+                                        const std::vector<Box>& areas,
+                                        tesseract::TessBaseAPI* api,
+                                        const RasterTableOptions& options,
+                                        TablePageReport* report);
+
+// The words Tesseract reads in `region` of `pix` (pixel coordinates of `pix`), the region
+// cropped, with `rules` painted out, enlarged by `scale` and read as one block. Exposed for
+// tests.
+std::vector<TableWord> ReadTableRegion(Pix* pix, const Box& region, const std::vector<Rule>& rules,
+                                       double scale, tesseract::TessBaseAPI& api);
+
+}  // namespace assay
