@@ -182,9 +182,18 @@ std::vector<PageTable> FindRasterTables(Pix* pix, const std::vector<TableWord>& 
   }
   TablePageReport second_report;
   std::vector<PageTable> second = FindTables(reread, rules, areas, &second_report);
-  // An image that is one table and draws no grid: all its lines are the table's rows.
-  const bool ruled = std::any_of(second.begin(), second.end(),
-                                 [](const PageTable& t) { return t.method == "ruled"; });
+  // An image that is one table and draws no grid: all its lines are the table's rows. A grid
+  // has vertical rules; rules only between rows (a stack of horizontal ones, as most journal
+  // tables draw) leave the rows to the whole-image structure, which reads them better.
+  const auto has_vertical_rule = [&](const PageTable& t) {
+    return std::any_of(rules.begin(), rules.end(), [&](const Rule& r) {
+      return !r.horizontal() && r.x0 <= t.bbox.x1 && r.x1 >= t.bbox.x0 && r.y0 <= t.bbox.y1 &&
+             r.y1 >= t.bbox.y0;
+    });
+  };
+  const bool ruled = std::any_of(second.begin(), second.end(), [&](const PageTable& t) {
+    return t.method == "ruled" && has_vertical_rule(t);
+  });
   if (whole_table && !ruled) {
     if (std::optional<PageTable> t = WholeImageTable(reread)) {
       *report = second_report;
