@@ -44,11 +44,6 @@ bool RuleReadAsWord(const std::string& text) {
   return std::all_of(text.begin(), text.end(), [](char c) { return c == '|' || c == '_'; });
 }
 
-struct RegionPixDeleter {
-  void operator()(Pix* p) const { pixDestroy(&p); }
-};
-using RegionPix = std::unique_ptr<Pix, RegionPixDeleter>;
-
 }  // namespace
 
 std::vector<TableWord> ReadTableRegion(Pix* pix, const Box& region, const std::vector<Rule>& rules,
@@ -60,10 +55,10 @@ std::vector<TableWord> ReadTableRegion(Pix* pix, const Box& region, const std::v
   const int x1 = std::clamp(static_cast<int>(std::ceil(region.x1)), 0, width);
   const int y1 = std::clamp(static_cast<int>(std::ceil(region.y1)), 0, height);
   if (x1 - x0 < 8 || y1 - y0 < 8) return out;
-  RegionPix gray(pixConvertTo8(pix, 0));
+  PixHandle gray = WrapPix(pixConvertTo8(pix, 0));
   if (!gray) return out;
   ::Box* clip = boxCreate(x0, y0, x1 - x0, y1 - y0);
-  RegionPix crop(pixClipRectangle(gray.get(), clip, nullptr));
+  PixHandle crop = WrapPix(pixClipRectangle(gray.get(), clip, nullptr));
   boxDestroy(&clip);
   if (!crop) return out;
   // Rules read as "|" and "_" glued to the cells' words: paint them out first. Only long
@@ -82,10 +77,11 @@ std::vector<TableWord> ReadTableRegion(Pix* pix, const Box& region, const std::v
     pixSetInRectArbitrary(crop.get(), band, 255);
     boxDestroy(&band);
   }
-  RegionPix framed(pixAddBorder(crop.get(), kRegionBorder, 255));
+  PixHandle framed = WrapPix(pixAddBorder(crop.get(), kRegionBorder, 255));
   if (!framed) return out;
-  RegionPix big(scale > 1.0 ? pixScale(framed.get(), static_cast<float>(scale), static_cast<float>(scale))
-                         : pixClone(framed.get()));
+  const float factor = static_cast<float>(scale);
+  PixHandle big =
+      WrapPix(scale > 1.0 ? pixScale(framed.get(), factor, factor) : pixClone(framed.get()));
   if (!big) return out;
   pixSetResolution(big.get(), 300, 300);
 

@@ -4,7 +4,6 @@
 #include <cmath>
 #include <map>
 #include <set>
-#include <tuple>
 
 namespace assay {
 namespace {
@@ -18,64 +17,21 @@ constexpr double kImageRowGapFloor = 0.25;  // word heights: rows spaced closer 
 constexpr double kImageWrapShareOfRowGap = 0.75;  // a line closer than this share of the rows'
 constexpr double kImageWrapGap = 0.35;            // median gap (and word heights) may continue a row
 
-struct ImageLine {
-  Box box;
-  std::vector<const TableWord*> words;
-};
-
 struct ImageChunk {
   Box box;
   std::vector<const TableWord*> words;
 };
 
 double ImageCx(const Box& b) { return (b.x0 + b.x1) / 2; }
-double ImageCy(const Box& b) { return (b.y0 + b.y1) / 2; }
 
-void GrowBox(Box& b, const Box& by) {
-  b.x0 = std::min(b.x0, by.x0);
-  b.y0 = std::min(b.y0, by.y0);
-  b.x1 = std::max(b.x1, by.x1);
-  b.y1 = std::max(b.y1, by.y1);
-}
-
-std::vector<ImageLine> ImageLines(const std::vector<TableWord>& words) {
-  std::vector<const TableWord*> sorted;
-  for (const TableWord& w : words) sorted.push_back(&w);
-  std::sort(sorted.begin(), sorted.end(), [](const TableWord* a, const TableWord* b) {
-    return std::make_tuple(ImageCy(a->bbox), a->bbox.x0) < std::make_tuple(ImageCy(b->bbox), b->bbox.x0);
-  });
-  std::vector<ImageLine> lines;
-  for (const TableWord* w : sorted) {
-    const double h = w->bbox.y1 - w->bbox.y0;
-    bool placed = false;
-    for (size_t i = lines.size(); i-- > 0 && i + 3 >= lines.size();) {
-      ImageLine& l = lines[i];
-      const double overlap = std::min(l.box.y1, w->bbox.y1) - std::max(l.box.y0, w->bbox.y0);
-      if (overlap >= 0.5 * std::min(h, l.box.y1 - l.box.y0)) {
-        l.words.push_back(w);
-        GrowBox(l.box, w->bbox);
-        placed = true;
-        break;
-      }
-    }
-    if (!placed) lines.push_back(ImageLine{w->bbox, {w}});
-  }
-  for (ImageLine& l : lines)
-    std::sort(l.words.begin(), l.words.end(),
-              [](const TableWord* a, const TableWord* b) { return a->bbox.x0 < b->bbox.x0; });
-  std::sort(lines.begin(), lines.end(),
-            [](const ImageLine& a, const ImageLine& b) { return a.box.y0 < b.box.y0; });
-  return lines;
-}
-
-std::vector<ImageChunk> ImageChunks(const ImageLine& line, double word_height) {
+std::vector<ImageChunk> ImageChunks(const TextLine& line, double word_height) {
   std::vector<ImageChunk> out;
   for (const TableWord* w : line.words) {
     if (out.empty() || w->bbox.x0 - out.back().box.x1 > kImageChunkGap * word_height) {
       out.push_back(ImageChunk{w->bbox, {w}});
     } else {
       out.back().words.push_back(w);
-      GrowBox(out.back().box, w->bbox);
+      out.back().box.Extend(w->bbox);
     }
   }
   return out;
@@ -83,7 +39,7 @@ std::vector<ImageChunk> ImageChunks(const ImageLine& line, double word_height) {
 
 // Which lines continue the row of the line above (see the header): true at i when line i does.
 // `columns[i]`: the columns line i's chunks sit in.
-std::vector<bool> ContinuationLines(const std::vector<ImageLine>& lines,
+std::vector<bool> ContinuationLines(const std::vector<TextLine>& lines,
                                     const std::vector<std::set<int>>& columns, double word_height) {
   std::vector<bool> joins(lines.size(), false);
   std::vector<double> gaps(lines.size(), 0), row_gaps;
@@ -139,10 +95,8 @@ std::vector<double> ImageColumnSeparators(const std::vector<std::vector<ImageChu
 
 std::string ImageCellText(std::vector<const TableWord*> words) {
   // Top to bottom by line, left to right within one: lines of a cell are its words' rows.
-  std::vector<TableWord> copy;
-  for (const TableWord* w : words) copy.push_back(*w);
   std::string out;
-  for (const ImageLine& l : ImageLines(copy))
+  for (const TextLine& l : GroupLines(std::move(words)))
     for (const TableWord* w : l.words) out += (out.empty() ? "" : " ") + w->text;
   return out;
 }
@@ -156,12 +110,14 @@ std::optional<PageTable> WholeImageTable(const std::vector<TableWord>& words) {
   std::nth_element(heights.begin(), heights.begin() + heights.size() / 2, heights.end());
   const double word_height = std::max(1.0, heights[heights.size() / 2]);
 
-  const std::vector<ImageLine> lines = ImageLines(words);
+  std::vector<const TableWord*> word_ptrs;
+  for (const TableWord& w : words) word_ptrs.push_back(&w);
+  const std::vector<TextLine> lines = GroupLines(std::move(word_ptrs));
   std::vector<std::vector<ImageChunk>> chunks;
   Box box{1e300, 1e300, -1e300, -1e300};
-  for (const ImageLine& l : lines) {
+  for (const TextLine& l : lines) {
     chunks.push_back(ImageChunks(l, word_height));
-    GrowBox(box, l.box);
+    box.Extend(l.box);
   }
   const std::vector<double> seps = ImageColumnSeparators(chunks, box, word_height);
   if (seps.empty()) return std::nullopt;
@@ -224,7 +180,7 @@ std::optional<PageTable> WholeImageTable(const std::vector<TableWord>& words) {
     for (auto& [col, slot] : by_col) {
       if (col <= last_end) continue;  // overlapping spans: the first keeps its slots
       Box cb{1e300, 1e300, -1e300, -1e300};
-      for (const TableWord* w : slot.second) GrowBox(cb, w->bbox);
+      for (const TableWord* w : slot.second) cb.Extend(w->bbox);
       t.cells.push_back(TableCell{static_cast<int>(r), col, 1, slot.first - col + 1,
                                   ImageCellText(slot.second), cb});
       last_end = slot.first;

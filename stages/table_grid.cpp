@@ -57,11 +57,7 @@ std::vector<double> MergePositions(std::vector<double> v) {
   return out;
 }
 
-// The words of a region as text in reading order: lines top to bottom, words left to right.
-struct TextLine {
-  Box box;
-  std::vector<const TableWord*> words;
-};
+}  // namespace
 
 std::vector<TextLine> GroupLines(std::vector<const TableWord*> words) {
   std::sort(words.begin(), words.end(), [](const TableWord* a, const TableWord* b) {
@@ -96,6 +92,8 @@ std::vector<TextLine> GroupLines(std::vector<const TableWord*> words) {
             [](const TextLine& a, const TextLine& b) { return a.box.y0 < b.box.y0; });
   return lines;
 }
+
+namespace {
 
 std::string JoinText(const std::vector<const TableWord*>& words) {
   std::string out;

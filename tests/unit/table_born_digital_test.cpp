@@ -75,7 +75,12 @@ TEST(TableColumns, RulesWithProseBetweenThemAreNoTable) {
 TEST(TableProse, ParagraphOfLongLinesIsProseATableRowIsNot) {
   auto line = [](const std::vector<std::pair<std::string, double>>& ws, double y) {
     Line l;
-    for (const auto& [t, x] : ws) l.words.push_back(Word{t, Box{x, y, x + 5.0 * t.size(), y + 10}});
+    for (const auto& [t, x] : ws) {
+      Word w;
+      w.text = t;
+      w.bbox = Box{x, y, x + 5.0 * t.size(), y + 10};
+      l.words.push_back(w);
+    }
     l.bbox = Box{l.words.front().bbox.x0, y, l.words.back().bbox.x1, y + 10};
     return l;
   };
