@@ -24,7 +24,7 @@ struct ImageChunk {
 
 double ImageCx(const Box& b) { return (b.x0 + b.x1) / 2; }
 
-std::vector<ImageChunk> ImageChunks(const TextLine& line, double word_height) {
+std::vector<ImageChunk> ImageChunks(const WordLine& line, double word_height) {
   std::vector<ImageChunk> out;
   for (const TableWord* w : line.words) {
     if (out.empty() || w->bbox.x0 - out.back().box.x1 > kImageChunkGap * word_height) {
@@ -39,7 +39,7 @@ std::vector<ImageChunk> ImageChunks(const TextLine& line, double word_height) {
 
 // Which lines continue the row of the line above (see the header): true at i when line i does.
 // `columns[i]`: the columns line i's chunks sit in.
-std::vector<bool> ContinuationLines(const std::vector<TextLine>& lines,
+std::vector<bool> ContinuationLines(const std::vector<WordLine>& lines,
                                     const std::vector<std::set<int>>& columns, double word_height) {
   std::vector<bool> joins(lines.size(), false);
   std::vector<double> gaps(lines.size(), 0), row_gaps;
@@ -96,7 +96,7 @@ std::vector<double> ImageColumnSeparators(const std::vector<std::vector<ImageChu
 std::string ImageCellText(std::vector<const TableWord*> words) {
   // Top to bottom by line, left to right within one: lines of a cell are its words' rows.
   std::string out;
-  for (const TextLine& l : GroupLines(std::move(words)))
+  for (const WordLine& l : GroupLines(std::move(words)))
     for (const TableWord* w : l.words) out += (out.empty() ? "" : " ") + w->text;
   return out;
 }
@@ -112,10 +112,10 @@ std::optional<PageTable> WholeImageTable(const std::vector<TableWord>& words) {
 
   std::vector<const TableWord*> word_ptrs;
   for (const TableWord& w : words) word_ptrs.push_back(&w);
-  const std::vector<TextLine> lines = GroupLines(std::move(word_ptrs));
+  const std::vector<WordLine> lines = GroupLines(std::move(word_ptrs));
   std::vector<std::vector<ImageChunk>> chunks;
   Box box{1e300, 1e300, -1e300, -1e300};
-  for (const TextLine& l : lines) {
+  for (const WordLine& l : lines) {
     chunks.push_back(ImageChunks(l, word_height));
     box.Extend(l.box);
   }

@@ -59,18 +59,18 @@ std::vector<double> MergePositions(std::vector<double> v) {
 
 }  // namespace
 
-std::vector<TextLine> GroupLines(std::vector<const TableWord*> words) {
+std::vector<WordLine> GroupLines(std::vector<const TableWord*> words) {
   std::sort(words.begin(), words.end(), [](const TableWord* a, const TableWord* b) {
     if (Cy(a->bbox) != Cy(b->bbox)) return Cy(a->bbox) < Cy(b->bbox);
     return a->bbox.x0 < b->bbox.x0;
   });
-  std::vector<TextLine> lines;
+  std::vector<WordLine> lines;
   for (const TableWord* w : words) {
     const double h = w->bbox.y1 - w->bbox.y0;
     bool placed = false;
     // Only the last few lines can take it: words come sorted by their centre.
     for (size_t i = lines.size(); i-- > 0 && i + 3 >= lines.size();) {
-      TextLine& l = lines[i];
+      WordLine& l = lines[i];
       const double overlap = std::min(l.box.y1, w->bbox.y1) - std::max(l.box.y0, w->bbox.y0);
       if (overlap >= 0.5 * std::min(h, l.box.y1 - l.box.y0)) {
         l.words.push_back(w);
@@ -82,14 +82,14 @@ std::vector<TextLine> GroupLines(std::vector<const TableWord*> words) {
         break;
       }
     }
-    if (!placed) lines.push_back(TextLine{w->bbox, {w}});
+    if (!placed) lines.push_back(WordLine{w->bbox, {w}});
   }
-  for (TextLine& l : lines) {
+  for (WordLine& l : lines) {
     std::sort(l.words.begin(), l.words.end(),
               [](const TableWord* a, const TableWord* b) { return a->bbox.x0 < b->bbox.x0; });
   }
   std::sort(lines.begin(), lines.end(),
-            [](const TextLine& a, const TextLine& b) { return a.box.y0 < b.box.y0; });
+            [](const WordLine& a, const WordLine& b) { return a.box.y0 < b.box.y0; });
   return lines;
 }
 
@@ -97,7 +97,7 @@ namespace {
 
 std::string JoinText(const std::vector<const TableWord*>& words) {
   std::string out;
-  for (const TextLine& l : GroupLines(words)) {
+  for (const WordLine& l : GroupLines(words)) {
     for (const TableWord* w : l.words) out += (out.empty() ? "" : " ") + w->text;
   }
   return out;
@@ -164,7 +164,7 @@ std::vector<double> TextRowBoundaries(const std::vector<TableWord>& words,
     if (cx > xs.front() && cx < xs.back() && cy > y0 && cy < y1) in.push_back(&w);
   }
   if (in.size() < 2 * static_cast<size_t>(kMinTableLines)) return {};
-  const std::vector<TextLine> lines = GroupLines(std::move(in));
+  const std::vector<WordLine> lines = GroupLines(std::move(in));
   // The columns each line reaches.
   std::vector<std::set<int>> cols(lines.size());
   for (size_t i = 0; i < lines.size(); ++i)
@@ -342,7 +342,7 @@ struct Chunk {
   std::vector<const TableWord*> words;
 };
 
-std::vector<Chunk> Chunks(const TextLine& line) {
+std::vector<Chunk> Chunks(const WordLine& line) {
   std::vector<Chunk> out;
   const double h = line.box.y1 - line.box.y0;
   for (const TableWord* w : line.words) {
@@ -385,7 +385,7 @@ std::vector<double> ColumnSeparators(const std::vector<std::vector<Chunk>>& line
   return seps;
 }
 
-std::optional<PageTable> TableFromLines(const std::vector<TextLine>& lines,
+std::optional<PageTable> TableFromLines(const std::vector<WordLine>& lines,
                                     const std::vector<std::vector<Chunk>>& chunks, size_t a,
                                     size_t b) {
   std::vector<std::vector<Chunk>> run(chunks.begin() + a, chunks.begin() + b);
@@ -530,9 +530,9 @@ std::vector<PageTable> RuledTables(const std::vector<TableWord>& words, const st
 std::vector<PageTable> AlignedTables(const std::vector<TableWord>& words) {
   std::vector<const TableWord*> ptrs;
   for (const TableWord& w : words) ptrs.push_back(&w);
-  const std::vector<TextLine> lines = GroupLines(ptrs);
+  const std::vector<WordLine> lines = GroupLines(ptrs);
   std::vector<std::vector<Chunk>> chunks;
-  for (const TextLine& l : lines) chunks.push_back(Chunks(l));
+  for (const WordLine& l : lines) chunks.push_back(Chunks(l));
   std::vector<PageTable> out;
   size_t i = 0;
   while (i < lines.size()) {

@@ -37,14 +37,14 @@ struct TablePageReport {
 };
 
 // One text line: its words left to right, and their box.
-struct TextLine {
+struct WordLine {
   Box box;
   std::vector<const TableWord*> words;
 };
 
 // Words grouped into lines (a word joins a line it overlaps vertically by half the smaller
 // height), lines top to bottom. Used by the page search and by table images' structure.
-std::vector<TextLine> GroupLines(std::vector<const TableWord*> words);
+std::vector<WordLine> GroupLines(std::vector<const TableWord*> words);
 
 // Finds the tables on one page, in reading order (top to bottom, then left to right). When
 // `areas` is not empty only those areas are searched and each yields at most one table.
