@@ -13,7 +13,9 @@
 
 #include "core/raster.h"
 #include "core/stage.h"
+#include "stages/page_preprocess.h"
 #include "stages/pdf_support.h"
+#include "stages/render_resolution.h"
 
 namespace assay {
 namespace {
@@ -65,7 +67,11 @@ class Renderer {
 class RasterizeStage : public Stage {
  public:
   explicit RasterizeStage(const CanonicalJson& params)
-      : dpi_(params.at("dpi")), max_pixels_(params.at("max_megapixels").get<double>() * 1e6) {}
+      : dpi_(params.at("dpi")), max_pixels_(params.at("max_megapixels").get<double>() * 1e6) {
+    resolution_.max_dpi = dpi_;
+    resolution_.min_dpi = params.at("min_dpi");
+    resolution_.text_height_px = params.at("text_height_px");
+  }
 
   Result<StageReport> Run(Document& doc, StageContext& ctx) const override {
     std::vector<Page*> todo;
@@ -81,22 +87,68 @@ class RasterizeStage : public Stage {
     std::string note;
     for (Page* page : todo) {
       // Lower the resolution of oversized pages so one page cannot exhaust memory.
-      int page_dpi = dpi_;
-      const double pixels = page->width * page->height * (dpi_ / 72.0) * (dpi_ / 72.0);
-      if (pixels > max_pixels_) {
-        page_dpi = std::max(1, static_cast<int>(dpi_ * std::sqrt(max_pixels_ / pixels)));
+      const int render_dpi = CappedDpi(*page, dpi_);
+      if (render_dpi < dpi_) {
         note += "page " + std::to_string(page->number) + " rendered at " +
-                std::to_string(page_dpi) + " dpi; ";
+                std::to_string(render_dpi) + " dpi; ";
       }
-      auto pix = renderer.Render(page->number, page_dpi);
-      if (!pix.ok()) return pix.error();
-      page->raster_steps = {RasterStep{"rasterize", page_dpi, PixSha256(pix.value().get())}};
-      ctx.Hold(*page, pix.value());
-      min_dpi = std::min(min_dpi, page_dpi);
+      auto rendered = renderer.Render(page->number, render_dpi);
+      if (!rendered.ok()) return rendered.error();
+      RasterStep step{"rasterize", render_dpi, "", CanonicalJson::object()};
+      PixHandle pix = ForText(rendered.value(), &step);
+      if (!pix) return Error{"rasterize", "out of memory for page " + std::to_string(page->number)};
+      step.sha256 = PixSha256(pix.get());
+      page->raster_steps = {std::move(step)};
+      ctx.Hold(*page, pix);
+      doc.part_metrics["page:" + std::to_string(page->number)]["rasterize.dpi"] =
+          page->raster_steps[0].dpi;
+      min_dpi = std::min(min_dpi, page->raster_steps[0].dpi);
     }
     doc.metrics["rasterize.pages"] = static_cast<double>(todo.size());
     doc.metrics["rasterize.min_dpi"] = min_dpi;
     return StageReport{"ok", note};
+  }
+
+  // The highest resolution at which `page` stays within max_megapixels (at most `dpi`).
+  int CappedDpi(const Page& page, int dpi) const {
+    const double pixels = page.width * page.height * (dpi / 72.0) * (dpi / 72.0);
+    if (pixels <= max_pixels_) return dpi;
+    return std::max(1, static_cast<int>(dpi * std::sqrt(max_pixels_ / pixels)));
+  }
+
+  // The render reduced to the lowest resolution that keeps its text readable
+  // (render_resolution.h), measured on a cheap reduced copy: a second render would decode a
+  // scan's image again, which costs more than the scaling. `step` (dpi = the render's) gets
+  // the resolution kept and, when it is lower, what was measured and rendered.
+  PixHandle ForText(PixHandle rendered, RasterStep* step) const {
+    if (resolution_.text_height_px <= 0) return rendered;
+    const int render_dpi = step->dpi;
+    RenderResolutionLimits limits = resolution_;
+    limits.max_dpi = render_dpi;
+    limits.probe_dpi = std::min(kProbeDpi, render_dpi);
+    PixHandle probe = WrapPix(pixScaleAreaMap(
+        rendered.get(), float(limits.probe_dpi) / render_dpi, float(limits.probe_dpi) / render_dpi));
+    if (!probe) return rendered;
+    const double height = MeasurePage(probe.get(), limits.probe_dpi).text_height_px;
+    const int dpi = ResolutionForText(height, limits);
+    if (dpi >= render_dpi) return rendered;
+    PixHandle reduced = ReduceTo(rendered.get(), render_dpi, dpi);
+    if (!reduced) return nullptr;
+    step->dpi = dpi;
+    step->facts = {{"rendered_dpi", render_dpi},
+                   {"probe_dpi", limits.probe_dpi},
+                   {"probe_text_height_px", height}};
+    return reduced;
+  }
+
+  // `pix` rendered at `from` dpi, scaled to `to` dpi (area mapping: each output pixel averages
+  // the ones it covers, as a render at `to` would).
+  static PixHandle ReduceTo(Pix* pix, int from, int to) {
+    const float f = float(to) / from;
+    Pix* out = pixScaleAreaMap(pix, f, f);
+    if (out == nullptr) return nullptr;
+    pixSetResolution(out, to, to);
+    return WrapPix(out);
   }
 
   Result<PixHandle> RebuildRaster(const Document& doc, const Page& page, const RasterStep& step,
@@ -104,12 +156,20 @@ class RasterizeStage : public Stage {
     auto opened = OpenPdf(doc.path, "rasterize", doc.password);
     if (!opened.ok()) return opened.error();
     Renderer renderer(*opened.value());
-    return renderer.Render(page.number, step.dpi);
+    const auto rendered_dpi = step.facts.find("rendered_dpi");
+    if (rendered_dpi == step.facts.end()) return renderer.Render(page.number, step.dpi);
+    auto rendered = renderer.Render(page.number, rendered_dpi->get<int>());
+    if (!rendered.ok()) return rendered.error();
+    PixHandle reduced = ReduceTo(rendered.value().get(), rendered_dpi->get<int>(), step.dpi);
+    if (!reduced) return Error{"rasterize", "out of memory for page " + std::to_string(page.number)};
+    return reduced;
   }
 
  private:
   int dpi_;
   double max_pixels_;
+  RenderResolutionLimits resolution_;
+  static constexpr int kProbeDpi = 150;  // fine enough to measure text in one-pixel steps of ~7%
 };
 
 }  // namespace
@@ -117,12 +177,18 @@ class RasterizeStage : public Stage {
 const StageSpec& RasterizeStageSpec() {
   static const StageSpec kSpec{
       .id = "rasterize",
-      .version = 2,
+      .version = 3,  // 3: the resolution follows the page's text height
       .summary = "render PDF pages without a text layer to 8-bit gray, for OCR",
       .containers = {"pdf"},
       .modalities = {"pdf_scan", "pdf_mixed"},
       .establishes = {},
-      .params = {{"dpi", ParamType::kInt, 300, 36, 1200, {}, {}, "rendering resolution"},
+      .params = {{"dpi", ParamType::kInt, 300, 36, 1200, {}, {},
+                  "rendering resolution; the highest one when text_height_px is set"},
+                 {"text_height_px", ParamType::kNumber, 16, 0, 200, {}, {},
+                  "reduce each page to the lowest resolution giving its text this median "
+                  "glyph height (measured on a 150-dpi copy); 0: every page at dpi"},
+                 {"min_dpi", ParamType::kInt, 150, 36, 1200, {}, {},
+                  "the lowest resolution text_height_px may choose"},
                  {"max_megapixels",
                   ParamType::kNumber,
                   60,
@@ -132,6 +198,7 @@ const StageSpec& RasterizeStageSpec() {
                   {},
                   "largest page raster; a bigger page is rendered at a lower resolution"}},
       .metrics = {{"rasterize.pages", false, "pages rendered for OCR"},
+                  {"rasterize.dpi", true, "resolution the page was rendered at"},
                   {"rasterize.min_dpi", false, "lowest resolution a page was rendered at"}},
       .libraries = {"poppler", "leptonica", "freetype", "image_codecs"},
       .resources =

@@ -369,7 +369,7 @@ class CatalogCommands(AssayTestCase):
                                             .strip("[]") + "]"):
                             self.assertIn(m, metrics, f"{name}: {m}")
         text = run_assay(["stages"]).stdout
-        self.assertIn("rasterize v2", text)
+        self.assertIn("rasterize v3", text)
         self.assertIn("param dpi (int, default 300, 36..1200)", text)
 
 

@@ -204,6 +204,26 @@ class Preprocess(AssayTestCase):
                                   "AND m.scope=''", (self.clean_pdf,))
         self.assertEqual([r["value"] for r in changed], [0])
 
+    def test_an_image_only_pdf_is_rendered_at_the_resolution_its_text_needs(self):
+        # 11-pt text scanned at 200 dpi: no need for 300 dpi (rasterize.text_height_px).
+        dpis = page_metrics(self.out, self.clean_pdf, "rasterize.dpi")
+        self.assertEqual(len(dpis), 2)
+        for dpi in dpis:
+            self.assertTrue(150 <= dpi < 300, dpis)
+        pages = stored_content(self.out, self.clean_pdf)["pages"]
+        for page, dpi in zip(pages, dpis):
+            step = page["rasters"][0]
+            self.assertEqual((step["stage"], step["dpi"]), ("rasterize", dpi))
+            self.assertEqual(step["facts"]["rendered_dpi"], 300)
+            self.assertGreater(step["facts"]["probe_text_height_px"], 0)
+        self.assertEqual(self.records[self.clean_pdf]["outcome"], "accepted")
+        # Asked for: every page at rasterize.dpi, as before.
+        out = self.temp_dir("fixed-dpi")
+        r = run_assay(["run", self.clean_pdf, "--out", out, "--set",
+                       "rasterize.text_height_px=0"])
+        self.assertEqual(r.returncode, 0, r.describe())
+        self.assertEqual(page_metrics(out, self.clean_pdf, "rasterize.dpi"), [300, 300])
+
     def test_a_page_too_small_for_orientation_is_a_recorded_reason(self):
         rows = query(self.out, "SELECT t.outcome, t.note FROM transformations t JOIN documents d "
                                "USING(doc_id) WHERE d.path=? AND t.stage='preprocess'",

@@ -1,0 +1,106 @@
+#!/usr/bin/python3
+"""OCR less: image-only PDF pages rendered at a fixed 300 dpi against the resolution chosen from
+their text height (rasterize.text_height_px), same pages, same build, one after the other.
+
+The pages are scan_bench.py's degraded set (real born-digital pages, rendered and damaged at four
+levels, ground truth = pdftotext of the page), each wrapped as a one-page image-only PDF with
+img2pdf at its scan resolution (300 dpi clean/light, 200 medium, 150 heavy). Each variant is an
+`assay run -j 2` of all the PDFs; CPU = user + system time of assay and its workers
+(getrusage of the children), so the two sides compare on a noisy machine. CER is order-free and
+character-weighted per level, as in scan_bench.py.
+Usage: bench/scans/render_dpi_bench.py [--out bench/out/render_dpi] [--pages N]
+       [--assay build/assay] [--cer build/tests/cer] [--heights 0,16]
+Prints a table and writes OUT/results.json.
+"""
+
+import argparse
+import json
+import os
+import resource
+import sqlite3
+import subprocess
+import sys
+import time
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+REPO = os.path.dirname(os.path.dirname(HERE))
+sys.path.insert(0, HERE)
+from scan_bench import LEVELS, PAGES, cer, make_degraded, normalize_ws, order_free  # noqa: E402
+
+
+def children_cpu():
+    r = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return r.ru_utime + r.ru_stime
+
+
+def to_pdf(image, dpi, dst):
+    if not os.path.exists(dst):
+        subprocess.run(["img2pdf", "--imgsize", f"{dpi}dpi", "-o", dst, image], check=True)
+
+
+def run_variant(assay, pdf_dir, out_dir, height):
+    cpu0, t0 = children_cpu(), time.monotonic()
+    subprocess.run([assay, "run", pdf_dir, "--out", out_dir, "-j", "2", "--timeout", "1200",
+                    "--set", f"rasterize.text_height_px={height}"], capture_output=True,
+                   stdin=subprocess.DEVNULL)
+    cpu, wall = children_cpu() - cpu0, time.monotonic() - t0
+    exp = subprocess.run([assay, "export", "--out", out_dir, "--format", "jsonl"], check=True,
+                         capture_output=True, text=True).stdout
+    texts = {}
+    for line in exp.splitlines():
+        r = json.loads(line)
+        blocks = [b.get("text", "") for p in r.get("pages", []) for b in p.get("blocks", [])]
+        texts[os.path.basename(r["source"]["path"])] = "\n".join(blocks)
+    db = sqlite3.connect(os.path.join(out_dir, "assay.db"))
+    stage_ms = dict(db.execute("SELECT stage, SUM(duration_ms) FROM transformations "
+                               "GROUP BY stage").fetchall())
+    return texts, cpu, wall, stage_ms
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__,
+                                 formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--out", default=os.path.join(REPO, "bench", "out", "render_dpi"))
+    ap.add_argument("--corpora", default=os.path.join(os.path.dirname(REPO), "shared", "corpora"))
+    ap.add_argument("--assay", default=os.path.join(REPO, "build", "assay"))
+    ap.add_argument("--cer", default=os.path.join(REPO, "build", "tests", "cer"))
+    ap.add_argument("--pages", type=int, default=len(PAGES))
+    ap.add_argument("--heights", default="0,16")
+    ap.add_argument("--levels", default=",".join(LEVELS))
+    args = ap.parse_args()
+    out = os.path.abspath(args.out)
+    images = os.path.join(out, "images")
+    pdfs = os.path.join(out, "pdfs")
+    work = os.path.join(out, "work")
+    for d in (images, pdfs, work):
+        os.makedirs(d, exist_ok=True)
+    levels = args.levels.split(",")
+    rows = [r for r in make_degraded(args.corpora, images, args.pages) if r["group"] in levels]
+    for r in rows:
+        r["pdf"] = r["name"] + ".pdf"
+        to_pdf(r["image"], LEVELS[r["group"]]["dpi"], os.path.join(pdfs, r["pdf"]))
+    results = {"pages": len(rows), "variants": {}}
+    for h in args.heights.split(","):
+        store = os.path.join(out, f"store_h{h}")
+        subprocess.run(["rm", "-rf", store], check=True)
+        texts, cpu, wall, stage_ms = run_variant(os.path.abspath(args.assay), pdfs, store, h)
+        per_level = {}
+        for level in levels:
+            got = [r for r in rows if r["group"] == level]
+            total = sum(len(normalize_ws(r["truth"])) for r in got)
+            errs = sum(cer(args.cer, order_free(texts.get(r["pdf"], "")), order_free(r["truth"]),
+                           work, f"h{h}_{r['name']}") * len(normalize_ws(r["truth"])) for r in got)
+            per_level[level] = errs / total if total else 0
+        results["variants"][h] = {"cpu_s": cpu, "wall_s": wall, "cer": per_level,
+                                  "stage_ms": stage_ms}
+        print(f"text_height_px={h}: CPU {cpu:.1f} s, wall {wall:.1f} s, "
+              f"ocr {stage_ms.get('ocr', 0) / 1000:.1f} s, rasterize "
+              f"{stage_ms.get('rasterize', 0) / 1000:.1f} s, preprocess "
+              f"{stage_ms.get('preprocess', 0) / 1000:.1f} s; CER " +
+              ", ".join(f"{k} {v:.4f}" for k, v in per_level.items()), flush=True)
+    with open(os.path.join(out, "results.json"), "w") as f:
+        json.dump(results, f, indent=2, sort_keys=True)
+
+
+if __name__ == "__main__":
+    main()
