@@ -234,6 +234,27 @@ PageMeasures MeasurePage(Pix* pix, int dpi) {
   return m;
 }
 
+AscenderOrientation MeasureAscenderOrientation(Pix* pix, int dpi) {
+  AscenderOrientation a;
+  if (dpi < 150) return a;
+  PixOwner gray(pixConvertTo8(pix, 0));
+  if (gray.get() == nullptr) return a;
+  const double paper = Rank(gray.get(), 0.95);
+  PixOwner binary(Binarize(gray.get(), InkLevel(gray.get(), paper), paper));
+  // The test's structuring elements are sized for 150-300 dpi.
+  for (; binary.get() != nullptr && dpi > 400; dpi /= 2) {
+    Pix* half = pixReduceRankBinary2(binary.get(), 1, nullptr);
+    pixDestroy(&binary.p);
+    binary.p = half;
+  }
+  if (binary.get() == nullptr) return a;
+  l_float32 up = 0, left = 0;
+  if (pixOrientDetect(binary.get(), &up, &left, 0, 0) != 0) return a;
+  a.up = Rounded(up, 0.01);
+  a.left = Rounded(left, 0.01);
+  return a;
+}
+
 PreprocessPlan PlanPreprocessing(const PageMeasures& m, const PreprocessLimits& limits,
                                  int rotate_quads) {
   PreprocessPlan p;

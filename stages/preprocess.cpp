@@ -10,6 +10,7 @@
 #include <tesseract/baseapi.h>
 
 #include <cmath>
+#include <optional>
 
 #include "core/raster.h"
 #include "core/stage.h"
@@ -24,17 +25,27 @@ struct Orientation {
   double confidence = 0;
   std::string script;
   std::string reason;  // why the orientation is unknown, empty when known
+  bool osd_ran = false;
+  std::optional<AscenderOrientation> ascenders;  // measured when the gate is on
 };
 
 // `stated_dpi`: the raster's own resolution, 0 when it states none (OSD then estimates it).
-Orientation DetectOrientation(TesseractEngine* osd, Pix* pix, int stated_dpi, int min_side,
-                              double min_confidence) {
+// `dpi`: EffectiveDpi. A page Leptonica's ascender test finds upright beyond doubt
+// (`min_upright`, 0: never) is not given to Tesseract's OSD, which costs ten times more: clean
+// upright pages, the common case, do not pay for the rare turned one.
+Orientation DetectOrientation(TesseractEngine* osd, Pix* pix, int stated_dpi, int dpi,
+                              int min_side, double min_confidence, double min_upright) {
   Orientation o;
   if (osd == nullptr) return o;
   if (pixGetWidth(pix) < min_side || pixGetHeight(pix) < min_side) {
     o.reason = "too small for orientation detection";
     return o;
   }
+  if (min_upright > 0) {
+    o.ascenders = MeasureAscenderOrientation(pix, dpi);
+    if (o.ascenders->Upright(min_upright)) return o;
+  }
+  o.osd_ran = true;
   osd->api.SetPageSegMode(tesseract::PSM_OSD_ONLY);
   osd->api.SetImage(pix);
   if (stated_dpi > 0) osd->api.SetSourceResolution(stated_dpi);
@@ -64,7 +75,8 @@ class PreprocessStage : public Stage {
   explicit PreprocessStage(const CanonicalJson& p)
       : orientation_(p.at("orientation")),
         min_osd_conf_(p.at("min_orientation_confidence")),
-        min_side_(p.at("min_side_px")) {
+        min_side_(p.at("min_side_px")),
+        min_upright_(p.at("min_upright_confidence")) {
     limits_.min_skew_deg = p.at("min_skew_deg");
     limits_.max_background_spread = p.at("max_background_spread");
     limits_.min_contrast = p.at("min_contrast");
@@ -75,7 +87,7 @@ class PreprocessStage : public Stage {
   Result<StageReport> Run(Document& doc, StageContext& ctx) const override {
     auto* osd = orientation_ ? ctx.Resource<TesseractEngine>("tesseract") : nullptr;
     if (orientation_ && osd == nullptr) return Error{"preprocess", "no OSD engine was loaded"};
-    int pages = 0, changed = 0;
+    int pages = 0, changed = 0, osd_pages = 0;
     std::string note;
     for (Page& page : doc.pages) {
       if (!page.has_raster()) continue;
@@ -87,15 +99,17 @@ class PreprocessStage : public Stage {
       const std::string where = "page " + std::to_string(page.number) + ": ";
       auto& m = doc.part_metrics["page:" + std::to_string(page.number)];
 
-      const Orientation o =
-          DetectOrientation(osd, pix, page.raster_dpi(), min_side_, min_osd_conf_);
+      const Orientation o = DetectOrientation(osd, pix, page.raster_dpi(), dpi, min_side_,
+                                              min_osd_conf_, min_upright_);
       if (!o.reason.empty()) note += where + o.reason + "; ";
+      if (o.osd_ran) ++osd_pages;
       const PageMeasures measures = MeasurePage(pix, dpi);
       const PreprocessPlan plan = PlanPreprocessing(measures, limits_, o.rotate_quads);
       m["preprocess.rotation_deg"] = plan.rotate_quads * 90;
       m["preprocess.skew_deg"] = measures.skew_deg;
       m["preprocess.operations"] = static_cast<double>(plan.Operations().size());
-      if (osd != nullptr) m["preprocess.orientation_confidence"] = o.confidence;
+      if (o.osd_ran) m["preprocess.orientation_confidence"] = o.confidence;
+      if (o.ascenders) m["preprocess.ascender_confidence"] = o.ascenders->up;
       if (plan.Empty()) {
         page.raster.reset();
         continue;
@@ -113,6 +127,8 @@ class PreprocessStage : public Stage {
                              {"input_dpi", dpi},
                              {"measures", MeasuresJson(measures)},
                              {"osd", {{"confidence", o.confidence}, {"script", o.script}}}};
+      if (!o.osd_ran) facts.erase("osd");
+      if (o.ascenders) facts["ascenders"] = {{"up", o.ascenders->up}, {"left", o.ascenders->left}};
       page.raster_steps.push_back(RasterStep{"preprocess", pixGetXRes(made.get()),
                                              PixSha256(made.get()), std::move(facts)});
       // The page keeps its own frame (width, height, unit): OCR maps what it finds in these
@@ -121,6 +137,7 @@ class PreprocessStage : public Stage {
     }
     if (pages == 0) return StageReport{"skipped", "no page has a raster"};
     doc.metrics["preprocess.pages_changed"] = changed;
+    if (osd != nullptr) doc.metrics["preprocess.osd_pages"] = osd_pages;
     return StageReport{"ok", note};
   }
 
@@ -149,6 +166,7 @@ class PreprocessStage : public Stage {
   bool orientation_;
   double min_osd_conf_;
   int min_side_;
+  double min_upright_;
   PreprocessLimits limits_;
 };
 
@@ -157,7 +175,9 @@ class PreprocessStage : public Stage {
 const StageSpec& PreprocessStageSpec() {
   static const StageSpec kSpec{
       .id = "preprocess",
-      .version = 2,  // 2: the page keeps its frame; an image stating no dpi stays without one
+      // 2: the page keeps its frame; an image stating no dpi stays without one
+      // 3: a page found upright by its ascenders skips OSD
+      .version = 3,
       .summary = "orientation, deskew and per-page image clean-up before OCR",
       .containers = {"pdf", "image"},
       .modalities = {"pdf_scan", "pdf_mixed", "page_image"},
@@ -168,6 +188,9 @@ const StageSpec& PreprocessStageSpec() {
                   "an OSD reading below this confidence leaves the page as it is"},
                  {"min_side_px", ParamType::kInt, 100, 1, 100000, {}, {},
                   "a smaller page is not given to orientation detection"},
+                 {"min_upright_confidence", ParamType::kNumber, 12, 0, 1000, {}, {},
+                  "a page Leptonica's ascender test finds upright with this confidence (and "
+                  "3x its sideways one) skips OSD; 0: OSD on every page"},
                  {"min_skew_deg", ParamType::kNumber, 0.3, 0, 45, {}, {},
                   "a smaller measured skew is not corrected"},
                  {"max_background_spread", ParamType::kNumber, 40, 0, 255, {}, {},
@@ -182,7 +205,12 @@ const StageSpec& PreprocessStageSpec() {
                   {"preprocess.rotation_deg", true, "clockwise turn that made the page upright"},
                   {"preprocess.skew_deg", true, "measured skew, degrees (corrected when large)"},
                   {"preprocess.operations", true, "preprocessing operations applied to the page"},
-                  {"preprocess.orientation_confidence", true, "Tesseract OSD confidence"}},
+                  {"preprocess.orientation_confidence", true,
+                   "Tesseract OSD confidence (pages OSD read)"},
+                  {"preprocess.ascender_confidence", true,
+                   "Leptonica's upright signal (ascenders up minus down); >= "
+                   "min_upright_confidence skips OSD"},
+                  {"preprocess.osd_pages", false, "pages given to Tesseract's OSD"}},
       .libraries = {"tesseract", "leptonica"},
       .resources =
           [](const CanonicalJson& p) {

@@ -204,6 +204,20 @@ class Preprocess(AssayTestCase):
                                   "AND m.scope=''", (self.clean_pdf,))
         self.assertEqual([r["value"] for r in changed], [0])
 
+    def test_pages_found_upright_by_their_ascenders_skip_osd_turned_ones_do_not(self):
+        def osd_pages(path):
+            rows = query(self.out, "SELECT m.value FROM metrics m JOIN documents d USING(doc_id) "
+                                   "WHERE d.path=? AND m.name='preprocess.osd_pages' "
+                                   "AND m.scope=''", (path,))
+            return [r["value"] for r in rows]
+        self.assertEqual(osd_pages(self.clean_pdf), [0])
+        for page in page_metrics(self.out, self.clean_pdf, "preprocess.ascender_confidence"):
+            self.assertGreaterEqual(page, 12)
+        for name in ("turned180", "turned90"):
+            self.assertEqual(osd_pages(self.paths[name]), [1], name)
+            self.assertLess(page_metrics(self.out, self.paths[name],
+                                         "preprocess.ascender_confidence")[0], 12, name)
+
     def test_an_image_only_pdf_is_rendered_at_the_resolution_its_text_needs(self):
         # 11-pt text scanned at 200 dpi: no need for 300 dpi (rasterize.text_height_px).
         dpis = page_metrics(self.out, self.clean_pdf, "rasterize.dpi")
