@@ -1,6 +1,8 @@
 #!/usr/bin/python3
-"""OCR less: image-only PDF pages rendered at a fixed 300 dpi against the resolution chosen from
-their text height (rasterize.text_height_px), same pages, same build, one after the other.
+"""OCR less: image-only PDF pages rendered at a fixed 300 dpi with OSD on every page (the old
+behaviour) against the resolution chosen from their text height (rasterize.text_height_px) and
+the upright gate before OSD (preprocess.min_upright_confidence), same pages, same build, the
+variants one after the other, the whole sequence `--reps` times (A B A B: load drifts).
 
 The pages are scan_bench.py's degraded set (real born-digital pages, rendered and damaged at four
 levels, ground truth = pdftotext of the page), each wrapped as a one-page image-only PDF with
@@ -9,7 +11,8 @@ img2pdf at its scan resolution (300 dpi clean/light, 200 medium, 150 heavy). Eac
 (getrusage of the children), so the two sides compare on a noisy machine. CER is order-free and
 character-weighted per level, as in scan_bench.py.
 Usage: bench/scans/render_dpi_bench.py [--out bench/out/render_dpi] [--pages N]
-       [--assay build/assay] [--cer build/tests/cer] [--heights 0,16]
+       [--assay build/assay] [--cer build/tests/cer] [--levels clean,light] [--reps 1]
+       [--variants "fixed300=rasterize.text_height_px=0,preprocess.min_upright_confidence=0;default="]
 Prints a table and writes OUT/results.json.
 """
 
@@ -38,11 +41,12 @@ def to_pdf(image, dpi, dst):
         subprocess.run(["img2pdf", "--imgsize", f"{dpi}dpi", "-o", dst, image], check=True)
 
 
-def run_variant(assay, pdf_dir, out_dir, height):
+def run_variant(assay, pdf_dir, out_dir, sets):
     cpu0, t0 = children_cpu(), time.monotonic()
-    subprocess.run([assay, "run", pdf_dir, "--out", out_dir, "-j", "2", "--timeout", "1200",
-                    "--set", f"rasterize.text_height_px={height}"], capture_output=True,
-                   stdin=subprocess.DEVNULL)
+    argv = [assay, "run", pdf_dir, "--out", out_dir, "-j", "2", "--timeout", "1200"]
+    for s in sets:
+        argv += ["--set", s]
+    subprocess.run(argv, capture_output=True, stdin=subprocess.DEVNULL)
     cpu, wall = children_cpu() - cpu0, time.monotonic() - t0
     exp = subprocess.run([assay, "export", "--out", out_dir, "--format", "jsonl"], check=True,
                          capture_output=True, text=True).stdout
@@ -65,7 +69,9 @@ def main():
     ap.add_argument("--assay", default=os.path.join(REPO, "build", "assay"))
     ap.add_argument("--cer", default=os.path.join(REPO, "build", "tests", "cer"))
     ap.add_argument("--pages", type=int, default=len(PAGES))
-    ap.add_argument("--heights", default="0,16")
+    ap.add_argument("--variants", default="fixed300=rasterize.text_height_px=0,"
+                    "preprocess.min_upright_confidence=0;default=")
+    ap.add_argument("--reps", type=int, default=1)
     ap.add_argument("--levels", default=",".join(LEVELS))
     args = ap.parse_args()
     out = os.path.abspath(args.out)
@@ -79,25 +85,33 @@ def main():
     for r in rows:
         r["pdf"] = r["name"] + ".pdf"
         to_pdf(r["image"], LEVELS[r["group"]]["dpi"], os.path.join(pdfs, r["pdf"]))
-    results = {"pages": len(rows), "variants": {}}
-    for h in args.heights.split(","):
-        store = os.path.join(out, f"store_h{h}")
-        subprocess.run(["rm", "-rf", store], check=True)
-        texts, cpu, wall, stage_ms = run_variant(os.path.abspath(args.assay), pdfs, store, h)
-        per_level = {}
-        for level in levels:
-            got = [r for r in rows if r["group"] == level]
-            total = sum(len(normalize_ws(r["truth"])) for r in got)
-            errs = sum(cer(args.cer, order_free(texts.get(r["pdf"], "")), order_free(r["truth"]),
-                           work, f"h{h}_{r['name']}") * len(normalize_ws(r["truth"])) for r in got)
-            per_level[level] = errs / total if total else 0
-        results["variants"][h] = {"cpu_s": cpu, "wall_s": wall, "cer": per_level,
-                                  "stage_ms": stage_ms}
-        print(f"text_height_px={h}: CPU {cpu:.1f} s, wall {wall:.1f} s, "
-              f"ocr {stage_ms.get('ocr', 0) / 1000:.1f} s, rasterize "
-              f"{stage_ms.get('rasterize', 0) / 1000:.1f} s, preprocess "
-              f"{stage_ms.get('preprocess', 0) / 1000:.1f} s; CER " +
-              ", ".join(f"{k} {v:.4f}" for k, v in per_level.items()), flush=True)
+    variants = []
+    for spec in args.variants.split(";"):
+        name, _, sets = spec.partition("=")
+        variants.append((name, [x for x in sets.split(",") if x]))
+    results = {"pages": len(rows), "runs": []}
+    for rep in range(args.reps):
+        for name, sets in variants:
+            store = os.path.join(out, f"store_{name}_{rep}")
+            subprocess.run(["rm", "-rf", store], check=True)
+            texts, cpu, wall, stage_ms = run_variant(os.path.abspath(args.assay), pdfs, store,
+                                                     sets)
+            per_level = {}
+            for level in levels:
+                got = [r for r in rows if r["group"] == level]
+                total = sum(len(normalize_ws(r["truth"])) for r in got)
+                errs = sum(cer(args.cer, order_free(texts.get(r["pdf"], "")),
+                               order_free(r["truth"]), work, f"{name}_{r['name']}")
+                           * len(normalize_ws(r["truth"])) for r in got)
+                per_level[level] = errs / total if total else 0
+            results["runs"].append({"variant": name, "rep": rep, "sets": sets, "cpu_s": cpu,
+                                    "wall_s": wall, "pages_per_s": len(rows) / wall,
+                                    "cer": per_level, "stage_ms": stage_ms})
+            print(f"{name} rep {rep}: {len(rows) / wall:.3f} pages/s (wall {wall:.1f} s), "
+                  f"CPU {cpu:.1f} s; stage s: " +
+                  ", ".join(f"{k} {stage_ms.get(k, 0) / 1000:.1f}"
+                            for k in ("rasterize", "preprocess", "ocr", "layout", "tables")) +
+                  "; CER " + ", ".join(f"{k} {v:.4f}" for k, v in per_level.items()), flush=True)
     with open(os.path.join(out, "results.json"), "w") as f:
         json.dump(results, f, indent=2, sort_keys=True)
 
