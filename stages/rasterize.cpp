@@ -11,8 +11,8 @@
 #include <algorithm>
 #include <cmath>
 
+#include "core/page_stage.h"
 #include "core/raster.h"
-#include "core/stage.h"
 #include "stages/pdf_support.h"
 
 namespace assay {
@@ -62,39 +62,60 @@ class Renderer {
   SplashOutputDev dev_;
 };
 
-class RasterizeStage : public Stage {
+class RasterizeStage : public PageStage {
  public:
   explicit RasterizeStage(const CanonicalJson& params)
       : dpi_(params.at("dpi")), max_pixels_(params.at("max_megapixels").get<double>() * 1e6) {}
 
-  Result<StageReport> Run(Document& doc, StageContext& ctx) const override {
-    std::vector<Page*> todo;
-    for (Page& p : doc.pages) {
-      if (p.text_source == "none") todo.push_back(&p);
-    }
-    if (todo.empty()) return StageReport{"skipped", "every page has a text layer"};
-    auto opened = OpenPdf(doc.path, "rasterize", doc.password);
-    if (!opened.ok()) return opened.error();
-    Renderer renderer(*opened.value());
+  // The PDF is opened at the first page that needs rendering: a document whose every page has
+  // a text layer never opens it here.
+  struct RenderSession : Session {
+    std::unique_ptr<PDFDoc> pdf;
+    std::unique_ptr<Renderer> renderer;
+  };
 
-    int min_dpi = dpi_;
-    std::string note;
-    for (Page* page : todo) {
-      // Lower the resolution of oversized pages so one page cannot exhaust memory.
-      int page_dpi = dpi_;
-      const double pixels = page->width * page->height * (dpi_ / 72.0) * (dpi_ / 72.0);
-      if (pixels > max_pixels_) {
-        page_dpi = std::max(1, static_cast<int>(dpi_ * std::sqrt(max_pixels_ / pixels)));
-        note += "page " + std::to_string(page->number) + " rendered at " +
-                std::to_string(page_dpi) + " dpi; ";
-      }
-      auto pix = renderer.Render(page->number, page_dpi);
-      if (!pix.ok()) return pix.error();
-      page->raster_steps = {RasterStep{"rasterize", page_dpi, PixSha256(pix.value().get())}};
-      ctx.Hold(*page, pix.value());
-      min_dpi = std::min(min_dpi, page_dpi);
+  Result<std::unique_ptr<Session>> Begin(const Document&, StageContext&) const override {
+    return std::unique_ptr<Session>(std::make_unique<RenderSession>());
+  }
+
+  Status RunPage(const Document& doc, Page& page, Session* session, StageContext& ctx,
+                 PageOutcome& out) const override {
+    if (page.text_source != "none") return Status();
+    auto& s = static_cast<RenderSession&>(*session);
+    if (!s.renderer) {
+      auto opened = OpenPdf(doc.path, "rasterize", doc.password);
+      if (!opened.ok()) return opened.error();
+      s.pdf = std::move(opened.value());
+      s.renderer = std::make_unique<Renderer>(*s.pdf);
     }
-    doc.metrics["rasterize.pages"] = static_cast<double>(todo.size());
+    // Lower the resolution of oversized pages so one page cannot exhaust memory.
+    int page_dpi = dpi_;
+    const double pixels = page.width * page.height * (dpi_ / 72.0) * (dpi_ / 72.0);
+    if (pixels > max_pixels_) {
+      page_dpi = std::max(1, static_cast<int>(dpi_ * std::sqrt(max_pixels_ / pixels)));
+      out.note = "page " + std::to_string(page.number) + " rendered at " +
+                 std::to_string(page_dpi) + " dpi; ";
+    }
+    auto pix = s.renderer->Render(page.number, page_dpi);
+    if (!pix.ok()) return pix.error();
+    page.raster_steps = {RasterStep{"rasterize", page_dpi, PixSha256(pix.value().get())}};
+    ctx.Hold(page, pix.value());
+    out.tally = {{"dpi", page_dpi}};
+    return Status();
+  }
+
+  Result<StageReport> Finish(Document& doc,
+                             const std::vector<PageOutcome>& outcomes) const override {
+    int rendered = 0, min_dpi = dpi_;
+    std::string note;
+    for (const PageOutcome& o : outcomes) {
+      if (!o.tally.contains("dpi")) continue;
+      ++rendered;
+      min_dpi = std::min(min_dpi, o.tally["dpi"].get<int>());
+      note += o.note;
+    }
+    if (rendered == 0) return StageReport{"skipped", "every page has a text layer"};
+    doc.metrics["rasterize.pages"] = static_cast<double>(rendered);
     doc.metrics["rasterize.min_dpi"] = min_dpi;
     return StageReport{"ok", note};
   }
