@@ -326,8 +326,8 @@ void WorkerPool::Process(const std::function<std::optional<WorkRequest>()>& next
   // A helper that failed (died, ran too long or too big, answered garbage): replaced, and its
   // pages go back to the document's worker, which runs them itself. Never the document's error.
   auto fail_page_task = [&](Worker& w, const std::string& reason) {
+    Worker* owner = owner_of(w);  // before the task moves out: it is looked up by the task
     const PageTaskRequest task = std::move(*w.page_task);
-    Worker* owner = owner_of(w);
     w.page_task.reset();
     replace(w);
     Log("worker " + std::to_string(w.index) + " on pages " + std::to_string(task.first_page) +

@@ -130,7 +130,7 @@ TEST_F(PageTasksTest, PageMajorRunIsByteIdenticalToStageMajor) {
 }
 
 TEST_F(PageTasksTest, PagesFromAnotherRunnerGiveTheSameResult) {
-  for (int first : {2, 3, 4}) {
+  for (int first : {2, 4}) {
     SCOPED_TRACE("helper takes pages " + std::to_string(first) + "-4");
     DocumentRunner runner(BuiltinCatalog());
     SecondRunner helper(RequestFor(*path_), first, /*fail=*/false);
