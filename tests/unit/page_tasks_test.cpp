@@ -172,3 +172,20 @@ TEST_F(PageTasksTest, APageTaskOutsideTheBlockIsRefused) {
 
 }  // namespace
 }  // namespace assay
+
+namespace assay {
+namespace {
+
+// Any PDF, by hand: ASSAY_PAGE_TASKS_PDF=file.pdf assay_tests --gtest_filter='PageTasksAnyPdf*'.
+TEST(PageTasksAnyPdf, PageMajorIsStageMajorOnTheGivenPdf) {
+  const char* path = std::getenv("ASSAY_PAGE_TASKS_PDF");
+  if (path == nullptr) GTEST_SKIP() << "ASSAY_PAGE_TASKS_PDF not set";
+  DocumentRunner stage_major(BuiltinCatalog());
+  stage_major.set_page_major(false);
+  const WorkResult serial = stage_major.Run(RequestFor(path));
+  DocumentRunner page_major(BuiltinCatalog());
+  EXPECT_EQ(Fingerprint(page_major.Run(RequestFor(path))), Fingerprint(serial));
+}
+
+}  // namespace
+}  // namespace assay
