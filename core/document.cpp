@@ -1,3 +1,4 @@
+#include "core/page_stage.h"
 #include "core/document.h"
 
 #include <leptonica/allheaders.h>
@@ -151,70 +152,72 @@ std::string Document::Text() const {
   return Join(pages, "\n\n", [](const Page& p) { return p.Text(); });
 }
 
+CanonicalJson PageContentJson(const Page& p) {
+  CanonicalJson blocks_json = CanonicalJson::array();
+  for (const Block& b : p.blocks) {
+    CanonicalJson lines_json = CanonicalJson::array();
+    for (const Line& l : b.lines) {
+      CanonicalJson words_json = CanonicalJson::array();
+      for (const Word& w : l.words) {
+        CanonicalJson wj = {{"text", w.text}, {"bbox", BoxJson(w.bbox)}};
+        if (w.confidence >= 0) wj["conf"] = RoundCoord(w.confidence);
+        if (!w.font.empty()) wj["font"] = w.font;
+        if (w.font_size > 0) wj["size"] = RoundCoord(w.font_size);
+        words_json.push_back(std::move(wj));
+      }
+      lines_json.push_back({{"bbox", BoxJson(l.bbox)}, {"words", std::move(words_json)}});
+    }
+    CanonicalJson bj = {{"type", b.type}, {"bbox", BoxJson(b.bbox)}, {"lines", std::move(lines_json)}};
+    if (b.level > 0) bj["level"] = b.level;
+    blocks_json.push_back(std::move(bj));
+  }
+  CanonicalJson pj = {
+      {"page", p.number}, {"width", RoundCoord(p.width)}, {"height", RoundCoord(p.height)},
+      {"unit", p.unit},   {"text_source", p.text_source}, {"blocks", std::move(blocks_json)}};
+  if (!p.raster_steps.empty()) {
+    CanonicalJson steps = CanonicalJson::array();
+    for (const RasterStep& r : p.raster_steps) {
+      CanonicalJson sj = {{"stage", r.stage}, {"dpi", r.dpi}, {"sha256", r.sha256}};
+      if (!r.facts.empty()) sj["facts"] = r.facts;
+      steps.push_back(std::move(sj));
+    }
+    pj["rasters"] = std::move(steps);
+  }
+  // Absent until the layout stage finds one: content made before it keeps its hash.
+  if (!p.figures.empty()) {
+    CanonicalJson figs = CanonicalJson::array();
+    for (const Figure& f : p.figures) {
+      figs.push_back({{"bbox", BoxJson(f.bbox)}, {"caption", f.caption}, {"source", f.source}});
+    }
+    pj["figures"] = std::move(figs);
+  }
+  // Absent until the handwriting stage finds a handwritten line: other content keeps its hash.
+  if (!p.handwriting.empty()) {
+    CanonicalJson lines = CanonicalJson::array();
+    for (const Box& b : p.handwriting) lines.push_back(BoxJson(b));
+    pj["handwriting"] = std::move(lines);
+  }
+  // Likewise absent until the tables stage finds one.
+  if (!p.tables.empty()) {
+    CanonicalJson tables = CanonicalJson::array();
+    for (const PageTable& t : p.tables) {
+      CanonicalJson cells = CanonicalJson::array();
+      for (const TableCell& c : t.cells) {
+        cells.push_back({{"row", c.row}, {"col", c.col}, {"rowspan", c.rowspan},
+                         {"colspan", c.colspan}, {"text", c.text}, {"bbox", BoxJson(c.bbox)}});
+      }
+      tables.push_back({{"bbox", BoxJson(t.bbox)}, {"n_rows", t.n_rows}, {"n_cols", t.n_cols},
+                        {"method", t.method}, {"header_rows", t.header_rows},
+                        {"cells", std::move(cells)}});
+    }
+    pj["tables"] = std::move(tables);
+  }
+  return pj;
+}
+
 CanonicalJson Document::ToContentJson() const {
   CanonicalJson pages_json = CanonicalJson::array();
-  for (const Page& p : pages) {
-    CanonicalJson blocks_json = CanonicalJson::array();
-    for (const Block& b : p.blocks) {
-      CanonicalJson lines_json = CanonicalJson::array();
-      for (const Line& l : b.lines) {
-        CanonicalJson words_json = CanonicalJson::array();
-        for (const Word& w : l.words) {
-          CanonicalJson wj = {{"text", w.text}, {"bbox", BoxJson(w.bbox)}};
-          if (w.confidence >= 0) wj["conf"] = RoundCoord(w.confidence);
-          if (!w.font.empty()) wj["font"] = w.font;
-          if (w.font_size > 0) wj["size"] = RoundCoord(w.font_size);
-          words_json.push_back(std::move(wj));
-        }
-        lines_json.push_back({{"bbox", BoxJson(l.bbox)}, {"words", std::move(words_json)}});
-      }
-      CanonicalJson bj = {{"type", b.type}, {"bbox", BoxJson(b.bbox)}, {"lines", std::move(lines_json)}};
-      if (b.level > 0) bj["level"] = b.level;
-      blocks_json.push_back(std::move(bj));
-    }
-    CanonicalJson pj = {
-        {"page", p.number}, {"width", RoundCoord(p.width)}, {"height", RoundCoord(p.height)},
-        {"unit", p.unit},   {"text_source", p.text_source}, {"blocks", std::move(blocks_json)}};
-    if (!p.raster_steps.empty()) {
-      CanonicalJson steps = CanonicalJson::array();
-      for (const RasterStep& r : p.raster_steps) {
-        CanonicalJson sj = {{"stage", r.stage}, {"dpi", r.dpi}, {"sha256", r.sha256}};
-        if (!r.facts.empty()) sj["facts"] = r.facts;
-        steps.push_back(std::move(sj));
-      }
-      pj["rasters"] = std::move(steps);
-    }
-    // Absent until the layout stage finds one: content made before it keeps its hash.
-    if (!p.figures.empty()) {
-      CanonicalJson figs = CanonicalJson::array();
-      for (const Figure& f : p.figures) {
-        figs.push_back({{"bbox", BoxJson(f.bbox)}, {"caption", f.caption}, {"source", f.source}});
-      }
-      pj["figures"] = std::move(figs);
-    }
-    // Absent until the handwriting stage finds a handwritten line: other content keeps its hash.
-    if (!p.handwriting.empty()) {
-      CanonicalJson lines = CanonicalJson::array();
-      for (const Box& b : p.handwriting) lines.push_back(BoxJson(b));
-      pj["handwriting"] = std::move(lines);
-    }
-    // Likewise absent until the tables stage finds one.
-    if (!p.tables.empty()) {
-      CanonicalJson tables = CanonicalJson::array();
-      for (const PageTable& t : p.tables) {
-        CanonicalJson cells = CanonicalJson::array();
-        for (const TableCell& c : t.cells) {
-          cells.push_back({{"row", c.row}, {"col", c.col}, {"rowspan", c.rowspan},
-                           {"colspan", c.colspan}, {"text", c.text}, {"bbox", BoxJson(c.bbox)}});
-        }
-        tables.push_back({{"bbox", BoxJson(t.bbox)}, {"n_rows", t.n_rows}, {"n_cols", t.n_cols},
-                          {"method", t.method}, {"header_rows", t.header_rows},
-                          {"cells", std::move(cells)}});
-      }
-      pj["tables"] = std::move(tables);
-    }
-    pages_json.push_back(std::move(pj));
-  }
+  for (const Page& p : pages) pages_json.push_back(PageContentJson(p));
   CanonicalJson metrics_json = CanonicalJson::object();
   for (const auto& [k, v] : metrics) metrics_json[k] = v;
   CanonicalJson parts_json = CanonicalJson::object();
@@ -236,69 +239,71 @@ CanonicalJson Document::ToContentJson() const {
   return content;
 }
 
+Page PageFromContentJson(const CanonicalJson& pj) {
+  Page p;
+  p.number = pj.at("page");
+  p.width = pj.at("width");
+  p.height = pj.at("height");
+  p.unit = pj.at("unit");
+  p.text_source = pj.at("text_source");
+  if (pj.contains("rasters")) {
+    for (const CanonicalJson& sj : pj["rasters"]) {
+      p.raster_steps.push_back(RasterStep{sj.at("stage"), sj.at("dpi"), sj.at("sha256"),
+                                          sj.value("facts", CanonicalJson::object())});
+    }
+  }
+  if (pj.contains("figures")) {
+    for (const CanonicalJson& fj : pj["figures"]) {
+      p.figures.push_back(Figure{BoxFrom(fj.at("bbox")), fj.at("caption"), fj.at("source")});
+    }
+  }
+  if (pj.contains("handwriting")) {
+    for (const CanonicalJson& bj : pj["handwriting"]) p.handwriting.push_back(BoxFrom(bj));
+  }
+  if (pj.contains("tables")) {
+    for (const CanonicalJson& tj : pj["tables"]) {
+      PageTable t;
+      t.bbox = BoxFrom(tj.at("bbox"));
+      t.n_rows = tj.at("n_rows");
+      t.n_cols = tj.at("n_cols");
+      t.method = tj.at("method");
+      t.header_rows = tj.at("header_rows");
+      for (const CanonicalJson& cj : tj.at("cells")) {
+        t.cells.push_back(TableCell{cj.at("row"), cj.at("col"), cj.at("rowspan"),
+                                    cj.at("colspan"), cj.at("text"), BoxFrom(cj.at("bbox"))});
+      }
+      p.tables.push_back(std::move(t));
+    }
+  }
+  for (const CanonicalJson& bj : pj.at("blocks")) {
+    Block b;
+    b.type = bj.at("type");
+    b.level = bj.value("level", 0);
+    b.bbox = BoxFrom(bj.at("bbox"));
+    for (const CanonicalJson& lj : bj.at("lines")) {
+      Line l;
+      l.bbox = BoxFrom(lj.at("bbox"));
+      for (const CanonicalJson& wj : lj.at("words")) {
+        Word w;
+        w.text = wj.at("text");
+        w.bbox = BoxFrom(wj.at("bbox"));
+        w.confidence = wj.value("conf", -1.0);
+        w.font = wj.value("font", "");
+        w.font_size = wj.value("size", 0.0);
+        l.words.push_back(std::move(w));
+      }
+      b.lines.push_back(std::move(l));
+    }
+    p.blocks.push_back(std::move(b));
+  }
+  return p;
+}
+
 Document Document::FromContentJson(const CanonicalJson& j) {
   Document d;
   d.container = j.value("container", "");
   d.modality = j.value("modality", "");
-  for (const CanonicalJson& pj : j.at("pages")) {
-    Page p;
-    p.number = pj.at("page");
-    p.width = pj.at("width");
-    p.height = pj.at("height");
-    p.unit = pj.at("unit");
-    p.text_source = pj.at("text_source");
-    if (pj.contains("rasters")) {
-      for (const CanonicalJson& sj : pj["rasters"]) {
-        p.raster_steps.push_back(RasterStep{sj.at("stage"), sj.at("dpi"), sj.at("sha256"),
-                                            sj.value("facts", CanonicalJson::object())});
-      }
-    }
-    if (pj.contains("figures")) {
-      for (const CanonicalJson& fj : pj["figures"]) {
-        p.figures.push_back(Figure{BoxFrom(fj.at("bbox")), fj.at("caption"), fj.at("source")});
-      }
-    }
-    if (pj.contains("handwriting")) {
-      for (const CanonicalJson& bj : pj["handwriting"]) p.handwriting.push_back(BoxFrom(bj));
-    }
-    if (pj.contains("tables")) {
-      for (const CanonicalJson& tj : pj["tables"]) {
-        PageTable t;
-        t.bbox = BoxFrom(tj.at("bbox"));
-        t.n_rows = tj.at("n_rows");
-        t.n_cols = tj.at("n_cols");
-        t.method = tj.at("method");
-        t.header_rows = tj.at("header_rows");
-        for (const CanonicalJson& cj : tj.at("cells")) {
-          t.cells.push_back(TableCell{cj.at("row"), cj.at("col"), cj.at("rowspan"),
-                                      cj.at("colspan"), cj.at("text"), BoxFrom(cj.at("bbox"))});
-        }
-        p.tables.push_back(std::move(t));
-      }
-    }
-    for (const CanonicalJson& bj : pj.at("blocks")) {
-      Block b;
-      b.type = bj.at("type");
-      b.level = bj.value("level", 0);
-      b.bbox = BoxFrom(bj.at("bbox"));
-      for (const CanonicalJson& lj : bj.at("lines")) {
-        Line l;
-        l.bbox = BoxFrom(lj.at("bbox"));
-        for (const CanonicalJson& wj : lj.at("words")) {
-          Word w;
-          w.text = wj.at("text");
-          w.bbox = BoxFrom(wj.at("bbox"));
-          w.confidence = wj.value("conf", -1.0);
-          w.font = wj.value("font", "");
-          w.font_size = wj.value("size", 0.0);
-          l.words.push_back(std::move(w));
-        }
-        b.lines.push_back(std::move(l));
-      }
-      p.blocks.push_back(std::move(b));
-    }
-    d.pages.push_back(std::move(p));
-  }
+  for (const CanonicalJson& pj : j.at("pages")) d.pages.push_back(PageFromContentJson(pj));
   for (const auto& [k, v] : j.at("metrics").items()) d.metrics[k] = v.get<double>();
   if (j.contains("part_metrics")) {
     for (const auto& [scope, m] : j["part_metrics"].items()) {

@@ -1,6 +1,10 @@
 #include "core/document_runner.h"
 
 #include <cmath>
+#include <functional>
+#include <optional>
+#include <set>
+#include <stdexcept>
 
 #include "core/clock.h"
 #include "core/delta.h"
@@ -144,6 +148,14 @@ Status CheckMetrics(const CanonicalJson& before, const Document& doc, const Stag
   return Status();
 }
 
+// The position in doc.pages of page `number`; doc.pages.size() when there is none.
+size_t PageIndexOf(const Document& doc, int number) {
+  for (size_t i = 0; i < doc.pages.size(); ++i) {
+    if (doc.pages[i].number == number) return i;
+  }
+  return doc.pages.size();
+}
+
 // Keeps page rasters in memory up to `budget` bytes, in page order; drops the rest (a stage
 // that needs them later rebuilds them).
 void TrimRasters(Document& doc, int64_t budget) {
@@ -157,7 +169,7 @@ void TrimRasters(Document& doc, int64_t budget) {
 
 }  // namespace
 
-WorkResult DocumentRunner::Run(const WorkRequest& req) {
+WorkResult DocumentRunner::Run(const WorkRequest& req, PageHelpers* helpers) {
   const std::string first_input = FirstInputSha256(req);
   const auto actual = Sha256File(req.path);
   if (!actual) {
@@ -175,16 +187,225 @@ WorkResult DocumentRunner::Run(const WorkRequest& req) {
     return ErrorResult(req.doc_id, first_input, {"worker", "malformed request: bad start_at"});
   }
   rebuild_mismatch_ = false;
-  WorkResult result = RunFrom(req, plan, req.start_at);
+  WorkResult result = RunFrom(req, plan, req.start_at, helpers, nullptr);
   if (rebuild_mismatch_ && req.start_at > 0) {
     // A reused raster stage no longer makes the pixels it recorded (a library or font the key
     // does not see changed): the prefix cannot be trusted, so the whole plan runs again.
-    result = RunFrom(req, plan, 0);
+    result = RunFrom(req, plan, 0, nullptr, nullptr);
   }
   return result;
 }
 
-WorkResult DocumentRunner::RunFrom(const WorkRequest& req, const Plan& plan, int start_at) {
+PageTaskResult DocumentRunner::RunPages(const PageTaskRequest& task) {
+  PageTaskResult out;
+  const WorkRequest& req = task.work;
+  out.doc_id = req.doc_id;
+  out.block_first = task.block_first;
+  out.block_end = task.block_end;
+  out.first_page = task.first_page;
+  out.last_page = task.last_page;
+  const auto actual = Sha256File(req.path);
+  if (!actual || *actual != req.source_sha256) {
+    out.error = Error{"worker", "page task: the file changed or cannot be read"};
+    return out;
+  }
+  auto parsed = Plan::FromJson(req.plan, catalog_);
+  if (!parsed.ok()) {
+    out.error = parsed.error();
+    return out;
+  }
+  if (req.start_at < 0 || req.start_at > task.block_first || (req.start_at > 0 && !req.state)) {
+    out.error = Error{"worker", "malformed page task"};
+    return out;
+  }
+  rebuild_mismatch_ = false;
+  TaskTarget target{&task, &out};
+  try {
+    WorkResult prefix = RunFrom(req, parsed.value(), req.start_at, nullptr, &target);
+    if (prefix.error && !out.error) out.error = prefix.error;
+  } catch (const std::exception& e) {
+    out.error = Error{"worker", std::string("page task: ") + e.what()};
+  }
+  if (!out.error && out.pages.empty()) out.error = Error{"worker", "page task: no pages ran"};
+  return out;
+}
+
+// One stage of a page-major block: its stage, context and session, set up once for the block.
+struct DocumentRunner::BlockStage {
+  const PlannedStage* planned = nullptr;
+  bool skipped = false;
+  const PageStage* stage = nullptr;
+  std::optional<StageContext> ctx;
+  std::unique_ptr<PageStage::Session> session;
+};
+
+int DocumentRunner::PageBlockEnd(const Plan& plan, int first, const std::string& modality) {
+  if (!page_major_) return first;
+  // A stage belongs to the block when it is a page stage and whether it runs is already known
+  // at the block's start: the same for every modality a stage before it in the block may
+  // establish (handwriting's page_handwritten, on which ocr runs as well).
+  std::set<std::string> possible{modality};
+  int end = first;
+  for (int k = first; k < static_cast<int>(plan.stages.size()); ++k) {
+    const PlannedStage& planned = plan.stages[k];
+    auto stage = StageFor(planned);
+    if (!stage.ok() || dynamic_cast<const PageStage*>(stage.value()) == nullptr) break;
+    const bool runs = planned.spec->RunsOn(modality);
+    bool known = true;
+    for (const std::string& m : possible) known = known && planned.spec->RunsOn(m) == runs;
+    if (!known) break;
+    end = k + 1;
+    if (runs) {
+      for (std::string_view m : planned.spec->establishes) possible.emplace(m);
+    }
+  }
+  return end;
+}
+
+std::optional<PageRun> DocumentRunner::RunBlockPages(const Plan& plan, int block_first,
+                                                    int block_end, const Document& doc,
+                                                    size_t first_index, size_t last_index,
+                                                    std::vector<PageRun>& runs,
+                                                    PageHelpers* helpers,
+                                                    std::vector<PageRange>* given) {
+  // Set-up, in plan order; a stage that cannot start fails every page at that stage (as it
+  // would fail the stage before its first page when it runs alone).
+  std::vector<BlockStage> stages(block_end - block_first);
+  int limit = block_end;
+  std::string setup_error;
+  for (int k = block_first; k < block_end && limit == block_end; ++k) {
+    BlockStage& bs = stages[k - block_first];
+    bs.planned = &plan.stages[k];
+    bs.skipped = !bs.planned->spec->RunsOn(doc.modality);
+    if (bs.skipped) continue;
+    const std::string id(bs.planned->spec->id);
+    try {
+      auto stage = StageFor(*bs.planned);
+      if (!stage.ok()) throw std::runtime_error(stage.error().message);
+      bs.stage = dynamic_cast<const PageStage*>(stage.value());
+      auto ctx = ContextFor(plan, *bs.planned);
+      if (!ctx.ok()) {
+        setup_error = ctx.error().message;
+        limit = k;
+        break;
+      }
+      bs.ctx.emplace(std::move(ctx.value()));
+      auto session = bs.stage->Begin(doc, *bs.ctx);
+      if (!session.ok()) {
+        setup_error = session.error().message;
+        limit = k;
+        break;
+      }
+      bs.session = std::move(session.value());
+    } catch (const std::bad_alloc&) {
+      setup_error = "out of memory";
+      limit = k;
+    } catch (const std::exception& e) {
+      setup_error = std::string("internal error: ") + e.what();
+      limit = k;
+    }
+  }
+  std::optional<PageRun> setup_failure;
+  if (limit < block_end) {
+    setup_failure = PageRun{};
+    setup_failure->error_stage = limit;
+    setup_failure->error = setup_error;
+  }
+  for (size_t i = first_index; i <= last_index && i < doc.pages.size(); ++i) {
+    if (helpers != nullptr && i < last_index) {
+      // Between two pages: a helper may take the tail still ahead.
+      auto offer =
+          helpers->Offer(block_first, block_end, doc.pages[i].number, doc.pages[last_index].number);
+      const size_t from = offer ? PageIndexOf(doc, offer->first_page) : doc.pages.size();
+      if (offer && from > i && from <= last_index &&
+          offer->last_page == doc.pages[last_index].number) {
+        given->push_back(*offer);
+        last_index = from - 1;
+      }
+    }
+    PageRun& run = runs[i];
+    run = PageRun{};
+    run.page = doc.pages[i].number;
+    Page page = doc.pages[i];
+    std::optional<std::map<std::string, double>> metrics;
+    const auto had = doc.part_metrics.find("page:" + std::to_string(page.number));
+    if (had != doc.part_metrics.end()) metrics = had->second;
+    // The page's pixels go from stage to stage: a stage that keeps the page's raster as it
+    // was but drops the pixels (preprocess, on a page that needs nothing) costs no rebuild.
+    PixHandle current = page.raster;
+    for (int k = block_first; k < limit; ++k) {
+      BlockStage& bs = stages[k - block_first];
+      if (bs.skipped) {
+        PageOutcome placeholder;
+        placeholder.page = page.number;
+        placeholder.content = nullptr;
+        run.outcomes.push_back(std::move(placeholder));
+        continue;
+      }
+      // A context per page: the pixels it holds are this page's only, whatever the budget.
+      auto page_ctx = ContextFor(plan, *bs.planned);
+      if (!page_ctx.ok()) {
+        run.error_stage = k;
+        run.error = page_ctx.error().message;
+        limit = k;
+        break;
+      }
+      const size_t steps_before = page.raster_steps.size();
+      const std::string last_sha = steps_before > 0 ? page.raster_steps.back().sha256 : "";
+      auto out = RunOnePage(*bs.stage, bs.planned->spec->id, doc, page,
+                            metrics ? &*metrics : nullptr, bs.session.get(), page_ctx.value(),
+                            /*with_content=*/true);
+      if (!out.ok()) {
+        run.error_stage = k;
+        run.error = out.error().message;
+        limit = k;  // the pages after it need only the stages before (the first error wins)
+        break;
+      }
+      const bool same_raster =
+          page.raster_steps.size() == steps_before &&
+          (steps_before == 0 || page.raster_steps.back().sha256 == last_sha);
+      PixHandle held = page.raster;
+      // What the next stage reads is the page as the content holds it (Normalize).
+      page = PageFromContentJson(out.value().content);
+      page.raster = held ? held : (same_raster ? current : nullptr);
+      current = page.raster;
+      if (out.value().has_metrics) metrics = out.value().metrics;
+      run.outcomes.push_back(std::move(out.value()));
+    }
+  }
+  return setup_failure;
+}
+
+namespace {
+
+// The range `range` of a helper's result, checked against what the runner asked for.
+bool PageTaskFits(const PageTaskResult& r, int block_first, int block_end, const PageRange& range,
+                  const Document& doc) {
+  if (r.error || r.block_first != block_first || r.block_end != block_end ||
+      r.first_page != range.first_page || r.last_page != range.last_page ||
+      static_cast<int>(r.pages.size()) != range.last_page - range.first_page + 1) {
+    return false;
+  }
+  for (size_t i = 0; i < r.pages.size(); ++i) {
+    const PageRun& p = r.pages[i];
+    if (p.page != range.first_page + static_cast<int>(i)) return false;
+    // A page after a failed one ran only the stages before the failure.
+    if (p.outcomes.size() > static_cast<size_t>(block_end - block_first)) return false;
+    if (p.error_stage >= 0 &&
+        p.outcomes.size() != static_cast<size_t>(p.error_stage - block_first)) {
+      return false;
+    }
+    bool found = false;
+    for (const Page& page : doc.pages) found = found || page.number == p.page;
+    if (!found) return false;
+  }
+  return true;
+}
+
+}  // namespace
+
+WorkResult DocumentRunner::RunFrom(const WorkRequest& req, const Plan& plan, int start_at,
+                                   PageHelpers* helpers, TaskTarget* task) {
   WorkResult result;
   result.doc_id = req.doc_id;
   result.ran_from = start_at;
@@ -220,7 +441,10 @@ WorkResult DocumentRunner::RunFrom(const WorkRequest& req, const Plan& plan, int
   doc.declared_language = req.language;
   doc.password = req.password;
 
-  for (int i = start_at; i < static_cast<int>(plan.stages.size()); ++i) {
+  // One stage's transformation record; `run` does the stage's work on `doc` (not called when
+  // the stage is not for the document's modality). False when the stage failed.
+  auto record_stage = [&](int i, double extra_seconds,
+                  const std::function<Result<StageReport>()>& run) -> bool {
     const PlannedStage& planned = plan.stages[i];
     const std::string id(planned.spec->id);
     TransformationRecord rec;
@@ -246,13 +470,11 @@ WorkResult DocumentRunner::RunFrom(const WorkRequest& req, const Plan& plan, int
       result.outputs.emplace(rec.delta_sha256, kNoChange);
       result.output_sha256 = rec.output_sha256;
       result.transformations.push_back(std::move(rec));
-      continue;
+      return true;
     }
     Result<StageReport> report = StageReport{};
     try {
-      auto stage = StageFor(planned);
-      auto ctx = stage.ok() ? ContextFor(plan, planned) : Result<StageContext>(stage.error());
-      report = ctx.ok() ? stage.value()->Run(doc, ctx.value()) : Result<StageReport>(ctx.error());
+      report = run();
     } catch (const std::bad_alloc&) {
       report = Error{id, "out of memory"};
     } catch (const std::exception& e) {
@@ -264,13 +486,13 @@ WorkResult DocumentRunner::RunFrom(const WorkRequest& req, const Plan& plan, int
     }
     doc.Normalize();
     CanonicalJson after = doc.ToContentJson();
-    rec.duration_ms = (MonotonicSeconds() - t0) * 1000.0;
+    rec.duration_ms = (MonotonicSeconds() - t0 + extra_seconds) * 1000.0;
     if (!report.ok()) {
       rec.outcome = std::string(step::kError);
       rec.note = report.error().message;
       result.transformations.push_back(std::move(rec));
       result.error = Error{id, report.error().message};
-      break;
+      return false;
     }
     rec.outcome = report.value().outcome;
     rec.note = report.value().note;
@@ -284,6 +506,114 @@ WorkResult DocumentRunner::RunFrom(const WorkRequest& req, const Plan& plan, int
     result.transformations.push_back(std::move(rec));
     before = std::move(after);
     TrimRasters(doc, raster_budget_);
+    return true;
+  };
+
+  for (int i = start_at; i < static_cast<int>(plan.stages.size());) {
+    const int block_end = PageBlockEnd(plan, i, doc.modality);
+    if (task != nullptr && i == task->task->block_first) {
+      // A page task: the block on the task's pages, nothing else.
+      PageTaskResult& out = *task->out;
+      if (block_end != task->task->block_end) {
+        out.error = Error{"worker", "page task: the plan has no such block"};
+        return result;
+      }
+      const size_t first = PageIndexOf(doc, task->task->first_page);
+      const size_t last = PageIndexOf(doc, task->task->last_page);
+      if (first > last || last >= doc.pages.size()) {
+        out.error = Error{"worker", "page task: no such pages"};
+        return result;
+      }
+      std::vector<PageRun> runs(doc.pages.size());
+      const auto setup = RunBlockPages(plan, i, block_end, doc, first, last, runs, nullptr, nullptr);
+      if (setup) {
+        // The document's own worker meets it too, or not: either way it decides.
+        out.error = Error{"worker", "page task: " + setup->error};
+        return result;
+      }
+      if (rebuild_mismatch_) {
+        out.error = Error{"worker", "page task: a rebuilt raster differs"};
+        return result;
+      }
+      out.pages.assign(std::make_move_iterator(runs.begin() + first),
+                       std::make_move_iterator(runs.begin() + last + 1));
+      return result;
+    }
+    if (block_end == i) {
+      const PlannedStage& planned = plan.stages[i];
+      const bool ok = record_stage(i, 0, [&]() -> Result<StageReport> {
+        auto stage = StageFor(planned);
+        if (!stage.ok()) return stage.error();
+        auto ctx = ContextFor(plan, planned);
+        if (!ctx.ok()) return ctx.error();
+        return stage.value()->Run(doc, ctx.value());
+      });
+      if (!ok) break;
+      ++i;
+      continue;
+    }
+
+    // A page-major block: every page through all its stages (here, or in page tasks), then
+    // each stage's transformation made from the pages' outcomes exactly as if it had run alone.
+    std::vector<PageRun> runs(doc.pages.size());
+    std::vector<PageRange> given;
+    const std::optional<PageRun> setup =
+        doc.pages.empty() ? std::nullopt
+                          : RunBlockPages(plan, i, block_end, doc, 0, doc.pages.size() - 1, runs,
+                                          helpers, &given);
+    for (const PageRange& range : given) {
+      auto got = helpers->Collect(range);
+      const size_t from = PageIndexOf(doc, range.first_page);
+      const size_t to = PageIndexOf(doc, range.last_page);
+      PageTaskNote note{i, block_end, range.first_page, range.last_page, "", false};
+      if (got && PageTaskFits(*got, i, block_end, range, doc)) {
+        note.used = true;
+        note.helper = got->helper;
+        for (size_t p = from; p <= to; ++p) runs[p] = std::move(got->pages[p - from]);
+      } else {
+        // The helper failed (crash, timeout, memory limit) or answered something else: the
+        // pages are computed here, and the document is whole all the same.
+        note.helper = got ? got->helper : "";
+        RunBlockPages(plan, i, block_end, doc, from, to, runs, nullptr, nullptr);
+      }
+      result.page_tasks.push_back(std::move(note));
+    }
+    // The first failure in stage-major order: the earliest stage, then the earliest page.
+    // A stage that could not start fails before its first page.
+    int failed_stage = block_end;
+    std::string failure;
+    if (setup) {
+      failed_stage = setup->error_stage;
+      failure = setup->error;
+    }
+    for (const PageRun& r : runs) {
+      if (r.error_stage >= 0 && r.error_stage < failed_stage) {
+        failed_stage = r.error_stage;
+        failure = r.error;
+      }
+    }
+    bool ok = true;
+    for (int k = i; k < block_end && ok; ++k) {
+      const auto* page_stage = dynamic_cast<const PageStage*>(StageFor(plan.stages[k]).value());
+      double seconds = 0;
+      for (const PageRun& r : runs) {
+        if (k - i < static_cast<int>(r.outcomes.size())) seconds += r.outcomes[k - i].seconds;
+      }
+      ok = record_stage(k, seconds, [&]() -> Result<StageReport> {
+        if (k == failed_stage) return Error{std::string(plan.stages[k].spec->id), failure};
+        std::vector<PageOutcome> outcomes;
+        outcomes.reserve(runs.size());
+        for (PageRun& r : runs) {
+          PageOutcome& o = r.outcomes.at(k - i);
+          ApplyPageOutcome(doc, o);
+          o.content = nullptr;  // applied: Finish reads the rest
+          outcomes.push_back(o);
+        }
+        return page_stage->Finish(doc, outcomes);
+      });
+    }
+    if (!ok) break;
+    i = block_end;
   }
   result.modality = doc.modality;
   result.metrics = doc.metrics;

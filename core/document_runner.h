@@ -15,6 +15,7 @@
 #include <memory>
 #include <string>
 
+#include "core/page_task.h"
 #include "core/plan.h"
 #include "core/stage_catalog.h"
 #include "core/work.h"
@@ -28,7 +29,7 @@ namespace assay {
 // substitution).
 class ResourceCache {
  public:
-  explicit ResourceCache(const StageCatalog& catalog, size_t capacity = 8)
+  explicit ResourceCache(const StageCatalog& catalog, size_t capacity = 16)
       : catalog_(catalog), capacity_(capacity) {}
   Result<LoadedResource*> Get(const ResolvedResource& r);
 
@@ -53,10 +54,38 @@ class DocumentRunner {
   // Runs `req`. Never throws: every failure is the document's error. When a reused raster
   // stage no longer rebuilds the pixels it recorded, the whole plan runs again from the start
   // (WorkResult::ran_from says where the transformations begin).
-  WorkResult Run(const WorkRequest& req);
+  // `helpers`, when given, may take ranges of pages of the plan's page-major block (page
+  // tasks, core/page_task.h); the result is the same with or without them.
+  WorkResult Run(const WorkRequest& req, PageHelpers* helpers = nullptr);
+
+  // Runs a page task: the request's plan up to the task's block as Run() does (nothing of it
+  // is returned), then the block on the task's pages only. Never throws.
+  PageTaskResult RunPages(const PageTaskRequest& task);
+
+  // False: every stage runs alone over the whole document (stage-major), as before page
+  // stages existed; for tests that prove page-major gives the same result.
+  void set_page_major(bool on) { page_major_ = on; }
 
  private:
-  WorkResult RunFrom(const WorkRequest& req, const Plan& plan, int start_at);
+  struct BlockStage;
+  // What RunFrom stops at for a page task: the block's pages are run for the task.
+  struct TaskTarget {
+    const PageTaskRequest* task;
+    PageTaskResult* out;
+  };
+  WorkResult RunFrom(const WorkRequest& req, const Plan& plan, int start_at,
+                     PageHelpers* helpers, TaskTarget* task);
+  // The end of the page-major block that starts at plan position `first` for a document of
+  // `modality` (== first when the stage there is not a page stage).
+  int PageBlockEnd(const Plan& plan, int first, const std::string& modality);
+  // Runs pages `first_index`..`last_index` (positions in doc.pages) through the block,
+  // page-major, into `runs` (indexed by page position). With `helpers`, a tail of the pages
+  // may go to a helper instead (appended to `given`, not run here). Returns the failure of a
+  // stage that could not start (error_stage, error), if any: it fails before any page.
+  std::optional<PageRun> RunBlockPages(const Plan& plan, int block_first, int block_end,
+                                       const Document& doc, size_t first_index,
+                                       size_t last_index, std::vector<PageRun>& runs,
+                                       PageHelpers* helpers, std::vector<PageRange>* given);
   Result<const Stage*> StageFor(const PlannedStage& planned);
   Result<PixHandle> RebuildPixels(const Plan& plan, const Document& doc, const Page& page);
   Result<StageContext> ContextFor(const Plan& plan, const PlannedStage& planned);
@@ -66,6 +95,7 @@ class DocumentRunner {
   ResourceCache resources_;
   std::map<std::string, std::unique_ptr<Stage>> stages_;  // by id, version and params
   bool rebuild_mismatch_ = false;  // set by RebuildPixels during the current document
+  bool page_major_ = true;
 };
 
 }  // namespace assay

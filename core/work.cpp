@@ -112,6 +112,18 @@ Json WorkResult::ToJson() const {
   if (error) j["error"] = {{"stage", error->stage}, {"message", error->message}};
   if (!image_hashes.empty()) j["image_hashes"] = image_hashes;
   if (!frame_hashes.empty()) j["frame_hashes"] = frame_hashes;
+  if (!page_tasks.empty()) {
+    Json tasks = Json::array();
+    for (const PageTaskNote& t : page_tasks) {
+      tasks.push_back({{"block_first", t.block_first},
+                       {"block_end", t.block_end},
+                       {"first_page", t.first_page},
+                       {"last_page", t.last_page},
+                       {"helper", t.helper},
+                       {"used", t.used}});
+    }
+    j["page_tasks"] = std::move(tasks);
+  }
   return j;
 }
 
@@ -147,6 +159,15 @@ WorkResult WorkResult::FromJson(const Json& j) {
   if (j.contains("image_hashes")) r.image_hashes = j["image_hashes"].get<std::vector<std::string>>();
   if (j.contains("frame_hashes")) {
     r.frame_hashes = j["frame_hashes"].get<std::vector<std::pair<int64_t, std::string>>>();
+  }
+  if (j.contains("page_tasks")) {
+    for (const Json& t : j["page_tasks"]) {
+      r.page_tasks.push_back(PageTaskNote{IntegerAt<int>(t, "block_first"),
+                                          IntegerAt<int>(t, "block_end"),
+                                          IntegerAt<int>(t, "first_page"),
+                                          IntegerAt<int>(t, "last_page"), t.at("helper"),
+                                          t.at("used").get<bool>()});
+    }
   }
   return r;
 }

@@ -67,6 +67,15 @@ struct TransformationRecord {
   std::optional<int64_t> reused_from;
 };
 
+// A range of a document's pages that a page task (core/page_task.h) ran through the plan's
+// page-major block [block_first, block_end): lineage only, never part of a hash or an output.
+struct PageTaskNote {
+  int block_first = 0, block_end = 0;
+  int first_page = 0, last_page = 0;
+  std::string helper;  // the worker that ran it, as the supervisor names it
+  bool used = false;   // false: the task failed and the document's worker ran the pages
+};
+
 // Everything learned about one document. `error` set = the document is an error.
 struct WorkResult {
   std::string doc_id;
@@ -85,6 +94,7 @@ struct WorkResult {
   // The plan position the worker's transformations start at (a request's start_at, or 0 when
   // it had to run the whole plan again); -1 when no stage ran (a crash, a refused request).
   int ran_from = -1;
+  std::vector<PageTaskNote> page_tasks;  // page tasks that took pages of this document
 
   Json ToJson() const;
   // Throws nlohmann::json::exception on a malformed result.

@@ -1,14 +1,17 @@
 #include "core/worker.h"
 
+#include <poll.h>
 #include <unistd.h>
 
 #include <chrono>
 #include <csignal>
 #include <cstring>
+#include <map>
 #include <thread>
 
 #include "core/document_runner.h"
 #include "core/ipc.h"
+#include "core/page_task.h"
 #include "core/work.h"
 
 namespace assay {
@@ -28,6 +31,88 @@ void InjectFault(const std::string& path) {
     }
   }
 }
+
+// The frames of page tasks (docs/page_tasks.md) besides requests and results.
+bool IsPageFrame(const CanonicalJson& j) {
+  return j.is_object() && (j.contains("page_split") || j.contains("page_task_result") ||
+                           j.contains("page_task_failed"));
+}
+
+// The document's worker's side of page tasks, over its own pipes: the supervisor's notice
+// ("page_split": a worker is idle) is looked for between pages without waiting; it is
+// answered with an offer of the second half of the pages still ahead (or none), and the
+// helper's outcomes (or its failure) come back as frames on stdin.
+class PipeHelpers : public PageHelpers {
+ public:
+  PipeHelpers(int in, int out, std::string doc_id)
+      : in_(in), out_(out), doc_id_(std::move(doc_id)) {}
+
+  std::optional<PageRange> Offer(int block_first, int block_end, int next_page,
+                                 int last_page) override {
+    pollfd p{in_, POLLIN, 0};
+    while (!closed_ && ::poll(&p, 1, 0) > 0) {
+      if (!Take()) break;
+    }
+    if (!asked_) return std::nullopt;
+    asked_ = false;
+    const int ahead = last_page - next_page + 1;
+    if (ahead < 2) {
+      WriteFrame(out_, Json{{"page_offer", {{"doc_id", doc_id_}}}}.dump());
+      return std::nullopt;
+    }
+    // The helper starts cold (it runs the plan's prefix first): it takes the smaller half.
+    const PageRange range{next_page + (ahead + 1) / 2, last_page};
+    WriteFrame(out_, Json{{"page_offer",
+                           {{"doc_id", doc_id_},
+                            {"block_first", block_first},
+                            {"block_end", block_end},
+                            {"first_page", range.first_page},
+                            {"last_page", range.last_page}}}}
+                         .dump());
+    return range;
+  }
+
+  std::optional<PageTaskResult> Collect(const PageRange& range) override {
+    while (!answers_.contains(range.first_page) && !closed_) {
+      if (!Take()) break;
+    }
+    auto it = answers_.find(range.first_page);
+    if (it == answers_.end()) return std::nullopt;  // the supervisor is gone
+    std::optional<PageTaskResult> answer = std::move(it->second);
+    answers_.erase(it);
+    return answer;
+  }
+
+ private:
+  // Reads one frame (blocking) and files it. False when stdin is closed or unreadable.
+  bool Take() {
+    auto frame = ReadFrame(in_);
+    if (!frame) {
+      closed_ = true;
+      return false;
+    }
+    const CanonicalJson j = CanonicalJson::parse(*frame, nullptr, /*allow_exceptions=*/false);
+    try {
+      if (j.is_object() && j.contains("page_split")) {
+        asked_ = true;
+      } else if (j.is_object() && j.contains("page_task_result")) {
+        PageTaskResult r = PageTaskResult::FromJson(j);
+        answers_[r.first_page] = std::move(r);
+      } else if (j.is_object() && j.contains("page_task_failed")) {
+        answers_[j["page_task_failed"].at("first_page").get<int>()] = std::nullopt;
+      }
+    } catch (const std::exception&) {
+      // A malformed answer: the pages are computed here (Collect finds no answer for them
+      // only if none ever comes, which the supervisor prevents).
+    }
+    return true;
+  }
+
+  int in_, out_;
+  std::string doc_id_;
+  bool asked_ = false, closed_ = false;
+  std::map<int, std::optional<PageTaskResult>> answers_;  // by first page
+};
 
 }  // namespace
 
@@ -50,10 +135,31 @@ int WorkerMain(const StageCatalog& catalog, const WorkerOptions& options) {
     const std::string doc_id = j.is_object() && j.contains("doc_id") && j["doc_id"].is_string()
                                    ? j["doc_id"].get<std::string>()
                                    : "";
+    // A notice or answer about pages of a document that is done: nothing to do.
+    if (IsPageFrame(j)) continue;
+    if (j.is_object() && j.contains("page_task")) {
+      PageTaskResult task_result;
+      try {
+        const PageTaskRequest task = PageTaskRequest::FromJson(j);
+        if (options.allow_fault_injection) {
+          InjectFault(task.work.path);
+          // A fault of page tasks only: the document's own worker runs it fine.
+          if (task.work.path.find("__assay_fault_pagetask_crash__") != std::string::npos) {
+            std::raise(SIGSEGV);
+          }
+        }
+        task_result = runner.RunPages(task);
+      } catch (const std::exception& e) {
+        task_result.error = Error{"worker", std::string("malformed page task: ") + e.what()};
+      }
+      if (!WriteFrame(out, DumpCanonical(task_result.ToJson()))) break;
+      continue;
+    }
     try {
       const WorkRequest req = WorkRequest::FromJson(j);
       if (options.allow_fault_injection) InjectFault(req.path);
-      result = runner.Run(req);
+      PipeHelpers helpers(in, out, req.doc_id);
+      result = runner.Run(req, &helpers);
     } catch (const std::exception& e) {
       // A request this worker cannot read: answer, so the supervisor records why.
       result = ErrorResult(doc_id, "", {"worker", std::string("malformed request: ") + e.what()});

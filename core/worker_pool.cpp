@@ -17,6 +17,7 @@
 
 #include "core/clock.h"
 #include "core/ipc.h"
+#include "core/page_task.h"
 #include "core/result_frame.h"
 #include "core/path_text.h"
 
@@ -34,6 +35,16 @@ struct WorkerPool::Worker {
   double hello_due = 0;  // while starting
   std::optional<WorkRequest> task;
   double started = 0;
+  // Page tasks (docs/page_tasks.md). A document's worker: told that a worker is idle and not
+  // answered yet; the ranges (first pages) helpers are running for it.
+  bool split_asked = false;
+  std::vector<int> lent;
+  // A helper: the page task it runs, for which worker (slot and pid), and by when.
+  std::optional<PageTaskRequest> page_task;
+  int owner = -1;
+  pid_t owner_pid = -1;
+  double page_task_due = 0;
+  bool busy() const { return task.has_value() || page_task.has_value(); }
 };
 
 namespace {
@@ -294,6 +305,121 @@ void WorkerPool::Process(const std::function<std::optional<WorkRequest>()>& next
     }
   };
 
+  // The document's worker that lent `range` to a helper, if it still runs that document.
+  auto owner_of = [&](const Worker& helper) -> Worker* {
+    if (helper.owner < 0 || helper.owner >= static_cast<int>(workers_.size())) return nullptr;
+    Worker& o = workers_[helper.owner];
+    if (o.pid != helper.owner_pid || !o.task || o.task->doc_id != helper.page_task->work.doc_id ||
+        std::find(o.lent.begin(), o.lent.end(), helper.page_task->first_page) == o.lent.end()) {
+      return nullptr;
+    }
+    return &o;
+  };
+  auto answer_owner = [&](Worker& owner, int first_page, const std::string& frame) {
+    std::erase(owner.lent, first_page);
+    WriteFrame(owner.to_fd, frame);  // a dead owner shows in its own channel
+  };
+  auto tell_failed = [&](Worker& owner, int first_page) {
+    answer_owner(owner, first_page,
+                 Json{{"page_task_failed", {{"first_page", first_page}}}}.dump());
+  };
+  // A helper that failed (died, ran too long or too big, answered garbage): replaced, and its
+  // pages go back to the document's worker, which runs them itself. Never the document's error.
+  auto fail_page_task = [&](Worker& w, const std::string& reason) {
+    Worker* owner = owner_of(w);  // before the task moves out: it is looked up by the task
+    const PageTaskRequest task = std::move(*w.page_task);
+    w.page_task.reset();
+    replace(w);
+    Log("worker " + std::to_string(w.index) + " on pages " + std::to_string(task.first_page) +
+        "-" + std::to_string(task.last_page) + " of " + PathToText(task.work.path) + " (" +
+        task.work.doc_id + "): " + reason + "; its document's worker runs them");
+    if (owner != nullptr) tell_failed(*owner, task.first_page);
+  };
+  // An offer of pages from a document's worker: to an idle worker as a page task, or declined.
+  auto take_offer = [&](Worker& w, const Json& offer) {
+    w.split_asked = false;
+    if (!offer.contains("first_page")) return;  // nothing left to share
+    const int first = offer.at("first_page").get<int>();
+    Worker* helper = nullptr;
+    for (Worker& h : workers_) {
+      if (h.ready && !h.busy() && helper == nullptr) helper = &h;
+    }
+    w.lent.push_back(first);
+    if (helper == nullptr || !w.task || offer.value("doc_id", "") != w.task->doc_id) {
+      tell_failed(w, first);
+      return;
+    }
+    PageTaskRequest task{*w.task, offer.at("block_first").get<int>(),
+                         offer.at("block_end").get<int>(), first,
+                         offer.at("last_page").get<int>()};
+    helper->owner = w.index;
+    helper->owner_pid = w.pid;
+    helper->started = MonotonicSeconds();
+    // The document's worker runs these pages itself if the helper fails, and must still have
+    // time to: the helper has half of the document's time at most.
+    helper->page_task_due = std::min(helper->started + options_.timeout_seconds,
+                                     w.started + options_.timeout_seconds / 2);
+    Log("worker " + std::to_string(helper->index) + " takes pages " + std::to_string(first) + "-" +
+        std::to_string(task.last_page) + " of " + PathToText(w.task->path) + " (" +
+        w.task->doc_id + ") from worker " + std::to_string(w.index));
+    helper->page_task = std::move(task);
+    if (!WriteFrame(helper->to_fd, DumpJson(helper->page_task->ToJson()))) {
+      fail_page_task(*helper, "worker died before taking the pages");
+    }
+  };
+
+  // A helper's answer, death or limits. Its answer goes to the document's worker as it is.
+  auto watch_page_task = [&](Worker& w, bool readable) {
+    if (readable) {
+      std::string frame;
+      switch (w.reader.Read(w.from_fd, &frame)) {
+        case FrameReader::State::kFrame: {
+          PageTaskResult r;
+          bool fits = false;
+          try {
+            r = PageTaskResult::FromJson(CanonicalJson::parse(frame));
+            fits = r.doc_id == w.page_task->work.doc_id &&
+                   r.first_page == w.page_task->first_page;
+          } catch (const std::exception&) {
+          }
+          if (!fits) {
+            fail_page_task(w, "worker sent a malformed page task result");
+            return;
+          }
+          r.helper = "worker " + std::to_string(w.index) + " (pid " + std::to_string(w.pid) + ")";
+          Worker* owner = owner_of(w);
+          const PageTaskRequest task = std::move(*w.page_task);
+          w.page_task.reset();
+          Log("worker " + std::to_string(w.index) + " did pages " +
+              std::to_string(task.first_page) + "-" + std::to_string(task.last_page) + " of " +
+              task.work.doc_id + (r.error ? " without result: " + r.error->message : "") +
+              (owner == nullptr ? "; its document's worker no longer waits for them" : ""));
+          if (owner != nullptr) answer_owner(*owner, task.first_page, DumpCanonical(r.ToJson()));
+          return;
+        }
+        case FrameReader::State::kClosed: {
+          const bool mid_frame = w.reader.mid_frame();
+          const std::string exit = DescribeExit(Kill(w));
+          fail_page_task(w, exit + (mid_frame ? " in the middle of a frame" : ""));
+          return;
+        }
+        case FrameReader::State::kBroken:
+          fail_page_task(w, "worker sent a malformed result: " + w.reader.problem());
+          return;
+        case FrameReader::State::kPending:
+          break;
+      }
+    }
+    if (MonotonicSeconds() > w.page_task_due) {
+      fail_page_task(w, "timeout: the page task ran out of its time");
+      return;
+    }
+    if (ResidentBytes(w.pid) > options_.max_memory_bytes) {
+      fail_page_task(w, "memory limit: the worker went over " +
+                            std::to_string(options_.max_memory_bytes >> 20) + " MiB");
+    }
+  };
+
   double stop_since = -1;  // when `stop` first said stop
   for (;;) {
     const bool stopping = stop();
@@ -302,6 +428,10 @@ void WorkerPool::Process(const std::function<std::optional<WorkRequest>()>& next
                      (options_.stop_now && options_.stop_now()))) {
       // Abandoned, not failed: the documents did nothing wrong, a later run does them.
       for (Worker& w : workers_) {
+        if (w.page_task) {
+          w.page_task.reset();
+          Kill(w);
+        }
         if (!w.task) continue;
         Log("worker " + std::to_string(w.index) + " on " + w.task->path + " (" + w.task->doc_id +
             "): stopped by the interruption; left for the next run");
@@ -311,12 +441,27 @@ void WorkerPool::Process(const std::function<std::optional<WorkRequest>()>& next
       return;
     }
     for (Worker& w : workers_) {
-      if (stopping || !w.ready || w.task || !has_work()) continue;
+      if (stopping || !w.ready || w.busy() || !has_work()) continue;
       w.task = std::move(todo.front());
       todo.pop_front();
       w.started = MonotonicSeconds();
+      w.split_asked = false;
+      w.lent.clear();
       if (!WriteFrame(w.to_fd, DumpJson(w.task->ToJson()))) {
         fail(w, "worker died before taking the document", true);
+      }
+    }
+    // No document left to start and a worker idle: a busy one is told, so that it can offer
+    // pages of its document (between two of its pages) to the idle one.
+    if (!stopping && !has_work()) {
+      int idle = 0;
+      for (const Worker& w : workers_) idle += w.ready && !w.busy() ? 1 : 0;
+      for (const Worker& w : workers_) idle -= w.split_asked ? 1 : 0;
+      for (Worker& w : workers_) {
+        if (idle <= 0 || !w.ready || !w.task || w.split_asked) continue;
+        w.split_asked = true;
+        --idle;
+        WriteFrame(w.to_fd, Json{{"page_split", {{"doc_id", w.task->doc_id}}}}.dump());
       }
     }
     // Watched: busy workers (for their result) and starting ones (for their hello).
@@ -324,8 +469,8 @@ void WorkerPool::Process(const std::function<std::optional<WorkRequest>()>& next
     std::vector<Worker*> watched;
     bool busy = false;
     for (Worker& w : workers_) {
-      if (w.pid < 0 || (w.ready && !w.task)) continue;
-      busy = busy || w.task.has_value();
+      if (w.pid < 0 || (w.ready && !w.busy())) continue;
+      busy = busy || w.busy();
       fds.push_back({w.from_fd, POLLIN, 0});
       watched.push_back(&w);
     }
@@ -352,12 +497,45 @@ void WorkerPool::Process(const std::function<std::optional<WorkRequest>()>& next
         }
         continue;
       }
+      if (w.page_task) {
+        watch_page_task(w, readable);
+        continue;
+      }
       if (readable) {
         std::string frame;
-        const FrameReader::State state = w.reader.Read(w.from_fd, &frame);
+        FrameReader::State state = w.reader.Read(w.from_fd, &frame);
+        // Offers of pages come before the result, maybe in the same read: take them all.
+        while (state == FrameReader::State::kFrame && frame.starts_with("{\"page_offer\"")) {
+          const Json j = Json::parse(frame, nullptr, /*allow_exceptions=*/false);
+          std::string bad;
+          if (j.is_object() && j["page_offer"].is_object()) {
+            try {
+              take_offer(w, j["page_offer"]);
+            } catch (const std::exception& e) {
+              bad = e.what();
+            }
+          } else {
+            bad = "not an object";
+          }
+          if (!bad.empty()) {
+            fail(w, "worker sent a malformed page offer: " + bad, false);
+            break;
+          }
+          state = w.reader.Read(w.from_fd, &frame);
+        }
+        if (!w.task) continue;
         if (state == FrameReader::State::kFrame) {
           Result<WorkResult> result = DecodeResultFrame(frame, *w.task);
           if (result.ok()) {
+            // Lineage of page tasks: which worker did which pages of the document.
+            for (const PageTaskNote& t : result.value().page_tasks) {
+              Log("document " + result.value().doc_id + ": pages " +
+                  std::to_string(t.first_page) + "-" + std::to_string(t.last_page) + " (plan " +
+                  std::to_string(t.block_first) + ".." + std::to_string(t.block_end - 1) + ") " +
+                  (t.used ? "done by " + t.helper : "done by its own worker " +
+                                                        std::to_string(w.index) +
+                                                        " after its page task failed"));
+            }
             w.task.reset();
             on_result(result.value());
           } else {

@@ -9,14 +9,14 @@
 // of its print CER estimate (the quality stage) and are routed page by page.
 #include <leptonica/allheaders.h>
 
-#include "core/stage.h"
+#include "core/page_stage.h"
 #include "stages/handwriting_measures.h"
 #include "stages/page_preprocess.h"
 
 namespace assay {
 namespace {
 
-class HandwritingStage : public Stage {
+class HandwritingStage : public PageStage {
  public:
   explicit HandwritingStage(const CanonicalJson& params) {
     limits_.match_threshold = params.at("match_threshold");
@@ -25,35 +25,47 @@ class HandwritingStage : public Stage {
     limits_.page_share = params.at("page_share");
   }
 
-  Result<StageReport> Run(Document& doc, StageContext& ctx) const override {
+  // Tally: {"text_layer": 0|1} for a page without a raster; {"judged", "handwritten",
+  // "regions"} for one with.
+  Status RunPage(const Document& doc, Page& page, Session*, StageContext& ctx,
+                 PageOutcome& out) const override {
+    if (!page.has_raster()) {
+      out.tally = {{"text_layer", page.blocks.empty() ? 0 : 1}};
+      return Status();
+    }
+    auto pixels = ctx.Pixels(doc, page);
+    if (!pixels.ok()) return pixels.error();
+    Pix* pix = pixels.value().get();
+    const int dpi = EffectiveDpi(page.raster_dpi(), pixGetWidth(pix), pixGetHeight(pix));
+    const HandwritingMeasures m = MeasureHandwriting(pix, dpi, limits_);
+    const PreprocessPlan applied = AppliedPlan(page);
+    const PageFrame frame{page.width,           page.height,
+                          applied.rotate_quads, applied.deskew_deg,
+                          double(pixGetWidth(pix)), double(pixGetHeight(pix))};
+    page.handwriting.clear();
+    for (const PixelBox& b : m.regions) page.handwriting.push_back(frame.ToPage(b));
+    auto& pm = out.metrics;
+    pm["handwriting.components"] = m.components;
+    pm["handwriting.score"] = m.unique_share;
+    pm["handwriting.share"] = m.share;
+    pm["handwriting.height_cv"] = m.height_cv;
+    pm["handwriting.stroke_cv"] = m.stroke_cv;
+    pm["handwriting.regions"] = double(m.regions.size());
+    pm["page.handwritten"] = m.handwritten ? 1 : 0;
+    out.tally = {{"judged", m.components >= limits_.min_components ? 1 : 0},
+                 {"handwritten", m.handwritten ? 1 : 0},
+                 {"regions", static_cast<int>(m.regions.size())}};
+    return Status();
+  }
+
+  Result<StageReport> Finish(Document& doc,
+                             const std::vector<PageOutcome>& outcomes) const override {
     int judged = 0, handwritten = 0, text_layer = 0, regions = 0;
-    for (Page& page : doc.pages) {
-      if (!page.has_raster()) {
-        text_layer += page.blocks.empty() ? 0 : 1;
-        continue;
-      }
-      auto pixels = ctx.Pixels(doc, page);
-      if (!pixels.ok()) return pixels.error();
-      Pix* pix = pixels.value().get();
-      const int dpi = EffectiveDpi(page.raster_dpi(), pixGetWidth(pix), pixGetHeight(pix));
-      const HandwritingMeasures m = MeasureHandwriting(pix, dpi, limits_);
-      const PreprocessPlan applied = AppliedPlan(page);
-      const PageFrame frame{page.width,           page.height,
-                            applied.rotate_quads, applied.deskew_deg,
-                            double(pixGetWidth(pix)), double(pixGetHeight(pix))};
-      page.handwriting.clear();
-      for (const PixelBox& b : m.regions) page.handwriting.push_back(frame.ToPage(b));
-      auto& pm = doc.part_metrics["page:" + std::to_string(page.number)];
-      pm["handwriting.components"] = m.components;
-      pm["handwriting.score"] = m.unique_share;
-      pm["handwriting.share"] = m.share;
-      pm["handwriting.height_cv"] = m.height_cv;
-      pm["handwriting.stroke_cv"] = m.stroke_cv;
-      pm["handwriting.regions"] = double(m.regions.size());
-      pm["page.handwritten"] = m.handwritten ? 1 : 0;
-      judged += m.components >= limits_.min_components ? 1 : 0;
-      handwritten += m.handwritten ? 1 : 0;
-      regions += static_cast<int>(m.regions.size());
+    for (const PageOutcome& o : outcomes) {
+      text_layer += o.tally.value("text_layer", 0);
+      judged += o.tally.value("judged", 0);
+      handwritten += o.tally.value("handwritten", 0);
+      regions += o.tally.value("regions", 0);
     }
     if (judged == 0 && handwritten == 0) {
       doc.metrics["handwriting.pages"] = 0;

@@ -21,7 +21,7 @@
 #include <algorithm>
 #include <memory>
 
-#include "core/stage.h"
+#include "core/page_stage.h"
 #include "stages/page_preprocess.h"
 #include "stages/text_dictionaries.h"
 #include "stages/tesseract_model.h"
@@ -149,7 +149,7 @@ std::string Joined(const std::vector<std::string>& parts) {
   return out;
 }
 
-class OcrStage : public Stage {
+class OcrStage : public PageStage {
  public:
   explicit OcrStage(const CanonicalJson& params)
       : psm_(params.at("psm")),
@@ -158,111 +158,143 @@ class OcrStage : public Stage {
         retry_above_(params.at("retry_above_cer_estimate")),
         retry_min_gain_(params.at("retry_min_gain")),
         dictionary_(params.at("dictionary")),
-        auto_dictionaries_(params.at("auto_dictionaries")) {}
+        auto_dictionaries_(params.at("auto_dictionaries")),
+        auto_lang_(params.at("lang") == "auto") {}
 
-  Result<StageReport> Run(Document& doc, StageContext& ctx) const override {
-    auto* engine = ctx.Resource<TesseractEngine>("tesseract");
-    if (engine == nullptr) return Error{"ocr", "no Tesseract engine was loaded"};
-    const TextDictionaries dictionaries(ctx, dictionary_, auto_dictionaries_);
-    const TextDictionaries* dictionary = dictionaries.ok() ? &dictionaries : nullptr;
-    if (retry_passes_ > 0 && dictionary == nullptr) {
+  struct EngineSession : Session {
+    TesseractEngine* engine = nullptr;
+    std::unique_ptr<TextDictionaries> dictionaries;
+    const TextDictionaries* dictionary = nullptr;  // null when none was loaded
+    bool auto_lang = false;
+  };
+
+  Result<std::unique_ptr<Session>> Begin(const Document&, StageContext& ctx) const override {
+    auto s = std::make_unique<EngineSession>();
+    s->engine = ctx.Resource<TesseractEngine>("tesseract");
+    if (s->engine == nullptr) return Error{"ocr", "no Tesseract engine was loaded"};
+    s->dictionaries = std::make_unique<TextDictionaries>(ctx, dictionary_, auto_dictionaries_);
+    s->dictionary = s->dictionaries->ok() ? s->dictionaries.get() : nullptr;
+    if (retry_passes_ > 0 && s->dictionary == nullptr) {
       return Error{"ocr", "no dictionary was loaded for the retry estimate"};
     }
-    const bool auto_lang = !engine->latin.empty();
-    if (!auto_lang) engine->api.SetPageSegMode(static_cast<tesseract::PageSegMode>(psm_));
+    s->auto_lang = !s->engine->latin.empty();
+    if (!s->auto_lang) s->engine->api.SetPageSegMode(static_cast<tesseract::PageSegMode>(psm_));
+    return std::unique_ptr<Session>(std::move(s));
+  }
 
+  // Tally of a page with a raster: "blank" or "without_model" (1), or the reading's "words",
+  // "low", "conf_sum" and "coverage". Nothing for a page without a raster.
+  Status RunPage(const Document& doc, Page& page, Session* session, StageContext& ctx,
+                 PageOutcome& out) const override {
+    if (!page.has_raster()) return Status();
+    auto& s = static_cast<EngineSession&>(*session);
+    TesseractEngine* engine = s.engine;
+    auto pixels = ctx.Pixels(doc, page);
+    if (!pixels.ok()) return pixels.error();
+    Pix* pix = pixels.value().get();
+    if (InkFraction(pix) <= blank_ink_) {
+      // Nothing to read; Tesseract would spend ~0.25 s finding that out.
+      out.tally = {{"blank", 1}};
+      page.raster.reset();  // free the pixels as soon as they are read
+      return Status();
+    }
+    tesseract::TessBaseAPI* api = &engine->api;
+    const TextDictionaries* estimate_with = s.dictionary;
+    if (s.auto_lang) {
+      const PageLanguage chosen = ChooseLanguage(*engine, pix, psm_);
+      out.note += "page " + std::to_string(page.number) + ": " + chosen.note + "; ";
+      if (chosen.api == nullptr) {
+        // Not a silent reading with some other model: the page has no text, and says why.
+        out.tally = {{"without_model", 1}};
+        out.metrics["ocr.model_missing"] = 1;
+        page.raster.reset();
+        return Status();
+      }
+      api = chosen.api;
+      // The estimate's dictionary is for Latin-script text: elsewhere it cannot judge.
+      if (!chosen.latin) estimate_with = nullptr;
+    }
+    auto first = Read(*api, pix, page, estimate_with);
+    if (!first.ok()) return first.error();
+    Reading best = std::move(first.value());
+    int passes = 1, kept = 1;
+    std::string tried;
+    if (best.cer_estimate > retry_above_) {
+      const PreprocessPlan applied = AppliedPlan(page);
+      const int dpi = EffectiveDpi(page.raster_dpi(), pixGetWidth(pix), pixGetHeight(pix));
+      const PageMeasures measures = MeasurePage(pix, dpi);
+      tried = "pass 1 estimate " + Short(best.cer_estimate);
+      const std::vector<PreprocessPlan> variants =
+          RetryPlans(applied, measures, PreprocessLimits{}, retry_passes_);
+      for (size_t v = 0; v < variants.size(); ++v) {
+        const PreprocessPlan& variant = variants[v];
+        const PreprocessPlan extra = Remaining(variant, applied);
+        PixHandle alt = ApplyPlan(pix, extra, dpi);
+        if (!alt) continue;  // this variant cannot be made: the others may still help
+        auto again = Read(*api, alt.get(), page, estimate_with);
+        if (!again.ok()) return again.error();
+        ++passes;
+        again.value().variant = Joined(extra.Operations());
+        tried += ", pass " + std::to_string(passes) + " (" + again.value().variant +
+                 ") estimate " + Short(again.value().cer_estimate);
+        const double before = best.cer_estimate;
+        if (again.value().cer_estimate < best.cer_estimate) {
+          best = std::move(again.value());
+          kept = passes;
+        }
+        // Enlarging small text answers another trouble than the rung that failed.
+        const bool next_enlarges =
+            v + 1 < variants.size() && variants[v + 1].upscale != variant.upscale;
+        if (before - best.cer_estimate < retry_min_gain_ * before && !next_enlarges) {
+          if (v + 1 < variants.size()) tried += "; too little gain to go on";
+          break;
+        }
+      }
+      out.note += "page " + std::to_string(page.number) + ": " + tried + "; kept pass " +
+                  std::to_string(kept) + "; ";
+    }
+    page.blocks = std::move(best.blocks);
+    page.text_source = "ocr";
+    const WordStats& stats = best.stats;
+    auto& m = out.metrics;
+    m["ocr.word_count"] = stats.words;
+    m["ocr.mean_confidence"] = stats.Mean();
+    m["ocr.text_coverage"] = best.coverage;
+    m["ocr.passes"] = passes;
+    m["ocr.kept_pass"] = kept;
+    out.tally = {{"words", stats.words},
+                 {"low", stats.low},
+                 {"conf_sum", stats.conf_sum},
+                 {"coverage", best.coverage}};
+    page.raster.reset();  // free the pixels as soon as they are read
+    return Status();
+  }
+
+  Result<StageReport> Finish(Document& doc,
+                             const std::vector<PageOutcome>& outcomes) const override {
     int pages = 0, blank = 0, without_model = 0;
     WordStats all;
     double coverage_sum = 0;
     std::string note;
-    for (Page& page : doc.pages) {
-      if (!page.has_raster()) continue;
+    for (const PageOutcome& o : outcomes) {
+      if (o.tally.empty()) continue;
       ++pages;
-      auto pixels = ctx.Pixels(doc, page);
-      if (!pixels.ok()) return pixels.error();
-      Pix* pix = pixels.value().get();
-      WordStats stats;
-      if (InkFraction(pix) <= blank_ink_) {
-        // Nothing to read; Tesseract would spend ~0.25 s finding that out.
-        ++blank;
-      } else {
-        tesseract::TessBaseAPI* api = &engine->api;
-        const TextDictionaries* estimate_with = dictionary;
-        if (auto_lang) {
-          const PageLanguage chosen = ChooseLanguage(*engine, pix, psm_);
-          note += "page " + std::to_string(page.number) + ": " + chosen.note + "; ";
-          if (chosen.api == nullptr) {
-            // Not a silent reading with some other model: the page has no text, and says why.
-            ++without_model;
-            doc.part_metrics["page:" + std::to_string(page.number)]["ocr.model_missing"] = 1;
-            page.raster.reset();
-            continue;
-          }
-          api = chosen.api;
-          // The estimate's dictionary is for Latin-script text: elsewhere it cannot judge.
-          if (!chosen.latin) estimate_with = nullptr;
-        }
-        auto first = Read(*api, pix, page, estimate_with);
-        if (!first.ok()) return first.error();
-        Reading best = std::move(first.value());
-        int passes = 1, kept = 1;
-        std::string tried;
-        if (best.cer_estimate > retry_above_) {
-          const PreprocessPlan applied = AppliedPlan(page);
-          const int dpi = EffectiveDpi(page.raster_dpi(), pixGetWidth(pix), pixGetHeight(pix));
-          const PageMeasures measures = MeasurePage(pix, dpi);
-          tried = "pass 1 estimate " + Short(best.cer_estimate);
-          const std::vector<PreprocessPlan> variants =
-              RetryPlans(applied, measures, PreprocessLimits{}, retry_passes_);
-          for (size_t v = 0; v < variants.size(); ++v) {
-            const PreprocessPlan& variant = variants[v];
-            const PreprocessPlan extra = Remaining(variant, applied);
-            PixHandle alt = ApplyPlan(pix, extra, dpi);
-            if (!alt) continue;  // this variant cannot be made: the others may still help
-            auto again = Read(*api, alt.get(), page, estimate_with);
-            if (!again.ok()) return again.error();
-            ++passes;
-            again.value().variant = Joined(extra.Operations());
-            tried += ", pass " + std::to_string(passes) + " (" + again.value().variant +
-                     ") estimate " + Short(again.value().cer_estimate);
-            const double before = best.cer_estimate;
-            if (again.value().cer_estimate < best.cer_estimate) {
-              best = std::move(again.value());
-              kept = passes;
-            }
-            // Enlarging small text answers another trouble than the rung that failed.
-            const bool next_enlarges =
-                v + 1 < variants.size() && variants[v + 1].upscale != variant.upscale;
-            if (before - best.cer_estimate < retry_min_gain_ * before && !next_enlarges) {
-              if (v + 1 < variants.size()) tried += "; too little gain to go on";
-              break;
-            }
-          }
-          note += "page " + std::to_string(page.number) + ": " + tried + "; kept pass " +
-                  std::to_string(kept) + "; ";
-        }
-        page.blocks = std::move(best.blocks);
-        page.text_source = "ocr";
-        stats = best.stats;
-        coverage_sum += best.coverage;
-        auto& m = doc.part_metrics["page:" + std::to_string(page.number)];
-        m["ocr.word_count"] = stats.words;
-        m["ocr.mean_confidence"] = stats.Mean();
-        m["ocr.text_coverage"] = best.coverage;
-        m["ocr.passes"] = passes;
-        m["ocr.kept_pass"] = kept;
+      blank += o.tally.value("blank", 0);
+      without_model += o.tally.value("without_model", 0);
+      if (o.tally.contains("words")) {
+        all.words += o.tally["words"].get<int>();
+        all.low += o.tally["low"].get<int>();
+        all.conf_sum += o.tally["conf_sum"].get<double>();
+        coverage_sum += o.tally["coverage"].get<double>();
       }
-      page.raster.reset();  // free the pixels as soon as they are read
-      all.words += stats.words;
-      all.low += stats.low;
-      all.conf_sum += stats.conf_sum;
+      note += o.note;
     }
     if (pages == 0) return StageReport{"skipped", "no page needs OCR"};
     doc.metrics["ocr.pages"] = pages;
     doc.metrics["ocr.blank_pages"] = blank;
     doc.metrics["ocr.word_count"] = all.words;
     doc.metrics["ocr.mean_confidence"] = all.Mean();
-    if (auto_lang) doc.metrics["ocr.pages_without_model"] = without_model;
+    if (auto_lang_) doc.metrics["ocr.pages_without_model"] = without_model;
     if (pages > blank + without_model) {
       doc.metrics["ocr.text_coverage"] = coverage_sum / (pages - blank - without_model);
     }
@@ -355,6 +387,7 @@ class OcrStage : public Stage {
   double retry_min_gain_;
   std::string dictionary_;
   std::string auto_dictionaries_;
+  bool auto_lang_;  // lang=auto: the engine's `latin` is set (AutoLanguageResource)
 };
 
 }  // namespace

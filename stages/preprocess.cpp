@@ -12,8 +12,8 @@
 #include <cmath>
 #include <optional>
 
+#include "core/page_stage.h"
 #include "core/raster.h"
-#include "core/stage.h"
 #include "stages/page_preprocess.h"
 #include "stages/tesseract_model.h"
 
@@ -70,7 +70,7 @@ Orientation DetectOrientation(TesseractEngine* osd, Pix* pix, int stated_dpi, in
   return o;
 }
 
-class PreprocessStage : public Stage {
+class PreprocessStage : public PageStage {
  public:
   explicit PreprocessStage(const CanonicalJson& p)
       : orientation_(p.at("orientation")),
@@ -84,60 +84,84 @@ class PreprocessStage : public Stage {
     limits_.min_text_height_px = p.at("min_text_height_px");
   }
 
-  Result<StageReport> Run(Document& doc, StageContext& ctx) const override {
-    auto* osd = orientation_ ? ctx.Resource<TesseractEngine>("tesseract") : nullptr;
-    if (orientation_ && osd == nullptr) return Error{"preprocess", "no OSD engine was loaded"};
+  struct OsdSession : Session {
+    TesseractEngine* osd = nullptr;
+  };
+
+  Result<std::unique_ptr<Session>> Begin(const Document&, StageContext& ctx) const override {
+    auto session = std::make_unique<OsdSession>();
+    session->osd = orientation_ ? ctx.Resource<TesseractEngine>("tesseract") : nullptr;
+    if (orientation_ && session->osd == nullptr) {
+      return Error{"preprocess", "no OSD engine was loaded"};
+    }
+    return std::unique_ptr<Session>(std::move(session));
+  }
+
+  // Tally: {"changed": 0|1, "osd": 0|1} for a page with a raster, nothing for one without.
+  Status RunPage(const Document& doc, Page& page, Session* session, StageContext& ctx,
+                 PageOutcome& out) const override {
+    if (!page.has_raster()) return Status();
+    TesseractEngine* osd = static_cast<OsdSession&>(*session).osd;
+    out.tally = {{"changed", 0}};
+    auto pixels = ctx.Pixels(doc, page);
+    if (!pixels.ok()) return pixels.error();
+    Pix* pix = pixels.value().get();
+    const int dpi = EffectiveDpi(page.raster_dpi(), pixGetWidth(pix), pixGetHeight(pix));
+    const std::string where = "page " + std::to_string(page.number) + ": ";
+    auto& m = out.metrics;
+
+    const Orientation o = DetectOrientation(osd, pix, page.raster_dpi(), dpi, min_side_,
+                                            min_osd_conf_, min_upright_);
+    if (!o.reason.empty()) out.note += where + o.reason + "; ";
+    out.tally["osd"] = o.osd_ran ? 1 : 0;
+    const PageMeasures measures = MeasurePage(pix, dpi);
+    const PreprocessPlan plan = PlanPreprocessing(measures, limits_, o.rotate_quads);
+    m["preprocess.rotation_deg"] = plan.rotate_quads * 90;
+    m["preprocess.skew_deg"] = measures.skew_deg;
+    m["preprocess.operations"] = static_cast<double>(plan.Operations().size());
+    if (o.osd_ran) m["preprocess.orientation_confidence"] = o.confidence;
+    if (o.ascenders) m["preprocess.ascender_confidence"] = o.ascenders->up;
+    if (plan.Empty()) {
+      page.raster.reset();
+      return Status();
+    }
+    PixHandle made = ApplyPlan(pix, plan, dpi);
+    if (!made) {
+      // A step Leptonica cannot do on this page: OCR reads the page as it came.
+      out.note += where + "preprocessing failed, page left as it was; ";
+      m["preprocess.operations"] = 0;
+      page.raster.reset();
+      return Status();
+    }
+    out.tally["changed"] = 1;
+    CanonicalJson facts = {{"plan", plan.ToJson()},
+                           {"input_dpi", dpi},
+                           {"measures", MeasuresJson(measures)},
+                           {"osd", {{"confidence", o.confidence}, {"script", o.script}}}};
+    if (!o.osd_ran) facts.erase("osd");
+    if (o.ascenders) facts["ascenders"] = {{"up", o.ascenders->up}, {"left", o.ascenders->left}};
+    page.raster_steps.push_back(RasterStep{"preprocess", pixGetXRes(made.get()),
+                                           PixSha256(made.get()), std::move(facts)});
+    // The page keeps its own frame (width, height, unit): OCR maps what it finds in these
+    // pixels back to it through the plan (PageFrame).
+    ctx.Hold(page, made);
+    return Status();
+  }
+
+  Result<StageReport> Finish(Document& doc,
+                             const std::vector<PageOutcome>& outcomes) const override {
     int pages = 0, changed = 0, osd_pages = 0;
     std::string note;
-    for (Page& page : doc.pages) {
-      if (!page.has_raster()) continue;
+    for (const PageOutcome& o : outcomes) {
+      if (!o.tally.contains("changed")) continue;
       ++pages;
-      auto pixels = ctx.Pixels(doc, page);
-      if (!pixels.ok()) return pixels.error();
-      Pix* pix = pixels.value().get();
-      const int dpi = EffectiveDpi(page.raster_dpi(), pixGetWidth(pix), pixGetHeight(pix));
-      const std::string where = "page " + std::to_string(page.number) + ": ";
-      auto& m = doc.part_metrics["page:" + std::to_string(page.number)];
-
-      const Orientation o = DetectOrientation(osd, pix, page.raster_dpi(), dpi, min_side_,
-                                              min_osd_conf_, min_upright_);
-      if (!o.reason.empty()) note += where + o.reason + "; ";
-      if (o.osd_ran) ++osd_pages;
-      const PageMeasures measures = MeasurePage(pix, dpi);
-      const PreprocessPlan plan = PlanPreprocessing(measures, limits_, o.rotate_quads);
-      m["preprocess.rotation_deg"] = plan.rotate_quads * 90;
-      m["preprocess.skew_deg"] = measures.skew_deg;
-      m["preprocess.operations"] = static_cast<double>(plan.Operations().size());
-      if (o.osd_ran) m["preprocess.orientation_confidence"] = o.confidence;
-      if (o.ascenders) m["preprocess.ascender_confidence"] = o.ascenders->up;
-      if (plan.Empty()) {
-        page.raster.reset();
-        continue;
-      }
-      PixHandle made = ApplyPlan(pix, plan, dpi);
-      if (!made) {
-        // A step Leptonica cannot do on this page: OCR reads the page as it came.
-        note += where + "preprocessing failed, page left as it was; ";
-        m["preprocess.operations"] = 0;
-        page.raster.reset();
-        continue;
-      }
-      ++changed;
-      CanonicalJson facts = {{"plan", plan.ToJson()},
-                             {"input_dpi", dpi},
-                             {"measures", MeasuresJson(measures)},
-                             {"osd", {{"confidence", o.confidence}, {"script", o.script}}}};
-      if (!o.osd_ran) facts.erase("osd");
-      if (o.ascenders) facts["ascenders"] = {{"up", o.ascenders->up}, {"left", o.ascenders->left}};
-      page.raster_steps.push_back(RasterStep{"preprocess", pixGetXRes(made.get()),
-                                             PixSha256(made.get()), std::move(facts)});
-      // The page keeps its own frame (width, height, unit): OCR maps what it finds in these
-      // pixels back to it through the plan (PageFrame).
-      ctx.Hold(page, made);
+      changed += o.tally["changed"].get<int>();
+      osd_pages += o.tally["osd"].get<int>();
+      note += o.note;
     }
     if (pages == 0) return StageReport{"skipped", "no page has a raster"};
     doc.metrics["preprocess.pages_changed"] = changed;
-    if (osd != nullptr) doc.metrics["preprocess.osd_pages"] = osd_pages;
+    if (orientation_) doc.metrics["preprocess.osd_pages"] = osd_pages;
     return StageReport{"ok", note};
   }
 

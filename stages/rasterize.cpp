@@ -11,8 +11,8 @@
 #include <algorithm>
 #include <cmath>
 
+#include "core/page_stage.h"
 #include "core/raster.h"
-#include "core/stage.h"
 #include "stages/page_preprocess.h"
 #include "stages/pdf_support.h"
 #include "stages/render_resolution.h"
@@ -64,7 +64,7 @@ class Renderer {
   SplashOutputDev dev_;
 };
 
-class RasterizeStage : public Stage {
+class RasterizeStage : public PageStage {
  public:
   explicit RasterizeStage(const CanonicalJson& params)
       : dpi_(params.at("dpi")), max_pixels_(params.at("max_megapixels").get<double>() * 1e6) {
@@ -73,38 +73,59 @@ class RasterizeStage : public Stage {
     resolution_.text_height_px = params.at("text_height_px");
   }
 
-  Result<StageReport> Run(Document& doc, StageContext& ctx) const override {
-    std::vector<Page*> todo;
-    for (Page& p : doc.pages) {
-      if (p.text_source == "none") todo.push_back(&p);
-    }
-    if (todo.empty()) return StageReport{"skipped", "every page has a text layer"};
-    auto opened = OpenPdf(doc.path, "rasterize", doc.password);
-    if (!opened.ok()) return opened.error();
-    Renderer renderer(*opened.value());
+  // The PDF is opened at the first page that needs rendering: a document whose every page has
+  // a text layer never opens it here.
+  struct RenderSession : Session {
+    std::unique_ptr<PDFDoc> pdf;
+    std::unique_ptr<Renderer> renderer;
+  };
 
-    int min_dpi = dpi_;
-    std::string note;
-    for (Page* page : todo) {
-      // Lower the resolution of oversized pages so one page cannot exhaust memory.
-      const int render_dpi = CappedDpi(*page, dpi_);
-      if (render_dpi < dpi_) {
-        note += "page " + std::to_string(page->number) + " rendered at " +
-                std::to_string(render_dpi) + " dpi; ";
-      }
-      auto rendered = renderer.Render(page->number, render_dpi);
-      if (!rendered.ok()) return rendered.error();
-      RasterStep step{"rasterize", render_dpi, "", CanonicalJson::object()};
-      PixHandle pix = ForText(rendered.value(), &step);
-      if (!pix) return Error{"rasterize", "out of memory for page " + std::to_string(page->number)};
-      step.sha256 = PixSha256(pix.get());
-      page->raster_steps = {std::move(step)};
-      ctx.Hold(*page, pix);
-      doc.part_metrics["page:" + std::to_string(page->number)]["rasterize.dpi"] =
-          page->raster_steps[0].dpi;
-      min_dpi = std::min(min_dpi, page->raster_steps[0].dpi);
+  Result<std::unique_ptr<Session>> Begin(const Document&, StageContext&) const override {
+    return std::unique_ptr<Session>(std::make_unique<RenderSession>());
+  }
+
+  Status RunPage(const Document& doc, Page& page, Session* session, StageContext& ctx,
+                 PageOutcome& out) const override {
+    if (page.text_source != "none") return Status();
+    auto& s = static_cast<RenderSession&>(*session);
+    if (!s.renderer) {
+      auto opened = OpenPdf(doc.path, "rasterize", doc.password);
+      if (!opened.ok()) return opened.error();
+      s.pdf = std::move(opened.value());
+      s.renderer = std::make_unique<Renderer>(*s.pdf);
     }
-    doc.metrics["rasterize.pages"] = static_cast<double>(todo.size());
+    // Lower the resolution of oversized pages so one page cannot exhaust memory.
+    const int render_dpi = CappedDpi(page, dpi_);
+    if (render_dpi < dpi_) {
+      out.note = "page " + std::to_string(page.number) + " rendered at " +
+                 std::to_string(render_dpi) + " dpi; ";
+    }
+    auto rendered = s.renderer->Render(page.number, render_dpi);
+    if (!rendered.ok()) return rendered.error();
+    RasterStep step{"rasterize", render_dpi, "", CanonicalJson::object()};
+    PixHandle pix = ForText(rendered.value(), &step);
+    if (!pix) return Error{"rasterize", "out of memory for page " + std::to_string(page.number)};
+    step.sha256 = PixSha256(pix.get());
+    const int page_dpi = step.dpi;
+    page.raster_steps = {std::move(step)};
+    ctx.Hold(page, pix);
+    out.metrics["rasterize.dpi"] = page_dpi;
+    out.tally = {{"dpi", page_dpi}};
+    return Status();
+  }
+
+  Result<StageReport> Finish(Document& doc,
+                             const std::vector<PageOutcome>& outcomes) const override {
+    int rendered = 0, min_dpi = dpi_;
+    std::string note;
+    for (const PageOutcome& o : outcomes) {
+      if (!o.tally.contains("dpi")) continue;
+      ++rendered;
+      min_dpi = std::min(min_dpi, o.tally["dpi"].get<int>());
+      note += o.note;
+    }
+    if (rendered == 0) return StageReport{"skipped", "every page has a text layer"};
+    doc.metrics["rasterize.pages"] = static_cast<double>(rendered);
     doc.metrics["rasterize.min_dpi"] = min_dpi;
     return StageReport{"ok", note};
   }

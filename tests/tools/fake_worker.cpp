@@ -147,7 +147,11 @@ int main(int argc, char** argv) {
   Send(Json{{"hello", {{"fake", true}}}});
 
   while (auto frame = assay::ReadFrame(STDIN_FILENO)) {
-    const assay::WorkRequest req = assay::WorkRequest::FromJson(Json::parse(*frame));
+    const Json j = Json::parse(*frame);
+    // A notice that a worker is idle (page tasks, docs/page_tasks.md): this worker never
+    // offers pages, so it has nothing to answer.
+    if (j.contains("page_split")) continue;
+    const assay::WorkRequest req = assay::WorkRequest::FromJson(j);
     if (req.path.find("hang") != std::string::npos) SleepForever();
     if (req.path.find("bad") != std::string::npos) {
       Misbehave(mode, arg, req);

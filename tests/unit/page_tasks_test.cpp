@@ -1,0 +1,191 @@
+// Page-major blocks and page tasks (core/page_task.h): a scanned PDF run stage by stage, page by
+// page, and with a range of its pages computed by another DocumentRunner, gives the same
+// transformations, outputs and metrics, byte for byte. Real Poppler, Leptonica, Tesseract.
+#include <gtest/gtest.h>
+#include <leptonica/allheaders.h>
+
+#include "core/document_runner.h"
+#include "core/plan.h"
+#include "core/sha256.h"
+#include "stages/catalog.h"
+#include "tests/unit/test_paths.h"
+
+namespace assay {
+namespace {
+
+// An image-only PDF of the scanned sample page in four guises: as scanned, turned a quarter
+// (preprocess turns it back), blank, and at half size.
+std::string MakeScannedPdf(const std::filesystem::path& dir) {
+  Pix* page = pixRead(testing::SamplePath("scanned_page.png").c_str());
+  EXPECT_NE(page, nullptr);
+  Pix* turned = pixRotateOrth(page, 1);
+  Pix* blank = pixCreate(pixGetWidth(page), pixGetHeight(page), 8);
+  pixSetAll(blank);
+  Pix* small = pixScale(page, 0.5, 0.5);
+  Pixa* pixa = pixaCreate(4);
+  for (Pix* p : {page, turned, blank, small}) pixaAddPix(pixa, p, L_INSERT);
+  const std::string path = (dir / "four_pages.pdf").string();
+  EXPECT_EQ(pixaConvertToPdf(pixa, 150, 1.0, L_FLATE_ENCODE, 0, "four pages", path.c_str()), 0);
+  pixaDestroy(&pixa);
+  return path;
+}
+
+WorkRequest RequestFor(const std::string& path) {
+  auto config = DefaultPipelineConfig(BuiltinCatalog());
+  Planner planner(BuiltinCatalog(), config.value(), ParamLayer::object());
+  WorkRequest req;
+  req.path = path;
+  req.source_sha256 = Sha256File(req.path).value();
+  req.doc_id = req.source_sha256;
+  req.container = "pdf";
+  req.plan = planner.For("pdf").value().ToJson();
+  return req;
+}
+
+// Everything a result says about the document, without times.
+std::string Fingerprint(const WorkResult& r) {
+  Json j = r.ToJson();
+  for (Json& t : j["transformations"]) {
+    t.erase("started_at");
+    t.erase("duration_ms");
+  }
+  j.erase("page_tasks");
+  return DumpJson(j, 1);
+}
+
+// Gives pages `first`.. of the block to a second runner, as a worker's helper would.
+class SecondRunner : public PageHelpers {
+ public:
+  SecondRunner(const WorkRequest& req, int first, bool fail) : req_(req), first_(first), fail_(fail) {}
+
+  std::optional<PageRange> Offer(int block_first, int block_end, int next_page,
+                                 int last_page) override {
+    if (offered_ || next_page >= first_ || last_page < first_) return std::nullopt;
+    offered_ = true;
+    block_first_ = block_first;
+    block_end_ = block_end;
+    return PageRange{first_, last_page};
+  }
+
+  std::optional<PageTaskResult> Collect(const PageRange& range) override {
+    if (fail_) return std::nullopt;
+    DocumentRunner other(BuiltinCatalog());
+    PageTaskRequest task{req_, block_first_, block_end_, range.first_page, range.last_page};
+    // Over the wire and back, as between two workers.
+    const PageTaskRequest sent =
+        PageTaskRequest::FromJson(CanonicalJson::parse(DumpJson(task.ToJson())));
+    PageTaskResult r = PageTaskResult::FromJson(
+        CanonicalJson::parse(DumpCanonical(other.RunPages(sent).ToJson())));
+    r.helper = "second runner";
+    return r;
+  }
+
+  bool offered_ = false;
+  int block_first_ = 0, block_end_ = 0;
+
+ private:
+  WorkRequest req_;
+  int first_;
+  bool fail_;
+};
+
+class PageTasksTest : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    static const std::filesystem::path dir =
+        std::filesystem::temp_directory_path() / ("assay-page-tasks-" + std::to_string(::getpid()));
+    std::filesystem::create_directories(dir);
+    path_ = new std::string(MakeScannedPdf(dir));
+    DocumentRunner stage_major(BuiltinCatalog());
+    stage_major.set_page_major(false);
+    serial_ = new WorkResult(stage_major.Run(RequestFor(*path_)));
+  }
+  static void TearDownTestSuite() {
+    std::filesystem::remove_all(std::filesystem::path(*path_).parent_path());
+    delete path_;
+    delete serial_;
+  }
+  static std::string* path_;
+  static WorkResult* serial_;
+};
+std::string* PageTasksTest::path_ = nullptr;
+WorkResult* PageTasksTest::serial_ = nullptr;
+
+TEST_F(PageTasksTest, StageMajorRunReadsEveryScannedPage) {
+  ASSERT_FALSE(serial_->error) << serial_->error->message;
+  EXPECT_EQ(serial_->modality, "pdf_scan");
+  EXPECT_EQ(serial_->page_count, 4);
+  EXPECT_EQ(serial_->metrics.at("rasterize.pages"), 4);
+  EXPECT_EQ(serial_->metrics.at("ocr.blank_pages"), 1);
+  EXPECT_GT(serial_->metrics.at("ocr.word_count"), 100);
+  EXPECT_GE(serial_->metrics.at("preprocess.pages_changed"), 1);  // the turned page
+}
+
+TEST_F(PageTasksTest, PageMajorRunIsByteIdenticalToStageMajor) {
+  DocumentRunner runner(BuiltinCatalog());
+  const WorkResult r = runner.Run(RequestFor(*path_));
+  ASSERT_FALSE(r.error) << r.error->message;
+  EXPECT_EQ(Fingerprint(r), Fingerprint(*serial_));
+  EXPECT_TRUE(r.page_tasks.empty());
+}
+
+TEST_F(PageTasksTest, PagesFromAnotherRunnerGiveTheSameResult) {
+  for (int first : {2, 4}) {
+    SCOPED_TRACE("helper takes pages " + std::to_string(first) + "-4");
+    DocumentRunner runner(BuiltinCatalog());
+    SecondRunner helper(RequestFor(*path_), first, /*fail=*/false);
+    const WorkResult r = runner.Run(RequestFor(*path_), &helper);
+    ASSERT_FALSE(r.error) << r.error->message;
+    EXPECT_EQ(Fingerprint(r), Fingerprint(*serial_));
+    ASSERT_EQ(r.page_tasks.size(), 1u);
+    EXPECT_TRUE(r.page_tasks[0].used);
+    EXPECT_EQ(r.page_tasks[0].first_page, first);
+    EXPECT_EQ(r.page_tasks[0].last_page, 4);
+    EXPECT_EQ(r.page_tasks[0].helper, "second runner");
+    // The block is rasterize..ocr: pdf_text before it, layout after it.
+    EXPECT_EQ(r.transformations[r.page_tasks[0].block_first].stage, "rasterize");
+    EXPECT_EQ(r.transformations[r.page_tasks[0].block_end - 1].stage, "ocr");
+  }
+}
+
+TEST_F(PageTasksTest, AFailedHelperCostsTimeNotTheDocument) {
+  DocumentRunner runner(BuiltinCatalog());
+  SecondRunner helper(RequestFor(*path_), 3, /*fail=*/true);
+  const WorkResult r = runner.Run(RequestFor(*path_), &helper);
+  ASSERT_FALSE(r.error) << r.error->message;
+  EXPECT_EQ(Fingerprint(r), Fingerprint(*serial_));
+  ASSERT_EQ(r.page_tasks.size(), 1u);
+  EXPECT_FALSE(r.page_tasks[0].used);
+}
+
+TEST_F(PageTasksTest, APageTaskOutsideTheBlockIsRefused) {
+  DocumentRunner runner(BuiltinCatalog());
+  PageTaskRequest task{RequestFor(*path_), 0, 4, 1, 2};  // pdf_text is no page stage
+  const PageTaskResult r = runner.RunPages(task);
+  ASSERT_TRUE(r.error);
+  EXPECT_EQ(r.error->message, "page task: the plan has no such block");
+  PageTaskRequest beyond{RequestFor(*path_), 1, 5, 3, 9};
+  const PageTaskResult r2 = runner.RunPages(beyond);
+  ASSERT_TRUE(r2.error);
+  EXPECT_EQ(r2.error->message, "page task: no such pages");
+}
+
+}  // namespace
+}  // namespace assay
+
+namespace assay {
+namespace {
+
+// Any PDF, by hand: ASSAY_PAGE_TASKS_PDF=file.pdf assay_tests --gtest_filter='PageTasksAnyPdf*'.
+TEST(PageTasksAnyPdf, PageMajorIsStageMajorOnTheGivenPdf) {
+  const char* path = std::getenv("ASSAY_PAGE_TASKS_PDF");
+  if (path == nullptr) GTEST_SKIP() << "ASSAY_PAGE_TASKS_PDF not set";
+  DocumentRunner stage_major(BuiltinCatalog());
+  stage_major.set_page_major(false);
+  const WorkResult serial = stage_major.Run(RequestFor(path));
+  DocumentRunner page_major(BuiltinCatalog());
+  EXPECT_EQ(Fingerprint(page_major.Run(RequestFor(path))), Fingerprint(serial));
+}
+
+}  // namespace
+}  // namespace assay
