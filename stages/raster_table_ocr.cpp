@@ -112,6 +112,16 @@ std::vector<TableWord> ReadTableRegion(Pix* pix, const Box& region, const std::v
   return out;
 }
 
+bool ReadWholeImageAgain(const std::vector<TableWord>& words, const std::vector<Rule>& rules,
+                         const std::vector<PageTable>& first, double image_width) {
+  int long_rules = 0;
+  for (const Rule& r : rules)
+    long_rules += r.horizontal() && r.x1 - r.x0 >= kWholeImageRuleShare * image_width ? 1 : 0;
+  // The lines making one table covers an unruled table the page search did not find as one
+  // (PubTabNet's PMC2759935: its header row was taken for a page header, the rest cut up).
+  return long_rules >= 2 || !first.empty() || WholeImageTable(words).has_value();
+}
+
 std::vector<PageTable> FindRasterTables(Pix* pix, const std::vector<TableWord>& words,
                                         const std::vector<Rule>& rules,
                                         const std::vector<Box>& areas,
@@ -132,10 +142,7 @@ std::vector<PageTable> FindRasterTables(Pix* pix, const std::vector<TableWord>& 
   std::vector<Box> regions;
   bool whole_table = false;
   if (areas.empty()) {
-    int long_rules = 0;
-    for (const Rule& r : rules)
-      long_rules += r.horizontal() && r.x1 - r.x0 >= kWholeImageRuleShare * width ? 1 : 0;
-    if (options.whole_image_candidate && (long_rules >= 2 || !first.empty())) {
+    if (options.whole_image_candidate && ReadWholeImageAgain(words, rules, first, width)) {
       regions.push_back(whole);
       whole_table = true;
     }

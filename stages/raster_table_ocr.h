@@ -22,8 +22,7 @@ namespace assay {
 // What decides where the second reading goes.
 struct RasterTableOptions {
   // The whole image may be a table (a page image: a table cropped from an article, a
-  // photographed table): read it whole when it shows two or more long horizontal rules or
-  // the first reading found a table in it.
+  // photographed table): read it whole when its first reading says so (ReadWholeImageAgain).
   bool whole_image_candidate = false;
   double target_word_height = 30;  // pixels, after enlarging
   double max_upscale = 4;
@@ -39,6 +38,12 @@ std::vector<PageTable> FindRasterTables(Pix* pix, const std::vector<TableWord>& 
                                         tesseract::TessBaseAPI* api,
                                         const RasterTableOptions& options,
                                         TablePageReport* report);
+
+// Whether a page image that may be one table (`image_width` pixels wide) is read again whole,
+// from its first reading: two or more horizontal rules half the image wide or longer, a table
+// found in `words`, or `words`' lines making one table (WholeImageTable).
+bool ReadWholeImageAgain(const std::vector<TableWord>& words, const std::vector<Rule>& rules,
+                         const std::vector<PageTable>& first, double image_width);
 
 // The words Tesseract reads in `region` of `pix` (pixel coordinates of `pix`), the region
 // cropped, with `rules` painted out, enlarged by `scale` and read as one block. Exposed for

@@ -174,7 +174,8 @@ const StageSpec& TablesStageSpec() {
       // v2: scanned pages and page images (upright); the reworked shift detector
       // v3: unruled columns inside ruled ones, dot leaders, prose kept out (born-digital);
       //     page images that may be one table read again, enlarged, as one block (reread_ocr)
-      .version = 3,
+      // v4: a page image is also read again whole when its first reading's lines make one table
+      .version = 4,
       .summary = "tables of born-digital pages, scans and page images: ruled grids with spans "
                  "(drawn rules, or rules found in the page image), unruled tables by word "
                  "alignment; structural checks and the shifted-column detector",

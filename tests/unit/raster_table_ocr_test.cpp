@@ -1,0 +1,46 @@
+// When a page image that may be one table is read again whole (stages/raster_table_ocr.h),
+// decided from its first reading, on words and rules made by hand, in pixels.
+#include <gtest/gtest.h>
+
+#include "stages/raster_table_ocr.h"
+
+namespace assay {
+namespace {
+
+// A word whose box starts at (x, y), 20 pixels high, 10 pixels a character.
+TableWord RereadTestWord(const std::string& text, double x, double y) {
+  return TableWord{text, Box{x, y, x + 10.0 * text.size(), y + 20}};
+}
+
+// Three rows of three short cells in columns far apart: lines that make one table.
+std::vector<TableWord> RereadAlignedRows() {
+  std::vector<TableWord> words;
+  for (int row = 0; row < 3; ++row)
+    for (int col = 0; col < 3; ++col) words.push_back(RereadTestWord("12.5", 150.0 * col, 40.0 * row));
+  return words;
+}
+
+TEST(ReadWholeImageAgain, LinesThatMakeOneTableAreReadAgainWithoutRulesOrAFoundTable) {
+  EXPECT_TRUE(ReadWholeImageAgain(RereadAlignedRows(), {}, {}, 400));
+}
+
+TEST(ReadWholeImageAgain, ProseWithoutRulesOrATableIsNotReadAgain) {
+  std::vector<TableWord> words;
+  for (int line = 0; line < 5; ++line)
+    for (int w = 0; w < 8; ++w) words.push_back(RereadTestWord("word", 50.0 * w + (line % 2) * 7, 30.0 * line));
+  EXPECT_FALSE(ReadWholeImageAgain(words, {}, {}, 400));
+}
+
+TEST(ReadWholeImageAgain, TwoLongHorizontalRulesOrAFoundTableAreEnough) {
+  const std::vector<TableWord> noise = {RereadTestWord("eed", 10, 10)};
+  const std::vector<Rule> two_long = {Rule{0, 5, 300, 5}, Rule{0, 50, 300, 50}};
+  EXPECT_TRUE(ReadWholeImageAgain(noise, two_long, {}, 400));
+  // Rules shorter than half the image, or vertical, do not count.
+  const std::vector<Rule> short_or_vertical = {Rule{0, 5, 150, 5}, Rule{0, 50, 150, 50},
+                                               Rule{20, 0, 20, 100}};
+  EXPECT_FALSE(ReadWholeImageAgain(noise, short_or_vertical, {}, 400));
+  EXPECT_TRUE(ReadWholeImageAgain(noise, {}, {PageTable{}}, 400));
+}
+
+}  // namespace
+}  // namespace assay
