@@ -104,7 +104,9 @@ TEST_F(StagesTest, ImageOnlyPdfIsRasterizedAndOcrd) {
   EXPECT_EQ(d.pages[0].text_source, "ocr");
   ASSERT_EQ(d.pages[0].raster_steps.size(), 1u);
   EXPECT_EQ(d.pages[0].raster_steps[0].stage, "rasterize");
-  EXPECT_EQ(d.pages[0].raster_dpi(), 300);
+  // Rendered at 300 dpi and kept at what its 11-pt text needs (rasterize.text_height_px).
+  EXPECT_EQ(d.pages[0].raster_dpi(), 200);
+  EXPECT_EQ(d.pages[0].raster_steps[0].facts.at("rendered_dpi"), 300);
   EXPECT_EQ(d.pages[0].raster_steps[0].sha256.size(), 64u);
 }
 
