@@ -23,12 +23,12 @@ import resource
 import sqlite3
 import subprocess
 import sys
-import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 REPO = os.path.dirname(os.path.dirname(HERE))
 sys.path.insert(0, HERE)
-from scan_bench import LEVELS, PAGES, cer, make_degraded, normalize_ws, order_free  # noqa: E402
+from scan_bench import (LEVELS, PAGES, cer, make_degraded, normalize_ws,  # noqa: E402
+                        order_free, run_assay)
 
 
 def children_cpu():
@@ -42,19 +42,11 @@ def to_pdf(image, dpi, dst):
 
 
 def run_variant(assay, pdf_dir, out_dir, sets):
-    cpu0, t0 = children_cpu(), time.monotonic()
-    argv = [assay, "run", pdf_dir, "--out", out_dir, "-j", "2", "--timeout", "1200"]
-    for s in sets:
-        argv += ["--set", s]
-    subprocess.run(argv, capture_output=True, stdin=subprocess.DEVNULL)
-    cpu, wall = children_cpu() - cpu0, time.monotonic() - t0
-    exp = subprocess.run([assay, "export", "--out", out_dir, "--format", "jsonl"], check=True,
-                         capture_output=True, text=True).stdout
-    texts = {}
-    for line in exp.splitlines():
-        r = json.loads(line)
-        blocks = [b.get("text", "") for p in r.get("pages", []) for b in p.get("blocks", [])]
-        texts[os.path.basename(r["source"]["path"])] = "\n".join(blocks)
+    cpu0 = children_cpu()
+    extra = ["--timeout", "1200"] + [a for s in sets for a in ("--set", s)]
+    read, wall = run_assay(assay, [pdf_dir], out_dir, extra)
+    cpu = children_cpu() - cpu0
+    texts = {os.path.basename(path): text for path, text in read.items()}
     db = sqlite3.connect(os.path.join(out_dir, "assay.db"))
     stage_ms = dict(db.execute("SELECT stage, SUM(duration_ms) FROM transformations "
                                "GROUP BY stage").fetchall())

@@ -158,10 +158,11 @@ def tesseract(image):
     return p.stdout, time.monotonic() - t0
 
 
-def run_assay(assay, images, out_dir):
+def run_assay(assay, images, out_dir, extra_args=()):
+    """Runs assay on `images` (files or folders); returns {source path: text read}, seconds."""
     t0 = time.monotonic()
-    subprocess.run([assay, "run", *images, "--out", out_dir, "-j", "2"], capture_output=True,
-                   stdin=subprocess.DEVNULL)
+    subprocess.run([assay, "run", *images, "--out", out_dir, "-j", "2", *extra_args],
+                   capture_output=True, stdin=subprocess.DEVNULL)
     seconds = time.monotonic() - t0
     exp = subprocess.run([assay, "export", "--out", out_dir, "--format", "jsonl"],
                          check=True, capture_output=True, text=True).stdout
