@@ -9,6 +9,7 @@
 #include "core/sha256.h"
 #include "stages/catalog.h"
 #include "tests/unit/test_paths.h"
+#include "tests/unit/test_requests.h"
 
 namespace assay {
 namespace {
@@ -28,18 +29,6 @@ std::string MakeScannedPdf(const std::filesystem::path& dir) {
   EXPECT_EQ(pixaConvertToPdf(pixa, 150, 1.0, L_FLATE_ENCODE, 0, "four pages", path.c_str()), 0);
   pixaDestroy(&pixa);
   return path;
-}
-
-WorkRequest RequestFor(const std::string& path) {
-  auto config = DefaultPipelineConfig(BuiltinCatalog());
-  Planner planner(BuiltinCatalog(), config.value(), ParamLayer::object());
-  WorkRequest req;
-  req.path = path;
-  req.source_sha256 = Sha256File(req.path).value();
-  req.doc_id = req.source_sha256;
-  req.container = "pdf";
-  req.plan = planner.For("pdf").value().ToJson();
-  return req;
 }
 
 // Everything a result says about the document, without times.
@@ -98,7 +87,7 @@ class PageTasksTest : public ::testing::Test {
     path_ = new std::string(MakeScannedPdf(dir));
     DocumentRunner stage_major(BuiltinCatalog());
     stage_major.set_page_major(false);
-    serial_ = new WorkResult(stage_major.Run(RequestFor(*path_)));
+    serial_ = new WorkResult(stage_major.Run(testing::PlannedRequest(*path_, "pdf")));
   }
   static void TearDownTestSuite() {
     std::filesystem::remove_all(std::filesystem::path(*path_).parent_path());
@@ -123,7 +112,7 @@ TEST_F(PageTasksTest, StageMajorRunReadsEveryScannedPage) {
 
 TEST_F(PageTasksTest, PageMajorRunIsByteIdenticalToStageMajor) {
   DocumentRunner runner(BuiltinCatalog());
-  const WorkResult r = runner.Run(RequestFor(*path_));
+  const WorkResult r = runner.Run(testing::PlannedRequest(*path_, "pdf"));
   ASSERT_FALSE(r.error) << r.error->message;
   EXPECT_EQ(Fingerprint(r), Fingerprint(*serial_));
   EXPECT_TRUE(r.page_tasks.empty());
@@ -133,8 +122,8 @@ TEST_F(PageTasksTest, PagesFromAnotherRunnerGiveTheSameResult) {
   for (int first : {2, 4}) {
     SCOPED_TRACE("helper takes pages " + std::to_string(first) + "-4");
     DocumentRunner runner(BuiltinCatalog());
-    SecondRunner helper(RequestFor(*path_), first, /*fail=*/false);
-    const WorkResult r = runner.Run(RequestFor(*path_), &helper);
+    SecondRunner helper(testing::PlannedRequest(*path_, "pdf"), first, /*fail=*/false);
+    const WorkResult r = runner.Run(testing::PlannedRequest(*path_, "pdf"), &helper);
     ASSERT_FALSE(r.error) << r.error->message;
     EXPECT_EQ(Fingerprint(r), Fingerprint(*serial_));
     ASSERT_EQ(r.page_tasks.size(), 1u);
@@ -150,8 +139,8 @@ TEST_F(PageTasksTest, PagesFromAnotherRunnerGiveTheSameResult) {
 
 TEST_F(PageTasksTest, AFailedHelperCostsTimeNotTheDocument) {
   DocumentRunner runner(BuiltinCatalog());
-  SecondRunner helper(RequestFor(*path_), 3, /*fail=*/true);
-  const WorkResult r = runner.Run(RequestFor(*path_), &helper);
+  SecondRunner helper(testing::PlannedRequest(*path_, "pdf"), 3, /*fail=*/true);
+  const WorkResult r = runner.Run(testing::PlannedRequest(*path_, "pdf"), &helper);
   ASSERT_FALSE(r.error) << r.error->message;
   EXPECT_EQ(Fingerprint(r), Fingerprint(*serial_));
   ASSERT_EQ(r.page_tasks.size(), 1u);
@@ -160,11 +149,11 @@ TEST_F(PageTasksTest, AFailedHelperCostsTimeNotTheDocument) {
 
 TEST_F(PageTasksTest, APageTaskOutsideTheBlockIsRefused) {
   DocumentRunner runner(BuiltinCatalog());
-  PageTaskRequest task{RequestFor(*path_), 0, 4, 1, 2};  // pdf_text is no page stage
+  PageTaskRequest task{testing::PlannedRequest(*path_, "pdf"), 0, 4, 1, 2};  // pdf_text is no page stage
   const PageTaskResult r = runner.RunPages(task);
   ASSERT_TRUE(r.error);
   EXPECT_EQ(r.error->message, "page task: the plan has no such block");
-  PageTaskRequest beyond{RequestFor(*path_), 1, 5, 3, 9};
+  PageTaskRequest beyond{testing::PlannedRequest(*path_, "pdf"), 1, 5, 3, 9};
   const PageTaskResult r2 = runner.RunPages(beyond);
   ASSERT_TRUE(r2.error);
   EXPECT_EQ(r2.error->message, "page task: no such pages");
@@ -182,9 +171,9 @@ TEST(PageTasksAnyPdf, PageMajorIsStageMajorOnTheGivenPdf) {
   if (path == nullptr) GTEST_SKIP() << "ASSAY_PAGE_TASKS_PDF not set";
   DocumentRunner stage_major(BuiltinCatalog());
   stage_major.set_page_major(false);
-  const WorkResult serial = stage_major.Run(RequestFor(path));
+  const WorkResult serial = stage_major.Run(testing::PlannedRequest(path, "pdf"));
   DocumentRunner page_major(BuiltinCatalog());
-  EXPECT_EQ(Fingerprint(page_major.Run(RequestFor(path))), Fingerprint(serial));
+  EXPECT_EQ(Fingerprint(page_major.Run(testing::PlannedRequest(path, "pdf"))), Fingerprint(serial));
 }
 
 }  // namespace

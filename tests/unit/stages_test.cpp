@@ -11,6 +11,7 @@
 #include "core/text_metrics.h"
 #include "stages/catalog.h"
 #include "tests/unit/test_paths.h"
+#include "tests/unit/test_requests.h"
 
 namespace assay {
 namespace {
@@ -24,19 +25,7 @@ class StagesTest : public ::testing::Test {
   }
 
   static WorkRequest Request(const std::string& sample, const std::string& container) {
-    return RequestFor(testing::SamplePath(sample), container);
-  }
-
-  static WorkRequest RequestFor(const std::string& path, const std::string& container) {
-    auto config = DefaultPipelineConfig(BuiltinCatalog());
-    Planner planner(BuiltinCatalog(), config.value(), ParamLayer::object());
-    WorkRequest req;
-    req.path = path;
-    req.source_sha256 = Sha256File(req.path).value();
-    req.doc_id = req.source_sha256;
-    req.container = container;
-    req.plan = planner.For(container).value().ToJson();
-    return req;
+    return testing::PlannedRequest(testing::SamplePath(sample), container);
   }
 
   // The document's content after every stage that ran, rebuilt from the deltas alone.
@@ -255,7 +244,7 @@ std::string WriteFile(const std::string& name, const std::string& bytes) {
 
 TEST_F(StagesTest, PdfWhoseOnlyTrailerIsADamagedXRefStreamIsRepaired) {
   const WorkResult r = runner_->Run(
-      RequestFor(WriteFile("xref_stream.pdf", PdfWithDamagedXRefStream("/Root 1 0 R")), "pdf"));
+      testing::PlannedRequest(WriteFile("xref_stream.pdf", PdfWithDamagedXRefStream("/Root 1 0 R")), "pdf"));
   ASSERT_FALSE(r.error) << r.error->message;
   EXPECT_EQ(r.metrics.at("pdf.pages"), 1);
   EXPECT_GT(r.metrics.at("pdf.syntax_errors"), 0);  // the damage is still reported
@@ -266,7 +255,7 @@ TEST_F(StagesTest, PdfWhoseOnlyTrailerIsADamagedXRefStreamIsRepaired) {
 
 TEST_F(StagesTest, DamagedXRefStreamWithoutARootStaysAnError) {
   const WorkResult r =
-      runner_->Run(RequestFor(WriteFile("no_root.pdf", PdfWithDamagedXRefStream("")), "pdf"));
+      runner_->Run(testing::PlannedRequest(WriteFile("no_root.pdf", PdfWithDamagedXRefStream("")), "pdf"));
   ASSERT_TRUE(r.error);
   EXPECT_EQ(r.error->stage, "pdf_text");
   EXPECT_EQ(r.error->message,
