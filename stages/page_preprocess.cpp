@@ -182,7 +182,27 @@ PreprocessPlan AppliedPlan(const Page& page) {
   return PreprocessPlan{};
 }
 
-PageMeasures MeasurePage(Pix* pix, int dpi) {
+// Leptonica's ascender test on a binarised page (see AscenderOrientation); `binary` is not
+// changed.
+static AscenderOrientation AscendersOf(Pix* binary, int dpi) {
+  AscenderOrientation a;
+  if (dpi < 150) return a;
+  PixOwner reduced(pixClone(binary));
+  // The test's structuring elements are sized for 150-300 dpi.
+  for (; reduced.get() != nullptr && dpi > 400; dpi /= 2) {
+    Pix* half = pixReduceRankBinary2(reduced.get(), 1, nullptr);
+    pixDestroy(&reduced.p);
+    reduced.p = half;
+  }
+  if (reduced.get() == nullptr) return a;
+  l_float32 up = 0, left = 0;
+  if (pixOrientDetect(reduced.get(), &up, &left, 0, 0) != 0) return a;
+  a.up = Rounded(up, 0.01);
+  a.left = Rounded(left, 0.01);
+  return a;
+}
+
+PageMeasures MeasurePage(Pix* pix, int dpi, AscenderOrientation* ascenders) {
   PageMeasures m;
   m.width = pixGetWidth(pix);
   m.height = pixGetHeight(pix);
@@ -207,6 +227,7 @@ PageMeasures MeasurePage(Pix* pix, int dpi) {
   m.background_spread = hi >= lo ? hi - lo : 0;
   PixOwner binary(Binarize(gray.get(), m.ink_level, m.paper_level));
   if (binary.get() == nullptr) return m;
+  if (ascenders != nullptr) *ascenders = AscendersOf(binary.get(), m.dpi);
   l_float32 angle = 0, conf = 0;
   if (pixFindSkew(binary.get(), &angle, &conf) == 0) {
     m.skew_deg = Rounded(angle, 0.01);
@@ -232,27 +253,6 @@ PageMeasures MeasurePage(Pix* pix, int dpi) {
     }
   }
   return m;
-}
-
-AscenderOrientation MeasureAscenderOrientation(Pix* pix, int dpi) {
-  AscenderOrientation a;
-  if (dpi < 150) return a;
-  PixOwner gray(pixConvertTo8(pix, 0));
-  if (gray.get() == nullptr) return a;
-  const double paper = Rank(gray.get(), 0.95);
-  PixOwner binary(Binarize(gray.get(), InkLevel(gray.get(), paper), paper));
-  // The test's structuring elements are sized for 150-300 dpi.
-  for (; binary.get() != nullptr && dpi > 400; dpi /= 2) {
-    Pix* half = pixReduceRankBinary2(binary.get(), 1, nullptr);
-    pixDestroy(&binary.p);
-    binary.p = half;
-  }
-  if (binary.get() == nullptr) return a;
-  l_float32 up = 0, left = 0;
-  if (pixOrientDetect(binary.get(), &up, &left, 0, 0) != 0) return a;
-  a.up = Rounded(up, 0.01);
-  a.left = Rounded(left, 0.01);
-  return a;
 }
 
 PreprocessPlan PlanPreprocessing(const PageMeasures& m, const PreprocessLimits& limits,

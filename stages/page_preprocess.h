@@ -65,9 +65,6 @@ int EffectiveDpi(int stated_dpi, int width, int height);
 // through); an empty plan otherwise.
 PreprocessPlan AppliedPlan(const Page& page);
 
-// Measures `pix` (any depth) at `dpi` (EffectiveDpi).
-PageMeasures MeasurePage(Pix* pix, int dpi);
-
 // Leptonica's ascender/descender test of a page's orientation (Bloomberg et al., "Measuring
 // document image skew and orientation", 1995): `up` is large and positive when Latin-script
 // text is upright, large and negative when upside down; `left` is the same after a quarter
@@ -81,7 +78,10 @@ struct AscenderOrientation {
     return min_up > 0 && up >= min_up && up >= 3 * std::abs(left);
   }
 };
-AscenderOrientation MeasureAscenderOrientation(Pix* pix, int dpi);
+
+// Measures `pix` (any depth) at `dpi` (EffectiveDpi); with `ascenders`, also Leptonica's
+// orientation signals, from the same binarisation.
+PageMeasures MeasurePage(Pix* pix, int dpi, AscenderOrientation* ascenders = nullptr);
 
 // The per-page decision: only what the measurements say can help (a clean upright page gets
 // an empty plan). `rotate_quads` comes from orientation detection.

@@ -30,11 +30,12 @@ struct Orientation {
 };
 
 // `stated_dpi`: the raster's own resolution, 0 when it states none (OSD then estimates it).
-// `dpi`: EffectiveDpi. A page Leptonica's ascender test finds upright beyond doubt
-// (`min_upright`, 0: never) is not given to Tesseract's OSD, which costs ten times more: clean
-// upright pages, the common case, do not pay for the rare turned one.
-Orientation DetectOrientation(TesseractEngine* osd, Pix* pix, int stated_dpi, int dpi,
-                              int min_side, double min_confidence, double min_upright) {
+// A page Leptonica's ascender test (`ascenders`, measured with the page) finds upright beyond
+// doubt (`min_upright`, 0: never) is not given to Tesseract's OSD, which costs ten times more:
+// clean upright pages, the common case, do not pay for the rare turned one.
+Orientation DetectOrientation(TesseractEngine* osd, Pix* pix, int stated_dpi, int min_side,
+                              double min_confidence, const AscenderOrientation& ascenders,
+                              double min_upright) {
   Orientation o;
   if (osd == nullptr) return o;
   if (pixGetWidth(pix) < min_side || pixGetHeight(pix) < min_side) {
@@ -42,8 +43,8 @@ Orientation DetectOrientation(TesseractEngine* osd, Pix* pix, int stated_dpi, in
     return o;
   }
   if (min_upright > 0) {
-    o.ascenders = MeasureAscenderOrientation(pix, dpi);
-    if (o.ascenders->Upright(min_upright)) return o;
+    o.ascenders = ascenders;
+    if (ascenders.Upright(min_upright)) return o;
   }
   o.osd_ran = true;
   osd->api.SetPageSegMode(tesseract::PSM_OSD_ONLY);
@@ -110,11 +111,13 @@ class PreprocessStage : public PageStage {
     const std::string where = "page " + std::to_string(page.number) + ": ";
     auto& m = out.metrics;
 
-    const Orientation o = DetectOrientation(osd, pix, page.raster_dpi(), dpi, min_side_,
-                                            min_osd_conf_, min_upright_);
+    AscenderOrientation ascenders;
+    const bool gate = osd != nullptr && min_upright_ > 0;
+    const PageMeasures measures = MeasurePage(pix, dpi, gate ? &ascenders : nullptr);
+    const Orientation o = DetectOrientation(osd, pix, page.raster_dpi(), min_side_, min_osd_conf_,
+                                            ascenders, min_upright_);
     if (!o.reason.empty()) out.note += where + o.reason + "; ";
     out.tally["osd"] = o.osd_ran ? 1 : 0;
-    const PageMeasures measures = MeasurePage(pix, dpi);
     const PreprocessPlan plan = PlanPreprocessing(measures, limits_, o.rotate_quads);
     m["preprocess.rotation_deg"] = plan.rotate_quads * 90;
     m["preprocess.skew_deg"] = measures.skew_deg;

@@ -287,20 +287,23 @@ namespace {
 // Leptonica's ascender test on a real scanned page (samples/scanned_page.png, 300 dpi): upright
 // beyond doubt as it is, and never called upright once turned; too coarse to say anything at
 // 100 dpi.
-TEST(MeasureAscenderOrientation, UprightOnlyWhenTheTextIsUpright) {
+TEST(MeasurePageAscenders, UprightOnlyWhenTheTextIsUpright) {
   Pix* page = pixRead(testing::SamplePath("scanned_page.png").c_str());
   ASSERT_NE(page, nullptr);
   PixHandle upright = WrapPix(page);
-  const AscenderOrientation a = MeasureAscenderOrientation(upright.get(), 300);
+  AscenderOrientation a;
+  MeasurePage(upright.get(), 300, &a);
   EXPECT_TRUE(a.Upright(20)) << a.up << " " << a.left;
   EXPECT_FALSE(a.Upright(0));  // 0: the gate is off
   for (int quads = 1; quads < 4; ++quads) {
     PixHandle turned = WrapPix(pixRotateOrth(upright.get(), quads));
-    const AscenderOrientation t = MeasureAscenderOrientation(turned.get(), 300);
+    AscenderOrientation t;
+    MeasurePage(turned.get(), 300, &t);
     EXPECT_FALSE(t.Upright(20)) << quads << ": " << t.up << " " << t.left;
     EXPECT_FALSE(t.Upright(1)) << quads << ": " << t.up << " " << t.left;
   }
-  const AscenderOrientation coarse = MeasureAscenderOrientation(upright.get(), 100);
+  AscenderOrientation coarse;
+  MeasurePage(upright.get(), 100, &coarse);
   EXPECT_EQ(coarse.up, 0);
   EXPECT_EQ(coarse.left, 0);
 }
