@@ -10,7 +10,7 @@ mkdir -p "$WORK"
 start=$(date +%s.%N)
 nice -n 10 "$BIN" run "$IN" --out "$OUT" --timeout 7200 -j "$J" --json > "$WORK/run-j$J.json" &
 PID=$!
-python3 "$HERE/rss_sampler.py" $PID "$WORK/rss-j$J.json" 0.5 &
+python3 "$HERE/rss_sampler.py" $PID "$WORK/rss-j$J.json" 0.5 "$WORK/timeline-j$J.tsv" &
 wait $PID || true
 end=$(date +%s.%N)
 sleep 1

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Sample the peak resident memory of a process tree until its root exits.
 
-Usage: rss_sampler.py ROOT_PID OUT.json [INTERVAL_S]
+Usage: rss_sampler.py ROOT_PID OUT.json [INTERVAL_S] [TIMELINE.tsv]
 
 Every INTERVAL_S (default 0.25 s) it walks ROOT_PID's descendants through
 /proc/PID/task/*/children and keeps, per process, the largest VmHWM (the kernel's own
@@ -11,6 +11,11 @@ misses at most its last INTERVAL_S. Writes {"processes": [{pid, ppid, name, role
 peak_rss_kib, cpu_s}]}:
 role is "worker" for `assay __worker`, "supervisor" for `assay run`, otherwise the command
 name. Reads /proc only; costs ~1 ms of CPU per sample.
+
+With TIMELINE.tsv, every sample of every worker is also a line "seconds pid VmRSS_KiB
+VmHWM_KiB pdf_offset": pdf_offset is the file position of the worker's open .pdf (-1: none),
+which bench/pdf_page_at.py turns into the page being read, so memory can be read against
+the page a long scan has reached (docs/benchmarks.md, "Flat memory").
 """
 import json
 import os
@@ -36,9 +41,29 @@ def children(pid):
     return kids
 
 
+def pdf_offset(pid):
+    """The position of the process's open .pdf file, or -1."""
+    try:
+        fds = os.listdir(f"/proc/{pid}/fd")
+    except OSError:
+        return -1
+    for fd in fds:
+        try:
+            if not os.readlink(f"/proc/{pid}/fd/{fd}").endswith(".pdf"):
+                continue
+        except OSError:
+            continue
+        for line in read(f"/proc/{pid}/fdinfo/{fd}").decode(errors="replace").splitlines():
+            if line.startswith("pos:"):
+                return int(line.split()[1])
+    return -1
+
+
 def main(argv):
     root, out_path = int(argv[1]), argv[2]
     interval = float(argv[3]) if len(argv) > 3 else 0.25
+    timeline = open(argv[4], "w") if len(argv) > 4 else None
+    start = time.monotonic()
     seen = {}
     samples = 0
     while os.path.exists(f"/proc/{root}"):
@@ -52,10 +77,12 @@ def main(argv):
                 pass
         for pid, parent in tree:
             status = read(f"/proc/{pid}/status").decode(errors="replace")
-            hwm = 0
+            hwm = rss = 0
             for line in status.splitlines():
                 if line.startswith("VmHWM:"):
                     hwm = int(line.split()[1])
+                elif line.startswith("VmRSS:"):
+                    rss = int(line.split()[1])
             if hwm == 0:
                 continue
             if pid not in seen:
@@ -74,8 +101,13 @@ def main(argv):
             fields = stat[stat.rfind(")") + 2:].split()
             if len(fields) > 12:
                 seen[pid]["cpu_s"] = (int(fields[11]) + int(fields[12])) / TICKS
+            if timeline and seen[pid]["role"] == "worker":
+                timeline.write(f"{time.monotonic() - start:.2f}\t{pid}\t{rss}\t{hwm}\t"
+                               f"{pdf_offset(pid)}\n")
         samples += 1
         time.sleep(interval)
+    if timeline:
+        timeline.close()
     with open(out_path, "w") as f:
         me = resource.getrusage(resource.RUSAGE_SELF)
         json.dump({"samples": samples, "interval_s": interval,

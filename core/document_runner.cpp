@@ -562,19 +562,35 @@ WorkResult DocumentRunner::RunFrom(const WorkRequest& req, const Plan& plan, int
                           : RunBlockPages(plan, i, block_end, doc, 0, doc.pages.size() - 1, runs,
                                           helpers, &given);
     for (const PageRange& range : given) {
-      auto got = helpers->Collect(range);
       const size_t from = PageIndexOf(doc, range.first_page);
       const size_t to = PageIndexOf(doc, range.last_page);
-      PageTaskNote note{i, block_end, range.first_page, range.last_page, "", false};
-      if (got && PageTaskFits(*got, i, block_end, range, doc)) {
-        note.used = true;
-        note.helper = got->helper;
-        for (size_t p = from; p <= to; ++p) runs[p] = std::move(got->pages[p - from]);
+      PageTaskNote note{i, block_end, range.first_page, range.last_page, "", "", 0};
+      // While the helper runs, its pages are run here from the last one back: waiting never
+      // takes longer than running them all here, and the helper's answer covers the pages not
+      // reached. Its pages and these are the same outcomes, so where they meet is no matter.
+      size_t here = to + 1;  // pages [here, to] were run here
+      PageHelpers::Answer answer = helpers->Poll(range, /*wait=*/false);
+      while (!answer.ready && here > from) {
+        --here;
+        RunBlockPages(plan, i, block_end, doc, here, here, runs, nullptr, nullptr);
+        answer = helpers->Poll(range, /*wait=*/false);
+      }
+      if (!answer.ready) {
+        helpers->Withdraw(range);
+        note.outcome = "withdrawn";
+      } else if (answer.result && PageTaskFits(*answer.result, i, block_end, range, doc)) {
+        note.helper = answer.result->helper;
+        note.helper_pages = static_cast<int>(here - from);
+        note.outcome = here > to ? "used" : "partly";
+        for (size_t p = from; p < here; ++p) runs[p] = std::move(answer.result->pages[p - from]);
       } else {
         // The helper failed (crash, timeout, memory limit) or answered something else: the
         // pages are computed here, and the document is whole all the same.
-        note.helper = got ? got->helper : "";
-        RunBlockPages(plan, i, block_end, doc, from, to, runs, nullptr, nullptr);
+        note.helper = answer.result ? answer.result->helper : "";
+        note.outcome = "failed";
+        if (here > from) {
+          RunBlockPages(plan, i, block_end, doc, from, here - 1, runs, nullptr, nullptr);
+        }
       }
       result.page_tasks.push_back(std::move(note));
     }

@@ -70,6 +70,7 @@ const std::vector<TableMerge>& MergeTables() {
       {"queue_events", MergeAs::kNumbered, "event_id", {{"item_id", "queue_items", true}}},
       {"transformations", MergeAs::kNumbered, "transformation_id",
        {{"run_id", "runs"}, {"reused_from", "transformations"}, {"queue_item_id", "queue_items"}}},
+      {"page_tasks", MergeAs::kNumbered, "page_task_id", {{"transformation_id", "transformations", true}}},
       {"metrics", MergeAs::kPerDocument},
       {"contract_results", MergeAs::kPerDocument, {}, {{"run_id", "runs"}}},
       {"annotation_imports", MergeAs::kNumbered, "import_id"},

@@ -59,7 +59,8 @@ struct PageRange {
 
 // The document's worker's side of page tasks. Between two pages of a block the runner asks
 // Offer() whether a helper wants some of the pages still ahead of it; once its own pages are
-// done it Collect()s each range it gave away.
+// done it Poll()s each range it gave away, running the range's pages itself from the last one
+// back while the helper's answer is not in, and Withdraw()s a range it finished alone.
 class PageHelpers {
  public:
   virtual ~PageHelpers() = default;
@@ -68,9 +69,17 @@ class PageHelpers {
   // runner stops before it), or nullopt.
   virtual std::optional<PageRange> Offer(int block_first, int block_end, int next_page,
                                          int last_page) = 0;
-  // The helper's result for `range`, or nullopt when it failed (the runner computes the
-  // pages itself). Blocks until known.
-  virtual std::optional<PageTaskResult> Collect(const PageRange& range) = 0;
+  // What is known of `range`'s helper: `ready` false while it still runs (never when `wait`,
+  // which blocks until it is known); `result` empty when it failed (the runner computes the
+  // pages itself).
+  struct Answer {
+    bool ready = false;
+    std::optional<PageTaskResult> result;
+  };
+  virtual Answer Poll(const PageRange& range, bool wait) = 0;
+  // The runner computed every page of `range` itself before the helper answered: the helper's
+  // work is no longer wanted (its answer, should one still come, is ignored).
+  virtual void Withdraw(const PageRange& range) = 0;
 };
 
 }  // namespace assay

@@ -398,6 +398,7 @@ void Store::CommitResult(int64_t run_id, const std::string& processing_version, 
               "stage_version, params, params_sha256, input_sha256, output_sha256, started_at, "
               "duration_ms, outcome, note, queue_item_id, resources, resources_sha256, "
               "delta_sha256, reused_from) VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
+  std::map<int, int64_t> transformation_ids;  // by seq
   for (const TransformationRecord& x : r.transformations) {
     const std::string params = DumpCanonical(x.params);
     t.Bind(1, r.doc_id).Bind(2, run_id).Bind(3, processing_version).Bind(4, x.seq);
@@ -418,6 +419,17 @@ void Store::CommitResult(int64_t run_id, const std::string& processing_version, 
       t.BindNull(19);
     }
     t.Run();
+    transformation_ids[x.seq] = sqlite3_last_insert_rowid(db_.handle());
+  }
+  // Which worker ran which pages of a page-major block: under the block's first transformation.
+  Statement pt(db_.handle(),
+               "INSERT INTO page_tasks(transformation_id, first_page, last_page, block_end_seq, "
+               "helper, outcome, helper_pages) VALUES(?,?,?,?,?,?,?)");
+  for (const PageTaskNote& p : r.page_tasks) {
+    const auto id = transformation_ids.find(p.block_first);
+    if (id == transformation_ids.end()) continue;  // not recorded: the block never ran here
+    pt.Bind(1, id->second).Bind(2, p.first_page).Bind(3, p.last_page).Bind(4, p.block_end);
+    pt.Bind(5, p.helper).Bind(6, p.outcome).Bind(7, p.helper_pages).Run();
   }
 
   Statement del(db_.handle(), "DELETE FROM metrics WHERE doc_id=?");

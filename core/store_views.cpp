@@ -28,7 +28,7 @@ Json Transformations(Store& store, const std::string& doc_id, bool with_volatile
   Statement q(store.db().handle(),
               "SELECT t.stage, t.stage_version, t.params, t.input_sha256, t.output_sha256, "
               "t.outcome, t.note, t.started_at, t.duration_ms, t.run_id, t.queue_item_id, "
-              "t.resources, t.delta_sha256, t.reused_from "
+              "t.resources, t.delta_sha256, t.reused_from, t.transformation_id "
               "FROM transformations t JOIN documents d ON d.doc_id=t.doc_id "
               "WHERE t.doc_id=? AND t.run_id=d.run_id AND "
               "t.processing_version=d.processing_version ORDER BY t.seq");
@@ -50,6 +50,19 @@ Json Transformations(Store& store, const std::string& doc_id, bool with_volatile
       t["started_at"] = q.Text(7);
       t["duration_ms"] = std::round(q.Real(8) * 1000) / 1000;
       t["run_id"] = q.Int(9);
+      // Which worker ran which pages of the page-major block this stage begins.
+      Statement p(store.db().handle(),
+                  "SELECT first_page, last_page, block_end_seq, helper, outcome, helper_pages "
+                  "FROM page_tasks WHERE transformation_id=? ORDER BY first_page");
+      p.Bind(1, q.Int(14));
+      while (p.Step()) {
+        t["page_tasks"].push_back({{"first_page", p.Int(0)},
+                                   {"last_page", p.Int(1)},
+                                   {"block_end_seq", p.Int(2)},
+                                   {"helper", p.Text(3)},
+                                   {"outcome", p.Text(4)},
+                                   {"helper_pages", p.Int(5)}});
+      }
     }
     out.push_back(std::move(t));
   }

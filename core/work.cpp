@@ -120,7 +120,8 @@ Json WorkResult::ToJson() const {
                        {"first_page", t.first_page},
                        {"last_page", t.last_page},
                        {"helper", t.helper},
-                       {"used", t.used}});
+                       {"outcome", t.outcome},
+                       {"helper_pages", t.helper_pages}});
     }
     j["page_tasks"] = std::move(tasks);
   }
@@ -166,7 +167,7 @@ WorkResult WorkResult::FromJson(const Json& j) {
                                           IntegerAt<int>(t, "block_end"),
                                           IntegerAt<int>(t, "first_page"),
                                           IntegerAt<int>(t, "last_page"), t.at("helper"),
-                                          t.at("used").get<bool>()});
+                                          t.at("outcome"), IntegerAt<int>(t, "helper_pages")});
     }
   }
   return r;

@@ -73,7 +73,12 @@ struct PageTaskNote {
   int block_first = 0, block_end = 0;
   int first_page = 0, last_page = 0;
   std::string helper;  // the worker that ran it, as the supervisor names it
-  bool used = false;   // false: the task failed and the document's worker ran the pages
+  // How the range was done: "used" (every page from the helper), "partly" (the helper's
+  // answer came while the document's worker was running the range from its last page back:
+  // pages first_page..first_page+helper_pages-1 are the helper's), "withdrawn" (the document's
+  // worker ran every page before the helper answered) or "failed" (the helper failed).
+  std::string outcome;
+  int helper_pages = 0;
 };
 
 // Everything learned about one document. `error` set = the document is an error.

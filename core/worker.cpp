@@ -72,15 +72,22 @@ class PipeHelpers : public PageHelpers {
     return range;
   }
 
-  std::optional<PageTaskResult> Collect(const PageRange& range) override {
-    while (!answers_.contains(range.first_page) && !closed_) {
+  Answer Poll(const PageRange& range, bool wait) override {
+    pollfd p{in_, POLLIN, 0};
+    while (!answers_.contains(range.first_page) && !closed_ && (wait || ::poll(&p, 1, 0) > 0)) {
       if (!Take()) break;
     }
     auto it = answers_.find(range.first_page);
-    if (it == answers_.end()) return std::nullopt;  // the supervisor is gone
-    std::optional<PageTaskResult> answer = std::move(it->second);
+    // The supervisor gone: no answer will come, the pages are run here.
+    if (it == answers_.end()) return Answer{closed_, std::nullopt};
+    Answer answer{true, std::move(it->second)};
     answers_.erase(it);
     return answer;
+  }
+
+  void Withdraw(const PageRange& range) override {
+    WriteFrame(out_, Json{{"page_withdraw", {{"doc_id", doc_id_}, {"first_page", range.first_page}}}}
+                         .dump());
   }
 
  private:
@@ -97,13 +104,13 @@ class PipeHelpers : public PageHelpers {
         asked_ = true;
       } else if (j.is_object() && j.contains("page_task_result")) {
         PageTaskResult r = PageTaskResult::FromJson(j);
-        answers_[r.first_page] = std::move(r);
+        if (r.doc_id == doc_id_) answers_[r.first_page] = std::move(r);
       } else if (j.is_object() && j.contains("page_task_failed")) {
         answers_[j["page_task_failed"].at("first_page").get<int>()] = std::nullopt;
       }
     } catch (const std::exception&) {
-      // A malformed answer: the pages are computed here (Collect finds no answer for them
-      // only if none ever comes, which the supervisor prevents).
+      // A malformed answer: the pages are computed here (Poll finds no answer for them only
+      // if none ever comes, which the supervisor prevents).
     }
     return true;
   }

@@ -49,6 +49,17 @@ struct WorkerPool::Worker {
 
 namespace {
 
+// How a lent page range was done, for the supervisor's log (lineage has it as a row).
+std::string PageTaskOutcomeText(const PageTaskNote& t, int owner) {
+  const std::string own = "its own worker " + std::to_string(owner);
+  if (t.outcome == "used") return "done by " + t.helper;
+  if (t.outcome == "partly") {
+    return "done by " + t.helper + " (" + std::to_string(t.helper_pages) + " pages) and " + own;
+  }
+  if (t.outcome == "withdrawn") return "done by " + own + " before its page task answered";
+  return "done by " + own + " after its page task failed";
+}
+
 constexpr int kPollMs = 100;  // how often limits are checked while nothing happens
 
 int64_t ResidentBytes(pid_t pid) {
@@ -368,6 +379,24 @@ void WorkerPool::Process(const std::function<std::optional<WorkRequest>()>& next
     }
   };
 
+  // The document's worker ran every page of a range it lent before the helper answered: the
+  // helper's work is no longer wanted, so it is stopped (and replaced) rather than left to
+  // compete for the cores with the document it was meant to speed up.
+  auto withdraw = [&](Worker& owner, int first_page) {
+    std::erase(owner.lent, first_page);
+    for (Worker& h : workers_) {
+      if (!h.page_task || h.owner != owner.index || h.owner_pid != owner.pid ||
+          h.page_task->first_page != first_page || !owner.task ||
+          h.page_task->work.doc_id != owner.task->doc_id) {
+        continue;
+      }
+      Log("worker " + std::to_string(h.index) + " on pages " + std::to_string(first_page) + "-" +
+          std::to_string(h.page_task->last_page) + " of " + h.page_task->work.doc_id +
+          ": withdrawn, its document's worker ran them first");
+      h.page_task.reset();
+      replace(h);
+    }
+  };
   // A helper's answer, death or limits. Its answer goes to the document's worker as it is.
   auto watch_page_task = [&](Worker& w, bool readable) {
     if (readable) {
@@ -504,13 +533,21 @@ void WorkerPool::Process(const std::function<std::optional<WorkRequest>()>& next
       if (readable) {
         std::string frame;
         FrameReader::State state = w.reader.Read(w.from_fd, &frame);
-        // Offers of pages come before the result, maybe in the same read: take them all.
-        while (state == FrameReader::State::kFrame && frame.starts_with("{\"page_offer\"")) {
+        // Offers and withdrawals of pages come before the result, maybe in the same read:
+        // take them all.
+        while (state == FrameReader::State::kFrame &&
+               (frame.starts_with("{\"page_offer\"") || frame.starts_with("{\"page_withdraw\""))) {
           const Json j = Json::parse(frame, nullptr, /*allow_exceptions=*/false);
+          const bool offer = frame.starts_with("{\"page_offer\"");
+          const char* key = offer ? "page_offer" : "page_withdraw";
           std::string bad;
-          if (j.is_object() && j["page_offer"].is_object()) {
+          if (j.is_object() && j[key].is_object()) {
             try {
-              take_offer(w, j["page_offer"]);
+              if (offer) {
+                take_offer(w, j[key]);
+              } else {
+                withdraw(w, j[key].at("first_page").get<int>());
+              }
             } catch (const std::exception& e) {
               bad = e.what();
             }
@@ -518,7 +555,7 @@ void WorkerPool::Process(const std::function<std::optional<WorkRequest>()>& next
             bad = "not an object";
           }
           if (!bad.empty()) {
-            fail(w, "worker sent a malformed page offer: " + bad, false);
+            fail(w, std::string("worker sent a malformed ") + key + ": " + bad, false);
             break;
           }
           state = w.reader.Read(w.from_fd, &frame);
@@ -532,9 +569,7 @@ void WorkerPool::Process(const std::function<std::optional<WorkRequest>()>& next
               Log("document " + result.value().doc_id + ": pages " +
                   std::to_string(t.first_page) + "-" + std::to_string(t.last_page) + " (plan " +
                   std::to_string(t.block_first) + ".." + std::to_string(t.block_end - 1) + ") " +
-                  (t.used ? "done by " + t.helper : "done by its own worker " +
-                                                        std::to_string(w.index) +
-                                                        " after its page task failed"));
+                  PageTaskOutcomeText(t, w.index));
             }
             w.task.reset();
             on_result(result.value());

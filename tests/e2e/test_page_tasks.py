@@ -81,10 +81,34 @@ class PageTasksTest(AssayTestCase):
     def test_lineage_says_a_page_task_did_pages(self):
         # -j 1 has no second worker; -j 2 lent the second half of the pages at least once.
         self.assertEqual(page_task_lines(self.runs[1][1]), [])
+        self.assertEqual(query(self.runs[1][1], "SELECT * FROM page_tasks"), [])
         lines = page_task_lines(self.runs[2][1])
-        done = [l for l in lines if re.search(r"worker \d did pages \d+-8 of ", l)]
-        self.assertTrue(done, "".join(lines))
-        self.assertTrue(any("takes pages" in l for l in lines), "".join(lines))
+        self.assertTrue(any(re.search(r"worker \d takes pages \d+-8 of ", l) for l in lines),
+                        "".join(lines))
+        # The store has each lent range under the block's first transformation (rasterize),
+        # with who did it: the helper (all or the first pages) or, when the document's worker
+        # ran the range back to its first page before the helper answered, the owner itself.
+        rows = query(self.runs[2][1],
+                     "SELECT t.stage, t.seq, p.first_page, p.last_page, p.block_end_seq, "
+                     "p.helper, p.outcome, p.helper_pages FROM page_tasks p "
+                     "JOIN transformations t USING (transformation_id) ORDER BY p.first_page")
+        self.assertTrue(rows, "".join(lines))
+        stages = [r["stage"] for r in query(self.runs[2][1],
+                                            "SELECT stage FROM transformations ORDER BY seq")]
+        for row in rows:
+            self.assertEqual(row["stage"], "rasterize")
+            self.assertEqual(stages[row["block_end_seq"] - 1], "ocr")
+            self.assertIn(row["outcome"], ("used", "partly", "withdrawn"), row)
+            size = row["last_page"] - row["first_page"] + 1
+            if row["outcome"] == "used":
+                self.assertEqual(row["helper_pages"], size)
+            elif row["outcome"] == "partly":
+                self.assertTrue(0 < row["helper_pages"] < size, row)
+            else:
+                self.assertEqual(row["helper_pages"], 0)
+            if row["outcome"] != "withdrawn":
+                self.assertRegex(row["helper"], r"^worker \d \(pid \d+\)$")
+        self.assertEqual(rows[-1]["last_page"], 8)
 
 
 class PageTaskCrashTest(AssayTestCase):
@@ -130,6 +154,11 @@ class PageTaskCrashTest(AssayTestCase):
         crashed = [l for l in lines if "crashed with signal SIGSEGV" in l and
                    "its document's worker runs them" in l]
         self.assertTrue(crashed, "".join(lines))
+        # The store's lineage says so too: the range failed and no helper's page was used.
+        rows = query(self.out_faulty, "SELECT outcome, helper, helper_pages FROM page_tasks")
+        self.assertTrue(rows)
+        for row in rows:
+            self.assertEqual((row["outcome"], row["helper_pages"]), ("failed", 0), row)
 
 
 if __name__ == "__main__":

@@ -42,10 +42,12 @@ std::string Fingerprint(const WorkResult& r) {
   return DumpJson(j, 1);
 }
 
-// Gives pages `first`.. of the block to a second runner, as a worker's helper would.
+// Gives pages `first`.. of the block to a second runner, as a worker's helper would. Its
+// answer is ready at the `ready_after`-th poll (0: the first), or never (-1).
 class SecondRunner : public PageHelpers {
  public:
-  SecondRunner(const WorkRequest& req, int first, bool fail) : req_(req), first_(first), fail_(fail) {}
+  SecondRunner(const WorkRequest& req, int first, bool fail, int ready_after = 0)
+      : req_(req), first_(first), fail_(fail), ready_after_(ready_after) {}
 
   std::optional<PageRange> Offer(int block_first, int block_end, int next_page,
                                  int last_page) override {
@@ -56,8 +58,9 @@ class SecondRunner : public PageHelpers {
     return PageRange{first_, last_page};
   }
 
-  std::optional<PageTaskResult> Collect(const PageRange& range) override {
-    if (fail_) return std::nullopt;
+  Answer Poll(const PageRange& range, bool wait) override {
+    if (!wait && (ready_after_ < 0 || polls_++ < ready_after_)) return Answer{};
+    if (fail_) return Answer{true, std::nullopt};
     DocumentRunner other(BuiltinCatalog());
     PageTaskRequest task{req_, block_first_, block_end_, range.first_page, range.last_page};
     // Over the wire and back, as between two workers.
@@ -66,16 +69,21 @@ class SecondRunner : public PageHelpers {
     PageTaskResult r = PageTaskResult::FromJson(
         CanonicalJson::parse(DumpCanonical(other.RunPages(sent).ToJson())));
     r.helper = "second runner";
-    return r;
+    return Answer{true, std::move(r)};
   }
+
+  void Withdraw(const PageRange& range) override { withdrawn_ = range.first_page; }
 
   bool offered_ = false;
   int block_first_ = 0, block_end_ = 0;
+  int withdrawn_ = 0;
 
  private:
   WorkRequest req_;
   int first_;
   bool fail_;
+  int ready_after_;
+  int polls_ = 0;
 };
 
 class PageTasksTest : public ::testing::Test {
@@ -127,7 +135,8 @@ TEST_F(PageTasksTest, PagesFromAnotherRunnerGiveTheSameResult) {
     ASSERT_FALSE(r.error) << r.error->message;
     EXPECT_EQ(Fingerprint(r), Fingerprint(*serial_));
     ASSERT_EQ(r.page_tasks.size(), 1u);
-    EXPECT_TRUE(r.page_tasks[0].used);
+    EXPECT_EQ(r.page_tasks[0].outcome, "used");
+    EXPECT_EQ(r.page_tasks[0].helper_pages, 5 - first);
     EXPECT_EQ(r.page_tasks[0].first_page, first);
     EXPECT_EQ(r.page_tasks[0].last_page, 4);
     EXPECT_EQ(r.page_tasks[0].helper, "second runner");
@@ -144,7 +153,38 @@ TEST_F(PageTasksTest, AFailedHelperCostsTimeNotTheDocument) {
   ASSERT_FALSE(r.error) << r.error->message;
   EXPECT_EQ(Fingerprint(r), Fingerprint(*serial_));
   ASSERT_EQ(r.page_tasks.size(), 1u);
-  EXPECT_FALSE(r.page_tasks[0].used);
+  EXPECT_EQ(r.page_tasks[0].outcome, "failed");
+  EXPECT_EQ(r.page_tasks[0].helper_pages, 0);
+}
+
+// The helper's answer comes after the document's worker has run the last page of the range
+// itself (from the last one back): the two halves make the same document.
+TEST_F(PageTasksTest, ALateHelperCoversOnlyThePagesNotRunBack) {
+  DocumentRunner runner(BuiltinCatalog());
+  SecondRunner helper(testing::PlannedRequest(*path_, "pdf"), 2, /*fail=*/false,
+                      /*ready_after=*/1);
+  const WorkResult r = runner.Run(testing::PlannedRequest(*path_, "pdf"), &helper);
+  ASSERT_FALSE(r.error) << r.error->message;
+  EXPECT_EQ(Fingerprint(r), Fingerprint(*serial_));
+  ASSERT_EQ(r.page_tasks.size(), 1u);
+  EXPECT_EQ(r.page_tasks[0].outcome, "partly");
+  EXPECT_EQ(r.page_tasks[0].helper_pages, 2);  // pages 2-3; page 4 was run back
+  EXPECT_EQ(helper.withdrawn_, 0);
+}
+
+// The helper never answers: the document's worker runs every lent page back to the first,
+// does not wait, and withdraws the task.
+TEST_F(PageTasksTest, AHelperThatNeverAnswersIsWithdrawnNotAwaited) {
+  DocumentRunner runner(BuiltinCatalog());
+  SecondRunner helper(testing::PlannedRequest(*path_, "pdf"), 2, /*fail=*/false,
+                      /*ready_after=*/-1);
+  const WorkResult r = runner.Run(testing::PlannedRequest(*path_, "pdf"), &helper);
+  ASSERT_FALSE(r.error) << r.error->message;
+  EXPECT_EQ(Fingerprint(r), Fingerprint(*serial_));
+  ASSERT_EQ(r.page_tasks.size(), 1u);
+  EXPECT_EQ(r.page_tasks[0].outcome, "withdrawn");
+  EXPECT_EQ(r.page_tasks[0].helper_pages, 0);
+  EXPECT_EQ(helper.withdrawn_, 2);
 }
 
 TEST_F(PageTasksTest, APageTaskOutsideTheBlockIsRefused) {

@@ -196,6 +196,58 @@ TEST(StoreTest, VideoFrameHashesFollowTheResult) {
   EXPECT_TRUE(rows().empty());
 }
 
+// Page tasks (which worker ran which pages of a page-major block) survive the worker's JSON
+// and are stored under the block's first transformation of that result, one row per range.
+TEST(StoreTest, PageTasksAreLineageOfTheBlocksFirstTransformation) {
+  const auto dir = testing::TempDir();
+  Store store(dir / "p.db", true);
+  const int64_t run = testing::AddRun(store);
+  {
+    Transaction tx(store.db());
+    store.RegisterSource({"psrc", 10, "application/pdf", "a.pdf"}, run, "t1");
+    store.RegisterDocument({.doc_id = "scan", .source_id = "psrc", .path = "a.pdf",
+                            .container = "pdf", .alt_text = {}, .ground_truth = {}},
+                           "t1");
+    tx.Commit();
+  }
+  WorkResult r;
+  r.doc_id = "scan";
+  r.modality = "pdf_scan";
+  r.output_sha256 = "s3";
+  for (const char* stage : {"pdf_text", "rasterize", "ocr"}) {
+    TransformationRecord t;
+    t.seq = static_cast<int>(r.transformations.size());
+    t.stage = stage;
+    t.stage_version = 1;
+    t.params = CanonicalJson::object();
+    t.resources = CanonicalJson::object();
+    t.input_sha256 = "in" + std::to_string(t.seq);
+    t.output_sha256 = "s" + std::to_string(t.seq + 1);
+    t.started_at = "t2";
+    t.outcome = "ok";
+    r.transformations.push_back(std::move(t));
+  }
+  r.page_tasks = {{1, 3, 11, 20, "worker 1 (pid 7)", "partly", 6},
+                  {1, 3, 6, 10, "", "withdrawn", 0}};
+  store.CommitResult(run, "pv1", WorkResult::FromJson(r.ToJson()), "t2");
+  Statement q(store.db().handle(),
+              "SELECT t.stage, p.first_page, p.last_page, p.block_end_seq, p.helper, p.outcome, "
+              "p.helper_pages FROM page_tasks p JOIN transformations t USING (transformation_id) "
+              "ORDER BY p.first_page");
+  ASSERT_TRUE(q.Step());
+  EXPECT_EQ(q.Text(0), "rasterize");
+  EXPECT_EQ(q.Int(1), 6);
+  EXPECT_EQ(q.Text(5), "withdrawn");
+  ASSERT_TRUE(q.Step());
+  EXPECT_EQ(q.Int(1), 11);
+  EXPECT_EQ(q.Int(2), 20);
+  EXPECT_EQ(q.Int(3), 3);
+  EXPECT_EQ(q.Text(4), "worker 1 (pid 7)");
+  EXPECT_EQ(q.Text(5), "partly");
+  EXPECT_EQ(q.Int(6), 6);
+  EXPECT_FALSE(q.Step());
+}
+
 TEST(StoreTest, InterruptedTransactionLeavesNoTrace) {
   const auto dir = testing::TempDir();
   Store store(dir / "d.db", true);
