@@ -13,9 +13,10 @@ role is "worker" for `assay __worker`, "supervisor" for `assay run`, otherwise t
 name. Reads /proc only; costs ~1 ms of CPU per sample.
 
 With TIMELINE.tsv, every sample of every worker is also a line "seconds pid VmRSS_KiB
-VmHWM_KiB pdf_offset": pdf_offset is the file position of the worker's open .pdf (-1: none),
-which bench/pdf_page_at.py turns into the page being read, so memory can be read against
-the page a long scan has reached (docs/benchmarks.md, "Flat memory").
+VmHWM_KiB rchar": rchar is the bytes the worker has read so far (/proc/PID/io; Poppler reads
+with pread, so the file position says nothing), which bench/pdf_page_at.py turns into the page
+a long scan's first pass has reached, so memory can be read against pages (docs/benchmarks.md,
+"Flat memory").
 """
 import json
 import os
@@ -41,21 +42,11 @@ def children(pid):
     return kids
 
 
-def pdf_offset(pid):
-    """The position of the process's open .pdf file, or -1."""
-    try:
-        fds = os.listdir(f"/proc/{pid}/fd")
-    except OSError:
-        return -1
-    for fd in fds:
-        try:
-            if not os.readlink(f"/proc/{pid}/fd/{fd}").endswith(".pdf"):
-                continue
-        except OSError:
-            continue
-        for line in read(f"/proc/{pid}/fdinfo/{fd}").decode(errors="replace").splitlines():
-            if line.startswith("pos:"):
-                return int(line.split()[1])
+def read_chars(pid):
+    """Bytes the process has read so far (rchar), or -1."""
+    for line in read(f"/proc/{pid}/io").decode(errors="replace").splitlines():
+        if line.startswith("rchar:"):
+            return int(line.split()[1])
     return -1
 
 
@@ -103,7 +94,7 @@ def main(argv):
                 seen[pid]["cpu_s"] = (int(fields[11]) + int(fields[12])) / TICKS
             if timeline and seen[pid]["role"] == "worker":
                 timeline.write(f"{time.monotonic() - start:.2f}\t{pid}\t{rss}\t{hwm}\t"
-                               f"{pdf_offset(pid)}\n")
+                               f"{read_chars(pid)}\n")
         samples += 1
         time.sleep(interval)
     if timeline:

@@ -179,7 +179,7 @@ def export(out_dir):
 
 
 VOLATILE_LINEAGE = ("ingested_at", "run_id")
-VOLATILE_TRANSFORMATION = ("started_at", "duration_ms", "run_id")
+VOLATILE_TRANSFORMATION = ("started_at", "duration_ms", "run_id", "page_tasks")
 
 
 def strip_volatile(record):

@@ -104,7 +104,13 @@ TEST(RetryPlans, EnlargeSmallTextOnlyBelow300Dpi) {
   PageMeasures m = Clean();
   m.text_height_px = 18;  // small, not below the first plan's 14 px
   m.dpi = 200;
+  // Enlarged to at least 21 px (1.5x the 14-px floor), in quarter steps: 18 px -> 1.25x.
+  EXPECT_EQ(RetryPlans(PreprocessPlan{}, m, PreprocessLimits{}, 2).back().upscale, 1.25);
+  m.text_height_px = 16;  // what rasterize keeps a page at: 1.5x, not 2x (4x the pixels)
+  EXPECT_EQ(RetryPlans(PreprocessPlan{}, m, PreprocessLimits{}, 2).back().upscale, 1.5);
+  m.text_height_px = 8;  // never past upscale_factor
   EXPECT_EQ(RetryPlans(PreprocessPlan{}, m, PreprocessLimits{}, 2).back().upscale, 2);
+  m.text_height_px = 18;
   m.dpi = 300;  // 4x the pixels to read for little: Tesseract's models are made for 300 dpi
   EXPECT_EQ(RetryPlans(PreprocessPlan{}, m, PreprocessLimits{}, 2).back().upscale, 1);
 }
