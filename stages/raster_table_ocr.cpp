@@ -16,6 +16,7 @@ namespace {
 constexpr int kRegionBorder = 12;          // white pixels around a crop: Tesseract wants a margin
 constexpr int kRuleClearance = 3;          // pixels either side of a rule's centre line painted out
 constexpr double kPaintedRuleShare = 0.25;  // of the region's width (height): a rule to paint out
+constexpr double kWholeImageWordShare = 0.7;  // of an image's words in its table: one table
 constexpr double kWholeImageRuleShare = 0.5;  // a rule this share of the image wide is a table's
 
 double RegionMedianWordHeight(const std::vector<TableWord>& words, const Box& region) {
@@ -112,14 +113,48 @@ std::vector<TableWord> ReadTableRegion(Pix* pix, const Box& region, const std::v
   return out;
 }
 
+namespace {
+
+// The share of `words` whose centre lies in one of `boxes` (0 without words).
+double ShareOfWordsInBoxes(const std::vector<TableWord>& words, const std::vector<Box>& boxes) {
+  if (words.empty()) return 0;
+  int in = 0;
+  for (const TableWord& w : words) {
+    const double cx = (w.bbox.x0 + w.bbox.x1) / 2, cy = (w.bbox.y0 + w.bbox.y1) / 2;
+    for (const Box& b : boxes) {
+      if (cx >= b.x0 && cx <= b.x1 && cy >= b.y0 && cy <= b.y1) {
+        ++in;
+        break;
+      }
+    }
+  }
+  return double(in) / double(words.size());
+}
+
+}  // namespace
+
 bool ReadWholeImageAgain(const std::vector<TableWord>& words, const std::vector<Rule>& rules,
                          const std::vector<PageTable>& first, double image_width) {
+  // The image must be one table, not a page with a table on it: most of its words lie between
+  // its long rules or in the tables found. A scanned report page (its tables among prose) read
+  // again whole, enlarged, cost as much as its OCR: 48 ICDAR pages as images, tables 122 s of
+  // stage time against ocr's 215 s.
   int long_rules = 0;
-  for (const Rule& r : rules)
-    long_rules += r.horizontal() && r.x1 - r.x0 >= kWholeImageRuleShare * image_width ? 1 : 0;
+  double top = 0, bottom = 0;  // of the long horizontal rules
+  for (const Rule& r : rules) {
+    if (!r.horizontal() || r.x1 - r.x0 < kWholeImageRuleShare * image_width) continue;
+    top = long_rules == 0 ? r.y0 : std::min(top, r.y0);
+    bottom = long_rules == 0 ? r.y0 : std::max(bottom, r.y0);
+    ++long_rules;
+  }
+  const std::vector<Box> ruled = {Box{0, top, image_width, bottom}};
+  std::vector<Box> found;
+  for (const PageTable& t : first) found.push_back(t.bbox);
   // The lines making one table covers an unruled table the page search did not find as one
   // (PubTabNet's PMC2759935: its header row was taken for a page header, the rest cut up).
-  return long_rules >= 2 || !first.empty() || WholeImageTable(words).has_value();
+  return (long_rules >= 2 && ShareOfWordsInBoxes(words, ruled) >= kWholeImageWordShare) ||
+         (!first.empty() && ShareOfWordsInBoxes(words, found) >= kWholeImageWordShare) ||
+         WholeImageTable(words).has_value();
 }
 
 std::vector<PageTable> FindRasterTables(Pix* pix, const std::vector<TableWord>& words,

@@ -175,7 +175,9 @@ const StageSpec& TablesStageSpec() {
       // v3: unruled columns inside ruled ones, dot leaders, prose kept out (born-digital);
       //     page images that may be one table read again, enlarged, as one block (reread_ocr)
       // v4: a page image is also read again whole when its first reading's lines make one table
-      .version = 4,
+      // v5: ... but only when most of its words are in the table (a page with a table among
+      //     prose is not read again)
+      .version = 5,
       .summary = "tables of born-digital pages, scans and page images: ruled grids with spans "
                  "(drawn rules, or rules found in the page image), unruled tables by word "
                  "alignment; structural checks and the shifted-column detector",

@@ -39,7 +39,25 @@ TEST(ReadWholeImageAgain, TwoLongHorizontalRulesOrAFoundTableAreEnough) {
   const std::vector<Rule> short_or_vertical = {Rule{0, 5, 150, 5}, Rule{0, 50, 150, 50},
                                                Rule{20, 0, 20, 100}};
   EXPECT_FALSE(ReadWholeImageAgain(noise, short_or_vertical, {}, 400));
-  EXPECT_TRUE(ReadWholeImageAgain(noise, {}, {PageTable{}}, 400));
+  PageTable around_the_word;
+  around_the_word.bbox = Box{0, 0, 100, 40};
+  EXPECT_TRUE(ReadWholeImageAgain(noise, {}, {around_the_word}, 400));
+}
+
+// A page with a table among its prose is no table image: read again whole, enlarged, it cost
+// as much as its OCR. Most of its words are outside the rules and the table found.
+TEST(ReadWholeImageAgain, APageWithATableAmongProseIsNotReadAgain) {
+  std::vector<TableWord> words;
+  for (int line = 0; line < 10; ++line)
+    for (int w = 0; w < 8; ++w) words.push_back(RereadTestWord("word", 50.0 * w + (line % 2) * 7, 30.0 * line));
+  const std::vector<Rule> table_rules = {Rule{0, 200, 300, 200}, Rule{0, 260, 300, 260}};
+  PageTable table;
+  table.bbox = Box{0, 200, 400, 260};
+  EXPECT_FALSE(ReadWholeImageAgain(words, table_rules, {}, 400));
+  EXPECT_FALSE(ReadWholeImageAgain(words, {}, {table}, 400));
+  // The same rules around most of the words: a table image.
+  const std::vector<Rule> around = {Rule{0, 5, 300, 5}, Rule{0, 250, 300, 250}};
+  EXPECT_TRUE(ReadWholeImageAgain(words, around, {}, 400));
 }
 
 }  // namespace
