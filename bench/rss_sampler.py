@@ -13,10 +13,9 @@ role is "worker" for `assay __worker`, "supervisor" for `assay run`, otherwise t
 name. Reads /proc only; costs ~1 ms of CPU per sample.
 
 With TIMELINE.tsv, every sample of every worker is also a line "seconds pid VmRSS_KiB
-VmHWM_KiB rchar": rchar is the bytes the worker has read so far (/proc/PID/io; Poppler reads
-with pread, so the file position says nothing), which bench/pdf_page_at.py turns into the page
-a long scan's first pass has reached, so memory can be read against pages (docs/benchmarks.md,
-"Flat memory").
+VmHWM_KiB rchar" (rchar: bytes the worker has read so far, /proc/PID/io), so memory can be
+read over the run of a long scan (docs/benchmarks.md, "One 300-page scan"). The samples are
+written when the root exits.
 """
 import json
 import os
