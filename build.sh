@@ -17,6 +17,7 @@ PACKAGES=(
   libopencv-dev libsqlite3-dev sqlite3 libssl-dev libmagic-dev
   libcli11-dev nlohmann-json3-dev libgtest-dev libtomlplusplus-dev
   libhunspell-dev hunspell-en-us python3-numpy python3-pil
+  libfribidi-dev  # right-to-left text layers in reading order (the Unicode bidi algorithm)
   hunspell-de-de hunspell-fr hunspell-es hunspell-it hunspell-pt-pt  # dictionary=auto: by language
   libphonenumber-dev  # the pii stage: phone numbers valid for their region
   clang libclang-rt-14-dev  # the fuzzing build (tests/fuzz); libFuzzer is in libclang-rt-14-dev

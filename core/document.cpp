@@ -163,6 +163,7 @@ CanonicalJson PageContentJson(const Page& p) {
         if (w.confidence >= 0) wj["conf"] = RoundCoord(w.confidence);
         if (!w.font.empty()) wj["font"] = w.font;
         if (w.font_size > 0) wj["size"] = RoundCoord(w.font_size);
+        if (w.rotation != 0) wj["rot"] = w.rotation;
         words_json.push_back(std::move(wj));
       }
       lines_json.push_back({{"bbox", BoxJson(l.bbox)}, {"words", std::move(words_json)}});
@@ -290,6 +291,7 @@ Page PageFromContentJson(const CanonicalJson& pj) {
         w.confidence = wj.value("conf", -1.0);
         w.font = wj.value("font", "");
         w.font_size = wj.value("size", 0.0);
+        w.rotation = wj.value("rot", 0);
         l.words.push_back(std::move(w));
       }
       b.lines.push_back(std::move(l));

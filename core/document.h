@@ -40,6 +40,9 @@ struct Word {
   double confidence = -1;  // 0..100 for OCR words; -1 where the text layer is exact
   std::string font;        // PDF text layer only
   double font_size = 0;    // PDF text layer only, points
+  // PDF text layer only: quarter turns clockwise of the text's baseline as Poppler reads it
+  // (0 upright, 1 reading down the page, 2 upside down, 3 reading up the page).
+  int rotation = 0;
 };
 
 struct Line {

@@ -1,5 +1,6 @@
 #include "stages/catalog.h"
 
+#include <fribidi.h>
 #include <ft2build.h>
 #include FT_FREETYPE_H
 #include <leptonica/allheaders.h>
@@ -30,7 +31,8 @@ nlohmann::json LibraryVersions() {
     FT_Library_Version(ft, &major, &minor, &patch);
     FT_Done_FreeType(ft);
   }
-  nlohmann::json j = {{"freetype", std::to_string(major) + "." + std::to_string(minor) + "." +
+  nlohmann::json j = {{"fribidi", FRIBIDI_VERSION},
+                      {"freetype", std::to_string(major) + "." + std::to_string(minor) + "." +
                                        std::to_string(patch)},
                       {"hunspell", ASSAY_HUNSPELL_VERSION},
                       {"image_codecs", codecs != nullptr ? codecs : "unknown"},

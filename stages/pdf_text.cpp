@@ -1,5 +1,8 @@
 // pdf_text: the PDF's text layer, per page, as words with boxes, fonts and sizes grouped in
 // Poppler's lines and blocks, blocks put in column-aware reading order (stages/reading_order.h).
+// A line with right-to-left script (Hebrew, Arabic) is put in reading order: Poppler gives its
+// words left to right with their characters as drawn (stages/bidi_text.h). Each word keeps
+// Poppler's rotation of its text (the tables stage builds sideways tables in their own frame).
 // A page has a text layer when it yields `min_chars_per_page` non-space characters, or any
 // text and no image. Decides the PDF's modality: pdf_text (every page has a text layer),
 // pdf_scan (none has), pdf_mixed.
@@ -10,6 +13,7 @@
 #include <cctype>
 
 #include "core/stage.h"
+#include "stages/bidi_text.h"
 #include "stages/pdf_support.h"
 #include "stages/reading_order.h"
 
@@ -86,10 +90,12 @@ class PdfTextStage : public Stage {
             const GooString* font = tw->getFontName(0);
             if (font != nullptr) w.font = font->toStr();
             w.font_size = tw->getFontSize();
+            w.rotation = tw->getRotation();
             line.bbox.Extend(w.bbox);
             line.words.push_back(std::move(w));
           }
           if (line.words.empty()) continue;
+          ToReadingOrder(&line);
           block.bbox.Extend(line.bbox);
           block.lines.push_back(std::move(line));
         }
@@ -100,6 +106,20 @@ class PdfTextStage : public Stage {
     return chars;
   }
 
+  // A line with right-to-left letters: each word's text in logical order, the words in the
+  // order they are read (right to left, numbers and Latin runs inside left to right).
+  static void ToReadingOrder(Line* line) {
+    std::vector<std::string> drawn;
+    for (const Word& w : line->words) drawn.push_back(w.text);
+    const BidiLine read = DrawnToReadingOrder(drawn);
+    std::vector<Word> words;
+    for (size_t i : read.order) {
+      words.push_back(std::move(line->words[i]));
+      words.back().text = read.texts[i];
+    }
+    line->words = std::move(words);
+  }
+
   int min_chars_;
 };
 
@@ -108,7 +128,8 @@ class PdfTextStage : public Stage {
 const StageSpec& PdfTextStageSpec() {
   static const StageSpec kSpec{
       .id = "pdf_text",
-      .version = 2,
+      // v3: right-to-left lines in reading order; each word's rotation
+      .version = 3,
       .summary =
           "PDF text layer: words with boxes, fonts and sizes, per page; decides the "
           "PDF's modality",
@@ -129,7 +150,7 @@ const StageSpec& PdfTextStageSpec() {
                   {"pdf.text_layer_ratio", false, "share of pages with a text layer, 0..1"},
                   {"pdf.word_count", false, "words in the text layer"},
                   {"pdf.syntax_errors", false, "syntax errors Poppler recovered from"}},
-      .libraries = {"poppler"},
+      .libraries = {"poppler", "fribidi"},
       .resources =
           [](const CanonicalJson&) {
             return std::vector<ResourceRef>{{"poppler_data", "default"}};

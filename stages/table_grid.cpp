@@ -1,5 +1,6 @@
 #include "stages/table_grid.h"
 
+#include "stages/bidi_text.h"
 #include "stages/table_columns.h"
 
 #include <algorithm>
@@ -95,10 +96,14 @@ std::vector<WordLine> GroupLines(std::vector<const TableWord*> words) {
 
 namespace {
 
+// A cell's text: its lines top to bottom, each line's words in reading order (left to right,
+// or right to left in a right-to-left line: stages/bidi_text.h).
 std::string JoinText(const std::vector<const TableWord*>& words) {
   std::string out;
   for (const WordLine& l : GroupLines(words)) {
-    for (const TableWord* w : l.words) out += (out.empty() ? "" : " ") + w->text;
+    std::vector<std::string> texts;
+    for (const TableWord* w : l.words) texts.push_back(w->text);
+    for (size_t i : DrawnToReadingOrder(texts).order) out += (out.empty() ? "" : " ") + texts[i];
   }
   return out;
 }

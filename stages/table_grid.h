@@ -28,6 +28,7 @@ struct TableWord {
   std::string text;
   Box bbox;
   bool prose = false;  // in a block of running text (stages/table_prose.h): no unruled table row
+  int rotation = 0;    // the text layer's quarter turns (Word::rotation); 0 for OCR words
 };
 
 // What finding tables on a page noticed besides the tables.

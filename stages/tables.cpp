@@ -1,7 +1,8 @@
 // tables: table detection and cell grids (the logic is in stages/table_grid.h) and the
 // structural checks contracts read (stages/table_checks.h).
 // - Born-digital pages: the text layer's words plus the ruling lines the page draws
-//   (stages/pdf_rulings.h), without rendering.
+//   (stages/pdf_rulings.h), without rendering; a table whose text is set sideways is built in
+//   the frame where its text reads upright (stages/table_turn.h).
 // - OCR'd pages (scans, page images): the OCR words plus the ruling lines found in the page
 //   image by morphology (stages/raster_rulings.h), in the frame of the pixels OCR read
 //   (upright after preprocessing); the same grid reconstruction follows, and the boxes are
@@ -23,6 +24,7 @@
 #include "stages/table_checks.h"
 #include "stages/table_prose.h"
 #include "stages/table_grid.h"
+#include "stages/table_turn.h"
 #include "stages/tesseract_model.h"
 
 namespace assay {
@@ -46,6 +48,27 @@ Box ToPageBox(const PageFrame& frame, const Box& b) {
   if (b.x0 == 0 && b.y0 == 0 && b.x1 == 0 && b.y1 == 0) return b;
   return frame.ToPage(PixelBox{static_cast<int>(std::lround(b.x0)), static_cast<int>(std::lround(b.y0)),
                                static_cast<int>(std::lround(b.x1)), static_cast<int>(std::lround(b.y1))});
+}
+
+// Whether a block is running text (stages/table_prose.h), judged along its lines: a block whose
+// words are mostly turned (set sideways) in the frame where they read upright.
+bool IsProseAlongItsLines(const Block& b, double width, double height) {
+  int turned[4] = {0, 0, 0, 0}, n = 0;
+  for (const Line& l : b.lines)
+    for (const Word& w : l.words) {
+      turned[std::clamp(w.rotation, 0, 3)] += 1;
+      ++n;
+    }
+  const int rot = static_cast<int>(std::max_element(turned, turned + 4) - turned);
+  if (rot == 0 || 2 * turned[rot] <= n) return IsProseBlock(b);
+  const TurnedFrame frame{rot, width, height};
+  Block out = b;
+  out.bbox = frame.ToFrame(b.bbox);
+  for (Line& l : out.lines) {
+    l.bbox = frame.ToFrame(l.bbox);
+    for (Word& w : l.words) w.bbox = frame.ToFrame(w.bbox);
+  }
+  return IsProseBlock(out);
 }
 
 class TablesStage : public Stage {
@@ -72,9 +95,9 @@ class TablesStage : public Stage {
       std::vector<TableWord> words;
       for (const Block& b : page.blocks) {
         if (b.type == "header" || b.type == "footer") continue;
-        const bool prose = IsProseBlock(b);
+        const bool prose = IsProseAlongItsLines(b, page.width, page.height);
         for (const Line& l : b.lines)
-          for (const Word& w : l.words) words.push_back(TableWord{w.text, w.bbox, prose});
+          for (const Word& w : l.words) words.push_back(TableWord{w.text, w.bbox, prose, w.rotation});
       }
       TablePageReport report;
       if (text_layer) {
@@ -83,8 +106,8 @@ class TablesStage : public Stage {
           if (!opened.ok()) return opened.error();
           pdf = std::move(opened.value());
         }
-        page.tables = FindTables(words, FindRulings(*pdf, page.number, page.width, page.height),
-                                 hints.areas, &report);
+        page.tables = FindTablesAnyTurn(words, FindRulings(*pdf, page.number, page.width, page.height),
+                                        hints.areas, page.width, page.height, &report);
       } else {
         auto pixels = ctx.Pixels(doc, page);
         if (!pixels.ok()) return pixels.error();
@@ -175,8 +198,8 @@ const StageSpec& TablesStageSpec() {
       // v3: unruled columns inside ruled ones, dot leaders, prose kept out (born-digital);
       //     page images that may be one table read again, enlarged, as one block (reread_ocr)
       // v4: a page image is also read again whole when its first reading's lines make one table
-      // v5: ... but only when most of its words are in the table (a page with a table among
-      //     prose is not read again)
+      // v5: tables set sideways built in their text's frame; right-to-left cells in reading
+      //     order; a page image read again whole only when most of its words are in the table
       .version = 5,
       .summary = "tables of born-digital pages, scans and page images: ruled grids with spans "
                  "(drawn rules, or rules found in the page image), unruled tables by word "
@@ -207,7 +230,7 @@ const StageSpec& TablesStageSpec() {
                    "table, 0..1"},
                   {"table.column_shift_suspects", false,
                    "tables the shifted/transposed-column detector flags"}},
-      .libraries = {"poppler", "leptonica", "opencv", "tesseract"},
+      .libraries = {"poppler", "leptonica", "opencv", "tesseract", "fribidi"},
       .resources =
           [](const CanonicalJson& p) {
             std::vector<ResourceRef> r{{"poppler_data", "default"}};

@@ -6,10 +6,11 @@ import csv
 import io
 import json
 import os
+import shutil
 import subprocess
 import unittest
 
-from assay_e2e import AssayTestCase, export, metrics, query, run_assay
+from assay_e2e import CORPORA, AssayTestCase, export, metrics, query, run_assay
 
 W, H = 612.0, 792.0
 
@@ -305,11 +306,36 @@ class TablesBadInputTest(AssayTestCase):
         self.assertEqual([len(by_page[1]), len(by_page[2])], [1, 1], tables)
         self.assertEqual(by_page[1][0]["n_rows"] + by_page[2][0]["n_rows"], 50)
         self.assertEqual(by_page[2][0]["rows"][0], ["Item 31", "217.5"])
-        # The sideways table is found as the grid its rules draw, in page orientation: it comes
-        # out transposed (2 x 5), words in a cell in page order. Known limit (docs/tables.md).
-        self.assertEqual([(t["n_rows"], t["n_cols"]) for t in by_page[3]], [(2, 5)])
+        # The sideways table (its text reads up the page) is built in its text's frame: five
+        # rows of two cells, as the text reads, not the page's transposed 2 x 5 grid. Read up
+        # the page, a row starts at the bottom: the figures (lower) come before the labels.
+        self.assertEqual([(t["n_rows"], t["n_cols"]) for t in by_page[3]], [(5, 2)], by_page[3])
+        self.assertEqual(by_page[3][0]["rows"], [[f"{i * 3}.0", f"Row {i}"] for i in range(5)])
         m = metrics(out, records[0]["doc_id"])
         self.assertGreaterEqual(m["table.count"], 2)
+
+
+    def test_right_to_left_text_reads_in_logical_order(self):
+        # Tabula's Hebrew table (ASSAY_CORPORA): a PDF draws right-to-left script left to right;
+        # the text layer, the text export and the cells read in logical order.
+        pdf = os.path.join(CORPORA, "tables_tabula", "dev", "indictb1h_14.pdf")
+        if not os.path.exists(pdf):
+            self.skipTest(f"no corpus file {pdf}")
+        d = self.temp_dir("tables_rtl")
+        inp = os.path.join(d, "in")
+        os.makedirs(inp)
+        shutil.copy(pdf, inp)
+        out = os.path.join(d, "out")
+        r = run_assay(["run", inp, "--out", out], timeout=300)
+        self.assertIn(r.returncode, (0, 1), r.describe())
+        records, _ = export(out)
+        text = records[0]["text"]
+        self.assertIn("ההשקעה בנכסים קבועים", text)
+        self.assertNotIn("םיעובק", text)  # a word as drawn
+        cells = [c for t in records[0]["tables"] for row in t["rows"] for c in row]
+        self.assertIn("תעשייה )ללא יהלומים(", cells)  # brackets as drawn, as the truth has them
+        self.assertIn("הסקטור העסקי", cells)
+        self.assertIn("2.6", cells)
 
 
 if __name__ == "__main__":
