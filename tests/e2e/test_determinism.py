@@ -100,7 +100,7 @@ class Determinism(AssayTestCase):
             self.assertEqual(set(r["lineage"]), {"processing_version", "transformations"})
             for t in r["lineage"]["transformations"]:
                 for volatile in ("started_at", "duration_ms", "run_id", "reused_from",
-                                 "queue_item_id"):
+                                 "queue_item_id", "page_tasks"):
                     self.assertNotIn(volatile, t)
         # Sources are named relative to the input root they were found under: a folder given
         # as input (samples/) or, for a file given directly, its own folder.

@@ -75,6 +75,7 @@ def stable_export(out):
         for t in r["lineage"]["transformations"]:
             for key in ("started_at", "duration_ms", "run_id"):
                 t.pop(key)
+            t.pop("page_tasks", None)  # which worker ran which pages: -j 2 runs differ
         for t in r["annotations"]["tasks"]:
             t.pop("task_id")  # numbered in the order documents were decided
         records.append(r)
