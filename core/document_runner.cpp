@@ -569,11 +569,11 @@ WorkResult DocumentRunner::RunFrom(const WorkRequest& req, const Plan& plan, int
       // takes longer than running them all here, and the helper's answer covers the pages not
       // reached. Its pages and these are the same outcomes, so where they meet is no matter.
       size_t here = to + 1;  // pages [here, to] were run here
-      PageHelpers::Answer answer = helpers->Poll(range, /*wait=*/false);
+      PageHelpers::Answer answer = helpers->Poll(range);
       while (!answer.ready && here > from) {
         --here;
         RunBlockPages(plan, i, block_end, doc, here, here, runs, nullptr, nullptr);
-        answer = helpers->Poll(range, /*wait=*/false);
+        answer = helpers->Poll(range);
       }
       if (!answer.ready) {
         helpers->Withdraw(range);

@@ -69,14 +69,13 @@ class PageHelpers {
   // runner stops before it), or nullopt.
   virtual std::optional<PageRange> Offer(int block_first, int block_end, int next_page,
                                          int last_page) = 0;
-  // What is known of `range`'s helper: `ready` false while it still runs (never when `wait`,
-  // which blocks until it is known); `result` empty when it failed (the runner computes the
-  // pages itself).
+  // What is known of `range`'s helper, without waiting: `ready` false while it still runs;
+  // `result` empty when it failed (the runner computes the pages itself).
   struct Answer {
     bool ready = false;
     std::optional<PageTaskResult> result;
   };
-  virtual Answer Poll(const PageRange& range, bool wait) = 0;
+  virtual Answer Poll(const PageRange& range) = 0;
   // The runner computed every page of `range` itself before the helper answered: the helper's
   // work is no longer wanted (its answer, should one still come, is ignored).
   virtual void Withdraw(const PageRange& range) = 0;

@@ -33,6 +33,10 @@ Json Transformations(Store& store, const std::string& doc_id, bool with_volatile
               "WHERE t.doc_id=? AND t.run_id=d.run_id AND "
               "t.processing_version=d.processing_version ORDER BY t.seq");
   q.Bind(1, doc_id);
+  // Which worker ran which pages of the page-major block a stage begins.
+  Statement p(store.db().handle(),
+              "SELECT first_page, last_page, block_end_seq, helper, outcome, helper_pages "
+              "FROM page_tasks WHERE transformation_id=? ORDER BY first_page");
   Json out = Json::array();
   while (q.Step()) {
     Json t = {{"stage", q.Text(0)},
@@ -50,10 +54,6 @@ Json Transformations(Store& store, const std::string& doc_id, bool with_volatile
       t["started_at"] = q.Text(7);
       t["duration_ms"] = std::round(q.Real(8) * 1000) / 1000;
       t["run_id"] = q.Int(9);
-      // Which worker ran which pages of the page-major block this stage begins.
-      Statement p(store.db().handle(),
-                  "SELECT first_page, last_page, block_end_seq, helper, outcome, helper_pages "
-                  "FROM page_tasks WHERE transformation_id=? ORDER BY first_page");
       p.Bind(1, q.Int(14));
       while (p.Step()) {
         t["page_tasks"].push_back({{"first_page", p.Int(0)},
@@ -63,6 +63,7 @@ Json Transformations(Store& store, const std::string& doc_id, bool with_volatile
                                    {"outcome", p.Text(4)},
                                    {"helper_pages", p.Int(5)}});
       }
+      p.Reset();
     }
     out.push_back(std::move(t));
   }

@@ -72,9 +72,9 @@ class PipeHelpers : public PageHelpers {
     return range;
   }
 
-  Answer Poll(const PageRange& range, bool wait) override {
+  Answer Poll(const PageRange& range) override {
     pollfd p{in_, POLLIN, 0};
-    while (!answers_.contains(range.first_page) && !closed_ && (wait || ::poll(&p, 1, 0) > 0)) {
+    while (!answers_.contains(range.first_page) && !closed_ && ::poll(&p, 1, 0) > 0) {
       if (!Take()) break;
     }
     auto it = answers_.find(range.first_page);

@@ -60,6 +60,15 @@ std::string PageTaskOutcomeText(const PageTaskNote& t, int owner) {
   return "done by " + own + " after its page task failed";
 }
 
+// The key of a document's worker's page frame ("page_offer", "page_withdraw"), or null when
+// `frame` is none (its result).
+const char* PageFrameKey(const std::string& frame) {
+  for (const char* key : {"page_offer", "page_withdraw"}) {
+    if (frame.starts_with(std::string("{\"") + key + "\"")) return key;
+  }
+  return nullptr;
+}
+
 constexpr int kPollMs = 100;  // how often limits are checked while nothing happens
 
 int64_t ResidentBytes(pid_t pid) {
@@ -383,19 +392,15 @@ void WorkerPool::Process(const std::function<std::optional<WorkRequest>()>& next
   // helper's work is no longer wanted, so it is stopped (and replaced) rather than left to
   // compete for the cores with the document it was meant to speed up.
   auto withdraw = [&](Worker& owner, int first_page) {
-    std::erase(owner.lent, first_page);
     for (Worker& h : workers_) {
-      if (!h.page_task || h.owner != owner.index || h.owner_pid != owner.pid ||
-          h.page_task->first_page != first_page || !owner.task ||
-          h.page_task->work.doc_id != owner.task->doc_id) {
-        continue;
-      }
+      if (!h.page_task || h.page_task->first_page != first_page || owner_of(h) != &owner) continue;
       Log("worker " + std::to_string(h.index) + " on pages " + std::to_string(first_page) + "-" +
           std::to_string(h.page_task->last_page) + " of " + h.page_task->work.doc_id +
           ": withdrawn, its document's worker ran them first");
       h.page_task.reset();
       replace(h);
     }
+    std::erase(owner.lent, first_page);
   };
   // A helper's answer, death or limits. Its answer goes to the document's worker as it is.
   auto watch_page_task = [&](Worker& w, bool readable) {
@@ -535,11 +540,10 @@ void WorkerPool::Process(const std::function<std::optional<WorkRequest>()>& next
         FrameReader::State state = w.reader.Read(w.from_fd, &frame);
         // Offers and withdrawals of pages come before the result, maybe in the same read:
         // take them all.
-        while (state == FrameReader::State::kFrame &&
-               (frame.starts_with("{\"page_offer\"") || frame.starts_with("{\"page_withdraw\""))) {
+        const char* key = nullptr;
+        while (state == FrameReader::State::kFrame && (key = PageFrameKey(frame)) != nullptr) {
           const Json j = Json::parse(frame, nullptr, /*allow_exceptions=*/false);
-          const bool offer = frame.starts_with("{\"page_offer\"");
-          const char* key = offer ? "page_offer" : "page_withdraw";
+          const bool offer = key == std::string_view("page_offer");
           std::string bad;
           if (j.is_object() && j[key].is_object()) {
             try {

@@ -22,9 +22,7 @@ constexpr double kWholeImageRuleShare = 0.5;  // a rule this share of the image 
 double RegionMedianWordHeight(const std::vector<TableWord>& words, const Box& region) {
   std::vector<double> h;
   for (const TableWord& w : words) {
-    const double cx = (w.bbox.x0 + w.bbox.x1) / 2, cy = (w.bbox.y0 + w.bbox.y1) / 2;
-    if (cx >= region.x0 && cx <= region.x1 && cy >= region.y0 && cy <= region.y1)
-      h.push_back(w.bbox.y1 - w.bbox.y0);
+    if (WordCentreInRegion(region, w.bbox)) h.push_back(w.bbox.y1 - w.bbox.y0);
   }
   if (h.empty()) return 0;
   std::nth_element(h.begin(), h.begin() + h.size() / 2, h.end());
@@ -35,9 +33,17 @@ bool RegionsOverlap(const Box& a, const Box& b) {
   return a.x0 <= b.x1 && b.x0 <= a.x1 && a.y0 <= b.y1 && b.y0 <= a.y1;
 }
 
-bool WordCentreInRegion(const Box& region, const Box& b) {
-  const double cx = (b.x0 + b.x1) / 2, cy = (b.y0 + b.y1) / 2;
-  return cx >= region.x0 && cx <= region.x1 && cy >= region.y0 && cy <= region.y1;
+// The share of `words` whose centre lies in one of `boxes` (0 without words).
+double ShareOfWordsInBoxes(const std::vector<TableWord>& words, const std::vector<Box>& boxes) {
+  if (words.empty()) return 0;
+  int in = 0;
+  for (const TableWord& w : words) {
+    in += std::any_of(boxes.begin(), boxes.end(),
+                      [&](const Box& b) { return WordCentreInRegion(b, w.bbox); })
+              ? 1
+              : 0;
+  }
+  return double(in) / double(words.size());
 }
 
 // A word that is only a rule Tesseract read as letters ("|", "||", "_").
@@ -112,26 +118,6 @@ std::vector<TableWord> ReadTableRegion(Pix* pix, const Box& region, const std::v
   api.SetPageSegMode(before);
   return out;
 }
-
-namespace {
-
-// The share of `words` whose centre lies in one of `boxes` (0 without words).
-double ShareOfWordsInBoxes(const std::vector<TableWord>& words, const std::vector<Box>& boxes) {
-  if (words.empty()) return 0;
-  int in = 0;
-  for (const TableWord& w : words) {
-    const double cx = (w.bbox.x0 + w.bbox.x1) / 2, cy = (w.bbox.y0 + w.bbox.y1) / 2;
-    for (const Box& b : boxes) {
-      if (cx >= b.x0 && cx <= b.x1 && cy >= b.y0 && cy <= b.y1) {
-        ++in;
-        break;
-      }
-    }
-  }
-  return double(in) / double(words.size());
-}
-
-}  // namespace
 
 bool ReadWholeImageAgain(const std::vector<TableWord>& words, const std::vector<Rule>& rules,
                          const std::vector<PageTable>& first, double image_width) {

@@ -43,6 +43,12 @@ struct WordLine {
   std::vector<const TableWord*> words;
 };
 
+// Whether the centre of word box `b` lies in `region` (edges included).
+inline bool WordCentreInRegion(const Box& region, const Box& b) {
+  const double cx = (b.x0 + b.x1) / 2, cy = (b.y0 + b.y1) / 2;
+  return cx >= region.x0 && cx <= region.x1 && cy >= region.y0 && cy <= region.y1;
+}
+
 // Words grouped into lines (a word joins a line it overlaps vertically by half the smaller
 // height), lines top to bottom. Used by the page search and by table images' structure.
 std::vector<WordLine> GroupLines(std::vector<const TableWord*> words);

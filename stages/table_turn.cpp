@@ -81,8 +81,7 @@ std::vector<PageTable> FindTablesAnyTurn(const std::vector<TableWord>& words,
       // their own: a turned table's region must be mostly turned text.
       int inside = 0, turned_inside = 0;
       for (const TableWord& w : words) {
-        const double cx = (w.bbox.x0 + w.bbox.x1) / 2, cy = (w.bbox.y0 + w.bbox.y1) / 2;
-        if (cx < t.bbox.x0 || cx > t.bbox.x1 || cy < t.bbox.y0 || cy > t.bbox.y1) continue;
+        if (!WordCentreInRegion(t.bbox, w.bbox)) continue;
         ++inside;
         turned_inside += w.rotation == rot ? 1 : 0;
       }

@@ -58,8 +58,8 @@ class SecondRunner : public PageHelpers {
     return PageRange{first_, last_page};
   }
 
-  Answer Poll(const PageRange& range, bool wait) override {
-    if (!wait && (ready_after_ < 0 || polls_++ < ready_after_)) return Answer{};
+  Answer Poll(const PageRange& range) override {
+    if (ready_after_ < 0 || polls_++ < ready_after_) return Answer{};
     if (fail_) return Answer{true, std::nullopt};
     DocumentRunner other(BuiltinCatalog());
     PageTaskRequest task{req_, block_first_, block_end_, range.first_page, range.last_page};
@@ -102,6 +102,15 @@ class PageTasksTest : public ::testing::Test {
     delete path_;
     delete serial_;
   }
+  // Runs the document with `helper` taking a range: it must come out whole, byte-identical to
+  // the serial run, with one page task.
+  static void RunWithHelper(SecondRunner& helper, WorkResult* r) {
+    DocumentRunner runner(BuiltinCatalog());
+    *r = runner.Run(testing::PlannedRequest(*path_, "pdf"), &helper);
+    ASSERT_FALSE(r->error) << r->error->message;
+    EXPECT_EQ(Fingerprint(*r), Fingerprint(*serial_));
+    ASSERT_EQ(r->page_tasks.size(), 1u);
+  }
   static std::string* path_;
   static WorkResult* serial_;
 };
@@ -129,12 +138,9 @@ TEST_F(PageTasksTest, PageMajorRunIsByteIdenticalToStageMajor) {
 TEST_F(PageTasksTest, PagesFromAnotherRunnerGiveTheSameResult) {
   for (int first : {2, 4}) {
     SCOPED_TRACE("helper takes pages " + std::to_string(first) + "-4");
-    DocumentRunner runner(BuiltinCatalog());
     SecondRunner helper(testing::PlannedRequest(*path_, "pdf"), first, /*fail=*/false);
-    const WorkResult r = runner.Run(testing::PlannedRequest(*path_, "pdf"), &helper);
-    ASSERT_FALSE(r.error) << r.error->message;
-    EXPECT_EQ(Fingerprint(r), Fingerprint(*serial_));
-    ASSERT_EQ(r.page_tasks.size(), 1u);
+    WorkResult r;
+    ASSERT_NO_FATAL_FAILURE(RunWithHelper(helper, &r));
     EXPECT_EQ(r.page_tasks[0].outcome, "used");
     EXPECT_EQ(r.page_tasks[0].helper_pages, 5 - first);
     EXPECT_EQ(r.page_tasks[0].first_page, first);
@@ -147,12 +153,9 @@ TEST_F(PageTasksTest, PagesFromAnotherRunnerGiveTheSameResult) {
 }
 
 TEST_F(PageTasksTest, AFailedHelperCostsTimeNotTheDocument) {
-  DocumentRunner runner(BuiltinCatalog());
   SecondRunner helper(testing::PlannedRequest(*path_, "pdf"), 3, /*fail=*/true);
-  const WorkResult r = runner.Run(testing::PlannedRequest(*path_, "pdf"), &helper);
-  ASSERT_FALSE(r.error) << r.error->message;
-  EXPECT_EQ(Fingerprint(r), Fingerprint(*serial_));
-  ASSERT_EQ(r.page_tasks.size(), 1u);
+  WorkResult r;
+  ASSERT_NO_FATAL_FAILURE(RunWithHelper(helper, &r));
   EXPECT_EQ(r.page_tasks[0].outcome, "failed");
   EXPECT_EQ(r.page_tasks[0].helper_pages, 0);
 }
@@ -160,13 +163,10 @@ TEST_F(PageTasksTest, AFailedHelperCostsTimeNotTheDocument) {
 // The helper's answer comes after the document's worker has run the last page of the range
 // itself (from the last one back): the two halves make the same document.
 TEST_F(PageTasksTest, ALateHelperCoversOnlyThePagesNotRunBack) {
-  DocumentRunner runner(BuiltinCatalog());
   SecondRunner helper(testing::PlannedRequest(*path_, "pdf"), 2, /*fail=*/false,
                       /*ready_after=*/1);
-  const WorkResult r = runner.Run(testing::PlannedRequest(*path_, "pdf"), &helper);
-  ASSERT_FALSE(r.error) << r.error->message;
-  EXPECT_EQ(Fingerprint(r), Fingerprint(*serial_));
-  ASSERT_EQ(r.page_tasks.size(), 1u);
+  WorkResult r;
+  ASSERT_NO_FATAL_FAILURE(RunWithHelper(helper, &r));
   EXPECT_EQ(r.page_tasks[0].outcome, "partly");
   EXPECT_EQ(r.page_tasks[0].helper_pages, 2);  // pages 2-3; page 4 was run back
   EXPECT_EQ(helper.withdrawn_, 0);
@@ -175,13 +175,10 @@ TEST_F(PageTasksTest, ALateHelperCoversOnlyThePagesNotRunBack) {
 // The helper never answers: the document's worker runs every lent page back to the first,
 // does not wait, and withdraws the task.
 TEST_F(PageTasksTest, AHelperThatNeverAnswersIsWithdrawnNotAwaited) {
-  DocumentRunner runner(BuiltinCatalog());
   SecondRunner helper(testing::PlannedRequest(*path_, "pdf"), 2, /*fail=*/false,
                       /*ready_after=*/-1);
-  const WorkResult r = runner.Run(testing::PlannedRequest(*path_, "pdf"), &helper);
-  ASSERT_FALSE(r.error) << r.error->message;
-  EXPECT_EQ(Fingerprint(r), Fingerprint(*serial_));
-  ASSERT_EQ(r.page_tasks.size(), 1u);
+  WorkResult r;
+  ASSERT_NO_FATAL_FAILURE(RunWithHelper(helper, &r));
   EXPECT_EQ(r.page_tasks[0].outcome, "withdrawn");
   EXPECT_EQ(r.page_tasks[0].helper_pages, 0);
   EXPECT_EQ(helper.withdrawn_, 2);

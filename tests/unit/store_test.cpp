@@ -169,14 +169,7 @@ TEST(StoreTest, VideoFrameHashesFollowTheResult) {
   const auto dir = testing::TempDir();
   Store store(dir / "v.db", true);
   const int64_t run = testing::AddRun(store);
-  {
-    Transaction tx(store.db());
-    store.RegisterSource({"vsrc", 10, "video/mp4", "a.mp4"}, run, "t1");
-    store.RegisterDocument({.doc_id = "vid", .source_id = "vsrc", .path = "a.mp4",
-                            .container = "video", .alt_text = {}, .ground_truth = {}},
-                           "t1");
-    tx.Commit();
-  }
+  testing::AddDocument(store, run, "vid", "vsrc", "a.mp4", "video/mp4", "video");
   WorkResult r;
   r.doc_id = "vid";
   r.modality = "video";
@@ -202,14 +195,7 @@ TEST(StoreTest, PageTasksAreLineageOfTheBlocksFirstTransformation) {
   const auto dir = testing::TempDir();
   Store store(dir / "p.db", true);
   const int64_t run = testing::AddRun(store);
-  {
-    Transaction tx(store.db());
-    store.RegisterSource({"psrc", 10, "application/pdf", "a.pdf"}, run, "t1");
-    store.RegisterDocument({.doc_id = "scan", .source_id = "psrc", .path = "a.pdf",
-                            .container = "pdf", .alt_text = {}, .ground_truth = {}},
-                           "t1");
-    tx.Commit();
-  }
+  testing::AddDocument(store, run, "scan", "psrc", "a.pdf", "application/pdf", "pdf");
   WorkResult r;
   r.doc_id = "scan";
   r.modality = "pdf_scan";
