@@ -99,8 +99,6 @@ std::vector<PreprocessPlan> RetryPlans(const PreprocessPlan& applied, const Page
 // states `pix`'s own resolution times the upscale (none when `pix` states none).
 PixHandle ApplyPlan(Pix* pix, const PreprocessPlan& plan, int dpi);
 
-// Share of text-like ink (character-sized connected components of the binarised page) that
-// lies inside `word_boxes` (pixel coordinates of `pix`); 1 when the page has no text-like ink.
 struct PixelBox {
   int x0, y0, x1, y1;
 };
@@ -124,6 +122,9 @@ struct PageFrame {
   Box ToPixels(const Box& b) const;
 };
 
+// Share of text-like ink (character-sized connected components of the binarised page, its
+// ruling lines left out) that lies inside `word_boxes` (pixel coordinates of `pix`); 1 when the
+// page has no text-like ink.
 double TextCoverage(Pix* pix, int dpi, const std::vector<PixelBox>& word_boxes);
 
 }  // namespace assay

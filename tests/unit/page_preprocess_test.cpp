@@ -176,6 +176,31 @@ TEST(TextCoverage, IsTheShareOfTextInkUnderWordBoxes) {
   EXPECT_EQ(TextCoverage(b.get(), 300, {}), 1.0);  // nothing to miss
 }
 
+// A ruled table drawn cell by cell: every cell's outline is its own piece of ink, broken from
+// its neighbours by a one-pixel gap at each junction, and each piece is character-sized.
+TEST(TextCoverage, TheRulesOfATableAreNotTextNobodyRead) {
+  PixHandle page = TextPage();
+  Pix* pix = page.get();
+  for (int row = 0; row < 20; ++row) {
+    for (int col = 0; col < 4; ++col) {
+      const int x = 140 + col * 520, y = 190 + row * 120;
+      pixRasterop(pix, x + 1, y, 516, 2, PIX_CLR, nullptr, 0, 0);        // top
+      pixRasterop(pix, x + 1, y + 117, 516, 2, PIX_CLR, nullptr, 0, 0);  // bottom
+      pixRasterop(pix, x, y + 1, 2, 116, PIX_CLR, nullptr, 0, 0);        // left
+      pixRasterop(pix, x + 517, y + 1, 2, 116, PIX_CLR, nullptr, 0, 0);  // right
+    }
+  }
+  // Every text line read, no box over the rules: all the text is covered.
+  std::vector<PixelBox> lines;
+  for (int line = 0; line < 20; ++line) {
+    lines.push_back({150, 200 + line * 120, 2250, 230 + line * 120});
+  }
+  EXPECT_GT(TextCoverage(pix, 300, lines), 0.98);
+  // Half the lines read is still half the text, rules or not.
+  lines.resize(10);
+  EXPECT_NEAR(TextCoverage(pix, 300, lines), 0.5, 0.02);
+}
+
 TEST(WithCoverage, APageThatLostAThirdOfItsTextFailsTheCerContract) {
   // The words found look perfect (estimate 0.5%), but a third of the text ink is unread.
   EXPECT_GT(WithCoverage(0.005, 0.66), 0.02);
