@@ -204,7 +204,8 @@ const StageSpec& PreprocessStageSpec() {
       .id = "preprocess",
       // 2: the page keeps its frame; an image stating no dpi stays without one
       // 3: a page found upright by its ascenders skips OSD
-      .version = 3,
+      // 4: ... also when its sideways signal is up to 2/3 of the upright one (was 1/3)
+      .version = 4,
       .summary = "orientation, deskew and per-page image clean-up before OCR",
       .containers = {"pdf", "image"},
       .modalities = {"pdf_scan", "pdf_mixed", "page_image"},

@@ -318,6 +318,18 @@ namespace {
 // Leptonica's ascender test on a real scanned page (samples/scanned_page.png, 300 dpi): upright
 // beyond doubt as it is, and never called upright once turned; too coarse to say anything at
 // 100 dpi.
+// Signals measured on report pages at 300 dpi (docs/preprocess.md): an upright page with a
+// table reads a sideways signal of up to 0.6 of its upright one; a page turned a quarter reads
+// a small or negative upright signal and a large sideways one.
+TEST(AscenderOrientation, ATablePageIsUprightATurnedPageIsNot) {
+  EXPECT_TRUE((AscenderOrientation{19.2, -11.4}).Upright(12));  // eu-006 p1, a table page
+  EXPECT_TRUE((AscenderOrientation{28.7, -10.7}).Upright(12));
+  EXPECT_FALSE((AscenderOrientation{-11.4, -16.2}).Upright(12));  // the same page turned 90
+  EXPECT_FALSE((AscenderOrientation{3.1, -7.3}).Upright(12));
+  EXPECT_FALSE((AscenderOrientation{15.0, -12.0}).Upright(12));  // as much sideways: unsure
+  EXPECT_FALSE((AscenderOrientation{10.9, -5.7}).Upright(12));   // too faint a signal
+}
+
 TEST(MeasurePageAscenders, UprightOnlyWhenTheTextIsUpright) {
   Pix* page = pixRead(testing::SamplePath("scanned_page.png").c_str());
   ASSERT_NE(page, nullptr);
