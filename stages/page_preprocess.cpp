@@ -77,11 +77,10 @@ Pix* TextLikeComponents(Pix* binary, int dpi) {
   return pixSelectBySize(small.get(), 0, min_h, 8, L_SELECT_HEIGHT, L_SELECT_IF_GTE, &changed);
 }
 
-// `binary` without its ruling lines: the ink of straight runs at least a quarter inch long,
-// horizontal or vertical, bridged over 1-2 pixel breaks first. A table's grid drawn cell by cell
-// has such breaks at every junction, and its pieces are character-sized: left in, they were text
-// ink no word covers, and a clean ruled table estimated 10-15% CER (docs/cer_estimate.md).
-Pix* WithoutRules(Pix* binary, int dpi) {
+// The ink of `binary`'s ruling lines: straight runs at least a quarter inch long, horizontal or
+// vertical, bridged over 1-2 pixel breaks first (a table's grid drawn cell by cell has such
+// breaks at every junction).
+Pix* RuleInk(Pix* binary, int dpi) {
   const int run = std::max(8, dpi / 4);
   PixOwner across(pixCloseBrick(nullptr, binary, 3, 1));
   PixOwner down(pixCloseBrick(nullptr, binary, 1, 3));
@@ -89,10 +88,22 @@ Pix* WithoutRules(Pix* binary, int dpi) {
   PixOwner horizontal(pixOpenBrick(nullptr, across.get(), run, 1));
   PixOwner vertical(pixOpenBrick(nullptr, down.get(), 1, run));
   if (horizontal.get() == nullptr || vertical.get() == nullptr) return nullptr;
-  PixOwner out(pixSubtract(nullptr, binary, horizontal.get()));
-  if (out.get() == nullptr) return nullptr;
-  pixSubtract(out.get(), out.get(), vertical.get());
-  return out.release();
+  return pixOr(nullptr, horizontal.get(), vertical.get());
+}
+
+// `text` (text-like components of `binary`) without the components that touch a ruling line.
+// A grid broken at its junctions falls into cell-sized outlines that pass for text no word
+// covers: a clean ruled table was estimated at 10-15% CER (docs/preprocess.md). Whole
+// components go, not the rule pixels: cutting a chart's gridlines out would break its curves
+// into text-sized pieces.
+Pix* WithoutRuledComponents(Pix* text, Pix* binary, int dpi) {
+  PixOwner rules(RuleInk(binary, dpi));
+  if (rules.get() == nullptr) return nullptr;
+  PixOwner seed(pixAnd(nullptr, text, rules.get()));
+  if (seed.get() == nullptr) return nullptr;
+  PixOwner ruled(pixSeedfillBinary(nullptr, seed.get(), text, 8));
+  if (ruled.get() == nullptr) return nullptr;
+  return pixSubtract(nullptr, text, ruled.get());
 }
 
 }  // namespace
@@ -376,9 +387,9 @@ double TextCoverage(Pix* pix, int dpi, const std::vector<PixelBox>& word_boxes) 
   const double paper = Rank(gray.get(), 0.95);
   PixOwner binary(Binarize(gray.get(), InkLevel(gray.get(), paper), paper));
   if (binary.get() == nullptr) return 1;
-  PixOwner unruled(WithoutRules(binary.get(), dpi));
-  if (unruled.get() == nullptr) return 1;
-  PixOwner text(TextLikeComponents(unruled.get(), dpi));
+  PixOwner text_and_rules(TextLikeComponents(binary.get(), dpi));
+  if (text_and_rules.get() == nullptr) return 1;
+  PixOwner text(WithoutRuledComponents(text_and_rules.get(), binary.get(), dpi));
   if (text.get() == nullptr) return 1;
   l_int32 total = 0;
   pixCountPixels(text.get(), &total, nullptr);

@@ -201,6 +201,22 @@ TEST(TextCoverage, TheRulesOfATableAreNotTextNobodyRead) {
   EXPECT_NEAR(TextCoverage(pix, 300, lines), 0.5, 0.02);
 }
 
+// A line chart under the text: its curve crosses the gridlines. Cutting the gridlines' pixels
+// out would leave the curve in text-sized pieces that no word covers.
+TEST(TextCoverage, AChartsCurveIsNotCutIntoText) {
+  PixHandle page = TextPage();
+  Pix* pix = page.get();
+  for (int y = 2600; y <= 2900; y += 100) pixRasterop(pix, 150, y, 2000, 2, PIX_CLR, nullptr, 0, 0);
+  for (int dx = 0; dx <= 1000; dx += 250) {
+    pixRenderLine(pix, 150 + dx, 2950, 1150 + dx, 2550, 6, L_CLEAR_PIXELS);
+  }
+  std::vector<PixelBox> lines;
+  for (int line = 0; line < 20; ++line) {
+    lines.push_back({150, 200 + line * 120, 2250, 230 + line * 120});
+  }
+  EXPECT_GT(TextCoverage(pix, 300, lines), 0.98);
+}
+
 TEST(WithCoverage, APageThatLostAThirdOfItsTextFailsTheCerContract) {
   // The words found look perfect (estimate 0.5%), but a third of the text ink is unread.
   EXPECT_GT(WithCoverage(0.005, 0.66), 0.02);
