@@ -44,6 +44,20 @@ TEST(ReadWholeImageAgain, TwoLongHorizontalRulesOrAFoundTableAreEnough) {
   EXPECT_TRUE(ReadWholeImageAgain(noise, {}, {around_the_word}, 400));
 }
 
+// A report page between its header and footer rules, a quarter of its words in running text
+// (layout's prose blocks), is a page, not a table image; the same words not in prose blocks
+// would be read again.
+TEST(ReadWholeImageAgain, AnImageAQuarterOfWhoseWordsAreProseIsNotReadAgain) {
+  std::vector<TableWord> words = RereadAlignedRows();  // 9 table words
+  for (int w = 0; w < 3; ++w) words.push_back(RereadTestWord("word", 50.0 * w, 200));
+  const std::vector<Rule> header_and_footer = {Rule{0, -10, 300, -10}, Rule{0, 250, 300, 250}};
+  EXPECT_TRUE(ReadWholeImageAgain(words, header_and_footer, {}, 400));
+  for (size_t i = 9; i < words.size(); ++i) words[i].prose = true;  // 3 of 12: a quarter
+  EXPECT_FALSE(ReadWholeImageAgain(words, header_and_footer, {}, 400));
+  words[9].prose = false;  // 2 of 12
+  EXPECT_TRUE(ReadWholeImageAgain(words, header_and_footer, {}, 400));
+}
+
 // A page with a table among its prose is no table image: read again whole, enlarged, it cost
 // as much as its OCR. Most of its words are outside the rules and the table found.
 TEST(ReadWholeImageAgain, APageWithATableAmongProseIsNotReadAgain) {
