@@ -42,7 +42,8 @@ std::vector<PageTable> FindRasterTables(Pix* pix, const std::vector<TableWord>& 
 // Whether a page image that may be one table (`image_width` pixels wide) is read again whole,
 // from its first reading: two or more horizontal rules half the image wide or longer with most
 // (70%) of `words` between the outermost two, tables found in `words` holding most of them, or
-// `words`' lines making one table (WholeImageTable). A page with a table among prose is not.
+// `words`' lines making one table (WholeImageTable). A page with a table among prose is not,
+// nor an image 5% of whose words or more are running text (`TableWord::prose`).
 bool ReadWholeImageAgain(const std::vector<TableWord>& words, const std::vector<Rule>& rules,
                          const std::vector<PageTable>& first, double image_width);
 

@@ -200,7 +200,8 @@ const StageSpec& TablesStageSpec() {
       // v4: a page image is also read again whole when its first reading's lines make one table
       // v5: tables set sideways built in their text's frame; right-to-left cells in reading
       //     order; a page image read again whole only when most of its words are in the table
-      .version = 5,
+      // v6: a page image 5% of whose words are running text is not read again whole
+      .version = 6,
       .summary = "tables of born-digital pages, scans and page images: ruled grids with spans "
                  "(drawn rules, or rules found in the page image), unruled tables by word "
                  "alignment; structural checks and the shifted-column detector",

@@ -44,6 +44,22 @@ TEST(ReadWholeImageAgain, TwoLongHorizontalRulesOrAFoundTableAreEnough) {
   EXPECT_TRUE(ReadWholeImageAgain(noise, {}, {around_the_word}, 400));
 }
 
+// A report page between its header and footer rules, 5% of its words or more in running text
+// (layout's prose blocks), is a page, not a table image; the same words not in prose blocks
+// would be read again.
+TEST(ReadWholeImageAgain, AnImageWithRunningTextIsNotReadAgain) {
+  std::vector<TableWord> words;
+  for (int row = 0; row < 10; ++row)  // 30 table words
+    for (int col = 0; col < 3; ++col) words.push_back(RereadTestWord("12.5", 150.0 * col, 40.0 * row));
+  for (int w = 0; w < 2; ++w) words.push_back(RereadTestWord("word", 50.0 * w, 420));
+  const std::vector<Rule> header_and_footer = {Rule{0, -10, 300, -10}, Rule{0, 450, 300, 450}};
+  EXPECT_TRUE(ReadWholeImageAgain(words, header_and_footer, {}, 400));
+  for (size_t i = 30; i < words.size(); ++i) words[i].prose = true;  // 2 of 32: over 5%
+  EXPECT_FALSE(ReadWholeImageAgain(words, header_and_footer, {}, 400));
+  words[30].prose = false;  // 1 of 32: under 5%
+  EXPECT_TRUE(ReadWholeImageAgain(words, header_and_footer, {}, 400));
+}
+
 // A page with a table among its prose is no table image: read again whole, enlarged, it cost
 // as much as its OCR. Most of its words are outside the rules and the table found.
 TEST(ReadWholeImageAgain, APageWithATableAmongProseIsNotReadAgain) {
