@@ -4,10 +4,13 @@
 // in the table scoring (core/table_eval.h).
 #include <gtest/gtest.h>
 
+#include <fstream>
+
 #include "core/table_eval.h"
 #include "stages/table_columns.h"
 #include "stages/table_grid.h"
 #include "stages/table_prose.h"
+#include "tests/unit/test_paths.h"
 
 namespace assay {
 namespace {
@@ -139,6 +142,20 @@ TEST(TableEval, NoBreakSpaceIsWhitespace) {
   int tp = 0;
   EXPECT_DOUBLE_EQ(MultisetF1(CellTexts(truth), CellTexts(predicted), &tp), 1.0);
   EXPECT_EQ(tp, 2);
+}
+
+TEST(TableEval, RegionBoxAttributesInAnyOrder) {
+  // ICDAR's eu-015-reg.xml writes x1 x2 y1 y2: its regions count as truth like the others'.
+  const auto dir = testing::TempDir();
+  std::ofstream(dir / "d-reg.xml")
+      << "<document><table id='1'><region id='1' page='1'>"
+         "<bounding-box x1=\"10\" x2=\"110\" y1=\"700\" y2=\"780\"/></region></table></document>";
+  const Json record = {{"pages", {{{"page", 1}, {"height", 800.0}}}},
+                       {"tables", {{{"page", 1}, {"bbox", {10, 20, 110, 100}}, {"rows", {{"a", "b"}}}}}}};
+  const auto scored = ScoreTables(record, dir, "d");
+  ASSERT_TRUE(scored.has_value());
+  EXPECT_EQ((*scored)["counts"]["det_truth"].get<int>(), 1);
+  EXPECT_EQ((*scored)["counts"]["det_tp"].get<int>(), 1);
 }
 
 }  // namespace
