@@ -21,6 +21,7 @@ constexpr double kChunkGap = 0.8;         // of the line height: a gap this wide
 constexpr double kRowGap = 2.2;           // of the line height: a wider vertical gap ends a table
 constexpr int kMinTableLines = 3;         // lines with several chunks a table needs
 constexpr double kLowCoverage = 0.12;     // share of lines that may cross a column gap (spanning heads)
+constexpr double kTallWord = 1.8;         // of the median word height: a taller word box is a tall glyph
 
 struct UnionFind {
   std::vector<int> parent;
@@ -65,6 +66,20 @@ std::vector<WordLine> GroupLines(std::vector<const TableWord*> words) {
     if (Cy(a->bbox) != Cy(b->bbox)) return Cy(a->bbox) < Cy(b->bbox);
     return a->bbox.x0 < b->bbox.x0;
   });
+  // Upright words much taller than the common height (a bullet whose font box spans three
+  // lines) would stretch their line over its neighbours and join them: they are placed after
+  // the others. (Words set sideways keep their place: their boxes are tall by nature.)
+  std::vector<double> heights;
+  for (const TableWord* w : words) heights.push_back(w->bbox.y1 - w->bbox.y0);
+  std::vector<const TableWord*> tall;
+  if (!heights.empty()) {
+    std::nth_element(heights.begin(), heights.begin() + heights.size() / 2, heights.end());
+    const double common = heights[heights.size() / 2];
+    std::vector<const TableWord*> regular;
+    for (const TableWord* w : words)
+      (w->rotation == 0 && w->bbox.y1 - w->bbox.y0 > kTallWord * common ? tall : regular).push_back(w);
+    words = std::move(regular);
+  }
   std::vector<WordLine> lines;
   for (const TableWord* w : words) {
     const double h = w->bbox.y1 - w->bbox.y0;
@@ -84,6 +99,32 @@ std::vector<WordLine> GroupLines(std::vector<const TableWord*> words) {
       }
     }
     if (!placed) lines.push_back(WordLine{w->bbox, {w}});
+  }
+  // A tall word joins the line it covers most (of a tie, the one whose bottom is nearest its
+  // own: a glyph sits on its line's baseline) without stretching it.
+  const size_t regular_lines = lines.size();
+  for (const TableWord* w : tall) {
+    int best = -1;
+    double best_overlap = 0;
+    for (size_t i = 0; i < regular_lines; ++i) {
+      const WordLine& l = lines[i];
+      const double overlap = std::min(l.box.y1, w->bbox.y1) - std::max(l.box.y0, w->bbox.y0);
+      if (overlap < 0.5 * (l.box.y1 - l.box.y0)) continue;
+      const bool nearer = best >= 0 && std::abs(overlap - best_overlap) <= 0.5 &&
+                          std::abs(l.box.y1 - w->bbox.y1) < std::abs(lines[best].box.y1 - w->bbox.y1);
+      if (best < 0 || overlap > best_overlap + 0.5 || nearer) {
+        best = static_cast<int>(i);
+        best_overlap = overlap;
+      }
+    }
+    if (best < 0) {
+      lines.push_back(WordLine{w->bbox, {w}});
+      continue;
+    }
+    WordLine& l = lines[static_cast<size_t>(best)];
+    l.words.push_back(w);
+    l.box.x0 = std::min(l.box.x0, w->bbox.x0);
+    l.box.x1 = std::max(l.box.x1, w->bbox.x1);
   }
   for (WordLine& l : lines) {
     std::sort(l.words.begin(), l.words.end(),
