@@ -388,11 +388,37 @@ struct Chunk {
   std::vector<const TableWord*> words;
 };
 
+// A figure standing alone: digits with their separators, an optional sign, currency or
+// percent sign ("1,040", "-0.5", "12%", "$3"), no letter.
+bool IsBareNumber(const std::string& text) {
+  size_t i = 0;
+  if (i < text.size() && (text[i] == '-' || text[i] == '+' || text[i] == '$')) ++i;
+  bool digit = false;
+  for (; i < text.size(); ++i) {
+    const char c = text[i];
+    if (c >= '0' && c <= '9') digit = true;
+    else if (c != ',' && c != '.' && !(c == '%' && i + 1 == text.size())) return false;
+  }
+  return digit;
+}
+
+// Whether `a` then `b`, two figures one space apart, read as one number with a space between
+// its thousands ("12 345"): `b` three digits, `a` one to three.
+bool ThousandsGroup(const std::string& a, const std::string& b) {
+  auto digits = [](const std::string& t) { return std::all_of(t.begin(), t.end(), [](char c) { return c >= '0' && c <= '9'; }); };
+  return b.size() == 3 && digits(b) && !a.empty() && a.size() <= 3 && digits(a);
+}
+
 std::vector<Chunk> Chunks(const WordLine& line) {
   std::vector<Chunk> out;
   const double h = line.box.y1 - line.box.y0;
   for (const TableWord* w : line.words) {
-    if (out.empty() || w->bbox.x0 - out.back().box.x1 > std::max(2.5, kChunkGap * h)) {
+    // Two figures side by side are two cells even one space apart (a monospaced table's
+    // columns); a phrase's words join at gaps under the cell gap.
+    const bool figures = !out.empty() && IsBareNumber(out.back().words.back()->text) &&
+                         IsBareNumber(w->text) && !ThousandsGroup(out.back().words.back()->text, w->text) &&
+                         w->bbox.x0 - out.back().box.x1 > 1.0;
+    if (out.empty() || figures || w->bbox.x0 - out.back().box.x1 > std::max(2.5, kChunkGap * h)) {
       out.push_back(Chunk{w->bbox, {w}});
     } else {
       out.back().words.push_back(w);
