@@ -1,6 +1,7 @@
 // Born-digital table reconstruction beyond full grids (stages/table_columns.h,
 // stages/table_prose.h, stages/table_grid.h): columns a ruled table leaves unruled, tables
-// ruled only between rows, prose beside an unruled table, dot leaders; and the no-break space
+// ruled only between rows, prose beside an unruled table, dot leaders, tall bullets, figures one
+// space apart; and the no-break space
 // in the table scoring (core/table_eval.h).
 #include <gtest/gtest.h>
 
@@ -156,6 +157,62 @@ TEST(TableEval, RegionBoxAttributesInAnyOrder) {
   ASSERT_TRUE(scored.has_value());
   EXPECT_EQ((*scored)["counts"]["det_truth"].get<int>(), 1);
   EXPECT_EQ((*scored)["counts"]["det_tp"].get<int>(), 1);
+}
+
+TEST(GroupLines, TallBulletJoinsOneLineWithoutMergingItsNeighbours) {
+  // A bullet whose font box is three lines tall, its bottom near the second line's: before,
+  // it stretched that line over the first and third, and the three became one.
+  const std::vector<TableWord> words = {
+      BdWord("Reason", 20, 0),  BdWord("for", 60, 0),
+      TableWord{"\xe2\x80\xa2", Box{5, -8, 10, 24}},
+      BdWord("Reported", 20, 14), BdWord("as", 70, 14),
+      BdWord("Generates", 20, 28), BdWord("an", 80, 28)};
+  std::vector<const TableWord*> ptrs;
+  for (const TableWord& w : words) ptrs.push_back(&w);
+  const std::vector<WordLine> lines = GroupLines(ptrs);
+  ASSERT_EQ(lines.size(), 3u);
+  ASSERT_EQ(lines[1].words.size(), 3u);
+  EXPECT_EQ(lines[1].words[0]->text, "\xe2\x80\xa2");
+  EXPECT_EQ(lines[2].words[0]->text, "Generates");
+}
+
+TEST(AlignedTables, FiguresOneSpaceApartAreTwoCells) {
+  // A monospaced table: "960 1,040" one space apart in the widest rows, the other rows' figures
+  // far apart; the narrow gap is a column gap. "12 345" (thousands) stays one figure.
+  std::vector<TableWord> words;
+  const char* rows[][4] = {{"0.99", "800", "960", "1,040"},
+                           {"0.95", "160", "192", "208"},
+                           {"0.90", "80", "96", "104"},
+                           {"0.85", "53", "64", "69"}};
+  for (int r = 0; r < 4; ++r) {
+    const double y = 15.0 * r;
+    words.push_back(BdWord(rows[r][0], 0, y));
+    // Right-aligned at x = 100, 150 and 180 (5 points a character, one space = 5 points).
+    for (int k = 1; k < 4; ++k) {
+      const double right = k == 1 ? 100 : k == 2 ? 150 : 180;
+      const std::string t = rows[r][k];
+      words.push_back(TableWord{t, Box{right - 5.0 * t.size(), y, right, y + 10}});
+    }
+  }
+  const auto tables = AlignedTables(words);
+  ASSERT_EQ(tables.size(), 1u);
+  EXPECT_EQ(tables[0].n_cols, 4);
+  EXPECT_EQ(tables[0].Rows()[0], (std::vector<std::string>{"0.99", "800", "960", "1,040"}));
+}
+
+TEST(AlignedTables, FiguresGroupedByThousandsStayOneCell) {
+  std::vector<TableWord> words;
+  const char* labels[] = {"North", "South", "East"};
+  for (int r = 0; r < 3; ++r) {
+    const double y = 15.0 * r;
+    words.push_back(BdWord(labels[r], 0, y));
+    words.push_back(BdWord("12", 60, y));
+    words.push_back(BdWord("345", 75, y));
+    words.push_back(BdWord("7", 150, y));
+  }
+  const auto tables = AlignedTables(words);
+  ASSERT_EQ(tables.size(), 1u);
+  EXPECT_EQ(tables[0].Rows()[0], (std::vector<std::string>{"North", "12 345", "7"}));
 }
 
 }  // namespace
