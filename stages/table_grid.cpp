@@ -21,6 +21,7 @@ constexpr double kChunkGap = 0.8;         // of the line height: a gap this wide
 constexpr double kRowGap = 2.2;           // of the line height: a wider vertical gap ends a table
 constexpr int kMinTableLines = 3;         // lines with several chunks a table needs
 constexpr double kLowCoverage = 0.12;     // share of lines that may cross a column gap (spanning heads)
+constexpr double kWordSpace = 0.2;        // of the line height: the least space between two words
 constexpr double kTallWord = 1.8;         // of the median word height: a taller word box is a tall glyph
 
 struct UnionFind {
@@ -196,6 +197,63 @@ int TextCells(const PageTable& t) {
   return n;
 }
 
+// A figure standing alone: digits with their separators, an optional sign, currency or
+// percent sign ("1,040", "-0.5", "12%", "$3"), no letter.
+bool IsBareNumber(const std::string& text) {
+  size_t i = 0;
+  if (i < text.size() && (text[i] == '-' || text[i] == '+' || text[i] == '$')) ++i;
+  bool digit = false;
+  for (; i < text.size(); ++i) {
+    const char c = text[i];
+    if (c >= '0' && c <= '9') digit = true;
+    else if (c != ',' && c != '.' && !(c == '%' && i + 1 == text.size())) return false;
+  }
+  return digit;
+}
+
+// Whether `a` then `b`, two figures one space apart, read as one number with a space between
+// its thousands ("12 345"): `b` three digits, `a` one to three.
+bool ThousandsGroup(const std::string& a, const std::string& b) {
+  auto digits = [](const std::string& t) { return std::all_of(t.begin(), t.end(), [](char c) { return c >= '0' && c <= '9'; }); };
+  return b.size() == 3 && digits(b) && !a.empty() && a.size() <= 3 && digits(a);
+}
+
+// Whether `below` is the wrapped continuation of `above` in a ruled band whose column
+// boundaries are `xs`: in every column where `below` has words, `above` has text too, the
+// first word of `below` there would not have fitted after it (the column's right edge less the
+// padding its text keeps on the left), and `below`'s text there is not a lone figure (figures
+// are short: one under another are rows); and in one column at least `below` goes on
+// mid-sentence (a lower-case letter or an opening bracket first: a label or a figure that
+// starts a row starts with a capital, a digit or a sign).
+bool WrapsFromLineAbove(const WordLine& above, const WordLine& below, const std::vector<double>& xs) {
+  auto column_of = [&](const TableWord* w) {
+    return static_cast<int>(std::upper_bound(xs.begin(), xs.end(), Cx(w->bbox)) - xs.begin());
+  };
+  std::map<int, std::vector<const TableWord*>> up, down;
+  for (const TableWord* w : above.words) up[column_of(w)].push_back(w);
+  for (const TableWord* w : below.words) down[column_of(w)].push_back(w);
+  if (down.empty()) return false;
+  const double h = below.box.y1 - below.box.y0;
+  bool mid_sentence = false;
+  for (const auto& [c, ws] : down) {
+    if (c <= 0 || c >= static_cast<int>(xs.size())) return false;
+    auto it = up.find(c);
+    if (it == up.end()) return false;
+    if (ws.size() == 1 && IsBareNumber(ws.front()->text)) return false;
+    double left = 1e300, last = -1e300;
+    for (const TableWord* w : it->second) last = std::max(last, w->bbox.x1);
+    for (const TableWord* w : ws) left = std::min(left, w->bbox.x0);
+    for (const TableWord* w : it->second) left = std::min(left, w->bbox.x0);
+    const double pad = std::max(0.0, left - xs[static_cast<size_t>(c - 1)]);
+    const double room = xs[static_cast<size_t>(c)] - pad;
+    const double first = ws.front()->bbox.x1 - ws.front()->bbox.x0;
+    if (last + kWordSpace * h + first <= room) return false;
+    const unsigned char lead = static_cast<unsigned char>(ws.front()->text.front());
+    mid_sentence = mid_sentence || (lead >= 'a' && lead <= 'z') || lead == '(';
+  }
+  return mid_sentence;
+}
+
 // The text rows inside one band between two horizontal rules of a ruled grid: its words
 // grouped into text lines; a line reaching two or more columns starts a row, a line in one
 // column only (a wrapped label) belongs to the nearest such line. Returns the y positions
@@ -216,13 +274,24 @@ std::vector<double> TextRowBoundaries(const std::vector<TableWord>& words,
   for (size_t i = 0; i < lines.size(); ++i)
     for (const TableWord* w : lines[i].words)
       cols[i].insert(static_cast<int>(std::upper_bound(xs.begin(), xs.end(), Cx(w->bbox)) - xs.begin()));
+  // A line whose every cell continues the cell above it (the line above was full: its text
+  // there and the next word would not have fitted in the column) is that row's wrapped text,
+  // not a row of its own, whatever the number of columns it reaches.
+  std::vector<bool> continues(lines.size());
+  for (size_t i = 1; i < lines.size(); ++i)
+    continues[i] = WrapsFromLineAbove(lines[i - 1], lines[i], xs);
   std::vector<size_t> anchors;
   for (size_t i = 0; i < lines.size(); ++i)
-    if (cols[i].size() >= 2) anchors.push_back(i);
+    if (cols[i].size() >= 2 && !continues[i]) anchors.push_back(i);
   if (anchors.size() < static_cast<size_t>(kMinTableLines)) return {};
-  // Each line's row: its nearest anchor (the earlier one on a tie).
+  // Each line's row: the row of the line above for a wrapped line, else its nearest anchor
+  // (the earlier one on a tie).
   std::vector<size_t> row_of(lines.size());
   for (size_t i = 0; i < lines.size(); ++i) {
+    if (continues[i]) {
+      row_of[i] = row_of[i - 1];
+      continue;
+    }
     size_t best = 0;
     for (size_t a = 1; a < anchors.size(); ++a)
       if (std::abs(Cy(lines[anchors[a]].box) - Cy(lines[i].box)) <
@@ -387,27 +456,6 @@ struct Chunk {
   Box box;
   std::vector<const TableWord*> words;
 };
-
-// A figure standing alone: digits with their separators, an optional sign, currency or
-// percent sign ("1,040", "-0.5", "12%", "$3"), no letter.
-bool IsBareNumber(const std::string& text) {
-  size_t i = 0;
-  if (i < text.size() && (text[i] == '-' || text[i] == '+' || text[i] == '$')) ++i;
-  bool digit = false;
-  for (; i < text.size(); ++i) {
-    const char c = text[i];
-    if (c >= '0' && c <= '9') digit = true;
-    else if (c != ',' && c != '.' && !(c == '%' && i + 1 == text.size())) return false;
-  }
-  return digit;
-}
-
-// Whether `a` then `b`, two figures one space apart, read as one number with a space between
-// its thousands ("12 345"): `b` three digits, `a` one to three.
-bool ThousandsGroup(const std::string& a, const std::string& b) {
-  auto digits = [](const std::string& t) { return std::all_of(t.begin(), t.end(), [](char c) { return c >= '0' && c <= '9'; }); };
-  return b.size() == 3 && digits(b) && !a.empty() && a.size() <= 3 && digits(a);
-}
 
 std::vector<Chunk> Chunks(const WordLine& line) {
   std::vector<Chunk> out;
