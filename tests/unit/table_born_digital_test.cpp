@@ -1,6 +1,6 @@
 // Born-digital table reconstruction beyond full grids (stages/table_columns.h,
 // stages/table_prose.h, stages/table_grid.h): columns a ruled table leaves unruled, tables
-// ruled only between rows, prose beside an unruled table, dot leaders, tall bullets, figures one
+// ruled only between rows, prose beside an unruled table, dot leaders, tall bullets, wrapped lines in a ruled band, figures one
 // space apart; and the scoring's no-break space and region files (core/table_eval.h).
 #include <gtest/gtest.h>
 
@@ -212,6 +212,29 @@ TEST(AlignedTables, FiguresGroupedByThousandsStayOneCell) {
   const auto tables = AlignedTables(words);
   ASSERT_EQ(tables.size(), 1u);
   EXPECT_EQ(tables[0].Rows()[0], (std::vector<std::string>{"North", "12 345", "7"}));
+}
+
+TEST(RuledTables, WrappedLinesOfARuledBandStayInTheirRow) {
+  // A header rule and a body band without rules between its rows. The body's second line goes
+  // on mid-sentence in both columns where the first line was full: one row, not two. The next
+  // lines start rows ("Response" would have fitted after "relevance").
+  const std::vector<Rule> rules = {Rule{0, 0, 300, 0},   Rule{0, 20, 300, 20}, Rule{0, 100, 300, 100},
+                                   Rule{0, 0, 0, 100},   Rule{100, 0, 100, 100}, Rule{300, 0, 300, 100}};
+  const std::vector<TableWord> words = {
+      BdWord("Item", 5, 5),        BdWord("Reason", 105, 5),
+      BdWord("Clarity", 5, 25),    BdWord("or", 45, 25),     BdWord("Reported", 105, 25),
+      BdWord("as", 150, 25),       BdWord("not", 165, 25),   BdWord("relevant", 185, 25),
+      BdWord("by", 230, 25),       BdWord("a", 245, 25),     BdWord("large", 255, 25),
+      BdWord("relevance", 5, 37),  BdWord("segment", 105, 37), BdWord("of", 145, 37),
+      BdWord("Response", 5, 49),   BdWord("A", 105, 49),     BdWord("high", 115, 49),
+      BdWord("Variability", 5, 61), BdWord("All", 105, 61)};
+  TablePageReport report;
+  const auto tables = RuledTables(words, rules, &report);
+  ASSERT_EQ(tables.size(), 1u);
+  const auto rows = tables[0].Rows();
+  ASSERT_EQ(rows.size(), 4u);
+  EXPECT_EQ(rows[1], (std::vector<std::string>{"Clarity or relevance", "Reported as not relevant by a large segment of"}));
+  EXPECT_EQ(rows[2], (std::vector<std::string>{"Response", "A high"}));
 }
 
 }  // namespace
