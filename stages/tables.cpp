@@ -200,7 +200,9 @@ const StageSpec& TablesStageSpec() {
       // v4: a page image is also read again whole when its first reading's lines make one table
       // v5: tables set sideways built in their text's frame; right-to-left cells in reading
       //     order; a page image read again whole only when most of its words are in the table
-      .version = 5,
+      // v6: born-digital: wrapped lines of a ruled band kept in their row, tall bullets placed
+      //     without merging lines, figures one space apart split into cells
+      .version = 6,
       .summary = "tables of born-digital pages, scans and page images: ruled grids with spans "
                  "(drawn rules, or rules found in the page image), unruled tables by word "
                  "alignment; structural checks and the shifted-column detector",

@@ -1,7 +1,8 @@
 // Born-digital table reconstruction beyond full grids (stages/table_columns.h,
 // stages/table_prose.h, stages/table_grid.h): columns a ruled table leaves unruled, tables
-// ruled only between rows, prose beside an unruled table, dot leaders, tall bullets, wrapped lines in a ruled band, figures one
-// space apart; and the scoring's no-break space and region files (core/table_eval.h).
+// ruled only between rows, prose beside an unruled table, dot leaders, tall bullets, wrapped
+// lines in a ruled band, figures one space apart; and the scoring's no-break space and region
+// files (core/table_eval.h).
 #include <gtest/gtest.h>
 
 #include <fstream>
