@@ -21,6 +21,7 @@ constexpr double kChunkGap = 0.8;         // of the line height: a gap this wide
 constexpr double kRowGap = 2.2;           // of the line height: a wider vertical gap ends a table
 constexpr int kMinTableLines = 3;         // lines with several chunks a table needs
 constexpr double kLowCoverage = 0.12;     // share of lines that may cross a column gap (spanning heads)
+constexpr int kChartStrokes = 20;         // slanted strokes in a region that make it a chart
 constexpr double kWordSpace = 0.2;        // of the line height: the least space between two words
 constexpr double kTallWord = 1.8;         // of the median word height: a taller word box is a tall glyph
 
@@ -645,6 +646,20 @@ std::vector<PageTable> RuledTables(const std::vector<TableWord>& words, const st
   for (const std::vector<Rule>& stack : HorizontalRuleStacks(lone_horizontal, words))
     if (auto t = GridFromGroup(stack, words, report)) out.push_back(std::move(*t));
   return out;
+}
+
+void DropCharts(std::vector<PageTable>& tables, const std::vector<Box>& off_axis) {
+  std::erase_if(tables, [&](const PageTable& t) {
+    int n = 0;
+    double x0 = 1e300, x1 = -1e300;
+    for (const Box& p : off_axis) {
+      if (!Inside(t.bbox, p.x0, p.y0)) continue;
+      ++n;
+      x0 = std::min(x0, p.x0);
+      x1 = std::max(x1, p.x0);
+    }
+    return n >= kChartStrokes && x1 - x0 >= (t.bbox.x1 - t.bbox.x0) / 3;
+  });
 }
 
 std::vector<PageTable> AlignedTables(const std::vector<TableWord>& words) {

@@ -106,8 +106,10 @@ class TablesStage : public Stage {
           if (!opened.ok()) return opened.error();
           pdf = std::move(opened.value());
         }
-        page.tables = FindTablesAnyTurn(words, FindRulings(*pdf, page.number, page.width, page.height),
+        std::vector<Box> slanted;  // a chart's data lines (stages/pdf_rulings.h)
+        page.tables = FindTablesAnyTurn(words, FindRulings(*pdf, page.number, page.width, page.height, &slanted),
                                         hints.areas, page.width, page.height, &report);
+        DropCharts(page.tables, slanted);
       } else {
         auto pixels = ctx.Pixels(doc, page);
         if (!pixels.ok()) return pixels.error();
@@ -201,7 +203,7 @@ const StageSpec& TablesStageSpec() {
       // v5: tables set sideways built in their text's frame; right-to-left cells in reading
       //     order; a page image read again whole only when most of its words are in the table
       // v6: born-digital: wrapped lines of a ruled band kept in their row, tall bullets placed
-      //     without merging lines, figures one space apart split into cells
+      //     without merging lines, figures one space apart split into cells, charts dropped
       .version = 6,
       .summary = "tables of born-digital pages, scans and page images: ruled grids with spans "
                  "(drawn rules, or rules found in the page image), unruled tables by word "

@@ -1,7 +1,7 @@
 // Born-digital table reconstruction beyond full grids (stages/table_columns.h,
 // stages/table_prose.h, stages/table_grid.h): columns a ruled table leaves unruled, tables
 // ruled only between rows, prose beside an unruled table, dot leaders, tall bullets, wrapped
-// lines in a ruled band, figures one space apart; and the scoring's no-break space and region
+// lines in a ruled band, figures one space apart, charts; and the scoring's no-break space and region
 // files (core/table_eval.h).
 #include <gtest/gtest.h>
 
@@ -236,6 +236,23 @@ TEST(RuledTables, WrappedLinesOfARuledBandStayInTheirRow) {
   ASSERT_EQ(rows.size(), 4u);
   EXPECT_EQ(rows[1], (std::vector<std::string>{"Clarity or relevance", "Reported as not relevant by a large segment of"}));
   EXPECT_EQ(rows[2], (std::vector<std::string>{"Response", "A high"}));
+}
+
+TEST(FindTables, ARegionFullOfSlantedStrokesIsAChart) {
+  PageTable chart;
+  chart.bbox = Box{0, 0, 300, 200};
+  std::vector<Box> line;  // a data line across the plot, 30 slanted segments
+  for (int i = 0; i < 30; ++i) line.push_back(Box{10.0 * i + 5, 100.0 + (i % 2) * 10, 10.0 * i + 5, 100.0 + (i % 2) * 10});
+  std::vector<PageTable> tables = {chart};
+  DropCharts(tables, line);
+  EXPECT_TRUE(tables.empty());
+  // A few slanted strokes (a diagonal header cell), or many in one corner (a logo): a table.
+  tables = {chart};
+  DropCharts(tables, std::vector<Box>(line.begin(), line.begin() + 5));
+  EXPECT_EQ(tables.size(), 1u);
+  std::vector<Box> logo(30, Box{20, 20, 20, 20});
+  DropCharts(tables, logo);
+  EXPECT_EQ(tables.size(), 1u);
 }
 
 }  // namespace
