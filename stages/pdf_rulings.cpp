@@ -64,7 +64,8 @@ class RuleRecorder : public OutputDev {
       for (size_t j = 1; j < pts.size(); ++j) {
         const double dx = pts[j].first - pts[j - 1].first, dy = pts[j].second - pts[j - 1].second;
         if (std::abs(dx) > kSkew && std::abs(dy) > kSkew) {
-          const double mx = (pts[j].first + pts[j - 1].first) / 2, my = (pts[j].second + pts[j - 1].second) / 2;
+          const double mx = (pts[j].first + pts[j - 1].first) / 2;
+          const double my = (pts[j].second + pts[j - 1].second) / 2;
           off_axis.push_back(Box{mx, my, mx, my});
         }
       }
@@ -86,7 +87,8 @@ class RuleRecorder : public OutputDev {
 
 }  // namespace
 
-std::vector<Rule> FindRulings(PDFDoc& doc, int page, double w, double h, std::vector<Box>* off_axis) {
+std::vector<Rule> FindRulings(PDFDoc& doc, int page, double w, double h,
+                              std::vector<Box>* off_axis) {
   RuleRecorder rec(w, h);
   doc.displayPage(&rec, page, 72, 72, 0, /*useMediaBox=*/false, /*crop=*/true,
                   /*printing=*/false);

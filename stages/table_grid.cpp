@@ -23,7 +23,7 @@ constexpr int kMinTableLines = 3;         // lines with several chunks a table n
 constexpr double kLowCoverage = 0.12;     // share of lines that may cross a column gap (spanning heads)
 constexpr int kChartStrokes = 20;         // slanted strokes in a region that make it a chart
 constexpr double kWordSpace = 0.2;        // of the line height: the least space between two words
-constexpr double kTallWord = 1.8;         // of the median word height: a taller word box is a tall glyph
+constexpr double kTallWord = 1.8;         // of the median word height: taller is a tall glyph
 
 struct UnionFind {
   std::vector<int> parent;
@@ -215,7 +215,9 @@ bool IsBareNumber(const std::string& text) {
 // Whether `a` then `b`, two figures one space apart, read as one number with a space between
 // its thousands ("12 345"): `b` three digits, `a` one to three.
 bool ThousandsGroup(const std::string& a, const std::string& b) {
-  auto digits = [](const std::string& t) { return std::all_of(t.begin(), t.end(), [](char c) { return c >= '0' && c <= '9'; }); };
+  auto digits = [](const std::string& t) {
+    return std::all_of(t.begin(), t.end(), [](char c) { return c >= '0' && c <= '9'; });
+  };
   return b.size() == 3 && digits(b) && !a.empty() && a.size() <= 3 && digits(a);
 }
 
@@ -464,9 +466,9 @@ std::vector<Chunk> Chunks(const WordLine& line) {
   for (const TableWord* w : line.words) {
     // Two figures side by side are two cells even one space apart (a monospaced table's
     // columns); a phrase's words join at gaps under the cell gap.
-    const bool figures = !out.empty() && IsBareNumber(out.back().words.back()->text) &&
-                         IsBareNumber(w->text) && !ThousandsGroup(out.back().words.back()->text, w->text) &&
-                         w->bbox.x0 - out.back().box.x1 > 1.0;
+    const std::string* before = out.empty() ? nullptr : &out.back().words.back()->text;
+    const bool figures = before != nullptr && IsBareNumber(*before) && IsBareNumber(w->text) &&
+                         !ThousandsGroup(*before, w->text) && w->bbox.x0 - out.back().box.x1 > 1.0;
     if (out.empty() || figures || w->bbox.x0 - out.back().box.x1 > std::max(2.5, kChunkGap * h)) {
       out.push_back(Chunk{w->bbox, {w}});
     } else {

@@ -107,8 +107,10 @@ class TablesStage : public Stage {
           pdf = std::move(opened.value());
         }
         std::vector<Box> slanted;  // a chart's data lines (stages/pdf_rulings.h)
-        page.tables = FindTablesAnyTurn(words, FindRulings(*pdf, page.number, page.width, page.height, &slanted),
-                                        hints.areas, page.width, page.height, &report);
+        const std::vector<Rule> rules =
+            FindRulings(*pdf, page.number, page.width, page.height, &slanted);
+        page.tables =
+            FindTablesAnyTurn(words, rules, hints.areas, page.width, page.height, &report);
         DropCharts(page.tables, slanted);
       } else {
         auto pixels = ctx.Pixels(doc, page);
