@@ -48,7 +48,8 @@ std::vector<Region> ReadRegions(const std::string& xml) {
     if (!std::regex_search(body, m, kBox)) continue;
     const std::string attrs = m[1];
     std::map<std::string, double> v;
-    for (auto c = std::sregex_iterator(attrs.begin(), attrs.end(), kCoord); c != std::sregex_iterator(); ++c)
+    for (auto c = std::sregex_iterator(attrs.begin(), attrs.end(), kCoord);
+         c != std::sregex_iterator(); ++c)
       v[(*c)[1]] = std::stod((*c)[2]);
     if (v.size() != 4) continue;
     out.push_back(Region{std::stoi((*it)[1]), Box{v["x1"], v["y1"], v["x2"], v["y2"]}});

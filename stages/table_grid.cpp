@@ -79,7 +79,8 @@ std::vector<WordLine> GroupLines(std::vector<const TableWord*> words) {
     const double common = heights[heights.size() / 2];
     std::vector<const TableWord*> regular;
     for (const TableWord* w : words)
-      (w->rotation == 0 && w->bbox.y1 - w->bbox.y0 > kTallWord * common ? tall : regular).push_back(w);
+      (w->rotation == 0 && w->bbox.y1 - w->bbox.y0 > kTallWord * common ? tall : regular)
+          .push_back(w);
     words = std::move(regular);
   }
   std::vector<WordLine> lines;
@@ -112,8 +113,9 @@ std::vector<WordLine> GroupLines(std::vector<const TableWord*> words) {
       const WordLine& l = lines[i];
       const double overlap = std::min(l.box.y1, w->bbox.y1) - std::max(l.box.y0, w->bbox.y0);
       if (overlap < 0.5 * (l.box.y1 - l.box.y0)) continue;
-      const bool nearer = best >= 0 && std::abs(overlap - best_overlap) <= 0.5 &&
-                          std::abs(l.box.y1 - w->bbox.y1) < std::abs(lines[best].box.y1 - w->bbox.y1);
+      const bool nearer =
+          best >= 0 && std::abs(overlap - best_overlap) <= 0.5 &&
+          std::abs(l.box.y1 - w->bbox.y1) < std::abs(lines[best].box.y1 - w->bbox.y1);
       if (best < 0 || overlap > best_overlap + 0.5 || nearer) {
         best = static_cast<int>(i);
         best_overlap = overlap;
@@ -228,7 +230,8 @@ bool ThousandsGroup(const std::string& a, const std::string& b) {
 // are short: one under another are rows); and in one column at least `below` goes on
 // mid-sentence (a lower-case letter or an opening bracket first: a label or a figure that
 // starts a row starts with a capital, a digit or a sign).
-bool WrapsFromLineAbove(const WordLine& above, const WordLine& below, const std::vector<double>& xs) {
+bool WrapsFromLineAbove(const WordLine& above, const WordLine& below,
+                        const std::vector<double>& xs) {
   auto column_of = [&](const TableWord* w) {
     return static_cast<int>(std::upper_bound(xs.begin(), xs.end(), Cx(w->bbox)) - xs.begin());
   };
