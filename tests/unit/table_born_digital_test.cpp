@@ -1,8 +1,8 @@
 // Born-digital table reconstruction beyond full grids (stages/table_columns.h,
 // stages/table_prose.h, stages/table_grid.h): columns a ruled table leaves unruled, tables
 // ruled only between rows, prose beside an unruled table, dot leaders, tall bullets, wrapped
-// lines in a ruled band, figures one space apart, charts; and the scoring's no-break space and region
-// files (core/table_eval.h).
+// lines in a ruled band, figures one space apart, charts; and the scoring's no-break space
+// and region files (core/table_eval.h).
 #include <gtest/gtest.h>
 
 #include <fstream>
@@ -152,7 +152,8 @@ TEST(TableEval, RegionBoxAttributesInAnyOrder) {
       << "<document><table id='1'><region id='1' page='1'>"
          "<bounding-box x1=\"10\" x2=\"110\" y1=\"700\" y2=\"780\"/></region></table></document>";
   const Json record = {{"pages", {{{"page", 1}, {"height", 800.0}}}},
-                       {"tables", {{{"page", 1}, {"bbox", {10, 20, 110, 100}}, {"rows", {{"a", "b"}}}}}}};
+                       {"tables",
+                        {{{"page", 1}, {"bbox", {10, 20, 110, 100}}, {"rows", {{"a", "b"}}}}}}};
   const auto scored = ScoreTables(record, dir, "d");
   ASSERT_TRUE(scored.has_value());
   EXPECT_EQ((*scored)["counts"]["det_truth"].get<int>(), 1);
@@ -219,8 +220,9 @@ TEST(RuledTables, WrappedLinesOfARuledBandStayInTheirRow) {
   // A header rule and a body band without rules between its rows. The body's second line goes
   // on mid-sentence in both columns where the first line was full: one row, not two. The next
   // lines start rows ("Response" would have fitted after "relevance").
-  const std::vector<Rule> rules = {Rule{0, 0, 300, 0},   Rule{0, 20, 300, 20}, Rule{0, 100, 300, 100},
-                                   Rule{0, 0, 0, 100},   Rule{100, 0, 100, 100}, Rule{300, 0, 300, 100}};
+  const std::vector<Rule> rules = {Rule{0, 0, 300, 0},  Rule{0, 20, 300, 20},
+                                   Rule{0, 100, 300, 100}, Rule{0, 0, 0, 100},
+                                   Rule{100, 0, 100, 100}, Rule{300, 0, 300, 100}};
   const std::vector<TableWord> words = {
       BdWord("Item", 5, 5),        BdWord("Reason", 105, 5),
       BdWord("Clarity", 5, 25),    BdWord("or", 45, 25),     BdWord("Reported", 105, 25),
@@ -234,7 +236,8 @@ TEST(RuledTables, WrappedLinesOfARuledBandStayInTheirRow) {
   ASSERT_EQ(tables.size(), 1u);
   const auto rows = tables[0].Rows();
   ASSERT_EQ(rows.size(), 4u);
-  EXPECT_EQ(rows[1], (std::vector<std::string>{"Clarity or relevance", "Reported as not relevant by a large segment of"}));
+  EXPECT_EQ(rows[1], (std::vector<std::string>{"Clarity or relevance",
+                                               "Reported as not relevant by a large segment of"}));
   EXPECT_EQ(rows[2], (std::vector<std::string>{"Response", "A high"}));
 }
 
@@ -242,7 +245,10 @@ TEST(FindTables, ARegionFullOfSlantedStrokesIsAChart) {
   PageTable chart;
   chart.bbox = Box{0, 0, 300, 200};
   std::vector<Box> line;  // a data line across the plot, 30 slanted segments
-  for (int i = 0; i < 30; ++i) line.push_back(Box{10.0 * i + 5, 100.0 + (i % 2) * 10, 10.0 * i + 5, 100.0 + (i % 2) * 10});
+  for (int i = 0; i < 30; ++i) {
+    const double x = 10.0 * i + 5, y = 100.0 + (i % 2) * 10;
+    line.push_back(Box{x, y, x, y});
+  }
   std::vector<PageTable> tables = {chart};
   DropCharts(tables, line);
   EXPECT_TRUE(tables.empty());
