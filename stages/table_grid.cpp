@@ -693,6 +693,26 @@ std::vector<PageTable> AlignedTables(const std::vector<TableWord>& words) {
       ++end;
     }
     end = last_multi + 1;
+    // A line that sets the run's first label again over a column of figures (a header repeated
+    // for a second table under the first) starts a new run, with the one-chunk lines just
+    // above it (its caption). A label repeated over a column of labels is a row's.
+    const std::string head = JoinText(chunks[i].front().words);
+    if (!IsBareNumber(head)) {
+      int figures = 0, rows = 0;
+      for (size_t k = i + 1; k < end; ++k) {
+        if (chunks[k].size() < 2) continue;
+        const std::string first = JoinText(chunks[k].front().words);
+        if (first != head || 2 * figures <= rows) {
+          ++rows;
+          figures += IsBareNumber(first) ? 1 : 0;
+          continue;
+        }
+        size_t cut = k;
+        while (cut > i + 1 && chunks[cut - 1].size() < 2) --cut;
+        end = cut;
+        break;
+      }
+    }
     if (auto t = TableFromLines(lines, chunks, i, end)) out.push_back(std::move(*t));
     i = end;
   }

@@ -205,7 +205,8 @@ const StageSpec& TablesStageSpec() {
       // v5: tables set sideways built in their text's frame; right-to-left cells in reading
       //     order; a page image read again whole only when most of its words are in the table
       // v6: born-digital: wrapped lines of a ruled band kept in their row, tall bullets placed
-      //     without merging lines, figures one space apart split into cells, charts dropped
+      //     without merging lines, figures one space apart split into cells, charts dropped, a
+      //     header repeated over figures starts a second table
       .version = 6,
       .summary = "tables of born-digital pages, scans and page images: ruled grids with spans "
                  "(drawn rules, or rules found in the page image), unruled tables by word "

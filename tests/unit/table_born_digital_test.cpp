@@ -1,8 +1,8 @@
 // Born-digital table reconstruction beyond full grids (stages/table_columns.h,
 // stages/table_prose.h, stages/table_grid.h): columns a ruled table leaves unruled, tables
 // ruled only between rows, prose beside an unruled table, dot leaders, tall bullets, wrapped
-// lines in a ruled band, figures one space apart, charts; and the scoring's no-break space
-// and region files (core/table_eval.h).
+// lines in a ruled band, figures one space apart, charts, repeated headers; and the scoring's
+// no-break space and region files (core/table_eval.h).
 #include <gtest/gtest.h>
 
 #include <fstream>
@@ -259,6 +259,34 @@ TEST(FindTables, ARegionFullOfSlantedStrokesIsAChart) {
   std::vector<Box> logo(30, Box{20, 20, 20, 20});
   DropCharts(tables, logo);
   EXPECT_EQ(tables.size(), 1u);
+}
+
+TEST(AlignedTables, HeaderSetAgainOverFiguresStartsASecondTable) {
+  // Two tables one under the other, the second with the first's header again and a caption
+  // line above it; a label repeated over a column of labels stays a row of one table.
+  std::vector<TableWord> words;
+  double y = 0;
+  auto row = [&](const std::vector<std::string>& cells) {
+    for (size_t k = 0; k < cells.size(); ++k) words.push_back(BdWord(cells[k], 100.0 * k, y));
+    y += 15;
+  };
+  row({"Proportion", "1.0", "1.1"});
+  row({"0.99", "800", "880"});
+  row({"0.95", "160", "176"});
+  row({"Design"});
+  row({"Proportion", "1.7", "1.8"});
+  row({"0.99", "1,360", "1,440"});
+  row({"0.95", "272", "288"});
+  EXPECT_EQ(AlignedTables(words).size(), 2u);
+
+  words.clear();
+  y = 0;
+  row({"Net value", "5,111"});
+  row({"Units", "49"});
+  row({"Class B"});
+  row({"Net value", "49,144"});
+  row({"Units", "471"});
+  EXPECT_EQ(AlignedTables(words).size(), 1u);
 }
 
 }  // namespace
