@@ -32,12 +32,13 @@ struct Region {
   Box box;  // origin bottom-left until converted
 };
 
-// ICDAR 2013 region truth: <region page='p'> ... <bounding-box x1 y1 x2 y2/>.
+// ICDAR 2013 region truth: <region page='p'> ... <bounding-box x1 y1 x2 y2/>, the four
+// attributes in any order (some files write x1 x2 y1 y2).
 std::vector<Region> ReadRegions(const std::string& xml) {
   std::vector<Region> out;
   static const std::regex kRegion(R"(<region[^>]*page=['"](\d+)['"][^>]*>)");
-  static const std::regex kBox(
-      R"(<bounding-box\s+x1=['"]([-\d.]+)['"]\s+y1=['"]([-\d.]+)['"]\s+x2=['"]([-\d.]+)['"]\s+y2=['"]([-\d.]+)['"])");
+  static const std::regex kBox(R"(<bounding-box([^>]*)>)");
+  static const std::regex kCoord(R"(\b([xy][12])\s*=\s*['"]([-\d.]+)['"])");
   auto it = std::sregex_iterator(xml.begin(), xml.end(), kRegion);
   for (; it != std::sregex_iterator(); ++it) {
     const size_t from = static_cast<size_t>(it->position() + it->length());
@@ -45,8 +46,13 @@ std::vector<Region> ReadRegions(const std::string& xml) {
     const std::string body = xml.substr(from, end == std::string::npos ? std::string::npos : end - from);
     std::smatch m;
     if (!std::regex_search(body, m, kBox)) continue;
-    out.push_back(Region{std::stoi((*it)[1]), Box{std::stod(m[1]), std::stod(m[2]), std::stod(m[3]),
-                                                   std::stod(m[4])}});
+    const std::string attrs = m[1];
+    std::map<std::string, double> v;
+    for (auto c = std::sregex_iterator(attrs.begin(), attrs.end(), kCoord);
+         c != std::sregex_iterator(); ++c)
+      v[(*c)[1]] = std::stod((*c)[2]);
+    if (v.size() != 4) continue;
+    out.push_back(Region{std::stoi((*it)[1]), Box{v["x1"], v["y1"], v["x2"], v["y2"]}});
   }
   return out;
 }

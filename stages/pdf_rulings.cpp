@@ -26,6 +26,7 @@ class RuleRecorder : public OutputDev {
   void eoFill(GfxState* state) override { Add(state, true); }
 
   std::vector<Rule> rules;
+  std::vector<Box> off_axis;
 
  private:
   void Segment(double x0, double y0, double x1, double y1) {
@@ -59,6 +60,15 @@ class RuleRecorder : public OutputDev {
         y1 = std::max(y1, y);
       }
       if (pts.size() < 2) continue;
+      // Slanted segments, of any path: a chart's data lines (stroked or filled as areas).
+      for (size_t j = 1; j < pts.size(); ++j) {
+        const double dx = pts[j].first - pts[j - 1].first, dy = pts[j].second - pts[j - 1].second;
+        if (std::abs(dx) > kSkew && std::abs(dy) > kSkew) {
+          const double mx = (pts[j].first + pts[j - 1].first) / 2;
+          const double my = (pts[j].second + pts[j - 1].second) / 2;
+          off_axis.push_back(Box{mx, my, mx, my});
+        }
+      }
       if (filled && (y1 - y0 < kThin || x1 - x0 < kThin)) {
         // A thin filled rectangle is drawn as a rule.
         if (y1 - y0 < kThin) Segment(x0, (y0 + y1) / 2, x1, (y0 + y1) / 2);
@@ -77,10 +87,12 @@ class RuleRecorder : public OutputDev {
 
 }  // namespace
 
-std::vector<Rule> FindRulings(PDFDoc& doc, int page, double w, double h) {
+std::vector<Rule> FindRulings(PDFDoc& doc, int page, double w, double h,
+                              std::vector<Box>* off_axis) {
   RuleRecorder rec(w, h);
   doc.displayPage(&rec, page, 72, 72, 0, /*useMediaBox=*/false, /*crop=*/true,
                   /*printing=*/false);
+  if (off_axis != nullptr) *off_axis = std::move(rec.off_axis);
   // A page-sized frame is a border, not a table.
   std::vector<Rule> out;
   for (const Rule& r : rec.rules) {

@@ -11,6 +11,9 @@ class PDFDoc;
 
 namespace assay {
 
-std::vector<Rule> FindRulings(PDFDoc& doc, int page, double page_width, double page_height);
+// `off_axis`, when given, receives the midpoints of the drawn segments that are neither
+// horizontal nor vertical (a chart's data lines; a table draws next to none), as 0-size boxes.
+std::vector<Rule> FindRulings(PDFDoc& doc, int page, double page_width, double page_height,
+                              std::vector<Box>* off_axis = nullptr);
 
 }  // namespace assay

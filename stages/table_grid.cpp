@@ -21,6 +21,9 @@ constexpr double kChunkGap = 0.8;         // of the line height: a gap this wide
 constexpr double kRowGap = 2.2;           // of the line height: a wider vertical gap ends a table
 constexpr int kMinTableLines = 3;         // lines with several chunks a table needs
 constexpr double kLowCoverage = 0.12;     // share of lines that may cross a column gap (spanning heads)
+constexpr int kChartStrokes = 20;         // slanted strokes in a region that make it a chart
+constexpr double kWordSpace = 0.2;        // of the line height: the least space between two words
+constexpr double kTallWord = 1.8;         // of the median word height: taller is a tall glyph
 
 struct UnionFind {
   std::vector<int> parent;
@@ -65,6 +68,21 @@ std::vector<WordLine> GroupLines(std::vector<const TableWord*> words) {
     if (Cy(a->bbox) != Cy(b->bbox)) return Cy(a->bbox) < Cy(b->bbox);
     return a->bbox.x0 < b->bbox.x0;
   });
+  // Upright words much taller than the common height (a bullet whose font box spans three
+  // lines) would stretch their line over its neighbours and join them: they are placed after
+  // the others. (Words set sideways keep their place: their boxes are tall by nature.)
+  std::vector<double> heights;
+  for (const TableWord* w : words) heights.push_back(w->bbox.y1 - w->bbox.y0);
+  std::vector<const TableWord*> tall;
+  if (!heights.empty()) {
+    std::nth_element(heights.begin(), heights.begin() + heights.size() / 2, heights.end());
+    const double common = heights[heights.size() / 2];
+    std::vector<const TableWord*> regular;
+    for (const TableWord* w : words)
+      (w->rotation == 0 && w->bbox.y1 - w->bbox.y0 > kTallWord * common ? tall : regular)
+          .push_back(w);
+    words = std::move(regular);
+  }
   std::vector<WordLine> lines;
   for (const TableWord* w : words) {
     const double h = w->bbox.y1 - w->bbox.y0;
@@ -84,6 +102,33 @@ std::vector<WordLine> GroupLines(std::vector<const TableWord*> words) {
       }
     }
     if (!placed) lines.push_back(WordLine{w->bbox, {w}});
+  }
+  // A tall word joins the line it covers most (of a tie, the one whose bottom is nearest its
+  // own: a glyph sits on its line's baseline) without stretching it.
+  const size_t regular_lines = lines.size();
+  for (const TableWord* w : tall) {
+    int best = -1;
+    double best_overlap = 0;
+    for (size_t i = 0; i < regular_lines; ++i) {
+      const WordLine& l = lines[i];
+      const double overlap = std::min(l.box.y1, w->bbox.y1) - std::max(l.box.y0, w->bbox.y0);
+      if (overlap < 0.5 * (l.box.y1 - l.box.y0)) continue;
+      const bool nearer =
+          best >= 0 && std::abs(overlap - best_overlap) <= 0.5 &&
+          std::abs(l.box.y1 - w->bbox.y1) < std::abs(lines[best].box.y1 - w->bbox.y1);
+      if (best < 0 || overlap > best_overlap + 0.5 || nearer) {
+        best = static_cast<int>(i);
+        best_overlap = overlap;
+      }
+    }
+    if (best < 0) {
+      lines.push_back(WordLine{w->bbox, {w}});
+      continue;
+    }
+    WordLine& l = lines[static_cast<size_t>(best)];
+    l.words.push_back(w);
+    l.box.x0 = std::min(l.box.x0, w->bbox.x0);
+    l.box.x1 = std::max(l.box.x1, w->bbox.x1);
   }
   for (WordLine& l : lines) {
     std::sort(l.words.begin(), l.words.end(),
@@ -155,6 +200,66 @@ int TextCells(const PageTable& t) {
   return n;
 }
 
+// A figure standing alone: digits with their separators, an optional sign, currency or
+// percent sign ("1,040", "-0.5", "12%", "$3"), no letter.
+bool IsBareNumber(const std::string& text) {
+  size_t i = 0;
+  if (i < text.size() && (text[i] == '-' || text[i] == '+' || text[i] == '$')) ++i;
+  bool digit = false;
+  for (; i < text.size(); ++i) {
+    const char c = text[i];
+    if (c >= '0' && c <= '9') digit = true;
+    else if (c != ',' && c != '.' && !(c == '%' && i + 1 == text.size())) return false;
+  }
+  return digit;
+}
+
+// Whether `a` then `b`, two figures one space apart, read as one number with a space between
+// its thousands ("12 345"): `b` three digits, `a` one to three.
+bool ThousandsGroup(const std::string& a, const std::string& b) {
+  auto digits = [](const std::string& t) {
+    return std::all_of(t.begin(), t.end(), [](char c) { return c >= '0' && c <= '9'; });
+  };
+  return b.size() == 3 && digits(b) && !a.empty() && a.size() <= 3 && digits(a);
+}
+
+// Whether `below` is the wrapped continuation of `above` in a ruled band whose column
+// boundaries are `xs`: in every column where `below` has words, `above` has text too, the
+// first word of `below` there would not have fitted after it (the column's right edge less the
+// padding its text keeps on the left), and `below`'s text there is not a lone figure (figures
+// are short: one under another are rows); and in one column at least `below` goes on
+// mid-sentence (a lower-case letter or an opening bracket first: a label or a figure that
+// starts a row starts with a capital, a digit or a sign).
+bool WrapsFromLineAbove(const WordLine& above, const WordLine& below,
+                        const std::vector<double>& xs) {
+  auto column_of = [&](const TableWord* w) {
+    return static_cast<int>(std::upper_bound(xs.begin(), xs.end(), Cx(w->bbox)) - xs.begin());
+  };
+  std::map<int, std::vector<const TableWord*>> up, down;
+  for (const TableWord* w : above.words) up[column_of(w)].push_back(w);
+  for (const TableWord* w : below.words) down[column_of(w)].push_back(w);
+  if (down.empty()) return false;
+  const double h = below.box.y1 - below.box.y0;
+  bool mid_sentence = false;
+  for (const auto& [c, ws] : down) {
+    if (c <= 0 || c >= static_cast<int>(xs.size())) return false;
+    auto it = up.find(c);
+    if (it == up.end()) return false;
+    if (ws.size() == 1 && IsBareNumber(ws.front()->text)) return false;
+    double left = 1e300, last = -1e300;
+    for (const TableWord* w : it->second) last = std::max(last, w->bbox.x1);
+    for (const TableWord* w : ws) left = std::min(left, w->bbox.x0);
+    for (const TableWord* w : it->second) left = std::min(left, w->bbox.x0);
+    const double pad = std::max(0.0, left - xs[static_cast<size_t>(c - 1)]);
+    const double room = xs[static_cast<size_t>(c)] - pad;
+    const double first = ws.front()->bbox.x1 - ws.front()->bbox.x0;
+    if (last + kWordSpace * h + first <= room) return false;
+    const unsigned char lead = static_cast<unsigned char>(ws.front()->text.front());
+    mid_sentence = mid_sentence || (lead >= 'a' && lead <= 'z') || lead == '(';
+  }
+  return mid_sentence;
+}
+
 // The text rows inside one band between two horizontal rules of a ruled grid: its words
 // grouped into text lines; a line reaching two or more columns starts a row, a line in one
 // column only (a wrapped label) belongs to the nearest such line. Returns the y positions
@@ -175,13 +280,24 @@ std::vector<double> TextRowBoundaries(const std::vector<TableWord>& words,
   for (size_t i = 0; i < lines.size(); ++i)
     for (const TableWord* w : lines[i].words)
       cols[i].insert(static_cast<int>(std::upper_bound(xs.begin(), xs.end(), Cx(w->bbox)) - xs.begin()));
+  // A line whose every cell continues the cell above it (the line above was full: its text
+  // there and the next word would not have fitted in the column) is that row's wrapped text,
+  // not a row of its own, whatever the number of columns it reaches.
+  std::vector<bool> continues(lines.size());
+  for (size_t i = 1; i < lines.size(); ++i)
+    continues[i] = WrapsFromLineAbove(lines[i - 1], lines[i], xs);
   std::vector<size_t> anchors;
   for (size_t i = 0; i < lines.size(); ++i)
-    if (cols[i].size() >= 2) anchors.push_back(i);
+    if (cols[i].size() >= 2 && !continues[i]) anchors.push_back(i);
   if (anchors.size() < static_cast<size_t>(kMinTableLines)) return {};
-  // Each line's row: its nearest anchor (the earlier one on a tie).
+  // Each line's row: the row of the line above for a wrapped line, else its nearest anchor
+  // (the earlier one on a tie).
   std::vector<size_t> row_of(lines.size());
   for (size_t i = 0; i < lines.size(); ++i) {
+    if (continues[i]) {
+      row_of[i] = row_of[i - 1];
+      continue;
+    }
     size_t best = 0;
     for (size_t a = 1; a < anchors.size(); ++a)
       if (std::abs(Cy(lines[anchors[a]].box) - Cy(lines[i].box)) <
@@ -351,7 +467,12 @@ std::vector<Chunk> Chunks(const WordLine& line) {
   std::vector<Chunk> out;
   const double h = line.box.y1 - line.box.y0;
   for (const TableWord* w : line.words) {
-    if (out.empty() || w->bbox.x0 - out.back().box.x1 > std::max(2.5, kChunkGap * h)) {
+    // Two figures side by side are two cells even one space apart (a monospaced table's
+    // columns); a phrase's words join at gaps under the cell gap.
+    const std::string* before = out.empty() ? nullptr : &out.back().words.back()->text;
+    const bool figures = before != nullptr && IsBareNumber(*before) && IsBareNumber(w->text) &&
+                         !ThousandsGroup(*before, w->text) && w->bbox.x0 - out.back().box.x1 > 1.0;
+    if (out.empty() || figures || w->bbox.x0 - out.back().box.x1 > std::max(2.5, kChunkGap * h)) {
       out.push_back(Chunk{w->bbox, {w}});
     } else {
       out.back().words.push_back(w);
@@ -532,6 +653,20 @@ std::vector<PageTable> RuledTables(const std::vector<TableWord>& words, const st
   return out;
 }
 
+void DropCharts(std::vector<PageTable>& tables, const std::vector<Box>& off_axis) {
+  std::erase_if(tables, [&](const PageTable& t) {
+    int n = 0;
+    double x0 = 1e300, x1 = -1e300;
+    for (const Box& p : off_axis) {
+      if (!Inside(t.bbox, p.x0, p.y0)) continue;
+      ++n;
+      x0 = std::min(x0, p.x0);
+      x1 = std::max(x1, p.x0);
+    }
+    return n >= kChartStrokes && x1 - x0 >= (t.bbox.x1 - t.bbox.x0) / 3;
+  });
+}
+
 std::vector<PageTable> AlignedTables(const std::vector<TableWord>& words) {
   std::vector<const TableWord*> ptrs;
   for (const TableWord& w : words) ptrs.push_back(&w);
@@ -558,6 +693,26 @@ std::vector<PageTable> AlignedTables(const std::vector<TableWord>& words) {
       ++end;
     }
     end = last_multi + 1;
+    // A line that sets the run's first label again over a column of figures (a header repeated
+    // for a second table under the first) starts a new run, with the one-chunk lines just
+    // above it (its caption). A label repeated over a column of labels is a row's.
+    const std::string head = JoinText(chunks[i].front().words);
+    if (!IsBareNumber(head)) {
+      int figures = 0, rows = 0;
+      for (size_t k = i + 1; k < end; ++k) {
+        if (chunks[k].size() < 2) continue;
+        const std::string first = JoinText(chunks[k].front().words);
+        if (first != head || 2 * figures <= rows) {
+          ++rows;
+          figures += IsBareNumber(first) ? 1 : 0;
+          continue;
+        }
+        size_t cut = k;
+        while (cut > i + 1 && chunks[cut - 1].size() < 2) --cut;
+        end = cut;
+        break;
+      }
+    }
     if (auto t = TableFromLines(lines, chunks, i, end)) out.push_back(std::move(*t));
     i = end;
   }

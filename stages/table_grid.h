@@ -64,6 +64,12 @@ std::vector<PageTable> FindTables(const std::vector<TableWord>& words, const std
 std::vector<PageTable> RuledTables(const std::vector<TableWord>& words, const std::vector<Rule>& rules,
                                TablePageReport* report);
 
+// Drops the tables that are charts: a region holding 20 or more drawn segments that are
+// neither horizontal nor vertical (`off_axis`, their midpoints: stages/pdf_rulings.h), spread
+// over a third of its width at least. A chart's gridlines and tick labels can make a grid;
+// its data lines give it away, and a table draws next to no slanted stroke.
+void DropCharts(std::vector<PageTable>& tables, const std::vector<Box>& off_axis);
+
 // Unruled tables among `words` (those not in a ruled table). Exposed for tests.
 std::vector<PageTable> AlignedTables(const std::vector<TableWord>& words);
 

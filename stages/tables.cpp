@@ -106,8 +106,12 @@ class TablesStage : public Stage {
           if (!opened.ok()) return opened.error();
           pdf = std::move(opened.value());
         }
-        page.tables = FindTablesAnyTurn(words, FindRulings(*pdf, page.number, page.width, page.height),
-                                        hints.areas, page.width, page.height, &report);
+        std::vector<Box> slanted;  // a chart's data lines (stages/pdf_rulings.h)
+        const std::vector<Rule> rules =
+            FindRulings(*pdf, page.number, page.width, page.height, &slanted);
+        page.tables =
+            FindTablesAnyTurn(words, rules, hints.areas, page.width, page.height, &report);
+        DropCharts(page.tables, slanted);
       } else {
         auto pixels = ctx.Pixels(doc, page);
         if (!pixels.ok()) return pixels.error();
@@ -200,7 +204,10 @@ const StageSpec& TablesStageSpec() {
       // v4: a page image is also read again whole when its first reading's lines make one table
       // v5: tables set sideways built in their text's frame; right-to-left cells in reading
       //     order; a page image read again whole only when most of its words are in the table
-      // v6: a page image 5% of whose words are running text is not read again whole
+      // v6: a page image 5% of whose words are running text is not read again whole;
+      //     born-digital: wrapped lines of a ruled band kept in their row, tall bullets placed
+      //     without merging lines, figures one space apart split into cells, charts dropped, a
+      //     header repeated over figures starts a second table
       .version = 6,
       .summary = "tables of born-digital pages, scans and page images: ruled grids with spans "
                  "(drawn rules, or rules found in the page image), unruled tables by word "

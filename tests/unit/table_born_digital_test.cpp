@@ -1,13 +1,17 @@
 // Born-digital table reconstruction beyond full grids (stages/table_columns.h,
 // stages/table_prose.h, stages/table_grid.h): columns a ruled table leaves unruled, tables
-// ruled only between rows, prose beside an unruled table, dot leaders; and the no-break space
-// in the table scoring (core/table_eval.h).
+// ruled only between rows, prose beside an unruled table, dot leaders, tall bullets, wrapped
+// lines in a ruled band, figures one space apart, charts, repeated headers; and the scoring's
+// no-break space and region files (core/table_eval.h).
 #include <gtest/gtest.h>
+
+#include <fstream>
 
 #include "core/table_eval.h"
 #include "stages/table_columns.h"
 #include "stages/table_grid.h"
 #include "stages/table_prose.h"
+#include "tests/unit/test_paths.h"
 
 namespace assay {
 namespace {
@@ -139,6 +143,150 @@ TEST(TableEval, NoBreakSpaceIsWhitespace) {
   int tp = 0;
   EXPECT_DOUBLE_EQ(MultisetF1(CellTexts(truth), CellTexts(predicted), &tp), 1.0);
   EXPECT_EQ(tp, 2);
+}
+
+TEST(TableEval, RegionBoxAttributesInAnyOrder) {
+  // ICDAR's eu-015-reg.xml writes x1 x2 y1 y2: its regions count as truth like the others'.
+  const auto dir = testing::TempDir();
+  std::ofstream(dir / "d-reg.xml")
+      << "<document><table id='1'><region id='1' page='1'>"
+         "<bounding-box x1=\"10\" x2=\"110\" y1=\"700\" y2=\"780\"/></region></table></document>";
+  const Json record = {{"pages", {{{"page", 1}, {"height", 800.0}}}},
+                       {"tables",
+                        {{{"page", 1}, {"bbox", {10, 20, 110, 100}}, {"rows", {{"a", "b"}}}}}}};
+  const auto scored = ScoreTables(record, dir, "d");
+  ASSERT_TRUE(scored.has_value());
+  EXPECT_EQ((*scored)["counts"]["det_truth"].get<int>(), 1);
+  EXPECT_EQ((*scored)["counts"]["det_tp"].get<int>(), 1);
+}
+
+TEST(GroupLines, TallBulletJoinsOneLineWithoutMergingItsNeighbours) {
+  // A bullet whose font box is three lines tall, its bottom near the second line's: before,
+  // it stretched that line over the first and third, and the three became one.
+  const std::vector<TableWord> words = {
+      BdWord("Reason", 20, 0),  BdWord("for", 60, 0),
+      TableWord{"\xe2\x80\xa2", Box{5, -8, 10, 24}},
+      BdWord("Reported", 20, 14), BdWord("as", 70, 14),
+      BdWord("Generates", 20, 28), BdWord("an", 80, 28)};
+  std::vector<const TableWord*> ptrs;
+  for (const TableWord& w : words) ptrs.push_back(&w);
+  const std::vector<WordLine> lines = GroupLines(ptrs);
+  ASSERT_EQ(lines.size(), 3u);
+  ASSERT_EQ(lines[1].words.size(), 3u);
+  EXPECT_EQ(lines[1].words[0]->text, "\xe2\x80\xa2");
+  EXPECT_EQ(lines[2].words[0]->text, "Generates");
+}
+
+TEST(AlignedTables, FiguresOneSpaceApartAreTwoCells) {
+  // A monospaced table: "960 1,040" one space apart in the widest rows, the other rows' figures
+  // far apart; the narrow gap is a column gap. "12 345" (thousands) stays one figure.
+  std::vector<TableWord> words;
+  const char* rows[][4] = {{"0.99", "800", "960", "1,040"},
+                           {"0.95", "160", "192", "208"},
+                           {"0.90", "80", "96", "104"},
+                           {"0.85", "53", "64", "69"}};
+  for (int r = 0; r < 4; ++r) {
+    const double y = 15.0 * r;
+    words.push_back(BdWord(rows[r][0], 0, y));
+    // Right-aligned at x = 100, 150 and 180 (5 points a character, one space = 5 points).
+    for (int k = 1; k < 4; ++k) {
+      const double right = k == 1 ? 100 : k == 2 ? 150 : 180;
+      const std::string t = rows[r][k];
+      words.push_back(TableWord{t, Box{right - 5.0 * t.size(), y, right, y + 10}});
+    }
+  }
+  const auto tables = AlignedTables(words);
+  ASSERT_EQ(tables.size(), 1u);
+  EXPECT_EQ(tables[0].n_cols, 4);
+  EXPECT_EQ(tables[0].Rows()[0], (std::vector<std::string>{"0.99", "800", "960", "1,040"}));
+}
+
+TEST(AlignedTables, FiguresGroupedByThousandsStayOneCell) {
+  std::vector<TableWord> words;
+  const char* labels[] = {"North", "South", "East"};
+  for (int r = 0; r < 3; ++r) {
+    const double y = 15.0 * r;
+    words.push_back(BdWord(labels[r], 0, y));
+    words.push_back(BdWord("12", 60, y));
+    words.push_back(BdWord("345", 75, y));
+    words.push_back(BdWord("7", 150, y));
+  }
+  const auto tables = AlignedTables(words);
+  ASSERT_EQ(tables.size(), 1u);
+  EXPECT_EQ(tables[0].Rows()[0], (std::vector<std::string>{"North", "12 345", "7"}));
+}
+
+TEST(RuledTables, WrappedLinesOfARuledBandStayInTheirRow) {
+  // A header rule and a body band without rules between its rows. The body's second line goes
+  // on mid-sentence in both columns where the first line was full: one row, not two. The next
+  // lines start rows ("Response" would have fitted after "relevance").
+  const std::vector<Rule> rules = {Rule{0, 0, 300, 0},  Rule{0, 20, 300, 20},
+                                   Rule{0, 100, 300, 100}, Rule{0, 0, 0, 100},
+                                   Rule{100, 0, 100, 100}, Rule{300, 0, 300, 100}};
+  const std::vector<TableWord> words = {
+      BdWord("Item", 5, 5),        BdWord("Reason", 105, 5),
+      BdWord("Clarity", 5, 25),    BdWord("or", 45, 25),     BdWord("Reported", 105, 25),
+      BdWord("as", 150, 25),       BdWord("not", 165, 25),   BdWord("relevant", 185, 25),
+      BdWord("by", 230, 25),       BdWord("a", 245, 25),     BdWord("large", 255, 25),
+      BdWord("relevance", 5, 37),  BdWord("segment", 105, 37), BdWord("of", 145, 37),
+      BdWord("Response", 5, 49),   BdWord("A", 105, 49),     BdWord("high", 115, 49),
+      BdWord("Variability", 5, 61), BdWord("All", 105, 61)};
+  TablePageReport report;
+  const auto tables = RuledTables(words, rules, &report);
+  ASSERT_EQ(tables.size(), 1u);
+  const auto rows = tables[0].Rows();
+  ASSERT_EQ(rows.size(), 4u);
+  EXPECT_EQ(rows[1], (std::vector<std::string>{"Clarity or relevance",
+                                               "Reported as not relevant by a large segment of"}));
+  EXPECT_EQ(rows[2], (std::vector<std::string>{"Response", "A high"}));
+}
+
+TEST(FindTables, ARegionFullOfSlantedStrokesIsAChart) {
+  PageTable chart;
+  chart.bbox = Box{0, 0, 300, 200};
+  std::vector<Box> line;  // a data line across the plot, 30 slanted segments
+  for (int i = 0; i < 30; ++i) {
+    const double x = 10.0 * i + 5, y = 100.0 + (i % 2) * 10;
+    line.push_back(Box{x, y, x, y});
+  }
+  std::vector<PageTable> tables = {chart};
+  DropCharts(tables, line);
+  EXPECT_TRUE(tables.empty());
+  // A few slanted strokes (a diagonal header cell), or many in one corner (a logo): a table.
+  tables = {chart};
+  DropCharts(tables, std::vector<Box>(line.begin(), line.begin() + 5));
+  EXPECT_EQ(tables.size(), 1u);
+  std::vector<Box> logo(30, Box{20, 20, 20, 20});
+  DropCharts(tables, logo);
+  EXPECT_EQ(tables.size(), 1u);
+}
+
+TEST(AlignedTables, HeaderSetAgainOverFiguresStartsASecondTable) {
+  // Two tables one under the other, the second with the first's header again and a caption
+  // line above it; a label repeated over a column of labels stays a row of one table.
+  std::vector<TableWord> words;
+  double y = 0;
+  auto row = [&](const std::vector<std::string>& cells) {
+    for (size_t k = 0; k < cells.size(); ++k) words.push_back(BdWord(cells[k], 100.0 * k, y));
+    y += 15;
+  };
+  row({"Proportion", "1.0", "1.1"});
+  row({"0.99", "800", "880"});
+  row({"0.95", "160", "176"});
+  row({"Design"});
+  row({"Proportion", "1.7", "1.8"});
+  row({"0.99", "1,360", "1,440"});
+  row({"0.95", "272", "288"});
+  EXPECT_EQ(AlignedTables(words).size(), 2u);
+
+  words.clear();
+  y = 0;
+  row({"Net value", "5,111"});
+  row({"Units", "49"});
+  row({"Class B"});
+  row({"Net value", "49,144"});
+  row({"Units", "471"});
+  EXPECT_EQ(AlignedTables(words).size(), 1u);
 }
 
 }  // namespace
