@@ -224,8 +224,28 @@ class OcrStage : public PageStage {
       const int dpi = EffectiveDpi(page.raster_dpi(), pixGetWidth(pix), pixGetHeight(pix));
       const PageMeasures measures = MeasurePage(pix, dpi);
       tried = "pass 1 estimate " + Short(best.cer_estimate);
+      // A page OSD was unsure of is read turned first: a page still on its side reads as
+      // noise whatever the tonal steps do (heavy scans: OSD confidence 0.05-0.86).
+      bool turned = false;
+      for (int quads : TurnCandidates(UnsureTurn(page))) {
+        if (passes > retry_passes_) break;
+        PixHandle alt = WrapPix(pixRotateOrth(pix, quads));
+        if (!alt) continue;
+        auto again = Read(*api, alt.get(), page, estimate_with, quads);
+        if (!again.ok()) return again.error();
+        ++passes;
+        again.value().variant = "turn " + std::to_string(quads * 90);
+        tried += ", pass " + std::to_string(passes) + " (" + again.value().variant +
+                 ") estimate " + Short(again.value().cer_estimate);
+        if (again.value().cer_estimate < best.cer_estimate) {
+          best = std::move(again.value());
+          kept = passes;
+          turned = true;
+        }
+      }
       const std::vector<PreprocessPlan> variants =
-          RetryPlans(applied, measures, PreprocessLimits{}, retry_passes_);
+          turned ? std::vector<PreprocessPlan>{}
+                 : RetryPlans(applied, measures, PreprocessLimits{}, retry_passes_ + 1 - passes);
       for (size_t v = 0; v < variants.size(); ++v) {
         const PreprocessPlan& variant = variants[v];
         const PreprocessPlan extra = Remaining(variant, applied);
@@ -308,7 +328,7 @@ class OcrStage : public PageStage {
   // and, when the retry is on, its CER estimate. Tesseract is told the pixels' resolution
   // only when they state one: it estimates a better one from the text than any guess.
   Result<Reading> Read(tesseract::TessBaseAPI& api, Pix* pix, const Page& page,
-                       const TextDictionaries* dictionary) const {
+                       const TextDictionaries* dictionary, int extra_quads = 0) const {
     api.SetImage(pix);
     if (pixGetXRes(pix) > 0) api.SetSourceResolution(pixGetXRes(pix));
     if (api.Recognize(nullptr) != 0) {
@@ -318,9 +338,11 @@ class OcrStage : public PageStage {
     // Boxes on the page as its source has it (frame and unit), whatever turning, deskewing
     // and enlarging the pixels went through.
     const PreprocessPlan applied = AppliedPlan(page);
+    // `extra_quads`: the retry turned the prepared pixels further. Turning and deskewing are
+    // both rotations about the page's centre, so they add up in either order.
     const PageFrame frame{page.width,
                           page.height,
-                          applied.rotate_quads,
+                          (applied.rotate_quads + extra_quads) % 4,
                           applied.deskew_deg,
                           double(pixGetWidth(pix)),
                           double(pixGetHeight(pix))};
@@ -398,7 +420,8 @@ const StageSpec& OcrStageSpec() {
       // 6: the retry ladder stops at a rung that gains too little
       // 7: the retry estimate checks a reading with the dictionary of its language
       // 8: the retry's strong rung enlarges small text only as far as it needs (<= 2x)
-      // 9: text coverage leaves ruling lines out (a clean ruled table was read three times)
+      // 9: text coverage leaves ruling lines out (a clean ruled table was read three times);
+      //    a page whose turn OSD was unsure of is read turned by the retry first
       .version = 9,
       .summary = "Tesseract OCR of page rasters: words, lines, blocks, confidences",
       .containers = {"pdf", "image"},

@@ -211,6 +211,21 @@ PreprocessPlan AppliedPlan(const Page& page) {
   return PreprocessPlan{};
 }
 
+int UnsureTurn(const Page& page) {
+  if (page.raster_steps.empty() || page.raster_steps.back().stage != "preprocess") return 0;
+  const CanonicalJson& facts = page.raster_steps.back().facts;
+  if (!facts.contains("osd")) return 0;
+  return facts.at("osd").value("unsure_quads", 0);
+}
+
+std::vector<int> TurnCandidates(int unsure_quads) {
+  const int q = ((unsure_quads % 4) + 4) % 4;
+  if (q == 0) return {};
+  std::vector<int> out{q};
+  if ((q + 2) % 4 != 0) out.push_back((q + 2) % 4);
+  return out;
+}
+
 // Leptonica's ascender test on a binarised page (see AscenderOrientation); `binary` is not
 // changed.
 static AscenderOrientation AscendersOf(Pix* binary, int dpi) {

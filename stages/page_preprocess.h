@@ -65,6 +65,15 @@ int EffectiveDpi(int stated_dpi, int width, int height);
 // through); an empty plan otherwise.
 PreprocessPlan AppliedPlan(const Page& page);
 
+// The clockwise quarter turns OSD would have given `page` when it was unsure of them (the
+// preprocess step's `osd.unsure_quads`); 0 when OSD was sure, did not run or saw it upright.
+int UnsureTurn(const Page& page);
+
+// The turns the OCR retry reads a page in when OSD was unsure (`unsure_quads`): OSD's guess,
+// then its opposite (on noisy pages OSD often tells the axis but not the side); none when the
+// guess is upright.
+std::vector<int> TurnCandidates(int unsure_quads);
+
 // Leptonica's ascender/descender test of a page's orientation (Bloomberg et al., "Measuring
 // document image skew and orientation", 1995): `up` is large and positive when Latin-script
 // text is upright, large and negative when upside down; `left` is the same after a quarter

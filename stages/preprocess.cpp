@@ -22,6 +22,7 @@ namespace {
 
 struct Orientation {
   int rotate_quads = 0;  // clockwise quarter turns that make the page upright
+  int unsure_quads = 0;  // what OSD would turn when it is unsure (the OCR retry may try it)
   double confidence = 0;
   std::string script;
   std::string reason;  // why the orientation is unknown, empty when known
@@ -61,13 +62,15 @@ Orientation DetectOrientation(TesseractEngine* osd, Pix* pix, int stated_dpi, in
   }
   o.confidence = std::round(static_cast<double>(conf) * 100) / 100;
   o.script = script != nullptr ? script : "";
+  // OSD gives the page's clockwise rotation; turning it back is the rest of a full turn.
+  const int quads = (4 - (deg / 90) % 4) % 4;
   if (o.confidence < min_confidence) {
     o.reason = "orientation unsure (OSD confidence " + std::to_string(o.confidence).substr(0, 5) +
                ")";
+    o.unsure_quads = quads;
     return o;
   }
-  // OSD gives the page's clockwise rotation; turning it back is the rest of a full turn.
-  o.rotate_quads = (4 - (deg / 90) % 4) % 4;
+  o.rotate_quads = quads;
   return o;
 }
 
@@ -140,7 +143,10 @@ class PreprocessStage : public PageStage {
     CanonicalJson facts = {{"plan", plan.ToJson()},
                            {"input_dpi", dpi},
                            {"measures", MeasuresJson(measures)},
-                           {"osd", {{"confidence", o.confidence}, {"script", o.script}}}};
+                           {"osd",
+                            {{"confidence", o.confidence},
+                             {"script", o.script},
+                             {"unsure_quads", o.unsure_quads}}}};
     if (!o.osd_ran) facts.erase("osd");
     if (o.ascenders) facts["ascenders"] = {{"up", o.ascenders->up}, {"left", o.ascenders->left}};
     page.raster_steps.push_back(RasterStep{"preprocess", pixGetXRes(made.get()),
@@ -204,7 +210,8 @@ const StageSpec& PreprocessStageSpec() {
       .id = "preprocess",
       // 2: the page keeps its frame; an image stating no dpi stays without one
       // 3: a page found upright by its ascenders skips OSD
-      // 4: ... also when its sideways signal is up to 2/3 of the upright one (was 1/3)
+      // 4: ... also when its sideways signal is up to 2/3 of the upright one (was 1/3); the
+      //    turn OSD was unsure of is kept for the OCR retry (osd.unsure_quads)
       .version = 4,
       .summary = "orientation, deskew and per-page image clean-up before OCR",
       .containers = {"pdf", "image"},

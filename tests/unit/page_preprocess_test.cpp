@@ -217,6 +217,25 @@ TEST(TextCoverage, AChartsCurveIsNotCutIntoText) {
   EXPECT_GT(TextCoverage(pix, 300, lines), 0.98);
 }
 
+TEST(TurnCandidates, OsdsUnsureGuessThenItsOpposite) {
+  EXPECT_EQ(TurnCandidates(1), (std::vector<int>{1, 3}));
+  EXPECT_EQ(TurnCandidates(3), (std::vector<int>{3, 1}));
+  EXPECT_EQ(TurnCandidates(2), (std::vector<int>{2}));  // its opposite is the page as read
+  EXPECT_TRUE(TurnCandidates(0).empty());               // unsure, but upright: no turn
+}
+
+TEST(UnsureTurn, IsReadFromThePreprocessStep) {
+  Page page;
+  EXPECT_EQ(UnsureTurn(page), 0);
+  page.raster_steps.push_back(RasterStep{"preprocess", 150, "",
+                                         CanonicalJson{{"plan", PreprocessPlan{}.ToJson()},
+                                                       {"osd", {{"confidence", 0.05},
+                                                                {"unsure_quads", 1}}}}});
+  EXPECT_EQ(UnsureTurn(page), 1);
+  page.raster_steps.back().facts.erase("osd");  // OSD did not run
+  EXPECT_EQ(UnsureTurn(page), 0);
+}
+
 TEST(WithCoverage, APageThatLostAThirdOfItsTextFailsTheCerContract) {
   // The words found look perfect (estimate 0.5%), but a third of the text ink is unread.
   EXPECT_GT(WithCoverage(0.005, 0.66), 0.02);
