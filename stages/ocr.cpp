@@ -220,10 +220,22 @@ class OcrStage : public PageStage {
     int passes = 1, kept = 1;
     std::string tried;
     if (best.cer_estimate > retry_above_) {
-      const PreprocessPlan applied = AppliedPlan(page);
-      const int dpi = EffectiveDpi(page.raster_dpi(), pixGetWidth(pix), pixGetHeight(pix));
-      const PageMeasures measures = MeasurePage(pix, dpi);
       tried = "pass 1 estimate " + Short(best.cer_estimate);
+      // One more reading, of `alt` (the prepared pixels turned `quads` further and/or made
+      // again by `variant`): counted, noted, and kept when its estimate is lower (the earliest
+      // on a tie). True when it was kept.
+      const auto read_again = [&](Pix* alt, int quads, std::string variant) -> Result<bool> {
+        auto again = Read(*api, alt, page, estimate_with, quads);
+        if (!again.ok()) return again.error();
+        ++passes;
+        again.value().variant = std::move(variant);
+        tried += ", pass " + std::to_string(passes) + " (" + again.value().variant +
+                 ") estimate " + Short(again.value().cer_estimate);
+        if (again.value().cer_estimate >= best.cer_estimate) return false;
+        best = std::move(again.value());
+        kept = passes;
+        return true;
+      };
       // A page OSD was unsure of is read turned first: a page still on its side reads as
       // noise whatever the tonal steps do (heavy scans: OSD confidence 0.05-0.86).
       bool turned = false;
@@ -231,43 +243,30 @@ class OcrStage : public PageStage {
         if (passes > retry_passes_) break;
         PixHandle alt = WrapPix(pixRotateOrth(pix, quads));
         if (!alt) continue;
-        auto again = Read(*api, alt.get(), page, estimate_with, quads);
-        if (!again.ok()) return again.error();
-        ++passes;
-        again.value().variant = "turn " + std::to_string(quads * 90);
-        tried += ", pass " + std::to_string(passes) + " (" + again.value().variant +
-                 ") estimate " + Short(again.value().cer_estimate);
-        if (again.value().cer_estimate < best.cer_estimate) {
-          best = std::move(again.value());
-          kept = passes;
-          turned = true;
-        }
+        auto kept_turn = read_again(alt.get(), quads, "turn " + std::to_string(quads * 90));
+        if (!kept_turn.ok()) return kept_turn.error();
+        turned = turned || kept_turn.value();
       }
-      const std::vector<PreprocessPlan> variants =
-          turned ? std::vector<PreprocessPlan>{}
-                 : RetryPlans(applied, measures, PreprocessLimits{}, retry_passes_ + 1 - passes);
-      for (size_t v = 0; v < variants.size(); ++v) {
-        const PreprocessPlan& variant = variants[v];
-        const PreprocessPlan extra = Remaining(variant, applied);
-        PixHandle alt = ApplyPlan(pix, extra, dpi);
-        if (!alt) continue;  // this variant cannot be made: the others may still help
-        auto again = Read(*api, alt.get(), page, estimate_with);
-        if (!again.ok()) return again.error();
-        ++passes;
-        again.value().variant = Joined(extra.Operations());
-        tried += ", pass " + std::to_string(passes) + " (" + again.value().variant +
-                 ") estimate " + Short(again.value().cer_estimate);
-        const double before = best.cer_estimate;
-        if (again.value().cer_estimate < best.cer_estimate) {
-          best = std::move(again.value());
-          kept = passes;
-        }
-        // Enlarging small text answers another trouble than the rung that failed.
-        const bool next_enlarges =
-            v + 1 < variants.size() && variants[v + 1].upscale != variant.upscale;
-        if (before - best.cer_estimate < retry_min_gain_ * before && !next_enlarges) {
-          if (v + 1 < variants.size()) tried += "; too little gain to go on";
-          break;
+      if (!turned) {
+        const PreprocessPlan applied = AppliedPlan(page);
+        const int dpi = EffectiveDpi(page.raster_dpi(), pixGetWidth(pix), pixGetHeight(pix));
+        const std::vector<PreprocessPlan> variants = RetryPlans(
+            applied, MeasurePage(pix, dpi), PreprocessLimits{}, retry_passes_ + 1 - passes);
+        for (size_t v = 0; v < variants.size(); ++v) {
+          const PreprocessPlan& variant = variants[v];
+          const PreprocessPlan extra = Remaining(variant, applied);
+          PixHandle alt = ApplyPlan(pix, extra, dpi);
+          if (!alt) continue;  // this variant cannot be made: the others may still help
+          const double before = best.cer_estimate;
+          auto kept_variant = read_again(alt.get(), 0, Joined(extra.Operations()));
+          if (!kept_variant.ok()) return kept_variant.error();
+          // Enlarging small text answers another trouble than the rung that failed.
+          const bool next_enlarges =
+              v + 1 < variants.size() && variants[v + 1].upscale != variant.upscale;
+          if (before - best.cer_estimate < retry_min_gain_ * before && !next_enlarges) {
+            if (v + 1 < variants.size()) tried += "; too little gain to go on";
+            break;
+          }
         }
       }
       out.note += "page " + std::to_string(page.number) + ": " + tried + "; kept pass " +
