@@ -204,18 +204,21 @@ Box PageFrame::ToPixels(const Box& page_box) const {
   return Box{b.x0 * kx, b.y0 * ky, b.x1 * kx, b.y1 * ky};
 }
 
+// The facts of `page`'s preprocess step when it is the last one (what OCR reads), else null.
+static const CanonicalJson* PreprocessFacts(const Page& page) {
+  if (page.raster_steps.empty() || page.raster_steps.back().stage != "preprocess") return nullptr;
+  return &page.raster_steps.back().facts;
+}
+
 PreprocessPlan AppliedPlan(const Page& page) {
-  if (!page.raster_steps.empty() && page.raster_steps.back().stage == "preprocess") {
-    return PreprocessPlan::FromJson(page.raster_steps.back().facts.at("plan"));
-  }
-  return PreprocessPlan{};
+  const CanonicalJson* facts = PreprocessFacts(page);
+  return facts != nullptr ? PreprocessPlan::FromJson(facts->at("plan")) : PreprocessPlan{};
 }
 
 int UnsureTurn(const Page& page) {
-  if (page.raster_steps.empty() || page.raster_steps.back().stage != "preprocess") return 0;
-  const CanonicalJson& facts = page.raster_steps.back().facts;
-  if (!facts.contains("osd")) return 0;
-  return facts.at("osd").value("unsure_quads", 0);
+  const CanonicalJson* facts = PreprocessFacts(page);
+  if (facts == nullptr || !facts->contains("osd")) return 0;
+  return facts->at("osd").value("unsure_quads", 0);
 }
 
 std::vector<int> TurnCandidates(int unsure_quads) {

@@ -135,8 +135,8 @@ struct PageFrame {
 };
 
 // Share of text-like ink (character-sized connected components of the binarised page, those
-// touching a ruling line left out) that lies inside `word_boxes` (pixel coordinates of `pix`); 1 when the
-// page has no text-like ink.
+// touching a ruling line left out) that lies inside `word_boxes` (pixel coordinates of `pix`);
+// 1 when the page has no text-like ink.
 double TextCoverage(Pix* pix, int dpi, const std::vector<PixelBox>& word_boxes);
 
 }  // namespace assay

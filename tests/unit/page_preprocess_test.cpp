@@ -28,6 +28,15 @@ PixHandle TextPage(int glyph = 30) {
   return WrapPix(pix);
 }
 
+// The boxes of TextPage's 20 text lines, as a reading that found every line would give them.
+std::vector<PixelBox> TextPageLineBoxes() {
+  std::vector<PixelBox> lines;
+  for (int line = 0; line < 20; ++line) {
+    lines.push_back({150, 200 + line * 120, 2250, 230 + line * 120});
+  }
+  return lines;
+}
+
 PageMeasures Clean() {
   PageMeasures m;
   m.width = 2400, m.height = 3000, m.dpi = 300;
@@ -191,10 +200,7 @@ TEST(TextCoverage, TheRulesOfATableAreNotTextNobodyRead) {
     }
   }
   // Every text line read, no box over the rules: all the text is covered.
-  std::vector<PixelBox> lines;
-  for (int line = 0; line < 20; ++line) {
-    lines.push_back({150, 200 + line * 120, 2250, 230 + line * 120});
-  }
+  std::vector<PixelBox> lines = TextPageLineBoxes();
   EXPECT_GT(TextCoverage(pix, 300, lines), 0.98);
   // Half the lines read is still half the text, rules or not.
   lines.resize(10);
@@ -210,10 +216,7 @@ TEST(TextCoverage, AChartsCurveIsNotCutIntoText) {
   for (int dx = 0; dx <= 1000; dx += 250) {
     pixRenderLine(pix, 150 + dx, 2950, 1150 + dx, 2550, 6, L_CLEAR_PIXELS);
   }
-  std::vector<PixelBox> lines;
-  for (int line = 0; line < 20; ++line) {
-    lines.push_back({150, 200 + line * 120, 2250, 230 + line * 120});
-  }
+  std::vector<PixelBox> lines = TextPageLineBoxes();
   EXPECT_GT(TextCoverage(pix, 300, lines), 0.98);
 }
 
