@@ -9,6 +9,23 @@
 namespace assay {
 namespace {
 
+// The next run of set (non-zero) bytes in `row` at or after `*x`: [*start, *end], inclusive;
+// `*x` moves past it. False when the row has no more. Empty stretches are skipped eight bytes
+// at a time: rule masks are almost all zero.
+bool NextInkRun(const unsigned char* row, int width, int* x, int* start, int* end) {
+  int i = *x;
+  uint64_t eight = 0;
+  while (i + 8 <= width && (std::memcpy(&eight, row + i, 8), eight == 0)) i += 8;
+  while (i < width && row[i] == 0) ++i;
+  if (i >= width) return false;
+  int e = i;
+  while (e + 1 < width && row[e + 1] != 0) ++e;
+  *start = i;
+  *end = e;
+  *x = e + 1;
+  return true;
+}
+
 // One 8-connected component of a mask: its bounding box, inclusive.
 struct MaskComponent {
   int x0, y0, x1, y1;
@@ -23,7 +40,6 @@ std::vector<MaskComponent> MaskComponents(const cv::Mat& mask) {
     int y, x0, x1, parent;  // x1 inclusive
   };
   std::vector<Run> runs;
-  std::vector<int> parent_of;
   auto find = [&](int i) {
     while (runs[static_cast<size_t>(i)].parent != i) {
       Run& r = runs[static_cast<size_t>(i)];
@@ -36,16 +52,7 @@ std::vector<MaskComponent> MaskComponents(const cv::Mat& mask) {
   for (int y = 0; y < mask.rows; ++y) {
     const unsigned char* row = mask.ptr<unsigned char>(y);
     const size_t begin = runs.size();
-    for (int x = 0; x < mask.cols;) {
-      if (row[x] == 0) {
-        // Skip empty stretches eight bytes at a time: the masks are almost all zero.
-        uint64_t eight = 0;
-        while (x + 8 <= mask.cols && (std::memcpy(&eight, row + x, 8), eight == 0)) x += 8;
-        while (x < mask.cols && row[x] == 0) ++x;
-        continue;
-      }
-      int end = x;
-      while (end + 1 < mask.cols && row[end + 1] != 0) ++end;
+    for (int next = 0, x = 0, end = 0; NextInkRun(row, mask.cols, &next, &x, &end);) {
       const int self = static_cast<int>(runs.size());
       runs.push_back(Run{y, x, end, self});
       // 8-connected to a run of the row above that overlaps it or touches it diagonally.
@@ -56,7 +63,6 @@ std::vector<MaskComponent> MaskComponents(const cv::Mat& mask) {
         const int a = find(static_cast<int>(j)), b = find(self);
         if (a != b) runs[static_cast<size_t>(std::max(a, b))].parent = std::min(a, b);
       }
-      x = end + 1;
     }
     previous_begin = begin;
     previous_end = runs.size();
@@ -89,15 +95,7 @@ cv::Mat OpenRowsWithLine(const cv::Mat& ink, int length, int grow) {
   for (int y = 0; y < ink.rows; ++y) {
     const unsigned char* row = ink.ptr<unsigned char>(y);
     unsigned char* opened = out.ptr<unsigned char>(y);
-    for (int x = 0; x < width;) {
-      if (row[x] == 0) {
-        uint64_t eight = 0;
-        while (x + 8 <= width && (std::memcpy(&eight, row + x, 8), eight == 0)) x += 8;
-        while (x < width && row[x] == 0) ++x;
-        continue;
-      }
-      int end = x;
-      while (end + 1 < width && row[end + 1] != 0) ++end;
+    for (int next = 0, x = 0, end = 0; NextInkRun(row, width, &next, &x, &end);) {
       // Erosion: the line [p - anchor, p - anchor + length - 1] inside the run (or the border).
       const int lo = x == 0 ? 0 : x + anchor;
       const int hi = end == width - 1 ? width - 1 : end - (length - 1 - anchor);
@@ -107,7 +105,6 @@ cv::Mat OpenRowsWithLine(const cv::Mat& ink, int length, int grow) {
         const int d1 = std::min(width - 1, hi + anchor + grow);
         std::memset(opened + d0, 255, static_cast<size_t>(d1 - d0 + 1));
       }
-      x = end + 1;
     }
   }
   return out;

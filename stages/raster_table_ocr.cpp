@@ -130,7 +130,8 @@ bool ReadWholeImageAgain(const std::vector<TableWord>& words, const std::vector<
   // rules was read again whole, 2.5-4 s, and its tables came out worse: on 8 ICDAR pages as
   // images, adjacency 0.66 read again, 0.78 not).
   if (!words.empty()) {
-    const auto prose = std::count_if(words.begin(), words.end(), [](const TableWord& w) { return w.prose; });
+    const auto prose =
+        std::count_if(words.begin(), words.end(), [](const TableWord& w) { return w.prose; });
     if (double(prose) >= kWholeImageProseShare * double(words.size())) return false;
   }
   int long_rules = 0;

@@ -447,7 +447,7 @@ std::optional<PageTable> GridFromGroup(const std::vector<Rule>& group,
                    Box{xs[e.c0], ys[e.r0], xs[e.c1 + 1], ys[e.r1 + 1]}};
     std::vector<const TableWord*> inside;
     for (const TableWord& w : words)
-      if (Inside(cell.bbox, Cx(w.bbox), Cy(w.bbox))) inside.push_back(&w);
+      if (WordCentreInRegion(cell.bbox, w.bbox)) inside.push_back(&w);
     cell.text = JoinText(inside);
     t.cells.push_back(std::move(cell));
   }
@@ -729,7 +729,7 @@ std::vector<PageTable> FindTables(const std::vector<TableWord>& all_words, const
     for (const Box& area : areas) {
       std::vector<TableWord> in;
       for (const TableWord& w : words)
-        if (Inside(area, Cx(w.bbox), Cy(w.bbox))) in.push_back(w);
+        if (WordCentreInRegion(area, w.bbox)) in.push_back(w);
       std::vector<Rule> r;
       for (const Rule& x : rules)
         if (Inside(area, x.x0, x.y0) && Inside(area, x.x1, x.y1)) r.push_back(x);
@@ -748,7 +748,7 @@ std::vector<PageTable> FindTables(const std::vector<TableWord>& all_words, const
     std::vector<TableWord> rest;
     for (const TableWord& w : words) {
       bool in_table = false;
-      for (const PageTable& t : out) in_table = in_table || Inside(t.bbox, Cx(w.bbox), Cy(w.bbox));
+      for (const PageTable& t : out) in_table = in_table || WordCentreInRegion(t.bbox, w.bbox);
       if (!in_table && !w.prose) rest.push_back(w);
     }
     for (PageTable& t : AlignedTables(rest)) out.push_back(std::move(t));
