@@ -202,8 +202,9 @@ const StageSpec& LayoutStageSpec() {
   static const StageSpec kSpec{
       .id = "layout",
       // v2: margin line numbers are line_number blocks; v3: ruled-table cells are never running
-      // heads; v4: OCR pages turned upright by preprocessing are laid out upright
-      .version = 4,
+      // heads; v4: OCR pages turned upright by preprocessing are laid out upright; v5: footnotes
+      // and margin numbers read column by column (not by left edge, which a pixel could flip)
+      .version = 5,
       .summary =
           "block types, heading levels, running heads, column reading order, figures with "
           "captions",

@@ -212,6 +212,29 @@ TEST(LayoutAnalysisTest, FiguresTakeTheirCaptionsAndLabelsAndFootnotesComeLast) 
   EXPECT_EQ(p.Text().find("axis label"), std::string::npos);
 }
 
+TEST(LayoutAnalysisTest, FootnotesReadTopToBottomWhateverTheirLeftEdges) {
+  // An OCR'd page's note blocks start a pixel or so apart (us-027 p1): sorted by left edge,
+  // note 3 came first. Two columns of notes still read column by column.
+  std::vector<Block> blocks;
+  blocks.push_back(Paragraph("P", 8, 54, 80, 500));
+  blocks.push_back(TextBlock({"1 The first note, a line long enough to span the text width here"}, 54.4, 690, 7));
+  blocks.push_back(TextBlock({"2 The second note, a line long enough to span the text width"}, 54.2, 705, 7));
+  blocks.push_back(TextBlock({"3 The third note, a line long enough to span the text width"}, 53.6, 720, 7));
+  std::vector<Page> pages{MakePage(1, std::move(blocks))};
+  LayOut(pages);
+  EXPECT_EQ(FirstWords(pages[0]), (std::vector<std::string>{"P0", "1", "2", "3"}));
+
+  std::vector<Block> two;
+  two.push_back(Paragraph("P", 8, 54, 80, 500));
+  two.push_back(TextBlock({"4 A note on the right"}, 320, 690, 7));
+  two.push_back(TextBlock({"2 A second note"}, 54.5, 705, 7));
+  two.push_back(TextBlock({"1 A note on the left"}, 54, 690, 7));
+  two.push_back(TextBlock({"5 Another on the right"}, 319.5, 705, 7));
+  std::vector<Page> columns{MakePage(1, std::move(two))};
+  LayOut(columns);
+  EXPECT_EQ(FirstWords(columns[0]), (std::vector<std::string>{"P0", "1", "2", "4", "5"}));
+}
+
 TEST(LayoutAnalysisTest, ListItemsStayItemsAndNeighbouringListBlocksJoin) {
   std::vector<Block> blocks;
   blocks.push_back(Paragraph("P", 3, 54, 80, 500));
