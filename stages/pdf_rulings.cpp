@@ -14,6 +14,16 @@ constexpr double kThin = 2.0;       // points: a filled rectangle thinner than t
 constexpr double kMinLength = 4.0;  // points: shorter segments are glyph parts, ticks, bullets
 constexpr double kSkew = 0.5;       // points: off-axis drift still taken as axis-aligned
 
+constexpr double kWhite = 0.97;     // each colour component this light or lighter is white paint
+
+// Whether the fill paints nothing visible on white paper: white, or transparent.
+bool PaintsNothing(GfxState* state) {
+  if (state->getFillOpacity() < 0.05) return true;
+  GfxRGB rgb;
+  state->getFillRGB(&rgb);
+  return colToDbl(rgb.r) >= kWhite && colToDbl(rgb.g) >= kWhite && colToDbl(rgb.b) >= kWhite;
+}
+
 class RuleRecorder : public OutputDev {
  public:
   RuleRecorder(double w, double h) : w_(w), h_(h) {}
@@ -75,6 +85,10 @@ class RuleRecorder : public OutputDev {
         else Segment((x0 + x1) / 2, y0, (x0 + x1) / 2, y1);
         continue;
       }
+      // A white (or fully transparent) area draws nothing on the paper: a text box's or a
+      // cell's background painted white has edges no reader sees (a title's box touching a
+      // table, a frame inside a cell). Its thin rules stay: white lines part coloured cells.
+      if (filled && PaintsNothing(state)) continue;
       if (filled && pts.size() > 5) continue;  // a filled shape, not a frame
       for (size_t j = 1; j < pts.size(); ++j)
         Segment(pts[j - 1].first, pts[j - 1].second, pts[j].first, pts[j].second);

@@ -24,6 +24,7 @@ constexpr double kLowCoverage = 0.12;     // share of lines that may cross a col
 constexpr int kChartStrokes = 20;         // slanted strokes in a region that make it a chart
 constexpr double kWordSpace = 0.2;        // of the line height: the least space between two words
 constexpr double kTallWord = 1.8;         // of the median word height: taller is a tall glyph
+constexpr double kPhraseSpace = 0.5;      // of the line height: words closer are one phrase
 
 struct UnionFind {
   std::vector<int> parent;
@@ -260,6 +261,16 @@ bool WrapsFromLineAbove(const WordLine& above, const WordLine& below,
   return mid_sentence;
 }
 
+// Whether `b` follows `a` on one text line a word space away at most (half the line height):
+// words of one phrase. Two figures side by side are not (a monospaced table's columns).
+bool InOnePhrase(const TableWord& a, const TableWord& b) {
+  const double h = std::min(a.bbox.y1 - a.bbox.y0, b.bbox.y1 - b.bbox.y0);
+  const double overlap = std::min(a.bbox.y1, b.bbox.y1) - std::max(a.bbox.y0, b.bbox.y0);
+  const double gap = b.bbox.x0 - a.bbox.x1;
+  if (overlap < 0.5 * h || gap < -kRuleTol || gap > kPhraseSpace * h) return false;
+  return !(IsBareNumber(a.text) && IsBareNumber(b.text));
+}
+
 // The text rows inside one band between two horizontal rules of a ruled grid: its words
 // grouped into text lines; a line reaching two or more columns starts a row, a line in one
 // column only (a wrapped label) belongs to the nearest such line. Returns the y positions
@@ -311,6 +322,22 @@ std::vector<double> TextRowBoundaries(const std::vector<TableWord>& words,
   return out;
 }
 
+// Whether the boundary at `y` is drawn over some of the columns `xs` make and not others: a
+// header ruled between its label rows only where labels do not span them.
+bool PartlyRuled(const std::vector<Rule>& group, const std::vector<double>& xs, double y) {
+  int drawn = 0;
+  for (size_t k = 0; k + 1 < xs.size(); ++k) {
+    const double mid = (xs[k] + xs[k + 1]) / 2;
+    for (const Rule& r : group)
+      if (r.horizontal() && std::abs(r.y0 - y) <= kRuleTol && r.x0 - kRuleTol <= mid &&
+          r.x1 + kRuleTol >= mid) {
+        ++drawn;
+        break;
+      }
+  }
+  return drawn > 0 && drawn + 1 < static_cast<int>(xs.size());
+}
+
 // One grid from one connected group of rules.
 std::optional<PageTable> GridFromGroup(const std::vector<Rule>& group,
                                    const std::vector<TableWord>& words, TablePageReport* report) {
@@ -341,12 +368,16 @@ std::optional<PageTable> GridFromGroup(const std::vector<Rule>& group,
     xs.insert(xs.end(), unruled.begin(), unruled.end());
     xs = MergePositions(xs);
   }
-  // Bands holding several text rows get a boundary between them, as if ruled.
+  // Bands holding several text rows get a boundary between them, as if ruled; not a band
+  // ruled only partly above or below: a header whose labels span rows (its text lines are the
+  // labels' wrapped lines, their rows drawn where labels do not span them).
   std::vector<Rule> rules = group;
   if (xs.size() >= 3) {
     std::vector<double> extra;
-    for (size_t i = 0; i + 1 < ys.size(); ++i)
+    for (size_t i = 0; i + 1 < ys.size(); ++i) {
+      if (PartlyRuled(group, xs, ys[i]) || PartlyRuled(group, xs, ys[i + 1])) continue;
       for (double y : TextRowBoundaries(words, xs, ys[i], ys[i + 1])) extra.push_back(y);
+    }
     for (double y : extra) {
       rules.push_back(Rule{xs.front(), y, xs.back(), y});
       ys.push_back(y);
@@ -392,6 +423,23 @@ std::optional<PageTable> GridFromGroup(const std::vector<Rule>& group,
       if (w.bbox.x0 < xs[k] - kRuleTol && w.bbox.x1 > xs[k] + kRuleTol) crossed[r][k] = crosses = true;
     if (!crosses) own_words[r][c] = true;
   }
+  // Two words of one line a word space apart are one phrase ("Tamil Nadu", "(No. of adults:"):
+  // a boundary between them joins its slots like a word across it. (Two figures are two
+  // cells however close: a monospaced table's columns.)
+  std::vector<std::vector<const TableWord*>> row_words(static_cast<size_t>(rows));
+  for (const TableWord& w : words) {
+    const double cx = Cx(w.bbox), cy = Cy(w.bbox);
+    if (cx < xs.front() || cx > xs.back() || cy < ys.front() || cy > ys.back()) continue;
+    const int r = std::clamp(
+        static_cast<int>(std::upper_bound(ys.begin(), ys.end(), cy) - ys.begin()) - 1, 0, rows - 1);
+    row_words[static_cast<size_t>(r)].push_back(&w);
+  }
+  for (int r = 0; r < rows; ++r)
+    for (const TableWord* a : row_words[static_cast<size_t>(r)])
+      for (const TableWord* b : row_words[static_cast<size_t>(r)])
+        if (InOnePhrase(*a, *b))
+          for (int k = 1; k < cols; ++k)
+            if (Cx(a->bbox) < xs[k] && Cx(b->bbox) > xs[k]) crossed[r][k] = true;
   // A column boundary no rule draws anywhere (found from the words' alignment) joins two
   // slots only where a word crosses it: an empty slot beside a label stays empty.
   std::vector<bool> drawn(static_cast<size_t>(cols + 1));

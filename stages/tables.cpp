@@ -208,7 +208,10 @@ const StageSpec& TablesStageSpec() {
       //     born-digital: wrapped lines of a ruled band kept in their row, tall bullets placed
       //     without merging lines, figures one space apart split into cells, charts dropped, a
       //     header repeated over figures starts a second table
-      .version = 6,
+      // v7: born-digital: white (or transparent) filled areas draw no rules; words a word space
+      //     apart join their slots across a boundary drawn only elsewhere; a band ruled only
+      //     partly above or below (a header with spanning labels) is not split into text rows
+      .version = 7,
       .summary = "tables of born-digital pages, scans and page images: ruled grids with spans "
                  "(drawn rules, or rules found in the page image), unruled tables by word "
                  "alignment; structural checks and the shifted-column detector",

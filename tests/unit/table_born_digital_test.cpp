@@ -1,13 +1,20 @@
 // Born-digital table reconstruction beyond full grids (stages/table_columns.h,
 // stages/table_prose.h, stages/table_grid.h): columns a ruled table leaves unruled, tables
 // ruled only between rows, prose beside an unruled table, dot leaders, tall bullets, wrapped
-// lines in a ruled band, figures one space apart, charts, repeated headers; and the scoring's
-// no-break space and region files (core/table_eval.h).
+// lines in a ruled band, figures one space apart, charts, repeated headers, phrases across an
+// undrawn boundary, headers ruled partly between their label rows, white fills (no rules:
+// stages/pdf_rulings.h); and the scoring's no-break space and region files (core/table_eval.h).
 #include <gtest/gtest.h>
 
+#include <poppler/GlobalParams.h>
+#include <poppler/PDFDoc.h>
+
+#include <filesystem>
 #include <fstream>
 
 #include "core/table_eval.h"
+#include "stages/pdf_rulings.h"
+#include "stages/pdf_support.h"
 #include "stages/table_columns.h"
 #include "stages/table_grid.h"
 #include "stages/table_prose.h"
@@ -287,6 +294,99 @@ TEST(AlignedTables, HeaderSetAgainOverFiguresStartsASecondTable) {
   row({"Net value", "49,144"});
   row({"Units", "471"});
   EXPECT_EQ(AlignedTables(words).size(), 1u);
+}
+
+TEST(RuledTables, APhraseAcrossABoundaryDrawnOnlyElsewhereIsOneCell) {
+  // The boundary at x 100 is drawn in the body only. In the header "Literacy" and "Status" sit
+  // on either side of it, a word space apart (neither crosses it): one label spanning both
+  // columns, not two cells. Figures beside it in the body stay in their columns.
+  const std::vector<Rule> rules = {Rule{0, 0, 300, 0},    Rule{0, 20, 300, 20},
+                                   Rule{0, 40, 300, 40},  Rule{0, 60, 300, 60},
+                                   Rule{0, 0, 0, 60},     Rule{100, 20, 100, 60},
+                                   Rule{200, 0, 200, 60}, Rule{300, 0, 300, 60}};
+  const std::vector<TableWord> words = {
+      BdWord("Literacy", 55, 5), BdWord("Status", 98, 5),  BdWord("College", 205, 5),
+      BdWord("Kerala", 5, 25),   BdWord("7.2", 105, 25),   BdWord("5.5", 205, 25),
+      BdWord("Orissa", 5, 45),   BdWord("33.2", 105, 45),  BdWord("8.5", 205, 45)};
+  TablePageReport report;
+  const auto tables = RuledTables(words, rules, &report);
+  ASSERT_EQ(tables.size(), 1u);
+  const auto rows = tables[0].Rows();
+  ASSERT_EQ(rows.size(), 3u);
+  EXPECT_EQ(rows[0], (std::vector<std::string>{"Literacy Status", "", "College"}));
+  EXPECT_EQ(rows[1], (std::vector<std::string>{"Kerala", "7.2", "5.5"}));
+}
+
+TEST(RuledTables, AHeaderRuledPartlyBetweenItsLabelRowsKeepsItsLabelsWhole) {
+  // The header's first band holds labels on three text lines ("State" spans both header
+  // bands: the rule at y 40 is drawn under the other columns only). Its lines are the labels'
+  // wrapped lines, not rows; the body band, ruled only around it, is one row per line.
+  const std::vector<Rule> rules = {Rule{0, 0, 300, 0},     Rule{100, 40, 300, 40},
+                                   Rule{0, 60, 300, 60},   Rule{0, 100, 300, 100},
+                                   Rule{0, 0, 0, 100},     Rule{100, 0, 100, 100},
+                                   Rule{200, 0, 200, 100}, Rule{300, 0, 300, 100}};
+  const std::vector<TableWord> words = {
+      BdWord("Blood", 105, 2),     BdWord("Sugar", 205, 2),    BdWord("State", 5, 15),
+      BdWord("(No.", 105, 14),     BdWord("of", 128, 14),      BdWord("(No.", 205, 14),
+      BdWord("of", 228, 14),       BdWord("2011-12)", 105, 26), BdWord("2011-12)", 205, 26),
+      BdWord("Men", 105, 45),      BdWord("Women", 205, 45),
+      BdWord("Kerala", 5, 62),     BdWord("2161", 105, 62),    BdWord("3195", 205, 62),
+      BdWord("Orissa", 5, 75),     BdWord("2040", 105, 75),    BdWord("2624", 205, 75),
+      BdWord("Gujarat", 5, 88),    BdWord("2687", 105, 88),    BdWord("3021", 205, 88)};
+  TablePageReport report;
+  const auto tables = RuledTables(words, rules, &report);
+  ASSERT_EQ(tables.size(), 1u);
+  const auto rows = tables[0].Rows();
+  ASSERT_EQ(rows.size(), 5u);
+  EXPECT_EQ(rows[0], (std::vector<std::string>{"State", "Blood (No. of 2011-12)",
+                                               "Sugar (No. of 2011-12)"}));
+  EXPECT_EQ(rows[1], (std::vector<std::string>{"", "Men", "Women"}));
+  EXPECT_EQ(rows[4], (std::vector<std::string>{"Gujarat", "2687", "3021"}));
+}
+
+// A one-page PDF (300 x 300 points) drawing `content`, with a cross-reference table.
+std::string OnePagePdf(const std::string& content) {
+  std::string pdf = "%PDF-1.4\n";
+  std::vector<size_t> at;
+  auto object = [&](const std::string& body) {
+    at.push_back(pdf.size());
+    pdf += std::to_string(at.size()) + " 0 obj\n" + body + "\nendobj\n";
+  };
+  object("<</Type/Catalog/Pages 2 0 R>>");
+  object("<</Type/Pages/Count 1/Kids[3 0 R]>>");
+  object("<</Type/Page/Parent 2 0 R/MediaBox[0 0 300 300]/Contents 4 0 R/Resources<<>>>>");
+  object("<</Length " + std::to_string(content.size()) + ">>stream\n" + content + "\nendstream");
+  const size_t xref = pdf.size();
+  pdf += "xref\n0 5\n0000000000 65535 f \n";
+  for (size_t offset : at) {
+    const std::string n = std::to_string(offset);
+    pdf += std::string(10 - n.size(), '0') + n + " 00000 n \n";
+  }
+  pdf += "trailer\n<</Size 5/Root 1 0 R>>\nstartxref\n" + std::to_string(xref) + "\n%%EOF\n";
+  return pdf;
+}
+
+TEST(PdfRulings, AWhiteFilledBoxDrawsNoRules) {
+  // A white box (a text box's background), a grey band, a black filled hairline and a stroked
+  // line: only the white box gives no rule. PDF y runs up; rules come out with y down.
+  if (globalParams == nullptr) InstallPopplerGlobals("/usr/share/poppler");
+  const std::string path = (std::filesystem::path(testing::TempDir()) / "white_box.pdf").string();
+  std::ofstream(path, std::ios::binary)
+      << OnePagePdf("1 1 1 rg 20 200 200 60 re f\n0.8 g 20 100 200 40 re f\n"
+                    "0 g 20 50 200 0.5 re f\n0 G 20 20 m 220 20 l S");
+  auto doc = OpenPdf(path, "test");
+  ASSERT_TRUE(doc.ok());
+  const std::vector<Rule> rules = FindRulings(*doc.value(), 1, 300, 300);
+  int in_white_box = 0, in_grey_band = 0, lines = 0;
+  for (const Rule& r : rules) {
+    const double y = (r.y0 + r.y1) / 2;
+    if (y >= 40 - 1 && y <= 100 + 1) ++in_white_box;
+    else if (y >= 160 - 1 && y <= 200 + 1) ++in_grey_band;
+    else ++lines;
+  }
+  EXPECT_EQ(in_white_box, 0);
+  EXPECT_EQ(in_grey_band, 4);  // its four edges
+  EXPECT_EQ(lines, 2);         // the hairline and the stroke
 }
 
 }  // namespace
