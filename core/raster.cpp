@@ -16,6 +16,12 @@ std::string PixSha256(Pix* pix) {
   return h.Hex();
 }
 
+Pix* GrayForReading(Pix* pix) {
+  if (pix == nullptr) return nullptr;
+  if (pixGetDepth(pix) == 8 && pixGetColormap(pix) == nullptr) return pixClone(pix);
+  return pixConvertTo8(pix, 0);
+}
+
 int64_t PixBytes(Pix* pix) {
   return static_cast<int64_t>(pixGetWpl(pix)) * pixGetHeight(pix) * sizeof(l_uint32);
 }

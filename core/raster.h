@@ -17,6 +17,11 @@ std::string PixSha256(Pix* pix);
 // Bytes the image's pixels occupy in memory.
 int64_t PixBytes(Pix* pix);
 
+// `pix` as 8-bit gray for reading only (never changed by the caller): `pix` itself, cloned,
+// when it is gray already, else Leptonica's conversion. pixConvertTo8 copies a gray page
+// whole (8 MB at 300 dpi, to allocate, clear and fill) even when nothing needs converting.
+Pix* GrayForReading(Pix* pix);
+
 // The last few page rasters a worker made or rebuilt for the document it runs, by page number
 // and the SHA-256 of the raster step they are the pixels of, within `budget_bytes`, the oldest
 // dropped first. The stages after the page-major block (layout, tables) read the pixels the

@@ -7,6 +7,8 @@
 #include <map>
 #include <memory>
 
+#include "core/raster.h"
+
 namespace assay {
 namespace {
 
@@ -50,10 +52,7 @@ struct HandwritingComponent {
 HandwritingMeasures MeasureHandwriting(Pix* pix, int dpi, const HandwritingLimits& limits) {
   HandwritingMeasures out;
   if (pix == nullptr) return out;
-  // The page's own pixels when they are gray already: a converted copy of a 300-dpi page is
-  // 8 MB to allocate, clear and fill.
-  const bool gray_already = pixGetDepth(pix) == 8 && pixGetColormap(pix) == nullptr;
-  HandwritingPix gray(gray_already ? pixClone(pix) : pixConvertTo8(pix, 0));
+  HandwritingPix gray(GrayForReading(pix));
   if (!gray) return out;
   const int width = pixGetWidth(gray.get()), height = pixGetHeight(gray.get());
   if (width < 16 || height < 16) return out;
