@@ -88,6 +88,9 @@ Result<PixHandle> DocumentRunner::RebuildPixels(const Plan& plan, const Document
   if (page.raster_steps.empty()) {
     return Error{"worker", "page " + std::to_string(page.number) + " has no raster"};
   }
+  if (PixHandle recent = recent_rasters_.Find(page.number, page.raster_steps.back().sha256)) {
+    return recent;
+  }
   PixHandle current;
   for (const RasterStep& step : page.raster_steps) {
     const PlannedStage* maker = nullptr;
@@ -113,7 +116,9 @@ Result<PixHandle> DocumentRunner::RebuildPixels(const Plan& plan, const Document
   }
   // Not kept on the page: the pixels live as long as the caller's handle, so a stage that
   // walks every page of a long scan holds one rebuilt page at a time (a 300-page scan went
-  // over the 2 GiB worker limit when the handwriting stage kept them all).
+  // over the 2 GiB worker limit when the handwriting stage kept them all); only the last few
+  // are kept here, for the next stage that asks.
+  recent_rasters_.Keep(page.number, page.raster_steps.back().sha256, current);
   return current;
 }
 
@@ -372,6 +377,11 @@ std::optional<PageRun> DocumentRunner::RunBlockPages(const Plan& plan, int block
       if (out.value().has_metrics) metrics = out.value().metrics;
       run.outcomes.push_back(std::move(out.value()));
     }
+    // The page leaves the block without its pixels (the outcomes carry content only); the
+    // stages after the block find them here while they are among the last few.
+    if (current && page.has_raster()) {
+      recent_rasters_.Keep(page.number, page.raster_steps.back().sha256, current);
+    }
   }
   return setup_failure;
 }
@@ -409,6 +419,7 @@ WorkResult DocumentRunner::RunFrom(const WorkRequest& req, const Plan& plan, int
   WorkResult result;
   result.doc_id = req.doc_id;
   result.ran_from = start_at;
+  recent_rasters_.Clear();  // another document's, or the pixels of a run that is redone
   Document doc;
   std::string input = FirstInputSha256(req);
   if (start_at > 0) {

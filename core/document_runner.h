@@ -17,6 +17,7 @@
 
 #include "core/page_task.h"
 #include "core/plan.h"
+#include "core/raster.h"
 #include "core/stage_catalog.h"
 #include "core/work.h"
 
@@ -95,6 +96,10 @@ class DocumentRunner {
   ResourceCache resources_;
   std::map<std::string, std::unique_ptr<Stage>> stages_;  // by id, version and params
   bool rebuild_mismatch_ = false;  // set by RebuildPixels during the current document
+  // The current document's last page rasters (the block's results, rebuilt ones): what a
+  // stage after the block asks for again is not decoded or rendered again. Four pages of a
+  // 300-dpi gray scan.
+  RecentRasters recent_rasters_{int64_t{36} << 20};
   bool page_major_ = true;
 };
 

@@ -7,6 +7,8 @@
 #include <map>
 #include <memory>
 
+#include "core/raster.h"
+
 namespace assay {
 namespace {
 
@@ -50,7 +52,7 @@ struct HandwritingComponent {
 HandwritingMeasures MeasureHandwriting(Pix* pix, int dpi, const HandwritingLimits& limits) {
   HandwritingMeasures out;
   if (pix == nullptr) return out;
-  HandwritingPix gray(pixConvertTo8(pix, 0));
+  HandwritingPix gray(GrayForReading(pix));
   if (!gray) return out;
   const int width = pixGetWidth(gray.get()), height = pixGetHeight(gray.get());
   if (width < 16 || height < 16) return out;
@@ -61,13 +63,14 @@ HandwritingMeasures MeasureHandwriting(Pix* pix, int dpi, const HandwritingLimit
       pixGetRankValue(gray.get(), step, 0.005f, &darkest) != 0 || paper < darkest + 40) {
     return out;
   }
-  // Otsu over the whole page (one tile): the ink of a page is one population.
-  Pix* binary_raw = nullptr;
-  if (pixOtsuAdaptiveThreshold(gray.get(), width, height, 0, 0, 0.1f, nullptr, &binary_raw) != 0 ||
-      binary_raw == nullptr) {
+  // Otsu over the whole page: the ink of a page is one population. (What Leptonica's
+  // pixOtsuAdaptiveThreshold does with one tile, without its two copies of the page.)
+  l_int32 otsu = 0;
+  if (pixSplitDistributionFgBg(gray.get(), 0.1f, 1, &otsu, nullptr, nullptr, nullptr) != 0) {
     return out;
   }
-  HandwritingPix binary(binary_raw);
+  HandwritingPix binary(pixThresholdToBinary(gray.get(), otsu));
+  if (!binary) return out;
   gray.reset();
 
   Pixa* pixa_raw = nullptr;
@@ -160,7 +163,9 @@ HandwritingMeasures MeasureHandwriting(Pix* pix, int dpi, const HandwritingLimit
   const int reach = std::max(3, static_cast<int>(std::lround(3 * median_h)));
   HandwritingPix joined(pixDilateBrick(nullptr, glyphs.get(), reach, 1));
   if (!joined) return out;
-  HandwritingPix labels(pixConnCompTransform(joined.get(), 8, 32));
+  // Labels at the least depth that holds them (8 bits for a page's few hundred lines, not
+  // 32: a quarter of the memory to clear); the same labels whatever the depth.
+  HandwritingPix labels(pixConnCompTransform(joined.get(), 8, 0));
   if (!labels) return out;
   struct LineTally {
     int count = 0, unique = 0;

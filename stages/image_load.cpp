@@ -18,7 +18,7 @@ namespace {
 // Share of light and of mid-tone pixels in the gray version of `pix`.
 void ToneShares(Pix* pix, double* light, double* midtone) {
   *light = *midtone = 0;
-  Pix* gray = pixConvertTo8(pix, 0);
+  Pix* gray = GrayForReading(pix);
   if (gray == nullptr) return;
   NUMA* hist = pixGetGrayHistogram(gray, 1);
   pixDestroy(&gray);

@@ -13,6 +13,7 @@
 #include <algorithm>
 #include <optional>
 
+#include "core/raster.h"
 #include "core/stage.h"
 #include "stages/layout_analysis.h"
 #include "stages/page_preprocess.h"
@@ -54,7 +55,7 @@ void TurnPage(Page& page, int quads) {
 std::vector<Box> ScanGraphics(Pix* pix, const Page& page, double deskew_deg,
                               std::vector<BlockStyle>* styles) {
   std::vector<Box> regions;
-  Pix* gray = pixConvertTo8(pix, 0);
+  Pix* gray = GrayForReading(pix);
   if (gray == nullptr) return regions;
   Pix* binary = pixThresholdToBinary(gray, 128);
   pixDestroy(&gray);

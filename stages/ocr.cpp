@@ -22,6 +22,7 @@
 #include <memory>
 
 #include "core/page_stage.h"
+#include "core/raster.h"
 #include "stages/page_preprocess.h"
 #include "stages/text_dictionaries.h"
 #include "stages/tesseract_model.h"
@@ -51,7 +52,7 @@ std::string Trimmed(const char* s) {
 constexpr int kInkBelowPaper = 60;
 
 double InkFraction(Pix* pix) {
-  Pix* gray = pixConvertTo8(pix, 0);
+  Pix* gray = GrayForReading(pix);
   if (gray == nullptr) return 1.0;  // cannot tell: let Tesseract look
   l_uint32 paper = 255;
   if (pixGetRankValue(gray, std::max(1, pixGetWidth(gray) / 800), 0.95, &paper) != 0) {

@@ -7,6 +7,8 @@
 #include <cmath>
 #include <utility>
 
+#include "core/raster.h"
+
 namespace assay {
 namespace {
 
@@ -254,7 +256,7 @@ PageMeasures MeasurePage(Pix* pix, int dpi, AscenderOrientation* ascenders) {
   m.width = pixGetWidth(pix);
   m.height = pixGetHeight(pix);
   m.dpi = dpi > 0 ? dpi : 300;
-  PixOwner gray(pixConvertTo8(pix, 0));
+  PixOwner gray(GrayForReading(pix));
   if (gray.get() == nullptr) return m;
   m.paper_level = Rank(gray.get(), 0.95);
   m.ink_level = InkLevel(gray.get(), m.paper_level);
@@ -400,7 +402,7 @@ PixHandle ApplyPlan(Pix* pix, const PreprocessPlan& plan, int dpi) {
 
 double TextCoverage(Pix* pix, int dpi, const std::vector<PixelBox>& word_boxes) {
   if (dpi <= 0) dpi = 300;
-  PixOwner gray(pixConvertTo8(pix, 0));
+  PixOwner gray(GrayForReading(pix));
   if (gray.get() == nullptr) return 1;
   const double paper = Rank(gray.get(), 0.95);
   PixOwner binary(Binarize(gray.get(), InkLevel(gray.get(), paper), paper));
