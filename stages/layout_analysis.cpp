@@ -413,6 +413,23 @@ std::vector<PageLayout> LayOutDocument(std::vector<PageInput>& pages) {
         b.type = "footnote";
       }
     }
+    // Notes run to the foot of the page: a paragraph that starts below a footnote, under it
+    // (sharing most of its width) and no larger than body text, is a note too. An OCR'd note
+    // whose first line carries a raised number measures a little larger than its neighbours
+    // (us-027 p4: notes 22 and 23 stayed paragraphs and were read before notes 20 and 21).
+    for (size_t i = 0; i < p.blocks.size(); ++i) {
+      Block& b = p.blocks[i];
+      if (b.type != "paragraph" || body <= 0 || pages[pi].styles[i].size > body) continue;
+      for (const Block& note : p.blocks) {
+        if (note.type != "footnote" || b.bbox.y0 < note.bbox.y0) continue;
+        const double shared = std::min(b.bbox.x1, note.bbox.x1) - std::max(b.bbox.x0, note.bbox.x0);
+        const double narrower = std::min(b.bbox.x1 - b.bbox.x0, note.bbox.x1 - note.bbox.x0);
+        if (shared >= 0.5 * narrower) {
+          b.type = "footnote";
+          break;
+        }
+      }
+    }
   }
 
   // 3. The title: the largest heading of the first page, well above body size, in its upper

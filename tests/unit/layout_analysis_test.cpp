@@ -235,6 +235,24 @@ TEST(LayoutAnalysisTest, FootnotesReadTopToBottomWhateverTheirLeftEdges) {
   EXPECT_EQ(FirstWords(columns[0]), (std::vector<std::string>{"P0", "1", "2", "4", "5"}));
 }
 
+TEST(LayoutAnalysisTest, ANoteBelowTheFootnotesIsOneEvenWhenItMeasuresLarger) {
+  // OCR'd notes whose first line carries a raised number measure about body size (us-027 p4):
+  // below a footnote and under it, such a block is a note and reads after the notes above it.
+  std::vector<Block> blocks;
+  blocks.push_back(Paragraph("P", 10, 54, 80, 500));
+  blocks.push_back(TextBlock({"3 A later note set at body size, a line long enough to span"}, 54, 670, 10));
+  blocks.push_back(TextBlock({"1 The first note, a line long enough to span the text width here"}, 54, 630, 7));
+  blocks.push_back(TextBlock({"2 The second note, a line long enough to span the text width"}, 54, 645, 7));
+  // Beside the notes, not under them: body text of a second column stays body text.
+  blocks.push_back(TextBlock({"Q0 a column of text"}, 420, 675, 10));
+  std::vector<Page> pages{MakePage(1, std::move(blocks))};
+  LayOut(pages);
+  std::vector<std::string> types;
+  for (const Block& b : pages[0].blocks) types.push_back(b.type + ":" + b.lines[0].words[0].text);
+  EXPECT_EQ(types, (std::vector<std::string>{"paragraph:P0", "paragraph:Q0", "footnote:1",
+                                             "footnote:2", "footnote:3"}));
+}
+
 TEST(LayoutAnalysisTest, ListItemsStayItemsAndNeighbouringListBlocksJoin) {
   std::vector<Block> blocks;
   blocks.push_back(Paragraph("P", 3, 54, 80, 500));
