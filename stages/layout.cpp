@@ -204,9 +204,9 @@ const StageSpec& LayoutStageSpec() {
       .id = "layout",
       // v2: margin line numbers are line_number blocks; v3: ruled-table cells are never running
       // heads; v4: OCR pages turned upright by preprocessing are laid out upright; v5: footnotes
-      // and margin numbers read column by column (not by left edge, which a pixel could flip),
-      // and a paragraph under a footnote, no larger than body text, is a note too
-      .version = 5,
+      // and margin numbers read column by column (not by left edge, which a pixel could flip);
+      // v6: a paragraph under a footnote, no larger than body text, is a note too
+      .version = 6,
       .summary =
           "block types, heading levels, running heads, column reading order, figures with "
           "captions",
