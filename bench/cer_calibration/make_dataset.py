@@ -11,7 +11,9 @@ evaluate.py joins assay's metrics to):
            modernised transcription that an eng model can be judged against; see its SOURCE.md).
   renders  scans simulated from born-digital PDF pages: single-column prose pages rendered with
            pdftoppm at several DPIs and degraded (Gaussian noise, blur, salt-and-pepper, rotation,
-           JPEG, noisy binarisation). Ground truth = `pdftotext -f N -l N` of the page.
+           JPEG, noisy binarisation), and damaged several ways at once as a scan is (skew, blur,
+           noise, a darkening background and JPEG together, two levels per page). Ground
+           truth = `pdftotext -f N -l N` of the page.
 
 Deterministic: fixed page list, fixed variant schedule, noise seeded from the image's name.
 Usage: make_dataset.py [--out bench/out/cer_calibration] [--corpora ../shared/corpora] [-j 2]
@@ -102,6 +104,15 @@ NOISES = [
 ]
 VARIANTS_PER_PAGE = 11
 SCHEDULE_SEED = 20240611
+# Scans damaged several ways at once (issue 8: "skew, noise and JPEG damage together"), on top
+# of the schedule above (which they leave unchanged): level -> (skew degrees, sign drawn per
+# image; blur radius; Gaussian noise sigma; uneven background: darkest paper level at one
+# edge; JPEG quality). Every page gets both levels, each at a DPI dealt round-robin.
+SCAN_LEVELS = {
+    1: (1.5, 0.0, 12, 25, 50),
+    2: (4.0, 0.6, 25, 50, 25),
+}
+SCAN_DPIS = [150, 200, 300]
 
 
 def noise_name(kind, level):
@@ -123,6 +134,9 @@ def schedule():
         cands = [i for i in per_page if len(per_page[i]) < VARIANTS_PER_PAGE and combo not in per_page[i]]
         if cands:
             per_page[min(cands, key=lambda i: (len(per_page[i]), i))].append(combo)
+    for i in per_page:
+        for n, level in enumerate(sorted(SCAN_LEVELS)):
+            per_page[i].append((SCAN_DPIS[(i + n) % len(SCAN_DPIS)], "scan", level))
     return per_page
 
 
@@ -151,6 +165,17 @@ def degrade(img, kind, level, rng):
         return Image.fromarray(np.where(b < 128, 0, 255).astype(np.uint8))
     if kind == "jpeg":
         return img  # encoded when saved
+    if kind == "scan":
+        skew, blur, sigma, shade, _ = SCAN_LEVELS[level]
+        sign = 1 if rng.random() < 0.5 else -1
+        img = img.rotate(sign * skew, resample=Image.BICUBIC, expand=True, fillcolor=255)
+        if blur > 0:
+            img = img.filter(ImageFilter.GaussianBlur(blur))
+        a = np.asarray(img, dtype=np.float32)
+        # Paper darkening linearly from one side (a curled or badly lit page).
+        ramp = np.linspace(0.0, shade, a.shape[1], dtype=np.float32)[None, :]
+        a = a * (1.0 - ramp / 255.0) + rng.normal(0, sigma, a.shape)
+        return Image.fromarray(np.clip(np.rint(a), 0, 255).astype(np.uint8))  # JPEG when saved
     raise ValueError(kind)
 
 
@@ -171,8 +196,9 @@ def render_job(job):
     rng = np.random.default_rng(seed_of(os.path.basename(dst)))
     out = degrade(img, kind, level, rng)
     tmp = dst + ".tmp"
-    if kind == "jpeg":
-        out.save(tmp, "JPEG", quality=int(level), dpi=(dpi, dpi))
+    if kind in ("jpeg", "scan"):
+        quality = int(level) if kind == "jpeg" else SCAN_LEVELS[level][4]
+        out.save(tmp, "JPEG", quality=quality, dpi=(dpi, dpi))
     else:
         out.save(tmp, "PNG", dpi=(dpi, dpi))
     os.replace(tmp, dst)
@@ -222,7 +248,7 @@ def main():
         os.replace(gtp + ".tmp", gtp)
         for dpi, kind, level in sorted(combos, key=lambda c: (c[0], c[1], c[2])):
             nn = noise_name(kind, level)
-            ext = "jpg" if kind == "jpeg" else "png"
+            ext = "jpg" if kind in ("jpeg", "scan") else "png"
             dst = os.path.join(renders, f"{stem}_{dpi}_{nn}.{ext}")
             jobs.append((pdf, page, dpi, kind, level, dst))
             entries.append({
