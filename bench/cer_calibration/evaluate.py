@@ -153,7 +153,11 @@ def full_readings(assay, run_dir):
     is a transcription of the whole page (pdftotext's text, the corpora's .gt.txt), while the
     document's `text` (and the quality stage's ocr.cer) leaves out what layout calls page
     furniture: a right running head would count as an OCR error the estimate cannot see."""
+    if not os.access(assay, os.X_OK):
+        sys.exit(f"no assay binary at {assay} (give --assay, or --truth body)")
     p = subprocess.run([assay, "export", "--out", run_dir, "--format", "jsonl"], capture_output=True, text=True)
+    if not p.stdout.strip():
+        sys.exit(f"assay export gave no records (exit {p.returncode}): {p.stderr[-500:]}")
     out = {}
     for line in p.stdout.splitlines():
         rec = json.loads(line)
