@@ -51,6 +51,12 @@ int CountChars(const Block& b) {
 
 double Area(const Box& b) { return b.empty() ? 0 : (b.x1 - b.x0) * (b.y1 - b.y0); }
 
+// Whether `a` and `b` overlap horizontally over at least `share` of the narrower one's width.
+bool SharesWidth(const Box& a, const Box& b, double share) {
+  const double overlap = std::min(a.x1, b.x1) - std::max(a.x0, b.x0);
+  return overlap >= share * std::min(a.x1 - a.x0, b.x1 - b.x0);
+}
+
 double IntersectionArea(const Box& a, const Box& b) {
   const double w = std::min(a.x1, b.x1) - std::max(a.x0, b.x0);
   const double h = std::min(a.y1, b.y1) - std::max(a.y0, b.y0);
@@ -422,9 +428,7 @@ std::vector<PageLayout> LayOutDocument(std::vector<PageInput>& pages) {
       if (b.type != "paragraph" || body <= 0 || pages[pi].styles[i].size > body) continue;
       for (const Block& note : p.blocks) {
         if (note.type != "footnote" || b.bbox.y0 < note.bbox.y0) continue;
-        const double shared = std::min(b.bbox.x1, note.bbox.x1) - std::max(b.bbox.x0, note.bbox.x0);
-        const double narrower = std::min(b.bbox.x1 - b.bbox.x0, note.bbox.x1 - note.bbox.x0);
-        if (shared >= 0.5 * narrower) {
+        if (SharesWidth(b.bbox, note.bbox, 0.5)) {
           b.type = "footnote";
           break;
         }
@@ -627,9 +631,7 @@ std::vector<PageLayout> LayOutDocument(std::vector<PageInput>& pages) {
       for (size_t i = 0; i < body_blocks.size(); ++i) {
         const Block& c = body_blocks[i];
         if (used[i] || c.type != "caption" || !IsFigureCaption(c.Text())) continue;
-        const double overlap = std::min(c.bbox.x1, f.bbox.x1) - std::max(c.bbox.x0, f.bbox.x0);
-        const double narrower = std::min(c.bbox.x1 - c.bbox.x0, f.bbox.x1 - f.bbox.x0);
-        if (overlap < 0.3 * narrower) continue;
+        if (!SharesWidth(c.bbox, f.bbox, 0.3)) continue;
         const double below = c.bbox.y0 - f.bbox.y1;
         const double above = f.bbox.y0 - c.bbox.y1;
         const double gap = below >= -0.02 * p.height ? below : above + 0.01 * p.height;

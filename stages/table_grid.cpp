@@ -322,19 +322,21 @@ std::vector<double> TextRowBoundaries(const std::vector<TableWord>& words,
   return out;
 }
 
+// Whether one of `rules` runs along `y` over the middle of the span from `xa` to `xb`.
+bool HorizontalRuleAt(const std::vector<Rule>& rules, double y, double xa, double xb) {
+  const double mid = (xa + xb) / 2;
+  for (const Rule& r : rules)
+    if (r.horizontal() && std::abs(r.y0 - y) <= kRuleTol && r.x0 - kRuleTol <= mid &&
+        r.x1 + kRuleTol >= mid)
+      return true;
+  return false;
+}
+
 // Whether the boundary at `y` is drawn over some of the columns `xs` make and not others: a
 // header ruled between its label rows only where labels do not span them.
 bool PartlyRuled(const std::vector<Rule>& group, const std::vector<double>& xs, double y) {
   int drawn = 0;
-  for (size_t k = 0; k + 1 < xs.size(); ++k) {
-    const double mid = (xs[k] + xs[k + 1]) / 2;
-    for (const Rule& r : group)
-      if (r.horizontal() && std::abs(r.y0 - y) <= kRuleTol && r.x0 - kRuleTol <= mid &&
-          r.x1 + kRuleTol >= mid) {
-        ++drawn;
-        break;
-      }
-  }
+  for (size_t k = 0; k + 1 < xs.size(); ++k) drawn += HorizontalRuleAt(group, y, xs[k], xs[k + 1]);
   return drawn > 0 && drawn + 1 < static_cast<int>(xs.size());
 }
 
@@ -399,25 +401,21 @@ std::optional<PageTable> GridFromGroup(const std::vector<Rule>& group,
         return true;
     return false;
   };
-  auto horizontal_at = [&](double y, double xa, double xb) {
-    const double mid = (xa + xb) / 2;
-    for (const Rule& r : rules)
-      if (r.horizontal() && std::abs(r.y0 - y) <= kRuleTol && r.x0 - kRuleTol <= mid &&
-          r.x1 + kRuleTol >= mid)
-        return true;
-    return false;
-  };
+  auto horizontal_at = [&](double y, double xa, double xb) { return HorizontalRuleAt(rules, y, xa, xb); };
+
   // Per slot, whether a word sits wholly inside it; per row and column boundary, whether a
   // word crosses it. Two neighbouring slots that each hold their own words and no word joins
   // are two cells even without a rule between them: tables ruled only between rows (or only in
   // the header) keep their columns.
   std::vector<std::vector<bool>> own_words(rows, std::vector<bool>(cols));
   std::vector<std::vector<bool>> crossed(rows, std::vector<bool>(cols + 1));
+  std::vector<std::vector<const TableWord*>> row_words(static_cast<size_t>(rows));
   for (const TableWord& w : words) {
     const double cx = Cx(w.bbox), cy = Cy(w.bbox);
     if (cx < xs.front() || cx > xs.back() || cy < ys.front() || cy > ys.back()) continue;
     const int r = std::clamp(static_cast<int>(std::upper_bound(ys.begin(), ys.end(), cy) - ys.begin()) - 1, 0, rows - 1);
     const int c = std::clamp(static_cast<int>(std::upper_bound(xs.begin(), xs.end(), cx) - xs.begin()) - 1, 0, cols - 1);
+    row_words[static_cast<size_t>(r)].push_back(&w);
     bool crosses = false;
     for (int k = 1; k < cols; ++k)
       if (w.bbox.x0 < xs[k] - kRuleTol && w.bbox.x1 > xs[k] + kRuleTol) crossed[r][k] = crosses = true;
@@ -426,14 +424,6 @@ std::optional<PageTable> GridFromGroup(const std::vector<Rule>& group,
   // Two words of one line a word space apart are one phrase ("Tamil Nadu", "(No. of adults:"):
   // a boundary between them joins its slots like a word across it. (Two figures are two
   // cells however close: a monospaced table's columns.)
-  std::vector<std::vector<const TableWord*>> row_words(static_cast<size_t>(rows));
-  for (const TableWord& w : words) {
-    const double cx = Cx(w.bbox), cy = Cy(w.bbox);
-    if (cx < xs.front() || cx > xs.back() || cy < ys.front() || cy > ys.back()) continue;
-    const int r = std::clamp(
-        static_cast<int>(std::upper_bound(ys.begin(), ys.end(), cy) - ys.begin()) - 1, 0, rows - 1);
-    row_words[static_cast<size_t>(r)].push_back(&w);
-  }
   for (int r = 0; r < rows; ++r)
     for (const TableWord* a : row_words[static_cast<size_t>(r)])
       for (const TableWord* b : row_words[static_cast<size_t>(r)])
