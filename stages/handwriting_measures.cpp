@@ -7,6 +7,7 @@
 #include <map>
 #include <memory>
 
+#include "core/gray_histogram.h"
 #include "core/raster.h"
 
 namespace assay {
@@ -57,10 +58,10 @@ HandwritingMeasures MeasureHandwriting(Pix* pix, int dpi, const HandwritingLimit
   const int width = pixGetWidth(gray.get()), height = pixGetHeight(gray.get());
   if (width < 16 || height < 16) return out;
   // No ink: the darkest half percent is within 40 levels of the paper (Otsu would split noise).
-  l_uint32 paper = 255, darkest = 0;
+  uint32_t paper = 255, darkest = 0;
   const int step = std::max(1, width / 800);
-  if (pixGetRankValue(gray.get(), step, 0.95f, &paper) != 0 ||
-      pixGetRankValue(gray.get(), step, 0.005f, &darkest) != 0 || paper < darkest + 40) {
+  if (!GrayRankValue(gray.get(), step, 0.95f, &paper) ||
+      !GrayRankValue(gray.get(), step, 0.005f, &darkest) || paper < darkest + 40) {
     return out;
   }
   // Otsu over the whole page: the ink of a page is one population. (What Leptonica's

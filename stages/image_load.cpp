@@ -7,6 +7,7 @@
 
 #include <cstdio>
 
+#include "core/gray_histogram.h"
 #include "core/raster.h"
 #include "core/stage.h"
 #include "stages/image_header.h"
@@ -20,18 +21,16 @@ void ToneShares(Pix* pix, double* light, double* midtone) {
   *light = *midtone = 0;
   Pix* gray = GrayForReading(pix);
   if (gray == nullptr) return;
-  NUMA* hist = pixGetGrayHistogram(gray, 1);
+  GrayCounts counts;
+  const bool counted = GrayHistogram(gray, 1, &counts);
   pixDestroy(&gray);
-  if (hist == nullptr) return;
+  if (!counted) return;
   double total = 0, light_n = 0, mid_n = 0;
   for (int v = 0; v < 256; ++v) {
-    l_float32 count = 0;
-    numaGetFValue(hist, v, &count);
-    total += count;
-    if (v >= 170) light_n += count;
-    if (v >= 60 && v < 170) mid_n += count;
+    total += counts[v];
+    if (v >= 170) light_n += counts[v];
+    if (v >= 60 && v < 170) mid_n += counts[v];
   }
-  numaDestroy(&hist);
   if (total > 0) {
     *light = light_n / total;
     *midtone = mid_n / total;

@@ -21,6 +21,7 @@
 #include <algorithm>
 #include <memory>
 
+#include "core/gray_histogram.h"
 #include "core/page_stage.h"
 #include "core/raster.h"
 #include "stages/page_preprocess.h"
@@ -54,12 +55,10 @@ constexpr int kInkBelowPaper = 60;
 double InkFraction(Pix* pix) {
   Pix* gray = GrayForReading(pix);
   if (gray == nullptr) return 1.0;  // cannot tell: let Tesseract look
-  l_uint32 paper = 255;
-  if (pixGetRankValue(gray, std::max(1, pixGetWidth(gray) / 800), 0.95, &paper) != 0) {
-    paper = 255;
-  }
+  uint32_t paper = 255;
+  if (!GrayRankValue(gray, std::max(1, pixGetWidth(gray) / 800), 0.95, &paper)) paper = 255;
   const int threshold =
-      std::max(1, static_cast<int>(std::min<l_uint32>(paper, 255)) - kInkBelowPaper);
+      std::max(1, static_cast<int>(std::min<uint32_t>(paper, 255)) - kInkBelowPaper);
   Pix* binary = pixThresholdToBinary(gray, threshold);
   pixDestroy(&gray);
   if (binary == nullptr) return 1.0;
