@@ -7,7 +7,9 @@
 #include <cmath>
 #include <utility>
 
+#include "core/gray_histogram.h"
 #include "core/raster.h"
+#include "stages/render_resolution.h"
 
 namespace assay {
 namespace {
@@ -28,8 +30,8 @@ struct PixOwner {
 };
 
 double Rank(Pix* gray, double rank) {
-  l_uint32 v = 0;
-  if (pixGetRankValue(gray, std::max(1, pixGetWidth(gray) / 800), rank, &v) != 0) return 0;
+  uint32_t v = 0;
+  if (!GrayRankValue(gray, std::max(1, pixGetWidth(gray) / 800), rank, &v)) return 0;
   return v;
 }
 
@@ -37,19 +39,14 @@ double Rank(Pix* gray, double rank) {
 // page is mostly paper, so a percentile of all pixels would read paper on a sparse page).
 // The paper level itself when there are almost none: nothing to stretch.
 double InkLevel(Pix* gray, double paper) {
-  NUMA* hist = pixGetGrayHistogram(gray, std::max(1, pixGetWidth(gray) / 1000));
-  if (hist == nullptr) return paper;
+  GrayCounts counts;
+  if (!GrayHistogram(gray, std::max(1, pixGetWidth(gray) / 1000), &counts)) return paper;
   const int below = std::max(0, static_cast<int>(paper) - 30);
   double dark = 0, total = 0;
-  std::vector<double> counts(256, 0);
   for (int v = 0; v < 256; ++v) {
-    l_float32 c = 0;
-    numaGetFValue(hist, v, &c);
-    counts[v] = c;
-    total += c;
-    if (v < below) dark += c;
+    total += counts[v];
+    if (v < below) dark += counts[v];
   }
-  numaDestroy(&hist);
   if (total <= 0 || dark < 0.001 * total) return paper;
   double seen = 0;
   for (int v = 0; v < below; ++v) {
@@ -112,6 +109,7 @@ Pix* WithoutRuledComponents(Pix* text, Pix* binary, int dpi) {
 
 std::vector<std::string> PreprocessPlan::Operations() const {
   std::vector<std::string> ops;
+  if (reduce != 1) ops.push_back("reduce");
   if (rotate_quads != 0) ops.push_back("rotate");
   if (deskew_deg != 0) ops.push_back("deskew");
   if (denoise) ops.push_back("denoise");
@@ -123,20 +121,24 @@ std::vector<std::string> PreprocessPlan::Operations() const {
 }
 
 CanonicalJson PreprocessPlan::ToJson() const {
-  return CanonicalJson{{"rotate_quads", rotate_quads},
-                       {"deskew_deg", deskew_deg},
-                       {"denoise", denoise},
-                       {"normalize_background", normalize_background},
-                       {"stretch_contrast", stretch_contrast},
-                       {"stretch_low", stretch_low},
-                       {"stretch_high", stretch_high},
-                       {"upscale", upscale},
-                       {"binarize", binarize},
-                       {"operations", Operations()}};
+  CanonicalJson j{{"rotate_quads", rotate_quads},
+                  {"deskew_deg", deskew_deg},
+                  {"denoise", denoise},
+                  {"normalize_background", normalize_background},
+                  {"stretch_contrast", stretch_contrast},
+                  {"stretch_low", stretch_low},
+                  {"stretch_high", stretch_high},
+                  {"upscale", upscale},
+                  {"binarize", binarize},
+                  {"operations", Operations()}};
+  // Only when used: the plans of pages preprocessed before `reduce` existed keep their JSON.
+  if (reduce != 1) j["reduce"] = reduce;
+  return j;
 }
 
 PreprocessPlan PreprocessPlan::FromJson(const CanonicalJson& j) {
   PreprocessPlan p;
+  p.reduce = j.value("reduce", 1.0);
   p.rotate_quads = j.value("rotate_quads", 0);
   p.deskew_deg = j.value("deskew_deg", 0.0);
   p.denoise = j.value("denoise", false);
@@ -304,6 +306,19 @@ PageMeasures MeasurePage(Pix* pix, int dpi, AscenderOrientation* ascenders) {
   return m;
 }
 
+int ReadingResolution(Pix* pix, int dpi, RenderResolutionLimits limits, double* probe_height) {
+  if (probe_height != nullptr) *probe_height = 0;
+  if (limits.text_height_px <= 0 || dpi <= 0) return dpi;
+  limits.max_dpi = dpi;
+  limits.probe_dpi = std::min(limits.probe_dpi, dpi);
+  const float f = float(limits.probe_dpi) / dpi;
+  PixOwner probe(pixScaleAreaMap(pix, f, f));
+  if (probe.get() == nullptr) return dpi;
+  const double height = MeasurePage(probe.get(), limits.probe_dpi).text_height_px;
+  if (probe_height != nullptr) *probe_height = height;
+  return ResolutionForText(height, limits);
+}
+
 PreprocessPlan PlanPreprocessing(const PageMeasures& m, const PreprocessLimits& limits,
                                  int rotate_quads) {
   PreprocessPlan p;
@@ -341,9 +356,11 @@ std::vector<PreprocessPlan> RetryPlans(const PreprocessPlan& applied, const Page
   // only as far as it needs: to 1.5x the first plan's floor, in quarter steps, at most
   // upscale_factor. A page `rasterize` kept at 16-px text is enlarged 1.5x, not 2x: 2.25x its
   // pixels, not 4x (one 250-dpi page took the worker from 202 to 581 MiB with the 2x rung).
+  // Nor a page `preprocess` reduced: its text was large enough as scanned, and enlarging it
+  // again would only undo the reduction (and, as "another trouble", force a third reading).
   const double wanted_px = 1.5 * limits.min_text_height_px;
-  if (strong.upscale == 1 && m.text_height_px > 0 && m.text_height_px < wanted_px &&
-      m.dpi < 300) {
+  if (strong.upscale == 1 && applied.reduce == 1 && m.text_height_px > 0 &&
+      m.text_height_px < wanted_px && m.dpi < 300) {
     strong.upscale =
         std::min(limits.upscale_factor, std::ceil(4 * wanted_px / m.text_height_px) / 4);
   }
@@ -365,6 +382,14 @@ PixHandle ApplyPlan(Pix* pix, const PreprocessPlan& plan, int dpi) {
     cur.p = next;
     return true;
   };
+  int window_dpi = dpi > 0 ? dpi : 300;
+  int out_dpi = pixGetXRes(pix);  // 0: the image states none, and neither does the result
+  if (plan.reduce != 1) {
+    // Area mapping: each pixel the mean of those it covers, as a scan at that resolution.
+    if (!step(pixScaleAreaMap(cur.get(), plan.reduce, plan.reduce))) return nullptr;
+    window_dpi = static_cast<int>(std::lround(window_dpi * plan.reduce));
+    out_dpi = static_cast<int>(std::lround(out_dpi * plan.reduce));
+  }
   if (plan.rotate_quads != 0 && !step(pixRotateOrth(cur.get(), plan.rotate_quads))) {
     return nullptr;
   }
@@ -381,8 +406,6 @@ PixHandle ApplyPlan(Pix* pix, const PreprocessPlan& plan, int dpi) {
     const int hi = std::max(lo + 1, static_cast<int>(plan.stretch_high));
     if (!step(pixGammaTRC(nullptr, cur.get(), 1.0, lo, hi))) return nullptr;
   }
-  int window_dpi = dpi > 0 ? dpi : 300;
-  int out_dpi = pixGetXRes(pix);  // 0: the image states none, and neither does the result
   if (plan.upscale != 1) {
     if (!step(pixScaleGrayLI(cur.get(), plan.upscale, plan.upscale))) return nullptr;
     window_dpi = static_cast<int>(std::lround(window_dpi * plan.upscale));

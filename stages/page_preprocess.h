@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "core/document.h"
+#include "stages/render_resolution.h"
 
 struct Pix;
 
@@ -40,6 +41,7 @@ struct PreprocessLimits {
 
 // The operations for one page, in the order they are applied.
 struct PreprocessPlan {
+  double reduce = 1;      // < 1: the page is first scaled down (area mapping) by this factor
   int rotate_quads = 0;   // clockwise quarter turns (from OSD)
   double deskew_deg = 0;  // 0: none
   bool denoise = false;   // 3x3 median filter
@@ -94,6 +96,14 @@ struct AscenderOrientation {
 // Measures `pix` (any depth) at `dpi` (EffectiveDpi); with `ascenders`, also Leptonica's
 // orientation signals, from the same binarisation.
 PageMeasures MeasurePage(Pix* pix, int dpi, AscenderOrientation* ascenders = nullptr);
+
+// The resolution `pix` (at `dpi`) is best read at (render_resolution.h): its median glyph
+// height measured on a copy reduced by area mapping to `limits.probe_dpi` (a few milliseconds),
+// and the lowest resolution giving that text `limits.text_height_px`, at most `dpi`. `dpi`
+// when no text is measured or `limits.text_height_px` is 0. `probe_height`, if given, gets the
+// height measured.
+int ReadingResolution(Pix* pix, int dpi, RenderResolutionLimits limits,
+                      double* probe_height = nullptr);
 
 // The per-page decision: only what the measurements say can help (a clean upright page gets
 // an empty plan). `rotate_quads` comes from orientation detection.

@@ -1,11 +1,12 @@
 // preprocess: makes each page raster as readable as cheap measurements say it can be, before
-// OCR. Per page: orientation (0/90/180/270) from Tesseract's OSD, skew (Leptonica), and, only
-// where the measurements call for them, denoising, background normalisation, contrast stretch,
-// upscaling of small text and local (Sauvola) binarisation (stages/page_preprocess.h). A page
-// that needs nothing keeps its raster untouched and costs only the measurements. A page that
-// is changed records a raster step with the plan, the measurements and the OSD reading, from
-// which the pixels are made again. What could not be decided (OSD unsure, page too small) or
-// failed is a reason in the stage's note and the page keeps its pixels.
+// OCR. Per page: reduction of text larger than reading needs, orientation (0/90/180/270) from
+// Tesseract's OSD, skew (Leptonica), and, only where the measurements call for them,
+// denoising, background normalisation, contrast stretch, upscaling of small text and local
+// (Sauvola) binarisation (stages/page_preprocess.h). A page that needs nothing keeps its
+// raster untouched and costs only the measurements. A page that is changed records a raster
+// step with the plan, the measurements and the OSD reading, from which the pixels are made
+// again. What could not be decided (OSD unsure, page too small) or failed is a reason in the
+// stage's note and the page keeps its pixels.
 #include <leptonica/allheaders.h>
 #include <tesseract/baseapi.h>
 
@@ -86,6 +87,9 @@ class PreprocessStage : public PageStage {
     limits_.min_contrast = p.at("min_contrast");
     limits_.max_speckle_share = p.at("max_speckle_share");
     limits_.min_text_height_px = p.at("min_text_height_px");
+    resolution_.text_height_px = p.at("text_height_px");
+    resolution_.min_dpi = p.at("min_dpi");
+    resolution_.probe_dpi = kProbeDpi;
   }
 
   struct OsdSession : Session {
@@ -114,14 +118,30 @@ class PreprocessStage : public PageStage {
     const std::string where = "page " + std::to_string(page.number) + ": ";
     auto& m = out.metrics;
 
+    // Text larger than reading needs is reduced first, and the page is measured and oriented
+    // at the resolution it will be read at, as `rasterize` hands scanned PDF pages over: every
+    // step after this one (OSD, OCR, layout, tables) then works on fewer pixels.
+    double probe_height = 0;
+    const int read_dpi = ReadingResolution(pix, dpi, resolution_, &probe_height);
+    PreprocessPlan reduction;
+    PixHandle reduced;
+    if (read_dpi < dpi) {
+      reduction.reduce = double(read_dpi) / dpi;
+      reduced = ApplyPlan(pix, reduction, dpi);
+    }
+    Pix* seen = reduced ? reduced.get() : pix;
+    const int seen_dpi = reduced ? read_dpi : dpi;
+    const int seen_stated_dpi = reduced ? pixGetXRes(seen) : page.raster_dpi();
+
     AscenderOrientation ascenders;
     const bool gate = osd != nullptr && min_upright_ > 0;
-    const PageMeasures measures = MeasurePage(pix, dpi, gate ? &ascenders : nullptr);
-    const Orientation o = DetectOrientation(osd, pix, page.raster_dpi(), min_side_, min_osd_conf_,
+    const PageMeasures measures = MeasurePage(seen, seen_dpi, gate ? &ascenders : nullptr);
+    const Orientation o = DetectOrientation(osd, seen, seen_stated_dpi, min_side_, min_osd_conf_,
                                             ascenders, min_upright_);
     if (!o.reason.empty()) out.note += where + o.reason + "; ";
     out.tally["osd"] = o.osd_ran ? 1 : 0;
-    const PreprocessPlan plan = PlanPreprocessing(measures, limits_, o.rotate_quads);
+    PreprocessPlan plan = PlanPreprocessing(measures, limits_, o.rotate_quads);
+    plan.reduce = reduction.reduce;
     m["preprocess.rotation_deg"] = plan.rotate_quads * 90;
     m["preprocess.skew_deg"] = measures.skew_deg;
     m["preprocess.operations"] = static_cast<double>(plan.Operations().size());
@@ -131,7 +151,10 @@ class PreprocessStage : public PageStage {
       page.raster.reset();
       return Status();
     }
-    PixHandle made = ApplyPlan(pix, plan, dpi);
+    // The reduced page as it is when nothing else was planned; otherwise the whole plan from
+    // the page as it came, exactly as RebuildRaster makes it again.
+    PixHandle made = plan.ToJson() == reduction.ToJson() ? std::move(reduced)
+                                                         : ApplyPlan(pix, plan, dpi);
     if (!made) {
       // A step Leptonica cannot do on this page: OCR reads the page as it came.
       out.note += where + "preprocessing failed, page left as it was; ";
@@ -143,11 +166,13 @@ class PreprocessStage : public PageStage {
     CanonicalJson facts = {{"plan", plan.ToJson()},
                            {"input_dpi", dpi},
                            {"measures", MeasuresJson(measures)},
+                           {"measured_dpi", seen_dpi},
                            {"osd",
                             {{"confidence", o.confidence},
                              {"script", o.script},
                              {"unsure_quads", o.unsure_quads}}}};
     if (!o.osd_ran) facts.erase("osd");
+    if (reduction.reduce != 1) facts["probe_text_height_px"] = probe_height;
     if (o.ascenders) facts["ascenders"] = {{"up", o.ascenders->up}, {"left", o.ascenders->left}};
     page.raster_steps.push_back(RasterStep{"preprocess", pixGetXRes(made.get()),
                                            PixSha256(made.get()), std::move(facts)});
@@ -201,6 +226,8 @@ class PreprocessStage : public PageStage {
   int min_side_;
   double min_upright_;
   PreprocessLimits limits_;
+  RenderResolutionLimits resolution_;    // max_dpi: each page's own
+  static constexpr int kProbeDpi = 150;  // as rasterize's: text measured in ~7% steps
 };
 
 }  // namespace
@@ -212,7 +239,9 @@ const StageSpec& PreprocessStageSpec() {
       // 3: a page found upright by its ascenders skips OSD
       // 4: ... also when its sideways signal is up to 2/3 of the upright one (was 1/3); the
       //    turn OSD was unsure of is kept for the OCR retry (osd.unsure_quads)
-      .version = 4,
+      // 5: a page whose text is larger than reading needs is reduced (text_height_px) and
+      //    measured at that resolution, as rasterize hands scanned PDF pages over
+      .version = 5,
       .summary = "orientation, deskew and per-page image clean-up before OCR",
       .containers = {"pdf", "image"},
       .modalities = {"pdf_scan", "pdf_mixed", "page_image"},
@@ -235,7 +264,12 @@ const StageSpec& PreprocessStageSpec() {
                  {"max_speckle_share", ParamType::kNumber, 0.35, 0, 1, {}, {},
                   "above this share of speck components the page is denoised"},
                  {"min_text_height_px", ParamType::kNumber, 14, 0, 1000, {}, {},
-                  "text whose median glyph height is below this is upscaled 2x"}},
+                  "text whose median glyph height is below this is upscaled 2x"},
+                 {"text_height_px", ParamType::kNumber, 16, 0, 200, {}, {},
+                  "reduce a page whose median glyph height (measured on a 150-dpi copy) is "
+                  "larger to the resolution giving it this height, rounded up to 25 dpi; 0: never"},
+                 {"min_dpi", ParamType::kInt, 150, 36, 1200, {}, {},
+                  "the lowest resolution text_height_px may reduce a page to"}},
       .metrics = {{"preprocess.pages_changed", false, "pages whose raster was preprocessed"},
                   {"preprocess.rotation_deg", true, "clockwise turn that made the page upright"},
                   {"preprocess.skew_deg", true, "measured skew, degrees (corrected when large)"},

@@ -142,22 +142,17 @@ class RasterizeStage : public PageStage {
   // scan's image again, which costs more than the scaling. `step` (dpi = the render's) gets
   // the resolution kept and, when it is lower, what was measured and rendered.
   PixHandle ForText(PixHandle rendered, RasterStep* step) const {
-    if (resolution_.text_height_px <= 0) return rendered;
     const int render_dpi = step->dpi;
     RenderResolutionLimits limits = resolution_;
-    limits.max_dpi = render_dpi;
-    limits.probe_dpi = std::min(kProbeDpi, render_dpi);
-    PixHandle probe = WrapPix(pixScaleAreaMap(
-        rendered.get(), float(limits.probe_dpi) / render_dpi, float(limits.probe_dpi) / render_dpi));
-    if (!probe) return rendered;
-    const double height = MeasurePage(probe.get(), limits.probe_dpi).text_height_px;
-    const int dpi = ResolutionForText(height, limits);
+    limits.probe_dpi = kProbeDpi;
+    double height = 0;
+    const int dpi = ReadingResolution(rendered.get(), render_dpi, limits, &height);
     if (dpi >= render_dpi) return rendered;
     PixHandle reduced = ReduceTo(rendered.get(), render_dpi, dpi);
     if (!reduced) return nullptr;
     step->dpi = dpi;
     step->facts = {{"rendered_dpi", render_dpi},
-                   {"probe_dpi", limits.probe_dpi},
+                   {"probe_dpi", std::min(kProbeDpi, render_dpi)},
                    {"probe_text_height_px", height}};
     return reduced;
   }

@@ -20,7 +20,8 @@ Two sets, made here from ../shared/corpora (images written to OUT, never into th
 Both sides read the same files; assay with its default pipeline (`assay run -j 2`), tesseract
 two processes at a time (OMP_THREAD_LIMIT=1). Deterministic inputs (noise seeded by name).
 Usage: bench/scans/scan_bench.py [--out bench/out/scans] [--sets testimages,degraded]
-       [--pages N] [--assay build/assay]
+       [--pages N] [--levels clean,light,medium,heavy] [--assay build/assay]
+       [--assay-set KEY=VALUE ...] (passed to `assay run` as --set, e.g. to compare a parameter)
 Prints tables and writes OUT/results.json.
 """
 
@@ -191,7 +192,12 @@ def main():
     ap.add_argument("--cer", default=os.path.join(REPO, "build", "tests", "cer"))
     ap.add_argument("--sets", default="testimages,degraded")
     ap.add_argument("--pages", type=int, default=len(PAGES))
+    ap.add_argument("--levels", default=",".join(LEVELS),
+                    help="degradation levels of the degraded set to run")
+    ap.add_argument("--assay-set", action="append", default=[], metavar="KEY=VALUE")
     args = ap.parse_args()
+    levels = args.levels.split(",")
+    extra = [a for kv in args.assay_set for a in ("--set", kv)]
     out = os.path.abspath(args.out)
     results = {}
     for s in args.sets.split(","):
@@ -200,10 +206,11 @@ def main():
         os.makedirs(images_dir, exist_ok=True)
         os.makedirs(work, exist_ok=True)
         rows = (make_testimages(args.corpora, images_dir) if s == "testimages"
-                else make_degraded(args.corpora, images_dir, args.pages))
+                else [r for r in make_degraded(args.corpora, images_dir, args.pages)
+                      if r["group"] in levels])
         store = os.path.join(out, s, "assay-out")
         subprocess.run(["rm", "-rf", store], check=True)
-        texts, assay_s = run_assay(args.assay, [r["image"] for r in rows], store)
+        texts, assay_s = run_assay(args.assay, [r["image"] for r in rows], store, extra)
         t0 = time.monotonic()
         with concurrent.futures.ThreadPoolExecutor(2) as pool:
             cli = list(pool.map(tesseract, [r["image"] for r in rows]))

@@ -93,6 +93,25 @@ TEST(PlanPreprocessing, SpecklesAndSmallTextAreHandled) {
   EXPECT_EQ(PlanPreprocessing(m, PreprocessLimits{}, 0).upscale, 1);
 }
 
+// TextPage's glyphs measured on a 150-dpi copy (half their height): the resolution giving
+// them 16 px, rounded up to 25 dpi, within [min_dpi, the page's own].
+TEST(ReadingResolution, TextLargerThanReadingNeedsIsReadAtLess) {
+  RenderResolutionLimits limits;
+  limits.text_height_px = 16;
+  limits.probe_dpi = 150;
+  double probe = 0;
+  EXPECT_EQ(ReadingResolution(TextPage(30).get(), 300, limits, &probe), 175);  // 15 px: 160
+  EXPECT_NEAR(probe, 15, 1);
+  EXPECT_EQ(ReadingResolution(TextPage(60).get(), 300, limits), 150);  // 80 dpi: min_dpi
+  EXPECT_EQ(ReadingResolution(TextPage(16).get(), 300, limits), 300);  // nothing to gain
+  EXPECT_EQ(ReadingResolution(TextPage(30).get(), 96, limits), 96);    // below min_dpi
+  PixHandle blank = TextPage(30);
+  pixSetAllArbitrary(blank.get(), 255);  // no text: nothing says less is safe
+  EXPECT_EQ(ReadingResolution(blank.get(), 300, limits), 300);
+  limits.text_height_px = 0;  // turned off
+  EXPECT_EQ(ReadingResolution(TextPage(30).get(), 300, limits), 300);
+}
+
 TEST(RetryPlans, AreBoundedDistinctAndKeepTheGeometry) {
   PreprocessPlan applied;
   applied.rotate_quads = 1;
@@ -122,6 +141,14 @@ TEST(RetryPlans, EnlargeSmallTextOnlyBelow300Dpi) {
   m.text_height_px = 18;
   m.dpi = 300;  // 4x the pixels to read for little: Tesseract's models are made for 300 dpi
   EXPECT_EQ(RetryPlans(PreprocessPlan{}, m, PreprocessLimits{}, 2).back().upscale, 1);
+  m.text_height_px = 16, m.dpi = 175;  // a page preprocess reduced from 300 dpi: not undone
+  PreprocessPlan reduced;
+  reduced.reduce = 175.0 / 300;
+  const auto plans = RetryPlans(reduced, m, PreprocessLimits{}, 2);
+  ASSERT_EQ(plans.size(), 2u);
+  EXPECT_EQ(plans.back().upscale, 1);
+  EXPECT_TRUE(plans.back().denoise);
+  EXPECT_DOUBLE_EQ(plans.back().reduce, reduced.reduce);
 }
 
 TEST(PreprocessPlan, JsonRoundTrip) {
@@ -300,18 +327,20 @@ TEST(PageFrame, MapsBoxesBackThroughTurnDeskewAndUpscale) {
   PixHandle page = WrapPix(pix);
   for (int quads = 0; quads < 4; ++quads) {
     for (double deskew : {0.0, 3.0, -2.0}) {
-      for (double upscale : {1.0, 2.0}) {
+      for (double upscale : {1.0, 2.0, 0.5}) {
         PreprocessPlan plan;
         plan.rotate_quads = quads;
         plan.deskew_deg = deskew;
-        plan.upscale = upscale;
+        // 0.5: the page reduced first (text larger than reading needs)
+        (upscale < 1 ? plan.reduce : plan.upscale) = upscale;
         PixHandle out = ApplyPlan(page.get(), plan, 300);
         ASSERT_TRUE(out);
         const PixelBox found = InkBox(out.get());
         const double w = pixGetWidth(out.get()), h = pixGetHeight(out.get());
         // A deskewed box grows by the turn of its corners: 120 x 40 px turned 3 degrees and
         // back is about 4 px wider and 12 px taller; interpolation adds a pixel.
-        const double tol = deskew == 0 ? 1.01 : 8;
+        // Halved, a pixel on either side is two on the page.
+        const double tol = (deskew == 0 ? 1.01 : 8) * (upscale < 1 ? 2 : 1);
         const std::string at = "quads " + std::to_string(quads) + " deskew " +
                                std::to_string(deskew) + " upscale " + std::to_string(upscale);
         const Box px = PageFrame{600, 800, quads, deskew, w, h}.ToPage(found);
@@ -325,13 +354,30 @@ TEST(PageFrame, MapsBoxesBackThroughTurnDeskewAndUpscale) {
         EXPECT_NEAR(pt.y1, word.y1 * 0.24, tol * 0.24) << at;
         // Forward: the page's box onto the pixels covers where the ink landed.
         const Box fwd = PageFrame{600, 800, quads, deskew, w, h}.ToPixels(word);
-        EXPECT_NEAR(fwd.x0, found.x0, 2 * upscale) << at;
-        EXPECT_NEAR(fwd.y0, found.y0, 2 * upscale) << at;
-        EXPECT_NEAR(fwd.x1, found.x1, 2 * upscale) << at;
-        EXPECT_NEAR(fwd.y1, found.y1, 2 * upscale) << at;
+        const double fwd_tol = 2 * std::max(1.0, upscale);
+        EXPECT_NEAR(fwd.x0, found.x0, fwd_tol) << at;
+        EXPECT_NEAR(fwd.y0, found.y0, fwd_tol) << at;
+        EXPECT_NEAR(fwd.x1, found.x1, fwd_tol) << at;
+        EXPECT_NEAR(fwd.y1, found.y1, fwd_tol) << at;
       }
     }
   }
+}
+
+TEST(ApplyPlan, ReducesFirstAndStatesTheNewResolution) {
+  PixHandle page = TextPage();
+  PreprocessPlan plan;
+  plan.reduce = 0.5;
+  plan.rotate_quads = 1;
+  PixHandle out = ApplyPlan(page.get(), plan, 300);
+  ASSERT_TRUE(out);
+  EXPECT_EQ(pixGetWidth(out.get()), 1500);  // 2400 x 3000 halved, then turned
+  EXPECT_EQ(pixGetHeight(out.get()), 1200);
+  EXPECT_EQ(pixGetXRes(out.get()), 150);
+  EXPECT_DOUBLE_EQ(PreprocessPlan::FromJson(plan.ToJson()).reduce, 0.5);
+  // A plan without a reduction keeps the JSON it had before reductions existed (lineage of
+  // pages preprocessed then).
+  EXPECT_FALSE(PreprocessPlan{}.ToJson().contains("reduce"));
 }
 
 TEST(ApplyPlan, AnImageWithoutAResolutionGetsNoneInvented) {
