@@ -26,6 +26,7 @@ constexpr double kLowCoverage = 0.12;     // share of lines that may cross a col
 constexpr int kChartStrokes = 20;         // slanted strokes in a region that make it a chart
 constexpr double kWordSpace = 0.2;        // of the line height: the least space between two words
 constexpr double kTallWord = 1.8;         // of the median word height: taller is a tall glyph
+constexpr double kTouchGap = 0.05;        // of the smaller word's height: closer words touch
 constexpr double kPhraseSpace = 0.5;      // of the line height: words closer are one phrase
 
 struct UnionFind {
@@ -146,12 +147,26 @@ namespace {
 
 // A cell's text: its lines top to bottom, each line's words in reading order (left to right,
 // or right to left in a right-to-left line: stages/bidi_text.h).
+// Two words of one line that touch (no visible space between them: a footnote mark set
+// against its word, "period" and a raised "1", split by the text layer at the change of size)
+// are joined without a space.
 std::string JoinText(const std::vector<const TableWord*>& words) {
   std::string out;
   for (const WordLine& l : GroupLines(words)) {
     std::vector<std::string> texts;
     for (const TableWord* w : l.words) texts.push_back(w->text);
-    for (size_t i : DrawnToReadingOrder(texts).order) out += (out.empty() ? "" : " ") + texts[i];
+    const TableWord* before = nullptr;
+    for (size_t i : DrawnToReadingOrder(texts).order) {
+      const TableWord* w = l.words[i];
+      bool touching = false;
+      if (before != nullptr) {
+        const double h = std::min(before->bbox.y1 - before->bbox.y0, w->bbox.y1 - w->bbox.y0);
+        const double gap = std::max(before->bbox.x0, w->bbox.x0) - std::min(before->bbox.x1, w->bbox.x1);
+        touching = gap >= -kTouchGap * h && gap <= kTouchGap * h;
+      }
+      out += (out.empty() || touching ? "" : " ") + texts[i];
+      before = w;
+    }
   }
   return out;
 }
@@ -619,17 +634,32 @@ std::optional<PageTable> TableFromLines(const std::vector<WordLine>& lines,
   auto column_of = [&](double x) {
     return static_cast<int>(std::upper_bound(seps.begin(), seps.end(), x) - seps.begin());
   };
+  // Each line starts a row, unless it is the wrapped text of the row above (every cell it
+  // has continues a full cell above mid-sentence: WrapsFromLineAbove) and none of its chunks
+  // crosses a column gap (a label set across columns heads a section of its own).
+  auto crosses_gap = [&](const std::vector<Chunk>& line) {
+    for (const Chunk& c : line)
+      if (column_of(c.box.x0 + 0.5) != column_of(c.box.x1 - 0.5)) return true;
+    return false;
+  };
+  std::vector<size_t> row_begin = {a};
+  for (size_t i = a + 1; i < b; ++i)
+    if (crosses_gap(chunks[i]) || !WrapsFromLineAbove(lines[i - 1], lines[i], edges))
+      row_begin.push_back(i);
+  row_begin.push_back(b);
   PageTable t;
   t.method = "aligned";
   t.bbox = box;
-  t.n_rows = static_cast<int>(b - a);
+  t.n_rows = static_cast<int>(row_begin.size()) - 1;
   t.n_cols = cols;
   int multi = 0, words_in_chunks = 0, n_chunks = 0;
-  for (size_t i = a; i < b; ++i) {
-    const int row = static_cast<int>(i - a);
+  for (int row = 0; row < t.n_rows; ++row) {
     std::map<int, std::pair<int, std::vector<const TableWord*>>> by_col;  // col -> (last col, words)
     int filled = 0;
-    for (const Chunk& c : chunks[i]) {
+    std::vector<Chunk> row_chunks;
+    for (size_t i = row_begin[static_cast<size_t>(row)]; i < row_begin[static_cast<size_t>(row) + 1]; ++i)
+      row_chunks.insert(row_chunks.end(), chunks[i].begin(), chunks[i].end());
+    for (const Chunk& c : row_chunks) {
       ++n_chunks;
       words_in_chunks += static_cast<int>(c.words.size());
       // Each word goes to the column of its centre ...

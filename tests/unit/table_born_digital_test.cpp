@@ -1,10 +1,11 @@
 // Born-digital table reconstruction beyond full grids (stages/table_columns.h,
 // stages/table_prose.h, stages/table_grid.h): columns a ruled table leaves unruled, tables
 // ruled only between rows, prose beside an unruled table, dot leaders, tall bullets, wrapped
-// lines in a ruled band, figures one space apart, sections set apart by wide gaps, charts,
-// repeated headers, phrases across an undrawn boundary, headers ruled partly between their
-// label rows, label columns left open, white fills (no rules: stages/pdf_rulings.h); and the
-// scoring's no-break space and region files (core/table_eval.h).
+// lines in a ruled band and in an unruled table, touching words, figures one space apart,
+// sections set apart by wide gaps, charts, repeated headers, phrases across an undrawn
+// boundary, headers ruled partly between their label rows, label columns left open, white
+// fills (no rules: stages/pdf_rulings.h); and the scoring's no-break space and region files
+// (core/table_eval.h).
 #include <gtest/gtest.h>
 
 #include <poppler/GlobalParams.h>
@@ -267,6 +268,69 @@ TEST(AlignedTables, NotesAfterASectionGapStayOutOfTheTable) {
   ASSERT_GE(tables.size(), 1u);
   EXPECT_EQ(tables[0].n_rows, 6);
   EXPECT_EQ(tables[0].n_cols, 5);
+}
+
+TEST(AlignedTables, AFootnoteMarkTouchingItsWordJoinsItWithoutASpace) {
+  // "period" and a raised "1" set against it (no space: the text layer splits them at the
+  // change of size) read "period1"; "Costs" and "2" a space apart stay two words.
+  std::vector<TableWord> words;
+  AddRow(words, 0, "Revaluation", 2);
+  words.push_back(BdWord("period", 0, 15));
+  words.push_back(TableWord{"1", Box{30.1, 15, 33.5, 21}});
+  words.push_back(BdWord("200", 100, 15));
+  words.push_back(BdWord("Costs", 0, 30));
+  words.push_back(TableWord{"2", Box{27, 30, 30.5, 36}});
+  words.push_back(BdWord("300", 100, 30));
+  const auto tables = AlignedTables(words);
+  ASSERT_EQ(tables.size(), 1u);
+  const auto rows = tables[0].Rows();
+  ASSERT_EQ(rows.size(), 3u);
+  EXPECT_EQ(rows[1][0], "period1");
+  EXPECT_EQ(rows[2][0], "Costs 2");
+}
+
+TEST(AlignedTables, AWrappedLineOfAnUnruledRowStaysInItsRow) {
+  // Three columns; the second row's definition does not fit its column and goes on,
+  // lower-case, on the next line: one row. A label set across the columns below (a
+  // section's head) starts a row of its own even though it goes on from a full line.
+  std::vector<TableWord> words;
+  auto add = [&](const std::string& text, double x, double y) { words.push_back(BdWord(text, x, y)); };
+  add("Source", 0, 0);   add("Definition", 80, 0); add("Examples", 200, 0);
+  add("Major", 0, 15);   add("Emissions", 80, 15); add("of", 130, 15); add("tonnes", 145, 15);
+  add("Utilities", 200, 15);
+  add("or", 80, 30);     add("more", 95, 30);
+  add("Area", 0, 45);    add("Small", 80, 45);     add("Cleaners", 200, 45);
+  add("Mobile", 0, 60);  add("Cars", 80, 60);      add("Buses", 200, 60);
+  const auto tables = AlignedTables(words);
+  ASSERT_EQ(tables.size(), 1u);
+  const auto rows = tables[0].Rows();
+  ASSERT_EQ(rows.size(), 4u);
+  EXPECT_EQ(rows[1], (std::vector<std::string>{"Major", "Emissions of tonnes or more", "Utilities"}));
+  EXPECT_EQ(rows[2], (std::vector<std::string>{"Area", "Small", "Cleaners"}));
+}
+
+TEST(AlignedTables, ALabelAcrossColumnsAfterAFullLineStartsARow) {
+  // A section's label set across both figure columns, under a row whose cells it would
+  // continue ("between" lower-case, no room left above): a row of its own.
+  std::vector<TableWord> words;
+  auto add = [&](const std::string& text, double x, double y) { words.push_back(BdWord(text, x, y)); };
+  add("Source", 0, 0);
+  add("Lead", 80, 0);
+  add("Time", 200, 0);
+  const char* labels[] = {"Actual", "Model", "Trend", "Other", "Mean", "Last", "Best"};
+  for (int r = 0; r < 7; ++r) {
+    const double y = 15.0 * (r + 1) + (r >= 3 ? 15 : 0);
+    add(labels[r], 0, y);
+    add("49,293", 80, y);
+    add("49,266", 200, y);
+  }
+  add("Percentage", 75, 60);
+  add("difference", 130, 60);
+  add("between", 185, 60);
+  const auto tables = AlignedTables(words);
+  ASSERT_EQ(tables.size(), 1u);
+  ASSERT_EQ(tables[0].n_cols, 3);
+  EXPECT_EQ(tables[0].n_rows, 9);
 }
 
 TEST(RuledTables, WrappedLinesOfARuledBandStayInTheirRow) {
