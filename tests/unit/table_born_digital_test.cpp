@@ -454,14 +454,20 @@ TEST(RuledTables, AHeaderRuledPartlyBetweenItsLabelRowsKeepsItsLabelsWhole) {
   EXPECT_EQ(rows[4], (std::vector<std::string>{"Gujarat", "2687", "3021"}));
 }
 
+// Three framed columns (x 0, 100, 200, 300) from y 0 to `bottom`, a header rule at y 20, and
+// rules between rows at `ys` drawn under the figures only (x 100 to 300): the label column is
+// left open.
+std::vector<Rule> OpenLabelColumn(double bottom, const std::vector<double>& ys) {
+  std::vector<Rule> rules = {Rule{0, 0, 300, 0}, Rule{0, 20, 300, 20}, Rule{0, bottom, 300, bottom}};
+  for (double x : {0.0, 100.0, 200.0, 300.0}) rules.push_back(Rule{x, 0, x, bottom});
+  for (double y : ys) rules.push_back(Rule{100, y, 300, y});
+  return rules;
+}
+
 TEST(RuledTables, AnOpenLabelColumnWithOneLinePerRowKeepsItsRows) {
-  // The rules between rows are drawn under the figures only (x 100 to 300): the label column
-  // is left open. Each of its slots holds one line of its own, level with its row: four rows,
-  // not one cell of four labels.
-  std::vector<Rule> rules = {Rule{0, 0, 300, 0},   Rule{0, 20, 300, 20}, Rule{0, 100, 300, 100},
-                             Rule{0, 0, 0, 100},   Rule{100, 0, 100, 100},
-                             Rule{200, 0, 200, 100}, Rule{300, 0, 300, 100}};
-  for (double y : {40.0, 60.0, 80.0}) rules.push_back(Rule{100, y, 300, y});
+  // Each slot of the open label column holds one line of its own, level with its row: four
+  // rows, not one cell of four labels.
+  const std::vector<Rule> rules = OpenLabelColumn(100, {40, 60, 80});
   const std::vector<TableWord> words = {
       BdWord("Cost", 5, 5),      BdWord("Total", 105, 5), BdWord("Direct", 205, 5),
       BdWord("Salaries", 5, 25), BdWord("1,314", 105, 25), BdWord("940", 205, 25),
@@ -478,11 +484,8 @@ TEST(RuledTables, AnOpenLabelColumnWithOneLinePerRowKeepsItsRows) {
 }
 
 TEST(RuledTables, ALabelSpanningRowsOfAnOpenColumnStaysOneCell) {
-  // The same open label column, one label ("Male") set once beside three rows: one cell.
-  std::vector<Rule> rules = {Rule{0, 0, 300, 0},   Rule{0, 20, 300, 20}, Rule{0, 80, 300, 80},
-                             Rule{0, 0, 0, 80},    Rule{100, 0, 100, 80},
-                             Rule{200, 0, 200, 80}, Rule{300, 0, 300, 80}};
-  for (double y : {40.0, 60.0}) rules.push_back(Rule{100, y, 300, y});
+  // An open label column, one label ("Male") set once beside three rows: one cell.
+  const std::vector<Rule> rules = OpenLabelColumn(80, {40, 60});
   const std::vector<TableWord> words = {
       BdWord("Sex", 5, 5),   BdWord("Dose", 105, 5), BdWord("Weight", 205, 5),
       BdWord("Male", 5, 45), BdWord("0", 105, 25),   BdWord("5.8", 205, 25),
