@@ -19,11 +19,14 @@ constexpr size_t kMaxRules = 4000;        // per page: beyond, ruled detection i
 constexpr int kMaxSlots = 40000;          // per grid
 constexpr double kChunkGap = 0.8;         // of the line height: a gap this wide separates cells
 constexpr double kRowGap = 2.2;           // of the line height: a wider vertical gap ends a table
+constexpr double kSectionGap = 1.5;       // of the run's widest gap so far: a wider one ends it
+constexpr double kMaxRowGap = 4.0;        // of the line height: a wider gap always ends a table
 constexpr int kMinTableLines = 3;         // lines with several chunks a table needs
 constexpr double kLowCoverage = 0.12;     // share of lines that may cross a column gap (spanning heads)
 constexpr int kChartStrokes = 20;         // slanted strokes in a region that make it a chart
 constexpr double kWordSpace = 0.2;        // of the line height: the least space between two words
 constexpr double kTallWord = 1.8;         // of the median word height: taller is a tall glyph
+constexpr double kTouchGap = 0.05;        // of the smaller word's height: closer words touch
 constexpr double kPhraseSpace = 0.5;      // of the line height: words closer are one phrase
 
 struct UnionFind {
@@ -144,12 +147,26 @@ namespace {
 
 // A cell's text: its lines top to bottom, each line's words in reading order (left to right,
 // or right to left in a right-to-left line: stages/bidi_text.h).
+// Two words of one line that touch (no visible space between them: a footnote mark set
+// against its word, "period" and a raised "1", split by the text layer at the change of size)
+// are joined without a space.
 std::string JoinText(const std::vector<const TableWord*>& words) {
   std::string out;
   for (const WordLine& l : GroupLines(words)) {
     std::vector<std::string> texts;
     for (const TableWord* w : l.words) texts.push_back(w->text);
-    for (size_t i : DrawnToReadingOrder(texts).order) out += (out.empty() ? "" : " ") + texts[i];
+    const TableWord* before = nullptr;
+    for (size_t i : DrawnToReadingOrder(texts).order) {
+      const TableWord* w = l.words[i];
+      bool touching = false;
+      if (before != nullptr) {
+        const double h = std::min(before->bbox.y1 - before->bbox.y0, w->bbox.y1 - w->bbox.y0);
+        const double gap = std::max(before->bbox.x0, w->bbox.x0) - std::min(before->bbox.x1, w->bbox.x1);
+        touching = gap >= -kTouchGap * h && gap <= kTouchGap * h;
+      }
+      out += (out.empty() || touching ? "" : " ") + texts[i];
+      before = w;
+    }
   }
   return out;
 }
@@ -340,6 +357,52 @@ bool PartlyRuled(const std::vector<Rule>& group, const std::vector<double>& xs, 
   return drawn > 0 && drawn + 1 < static_cast<int>(xs.size());
 }
 
+// Per slot (row r, column c), whether the undrawn boundary under it still parts it from the
+// slot below: in a column that no rule divides where the rest of the grid is divided (a label
+// column left open), a run of kMinTableLines or more slots each holding one text line of its
+// own, no word across the boundaries, is that many rows. A label spanning rows sits in one or
+// two of its slots, not one line in each; two slots may be one label's wrapped lines, so
+// shorter runs are left to join.
+template <typename HorizontalAt>
+std::vector<std::vector<bool>> StackedLinesApart(const std::vector<TableWord>& words,
+                                                 const std::vector<double>& xs,
+                                                 const std::vector<double>& ys,
+                                                 HorizontalAt horizontal_at) {
+  const int rows = static_cast<int>(ys.size()) - 1, cols = static_cast<int>(xs.size()) - 1;
+  std::vector<std::vector<bool>> apart(static_cast<size_t>(rows), std::vector<bool>(static_cast<size_t>(cols)));
+  for (int c = 0; c < cols; ++c) {
+    // Per slot: its words (centre inside, not across the column's sides), and whether a word
+    // of the column crosses the boundary under it.
+    std::vector<std::vector<const TableWord*>> in(static_cast<size_t>(rows));
+    std::vector<bool> crossed(static_cast<size_t>(rows));
+    for (const TableWord& w : words) {
+      const double cx = Cx(w.bbox), cy = Cy(w.bbox);
+      if (cx < xs[c] || cx > xs[c + 1] || cy < ys.front() || cy > ys.back()) continue;
+      if (w.bbox.x0 < xs[c] - kRuleTol || w.bbox.x1 > xs[c + 1] + kRuleTol) continue;
+      const int r = std::clamp(static_cast<int>(std::upper_bound(ys.begin(), ys.end(), cy) - ys.begin()) - 1, 0, rows - 1);
+      in[static_cast<size_t>(r)].push_back(&w);
+      for (int k = 1; k < rows; ++k)
+        if (w.bbox.y0 < ys[k] - 1.0 && w.bbox.y1 > ys[k] + 1.0) crossed[static_cast<size_t>(k - 1)] = true;
+    }
+    auto one_line = [&](int r) {
+      const auto& ws = in[static_cast<size_t>(r)];
+      return !ws.empty() && GroupLines(ws).size() == 1;
+    };
+    int r = 0;
+    while (r < rows) {
+      int end = r;  // the run r..end of slots joined by undrawn boundaries
+      while (end + 1 < rows && !horizontal_at(ys[end + 1], xs[c], xs[c + 1])) ++end;
+      bool each = end - r + 1 >= kMinTableLines;
+      for (int k = r; each && k <= end; ++k)
+        each = one_line(k) && (k == end || !crossed[static_cast<size_t>(k)]);
+      if (each)
+        for (int k = r; k < end; ++k) apart[static_cast<size_t>(k)][static_cast<size_t>(c)] = true;
+      r = end + 1;
+    }
+  }
+  return apart;
+}
+
 // One grid from one connected group of rules.
 std::optional<PageTable> GridFromGroup(const std::vector<Rule>& group,
                                    const std::vector<TableWord>& words, TablePageReport* report) {
@@ -436,6 +499,8 @@ std::optional<PageTable> GridFromGroup(const std::vector<Rule>& group,
   for (int k = 0; k <= cols; ++k)
     for (const Rule& r : rules)
       drawn[static_cast<size_t>(k)] = drawn[static_cast<size_t>(k)] || (!r.horizontal() && std::abs(r.x0 - xs[k]) <= kRuleTol);
+  const std::vector<std::vector<bool>> rows_apart =
+      StackedLinesApart(words, xs, ys, horizontal_at);
   UnionFind uf(static_cast<size_t>(rows * cols));
   for (int r = 0; r < rows; ++r)
     for (int c = 0; c < cols; ++c) {
@@ -444,7 +509,7 @@ std::optional<PageTable> GridFromGroup(const std::vector<Rule>& group,
                              : !crossed[r][c + 1];
       if (c + 1 < cols && !vertical_at(xs[c + 1], ys[r], ys[r + 1]) && !apart)
         uf.Join(r * cols + c, r * cols + c + 1);
-      if (r + 1 < rows && !horizontal_at(ys[r + 1], xs[c], xs[c + 1]))
+      if (r + 1 < rows && !horizontal_at(ys[r + 1], xs[c], xs[c + 1]) && !rows_apart[r][c])
         uf.Join(r * cols + c, (r + 1) * cols + c);
     }
   struct Extent {
@@ -569,17 +634,32 @@ std::optional<PageTable> TableFromLines(const std::vector<WordLine>& lines,
   auto column_of = [&](double x) {
     return static_cast<int>(std::upper_bound(seps.begin(), seps.end(), x) - seps.begin());
   };
+  // Each line starts a row, unless it is the wrapped text of the row above (every cell it
+  // has continues a full cell above mid-sentence: WrapsFromLineAbove) and none of its chunks
+  // crosses a column gap (a label set across columns heads a section of its own).
+  auto crosses_gap = [&](const std::vector<Chunk>& line) {
+    for (const Chunk& c : line)
+      if (column_of(c.box.x0 + 0.5) != column_of(c.box.x1 - 0.5)) return true;
+    return false;
+  };
+  std::vector<size_t> row_begin = {a};
+  for (size_t i = a + 1; i < b; ++i)
+    if (crosses_gap(chunks[i]) || !WrapsFromLineAbove(lines[i - 1], lines[i], edges))
+      row_begin.push_back(i);
+  row_begin.push_back(b);
   PageTable t;
   t.method = "aligned";
   t.bbox = box;
-  t.n_rows = static_cast<int>(b - a);
+  t.n_rows = static_cast<int>(row_begin.size()) - 1;
   t.n_cols = cols;
   int multi = 0, words_in_chunks = 0, n_chunks = 0;
-  for (size_t i = a; i < b; ++i) {
-    const int row = static_cast<int>(i - a);
+  for (int row = 0; row < t.n_rows; ++row) {
     std::map<int, std::pair<int, std::vector<const TableWord*>>> by_col;  // col -> (last col, words)
     int filled = 0;
-    for (const Chunk& c : chunks[i]) {
+    std::vector<Chunk> row_chunks;
+    for (size_t i = row_begin[static_cast<size_t>(row)]; i < row_begin[static_cast<size_t>(row) + 1]; ++i)
+      row_chunks.insert(row_chunks.end(), chunks[i].begin(), chunks[i].end());
+    for (const Chunk& c : row_chunks) {
       ++n_chunks;
       words_in_chunks += static_cast<int>(c.words.size());
       // Each word goes to the column of its centre ...
@@ -719,11 +799,31 @@ std::vector<PageTable> AlignedTables(const std::vector<TableWord>& words) {
       continue;
     }
     // Extend the run over lines close below; single-chunk lines only between multi-chunk ones.
+    // A gap wider than kRowGap line heights ends the run, unless the run already spaces its
+    // lines almost as widely (sections set apart by blank lines) and the first line of several
+    // cells after it has half as many as the run's rows commonly have at least (a section's
+    // first row may leave cells empty; notes under a table are one or two chunks): then only a
+    // gap clearly wider than its widest does.
     size_t end = i + 1, last_multi = i;
+    double widest = 0;
+    bool after_section_gap = false;
+    std::vector<size_t> cells_per_line = {chunks[i].size()};
     while (end < lines.size()) {
-      const double h = lines[end - 1].box.y1 - lines[end - 1].box.y0;
-      if (lines[end].box.y0 - lines[end - 1].box.y1 > kRowGap * std::max(h, 4.0)) break;
+      const double h = std::max(lines[end - 1].box.y1 - lines[end - 1].box.y0, 4.0);
+      const double gap = lines[end].box.y0 - lines[end - 1].box.y1;
+      if (gap > kRowGap * h) {
+        if (gap > kSectionGap * widest || gap > kMaxRowGap * h) break;
+        after_section_gap = true;
+      }
+      widest = std::max(widest, gap);
       if (chunks[end].size() >= 2) {
+        if (after_section_gap) {
+          std::vector<size_t> v = cells_per_line;
+          std::nth_element(v.begin(), v.begin() + v.size() / 2, v.end());
+          if (2 * chunks[end].size() < v[v.size() / 2]) break;
+          after_section_gap = false;
+        }
+        cells_per_line.push_back(chunks[end].size());
         last_multi = end;
       } else if (end - last_multi > 2) {
         break;

@@ -211,7 +211,10 @@ const StageSpec& TablesStageSpec() {
       // v7: born-digital: white (or transparent) filled areas draw no rules; words a word space
       //     apart join their slots across a boundary drawn only elsewhere; a band ruled only
       //     partly above or below (a header with spanning labels) is not split into text rows
-      .version = 7,
+      // v8: born-digital: an open label column with one line per ruled row keeps its rows; an
+      //     unruled table's sections set apart by gaps like its own stay one table; wrapped
+      //     lines of an unruled row stay in it; touching words (a footnote mark) join unspaced
+      .version = 8,
       .summary = "tables of born-digital pages, scans and page images: ruled grids with spans "
                  "(drawn rules, or rules found in the page image), unruled tables by word "
                  "alignment; structural checks and the shifted-column detector",

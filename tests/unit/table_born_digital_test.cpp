@@ -1,9 +1,11 @@
 // Born-digital table reconstruction beyond full grids (stages/table_columns.h,
 // stages/table_prose.h, stages/table_grid.h): columns a ruled table leaves unruled, tables
 // ruled only between rows, prose beside an unruled table, dot leaders, tall bullets, wrapped
-// lines in a ruled band, figures one space apart, charts, repeated headers, phrases across an
-// undrawn boundary, headers ruled partly between their label rows, white fills (no rules:
-// stages/pdf_rulings.h); and the scoring's no-break space and region files (core/table_eval.h).
+// lines in a ruled band and in an unruled table, touching words, figures one space apart,
+// sections set apart by wide gaps, charts, repeated headers, phrases across an undrawn
+// boundary, headers ruled partly between their label rows, label columns left open, white
+// fills (no rules: stages/pdf_rulings.h); and the scoring's no-break space and region files
+// (core/table_eval.h).
 #include <gtest/gtest.h>
 
 #include <poppler/GlobalParams.h>
@@ -223,6 +225,114 @@ TEST(AlignedTables, FiguresGroupedByThousandsStayOneCell) {
   EXPECT_EQ(tables[0].Rows()[0], (std::vector<std::string>{"North", "12 345", "7"}));
 }
 
+// Unruled rows of `cells` words each (a label at x 0, figures every 60 points) at `y`.
+void AddRow(std::vector<TableWord>& words, double y, const std::string& label, int cells) {
+  words.push_back(BdWord(label, 0, y));
+  for (int k = 1; k < cells; ++k) words.push_back(BdWord(std::to_string(100 * k), 60.0 * k + 40, y));
+}
+
+TEST(AlignedTables, ASectionAfterAGapLikeTheTablesOwnStaysInTheTable) {
+  // Rows 15 points apart (gaps of half a line), a section title 2 line heights below, then a
+  // second section 2.5 line heights below the first: wider than a table's rows usually are
+  // apart, but not much wider than this table's own section gap. One table.
+  std::vector<TableWord> words;
+  AddRow(words, 0, "Net", 2);
+  AddRow(words, 15, "Units", 2);
+  AddRow(words, 30, "Value", 2);
+  words.push_back(BdWord("Class", 0, 60));
+  AddRow(words, 75, "Net", 2);
+  AddRow(words, 90, "Units", 2);
+  words.push_back(BdWord("Result", 0, 125));
+  AddRow(words, 140, "Direct", 2);
+  AddRow(words, 155, "Costs", 2);
+  const auto tables = AlignedTables(words);
+  ASSERT_EQ(tables.size(), 1u);
+  EXPECT_EQ(tables[0].n_rows, 9);
+  EXPECT_EQ(tables[0].Rows().back(), (std::vector<std::string>{"Costs", "100"}));
+}
+
+TEST(AlignedTables, NotesAfterASectionGapStayOutOfTheTable) {
+  // The same spacing, five cells a row; under the last gap a note and a line of two chunks
+  // (a footnote's mark and its text): notes, not a section.
+  std::vector<TableWord> words;
+  AddRow(words, 0, "Dose", 5);
+  AddRow(words, 15, "Low", 5);
+  AddRow(words, 30, "High", 5);
+  words.push_back(BdWord("Female", 0, 60));
+  AddRow(words, 75, "Low", 5);
+  AddRow(words, 90, "High", 5);
+  words.push_back(BdWord("Significant", 0, 125));
+  words.push_back(BdWord("c", 0, 140));
+  words.push_back(BdWord("Weighed", 100, 140));
+  const auto tables = AlignedTables(words);
+  ASSERT_GE(tables.size(), 1u);
+  EXPECT_EQ(tables[0].n_rows, 6);
+  EXPECT_EQ(tables[0].n_cols, 5);
+}
+
+TEST(AlignedTables, AFootnoteMarkTouchingItsWordJoinsItWithoutASpace) {
+  // "period" and a raised "1" set against it (no space: the text layer splits them at the
+  // change of size) read "period1"; "Costs" and "2" a space apart stay two words.
+  std::vector<TableWord> words;
+  AddRow(words, 0, "Revaluation", 2);
+  words.push_back(BdWord("period", 0, 15));
+  words.push_back(TableWord{"1", Box{30.1, 15, 33.5, 21}});
+  words.push_back(BdWord("200", 100, 15));
+  words.push_back(BdWord("Costs", 0, 30));
+  words.push_back(TableWord{"2", Box{27, 30, 30.5, 36}});
+  words.push_back(BdWord("300", 100, 30));
+  const auto tables = AlignedTables(words);
+  ASSERT_EQ(tables.size(), 1u);
+  const auto rows = tables[0].Rows();
+  ASSERT_EQ(rows.size(), 3u);
+  EXPECT_EQ(rows[1][0], "period1");
+  EXPECT_EQ(rows[2][0], "Costs 2");
+}
+
+TEST(AlignedTables, AWrappedLineOfAnUnruledRowStaysInItsRow) {
+  // Three columns; the second row's definition does not fit its column and goes on,
+  // lower-case, on the next line: one row. A label set across the columns below (a
+  // section's head) starts a row of its own even though it goes on from a full line.
+  std::vector<TableWord> words;
+  auto add = [&](const std::string& text, double x, double y) { words.push_back(BdWord(text, x, y)); };
+  add("Source", 0, 0);   add("Definition", 80, 0); add("Examples", 200, 0);
+  add("Major", 0, 15);   add("Emissions", 80, 15); add("of", 130, 15); add("tonnes", 145, 15);
+  add("Utilities", 200, 15);
+  add("or", 80, 30);     add("more", 95, 30);
+  add("Area", 0, 45);    add("Small", 80, 45);     add("Cleaners", 200, 45);
+  add("Mobile", 0, 60);  add("Cars", 80, 60);      add("Buses", 200, 60);
+  const auto tables = AlignedTables(words);
+  ASSERT_EQ(tables.size(), 1u);
+  const auto rows = tables[0].Rows();
+  ASSERT_EQ(rows.size(), 4u);
+  EXPECT_EQ(rows[1], (std::vector<std::string>{"Major", "Emissions of tonnes or more", "Utilities"}));
+  EXPECT_EQ(rows[2], (std::vector<std::string>{"Area", "Small", "Cleaners"}));
+}
+
+TEST(AlignedTables, ALabelAcrossColumnsAfterAFullLineStartsARow) {
+  // A section's label set across both figure columns, under a row whose cells it would
+  // continue ("between" lower-case, no room left above): a row of its own.
+  std::vector<TableWord> words;
+  auto add = [&](const std::string& text, double x, double y) { words.push_back(BdWord(text, x, y)); };
+  add("Source", 0, 0);
+  add("Lead", 80, 0);
+  add("Time", 200, 0);
+  const char* labels[] = {"Actual", "Model", "Trend", "Other", "Mean", "Last", "Best"};
+  for (int r = 0; r < 7; ++r) {
+    const double y = 15.0 * (r + 1) + (r >= 3 ? 15 : 0);
+    add(labels[r], 0, y);
+    add("49,293", 80, y);
+    add("49,266", 200, y);
+  }
+  add("Percentage", 75, 60);
+  add("difference", 130, 60);
+  add("between", 185, 60);
+  const auto tables = AlignedTables(words);
+  ASSERT_EQ(tables.size(), 1u);
+  ASSERT_EQ(tables[0].n_cols, 3);
+  EXPECT_EQ(tables[0].n_rows, 9);
+}
+
 TEST(RuledTables, WrappedLinesOfARuledBandStayInTheirRow) {
   // A header rule and a body band without rules between its rows. The body's second line goes
   // on mid-sentence in both columns where the first line was full: one row, not two. The next
@@ -342,6 +452,51 @@ TEST(RuledTables, AHeaderRuledPartlyBetweenItsLabelRowsKeepsItsLabelsWhole) {
                                                "Sugar (No. of 2011-12)"}));
   EXPECT_EQ(rows[1], (std::vector<std::string>{"", "Men", "Women"}));
   EXPECT_EQ(rows[4], (std::vector<std::string>{"Gujarat", "2687", "3021"}));
+}
+
+// Three framed columns (x 0, 100, 200, 300) from y 0 to `bottom`, a header rule at y 20, and
+// rules between rows at `ys` drawn under the figures only (x 100 to 300): the label column is
+// left open.
+std::vector<Rule> OpenLabelColumn(double bottom, const std::vector<double>& ys) {
+  std::vector<Rule> rules = {Rule{0, 0, 300, 0}, Rule{0, 20, 300, 20}, Rule{0, bottom, 300, bottom}};
+  for (double x : {0.0, 100.0, 200.0, 300.0}) rules.push_back(Rule{x, 0, x, bottom});
+  for (double y : ys) rules.push_back(Rule{100, y, 300, y});
+  return rules;
+}
+
+TEST(RuledTables, AnOpenLabelColumnWithOneLinePerRowKeepsItsRows) {
+  // Each slot of the open label column holds one line of its own, level with its row: four
+  // rows, not one cell of four labels.
+  const std::vector<Rule> rules = OpenLabelColumn(100, {40, 60, 80});
+  const std::vector<TableWord> words = {
+      BdWord("Cost", 5, 5),      BdWord("Total", 105, 5), BdWord("Direct", 205, 5),
+      BdWord("Salaries", 5, 25), BdWord("1,314", 105, 25), BdWord("940", 205, 25),
+      BdWord("Travel", 5, 45),   BdWord("94", 105, 45),    BdWord("74", 205, 45),
+      BdWord("Rent", 5, 65),     BdWord("170", 105, 65),   BdWord("150", 205, 65),
+      BdWord("Postage", 5, 85),  BdWord("34", 105, 85),    BdWord("28", 205, 85)};
+  TablePageReport report;
+  const auto tables = RuledTables(words, rules, &report);
+  ASSERT_EQ(tables.size(), 1u);
+  const auto rows = tables[0].Rows();
+  ASSERT_EQ(rows.size(), 5u);
+  EXPECT_EQ(rows[1], (std::vector<std::string>{"Salaries", "1,314", "940"}));
+  EXPECT_EQ(rows[4], (std::vector<std::string>{"Postage", "34", "28"}));
+}
+
+TEST(RuledTables, ALabelSpanningRowsOfAnOpenColumnStaysOneCell) {
+  // An open label column, one label ("Male") set once beside three rows: one cell.
+  const std::vector<Rule> rules = OpenLabelColumn(80, {40, 60});
+  const std::vector<TableWord> words = {
+      BdWord("Sex", 5, 5),   BdWord("Dose", 105, 5), BdWord("Weight", 205, 5),
+      BdWord("Male", 5, 45), BdWord("0", 105, 25),   BdWord("5.8", 205, 25),
+      BdWord("250", 105, 45), BdWord("5.9", 205, 45),
+      BdWord("500", 105, 65), BdWord("6.0", 205, 65)};
+  TablePageReport report;
+  const auto tables = RuledTables(words, rules, &report);
+  ASSERT_EQ(tables.size(), 1u);
+  bool spans = false;
+  for (const TableCell& c : tables[0].cells) spans = spans || (c.text == "Male" && c.rowspan == 3);
+  EXPECT_TRUE(spans);
 }
 
 // A one-page PDF (300 x 300 points) drawing `content`, with a cross-reference table.
