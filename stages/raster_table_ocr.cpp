@@ -19,6 +19,12 @@ constexpr double kPaintedRuleShare = 0.25;  // of the region's width (height): a
 constexpr double kWholeImageWordShare = 0.7;  // of an image's words in its table: one table
 constexpr double kWholeImageRuleShare = 0.5;  // a rule this share of the image wide is a table's
 constexpr double kWholeImageProseShare = 0.05;  // of an image's words in running text: a page
+constexpr size_t kFewWords = 8;  // a first reading this thin says nothing about the image
+// Tesseract's word boxes (ascender to descender) against the median character-sized component
+// of the binarised image (mostly lower-case letters and digits): about 1.4 on the PubTabNet
+// images whose first reading was good.
+constexpr double kWordToInkHeight = 1.4;
+constexpr double kMaxEnlargedPixels = 24e6;  // an enlarged reading's size: bounded time
 
 double RegionMedianWordHeight(const std::vector<TableWord>& words, const Box& region) {
   std::vector<double> h;
@@ -50,6 +56,36 @@ double ShareOfWordsInBoxes(const std::vector<TableWord>& words, const std::vecto
 // A word that is only a rule Tesseract read as letters ("|", "||", "_").
 bool RuleReadAsWord(const std::string& text) {
   return std::all_of(text.begin(), text.end(), [](char c) { return c == '|' || c == '_'; });
+}
+
+// The median height of the glyph-sized ink of `pix` (0 when it shows none): connected
+// components of the pixels darker than halfway between the ink (2nd percentile) and the
+// paper (the median), 3 pixels high up to a quarter of the image (rules and specks left out).
+// Glyphs of small print touch one another, so no width limit.
+double InkTextHeight(Pix* pix) {
+  PixHandle gray = WrapPix(pixConvertTo8(pix, 0));
+  if (!gray) return 0;
+  const int height = pixGetHeight(gray.get());
+  l_float32 ink = 0, paper = 0;
+  if (pixGetRankValueMasked(gray.get(), nullptr, 0, 0, 1, 0.02f, &ink, nullptr) != 0 ||
+      pixGetRankValueMasked(gray.get(), nullptr, 0, 0, 1, 0.5f, &paper, nullptr) != 0 ||
+      paper - ink < 32)
+    return 0;
+  Pix* binary = pixThresholdToBinary(gray.get(), static_cast<int>((ink + paper) / 2));
+  if (binary == nullptr) return 0;
+  PixHandle owned = WrapPix(binary);
+  BOXA* boxes = pixConnCompBB(binary, 8);
+  if (boxes == nullptr) return 0;
+  std::vector<int> heights;
+  for (int i = 0; i < boxaGetCount(boxes); ++i) {
+    l_int32 x, y, w, h;
+    boxaGetBoxGeometry(boxes, i, &x, &y, &w, &h);
+    if (h >= 3 && 4 * h <= height && w >= 2) heights.push_back(h);
+  }
+  boxaDestroy(&boxes);
+  if (heights.empty()) return 0;
+  std::nth_element(heights.begin(), heights.begin() + heights.size() / 2, heights.end());
+  return heights[heights.size() / 2];
 }
 
 }  // namespace
@@ -171,8 +207,18 @@ std::vector<PageTable> FindRasterTables(Pix* pix, const std::vector<TableWord>& 
   // the better one (adjacency F1 macro 0.63 before, 0.54 read again, on 8 documents).
   std::vector<Box> regions;
   bool whole_table = false;
-  if (areas.empty()) {
-    if (options.whole_image_candidate && ReadWholeImageAgain(words, rules, first, width)) {
+  double ink_height = 0;  // of the whole image's text, measured in its pixels
+  PixHandle unfiltered;     // the pixels read again, when not `pix`
+  if (areas.empty() && options.whole_image_candidate) {
+    // A first reading of a few words (or none) says nothing either way: the image's print may
+    // be too small for it (PubTabNet's smallest table images, text 6-7 pixels high, read as no
+    // word at all). Such an image is read again enlarged when its ink is small print.
+    const bool thin = words.size() < kFewWords;
+    const bool again = ReadWholeImageAgain(words, rules, first, width);
+    if ((again || thin) && options.unfiltered_pixels) unfiltered = options.unfiltered_pixels();
+    if (again || thin) ink_height = InkTextHeight(unfiltered ? unfiltered.get() : pix);
+    if (again || (thin && ink_height > 0 &&
+                  kWordToInkHeight * ink_height < options.target_word_height)) {
       regions.push_back(whole);
       whole_table = true;
     }
@@ -196,10 +242,17 @@ std::vector<PageTable> FindRasterTables(Pix* pix, const std::vector<TableWord>& 
   std::vector<TableWord> reread;
   std::vector<Box> read_regions;
   for (const Box& region : regions) {
-    const double h = RegionMedianWordHeight(words, region);
+    // The whole image: its text's height from its ink, which a poor first reading (words
+    // from noise, lines merged) does not distort; a region: from its words.
+    const double h = whole_table && ink_height > 0 ? kWordToInkHeight * ink_height
+                                                   : RegionMedianWordHeight(words, region);
     if (h <= 0) continue;
-    const double scale = std::clamp(options.target_word_height / h, 1.0, options.max_upscale);
-    std::vector<TableWord> got = ReadTableRegion(pix, region, rules, scale, *api);
+    const double area = (region.x1 - region.x0) * (region.y1 - region.y0);
+    const double scale = std::clamp(
+        std::min(options.target_word_height / h, std::sqrt(kMaxEnlargedPixels / std::max(1.0, area))),
+        1.0, options.max_upscale);
+    std::vector<TableWord> got =
+        ReadTableRegion(unfiltered ? unfiltered.get() : pix, region, rules, scale, *api);
     if (got.empty()) continue;  // nothing read: the first reading stands there
     read_regions.push_back(region);
     reread.insert(reread.end(), got.begin(), got.end());

@@ -6,9 +6,11 @@
 // there the page's own reading measured better.
 #pragma once
 
+#include <functional>
 #include <string>
 #include <vector>
 
+#include "core/document.h"
 #include "stages/table_grid.h"
 
 struct Pix;
@@ -25,6 +27,9 @@ struct RasterTableOptions {
   // photographed table): read it whole when its first reading says so (ReadWholeImageAgain).
   bool whole_image_candidate = false;
   double target_word_height = 30;  // pixels, after enlarging
+  // The pixels the whole image is read again from, when they are not `pix` (the same frame):
+  // null, or unset, for `pix`. Asked only when the image is read again.
+  std::function<PixHandle()> unfiltered_pixels;
   double max_upscale = 4;
 };
 
