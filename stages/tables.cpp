@@ -235,7 +235,10 @@ const StageSpec& TablesStageSpec() {
       // v7: born-digital: white (or transparent) filled areas draw no rules; words a word space
       //     apart join their slots across a boundary drawn only elsewhere; a band ruled only
       //     partly above or below (a header with spanning labels) is not split into text rows
-      .version = 7,
+      // v8: a table image is read again from its pixels without the preprocess median filter,
+      //     enlarged by the height of its ink; one whose first reading found under 8 words is
+      //     read again when its ink is small print
+      .version = 8,
       .summary = "tables of born-digital pages, scans and page images: ruled grids with spans "
                  "(drawn rules, or rules found in the page image), unruled tables by word "
                  "alignment; structural checks and the shifted-column detector",
