@@ -242,10 +242,14 @@ std::vector<PageTable> FindRasterTables(Pix* pix, const std::vector<TableWord>& 
   std::vector<TableWord> reread;
   std::vector<Box> read_regions;
   for (const Box& region : regions) {
-    // The whole image: its text's height from its ink, which a poor first reading (words
-    // from noise, lines merged) does not distort; a region: from its words.
-    const double h = whole_table && ink_height > 0 ? kWordToInkHeight * ink_height
-                                                   : RegionMedianWordHeight(words, region);
+    // A region: its text's height from its words. The whole image: the lower of that and its
+    // ink's (InkTextHeight): a poor first reading (lines merged into one box, noise read as
+    // tall words) only makes the words taller; PubTabNet's PMC2759935 read 32-pixel words
+    // on 12-pixel print, was not enlarged at all, and lost two rows and a column.
+    const double by_words = RegionMedianWordHeight(words, region);
+    const double h = !(whole_table && ink_height > 0) ? by_words
+                     : by_words > 0 ? std::min(by_words, kWordToInkHeight * ink_height)
+                                    : kWordToInkHeight * ink_height;
     if (h <= 0) continue;
     const double area = (region.x1 - region.x0) * (region.y1 - region.y0);
     const double scale = std::clamp(
