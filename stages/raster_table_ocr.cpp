@@ -19,6 +19,12 @@ constexpr double kPaintedRuleShare = 0.25;  // of the region's width (height): a
 constexpr double kWholeImageWordShare = 0.7;  // of an image's words in its table: one table
 constexpr double kWholeImageRuleShare = 0.5;  // a rule this share of the image wide is a table's
 constexpr double kWholeImageProseShare = 0.05;  // of an image's words in running text: a page
+constexpr size_t kFewWords = 8;  // a first reading this thin says nothing about the image
+// Tesseract's word boxes (ascender to descender) against the median character-sized component
+// of the image's ink (InkTextHeight: mostly lower-case letters and digits): 1.0-1.7, median
+// 1.44, on the 7 PubTabNet images whose first reading was good.
+constexpr double kWordToInkHeight = 1.4;
+constexpr double kMaxEnlargedPixels = 24e6;  // an enlarged reading's size: bounded time
 
 double RegionMedianWordHeight(const std::vector<TableWord>& words, const Box& region) {
   std::vector<double> h;
@@ -53,6 +59,37 @@ bool RuleReadAsWord(const std::string& text) {
 }
 
 }  // namespace
+
+double InkTextHeight(Pix* pix) {
+  PixHandle gray = WrapPix(pixConvertTo8(pix, 0));
+  if (!gray) return 0;
+  const int height = pixGetHeight(gray.get());
+  l_float32 ink = 0, paper = 0;
+  if (pixGetRankValueMasked(gray.get(), nullptr, 0, 0, 1, 0.02f, &ink, nullptr) != 0 ||
+      pixGetRankValueMasked(gray.get(), nullptr, 0, 0, 1, 0.5f, &paper, nullptr) != 0 ||
+      paper - ink < 32)
+    return 0;
+  Pix* binary = pixThresholdToBinary(gray.get(), static_cast<int>((ink + paper) / 2));
+  if (binary == nullptr) return 0;
+  PixHandle owned = WrapPix(binary);
+  BOXA* boxes = pixConnCompBB(binary, 8);
+  if (boxes == nullptr) return 0;
+  std::vector<int> heights;
+  for (int i = 0; i < boxaGetCount(boxes); ++i) {
+    l_int32 x, y, w, h;
+    boxaGetBoxGeometry(boxes, i, &x, &y, &w, &h);
+    if (h >= 3 && 4 * h <= height && w >= 2) heights.push_back(h);
+  }
+  boxaDestroy(&boxes);
+  if (heights.empty()) return 0;
+  std::nth_element(heights.begin(), heights.begin() + heights.size() / 2, heights.end());
+  return heights[heights.size() / 2];
+}
+
+bool SmallPrintReadAgain(size_t first_words, double ink_height, double target_word_height) {
+  return first_words < kFewWords && ink_height > 0 &&
+         kWordToInkHeight * ink_height < target_word_height;
+}
 
 std::vector<TableWord> ReadTableRegion(Pix* pix, const Box& region, const std::vector<Rule>& rules,
                                        double scale, tesseract::TessBaseAPI& api) {
@@ -171,8 +208,17 @@ std::vector<PageTable> FindRasterTables(Pix* pix, const std::vector<TableWord>& 
   // the better one (adjacency F1 macro 0.63 before, 0.54 read again, on 8 documents).
   std::vector<Box> regions;
   bool whole_table = false;
-  if (areas.empty()) {
-    if (options.whole_image_candidate && ReadWholeImageAgain(words, rules, first, width)) {
+  double ink_height = 0;  // of the whole image's text, measured in its pixels
+  PixHandle unfiltered;     // the pixels read again, when not `pix`
+  if (areas.empty() && options.whole_image_candidate) {
+    // A first reading of a few words (or none) says nothing either way: the image's print may
+    // be too small for it (PubTabNet's smallest table images, text 6-7 pixels high, read as no
+    // word at all). Such an image is read again enlarged when its ink is small print.
+    const bool thin = words.size() < kFewWords;
+    const bool again = ReadWholeImageAgain(words, rules, first, width);
+    if ((again || thin) && options.unfiltered_pixels) unfiltered = options.unfiltered_pixels();
+    if (again || thin) ink_height = InkTextHeight(unfiltered ? unfiltered.get() : pix);
+    if (again || SmallPrintReadAgain(words.size(), ink_height, options.target_word_height)) {
       regions.push_back(whole);
       whole_table = true;
     }
@@ -196,10 +242,21 @@ std::vector<PageTable> FindRasterTables(Pix* pix, const std::vector<TableWord>& 
   std::vector<TableWord> reread;
   std::vector<Box> read_regions;
   for (const Box& region : regions) {
-    const double h = RegionMedianWordHeight(words, region);
+    // A region: its text's height from its words. The whole image: the lower of that and its
+    // ink's (InkTextHeight): a poor first reading (lines merged into one box, noise read as
+    // tall words) only makes the words taller; PubTabNet's PMC2759935 read 32-pixel words
+    // on 12-pixel print, was not enlarged at all, and lost two rows and a column.
+    const double by_words = RegionMedianWordHeight(words, region);
+    const double h = !(whole_table && ink_height > 0) ? by_words
+                     : by_words > 0 ? std::min(by_words, kWordToInkHeight * ink_height)
+                                    : kWordToInkHeight * ink_height;
     if (h <= 0) continue;
-    const double scale = std::clamp(options.target_word_height / h, 1.0, options.max_upscale);
-    std::vector<TableWord> got = ReadTableRegion(pix, region, rules, scale, *api);
+    const double area = (region.x1 - region.x0) * (region.y1 - region.y0);
+    const double scale = std::clamp(
+        std::min(options.target_word_height / h, std::sqrt(kMaxEnlargedPixels / std::max(1.0, area))),
+        1.0, options.max_upscale);
+    std::vector<TableWord> got =
+        ReadTableRegion(unfiltered ? unfiltered.get() : pix, region, rules, scale, *api);
     if (got.empty()) continue;  // nothing read: the first reading stands there
     read_regions.push_back(region);
     reread.insert(reread.end(), got.begin(), got.end());

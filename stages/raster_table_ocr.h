@@ -6,9 +6,12 @@
 // there the page's own reading measured better.
 #pragma once
 
+#include <cstddef>
+#include <functional>
 #include <string>
 #include <vector>
 
+#include "core/document.h"
 #include "stages/table_grid.h"
 
 struct Pix;
@@ -25,6 +28,9 @@ struct RasterTableOptions {
   // photographed table): read it whole when its first reading says so (ReadWholeImageAgain).
   bool whole_image_candidate = false;
   double target_word_height = 30;  // pixels, after enlarging
+  // The pixels the whole image is read again from, when they are not `pix` (the same frame):
+  // null, or unset, for `pix`. Asked only when the image is read again.
+  std::function<PixHandle()> unfiltered_pixels;
   double max_upscale = 4;
 };
 
@@ -46,6 +52,19 @@ std::vector<PageTable> FindRasterTables(Pix* pix, const std::vector<TableWord>& 
 // nor an image 5% of whose words or more are running text (`TableWord::prose`).
 bool ReadWholeImageAgain(const std::vector<TableWord>& words, const std::vector<Rule>& rules,
                          const std::vector<PageTable>& first, double image_width);
+
+// The median height in pixels of the glyph-sized ink of `pix` (0 when it shows none, or too
+// little contrast): connected components of the pixels darker than halfway between the ink
+// (2nd percentile) and the paper (the median), 3 pixels high up to a quarter of the image.
+// What a table image is enlarged by when it is read again: a poor first reading (words from
+// noise, lines merged into one box) does not distort it.
+double InkTextHeight(Pix* pix);
+
+// Whether a page image whose first reading found `first_words` words is read again whole,
+// enlarged, for its ink alone: a first reading of under 8 words says nothing either way (the
+// print may be too small for it: PubTabNet's smallest images, text 6-7 pixels high, read as
+// one word or none), and ink whose words would be under `target_word_height` is small print.
+bool SmallPrintReadAgain(size_t first_words, double ink_height, double target_word_height);
 
 // The words Tesseract reads in `region` of `pix` (pixel coordinates of `pix`), the region
 // cropped, with `rules` painted out, enlarged by `scale` and read as one block. Exposed for

@@ -1,6 +1,7 @@
 // When a page image that may be one table is read again whole (stages/raster_table_ocr.h),
 // decided from its first reading, on words and rules made by hand, in pixels.
 #include <gtest/gtest.h>
+#include <leptonica/allheaders.h>
 
 #include "stages/raster_table_ocr.h"
 
@@ -74,6 +75,47 @@ TEST(ReadWholeImageAgain, APageWithATableAmongProseIsNotReadAgain) {
   // The same rules around most of the words: a table image.
   const std::vector<Rule> around = {Rule{0, 5, 300, 5}, Rule{0, 250, 300, 250}};
   EXPECT_TRUE(ReadWholeImageAgain(words, around, {}, 400));
+}
+
+// A white 8-bit image with `lines` lines of dark "glyphs" `glyph_height` pixels high (touching
+// pairs, as small print's are), a long rule under them and a few specks.
+PixHandle InkTestImage(int glyph_height, int lines, int ink = 40) {
+  PixHandle pix = WrapPix(pixCreate(400, 40 + lines * 3 * glyph_height, 8));
+  pixSetAllArbitrary(pix.get(), 255);
+  for (int line = 0; line < lines; ++line) {
+    const int y = 20 + line * 3 * glyph_height;
+    for (int x = 10; x + 12 < 390; x += 16) {
+      ::Box* glyph = boxCreate(x, y, 12, glyph_height);
+      pixSetInRectArbitrary(pix.get(), glyph, ink);
+      boxDestroy(&glyph);
+    }
+  }
+  ::Box* rule = boxCreate(5, pixGetHeight(pix.get()) - 10, 390, 2);
+  pixSetInRectArbitrary(pix.get(), rule, 0);
+  boxDestroy(&rule);
+  for (int i = 0; i < 5; ++i) pixSetPixel(pix.get(), 3 + 7 * i, 5, 0);
+  return pix;
+}
+
+TEST(InkTextHeight, IsTheGlyphsHeightWithoutRulesOrSpecks) {
+  EXPECT_EQ(InkTextHeight(InkTestImage(7, 4).get()), 7);
+  EXPECT_EQ(InkTextHeight(InkTestImage(12, 3).get()), 12);
+  // Light gray print on white still counts; a blank or nearly flat image shows no text.
+  EXPECT_EQ(InkTextHeight(InkTestImage(7, 4, 170).get()), 7);
+  EXPECT_EQ(InkTextHeight(InkTestImage(7, 4, 240).get()), 0);
+  PixHandle blank = WrapPix(pixCreate(200, 100, 8));
+  pixSetAllArbitrary(blank.get(), 255);
+  EXPECT_EQ(InkTextHeight(blank.get()), 0);
+}
+
+// A first reading of a few words on small print is read again; a full first reading, or
+// print already large enough, or no ink, is left to ReadWholeImageAgain.
+TEST(SmallPrintReadAgain, OnlyAThinFirstReadingOfSmallPrint) {
+  EXPECT_TRUE(SmallPrintReadAgain(0, 6, 30));
+  EXPECT_TRUE(SmallPrintReadAgain(7, 6, 30));
+  EXPECT_FALSE(SmallPrintReadAgain(8, 6, 30));
+  EXPECT_FALSE(SmallPrintReadAgain(1, 25, 30));
+  EXPECT_FALSE(SmallPrintReadAgain(1, 0, 30));
 }
 
 }  // namespace
