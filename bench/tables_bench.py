@@ -102,6 +102,11 @@ def main():
     if len(sys.argv) < 4:
         raise SystemExit(__doc__)
     assay, corpora, work = sys.argv[1:4]
+    # Absolute: the inputs are symlinks into the corpora made under WORK, and a relative
+    # CORPORA (../shared/corpora) would make them dangle there.
+    corpora, work = os.path.abspath(corpora), os.path.abspath(work)
+    if os.sep in assay:
+        assay = os.path.abspath(assay)
     sets = sys.argv[4:] or SETS
     for name in sets:
         gt = os.path.join(corpora, "tables_icdar2013" if name == SCANNED else name, "dev")
