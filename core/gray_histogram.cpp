@@ -41,6 +41,16 @@ bool GrayHistogram(Pix* pix, int factor, GrayCounts* counts) {
   return true;
 }
 
+double RankOfCounts(const GrayCounts& counts, double rank) {
+  NUMA* na = numaCreate(256);
+  if (na == nullptr) return 0;
+  for (int v = 0; v < 256; ++v) numaAddNumber(na, static_cast<l_float32>(counts[v]));
+  l_float32 val = 0;
+  if (numaHistogramGetValFromRank(na, static_cast<l_float32>(rank), &val) != 0) val = 0;
+  numaDestroy(&na);
+  return val;
+}
+
 bool GrayRankValue(Pix* pix, int factor, double rank, uint32_t* value) {
   *value = 0;
   GrayCounts counts;
@@ -52,14 +62,7 @@ bool GrayRankValue(Pix* pix, int factor, double rank, uint32_t* value) {
     *value = v;
     return true;
   }
-  NUMA* na = numaCreate(256);
-  if (na == nullptr) return false;
-  for (int v = 0; v < 256; ++v) numaAddNumber(na, static_cast<l_float32>(counts[v]));
-  l_float32 val = 0;
-  const bool ok = numaHistogramGetValFromRank(na, static_cast<l_float32>(rank), &val) == 0;
-  numaDestroy(&na);
-  if (!ok) return false;
-  *value = static_cast<uint32_t>(lept_roundftoi(val));
+  *value = static_cast<uint32_t>(lept_roundftoi(static_cast<l_float32>(RankOfCounts(counts, rank))));
   return true;
 }
 

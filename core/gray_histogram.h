@@ -17,6 +17,11 @@ using GrayCounts = std::array<uint32_t, 256>;
 // as pixGetGrayHistogram samples them; like its float counts, a count stops at 2^24. False when `pix` is not 8-bit gray without a colormap.
 bool GrayHistogram(Pix* pix, int factor, GrayCounts* counts);
 
+// Leptonica's rank value of a histogram (numaHistogramGetValFromRank): the gray level at
+// `rank` (0 darkest, 1 brightest), interpolated within a level, not rounded; what
+// pixGetRankValueMasked gives without a mask. Several ranks of one image take one histogram.
+double RankOfCounts(const GrayCounts& counts, double rank);
+
 // pixGetRankValue(pix, factor, rank): the gray level at `rank` (0 darkest, 1 brightest),
 // interpolated within a level and rounded as Leptonica does. Any depth (other ones go to
 // Leptonica itself); false on error.

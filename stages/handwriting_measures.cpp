@@ -58,12 +58,12 @@ HandwritingMeasures MeasureHandwriting(Pix* pix, int dpi, const HandwritingLimit
   const int width = pixGetWidth(gray.get()), height = pixGetHeight(gray.get());
   if (width < 16 || height < 16) return out;
   // No ink: the darkest half percent is within 40 levels of the paper (Otsu would split noise).
-  uint32_t paper = 255, darkest = 0;
-  const int step = std::max(1, width / 800);
-  if (!GrayRankValue(gray.get(), step, 0.95f, &paper) ||
-      !GrayRankValue(gray.get(), step, 0.005f, &darkest) || paper < darkest + 40) {
-    return out;
-  }
+  // Both levels from one histogram, rounded as pixGetRankValue rounds.
+  GrayCounts counts;
+  if (!GrayHistogram(gray.get(), std::max(1, width / 800), &counts)) return out;
+  const long paper = std::lround(RankOfCounts(counts, 0.95f));
+  const long darkest = std::lround(RankOfCounts(counts, 0.005f));
+  if (paper < darkest + 40) return out;
   // Otsu over the whole page: the ink of a page is one population. (What Leptonica's
   // pixOtsuAdaptiveThreshold does with one tile, without its two copies of the page.)
   l_int32 otsu = 0;

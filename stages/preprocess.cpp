@@ -153,8 +153,8 @@ class PreprocessStage : public PageStage {
     }
     // The reduced page as it is when nothing else was planned; otherwise the whole plan from
     // the page as it came, exactly as RebuildRaster makes it again.
-    PixHandle made = plan.ToJson() == reduction.ToJson() ? std::move(reduced)
-                                                         : ApplyPlan(pix, plan, dpi);
+    const bool only_reduced = reduced && plan.Operations().size() == 1;
+    PixHandle made = only_reduced ? std::move(reduced) : ApplyPlan(pix, plan, dpi);
     if (!made) {
       // A step Leptonica cannot do on this page: OCR reads the page as it came.
       out.note += where + "preprocessing failed, page left as it was; ";

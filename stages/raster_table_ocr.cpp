@@ -8,6 +8,8 @@
 #include <cmath>
 #include <memory>
 
+#include "core/gray_histogram.h"
+#include "core/raster.h"
 #include "stages/raster_table_structure.h"
 
 namespace assay {
@@ -61,14 +63,15 @@ bool RuleReadAsWord(const std::string& text) {
 }  // namespace
 
 double InkTextHeight(Pix* pix) {
-  PixHandle gray = WrapPix(pixConvertTo8(pix, 0));
+  PixHandle gray = WrapPix(GrayForReading(pix));
   if (!gray) return 0;
   const int height = pixGetHeight(gray.get());
-  l_float32 ink = 0, paper = 0;
-  if (pixGetRankValueMasked(gray.get(), nullptr, 0, 0, 1, 0.02f, &ink, nullptr) != 0 ||
-      pixGetRankValueMasked(gray.get(), nullptr, 0, 0, 1, 0.5f, &paper, nullptr) != 0 ||
-      paper - ink < 32)
-    return 0;
+  GrayCounts counts;
+  if (!GrayHistogram(gray.get(), 1, &counts)) return 0;
+  // Single precision, as Leptonica's rank values: the threshold below is their mean.
+  const float ink = static_cast<float>(RankOfCounts(counts, 0.02f));
+  const float paper = static_cast<float>(RankOfCounts(counts, 0.5f));
+  if (paper - ink < 32) return 0;
   Pix* binary = pixThresholdToBinary(gray.get(), static_cast<int>((ink + paper) / 2));
   if (binary == nullptr) return 0;
   PixHandle owned = WrapPix(binary);
@@ -246,10 +249,11 @@ std::vector<PageTable> FindRasterTables(Pix* pix, const std::vector<TableWord>& 
     // ink's (InkTextHeight): a poor first reading (lines merged into one box, noise read as
     // tall words) only makes the words taller; PubTabNet's PMC2759935 read 32-pixel words
     // on 12-pixel print, was not enlarged at all, and lost two rows and a column.
-    const double by_words = RegionMedianWordHeight(words, region);
-    const double h = !(whole_table && ink_height > 0) ? by_words
-                     : by_words > 0 ? std::min(by_words, kWordToInkHeight * ink_height)
-                                    : kWordToInkHeight * ink_height;
+    double h = RegionMedianWordHeight(words, region);
+    if (whole_table && ink_height > 0) {
+      const double by_ink = kWordToInkHeight * ink_height;
+      h = h > 0 ? std::min(h, by_ink) : by_ink;
+    }
     if (h <= 0) continue;
     const double area = (region.x1 - region.x0) * (region.y1 - region.y0);
     const double scale = std::clamp(

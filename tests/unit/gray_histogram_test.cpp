@@ -52,6 +52,18 @@ TEST(GrayHistogram, CountsWhatLeptonicaCounts) {
   }
 }
 
+TEST(RankOfCounts, IsLeptonicasUnroundedRankValue) {
+  Pix* pix = NoisyPage(101, 37, 3, true);
+  GrayCounts counts;
+  ASSERT_TRUE(GrayHistogram(pix, 1, &counts));
+  for (float rank : {0.0f, 0.02f, 0.5f, 0.95f, 1.0f}) {
+    l_float32 expected = 0;
+    pixGetRankValueMasked(pix, nullptr, 0, 0, 1, rank, &expected, nullptr);
+    EXPECT_EQ(static_cast<float>(RankOfCounts(counts, rank)), expected) << rank;
+  }
+  pixDestroy(&pix);
+}
+
 TEST(GrayHistogram, OtherDepthsAreRefusedOrLeftToLeptonica) {
   Pix* binary = pixCreate(40, 40, 1);
   GrayCounts counts;
