@@ -157,6 +157,7 @@ class OcrStage : public PageStage {
         retry_passes_(params.at("retry_max_passes")),
         retry_above_(params.at("retry_above_cer_estimate")),
         retry_min_gain_(params.at("retry_min_gain")),
+        retry_clean_pages_(params.at("retry_clean_pages")),
         dictionary_(params.at("dictionary")),
         auto_dictionaries_(params.at("auto_dictionaries")),
         auto_lang_(params.at("lang") == "auto") {}
@@ -250,8 +251,12 @@ class OcrStage : public PageStage {
       if (!turned) {
         const PreprocessPlan applied = AppliedPlan(page);
         const int dpi = EffectiveDpi(page.raster_dpi(), pixGetWidth(pix), pixGetHeight(pix));
-        const std::vector<PreprocessPlan> variants = RetryPlans(
-            applied, MeasurePage(pix, dpi), PreprocessLimits{}, retry_passes_ + 1 - passes);
+        const std::vector<PreprocessPlan> variants =
+            RetryPlans(applied, MeasurePage(pix, dpi), PreprocessLimits{},
+                       retry_passes_ + 1 - passes, retry_clean_pages_);
+        if (variants.empty() && passes <= retry_passes_) {
+          tried += "; measured clean, text large enough: no variant to try";
+        }
         for (size_t v = 0; v < variants.size(); ++v) {
           const PreprocessPlan& variant = variants[v];
           const PreprocessPlan extra = Remaining(variant, applied);
@@ -406,6 +411,7 @@ class OcrStage : public PageStage {
   int retry_passes_;
   double retry_above_;
   double retry_min_gain_;
+  bool retry_clean_pages_;
   std::string dictionary_;
   std::string auto_dictionaries_;
   bool auto_lang_;  // lang=auto: the engine's `latin` is set (AutoLanguageResource)
@@ -421,7 +427,8 @@ const StageSpec& OcrStageSpec() {
       // 8: the retry's strong rung enlarges small text only as far as it needs (<= 2x)
       // 9: text coverage leaves ruling lines out (a clean ruled table was read three times);
       //    a page whose turn OSD was unsure of is read turned by the retry first
-      .version = 9,
+      // 10: a page measured clean with text large enough is not read again from tonal variants
+      .version = 10,
       .summary = "Tesseract OCR of page rasters: words, lines, blocks, confidences",
       .containers = {"pdf", "image"},
       // page_handwritten: the reading is a draft for the people who transcribe the page.
@@ -505,7 +512,16 @@ const StageSpec& OcrStageSpec() {
             {},
             {},
             "a retry that lowers the page's CER estimate by less than this share of it is the "
-            "last (0: every variant is tried)"}},
+            "last (0: every variant is tried)"},
+           {"retry_clean_pages",
+            ParamType::kBool,
+            false,
+            0,
+            0,
+            {},
+            {},
+            "also retry a page measured clean (contrast, even background, few specks) whose "
+            "text needs no enlarging; its variants are only tonal"}},
       .metrics = {{"ocr.pages", false, "pages given to OCR"},
                   {"ocr.blank_pages", false, "OCR pages skipped for having no ink"},
                   {"ocr.word_count", true, "words OCR found"},

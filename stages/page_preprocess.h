@@ -113,8 +113,15 @@ PreprocessPlan PlanPreprocessing(const PageMeasures& m, const PreprocessLimits& 
 // The stronger plans tried when OCR of the planned page reads badly, in order: background
 // normalisation and binarisation, then also denoising and upscaling. Geometry (rotation,
 // deskew) is kept from `applied`; a variant equal to an earlier plan is left out.
+// A page measured clean (MeasuredClean) whose text needs no enlarging gets none unless
+// `vary_clean_pages`: both variants are tonal, and they do not improve such a page
+// (docs/preprocess.md, "Retry of clean pages").
 std::vector<PreprocessPlan> RetryPlans(const PreprocessPlan& applied, const PageMeasures& m,
-                                       const PreprocessLimits& limits, int max_plans);
+                                       const PreprocessLimits& limits, int max_plans,
+                                       bool vary_clean_pages);
+
+// No tonal trouble by the plan's own thresholds: contrast, background spread, specks.
+bool MeasuredClean(const PageMeasures& m, const PreprocessLimits& limits);
 
 // Applies `plan` to `pix` (not changed); returns 8-bit gray, or 1-bit after binarisation.
 // Null when Leptonica fails. `dpi` (EffectiveDpi) scales the binarisation window; the result

@@ -4,9 +4,11 @@
 #include "stages/page_preprocess.h"
 
 #include <gtest/gtest.h>
+
 #include <leptonica/allheaders.h>
 
 #include <cmath>
+#include <functional>
 
 #include "stages/text_signals.h"
 #include "tests/unit/test_paths.h"
@@ -116,7 +118,7 @@ TEST(RetryPlans, AreBoundedDistinctAndKeepTheGeometry) {
   PreprocessPlan applied;
   applied.rotate_quads = 1;
   applied.deskew_deg = 1.5;
-  const auto plans = RetryPlans(applied, Clean(), PreprocessLimits{}, 2);
+  const auto plans = RetryPlans(applied, Clean(), PreprocessLimits{}, 2, true);
   ASSERT_EQ(plans.size(), 2u);
   EXPECT_NE(plans[0].ToJson(), plans[1].ToJson());
   for (const PreprocessPlan& p : plans) {
@@ -124,8 +126,8 @@ TEST(RetryPlans, AreBoundedDistinctAndKeepTheGeometry) {
     EXPECT_EQ(p.deskew_deg, 1.5);
     EXPECT_TRUE(p.binarize);
   }
-  EXPECT_EQ(RetryPlans(applied, Clean(), PreprocessLimits{}, 1).size(), 1u);
-  EXPECT_TRUE(RetryPlans(applied, Clean(), PreprocessLimits{}, 0).empty());
+  EXPECT_EQ(RetryPlans(applied, Clean(), PreprocessLimits{}, 1, true).size(), 1u);
+  EXPECT_TRUE(RetryPlans(applied, Clean(), PreprocessLimits{}, 0, true).empty());
 }
 
 TEST(RetryPlans, EnlargeSmallTextOnlyBelow300Dpi) {
@@ -133,22 +135,41 @@ TEST(RetryPlans, EnlargeSmallTextOnlyBelow300Dpi) {
   m.text_height_px = 18;  // small, not below the first plan's 14 px
   m.dpi = 200;
   // Enlarged to at least 21 px (1.5x the 14-px floor), in quarter steps: 18 px -> 1.25x.
-  EXPECT_EQ(RetryPlans(PreprocessPlan{}, m, PreprocessLimits{}, 2).back().upscale, 1.25);
+  EXPECT_EQ(RetryPlans(PreprocessPlan{}, m, PreprocessLimits{}, 2, true).back().upscale, 1.25);
   m.text_height_px = 16;  // what rasterize keeps a page at: 1.5x, not 2x (4x the pixels)
-  EXPECT_EQ(RetryPlans(PreprocessPlan{}, m, PreprocessLimits{}, 2).back().upscale, 1.5);
+  EXPECT_EQ(RetryPlans(PreprocessPlan{}, m, PreprocessLimits{}, 2, true).back().upscale, 1.5);
   m.text_height_px = 8;  // never past upscale_factor
-  EXPECT_EQ(RetryPlans(PreprocessPlan{}, m, PreprocessLimits{}, 2).back().upscale, 2);
+  EXPECT_EQ(RetryPlans(PreprocessPlan{}, m, PreprocessLimits{}, 2, true).back().upscale, 2);
   m.text_height_px = 18;
   m.dpi = 300;  // 4x the pixels to read for little: Tesseract's models are made for 300 dpi
-  EXPECT_EQ(RetryPlans(PreprocessPlan{}, m, PreprocessLimits{}, 2).back().upscale, 1);
+  EXPECT_EQ(RetryPlans(PreprocessPlan{}, m, PreprocessLimits{}, 2, true).back().upscale, 1);
   m.text_height_px = 16, m.dpi = 175;  // a page preprocess reduced from 300 dpi: not undone
   PreprocessPlan reduced;
   reduced.reduce = 175.0 / 300;
-  const auto plans = RetryPlans(reduced, m, PreprocessLimits{}, 2);
+  const auto plans = RetryPlans(reduced, m, PreprocessLimits{}, 2, true);
   ASSERT_EQ(plans.size(), 2u);
   EXPECT_EQ(plans.back().upscale, 1);
   EXPECT_TRUE(plans.back().denoise);
   EXPECT_DOUBLE_EQ(plans.back().reduce, reduced.reduce);
+}
+
+TEST(RetryPlans, NoneForACleanPageWhoseTextIsLargeEnough) {
+  PageMeasures m = Clean();  // 30-px text at 300 dpi: nothing to enlarge
+  EXPECT_TRUE(RetryPlans(PreprocessPlan{}, m, PreprocessLimits{}, 2, false).empty());
+  EXPECT_EQ(RetryPlans(PreprocessPlan{}, m, PreprocessLimits{}, 2, true).size(), 2u);
+  // Each trouble the tonal variants answer brings them back.
+  for (const auto& trouble : std::vector<std::function<void(PageMeasures&)>>{
+           [](PageMeasures& t) { t.ink_level = 180; },          // faint
+           [](PageMeasures& t) { t.background_spread = 60; },   // uneven paper
+           [](PageMeasures& t) { t.speckle_share = 0.5; }}) {  // specks
+    PageMeasures t = Clean();
+    trouble(t);
+    EXPECT_FALSE(MeasuredClean(t, PreprocessLimits{}));
+    EXPECT_EQ(RetryPlans(PreprocessPlan{}, t, PreprocessLimits{}, 2, false).size(), 2u);
+  }
+  // Small text at 200 dpi: the strong variant enlarges it, so the page is still retried.
+  m.text_height_px = 16, m.dpi = 200;
+  EXPECT_EQ(RetryPlans(PreprocessPlan{}, m, PreprocessLimits{}, 2, false).size(), 2u);
 }
 
 TEST(PreprocessPlan, JsonRoundTrip) {

@@ -269,7 +269,8 @@ TEST(PlannerTest, PlansCarryCompleteParametersResourcesAndLibraries) {
   EXPECT_EQ(DumpCanonical(ocr.params),
             R"({"auto_dictionaries":"en_US+de_DE+fr_FR+es_ES+it_IT+pt_PT","auto_latin":"eng",)"
             R"("blank_max_ink_fraction":0.0002,"dictionary":"auto","lang":"eng","psm":3,)"
-            R"("retry_above_cer_estimate":0.02,"retry_max_passes":2,"retry_min_gain":0.1})");
+            R"("retry_above_cer_estimate":0.02,"retry_clean_pages":false,"retry_max_passes":2,)"
+            R"("retry_min_gain":0.1})");
   // The model, and the dictionaries of the retry estimate (one per language, dictionary=auto).
   ASSERT_EQ(ocr.resources.size(), 7u);
   EXPECT_EQ(ocr.resources[0].ref.kind, "tesseract");
