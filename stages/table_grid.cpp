@@ -67,6 +67,14 @@ std::vector<double> MergePositions(std::vector<double> v) {
 
 }  // namespace
 
+double GapUnitHeight(const std::vector<Box>& words, const Box& line, WordSource source) {
+  if (source == WordSource::kTextLayer || words.empty()) return line.y1 - line.y0;
+  std::vector<double> h;
+  for (const Box& w : words) h.push_back(w.y1 - w.y0);
+  std::nth_element(h.begin(), h.begin() + h.size() / 2, h.end());
+  return h[h.size() / 2];
+}
+
 std::vector<WordLine> GroupLines(std::vector<const TableWord*> words) {
   std::sort(words.begin(), words.end(), [](const TableWord* a, const TableWord* b) {
     if (Cy(a->bbox) != Cy(b->bbox)) return Cy(a->bbox) < Cy(b->bbox);
@@ -429,7 +437,7 @@ std::optional<PageTable> GridFromGroup(const std::vector<Rule>& group,
   // stay apart where each holds its own words (below), so a label over the group spans it.
   std::vector<double> unruled;
   for (size_t k = 0; k + 1 < xs.size(); ++k)
-    for (double x : AlignedColumnGaps(words, Box{xs[k], ys.front(), xs[k + 1], ys.back()}))
+    for (double x : AlignedColumnGaps(words, Box{xs[k], ys.front(), xs[k + 1], ys.back()}, source))
       unruled.push_back(x);
   if (!unruled.empty()) {
     xs.insert(xs.end(), unruled.begin(), unruled.end());
@@ -570,9 +578,11 @@ struct Chunk {
   std::vector<const TableWord*> words;
 };
 
-std::vector<Chunk> Chunks(const WordLine& line) {
+std::vector<Chunk> Chunks(const WordLine& line, WordSource source) {
   std::vector<Chunk> out;
-  const double h = line.box.y1 - line.box.y0;
+  std::vector<Box> boxes;
+  for (const TableWord* w : line.words) boxes.push_back(w->bbox);
+  const double h = GapUnitHeight(boxes, line.box, source);
   for (const TableWord* w : line.words) {
     // Two figures side by side are two cells even one space apart (a monospaced table's
     // columns); a phrase's words join at gaps under the cell gap.
@@ -795,7 +805,7 @@ std::vector<PageTable> AlignedTables(const std::vector<TableWord>& words, WordSo
   for (const TableWord& w : words) ptrs.push_back(&w);
   const std::vector<WordLine> lines = GroupLines(ptrs);
   std::vector<std::vector<Chunk>> chunks;
-  for (const WordLine& l : lines) chunks.push_back(Chunks(l));
+  for (const WordLine& l : lines) chunks.push_back(Chunks(l, source));
   std::vector<PageTable> out;
   size_t i = 0;
   while (i < lines.size()) {

@@ -39,6 +39,12 @@ struct TableWord {
 // 16 scanned ICDAR documents: adjacency 0.646 -> 0.636).
 enum class WordSource { kTextLayer, kOcr };
 
+// The height a line's gaps are measured against: its box's for a text layer (words of one
+// font size); the median of its words' for OCR words, whose boxes follow their glyphs (a
+// label's ascenders, a bracket) and made a line of figures 1.7 times as tall as its figures,
+// so their column gaps passed for word spaces.
+double GapUnitHeight(const std::vector<Box>& words, const Box& line, WordSource source);
+
 // What finding tables on a page noticed besides the tables.
 struct TablePageReport {
   int span_conflicts = 0;  // merged slot groups that were not rectangles (ruled tables)

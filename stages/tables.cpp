@@ -247,8 +247,9 @@ const StageSpec& TablesStageSpec() {
       //     enlarged by the height of its ink; one whose first reading found under 8 words is
       //     read again when its ink is small print
       // v10: scans and page images: OCR words leave out v8's rules for a text layer's spacing
-      //     (touching words, wrapped unruled rows, section gaps, open label columns); a scanned
-      //     page's table whose ink is mostly neither words nor rules (a chart) is dropped
+      //     (touching words, wrapped unruled rows, section gaps, open label columns) and measure
+      //     gaps against their words' median height; a scanned page's table whose ink is
+      //     mostly neither words nor rules (a chart) is dropped
       .version = 10,
       .summary = "tables of born-digital pages, scans and page images: ruled grids with spans "
                  "(drawn rules, or rules found in the page image), unruled tables by word "

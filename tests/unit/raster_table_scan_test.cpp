@@ -1,5 +1,6 @@
 // Tables on scanned pages: OCR'd words leave out the rules that read a text layer's exact
-// spacing (stages/table_grid.h, WordSource), and charts are told from tables by their ink
+// spacing and measure gaps against their words' height (stages/table_grid.h, WordSource,
+// GapUnitHeight), and charts are told from tables by their ink
 // (stages/raster_charts.h).
 #include <gtest/gtest.h>
 
@@ -53,6 +54,29 @@ TEST(ScannedTables, AWideGapEndsATableOfOcrWords) {
   row(157, "Other");
   EXPECT_EQ(AlignedTables(words, WordSource::kTextLayer).size(), 1u);
   EXPECT_EQ(AlignedTables(words, WordSource::kOcr).size(), 2u);
+}
+
+TEST(ScannedTables, FiguresBesideATallOcrLabelAreColumnsApart) {
+  // OCR boxes follow the glyphs: a label 35 pixels tall, figures 20. Figures 22 pixels apart
+  // are column gaps against the figures' height (the line's median word), not word spaces
+  // against the line's 35 pixels. (Two bare figures are two cells however close: a range in
+  // brackets and a word are not figures.)
+  std::vector<TableWord> words;
+  const char* labels[] = {"Oklahoma", "Tennessee", "Ohio", "Kentucky"};
+  for (int r = 0; r < 4; ++r) {
+    const double y = 40.0 * r;
+    words.push_back(TableWord{labels[r], Box{0, y, 110, y + 35}});
+    words.push_back(TableWord{"6,930", Box{200, y + 10, 260, y + 30}});
+    words.push_back(TableWord{"(173.2-181.6)", Box{282, y + 10, 420, y + 30}});
+    words.push_back(TableWord{"high", Box{442, y + 10, 490, y + 30}});
+  }
+  const auto ocr = AlignedTables(words, WordSource::kOcr);
+  ASSERT_EQ(ocr.size(), 1u);
+  EXPECT_EQ(ocr[0].n_cols, 4);
+  EXPECT_EQ(ocr[0].Rows()[0], (std::vector<std::string>{"Oklahoma", "6,930", "(173.2-181.6)", "high"}));
+  const auto layer = AlignedTables(words, WordSource::kTextLayer);
+  ASSERT_EQ(layer.size(), 1u);
+  EXPECT_EQ(layer[0].n_cols, 2);
 }
 
 cv::Mat WhitePage() { return cv::Mat(300, 400, CV_8UC1, cv::Scalar(255)); }
