@@ -199,7 +199,7 @@ std::vector<PageTable> FindRasterTables(Pix* pix, const std::vector<TableWord>& 
                                         const RasterTableOptions& options,
                                         TablePageReport* report) {
   TablePageReport first_report;
-  std::vector<PageTable> first = FindTables(words, rules, areas, &first_report);
+  std::vector<PageTable> first = FindTables(words, rules, areas, &first_report, WordSource::kOcr);
   if (api == nullptr || pix == nullptr) {
     *report = first_report;
     return first;
@@ -275,7 +275,7 @@ std::vector<PageTable> FindRasterTables(Pix* pix, const std::vector<TableWord>& 
     if (!replaced) reread.push_back(w);
   }
   TablePageReport second_report;
-  std::vector<PageTable> second = FindTables(reread, rules, areas, &second_report);
+  std::vector<PageTable> second = FindTables(reread, rules, areas, &second_report, WordSource::kOcr);
   // An image that is one table and draws no grid: all its lines are the table's rows. A grid
   // has vertical rules; rules only between rows (a stack of horizontal ones, as most journal
   // tables draw) leave the rows to the whole-image structure, which reads them better.

@@ -18,9 +18,10 @@ struct ColumnLine {
 };
 
 // Chunks (x0, x1) of a line: its words joined across gaps narrower than the chunk gap.
-std::vector<std::pair<double, double>> LineChunks(const ColumnLine& line) {
+std::vector<std::pair<double, double>> LineChunks(const ColumnLine& line, WordSource source) {
   std::vector<std::pair<double, double>> out;
-  const double gap = std::max(2.5, kColumnChunkGap * (line.y1 - line.y0));
+  const double height = GapUnitHeight(line.words, Box{0, line.y0, 0, line.y1}, source);
+  const double gap = std::max(2.5, kColumnChunkGap * height);
   for (const Box& w : line.words) {
     if (out.empty() || w.x0 - out.back().second > gap) out.push_back({w.x0, w.x1});
     else out.back().second = std::max(out.back().second, w.x1);
@@ -30,7 +31,8 @@ std::vector<std::pair<double, double>> LineChunks(const ColumnLine& line) {
 
 }  // namespace
 
-std::vector<double> AlignedColumnGaps(const std::vector<TableWord>& words, const Box& area) {
+std::vector<double> AlignedColumnGaps(const std::vector<TableWord>& words, const Box& area,
+                                      WordSource source) {
   std::vector<Box> in;
   for (const TableWord& w : words) {
     const double cx = (w.bbox.x0 + w.bbox.x1) / 2, cy = (w.bbox.y0 + w.bbox.y1) / 2;
@@ -63,7 +65,7 @@ std::vector<double> AlignedColumnGaps(const std::vector<TableWord>& words, const
   std::vector<std::vector<std::pair<double, double>>> chunks;
   for (ColumnLine& l : lines) {
     std::sort(l.words.begin(), l.words.end(), [](const Box& a, const Box& b) { return a.x0 < b.x0; });
-    chunks.push_back(LineChunks(l));
+    chunks.push_back(LineChunks(l, source));
   }
   // Coverage per unit of x.
   const double x0 = area.x0;

@@ -16,7 +16,9 @@ namespace assay {
 // region's text lines cover (a header label spanning two columns does not join them) and that
 // at least three lines and 30% of the lines have text on both sides of. A line is cut into
 // chunks at gaps wider than 0.8 line heights, so the words of a phrase never make a gap.
-std::vector<double> AlignedColumnGaps(const std::vector<TableWord>& words, const Box& area);
+// The chunks' gap is measured against GapUnitHeight for `source`.
+std::vector<double> AlignedColumnGaps(const std::vector<TableWord>& words, const Box& area,
+                                      WordSource source = WordSource::kTextLayer);
 
 // Tables ruled only between rows (no vertical rule at all): horizontal rules of one width
 // (ends within 3 units) stacked down the page, at least three of them, with no prose word

@@ -67,6 +67,14 @@ std::vector<double> MergePositions(std::vector<double> v) {
 
 }  // namespace
 
+double GapUnitHeight(const std::vector<Box>& words, const Box& line, WordSource source) {
+  if (source == WordSource::kTextLayer || words.empty()) return line.y1 - line.y0;
+  std::vector<double> h;
+  for (const Box& w : words) h.push_back(w.y1 - w.y0);
+  std::nth_element(h.begin(), h.begin() + h.size() / 2, h.end());
+  return h[h.size() / 2];
+}
+
 std::vector<WordLine> GroupLines(std::vector<const TableWord*> words) {
   std::sort(words.begin(), words.end(), [](const TableWord* a, const TableWord* b) {
     if (Cy(a->bbox) != Cy(b->bbox)) return Cy(a->bbox) < Cy(b->bbox);
@@ -149,8 +157,9 @@ namespace {
 // or right to left in a right-to-left line: stages/bidi_text.h).
 // Two words of one line that touch (no visible space between them: a footnote mark set
 // against its word, "period" and a raised "1", split by the text layer at the change of size)
-// are joined without a space.
-std::string JoinText(const std::vector<const TableWord*>& words) {
+// are joined without a space (a text layer's words only: OCR boxes jitter by more than that).
+std::string JoinText(const std::vector<const TableWord*>& words,
+                     WordSource source = WordSource::kTextLayer) {
   std::string out;
   for (const WordLine& l : GroupLines(words)) {
     std::vector<std::string> texts;
@@ -159,7 +168,7 @@ std::string JoinText(const std::vector<const TableWord*>& words) {
     for (size_t i : DrawnToReadingOrder(texts).order) {
       const TableWord* w = l.words[i];
       bool touching = false;
-      if (before != nullptr) {
+      if (before != nullptr && source == WordSource::kTextLayer) {
         const double h = std::min(before->bbox.y1 - before->bbox.y0, w->bbox.y1 - w->bbox.y0);
         const double gap = std::max(before->bbox.x0, w->bbox.x0) - std::min(before->bbox.x1, w->bbox.x1);
         touching = gap >= -kTouchGap * h && gap <= kTouchGap * h;
@@ -405,7 +414,8 @@ std::vector<std::vector<bool>> StackedLinesApart(const std::vector<TableWord>& w
 
 // One grid from one connected group of rules.
 std::optional<PageTable> GridFromGroup(const std::vector<Rule>& group,
-                                   const std::vector<TableWord>& words, TablePageReport* report) {
+                                   const std::vector<TableWord>& words, TablePageReport* report,
+                                   WordSource source) {
   Box box{1e300, 1e300, -1e300, -1e300};
   std::vector<double> ys, xs;
   for (const Rule& r : group) {
@@ -427,7 +437,7 @@ std::optional<PageTable> GridFromGroup(const std::vector<Rule>& group,
   // stay apart where each holds its own words (below), so a label over the group spans it.
   std::vector<double> unruled;
   for (size_t k = 0; k + 1 < xs.size(); ++k)
-    for (double x : AlignedColumnGaps(words, Box{xs[k], ys.front(), xs[k + 1], ys.back()}))
+    for (double x : AlignedColumnGaps(words, Box{xs[k], ys.front(), xs[k + 1], ys.back()}, source))
       unruled.push_back(x);
   if (!unruled.empty()) {
     xs.insert(xs.end(), unruled.begin(), unruled.end());
@@ -500,7 +510,9 @@ std::optional<PageTable> GridFromGroup(const std::vector<Rule>& group,
     for (const Rule& r : rules)
       drawn[static_cast<size_t>(k)] = drawn[static_cast<size_t>(k)] || (!r.horizontal() && std::abs(r.x0 - xs[k]) <= kRuleTol);
   const std::vector<std::vector<bool>> rows_apart =
-      StackedLinesApart(words, xs, ys, horizontal_at);
+      source == WordSource::kTextLayer
+          ? StackedLinesApart(words, xs, ys, horizontal_at)
+          : std::vector<std::vector<bool>>(static_cast<size_t>(rows), std::vector<bool>(static_cast<size_t>(cols)));
   UnionFind uf(static_cast<size_t>(rows * cols));
   for (int r = 0; r < rows; ++r)
     for (int c = 0; c < cols; ++c) {
@@ -551,7 +563,7 @@ std::optional<PageTable> GridFromGroup(const std::vector<Rule>& group,
     std::vector<const TableWord*> inside;
     for (const TableWord& w : words)
       if (WordCentreInRegion(cell.bbox, w.bbox)) inside.push_back(&w);
-    cell.text = JoinText(inside);
+    cell.text = JoinText(inside, source);
     t.cells.push_back(std::move(cell));
   }
   DropEmptyLines(t);
@@ -566,9 +578,11 @@ struct Chunk {
   std::vector<const TableWord*> words;
 };
 
-std::vector<Chunk> Chunks(const WordLine& line) {
+std::vector<Chunk> Chunks(const WordLine& line, WordSource source) {
   std::vector<Chunk> out;
-  const double h = line.box.y1 - line.box.y0;
+  std::vector<Box> boxes;
+  for (const TableWord* w : line.words) boxes.push_back(w->bbox);
+  const double h = GapUnitHeight(boxes, line.box, source);
   for (const TableWord* w : line.words) {
     // Two figures side by side are two cells even one space apart (a monospaced table's
     // columns); a phrase's words join at gaps under the cell gap.
@@ -616,7 +630,7 @@ std::vector<double> ColumnSeparators(const std::vector<std::vector<Chunk>>& line
 
 std::optional<PageTable> TableFromLines(const std::vector<WordLine>& lines,
                                     const std::vector<std::vector<Chunk>>& chunks, size_t a,
-                                    size_t b) {
+                                    size_t b, WordSource source) {
   std::vector<std::vector<Chunk>> run(chunks.begin() + a, chunks.begin() + b);
   Box box{1e300, 1e300, -1e300, -1e300};
   for (size_t i = a; i < b; ++i) {
@@ -644,7 +658,8 @@ std::optional<PageTable> TableFromLines(const std::vector<WordLine>& lines,
   };
   std::vector<size_t> row_begin = {a};
   for (size_t i = a + 1; i < b; ++i)
-    if (crosses_gap(chunks[i]) || !WrapsFromLineAbove(lines[i - 1], lines[i], edges))
+    if (source == WordSource::kOcr || crosses_gap(chunks[i]) ||
+        !WrapsFromLineAbove(lines[i - 1], lines[i], edges))
       row_begin.push_back(i);
   row_begin.push_back(b);
   PageTable t;
@@ -690,7 +705,7 @@ std::optional<PageTable> TableFromLines(const std::vector<WordLine>& lines,
     int last_end = -1;
     for (auto& [col, slot] : by_col) {
       if (col <= last_end) continue;  // overlapping spans: keep the first
-      TableCell cell{row, col, 1, slot.first - col + 1, JoinText(slot.second), Box{}};
+      TableCell cell{row, col, 1, slot.first - col + 1, JoinText(slot.second, source), Box{}};
       Box cb{1e300, 1e300, -1e300, -1e300};
       for (const TableWord* w : slot.second) {
         cb.x0 = std::min(cb.x0, w->bbox.x0);
@@ -740,7 +755,7 @@ bool IsDotLeader(const std::string& text) {
 }  // namespace
 
 std::vector<PageTable> RuledTables(const std::vector<TableWord>& words, const std::vector<Rule>& rules,
-                               TablePageReport* report) {
+                               TablePageReport* report, WordSource source) {
   std::vector<PageTable> out;
   if (rules.size() > kMaxRules) {
     report->truncated = true;
@@ -763,11 +778,11 @@ std::vector<PageTable> RuledTables(const std::vector<TableWord>& words, const st
     for (const Rule& r : group) (r.horizontal() ? h : v) += 1;
     if (v == 0) lone_horizontal.insert(lone_horizontal.end(), group.begin(), group.end());
     if (h < 2 || v < 2) continue;
-    if (auto t = GridFromGroup(group, words, report)) out.push_back(std::move(*t));
+    if (auto t = GridFromGroup(group, words, report, source)) out.push_back(std::move(*t));
   }
   // Tables ruled only between rows.
   for (const std::vector<Rule>& stack : HorizontalRuleStacks(lone_horizontal, words))
-    if (auto t = GridFromGroup(stack, words, report)) out.push_back(std::move(*t));
+    if (auto t = GridFromGroup(stack, words, report, source)) out.push_back(std::move(*t));
   return out;
 }
 
@@ -785,12 +800,12 @@ void DropCharts(std::vector<PageTable>& tables, const std::vector<Box>& off_axis
   });
 }
 
-std::vector<PageTable> AlignedTables(const std::vector<TableWord>& words) {
+std::vector<PageTable> AlignedTables(const std::vector<TableWord>& words, WordSource source) {
   std::vector<const TableWord*> ptrs;
   for (const TableWord& w : words) ptrs.push_back(&w);
   const std::vector<WordLine> lines = GroupLines(ptrs);
   std::vector<std::vector<Chunk>> chunks;
-  for (const WordLine& l : lines) chunks.push_back(Chunks(l));
+  for (const WordLine& l : lines) chunks.push_back(Chunks(l, source));
   std::vector<PageTable> out;
   size_t i = 0;
   while (i < lines.size()) {
@@ -812,7 +827,7 @@ std::vector<PageTable> AlignedTables(const std::vector<TableWord>& words) {
       const double h = std::max(lines[end - 1].box.y1 - lines[end - 1].box.y0, 4.0);
       const double gap = lines[end].box.y0 - lines[end - 1].box.y1;
       if (gap > kRowGap * h) {
-        if (gap > kSectionGap * widest || gap > kMaxRowGap * h) break;
+        if (source == WordSource::kOcr || gap > kSectionGap * widest || gap > kMaxRowGap * h) break;
         after_section_gap = true;
       }
       widest = std::max(widest, gap);
@@ -834,12 +849,12 @@ std::vector<PageTable> AlignedTables(const std::vector<TableWord>& words) {
     // A line that sets the run's first label again over a column of figures (a header repeated
     // for a second table under the first) starts a new run, with the one-chunk lines just
     // above it (its caption). A label repeated over a column of labels is a row's.
-    const std::string head = JoinText(chunks[i].front().words);
+    const std::string head = JoinText(chunks[i].front().words, source);
     if (!IsBareNumber(head)) {
       int figures = 0, rows = 0;
       for (size_t k = i + 1; k < end; ++k) {
         if (chunks[k].size() < 2) continue;
-        const std::string first = JoinText(chunks[k].front().words);
+        const std::string first = JoinText(chunks[k].front().words, source);
         if (first != head || 2 * figures <= rows) {
           ++rows;
           figures += IsBareNumber(first) ? 1 : 0;
@@ -851,14 +866,15 @@ std::vector<PageTable> AlignedTables(const std::vector<TableWord>& words) {
         break;
       }
     }
-    if (auto t = TableFromLines(lines, chunks, i, end)) out.push_back(std::move(*t));
+    if (auto t = TableFromLines(lines, chunks, i, end, source)) out.push_back(std::move(*t));
     i = end;
   }
   return out;
 }
 
 std::vector<PageTable> FindTables(const std::vector<TableWord>& all_words, const std::vector<Rule>& rules,
-                              const std::vector<Box>& areas, TablePageReport* report) {
+                              const std::vector<Box>& areas, TablePageReport* report,
+                              WordSource source) {
   std::vector<TableWord> words;
   for (const TableWord& w : all_words)
     if (!IsDotLeader(w.text)) words.push_back(w);
@@ -871,8 +887,8 @@ std::vector<PageTable> FindTables(const std::vector<TableWord>& all_words, const
       std::vector<Rule> r;
       for (const Rule& x : rules)
         if (Inside(area, x.x0, x.y0) && Inside(area, x.x1, x.y1)) r.push_back(x);
-      std::vector<PageTable> found = RuledTables(in, r, report);
-      if (found.empty()) found = AlignedTables(in);
+      std::vector<PageTable> found = RuledTables(in, r, report, source);
+      if (found.empty()) found = AlignedTables(in, source);
       if (!found.empty()) {
         // The largest table found in the area is the area's table.
         auto best = std::max_element(found.begin(), found.end(), [](const PageTable& a, const PageTable& b) {
@@ -882,14 +898,14 @@ std::vector<PageTable> FindTables(const std::vector<TableWord>& all_words, const
       }
     }
   } else {
-    out = RuledTables(words, rules, report);
+    out = RuledTables(words, rules, report, source);
     std::vector<TableWord> rest;
     for (const TableWord& w : words) {
       bool in_table = false;
       for (const PageTable& t : out) in_table = in_table || WordCentreInRegion(t.bbox, w.bbox);
       if (!in_table && !w.prose) rest.push_back(w);
     }
-    for (PageTable& t : AlignedTables(rest)) out.push_back(std::move(t));
+    for (PageTable& t : AlignedTables(rest, source)) out.push_back(std::move(t));
   }
   std::sort(out.begin(), out.end(), [](const PageTable& a, const PageTable& b) {
     if (std::abs(a.bbox.y0 - b.bbox.y0) > kRuleTol) return a.bbox.y0 < b.bbox.y0;

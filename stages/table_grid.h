@@ -31,6 +31,20 @@ struct TableWord {
   int rotation = 0;    // the text layer's quarter turns (Word::rotation); 0 for OCR words
 };
 
+// Where a page's words come from. A text layer gives exact boxes, set with the font's own
+// spacing; OCR boxes jitter by a pixel or two and their gaps follow the ink, not the font. The
+// rules that read fine spacing (touching words joined unspaced, wrapped lines of an unruled
+// row, sections set apart by gaps like the rows' own, an open label column's one-line rows)
+// hold for a text layer only: on OCR'd words they joined rows and split tables (tables v8 on
+// 16 scanned ICDAR documents: adjacency 0.646 -> 0.636).
+enum class WordSource { kTextLayer, kOcr };
+
+// The height a line's gaps are measured against: its box's for a text layer (words of one
+// font size); the median of its words' for OCR words, whose boxes follow their glyphs (a
+// label's ascenders, a bracket) and made a line of figures 1.7 times as tall as its figures,
+// so their column gaps passed for word spaces.
+double GapUnitHeight(const std::vector<Box>& words, const Box& line, WordSource source);
+
 // What finding tables on a page noticed besides the tables.
 struct TablePageReport {
   int span_conflicts = 0;  // merged slot groups that were not rectangles (ruled tables)
@@ -56,13 +70,15 @@ std::vector<WordLine> GroupLines(std::vector<const TableWord*> words);
 // Finds the tables on one page, in reading order (top to bottom, then left to right). When
 // `areas` is not empty only those areas are searched and each yields at most one table.
 std::vector<PageTable> FindTables(const std::vector<TableWord>& words, const std::vector<Rule>& rules,
-                              const std::vector<Box>& areas, TablePageReport* report);
+                              const std::vector<Box>& areas, TablePageReport* report,
+                              WordSource source = WordSource::kTextLayer);
 
 // A ruled grid from the rules of one connected group, its cells filled with the words whose
 // centre falls inside; empty when the rules do not make a grid of at least 2 x 2 slots with
 // text. Exposed for tests.
 std::vector<PageTable> RuledTables(const std::vector<TableWord>& words, const std::vector<Rule>& rules,
-                               TablePageReport* report);
+                               TablePageReport* report,
+                               WordSource source = WordSource::kTextLayer);
 
 // Drops the tables that are charts: a region holding 20 or more drawn segments that are
 // neither horizontal nor vertical (`off_axis`, their midpoints: stages/pdf_rulings.h), spread
@@ -71,6 +87,7 @@ std::vector<PageTable> RuledTables(const std::vector<TableWord>& words, const st
 void DropCharts(std::vector<PageTable>& tables, const std::vector<Box>& off_axis);
 
 // Unruled tables among `words` (those not in a ruled table). Exposed for tests.
-std::vector<PageTable> AlignedTables(const std::vector<TableWord>& words);
+std::vector<PageTable> AlignedTables(const std::vector<TableWord>& words,
+                                     WordSource source = WordSource::kTextLayer);
 
 }  // namespace assay

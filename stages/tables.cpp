@@ -19,6 +19,7 @@
 #include "stages/page_preprocess.h"
 #include "stages/pdf_support.h"
 #include "stages/pix_mat.h"
+#include "stages/raster_charts.h"
 #include "stages/raster_rulings.h"
 #include "stages/raster_table_ocr.h"
 #include "stages/table_checks.h"
@@ -163,8 +164,12 @@ class TablesStage : public Stage {
           if (engine == nullptr) return Error{"tables", "no Tesseract engine was loaded"};
           api = &engine->api;
         }
-        page.tables = FindRasterTables(pix, words, FindRasterRulings(image, 1.0), areas, api,
+        const std::vector<Rule> image_rules = FindRasterRulings(image, 1.0);
+        page.tables = FindRasterTables(pix, words, image_rules, areas, api,
                                        options, &report);
+        // A scanned page's charts (a page image that is one table is not searched for them).
+        if (areas.empty() && !options.whole_image_candidate)
+          DropRasterCharts(page.tables, image, words, image_rules);
         page.raster.reset();  // rebuilt from its raster steps by a later stage that needs it
         for (PageTable& t : page.tables) {
           t.bbox = ToPageBox(frame, t.bbox);
@@ -241,7 +246,11 @@ const StageSpec& TablesStageSpec() {
       // v9: a table image is read again from its pixels without the preprocess median filter,
       //     enlarged by the height of its ink; one whose first reading found under 8 words is
       //     read again when its ink is small print
-      .version = 9,
+      // v10: scans and page images: OCR words leave out v8's rules for a text layer's spacing
+      //     (touching words, wrapped unruled rows, section gaps, open label columns) and measure
+      //     gaps against their words' median height; a scanned page's table whose ink is
+      //     mostly neither words nor rules (a chart) is dropped
+      .version = 10,
       .summary = "tables of born-digital pages, scans and page images: ruled grids with spans "
                  "(drawn rules, or rules found in the page image), unruled tables by word "
                  "alignment; structural checks and the shifted-column detector",

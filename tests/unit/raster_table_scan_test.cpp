@@ -1,0 +1,137 @@
+// Tables on scanned pages: OCR'd words leave out the rules that read a text layer's exact
+// spacing and measure gaps against their words' height (stages/table_grid.h, WordSource,
+// GapUnitHeight), and charts are told from tables by their ink
+// (stages/raster_charts.h).
+#include <gtest/gtest.h>
+
+#include <opencv2/imgproc.hpp>
+
+#include "stages/raster_charts.h"
+#include "stages/table_grid.h"
+
+namespace assay {
+namespace {
+
+TableWord ScanWord(const std::string& text, double x, double y) {
+  return TableWord{text, Box{x, y, x + 5.0 * text.size(), y + 10}};
+}
+
+TEST(ScannedTables, TouchingOcrWordsKeepTheirSpace) {
+  // OCR boxes are cut at the ink: two words of a label can touch. A text layer joins them
+  // (a footnote mark); OCR words stay two words.
+  std::vector<TableWord> words;
+  for (int r = 0; r < 3; ++r) {
+    const double y = 15.0 * r;
+    words.push_back(ScanWord("Net", 0, y));
+    words.push_back(TableWord{"sales", Box{15, y, 40, y + 10}});
+    words.push_back(ScanWord(std::to_string(100 + r), 100, y));
+  }
+  const auto layer = AlignedTables(words, WordSource::kTextLayer);
+  const auto ocr = AlignedTables(words, WordSource::kOcr);
+  ASSERT_EQ(layer.size(), 1u);
+  ASSERT_EQ(ocr.size(), 1u);
+  EXPECT_EQ(layer[0].Rows()[0][0], "Netsales");
+  EXPECT_EQ(ocr[0].Rows()[0][0], "Net sales");
+}
+
+TEST(ScannedTables, AWideGapEndsATableOfOcrWords) {
+  // Rows 15 apart, then after a gap of 2.5 line heights (wider than kRowGap, not much wider
+  // than the table's own widest gap of 2.2) more rows: a text layer's section, two tables
+  // of OCR words.
+  std::vector<TableWord> words;
+  auto row = [&](double y, const std::string& label) {
+    words.push_back(ScanWord(label, 0, y));
+    words.push_back(ScanWord("100", 100, y));
+  };
+  row(0, "Net");
+  row(15, "Units");
+  row(30, "Value");
+  row(62, "Gross");
+  row(77, "Units");
+  row(92, "Cost");
+  row(127, "Direct");
+  row(142, "Costs");
+  row(157, "Other");
+  EXPECT_EQ(AlignedTables(words, WordSource::kTextLayer).size(), 1u);
+  EXPECT_EQ(AlignedTables(words, WordSource::kOcr).size(), 2u);
+}
+
+TEST(ScannedTables, FiguresBesideATallOcrLabelAreColumnsApart) {
+  // OCR boxes follow the glyphs: a label 35 pixels tall, figures 20. Figures 22 pixels apart
+  // are column gaps against the figures' height (the line's median word), not word spaces
+  // against the line's 35 pixels. (Two bare figures are two cells however close: a range in
+  // brackets and a word are not figures.)
+  std::vector<TableWord> words;
+  const char* labels[] = {"Oklahoma", "Tennessee", "Ohio", "Kentucky"};
+  for (int r = 0; r < 4; ++r) {
+    const double y = 40.0 * r;
+    words.push_back(TableWord{labels[r], Box{0, y, 110, y + 35}});
+    words.push_back(TableWord{"6,930", Box{200, y + 10, 260, y + 30}});
+    words.push_back(TableWord{"(173.2-181.6)", Box{282, y + 10, 420, y + 30}});
+    words.push_back(TableWord{"high", Box{442, y + 10, 490, y + 30}});
+  }
+  const auto ocr = AlignedTables(words, WordSource::kOcr);
+  ASSERT_EQ(ocr.size(), 1u);
+  EXPECT_EQ(ocr[0].n_cols, 4);
+  EXPECT_EQ(ocr[0].Rows()[0], (std::vector<std::string>{"Oklahoma", "6,930", "(173.2-181.6)", "high"}));
+  const auto layer = AlignedTables(words, WordSource::kTextLayer);
+  ASSERT_EQ(layer.size(), 1u);
+  EXPECT_EQ(layer[0].n_cols, 2);
+}
+
+cv::Mat WhitePage() { return cv::Mat(300, 400, CV_8UC1, cv::Scalar(255)); }
+
+// Dark blocks standing for words, each also returned as a word box.
+std::vector<TableWord> DrawWords(cv::Mat& page) {
+  std::vector<TableWord> words;
+  for (int r = 0; r < 5; ++r)
+    for (int c = 0; c < 3; ++c) {
+      const int x = 40 + 110 * c, y = 40 + 40 * r;
+      cv::rectangle(page, cv::Rect(x, y, 50, 12), cv::Scalar(0), cv::FILLED);
+      words.push_back(TableWord{"w", Box{double(x), double(y), double(x + 50), double(y + 12)}});
+    }
+  return words;
+}
+
+TEST(RasterCharts, ATablesInkIsItsWordsAndRules) {
+  cv::Mat page = WhitePage();
+  const std::vector<TableWord> words = DrawWords(page);
+  std::vector<Rule> rules;
+  for (int r = 0; r <= 5; ++r) {
+    const int y = 30 + 40 * r;
+    cv::line(page, cv::Point(20, y), cv::Point(380, y), cv::Scalar(0), 1);
+    rules.push_back(Rule{20, double(y), 380, double(y)});
+  }
+  const Box region{20, 30, 380, 230};
+  EXPECT_LT(StrayInkShare(page, region, words, rules), 0.01);
+  std::vector<PageTable> tables(1);
+  tables[0].bbox = region;
+  DropRasterCharts(tables, page, words, rules);
+  EXPECT_EQ(tables.size(), 1u);
+}
+
+TEST(RasterCharts, AChartsCurvesAreStrayInk) {
+  // The same labels and axis rules, and a data line zigzagging across the region.
+  cv::Mat page = WhitePage();
+  const std::vector<TableWord> words = DrawWords(page);
+  const std::vector<Rule> rules = {Rule{20, 230, 380, 230}, Rule{20, 30, 20, 230}};
+  cv::line(page, cv::Point(20, 230), cv::Point(380, 230), cv::Scalar(0), 1);
+  cv::line(page, cv::Point(20, 30), cv::Point(20, 230), cv::Scalar(0), 1);
+  for (int k = 0; k < 12; ++k)
+    cv::line(page, cv::Point(25 + 30 * k, k % 2 ? 35 : 225), cv::Point(55 + 30 * k, k % 2 ? 225 : 35),
+             cv::Scalar(0), 3);
+  const Box region{20, 30, 380, 230};
+  EXPECT_GT(StrayInkShare(page, region, words, rules), 0.2);
+  std::vector<PageTable> tables(1);
+  tables[0].bbox = region;
+  DropRasterCharts(tables, page, words, rules);
+  EXPECT_TRUE(tables.empty());
+}
+
+TEST(RasterCharts, AnEmptyRegionHasNoStrayInk) {
+  EXPECT_EQ(StrayInkShare(WhitePage(), Box{10, 10, 100, 100}, {}, {}), 0.0);
+  EXPECT_EQ(StrayInkShare(cv::Mat(), Box{10, 10, 100, 100}, {}, {}), 0.0);
+}
+
+}  // namespace
+}  // namespace assay
