@@ -88,7 +88,8 @@ std::vector<TableWord> MergeReadings(const std::vector<std::vector<ScoredWord>>&
 
 // The words Tesseract reads in `region` of `pix` (pixel coordinates of `pix`), the region
 // cropped, with `rules` painted out, enlarged by each of `scales` and read as one block; the
-// readings merged (MergeReadings) onto the first one.
+// readings after the first from the crop with its ink stretched to black (light, thin print);
+// all merged (MergeReadings) onto the first one.
 std::vector<TableWord> ReadTableRegion(Pix* pix, const Box& region, const std::vector<Rule>& rules,
                                        const std::vector<double>& scales,
                                        tesseract::TessBaseAPI& api);

@@ -241,8 +241,8 @@ const StageSpec& TablesStageSpec() {
       // v9: a table image is read again from its pixels without the preprocess median filter,
       //     enlarged by the height of its ink; one whose first reading found under 8 words is
       //     read again when its ink is small print
-      // v10: a table image is read at five enlargements, each word taken from the most
-      //     confident reading; its rules found again in the unfiltered pixels and painted out
+      // v10: a table image is read at five enlargements (four of them with its ink stretched
+      //     to black), each word taken from the most confident reading; its rules found again in the unfiltered pixels and painted out
       //     only where their pixels are; light print on dark bands inverted; dotted rules'
       //     debris ("=", ".") dropped
       .version = 10,
