@@ -7,9 +7,12 @@
 #include <algorithm>
 #include <cmath>
 #include <memory>
+#include <string>
 
 #include "core/gray_histogram.h"
 #include "core/raster.h"
+#include "stages/pix_mat.h"
+#include "stages/raster_rulings.h"
 #include "stages/raster_table_structure.h"
 
 namespace assay {
@@ -17,6 +20,13 @@ namespace {
 
 constexpr int kRegionBorder = 12;          // white pixels around a crop: Tesseract wants a margin
 constexpr int kRuleClearance = 3;          // pixels either side of a rule's centre line painted out
+// A line of pixels along a rule is the rule's when this share of it is darker than the paper
+// by kRuleInkContrast gray levels or more.
+constexpr double kRuleLineShare = 0.75;
+constexpr int kRuleInkContrast = 24;
+constexpr l_uint32 kDarkBandGray = 128;  // a pixel row whose median is darker: a filled band's
+constexpr double kMaxInkStretch = 2.0;  // gray-level gain at most (StretchInkToBlack)
+constexpr int kDarkBandRows = 4;         // pixel rows: a band that may hold print, not a rule
 constexpr double kPaintedRuleShare = 0.25;  // of the region's width (height): a rule to paint out
 constexpr double kWholeImageWordShare = 0.7;  // of an image's words in its table: one table
 constexpr double kWholeImageRuleShare = 0.5;  // a rule this share of the image wide is a table's
@@ -27,6 +37,10 @@ constexpr size_t kFewWords = 8;  // a first reading this thin says nothing about
 // 1.44, on the 7 PubTabNet images whose first reading was good.
 constexpr double kWordToInkHeight = 1.4;
 constexpr double kMaxEnlargedPixels = 24e6;  // an enlarged reading's size: bounded time
+// Two readings' boxes overlapping this much (intersection over union) are the same word.
+constexpr double kSameWordIou = 0.6;
+// A table image's other readings, as multiples of its enlargement (FindRasterTables).
+constexpr double kOtherEnlargements[] = {0.83, 1.17, 1.33, 1.67};
 
 double RegionMedianWordHeight(const std::vector<TableWord>& words, const Box& region) {
   std::vector<double> h;
@@ -55,9 +69,14 @@ double ShareOfWordsInBoxes(const std::vector<TableWord>& words, const std::vecto
   return double(in) / double(words.size());
 }
 
-// A word that is only a rule Tesseract read as letters ("|", "||", "_").
+// A word that is only a rule Tesseract read as letters ("|", "||", "_"), or a dotted rule's
+// debris ("=", ".", ":"): marks no table cell holds alone. Dashes, stars and signs do
+// ("-" for none, "***" for significance), and are kept.
 bool RuleReadAsWord(const std::string& text) {
-  return std::all_of(text.begin(), text.end(), [](char c) { return c == '|' || c == '_'; });
+  return std::all_of(text.begin(), text.end(), [](char c) {
+    return c == '|' || c == '_' || c == '=' || c == '.' || c == ':' || c == ',' || c == ';' ||
+           c == '\'' || c == '`';
+  });
 }
 
 }  // namespace
@@ -94,42 +113,135 @@ bool SmallPrintReadAgain(size_t first_words, double ink_height, double target_wo
          kWordToInkHeight * ink_height < target_word_height;
 }
 
-std::vector<TableWord> ReadTableRegion(Pix* pix, const Box& region, const std::vector<Rule>& rules,
-                                       double scale, tesseract::TessBaseAPI& api) {
-  std::vector<TableWord> out;
-  const int width = pixGetWidth(pix), height = pixGetHeight(pix);
-  const int x0 = std::clamp(static_cast<int>(std::floor(region.x0)), 0, width);
-  const int y0 = std::clamp(static_cast<int>(std::floor(region.y0)), 0, height);
-  const int x1 = std::clamp(static_cast<int>(std::ceil(region.x1)), 0, width);
-  const int y1 = std::clamp(static_cast<int>(std::ceil(region.y1)), 0, height);
-  if (x1 - x0 < 8 || y1 - y0 < 8) return out;
+void InvertDarkBands(Pix* gray) {
+  if (gray == nullptr || pixGetDepth(gray) != 8 || pixGetColormap(gray) != nullptr) return;
+  const int w = pixGetWidth(gray), h = pixGetHeight(gray);
+  if (w == 0 || h == 0) return;
+  std::vector<l_uint32> row(static_cast<size_t>(w));
+  std::vector<bool> dark(static_cast<size_t>(h), false);
+  for (int y = 0; y < h; ++y) {
+    for (int x = 0; x < w; ++x) pixGetPixel(gray, x, y, &row[static_cast<size_t>(x)]);
+    std::nth_element(row.begin(), row.begin() + w / 2, row.end());
+    dark[static_cast<size_t>(y)] = row[static_cast<size_t>(w / 2)] < kDarkBandGray;
+  }
+  for (int y = 0; y < h;) {
+    if (!dark[static_cast<size_t>(y)]) {
+      ++y;
+      continue;
+    }
+    int end = y;
+    while (end < h && dark[static_cast<size_t>(end)]) ++end;
+    // A rule is dark across its row too: only bands as tall as print.
+    if (end - y >= kDarkBandRows) {
+      // Inverted, and stretched so the band's fill (its median) becomes paper white.
+      std::vector<l_uint32> band;
+      for (int by = y; by < end; ++by)
+        for (int x = 0; x < w; ++x) {
+          l_uint32 v = 0;
+          pixGetPixel(gray, x, by, &v);
+          band.push_back(v);
+        }
+      std::nth_element(band.begin(), band.begin() + band.size() / 2, band.end());
+      const double fill = 255.0 - double(band[band.size() / 2]);
+      for (int by = y; by < end; ++by)
+        for (int x = 0; x < w; ++x) {
+          l_uint32 v = 0;
+          pixGetPixel(gray, x, by, &v);
+          const double inverted = 255.0 - double(v);
+          const double stretched = std::clamp(inverted * 255.0 / std::max(1.0, fill), 0.0, 255.0);
+          pixSetPixel(gray, x, by, static_cast<l_uint32>(std::lround(stretched)));
+        }
+    }
+    y = end;
+  }
+}
+
+namespace {
+
+// The gray levels stretched so that the ink (2nd percentile) is black and the paper (the
+// median) white, by a gain of 2 at most: light, thin print (anti-aliased to mid-gray at 6-8
+// pixels) read as dark. Only for the other readings of a table image (ReadTableRegion): as
+// the base reading it turned PubTabNet's PMC5332562 dotted rules into solid ones and its 31
+// rows into 24.
+void StretchInkToBlack(Pix* gray) {
+  GrayCounts counts;
+  if (!GrayHistogram(gray, 1, &counts)) return;
+  const double paper = RankOfCounts(counts, 0.5);
+  const double ink = std::max(RankOfCounts(counts, 0.02), paper - 255.0 / kMaxInkStretch);
+  if (paper - ink < 32) return;
+  const int w = pixGetWidth(gray), h = pixGetHeight(gray);
+  for (int y = 0; y < h; ++y)
+    for (int x = 0; x < w; ++x) {
+      l_uint32 v = 0;
+      pixGetPixel(gray, x, y, &v);
+      const double stretched = std::clamp((double(v) - ink) * 255.0 / (paper - ink), 0.0, 255.0);
+      pixSetPixel(gray, x, y, static_cast<l_uint32>(std::lround(stretched)));
+    }
+}
+
+// A region cropped from `pix` (8-bit gray) with `rules` painted out and a white border: the
+// pixels every reading of the region enlarges. Null when the region is too small.
+PixHandle PreparedRegion(Pix* pix, int x0, int y0, int x1, int y1, const std::vector<Rule>& rules) {
+  if (x1 - x0 < 8 || y1 - y0 < 8) return nullptr;
   PixHandle gray = WrapPix(pixConvertTo8(pix, 0));
-  if (!gray) return out;
+  if (!gray) return nullptr;
   ::Box* clip = boxCreate(x0, y0, x1 - x0, y1 - y0);
   PixHandle crop = WrapPix(pixClipRectangle(gray.get(), clip, nullptr));
   boxDestroy(&clip);
-  if (!crop) return out;
+  if (!crop) return nullptr;
   // Rules read as "|" and "_" glued to the cells' words: paint them out first. Only long
   // ones: blurred bold text at low resolution can pass for a short rule, and painting it out
   // would erase the words.
+  uint32_t paper = 255;
+  GrayRankValue(crop.get(), 1, 0.5, &paper);
+  const int cw = pixGetWidth(crop.get()), ch = pixGetHeight(crop.get());
   for (const Rule& r : rules) {
-    if (r.horizontal() ? r.x1 - r.x0 < kPaintedRuleShare * (x1 - x0)
-                       : r.y1 - r.y0 < kPaintedRuleShare * (y1 - y0))
+    const bool across = r.horizontal();
+    if (across ? r.x1 - r.x0 < kPaintedRuleShare * (x1 - x0)
+               : r.y1 - r.y0 < kPaintedRuleShare * (y1 - y0))
       continue;
-    const int rx0 = static_cast<int>(std::floor(r.x0)) - x0 - kRuleClearance;
-    const int ry0 = static_cast<int>(std::floor(r.y0)) - y0 - kRuleClearance;
-    const int rx1 = static_cast<int>(std::ceil(r.x1)) - x0 + kRuleClearance;
-    const int ry1 = static_cast<int>(std::ceil(r.y1)) - y0 + kRuleClearance;
-    if (rx1 < 0 || ry1 < 0 || rx0 > x1 - x0 || ry0 > y1 - y0) continue;
-    ::Box* band = boxCreate(rx0, ry0, rx1 - rx0 + 1, ry1 - ry0 + 1);
-    pixSetInRectArbitrary(crop.get(), band, 255);
-    boxDestroy(&band);
+    // The rule's extent along itself and its centre line across, in the crop's pixels.
+    const int a0 = std::max(0, static_cast<int>(std::floor(across ? r.x0 - x0 : r.y0 - y0)));
+    const int a1 = std::min(across ? cw - 1 : ch - 1,
+                            static_cast<int>(std::ceil(across ? r.x1 - x0 : r.y1 - y0)));
+    // The rule's centre line is placed at its middle (y + h / 2): its first pixel line at
+    // or above that, for a rule of any thickness.
+    const int centre = static_cast<int>(std::floor((across ? r.y0 - y0 : r.x0 - x0) - 0.5));
+    if (a1 <= a0) continue;
+      // A line of pixels across the rule belongs to it when nearly all of it is darker than the
+    // paper; painted out from the centre line outwards while they do, so print that touches
+    // the rule (a header right under a table's top rule) stays.
+    auto dark_share = [&](int line) {
+      int dark = 0;
+      for (int a = a0; a <= a1; ++a) {
+        l_uint32 v = 255;
+        pixGetPixel(crop.get(), across ? a : line, across ? line : a, &v);
+        dark += static_cast<int>(v) + kRuleInkContrast < static_cast<int>(paper) ? 1 : 0;
+      }
+      return double(dark) / double(a1 - a0 + 1);
+    };
+    const int limit = across ? ch : cw;
+    for (int dir : {-1, 1}) {
+      for (int line = dir < 0 ? centre : centre + 1, step = 0;
+           line >= 0 && line < limit && step <= kRuleClearance; line += dir, ++step) {
+        if (dark_share(line) < kRuleLineShare) break;
+        ::Box* band = across ? boxCreate(a0, line, a1 - a0 + 1, 1) : boxCreate(line, a0, 1, a1 - a0 + 1);
+        pixSetInRectArbitrary(crop.get(), band, 255);
+        boxDestroy(&band);
+      }
+    }
   }
-  PixHandle framed = WrapPix(pixAddBorder(crop.get(), kRegionBorder, 255));
-  if (!framed) return out;
+  InvertDarkBands(crop.get());
+  return WrapPix(pixAddBorder(crop.get(), kRegionBorder, 255));
+}
+
+// The words Tesseract reads in `framed` (PreparedRegion's, whose crop starts at (x0, y0) of the
+// page's pixels) enlarged by `scale`, with their confidence, in the page's pixels.
+std::vector<ScoredWord> ReadPrepared(Pix* framed, int x0, int y0, double scale,
+                                     tesseract::TessBaseAPI& api) {
+  std::vector<ScoredWord> out;
   const float factor = static_cast<float>(scale);
-  PixHandle big =
-      WrapPix(scale > 1.0 ? pixScale(framed.get(), factor, factor) : pixClone(framed.get()));
+  PixHandle big = WrapPix(scale > 1.0 ? pixScale(framed, factor, factor) : pixClone(framed));
   if (!big) return out;
   pixSetResolution(big.get(), 300, 300);
 
@@ -151,13 +263,80 @@ std::vector<TableWord> ReadTableRegion(Pix* pix, const Box& region, const std::v
         int bx0 = 0, by0 = 0, bx1 = 0, by1 = 0;
         it->BoundingBox(tesseract::RIL_WORD, &bx0, &by0, &bx1, &by1);
         auto back = [&](int v, int origin) { return (v / scale) - kRegionBorder + origin; };
-        out.push_back(TableWord{t, Box{back(bx0, x0), back(by0, y0), back(bx1, x0), back(by1, y0)}});
+        out.push_back(ScoredWord{
+            TableWord{t, Box{back(bx0, x0), back(by0, y0), back(bx1, x0), back(by1, y0)}},
+            it->Confidence(tesseract::RIL_WORD)});
       } while (it->Next(tesseract::RIL_WORD));
     }
   }
   api.Clear();
   api.SetPageSegMode(before);
   return out;
+}
+
+double BoxIou(const Box& a, const Box& b) {
+  const double w = std::min(a.x1, b.x1) - std::max(a.x0, b.x0);
+  const double h = std::min(a.y1, b.y1) - std::max(a.y0, b.y0);
+  if (w <= 0 || h <= 0) return 0;
+  const double both = w * h;
+  return both / ((a.x1 - a.x0) * (a.y1 - a.y0) + (b.x1 - b.x0) * (b.y1 - b.y0) - both);
+}
+
+}  // namespace
+
+std::vector<TableWord> MergeReadings(const std::vector<std::vector<ScoredWord>>& readings,
+                                     size_t base) {
+  std::vector<TableWord> out;
+  if (base >= readings.size()) return out;
+  for (const ScoredWord& w : readings[base]) {
+    std::string text = w.word.text;
+    double confidence = w.confidence;
+    for (size_t j = 0; j < readings.size(); ++j) {
+      if (j == base) continue;
+      // The words of reading j that are this word: those whose centres lie in its box, whose
+      // boxes together are its box (a word another reading split in two, "11 August" read
+      // "llAugust" at one enlargement, is one candidate); as sure as the least sure of them.
+      std::string joined;
+      double least = 100;
+      Box together{1e300, 1e300, -1e300, -1e300};
+      for (const ScoredWord& v : readings[j]) {
+        const double cx = (v.word.bbox.x0 + v.word.bbox.x1) / 2, cy = (v.word.bbox.y0 + v.word.bbox.y1) / 2;
+        if (cx < w.word.bbox.x0 || cx > w.word.bbox.x1 || cy < w.word.bbox.y0 || cy > w.word.bbox.y1)
+          continue;
+        joined += (joined.empty() ? "" : " ") + v.word.text;
+        least = std::min(least, v.confidence);
+        together.Extend(v.word.bbox);
+      }
+      if (!joined.empty() && least > confidence && BoxIou(w.word.bbox, together) >= kSameWordIou) {
+        text = joined;
+        confidence = least;
+      }
+    }
+    // The base reading's box: the readings agree on where the word is, not always on its
+    // extent, and the grid is built from one reading's geometry.
+    out.push_back(TableWord{text, w.word.bbox});
+  }
+  return out;
+}
+
+std::vector<TableWord> ReadTableRegion(Pix* pix, const Box& region, const std::vector<Rule>& rules,
+                                       const std::vector<double>& scales,
+                                       tesseract::TessBaseAPI& api) {
+  const int width = pixGetWidth(pix), height = pixGetHeight(pix);
+  const int x0 = std::clamp(static_cast<int>(std::floor(region.x0)), 0, width);
+  const int y0 = std::clamp(static_cast<int>(std::floor(region.y0)), 0, height);
+  const int x1 = std::clamp(static_cast<int>(std::ceil(region.x1)), 0, width);
+  const int y1 = std::clamp(static_cast<int>(std::ceil(region.y1)), 0, height);
+  PixHandle framed = PreparedRegion(pix, x0, y0, x1, y1, rules);
+  if (!framed || scales.empty()) return {};
+  // The first reading (the one whose words and boxes are kept) from the pixels as they are;
+  // the others, whose text competes word by word, from the ink stretched to black.
+  std::vector<std::vector<ScoredWord>> readings;
+  PixHandle stretched = WrapPix(pixCopy(nullptr, framed.get()));
+  if (stretched) StretchInkToBlack(stretched.get());
+  for (size_t i = 0; i < scales.size(); ++i)
+    readings.push_back(ReadPrepared(i == 0 || !stretched ? framed.get() : stretched.get(), x0, y0, scales[i], api));
+  return MergeReadings(readings, 0);
 }
 
 bool ReadWholeImageAgain(const std::vector<TableWord>& words, const std::vector<Rule>& rules,
@@ -242,6 +421,10 @@ std::vector<PageTable> FindRasterTables(Pix* pix, const std::vector<TableWord>& 
     *report = first_report;
     return first;
   }
+  // The rules of the pixels read again: the median filter that made them unreadable also
+  // erases 1-pixel rules (PubTabNet's), and what it leaves of small print passes for short ones.
+  const std::vector<Rule> read_rules =
+      unfiltered ? FindRasterRulings(PixToMat(unfiltered.get()), 1.0) : rules;
   std::vector<TableWord> reread;
   std::vector<Box> read_regions;
   for (const Box& region : regions) {
@@ -256,11 +439,24 @@ std::vector<PageTable> FindRasterTables(Pix* pix, const std::vector<TableWord>& 
     }
     if (h <= 0) continue;
     const double area = (region.x1 - region.x0) * (region.y1 - region.y0);
-    const double scale = std::clamp(
-        std::min(options.target_word_height / h, std::sqrt(kMaxEnlargedPixels / std::max(1.0, area))),
-        1.0, options.max_upscale);
+    const double budget = std::max(1.0, std::sqrt(kMaxEnlargedPixels / std::max(1.0, area)));
+    const double scale =
+        std::clamp(std::min(options.target_word_height / h, budget), 1.0, options.max_upscale);
+    // A table image's small print is read at several enlargements around the chosen one and
+    // each word taken from the reading most confident of it (MergeReadings): Tesseract's
+    // misreadings of 6-8 pixel print (a decimal point lost, "l" for "1") change with the
+    // enlargement, its confidence tells them apart.
+    std::vector<double> scales = {scale};
+    if (whole_table) {
+      for (double m : kOtherEnlargements) {
+        const double other = std::clamp(scale * m, 1.0, budget);
+        if (std::none_of(scales.begin(), scales.end(),
+                         [&](double s) { return std::abs(s - other) < 0.05; }))
+          scales.push_back(other);
+      }
+    }
     std::vector<TableWord> got =
-        ReadTableRegion(unfiltered ? unfiltered.get() : pix, region, rules, scale, *api);
+        ReadTableRegion(unfiltered ? unfiltered.get() : pix, region, read_rules, scales, *api);
     if (got.empty()) continue;  // nothing read: the first reading stands there
     read_regions.push_back(region);
     reread.insert(reread.end(), got.begin(), got.end());
@@ -275,12 +471,13 @@ std::vector<PageTable> FindRasterTables(Pix* pix, const std::vector<TableWord>& 
     if (!replaced) reread.push_back(w);
   }
   TablePageReport second_report;
-  std::vector<PageTable> second = FindTables(reread, rules, areas, &second_report, WordSource::kOcr);
+  std::vector<PageTable> second =
+      FindTables(reread, read_rules, areas, &second_report, WordSource::kOcr);
   // An image that is one table and draws no grid: all its lines are the table's rows. A grid
   // has vertical rules; rules only between rows (a stack of horizontal ones, as most journal
   // tables draw) leave the rows to the whole-image structure, which reads them better.
   const auto has_vertical_rule = [&](const PageTable& t) {
-    return std::any_of(rules.begin(), rules.end(), [&](const Rule& r) {
+    return std::any_of(read_rules.begin(), read_rules.end(), [&](const Rule& r) {
       return !r.horizontal() && r.x0 <= t.bbox.x1 && r.x1 >= t.bbox.x0 && r.y0 <= t.bbox.y1 &&
              r.y1 >= t.bbox.y0;
     });

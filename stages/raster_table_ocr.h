@@ -66,10 +66,32 @@ double InkTextHeight(Pix* pix);
 // one word or none), and ink whose words would be under `target_word_height` is small print.
 bool SmallPrintReadAgain(size_t first_words, double ink_height, double target_word_height);
 
+// Light print on a dark band of `gray` (8-bit; a header row set white on a coloured fill, as
+// many journals' tables are) turned dark on light paper, in place: Tesseract reads dark print
+// only, and read such a header as nothing. A band is a run of 4 or more pixel rows whose
+// median is darker than mid-gray (print alone never darkens half a row; a rule is thinner);
+// it is inverted and stretched so that its fill becomes white.
+void InvertDarkBands(Pix* gray);
+
+// A word one reading found, with Tesseract's confidence in it (0..100).
+struct ScoredWord {
+  TableWord word;
+  double confidence = 0;
+};
+
+// Readings of one region merged word by word: each word of `readings[base]` takes the text of
+// the most confident word of any reading whose box is the same word's (intersection over union
+// 0.6 or more), and keeps its own box. Words other readings found alone are left out: the base
+// reading's segmentation is the one the grid is built from.
+std::vector<TableWord> MergeReadings(const std::vector<std::vector<ScoredWord>>& readings,
+                                     size_t base);
+
 // The words Tesseract reads in `region` of `pix` (pixel coordinates of `pix`), the region
-// cropped, with `rules` painted out, enlarged by `scale` and read as one block. Exposed for
-// tests.
+// cropped, with `rules` painted out, enlarged by each of `scales` and read as one block; the
+// readings after the first from the crop with its ink stretched to black (light, thin print);
+// all merged (MergeReadings) onto the first one.
 std::vector<TableWord> ReadTableRegion(Pix* pix, const Box& region, const std::vector<Rule>& rules,
-                                       double scale, tesseract::TessBaseAPI& api);
+                                       const std::vector<double>& scales,
+                                       tesseract::TessBaseAPI& api);
 
 }  // namespace assay

@@ -249,7 +249,11 @@ const StageSpec& TablesStageSpec() {
       // v10: scans and page images: OCR words leave out v8's rules for a text layer's spacing
       //     (touching words, wrapped unruled rows, section gaps, open label columns) and measure
       //     gaps against their words' median height; a scanned page's table whose ink is
-      //     mostly neither words nor rules (a chart) is dropped
+      //     mostly neither words nor rules (a chart) is dropped. A table image is read at five
+      //     enlargements (four of them with its ink stretched to black), each word taken from
+      //     the most confident reading; its rules found again in the unfiltered pixels and
+      //     painted out only where their pixels are; light print on dark bands inverted; dotted
+      //     rules' debris ("=", ".") dropped
       .version = 10,
       .summary = "tables of born-digital pages, scans and page images: ruled grids with spans "
                  "(drawn rules, or rules found in the page image), unruled tables by word "

@@ -118,5 +118,60 @@ TEST(SmallPrintReadAgain, OnlyAThinFirstReadingOfSmallPrint) {
   EXPECT_FALSE(SmallPrintReadAgain(1, 0, 30));
 }
 
+ScoredWord Scored(const std::string& text, double x0, double x1, double confidence) {
+  return ScoredWord{TableWord{text, Box{x0, 10, x1, 30}}, confidence};
+}
+
+// Each word of the base reading takes the most confident reading of it; a word another
+// reading split in two is one candidate, as sure as the less sure half; the base's box stays.
+TEST(MergeReadings, EachWordFromItsMostConfidentReading) {
+  const std::vector<ScoredWord> base = {Scored("llAugust", 0, 100, 60), Scored("17730", 150, 200, 70),
+                                        Scored("30.27", 250, 300, 90)};
+  const std::vector<ScoredWord> other = {Scored("11", 0, 20, 80),      Scored("August", 28, 101, 85),
+                                         Scored("177.30", 149, 201, 88), Scored("30.2", 250, 300, 50),
+                                         Scored("extra", 400, 450, 99)};
+  const std::vector<TableWord> merged = MergeReadings({base, other}, 0);
+  ASSERT_EQ(merged.size(), 3u);
+  EXPECT_EQ(merged[0].text, "11 August");
+  EXPECT_EQ(merged[1].text, "177.30");
+  EXPECT_EQ(merged[1].bbox.x0, 150);  // the base reading's box
+  EXPECT_EQ(merged[2].text, "30.27");  // the other reading is less sure of it
+  // A less sure half keeps the base's word.
+  const std::vector<ScoredWord> unsure = {Scored("11", 0, 20, 50), Scored("August", 28, 101, 95)};
+  EXPECT_EQ(MergeReadings({base, unsure}, 0)[0].text, "llAugust");
+  // Boxes that are not the same word's (a word of another line) do not compete.
+  const std::vector<ScoredWord> elsewhere = {ScoredWord{TableWord{"August", Box{0, 40, 100, 60}}, 99}};
+  EXPECT_EQ(MergeReadings({base, elsewhere}, 0)[0].text, "llAugust");
+  EXPECT_TRUE(MergeReadings({base}, 1).empty());
+}
+
+// A band of dark fill with light print becomes light paper with dark print; a dark rule (too
+// thin to hold print) and dark print on white paper stay as they are.
+TEST(InvertDarkBands, LightPrintOnADarkBandTurnsDarkOnLight) {
+  PixHandle pix = WrapPix(pixCreate(100, 60, 8));
+  pixSetAllArbitrary(pix.get(), 255);
+  auto fill = [&](int x, int y, int w, int h, int v) {
+    ::Box* b = boxCreate(x, y, w, h);
+    pixSetInRectArbitrary(pix.get(), b, static_cast<l_uint32>(v));
+    boxDestroy(&b);
+  };
+  fill(0, 10, 100, 12, 80);   // the band
+  fill(20, 13, 10, 6, 255);   // a glyph in it
+  fill(0, 30, 100, 2, 0);     // a rule
+  fill(40, 40, 10, 8, 30);    // print on the paper
+  InvertDarkBands(pix.get());
+  l_uint32 v = 0;
+  pixGetPixel(pix.get(), 5, 15, &v);
+  EXPECT_EQ(v, 255u);  // the band's fill
+  pixGetPixel(pix.get(), 25, 15, &v);
+  EXPECT_EQ(v, 0u);  // its glyph
+  pixGetPixel(pix.get(), 5, 31, &v);
+  EXPECT_EQ(v, 0u);  // the rule
+  pixGetPixel(pix.get(), 45, 44, &v);
+  EXPECT_EQ(v, 30u);  // print on paper
+  pixGetPixel(pix.get(), 5, 5, &v);
+  EXPECT_EQ(v, 255u);  // paper
+}
+
 }  // namespace
 }  // namespace assay
