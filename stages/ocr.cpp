@@ -251,11 +251,15 @@ class OcrStage : public PageStage {
       if (!turned) {
         const PreprocessPlan applied = AppliedPlan(page);
         const int dpi = EffectiveDpi(page.raster_dpi(), pixGetWidth(pix), pixGetHeight(pix));
+        const PageMeasures measures = MeasurePage(pix, dpi);
+        const int room = retry_passes_ + 1 - passes;
         const std::vector<PreprocessPlan> variants =
-            RetryPlans(applied, MeasurePage(pix, dpi), PreprocessLimits{},
-                       retry_passes_ + 1 - passes, retry_clean_pages_);
-        if (variants.empty() && passes <= retry_passes_) {
-          tried += "; measured clean, text large enough: no variant to try";
+            RetryPlans(applied, measures, PreprocessLimits{}, room, retry_clean_pages_);
+        if (variants.empty() && room > 0) {
+          // Say why: the page measured clean, or preprocess already did all a variant would.
+          tried += RetryPlans(applied, measures, PreprocessLimits{}, room, true).empty()
+                       ? "; no variant stronger than the prepared page"
+                       : "; measured clean, text large enough: no variant to try";
         }
         for (size_t v = 0; v < variants.size(); ++v) {
           const PreprocessPlan& variant = variants[v];
