@@ -12,7 +12,11 @@ img2pdf at its scan resolution (300 dpi clean/light, 200 medium, 150 heavy). Eac
 character-weighted per level, as in scan_bench.py.
 Usage: bench/scans/render_dpi_bench.py [--out bench/out/render_dpi] [--pages N]
        [--assay build/assay] [--cer build/tests/cer] [--levels clean,light] [--reps 1]
-       [--variants "fixed300=rasterize.text_height_px=0,preprocess.min_upright_confidence=0;default="]
+       [--variants "fixed300=rasterize.text_height_px=0,preprocess.text_height_px=0,
+                    preprocess.min_upright_confidence=0;default="]
+The fixed side turns off both reductions: rasterize's (the render) and preprocess's (v5 reduces
+a page image whose text is larger than reading needs, so without it a 300-dpi render is reduced
+there and "fixed 300" is not fixed).
 Prints a table and writes OUT/results.json.
 """
 
@@ -62,7 +66,7 @@ def main():
     ap.add_argument("--cer", default=os.path.join(REPO, "build", "tests", "cer"))
     ap.add_argument("--pages", type=int, default=len(PAGES))
     ap.add_argument("--variants", default="fixed300=rasterize.text_height_px=0,"
-                    "preprocess.min_upright_confidence=0;default=")
+                    "preprocess.text_height_px=0,preprocess.min_upright_confidence=0;default=")
     ap.add_argument("--reps", type=int, default=1)
     ap.add_argument("--levels", default=",".join(LEVELS))
     args = ap.parse_args()

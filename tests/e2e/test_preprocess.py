@@ -250,15 +250,32 @@ class Preprocess(AssayTestCase):
 class RetryLadder(AssayTestCase):
     """The retry's variants are a ladder: a rung that gains too little ends the climb."""
 
-    def test_a_rung_that_gains_nothing_is_the_last_unless_asked_for_every_rung(self):
+    def setUp(self):
+        super().setUp()
         # An Arabic word read with the English model: no preprocessing makes that readable.
-        arabic = os.path.join(CORPORA, "ocr_tesseract_testimages", "dev", "arabic.tif")
-        if not os.path.exists(arabic):
-            self.skipTest(f"no {arabic}")
+        self.arabic = os.path.join(CORPORA, "ocr_tesseract_testimages", "dev", "arabic.tif")
+        if not os.path.exists(self.arabic):
+            self.skipTest(f"no {self.arabic}")
+
+    def test_a_page_measured_clean_gets_no_variant_unless_asked_for(self):
+        # The page is clean (high contrast, flat background, no speckle) and its text is
+        # large: no variant can read it better, so by default the retry does not start.
+        out = self.temp_dir("clean-gate")
+        r = run_assay(["run", self.arabic, "--out", out])
+        self.assertIn(r.returncode, (0, 1), r.describe())
+        self.assertEqual(page_metrics(out, self.arabic, "ocr.passes"), [1])
+        note = query(out, "SELECT t.note FROM transformations t JOIN documents d "
+                          "USING(doc_id) WHERE d.path=? AND t.stage='ocr'", (self.arabic,))[0]
+        self.assertIn("measured clean, text large enough: no variant to try", note["note"])
+
+    def test_a_rung_that_gains_nothing_is_the_last_unless_asked_for_every_rung(self):
+        arabic = self.arabic
         passes = {}
         for gain in ("0.1", "0"):
             out = self.temp_dir(f"ladder-{gain}")
-            r = run_assay(["run", arabic, "--out", out, "--set", f"ocr.retry_min_gain={gain}"])
+            # retry_clean_pages: the page is measured clean, and the ladder is what is tested.
+            r = run_assay(["run", arabic, "--out", out, "--set", f"ocr.retry_min_gain={gain}",
+                           "--set", "ocr.retry_clean_pages=true"])
             self.assertIn(r.returncode, (0, 1), r.describe())
             passes[gain] = page_metrics(out, arabic, "ocr.passes")
             note = query(out, "SELECT t.note FROM transformations t JOIN documents d "
