@@ -10,6 +10,7 @@
 #include <opencv2/imgproc.hpp>
 
 #include "stages/image_header.h"
+#include "stages/pix_mat.h"
 #include "test_paths.h"
 
 namespace assay {
@@ -76,6 +77,33 @@ TEST(ImageMeasures, PerceptualHashKeepsNearCopiesClose) {
   cv::flip(photo, flipped, 0);  // another picture as far as the hash knows
   EXPECT_GT(std::popcount(h ^ PerceptualHash(flipped)), 16);
   EXPECT_EQ(HashHex(0x0123456789abcdefULL), "0123456789abcdef");
+}
+
+// PixToMat copies gray rows a word at a time: every pixel must land where Leptonica has it, at
+// widths that are and are not a multiple of four, from 8-bit and 1-bit pages.
+TEST(PixToMat, GrayPixelsLandWhereLeptonicaHasThem) {
+  for (int w : {1, 3, 4, 37, 64}) {
+    Pix* pix = pixCreate(w, 5, 8);
+    for (int y = 0; y < 5; ++y)
+      for (int x = 0; x < w; ++x) pixSetPixel(pix, x, y, (x * 37 + y * 11) % 256);
+    const cv::Mat m = PixToMat(pix);
+    ASSERT_EQ(m.type(), CV_8UC1);
+    ASSERT_EQ(m.cols, w);
+    for (int y = 0; y < 5; ++y)
+      for (int x = 0; x < w; ++x) {
+        l_uint32 v = 0;
+        pixGetPixel(pix, x, y, &v);
+        ASSERT_EQ(m.at<unsigned char>(y, x), v) << w << " " << x << "," << y;
+      }
+    pixDestroy(&pix);
+  }
+  Pix* bits = pixCreate(35, 3, 1);
+  pixSetPixel(bits, 33, 1, 1);
+  const cv::Mat m = PixToMat(bits);
+  ASSERT_EQ(m.type(), CV_8UC1);
+  EXPECT_EQ(m.at<unsigned char>(1, 33), 0);    // ink is black
+  EXPECT_EQ(m.at<unsigned char>(1, 32), 255);  // paper is white
+  pixDestroy(&bits);
 }
 
 TEST(ImageEncoding, ReadsPngAndJpegHeaders) {
