@@ -254,7 +254,9 @@ const StageSpec& TablesStageSpec() {
       //     the most confident reading; its rules found again in the unfiltered pixels and
       //     painted out only where their pixels are; light print on dark bands inverted; dotted
       //     rules' debris ("=", ".") dropped
-      .version = 10,
+      // v11: a page image whose first reading found tables side by side is a page, not one
+      //     table: not read again whole
+      .version = 11,
       .summary = "tables of born-digital pages, scans and page images: ruled grids with spans "
                  "(drawn rules, or rules found in the page image), unruled tables by word "
                  "alignment; structural checks and the shifted-column detector",

@@ -45,6 +45,19 @@ TEST(ReadWholeImageAgain, TwoLongHorizontalRulesOrAFoundTableAreEnough) {
   EXPECT_TRUE(ReadWholeImageAgain(noise, {}, {around_the_word}, 400));
 }
 
+// Tables found side by side make a page laid out with several tables (their rows line up, so
+// its lines make one table too): not read again. The same tables one above the other are the
+// pieces of one table the first reading cut up: read again.
+TEST(ReadWholeImageAgain, TablesSideBySideAreAPageNotOneTable) {
+  PageTable left, right;
+  left.bbox = Box{0, 0, 140, 120};
+  right.bbox = Box{150, 10, 300, 120};
+  EXPECT_FALSE(ReadWholeImageAgain(RereadAlignedRows(), {}, {left, right}, 400));
+  PageTable below = right;
+  below.bbox = Box{0, 130, 300, 250};
+  EXPECT_TRUE(ReadWholeImageAgain(RereadAlignedRows(), {}, {left, below}, 400));
+}
+
 // A report page between its header and footer rules, 5% of its words or more in running text
 // (layout's prose blocks), is a page, not a table image; the same words not in prose blocks
 // would be read again.
