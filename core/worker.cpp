@@ -126,7 +126,9 @@ class PipeHelpers : public PageHelpers {
 // dozen times a page. Above glibc's default thresholds each buffer was a fresh mmap, faulted in
 // and zeroed page by page, and unmapped again: on this kind of VM half the worker's page faults
 // and several per cent of its CPU (docs/benchmarks.md, "Page buffers kept mapped"). Served from
-// the heap instead, and up to 256 MiB of freed heap kept for the next page; the peak is the same.
+// the heap instead, and up to 256 MiB of freed heap kept for the next buffer; the page-major
+// block hands the free heap back after each page (core/document_runner.cpp), so a long scan's
+// memory does not grow with the holes its pages leave.
 void KeepPageBuffersMapped() {
   mallopt(M_MMAP_THRESHOLD, 64 << 20);
   mallopt(M_TRIM_THRESHOLD, 256 << 20);
