@@ -1,7 +1,5 @@
 #include "core/document_runner.h"
 
-#include <malloc.h>
-
 #include <cmath>
 #include <functional>
 #include <optional>
@@ -11,14 +9,11 @@
 #include "core/clock.h"
 #include "core/delta.h"
 #include "core/names.h"
+#include "core/page_heap.h"
 #include "core/raster.h"
 #include "core/sha256.h"
 
 namespace assay {
-
-// Free heap a worker keeps between the pages of a page-major block: a few pages' buffers
-// (a 300-dpi gray page is 8.7 MB).
-constexpr size_t kFreeHeapKept = size_t{64} << 20;
 
 // ---------------------------------------------------------------------------------------------
 // Resources.
@@ -388,12 +383,7 @@ std::optional<PageRun> DocumentRunner::RunBlockPages(const Plan& plan, int block
     if (current && page.has_raster()) {
       recent_rasters_.Keep(page.number, page.raster_steps.back().sha256, current);
     }
-    // The page's buffers are free now. The worker serves them from the heap (core/worker.cpp),
-    // where the page's lasting results (words, boxes) land between them: kept whole, the holes
-    // grew the worker by ~0.4 MiB a page on a 300-page scan (peak 501 MiB at page 150, 555 at
-    // page 300). Handed back every page, every page faulted its buffers in again (8 pages: page
-    // faults 54k -> 117k, CPU +9%). So only the free heap over a page's working set goes back.
-    if (mallinfo2().fordblks > kFreeHeapKept) malloc_trim(0);
+    ReturnSurplusFreeHeap();  // the page's buffers are free now
   }
   return setup_failure;
 }

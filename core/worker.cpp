@@ -1,6 +1,5 @@
 #include "core/worker.h"
 
-#include <malloc.h>
 #include <poll.h>
 #include <unistd.h>
 
@@ -12,6 +11,7 @@
 
 #include "core/document_runner.h"
 #include "core/ipc.h"
+#include "core/page_heap.h"
 #include "core/page_task.h"
 #include "core/work.h"
 
@@ -122,19 +122,6 @@ class PipeHelpers : public PageHelpers {
   std::map<int, std::optional<PageTaskResult>> answers_;  // by first page
 };
 
-// A page's pixels (9 MB at 300 dpi, up to ~35 MB enlarged) are copied, converted and freed a
-// dozen times a page. Above glibc's default thresholds each buffer was a fresh mmap, faulted in
-// and zeroed page by page, and unmapped again: on this kind of VM half the worker's page faults
-// and several per cent of its CPU (docs/benchmarks.md, "Page buffers kept mapped"). Served from
-// the heap instead, and up to 256 MiB of freed heap kept for the next buffer; the page-major
-// block hands the free heap back after each page (core/document_runner.cpp), so a long scan's
-// memory does not grow with the holes its pages leave.
-void KeepPageBuffersMapped() {
-  mallopt(M_MMAP_THRESHOLD, 64 << 20);
-  mallopt(M_TRIM_THRESHOLD, 256 << 20);
-  mallopt(M_TOP_PAD, 16 << 20);
-}
-
 }  // namespace
 
 int WorkerMain(const StageCatalog& catalog, const WorkerOptions& options) {
@@ -143,7 +130,7 @@ int WorkerMain(const StageCatalog& catalog, const WorkerOptions& options) {
   // stdin closes, or with its supervisor (PR_SET_PDEATHSIG).
   std::signal(SIGINT, SIG_IGN);
   std::signal(SIGTERM, SIG_IGN);
-  KeepPageBuffersMapped();
+  ServePageBuffersFromHeap();
   // Keep the protocol channel private: anything a library prints goes to stderr (the log).
   const int out = ::dup(STDOUT_FILENO);
   ::dup2(STDERR_FILENO, STDOUT_FILENO);
