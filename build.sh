@@ -22,6 +22,7 @@ PACKAGES=(
   libphonenumber-dev  # the pii stage: phone numbers valid for their region
   clang libclang-rt-14-dev  # the fuzzing build (tests/fuzz); libFuzzer is in libclang-rt-14-dev
   libarchive-dev libcld2-dev  # releases: WebDataset tar shards, language detection
+  libzstd-dev  # page rasters kept on disk between stages (core/raster_spill.h)
   libavformat-dev libavcodec-dev libswscale-dev libavutil-dev  # transcripts' media, the video stage
   ffmpeg  # tests only: the media of the transcript and video test sets
   qpdf  # tests only: encrypts PDFs for the password tests

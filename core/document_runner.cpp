@@ -92,6 +92,10 @@ Result<PixHandle> DocumentRunner::RebuildPixels(const Plan& plan, const Document
   if (PixHandle recent = recent_rasters_.Find(page.number, page.raster_steps.back().sha256)) {
     return recent;
   }
+  if (PixHandle spilled = spill_.Get(page.raster_steps.back().sha256)) {
+    recent_rasters_.Keep(page.number, page.raster_steps.back().sha256, spilled);
+    return spilled;
+  }
   PixHandle current;
   for (const RasterStep& step : page.raster_steps) {
     const PlannedStage* maker = nullptr;
@@ -311,6 +315,13 @@ std::optional<PageRun> DocumentRunner::RunBlockPages(const Plan& plan, int block
       limit = k;
     }
   }
+  // Pages leave the block onto disk when a stage after it reads pixels and the pages would not
+  // all stay among the recent ones until it does (core/raster_spill.h).
+  bool later_reads_pixels = false;
+  for (size_t k = block_end; k < plan.stages.size(); ++k) {
+    later_reads_pixels = later_reads_pixels || plan.stages[k].spec->pixels == Pixels::kReads;
+  }
+  const bool spill = spill_.on() && later_reads_pixels;
   std::optional<PageRun> setup_failure;
   if (limit < block_end) {
     setup_failure = PageRun{};
@@ -381,7 +392,12 @@ std::optional<PageRun> DocumentRunner::RunBlockPages(const Plan& plan, int block
     // The page leaves the block without its pixels (the outcomes carry content only); the
     // stages after the block find them here while they are among the last few.
     if (current && page.has_raster()) {
-      recent_rasters_.Keep(page.number, page.raster_steps.back().sha256, current);
+      const std::string& sha = page.raster_steps.back().sha256;
+      recent_rasters_.Keep(page.number, sha, current);
+      if (spill && static_cast<int64_t>(doc.pages.size()) * PixBytes(current.get()) >
+                       recent_rasters_.budget()) {
+        spill_.Put(sha, current.get());
+      }
     }
     ReturnSurplusFreeHeap();  // the page's buffers are free now
   }
@@ -422,6 +438,7 @@ WorkResult DocumentRunner::RunFrom(const WorkRequest& req, const Plan& plan, int
   result.doc_id = req.doc_id;
   result.ran_from = start_at;
   recent_rasters_.Clear();  // another document's, or the pixels of a run that is redone
+  spill_ = req.spill_dir ? RasterSpill(*req.spill_dir) : RasterSpill();
   Document doc;
   std::string input = FirstInputSha256(req);
   if (start_at > 0) {
@@ -643,6 +660,10 @@ WorkResult DocumentRunner::RunFrom(const WorkRequest& req, const Plan& plan, int
     }
     if (!ok) break;
     i = block_end;
+  }
+  // The document is done with its pages' spilled rasters (its helpers wrote the same names).
+  for (const Page& page : doc.pages) {
+    for (const RasterStep& step : page.raster_steps) spill_.Remove(step.sha256);
   }
   result.modality = doc.modality;
   result.metrics = doc.metrics;

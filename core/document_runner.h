@@ -18,6 +18,7 @@
 #include "core/page_task.h"
 #include "core/plan.h"
 #include "core/raster.h"
+#include "core/raster_spill.h"
 #include "core/stage_catalog.h"
 #include "core/work.h"
 
@@ -100,6 +101,9 @@ class DocumentRunner {
   // stage after the block asks for again is not decoded or rendered again. Four pages of a
   // 300-dpi gray scan.
   RecentRasters recent_rasters_{int64_t{36} << 20};
+  // The current document's page rasters on disk (the request's spill_dir; off without one):
+  // what the block made, for the stages after it once the page is no longer among the recent.
+  RasterSpill spill_;
   bool page_major_ = true;
 };
 

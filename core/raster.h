@@ -35,6 +35,7 @@ class RecentRasters {
   void Keep(int page, const std::string& sha256, std::shared_ptr<Pix> pix);
   // The pixels kept for page `page`'s raster `sha256`, or null.
   std::shared_ptr<Pix> Find(int page, const std::string& sha256) const;
+  int64_t budget() const { return budget_; }
   void Clear() {
     entries_.clear();
     held_ = 0;

@@ -2,6 +2,7 @@
 
 #include <unistd.h>
 
+#include <charconv>
 #include <chrono>
 #include <fstream>
 #include <set>
@@ -135,6 +136,8 @@ Status Session::Start(const WorkerPoolOptions& base, const std::vector<std::stri
   // Runs whose supervisor is gone are marked before this one starts, so their leases are void.
   store_->MarkStaleRuns(run.started_at);
   run_id_ = store_->BeginRun(run);
+  spill_dir_ = out_dir_ / "scratch" / ("run-" + std::to_string(run_id_));
+  RemoveDeadRunsScratch();
   Transaction tx(store_->db());
   for (const auto& [m, c] : contracts_.by_modality) {
     store_->RegisterContract(c.sha256, m, c.version, c.path, c.text, run.started_at);
@@ -293,6 +296,7 @@ void Session::Process(std::vector<PendingDocument> todo, std::optional<int64_t> 
       return std::nullopt;
     }
     WorkRequest req = d.request;
+    req.spill_dir = spill_dir_.string();
     req.plan = plan.value().ToJson();
     req.start_at = static_cast<int>(prefix.records.size());
     if (req.start_at > 0) {
@@ -340,9 +344,24 @@ NearDuplicateSummary Session::DecideNearDuplicates() {
   return assay::DecideNearDuplicates(*store_, run_id_, contracts_, routing_, NowRfc3339());
 }
 
+void Session::RemoveDeadRunsScratch() {
+  std::error_code ec;
+  for (const auto& entry : fs::directory_iterator(out_dir_ / "scratch", ec)) {
+    const std::string name = entry.path().filename().string();
+    int64_t id = 0;
+    const char* digits = name.c_str() + 4;
+    const char* end = name.c_str() + name.size();
+    if (name.rfind("run-", 0) != 0 || std::from_chars(digits, end, id).ptr != end) continue;
+    if (id != run_id_ && !store_->RunAlive(id)) fs::remove_all(entry.path(), ec);
+  }
+}
+
 void Session::Finish() {
   store_->FinishRun(run_id_, StopRequested() ? run_status::kInterrupted : run_status::kFinished,
                     NowRfc3339());
+  std::error_code ec;
+  fs::remove_all(spill_dir_, ec);
+  if (fs::is_empty(out_dir_ / "scratch", ec)) fs::remove(out_dir_ / "scratch", ec);
   const BusyStats& busy = store_->db().busy_stats();
   std::ofstream log(out_dir_ / "logs" / "supervisor.log", std::ios::app);
   log << NowRfc3339() << " run " << run_id_ << ": waited for the store's write lock " << busy.waits

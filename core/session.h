@@ -119,9 +119,13 @@ class Session {
 
   // Records the end of the run: finished, or interrupted when a stop was requested; notes in
   // logs/supervisor.log how long the run waited for other processes' locks on the store.
+  // Removes the run's spilled page rasters.
   void Finish();
 
  private:
+  // Removes the scratch folders (OUT/scratch/run-N) of runs that died before they finished.
+  void RemoveDeadRunsScratch();
+
   std::filesystem::path out_dir_;
   const StageCatalog& catalog_;
   Planner planner_;
@@ -130,6 +134,9 @@ class Session {
   std::unique_ptr<Store> store_;
   std::unique_ptr<WorkerPool> pool_;
   int64_t run_id_ = 0;
+  // The run's folder of page rasters kept between stages (core/raster_spill.h), under
+  // OUT/scratch; removed when the run finishes, or by the next run when this one died.
+  std::filesystem::path spill_dir_;
 };
 
 }  // namespace assay

@@ -47,6 +47,7 @@ Json WorkRequest::ToJson() const {
   if (media) j["media"] = PathToText(*media);
   if (media_sha256) j["media_sha256"] = *media_sha256;
   if (language) j["language"] = *language;
+  if (spill_dir) j["spill_dir"] = PathToText(*spill_dir);
   j["plan"] = plan;
   j["start_at"] = start_at;
   if (state) {
@@ -76,6 +77,7 @@ WorkRequest WorkRequest::FromJson(const CanonicalJson& j) {
   if (j.contains("media")) r.media = PathFromText(j["media"].get<std::string>());
   if (j.contains("media_sha256")) r.media_sha256 = j["media_sha256"].get<std::string>();
   if (j.contains("language")) r.language = j["language"].get<std::string>();
+  if (j.contains("spill_dir")) r.spill_dir = PathFromText(j["spill_dir"].get<std::string>());
   r.plan = j.at("plan");
   r.start_at = IntegerAt<int>(j, "start_at");
   if (j.contains("state")) {

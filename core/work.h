@@ -34,6 +34,9 @@ struct WorkRequest {
   std::optional<std::string> language;
   // Opens an encrypted PDF. Never part of any hash, record, log or message.
   std::optional<std::string> password;
+  // A folder of the run's where the document's workers may keep page rasters between stages
+  // (core/raster_spill.h); none: rebuilt when asked for. Never part of any hash or record.
+  std::optional<std::string> spill_dir;
   CanonicalJson plan;  // Plan::ToJson()
   int start_at = 0;
   std::optional<CanonicalJson> state;  // content after stage start_at - 1

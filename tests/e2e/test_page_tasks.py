@@ -78,6 +78,21 @@ class PageTasksTest(AssayTestCase):
         self.assertEqual(two, one)
         self.assertIn('"rasterize.pages":8', one)
 
+    def test_no_spilled_raster_outlives_its_run(self):
+        # Page rasters kept on disk between the block and layout/tables (core/raster_spill.h)
+        # go when the run ends; a dead run's folder goes with the next run in the same --out.
+        for jobs, (r, out) in self.runs.items():
+            with self.subTest(jobs=jobs):
+                self.assertFalse(os.path.exists(os.path.join(out, "scratch")))
+        out = self.runs[1][1]
+        dead = os.path.join(out, "scratch", "run-999")
+        os.makedirs(dead)
+        with open(os.path.join(dead, "left.zst"), "wb") as f:
+            f.write(b"left by a run that was killed")
+        r = run_assay(["run", self.inp, "--out", out, "-j", "1", "--json"], timeout=600)
+        self.assertIn(r.returncode, (EXIT_OK, EXIT_REJECTED), r.describe())
+        self.assertFalse(os.path.exists(os.path.join(out, "scratch")))
+
     def test_lineage_says_a_page_task_did_pages(self):
         # -j 1 has no second worker; -j 2 lent the second half of the pages at least once.
         self.assertEqual(page_task_lines(self.runs[1][1]), [])

@@ -1,14 +1,19 @@
-// The last page rasters a worker keeps (core/raster.h RecentRasters): the stages after a
-// page-major block read the pixels the block had, instead of making them again from the
-// source (a PNG decode, or a PDF render, for each stage that asks).
+// The last page rasters a worker keeps (core/raster.h RecentRasters), and the page rasters it
+// spills to disk (core/raster_spill.h): the stages after a page-major block read the pixels
+// the block had, instead of making them again from the source (a PNG decode, or a PDF render
+// and the preprocess replay, for each stage that asks).
 #include <gtest/gtest.h>
 #include <leptonica/allheaders.h>
+
+#include <filesystem>
+#include <fstream>
 
 #include "core/document_runner.h"
 #include "core/page_stage.h"
 #include "core/pipeline_config.h"
 #include "core/plan.h"
 #include "core/raster.h"
+#include "core/raster_spill.h"
 #include "core/sha256.h"
 #include "stages/catalog.h"
 #include "tests/unit/test_paths.h"
@@ -119,11 +124,49 @@ const StageSpec& DocReaderSpec(bool second) {
   return second ? kSecond : kFirst;
 }
 
+// Makes five pages too large to stay among the recent rasters until the stages after the
+// block read them (a long scan in miniature), and can make each again.
+constexpr int kLargePages = 5, kLargeSide = 3000;  // 9 MB a page, 45 MB in all
+const StageSpec& LargePagesMakerSpec() {
+  struct Maker : Stage {
+    Result<StageReport> Run(Document& doc, StageContext& ctx) const override {
+      doc.pages.clear();
+      for (int n = 1; n <= kLargePages; ++n) {
+        Page page;
+        page.number = n;
+        page.unit = "px";
+        page.width = page.height = kLargeSide;
+        PixHandle pix = GrayPage(kLargeSide, kLargeSide, 10 * n);
+        page.raster_steps = {RasterStep{"test_large_maker", 0, PixSha256(pix.get())}};
+        ctx.Hold(page, pix);
+        doc.pages.push_back(std::move(page));
+      }
+      doc.modality = "page_image";
+      return StageReport{};
+    }
+    Result<PixHandle> RebuildRaster(const Document&, const Page& page, const RasterStep&,
+                                    PixHandle, StageContext&) const override {
+      ++rebuilds;
+      return GrayPage(kLargeSide, kLargeSide, 10 * page.number);
+    }
+  };
+  static const StageSpec kSpec{.id = "test_large_maker",
+                               .version = 1,
+                               .summary = "makes five large page rasters",
+                               .containers = {"image"},
+                               .establishes = {"page_image"},
+                               .pixels = Pixels::kMakes,
+                               .make = [](const CanonicalJson&) -> std::unique_ptr<Stage> {
+                                 return std::make_unique<Maker>();
+                               }};
+  return kSpec;
+}
+
 const StageCatalog& ReaderCatalog() {
   static const StageCatalog kCatalog = [] {
     std::vector<const StageSpec*> stages = BuiltinStageSpecs();
-    for (const StageSpec* s :
-         {&MakerSpec(), &PageReaderSpec(), &DocReaderSpec(false), &DocReaderSpec(true)}) {
+    for (const StageSpec* s : {&MakerSpec(), &LargePagesMakerSpec(), &PageReaderSpec(),
+                               &DocReaderSpec(false), &DocReaderSpec(true)}) {
       stages.push_back(s);
     }
     return StageCatalog(stages, BuiltinResourceKinds(), LibraryVersions());
@@ -152,6 +195,114 @@ TEST(RecentRasters, StagesAfterThePageBlockReadTheBlocksPixels) {
   ASSERT_EQ(r.transformations.size(), 4u);
   // Both readers after the block got the pixels the block had: nothing was made again.
   EXPECT_EQ(rebuilds, 0);
+}
+
+// The five large pages through the block and two readers after it, with `spill_dir` (empty:
+// none); returns the number of pages made again.
+int RebuildsAfterTheBlock(const std::string& spill_dir) {
+  auto base = DefaultPipelineConfig(ReaderCatalog());
+  auto over = ParsePipelineConfig(
+      "[pipeline.image]\nstages = [\"test_large_maker\", \"test_page_reader\", "
+      "\"test_reader_a\", \"test_reader_b\"]\n",
+      "test.toml", ReaderCatalog());
+  EXPECT_TRUE(over.ok());
+  Planner planner(ReaderCatalog(), Overlay(base.value(), over.value()), ParamLayer::object());
+  WorkRequest req;
+  req.path = testing::SamplePath("scanned_page.png");
+  req.source_sha256 = Sha256File(req.path).value();
+  req.doc_id = req.source_sha256;
+  req.container = "image";
+  req.plan = planner.For("image").value().ToJson();
+  if (!spill_dir.empty()) req.spill_dir = spill_dir;
+  DocumentRunner runner(ReaderCatalog());
+  rebuilds = 0;
+  const WorkResult r = runner.Run(req);
+  EXPECT_FALSE(r.error) << r.error->message;
+  EXPECT_EQ(r.transformations.size(), 4u);
+  return rebuilds;
+}
+
+TEST(RasterSpill, StagesAfterTheBlockReadSpilledPagesInsteadOfMakingThemAgain) {
+  // Without a spill folder the readers make again the pages no longer among the recent ones.
+  EXPECT_GT(RebuildsAfterTheBlock(""), 0);
+  const std::filesystem::path dir =
+      std::filesystem::path(::testing::TempDir()) / "assay_spill_runner";
+  std::filesystem::remove_all(dir);
+  EXPECT_EQ(RebuildsAfterTheBlock(dir.string()), 0);
+  // The document's worker removed its pages' files when it was done.
+  std::error_code ec;
+  EXPECT_TRUE(!std::filesystem::exists(dir) || std::filesystem::is_empty(dir, ec));
+  std::filesystem::remove_all(dir);
+}
+
+TEST(RasterSpill, GivesBackTheImageItKept) {
+  const std::filesystem::path dir =
+      std::filesystem::path(::testing::TempDir()) / "assay_spill_roundtrip";
+  std::filesystem::remove_all(dir);
+  const RasterSpill spill(dir);
+  for (int depth : {1, 8, 32}) {
+    Pix* made = pixCreate(301, 77, depth);  // odd width: padded rows
+    pixSetResolution(made, 300, 150);
+    if (depth == 32) pixSetSpp(made, 4);
+    for (int y = 0; y < 77; ++y) {
+      for (int x = 0; x < 301; x += 3) pixSetPixel(made, x, y, (x * 7 + y) & (depth == 1 ? 1 : 255));
+    }
+    const PixHandle pix = WrapPix(made);
+    const std::string sha = PixSha256(pix.get());
+    EXPECT_EQ(spill.Get(sha), nullptr);
+    spill.Put(sha, pix.get());
+    const PixHandle back = spill.Get(sha);
+    ASSERT_NE(back, nullptr) << "depth " << depth;
+    EXPECT_EQ(PixSha256(back.get()), sha);
+    EXPECT_EQ(pixGetSpp(back.get()), pixGetSpp(pix.get()));
+    EXPECT_EQ(pixGetXRes(back.get()), 300);
+    EXPECT_EQ(pixGetYRes(back.get()), 150);
+    spill.Remove(sha);
+    EXPECT_EQ(spill.Get(sha), nullptr);
+  }
+  std::filesystem::remove_all(dir);
+}
+
+TEST(RasterSpill, AnythingButTheKeptPixelsIsAMiss) {
+  const std::filesystem::path dir =
+      std::filesystem::path(::testing::TempDir()) / "assay_spill_damage";
+  std::filesystem::remove_all(dir);
+  const RasterSpill spill(dir);
+  const PixHandle a = GrayPage(400, 300, 90), b = GrayPage(400, 300, 91);
+  const std::string sha_a = PixSha256(a.get()), sha_b = PixSha256(b.get());
+  spill.Put(sha_a, a.get());
+  const std::filesystem::path file = dir / (sha_a + ".zst");
+  ASSERT_TRUE(std::filesystem::exists(file));
+  // Another image under the name: decodes, but not to the name's hash.
+  std::filesystem::copy_file(file, dir / "kept_a");
+  spill.Put(sha_b, b.get());
+  std::filesystem::remove(dir / (sha_b + ".zst"));
+  std::filesystem::copy_file(dir / "kept_a", dir / (sha_b + ".zst"));
+  EXPECT_EQ(spill.Get(sha_b), nullptr);
+  // Truncated, and one byte changed: the frame's checksum or size fails.
+  const auto size = std::filesystem::file_size(file);
+  std::filesystem::resize_file(file, size - 9);
+  EXPECT_EQ(spill.Get(sha_a), nullptr);
+  std::filesystem::remove(file);
+  std::filesystem::copy_file(dir / "kept_a", file);
+  {
+    std::fstream f(file, std::ios::binary | std::ios::in | std::ios::out);
+    f.seekp(static_cast<std::streamoff>(size / 2));
+    f.put('\x5a');
+  }
+  EXPECT_EQ(spill.Get(sha_a), nullptr);
+  // A colour-mapped image is not kept (the hash does not cover its colours); nor is anything
+  // when the spill is off, or under a name that is not a hash.
+  PixHandle mapped = WrapPix(pixConvertGrayToColormap(a.get()));
+  ASSERT_NE(pixGetColormap(mapped.get()), nullptr);
+  const std::string sha_mapped = PixSha256(mapped.get());
+  spill.Put(sha_mapped, mapped.get());
+  EXPECT_FALSE(std::filesystem::exists(dir / (sha_mapped + ".zst")));
+  RasterSpill().Put(sha_a, a.get());
+  EXPECT_EQ(RasterSpill().Get(sha_a), nullptr);
+  spill.Put("../escape", a.get());
+  EXPECT_FALSE(std::filesystem::exists(dir.parent_path() / "escape.zst"));
+  std::filesystem::remove_all(dir);
 }
 
 TEST(RecentRasters, KeepsTheLastPagesWithinItsBudget) {
