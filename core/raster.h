@@ -27,7 +27,8 @@ Pix* GrayForReading(Pix* pix);
 // dropped first. The stages after the page-major block (layout, tables) read the pixels the
 // block already had instead of decoding or rendering the page again for each of them: on a
 // one-page image that was two PNG decodes and two hashes of the page. Small on purpose: a
-// long scan still holds about one page at a time (flat memory).
+// long scan still holds about one page at a time (flat memory); its other pages are read back
+// from disk (core/raster_spill.h).
 class RecentRasters {
  public:
   explicit RecentRasters(int64_t budget_bytes) : budget_(budget_bytes) {}
