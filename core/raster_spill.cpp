@@ -65,6 +65,13 @@ void RasterSpill::Put(const std::string& sha256, Pix* pix) const {
   ZSTD_freeCCtx(cctx);
   if (ZSTD_isError(left)) return;
   bytes.resize(out.pos);
+  const auto space = std::filesystem::space(dir_, ec);
+  if (ec || written_ + static_cast<int64_t>(bytes.size()) > max_bytes_ ||
+      static_cast<int64_t>(space.available) - static_cast<int64_t>(bytes.size()) <
+          min_free_bytes_) {
+    return;
+  }
+  written_ += static_cast<int64_t>(bytes.size());
 
   // Whole or not at all: readers (this worker, or the document's worker reading a helper's
   // pages) never see a file being written.

@@ -14,6 +14,7 @@
 // session the folder when the run ends.
 #pragma once
 
+#include <cstdint>
 #include <filesystem>
 #include <memory>
 #include <string>
@@ -25,12 +26,16 @@ namespace assay {
 class RasterSpill {
  public:
   RasterSpill() = default;  // off: Put does nothing, Get finds nothing
-  explicit RasterSpill(std::filesystem::path dir) : dir_(std::move(dir)) {}
+  // Writes at most `max_bytes` in all, and nothing that would leave the disk with less than
+  // `min_free_bytes` free: a long colour scan must not fill the disk the store is on.
+  explicit RasterSpill(std::filesystem::path dir, int64_t max_bytes = int64_t{4} << 30,
+                       int64_t min_free_bytes = int64_t{1} << 30)
+      : dir_(std::move(dir)), max_bytes_(max_bytes), min_free_bytes_(min_free_bytes) {}
 
   bool on() const { return !dir_.empty(); }
   // Keeps `pix`, whose PixSha256 is `sha256`. Does nothing when it is already kept, when the
-  // image has a colour map (not kept: the hash does not cover it), or when writing fails (a
-  // full disk costs rebuilds, never the document).
+  // image has a colour map (not kept: the hash does not cover it), when the limits above say
+  // no, or when writing fails (a full disk costs rebuilds, never the document).
   void Put(const std::string& sha256, Pix* pix) const;
   // The pixels kept as `sha256`, or null.
   std::shared_ptr<Pix> Get(const std::string& sha256) const;
@@ -39,6 +44,8 @@ class RasterSpill {
  private:
   std::filesystem::path PathOf(const std::string& sha256) const;
   std::filesystem::path dir_;
+  int64_t max_bytes_ = 0, min_free_bytes_ = 0;
+  mutable int64_t written_ = 0;
 };
 
 }  // namespace assay

@@ -7,6 +7,7 @@
 
 #include <filesystem>
 #include <fstream>
+#include <limits>
 
 #include "core/document_runner.h"
 #include "core/page_stage.h"
@@ -302,6 +303,30 @@ TEST(RasterSpill, AnythingButTheKeptPixelsIsAMiss) {
   EXPECT_EQ(RasterSpill().Get(sha_a), nullptr);
   spill.Put("../escape", a.get());
   EXPECT_FALSE(std::filesystem::exists(dir.parent_path() / "escape.zst"));
+  std::filesystem::remove_all(dir);
+}
+
+TEST(RasterSpill, WritesNoMoreThanItsLimitsAllow) {
+  const std::filesystem::path dir =
+      std::filesystem::path(::testing::TempDir()) / "assay_spill_limits";
+  std::filesystem::remove_all(dir);
+  const PixHandle a = GrayPage(400, 300, 90), b = GrayPage(400, 300, 91);
+  const std::string sha_a = PixSha256(a.get()), sha_b = PixSha256(b.get());
+  const RasterSpill one_page(dir, /*max_bytes=*/1);  // room for nothing
+  one_page.Put(sha_a, a.get());
+  EXPECT_EQ(one_page.Get(sha_a), nullptr);
+  const RasterSpill first_only(dir, /*max_bytes=*/1 << 20);
+  first_only.Put(sha_a, a.get());
+  const auto size = std::filesystem::file_size(dir / (sha_a + ".zst"));
+  const RasterSpill room_for_one(dir / "one", static_cast<int64_t>(size));
+  room_for_one.Put(sha_a, a.get());
+  room_for_one.Put(sha_b, b.get());  // over the limit: not written
+  EXPECT_NE(room_for_one.Get(sha_a), nullptr);
+  EXPECT_EQ(room_for_one.Get(sha_b), nullptr);
+  // A disk that would be left with less than the margin free.
+  const RasterSpill full(dir / "full", int64_t{4} << 30, std::numeric_limits<int64_t>::max() / 2);
+  full.Put(sha_a, a.get());
+  EXPECT_EQ(full.Get(sha_a), nullptr);
   std::filesystem::remove_all(dir);
 }
 
