@@ -30,37 +30,64 @@ PixHandle GrayPage(int width, int height, int level) {
 
 int rebuilds = 0;  // RebuildRaster calls of the maker stage below, in this process
 
-// Makes one page of pixels (a whole-document stage, like image_load) and can make it again.
-const StageSpec& MakerSpec() {
-  struct Maker : Stage {
-    Result<StageReport> Run(Document& doc, StageContext& ctx) const override {
+// Makes `pages` gray pages of `width` x `height` pixels (a whole-document stage, like
+// image_load), each its own shade, and can make each again.
+struct Maker : Stage {
+  Maker(std::string_view id, int pages, int width, int height)
+      : id(id), pages(pages), width(width), height(height) {}
+  static PixHandle PageOf(int number, int width, int height) {
+    return GrayPage(width, height, 200 - 10 * (number - 1));
+  }
+  Result<StageReport> Run(Document& doc, StageContext& ctx) const override {
+    doc.pages.clear();
+    for (int n = 1; n <= pages; ++n) {
       Page page;
-      page.number = 1;
+      page.number = n;
       page.unit = "px";
-      page.width = 200;
-      page.height = 100;
-      PixHandle pix = GrayPage(200, 100, 200);
-      page.raster_steps = {RasterStep{"test_maker", 0, PixSha256(pix.get())}};
+      page.width = width;
+      page.height = height;
+      PixHandle pix = PageOf(n, width, height);
+      page.raster_steps = {RasterStep{std::string(id), 0, PixSha256(pix.get())}};
       ctx.Hold(page, pix);
-      doc.pages = {std::move(page)};
-      doc.modality = "page_image";
-      return StageReport{};
+      doc.pages.push_back(std::move(page));
     }
-    Result<PixHandle> RebuildRaster(const Document&, const Page&, const RasterStep&, PixHandle,
-                                    StageContext&) const override {
-      ++rebuilds;
-      return GrayPage(200, 100, 200);
-    }
-  };
-  static const StageSpec kSpec{.id = "test_maker",
-                               .version = 1,
-                               .summary = "makes a page raster",
-                               .containers = {"image"},
-                               .establishes = {"page_image"},
-                               .pixels = Pixels::kMakes,
-                               .make = [](const CanonicalJson&) -> std::unique_ptr<Stage> {
-                                 return std::make_unique<Maker>();
-                               }};
+    doc.modality = "page_image";
+    return StageReport{};
+  }
+  Result<PixHandle> RebuildRaster(const Document&, const Page& page, const RasterStep&, PixHandle,
+                                  StageContext&) const override {
+    ++rebuilds;
+    return PageOf(page.number, width, height);
+  }
+  std::string_view id;
+  int pages, width, height;
+};
+
+template <const char* Id, int Pages, int Width, int Height>
+StageSpec MakerSpecOf() {
+  return StageSpec{.id = Id,
+                   .version = 1,
+                   .summary = "makes page rasters",
+                   .containers = {"image"},
+                   .establishes = {"page_image"},
+                   .pixels = Pixels::kMakes,
+                   .make = [](const CanonicalJson&) -> std::unique_ptr<Stage> {
+                     return std::make_unique<Maker>(Id, Pages, Width, Height);
+                   }};
+}
+
+// One small page.
+constexpr char kMakerId[] = "test_maker";
+const StageSpec& MakerSpec() {
+  static const StageSpec kSpec = MakerSpecOf<kMakerId, 1, 200, 100>();
+  return kSpec;
+}
+
+// Five pages too large to stay among the recent rasters until the stages after the block read
+// them (a long scan in miniature): 9 MB a page, 45 MB in all.
+constexpr char kLargeMakerId[] = "test_large_maker";
+const StageSpec& LargePagesMakerSpec() {
+  static const StageSpec kSpec = MakerSpecOf<kLargeMakerId, 5, 3000, 3000>();
   return kSpec;
 }
 
@@ -125,44 +152,6 @@ const StageSpec& DocReaderSpec(bool second) {
   return second ? kSecond : kFirst;
 }
 
-// Makes five pages too large to stay among the recent rasters until the stages after the
-// block read them (a long scan in miniature), and can make each again.
-constexpr int kLargePages = 5, kLargeSide = 3000;  // 9 MB a page, 45 MB in all
-const StageSpec& LargePagesMakerSpec() {
-  struct Maker : Stage {
-    Result<StageReport> Run(Document& doc, StageContext& ctx) const override {
-      doc.pages.clear();
-      for (int n = 1; n <= kLargePages; ++n) {
-        Page page;
-        page.number = n;
-        page.unit = "px";
-        page.width = page.height = kLargeSide;
-        PixHandle pix = GrayPage(kLargeSide, kLargeSide, 10 * n);
-        page.raster_steps = {RasterStep{"test_large_maker", 0, PixSha256(pix.get())}};
-        ctx.Hold(page, pix);
-        doc.pages.push_back(std::move(page));
-      }
-      doc.modality = "page_image";
-      return StageReport{};
-    }
-    Result<PixHandle> RebuildRaster(const Document&, const Page& page, const RasterStep&,
-                                    PixHandle, StageContext&) const override {
-      ++rebuilds;
-      return GrayPage(kLargeSide, kLargeSide, 10 * page.number);
-    }
-  };
-  static const StageSpec kSpec{.id = "test_large_maker",
-                               .version = 1,
-                               .summary = "makes five large page rasters",
-                               .containers = {"image"},
-                               .establishes = {"page_image"},
-                               .pixels = Pixels::kMakes,
-                               .make = [](const CanonicalJson&) -> std::unique_ptr<Stage> {
-                                 return std::make_unique<Maker>();
-                               }};
-  return kSpec;
-}
-
 const StageCatalog& ReaderCatalog() {
   static const StageCatalog kCatalog = [] {
     std::vector<const StageSpec*> stages = BuiltinStageSpecs();
@@ -175,36 +164,13 @@ const StageCatalog& ReaderCatalog() {
   return kCatalog;
 }
 
-TEST(RecentRasters, StagesAfterThePageBlockReadTheBlocksPixels) {
-  auto base = DefaultPipelineConfig(ReaderCatalog());
-  auto over = ParsePipelineConfig(
-      "[pipeline.image]\nstages = [\"test_maker\", \"test_page_reader\", \"test_reader_a\", "
-      "\"test_reader_b\"]\n",
-      "test.toml", ReaderCatalog());
-  ASSERT_TRUE(over.ok()) << over.error().message;
-  Planner planner(ReaderCatalog(), Overlay(base.value(), over.value()), ParamLayer::object());
-  WorkRequest req;
-  req.path = testing::SamplePath("scanned_page.png");
-  req.source_sha256 = Sha256File(req.path).value();
-  req.doc_id = req.source_sha256;
-  req.container = "image";
-  req.plan = planner.For("image").value().ToJson();
-  DocumentRunner runner(ReaderCatalog());
-  rebuilds = 0;
-  const WorkResult r = runner.Run(req);
-  ASSERT_FALSE(r.error) << r.error->message;
-  ASSERT_EQ(r.transformations.size(), 4u);
-  // Both readers after the block got the pixels the block had: nothing was made again.
-  EXPECT_EQ(rebuilds, 0);
-}
-
-// The five large pages through the block and two readers after it, with `spill_dir` (empty:
+// The pages of `maker` through the block and two readers after it, with `spill_dir` (empty:
 // none); returns the number of pages made again.
-int RebuildsAfterTheBlock(const std::string& spill_dir) {
+int RebuildsAfterTheBlock(const std::string& maker, const std::string& spill_dir) {
   auto base = DefaultPipelineConfig(ReaderCatalog());
   auto over = ParsePipelineConfig(
-      "[pipeline.image]\nstages = [\"test_large_maker\", \"test_page_reader\", "
-      "\"test_reader_a\", \"test_reader_b\"]\n",
+      "[pipeline.image]\nstages = [\"" + maker +
+          "\", \"test_page_reader\", \"test_reader_a\", \"test_reader_b\"]\n",
       "test.toml", ReaderCatalog());
   EXPECT_TRUE(over.ok());
   Planner planner(ReaderCatalog(), Overlay(base.value(), over.value()), ParamLayer::object());
@@ -223,13 +189,23 @@ int RebuildsAfterTheBlock(const std::string& spill_dir) {
   return rebuilds;
 }
 
+TEST(RecentRasters, StagesAfterThePageBlockReadTheBlocksPixels) {
+  // Both readers after the block got the pixels the block had: nothing was made again.
+  EXPECT_EQ(RebuildsAfterTheBlock(kMakerId, ""), 0);
+}
+
+// A folder under the test's temporary directory, absent (a spill creates it).
+std::filesystem::path EmptyTempDir(const std::string& name) {
+  const std::filesystem::path dir = std::filesystem::path(::testing::TempDir()) / name;
+  std::filesystem::remove_all(dir);
+  return dir;
+}
+
 TEST(RasterSpill, StagesAfterTheBlockReadSpilledPagesInsteadOfMakingThemAgain) {
   // Without a spill folder the readers make again the pages no longer among the recent ones.
-  EXPECT_GT(RebuildsAfterTheBlock(""), 0);
-  const std::filesystem::path dir =
-      std::filesystem::path(::testing::TempDir()) / "assay_spill_runner";
-  std::filesystem::remove_all(dir);
-  EXPECT_EQ(RebuildsAfterTheBlock(dir.string()), 0);
+  EXPECT_GT(RebuildsAfterTheBlock(kLargeMakerId, ""), 0);
+  const std::filesystem::path dir = EmptyTempDir("assay_spill_runner");
+  EXPECT_EQ(RebuildsAfterTheBlock(kLargeMakerId, dir.string()), 0);
   // The document's worker removed its pages' files when it was done.
   std::error_code ec;
   EXPECT_TRUE(!std::filesystem::exists(dir) || std::filesystem::is_empty(dir, ec));
@@ -237,9 +213,7 @@ TEST(RasterSpill, StagesAfterTheBlockReadSpilledPagesInsteadOfMakingThemAgain) {
 }
 
 TEST(RasterSpill, GivesBackTheImageItKept) {
-  const std::filesystem::path dir =
-      std::filesystem::path(::testing::TempDir()) / "assay_spill_roundtrip";
-  std::filesystem::remove_all(dir);
+  const std::filesystem::path dir = EmptyTempDir("assay_spill_roundtrip");
   const RasterSpill spill(dir);
   for (int depth : {1, 8, 32}) {
     Pix* made = pixCreate(301, 77, depth);  // odd width: padded rows
@@ -265,9 +239,7 @@ TEST(RasterSpill, GivesBackTheImageItKept) {
 }
 
 TEST(RasterSpill, AnythingButTheKeptPixelsIsAMiss) {
-  const std::filesystem::path dir =
-      std::filesystem::path(::testing::TempDir()) / "assay_spill_damage";
-  std::filesystem::remove_all(dir);
+  const std::filesystem::path dir = EmptyTempDir("assay_spill_damage");
   const RasterSpill spill(dir);
   const PixHandle a = GrayPage(400, 300, 90), b = GrayPage(400, 300, 91);
   const std::string sha_a = PixSha256(a.get()), sha_b = PixSha256(b.get());
@@ -307,9 +279,7 @@ TEST(RasterSpill, AnythingButTheKeptPixelsIsAMiss) {
 }
 
 TEST(RasterSpill, WritesNoMoreThanItsLimitsAllow) {
-  const std::filesystem::path dir =
-      std::filesystem::path(::testing::TempDir()) / "assay_spill_limits";
-  std::filesystem::remove_all(dir);
+  const std::filesystem::path dir = EmptyTempDir("assay_spill_limits");
   const PixHandle a = GrayPage(400, 300, 90), b = GrayPage(400, 300, 91);
   const std::string sha_a = PixSha256(a.get()), sha_b = PixSha256(b.get());
   const RasterSpill one_page(dir, /*max_bytes=*/1);  // room for nothing
