@@ -1,26 +1,37 @@
 #!/usr/bin/env python3
 """The shifted/transposed-column detector on a corrupted test set: ROC and the chosen threshold.
 
-  table_shift_bench.py TABLE_SHIFT_BIN CORPORA_DIR [--threshold T] [--json]
+  table_shift_bench.py TABLE_SHIFT_BIN CORPORA_DIR [--threshold T] [--set boxes|grid|combined|all]
+                       [--json]
 
-Clean tables are the ground-truth grids of the table corpora's dev halves (every
-`*.csv` of tables_icdar2013, tables_camelot, tables_tabula and tables_pubtabnet_images). Each
-clean table is corrupted the way misread separators corrupt tables, deterministically (the
-random choices are seeded by the table's name):
+Two sets of clean tables, from the table corpora's dev halves:
+
+  grid      the ground-truth grids (every `*.csv` of tables_icdar2013, tables_camelot,
+            tables_tabula and tables_pubtabnet_images): cell texts only, no boxes.
+  boxes     the ground truth that gives every cell's box: ICDAR 2013's `*-str.xml` regions
+            (content boxes in PDF points) and PubTabNet's `*.gt.json` (pixels). The tool reads
+            these as tables with cells, spans and boxes, as the tables stage has them.
+  combined  each table once: the boxes set, plus camelot's and tabula's grids (no boxes).
+
+Tables with at least 3 non-empty rows and 2 columns are kept. Each clean table is corrupted
+the way misread separators corrupt tables, deterministically (the random choices are seeded by
+the corruption and the table's name). A cell keeps its text and its box wherever it is moved:
+the words stay where they are on the page and only their slot in the grid is wrong.
 
   row_shift_right   some body rows (10%, at least one) shifted one column right
-  row_shift_left    some body rows: two neighbouring cells merged, the rest shifted left
-  merged_columns    two neighbouring columns merged into one, in every row
-  split_column      a column of multi-word cells split in two at the first space
+  row_shift_left    some body rows: two neighbouring cells merged (their boxes joined), the
+                    rest shifted left
+  merged_columns    two neighbouring columns merged into one, in every row (boxes joined)
+  split_column      a column of multi-word cells split in two at the first space; the two
+                    parts' boxes are cut from the cell's box in proportion to their characters
+                    along its first line, the space counting half a character
   column_row_shift  one column's body cells moved down one row (the last spills to a new row)
   swap_types        two neighbouring columns of different types swapped in the body rows
-  swap_same_type    two neighbouring columns of the same type swapped (reported apart: without
-                    semantics this is not detectable from types)
+  swap_same_type    two neighbouring columns of the same type swapped (reported apart)
 
-The table_shift tool (tests/tools/table_shift.cpp) scores every grid with the stage's own
-code; a table is flagged when its score is above the threshold. Prints the ROC (false-alarm
-rate on the clean tables, recall per corruption kind) for a range of thresholds and the figures
-at the stage's threshold.
+The table_shift tool (tests/tools/table_shift.cpp) scores every table with the stage's own
+code; a table is flagged when its score is above the threshold. Prints, per set, the ROC
+(false-alarm rate on the clean tables, recall per corruption kind) for a range of thresholds.
 """
 import argparse
 import csv
@@ -31,12 +42,40 @@ import os
 import random
 import re
 import subprocess
+import xml.etree.ElementTree as ET
 
-SETS = ["tables_icdar2013", "tables_camelot", "tables_tabula", "tables_pubtabnet_images"]
+GRID_SETS = ["tables_icdar2013", "tables_camelot", "tables_tabula", "tables_pubtabnet_images"]
+GRID_ONLY_SETS = ["tables_camelot", "tables_tabula"]  # no cell boxes in their truth
 DETECTABLE = ["row_shift_right", "row_shift_left", "merged_columns", "split_column",
               "column_row_shift", "swap_types"]
 
 NUMBER = re.compile(r"^[-+−(]?[$€£]?\d[\d,. ]*%?\)?$")
+
+
+class Cell:
+    """A filled slot: its text, its box (x0, y0, x1, y1, y down; None in a grid-only table)
+    and its spans."""
+    def __init__(self, text, box=None, rowspan=1, colspan=1):
+        self.lines = [l.strip() for l in text.split("\n") if l.strip()] or [""]
+        self.text, self.box, self.rowspan, self.colspan = " ".join(text.split()), box, rowspan, colspan
+
+
+def txt(cell):
+    return cell.text if cell is not None else ""
+
+
+def union(a, b):
+    if a is None or b is None:
+        return a if b is None else b
+    return (min(a[0], b[0]), min(a[1], b[1]), max(a[2], b[2]), max(a[3], b[3]))
+
+
+def join(a, b):
+    """Two neighbouring cells read as one: texts joined, boxes joined."""
+    if a is None or b is None:
+        return a if b is None else b
+    text = (a.text + " " + b.text).strip()
+    return Cell(text, union(a.box, b.box), a.rowspan, a.colspan)
 
 
 def cell_kind(text):
@@ -47,7 +86,7 @@ def cell_kind(text):
 
 
 def column_kind(rows, col):
-    kinds = [cell_kind(r[col]) for r in rows[1:] if col < len(r)]
+    kinds = [cell_kind(txt(r[col])) for r in rows[1:] if col < len(r)]
     kinds = [k for k in kinds if k != "empty"]
     if len(kinds) < 2:
         return ""
@@ -57,12 +96,12 @@ def column_kind(rows, col):
 
 def pad(rows):
     width = max(len(r) for r in rows)
-    return [r + [""] * (width - len(r)) for r in rows]
+    return [r + [None] * (width - len(r)) for r in rows]
 
 
 def body_rows(rows, rng, share=0.1):
     """Body rows (after the first row) with at least two filled cells, a share of them."""
-    candidates = [i for i in range(1, len(rows)) if sum(1 for c in rows[i] if c.strip()) >= 2]
+    candidates = [i for i in range(1, len(rows)) if sum(1 for c in rows[i] if txt(c).strip()) >= 2]
     if not candidates:
         return []
     k = max(1, round(len(candidates) * share))
@@ -73,8 +112,8 @@ def row_shift_right(rows, rng):
     out = [list(r) for r in rows]
     chosen = body_rows(rows, rng)
     for i in chosen:
-        first = next(j for j, c in enumerate(out[i]) if c.strip())
-        out[i] = out[i][:first] + [""] + out[i][first:]
+        first = next(j for j, c in enumerate(out[i]) if txt(c).strip())
+        out[i] = out[i][:first] + [None] + out[i][first:]
     return pad(out) if chosen else None
 
 
@@ -82,12 +121,12 @@ def row_shift_left(rows, rng):
     out = [list(r) for r in rows]
     chosen = body_rows(rows, rng)
     for i in chosen:
-        filled = [j for j, c in enumerate(out[i]) if c.strip()]
+        filled = [j for j, c in enumerate(out[i]) if txt(c).strip()]
         j = filled[rng.randrange(1, len(filled))]
         prev = max(k for k in filled if k < j)
-        merged = (out[i][prev] + " " + out[i][j]).strip()
+        merged = join(out[i][prev], out[i][j])
         rest = out[i][:prev] + [merged] + out[i][prev + 1:j] + out[i][j + 1:]
-        out[i] = rest + [""]
+        out[i] = rest + [None]
     return out if chosen else None
 
 
@@ -106,42 +145,69 @@ def merged_columns(rows, rng):
     if width < 3:
         return None
     c = rng.randrange(0, width - 1)
-    if not any(r[c].strip() and r[c + 1].strip() for r in rows[1:]):
+    if not any(txt(r[c]).strip() and txt(r[c + 1]).strip() for r in rows[1:]):
         return None
-    return [r[:c] + [(r[c] + " " + r[c + 1]).strip()] + r[c + 2:] for r in rows]
+    out = []
+    for r in rows:
+        m = join(r[c], r[c + 1])
+        if m is not None and m is r[c] and m.colspan > 1:  # a span over both: one slot less
+            m = Cell(m.text, m.box, m.rowspan, m.colspan - 1)
+        out.append(r[:c] + [m] + r[c + 2:])
+    return out
+
+
+def split_cell(cell):
+    """A cell cut at its first space: the two parts' texts and boxes."""
+    if cell is None:
+        return None, None
+    parts = cell.text.split(None, 1)
+    if not parts:
+        return None, None
+    if len(parts) == 1:
+        return Cell(parts[0], cell.box, cell.rowspan, 1), None
+    left, right = parts
+    lbox = rbox = None
+    if cell.box is not None:
+        x0, y0, x1, y1 = cell.box
+        per = (x1 - x0) / max(max(len(l) - 0.5 * l.count(" ") for l in cell.lines), 1.0)
+        lx1 = min(x1, x0 + per * len(left))
+        lbox = (x0, y0, lx1, y1)
+        rbox = (min(x1, lx1 + per * 0.5), y0, x1, y1)
+    return Cell(left, lbox, cell.rowspan, 1), Cell(right, rbox, cell.rowspan, 1)
 
 
 def split_column(rows, rng):
     width = len(rows[0])
     cols = [c for c in range(width)
-            if sum(1 for r in rows[1:] if len(r[c].split()) >= 2) >= max(1, (len(rows) - 1) // 3)]
+            if sum(1 for r in rows[1:] if len(txt(r[c]).split()) >= 2) >= max(1, (len(rows) - 1) // 3)]
     if not cols:
         return None
     c = rng.choice(cols)
     out = []
     for r in rows:
-        parts = r[c].split(None, 1)
-        left, right = (parts + ["", ""])[:2] if parts else ("", "")
-        out.append(r[:c] + [left, right] + r[c + 1:])
+        left, right = split_cell(r[c])
+        widened = [Cell(x.text, x.box, x.rowspan, x.colspan + 1)
+                   if x is not None and k + x.colspan > c else x for k, x in enumerate(r[:c])]
+        out.append(widened + [left, right] + r[c + 1:])
     return out
 
 
 def column_row_shift(rows, rng):
     width = len(rows[0])
-    cols = [c for c in range(width) if sum(1 for r in rows[1:] if r[c].strip()) >= 3]
+    cols = [c for c in range(width) if sum(1 for r in rows[1:] if txt(r[c]).strip()) >= 3]
     if len(rows) < 4 or not cols:
         return None
     c = rng.choice(cols)
     out = [list(r) for r in rows]
     body = [r[c] for r in rows[1:]]
-    shifted = [""] + body[:-1]
+    shifted = [None] + body[:-1]
     for i, v in enumerate(shifted, start=1):
         out[i][c] = v
-    if body[-1].strip():
-        spill = [""] * width
+    if txt(body[-1]).strip():
+        spill = [None] * width
         spill[c] = body[-1]
         out.append(spill)
-    return out if out != rows else None
+    return out
 
 
 def swap(rows, rng, same):
@@ -152,7 +218,7 @@ def swap(rows, rng, same):
     out = [list(r) for r in rows]
     for r in out[1:]:
         r[c], r[c + 1] = r[c + 1], r[c]
-    return out if out != rows else None
+    return out
 
 
 CORRUPTIONS = {
@@ -166,19 +232,155 @@ CORRUPTIONS = {
 }
 
 
-def clean_tables(corpora):
+def texts(rows):
+    return [[txt(c) for c in r] for r in rows]
+
+
+def keep(rows):
+    """Non-empty rows; None when the table is too small for the test set."""
+    rows = [r for r in rows if any(txt(c).strip() for c in r)]
+    if len(rows) < 3 or max(len(r) for r in rows) < 2:
+        return None
+    return pad(rows)
+
+
+def csv_tables(corpora, sets):
     tables = []
-    for s in SETS:
+    for s in sets:
         for path in sorted(glob.glob(os.path.join(corpora, s, "dev", "*.csv"))):
             if os.path.basename(path) == "manifest.csv":
                 continue
             with open(path, newline="", encoding="utf-8", errors="replace") as f:
-                rows = [r for r in csv.reader(f)]
-            rows = [r for r in rows if any(c.strip() for c in r)]
-            if len(rows) < 3 or max(len(r) for r in rows) < 2:
-                continue
-            tables.append((f"{s}/{os.path.basename(path)}", pad(rows)))
+                rows = keep([[Cell(c) if c.strip() else None for c in r] for r in csv.reader(f)])
+            if rows is not None:
+                tables.append((f"{s}/{os.path.basename(path)}", rows))
     return tables
+
+
+def slots(cells):
+    """Cells (row, col, rowspan, colspan, text, box) as a grid of slots: a cell in its top-left
+    slot, the slots a span covers empty."""
+    n_rows = max(c[0] + c[2] for c in cells)
+    n_cols = max(c[1] + c[3] for c in cells)
+    grid = [[None] * n_cols for _ in range(n_rows)]
+    for r, c, rs, cs, text, box in cells:
+        if text.strip() and grid[r][c] is None:
+            grid[r][c] = Cell(text, box, rs, cs)
+    return grid
+
+
+def number(text):
+    """A coordinate of the truth; a stray character typed after its digits ("26ß") dropped."""
+    return float(re.match(r"-?[\d.]+", text.strip()).group(0))
+
+
+def icdar_tables(corpora):
+    tables = []
+    for path in sorted(glob.glob(os.path.join(corpora, "tables_icdar2013", "dev", "*-str.xml"))):
+        for table in ET.parse(path).getroot().iter("table"):
+            for region in table.iter("region"):
+                cells = []
+                for c in region.iter("cell"):
+                    r0, c0 = int(c.get("start-row")), int(c.get("start-col"))
+                    r1, c1 = int(c.get("end-row", r0)), int(c.get("end-col", c0))
+                    b = c.find("bounding-box")
+                    text = c.findtext("content") or ""
+                    box = None
+                    if b is not None:  # PDF points, origin bottom-left: y turned to point down
+                        x1, x2, y1, y2 = (number(b.get(k)) for k in ("x1", "x2", "y1", "y2"))
+                        box = (min(x1, x2), -max(y1, y2), max(x1, x2), -min(y1, y2))
+                    cells.append((r0, c0, r1 - r0 + 1, c1 - c0 + 1, text, box))
+                if not cells:
+                    continue
+                rows = keep(slots(cells))
+                if rows is not None:
+                    name = (f"tables_icdar2013/{os.path.basename(path)}#table-{table.get('id')}"
+                            f".region-{region.get('id')}")
+                    tables.append((name, rows))
+    return tables
+
+
+def pubtabnet_tables(corpora):
+    tables = []
+    for path in sorted(glob.glob(os.path.join(corpora, "tables_pubtabnet_images", "dev", "*.gt.json"))):
+        with open(path, encoding="utf-8") as f:
+            gt = json.load(f)
+        html = gt["html"]
+        toks = html["structure"]["tokens"]
+        # Walk the structure: each <td> takes the next free slot of its row.
+        taken, cells, row, k, col = set(), [], -1, 0, 0
+        i = 0
+        while i < len(toks):
+            t = toks[i]
+            if t == "<tr>":
+                row += 1
+                col = 0
+            elif t in ("<td>", "<td"):
+                rs = cs = 1
+                if t == "<td":
+                    i += 1
+                    while toks[i] != ">":
+                        m = re.match(r'\s*(rowspan|colspan)="(\d+)"', toks[i])
+                        if m:
+                            rs, cs = (int(m.group(2)), cs) if m.group(1) == "rowspan" else (rs, int(m.group(2)))
+                        i += 1
+                while (row, col) in taken:
+                    col += 1
+                for a in range(row, row + rs):
+                    for b in range(col, col + cs):
+                        taken.add((a, b))
+                cell = html["cells"][k]
+                k += 1
+                text = re.sub(r"</?[a-z]+>", "", "".join(cell["tokens"]))
+                b = cell.get("bbox")
+                cells.append((row, col, rs, cs, text, tuple(float(v) for v in b) if b else None))
+                col += cs
+            i += 1
+        rows = keep(slots(cells))
+        if rows is not None:
+            tables.append((f"tables_pubtabnet_images/{os.path.basename(path)}", rows))
+    return tables
+
+
+def as_input(i, rows):
+    """The tool's input line: cells with boxes when the table has them, else the grid."""
+    if not any(c is not None and c.box is not None for r in rows for c in r):
+        return {"id": i, "rows": texts(rows)}
+    cells = []
+    n_rows, n_cols = len(rows), len(rows[0])
+    for r, row in enumerate(rows):
+        for c, cell in enumerate(row):
+            if cell is None or not cell.text.strip():
+                continue
+            cells.append({"row": r, "col": c, "rowspan": max(1, min(cell.rowspan, n_rows - r)),
+                          "colspan": max(1, min(cell.colspan, n_cols - c)),
+                          "text": " ".join(cell.text.split()),
+                          "bbox": list(cell.box) if cell.box is not None else [0, 0, 0, 0]})
+    return {"id": i, "table": {"n_rows": n_rows, "n_cols": n_cols, "cells": cells}}
+
+
+def corrupted(name, rows):
+    out = [("clean", rows)]
+    for kind, corrupt in CORRUPTIONS.items():
+        seed = int(hashlib.sha256(f"{kind}:{name}".encode()).hexdigest()[:8], 16)
+        bad = corrupt(rows, random.Random(seed))
+        if bad is not None and texts(bad) != texts(rows):
+            out.append((kind, bad))
+    return out
+
+
+def roc(by_kind, extra):
+    def rate(k, t):
+        v = by_kind.get(k, [])
+        return sum(1 for s in v if s > t) / len(v) if v else float("nan")
+
+    out = []
+    for t in sorted(set([0.0, 0.05, 0.1, 0.15, 0.2, 0.3, 0.5, 1.0] + extra)):
+        det = [s for k in DETECTABLE for s in by_kind.get(k, [])]
+        out.append({"threshold": t, "false_alarms": rate("clean", t),
+                    "recall": sum(1 for s in det if s > t) / len(det) if det else float("nan"),
+                    **{k: rate(k, t) for k in CORRUPTIONS}})
+    return out
 
 
 def main():
@@ -186,46 +388,47 @@ def main():
     ap.add_argument("tool")
     ap.add_argument("corpora")
     ap.add_argument("--threshold", type=float, default=0.1)
+    ap.add_argument("--set", default="all", choices=["boxes", "grid", "combined", "all"])
+    ap.add_argument("--dump", help="write every item's id, set, kind and the tool's report here")
     ap.add_argument("--json", action="store_true")
     a = ap.parse_args()
 
-    items = []  # (kind, id, rows)
-    for name, rows in clean_tables(a.corpora):
-        items.append(("clean", name, rows))
-        for kind, corrupt in CORRUPTIONS.items():
-            seed = int(hashlib.sha256(f"{kind}:{name}".encode()).hexdigest()[:8], 16)
-            out = corrupt(rows, random.Random(seed))
-            if out is not None and out != rows:
-                items.append((kind, name, out))
+    grid = csv_tables(a.corpora, GRID_SETS)
+    boxes = icdar_tables(a.corpora) + pubtabnet_tables(a.corpora)
+    sets = {"grid": grid, "boxes": boxes,
+            "combined": boxes + csv_tables(a.corpora, GRID_ONLY_SETS)}
+    names = list(sets) if a.set == "all" else [a.set]
 
-    lines = "".join(json.dumps({"id": i, "rows": rows}) + "\n"
-                    for i, (_, _, rows) in enumerate(items))
+    items = []  # (set, kind, table name, tool input)
+    for s in names:
+        for name, rows in sets[s]:
+            for kind, t in corrupted(name, rows):
+                items.append((s, kind, name, as_input(len(items), t)))
+    lines = "".join(json.dumps(x[3]) + "\n" for x in items)
     res = subprocess.run([a.tool], input=lines, capture_output=True, text=True, check=True)
-    scores = [json.loads(l)["score"] for l in res.stdout.splitlines()]
+    reports = [json.loads(l) for l in res.stdout.splitlines()]
+    if a.dump:
+        with open(a.dump, "w") as f:
+            for (s, kind, name, _), r in zip(items, reports):
+                f.write(json.dumps({"set": s, "kind": kind, "table": name, **r}) + "\n")
 
-    kinds = ["clean"] + list(CORRUPTIONS)
-    by_kind = {k: [s for (kk, _, _), s in zip(items, scores) if kk == k] for k in kinds}
-
-    def rate(k, t):
-        v = by_kind[k]
-        return sum(1 for s in v if s > t) / len(v) if v else float("nan")
-
-    thresholds = sorted(set([0.0, 0.05, 0.1, 0.15, 0.2, 0.3, 0.5, a.threshold]))
-    roc = []
-    for t in thresholds:
-        det = [s for k in DETECTABLE for s in by_kind[k]]
-        roc.append({"threshold": t, "false_alarms": rate("clean", t),
-                    "recall": sum(1 for s in det if s > t) / len(det),
-                    **{k: rate(k, t) for k in CORRUPTIONS}})
-    result = {"tables": {k: len(v) for k, v in by_kind.items()}, "roc": roc}
+    result = {}
+    for s in names:
+        by_kind = {}
+        for (ss, kind, _, _), r in zip(items, reports):
+            if ss == s:
+                by_kind.setdefault(kind, []).append(r["score"])
+        result[s] = {"tables": {k: len(v) for k, v in by_kind.items()},
+                     "roc": roc(by_kind, [a.threshold])}
     if a.json:
         print(json.dumps(result, indent=1))
         return
-    print("counts:", result["tables"])
-    print("threshold  false_alarms  recall(detectable)  " + "  ".join(CORRUPTIONS))
-    for r in roc:
-        print(f"{r['threshold']:9.2f}  {r['false_alarms']:12.3f}  {r['recall']:18.3f}  " +
-              "  ".join(f"{r[k]:.3f}" for k in CORRUPTIONS))
+    for s in names:
+        print(f"== {s}: counts", result[s]["tables"])
+        print("threshold  false_alarms  recall(detectable)  " + "  ".join(CORRUPTIONS))
+        for r in result[s]["roc"]:
+            print(f"{r['threshold']:9.2f}  {r['false_alarms']:12.3f}  {r['recall']:18.3f}  " +
+                  "  ".join(f"{r[k]:.3f}" for k in CORRUPTIONS))
 
 
 if __name__ == "__main__":

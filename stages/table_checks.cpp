@@ -315,4 +315,204 @@ ShiftReport DetectColumnShift(const Grid& in) {
   return out;
 }
 
+namespace {
+
+// Characters of UTF-8 text (at least 1).
+size_t Utf8Length(const std::string& s) {
+  size_t n = 0;
+  for (const char ch : s) n += (static_cast<unsigned char>(ch) & 0xC0) != 0x80 ? 1 : 0;
+  return std::max<size_t>(n, 1);
+}
+
+constexpr double kShiftUnknown = -1e9;
+// The narrowest gap between columns, in line heights: about an em. (The widest gap inside a
+// clean one-line cell of the ICDAR 2013 dev truth is 0.6 of a line beyond its characters.)
+constexpr double kShiftColumnGap = 0.8;
+// The widest word space, in line heights (a space is about a quarter of an em).
+constexpr double kShiftWordSpace = 0.35;
+
+bool Boxed(const TableCell& c) { return !c.bbox.empty() && !TrimWhitespace(c.text).empty(); }
+
+double Median(std::vector<double> v) {
+  if (v.empty()) return 0;
+  const size_t m = v.size() / 2;
+  std::nth_element(v.begin(), v.begin() + static_cast<long>(m), v.end());
+  return v[m];
+}
+
+// Overlap of [a0, a1] and [b0, b1] by more than `tol`.
+bool Overlaps(double a0, double a1, double b0, double b1, double tol) {
+  return std::min(a1, b1) - std::max(a0, b0) > tol;
+}
+
+// Two boxes level with each other: their heights overlap by more than 0.3 of the smaller.
+bool Level(const Box& a, const Box& b) {
+  return std::min(a.y1, b.y1) - std::max(a.y0, b.y0) > 0.3 * std::min(a.y1 - a.y0, b.y1 - b.y0);
+}
+
+// A column's x-range: the median left and right edges of its single-column cells, when it
+// has at least three.
+struct ColumnRange {
+  bool known = false;
+  double x0 = 0, x1 = 0;
+  double Mid() const { return (x0 + x1) / 2; }
+};
+
+}  // namespace
+
+Grid SpanFilledRows(const PageTable& t) {
+  Grid rows(static_cast<size_t>(std::max(0, t.n_rows)),
+            std::vector<std::string>(static_cast<size_t>(std::max(0, t.n_cols))));
+  for (const TableCell& c : t.cells) {
+    for (int r = std::max(0, c.row); r < std::min(c.row + c.rowspan, t.n_rows); ++r)
+      for (int k = std::max(0, c.col); k < std::min(c.col + c.colspan, t.n_cols); ++k)
+        rows[static_cast<size_t>(r)][static_cast<size_t>(k)] = c.text;
+  }
+  return rows;
+}
+
+ShiftReport DetectColumnShift(const PageTable& t) {
+  const Grid rows = SpanFilledRows(t);
+  ShiftReport out = DetectColumnShift(rows);
+  if (out.body_rows <= 0 || t.n_cols < 2) return out;
+  int filled = 0, boxed = 0;
+  for (const TableCell& c : t.cells) {
+    if (TrimWhitespace(c.text).empty()) continue;
+    ++filled;
+    boxed += Boxed(c) ? 1 : 0;
+  }
+  if (boxed * 2 < filled) return out;
+
+  const int h = out.header_rows;
+  const size_t width = static_cast<size_t>(t.n_cols);
+  // The body's single-slot boxed cells, by column and by row; their median height is a line's.
+  std::vector<const TableCell*> body;
+  for (const TableCell& c : t.cells)
+    if (Boxed(c) && c.row >= h && c.row < t.n_rows && c.col >= 0 && c.col < t.n_cols &&
+        c.rowspan == 1 && c.colspan == 1)
+      body.push_back(&c);
+  if (body.empty()) return out;
+  std::vector<double> heights;
+  for (const TableCell* c : body) heights.push_back(c->bbox.y1 - c->bbox.y0);
+  const double lh = std::max(Median(heights), 1e-6);  // a line's height, the unit of gaps
+  std::vector<std::vector<const TableCell*>> by_col(width), by_row(static_cast<size_t>(t.n_rows));
+  for (const TableCell* c : body) {
+    by_col[static_cast<size_t>(c->col)].push_back(c);
+    by_row[static_cast<size_t>(c->row)].push_back(c);
+  }
+  // A column's x-range, from its single-column cells of every row (a label may span rows):
+  // the body decides it wherever the body has three or more rows.
+  std::vector<const TableCell*> slotted;
+  for (const TableCell& c : t.cells)
+    if (Boxed(c) && c.row >= 0 && c.row < t.n_rows && c.col >= 0 && c.col < t.n_cols &&
+        c.colspan == 1)
+      slotted.push_back(&c);
+  std::vector<ColumnRange> range(width);
+  for (size_t k = 0; k < width; ++k) {
+    std::vector<double> x0, x1;
+    for (const TableCell* c : slotted)
+      if (static_cast<size_t>(c->col) == k) x0.push_back(c->bbox.x0), x1.push_back(c->bbox.x1);
+    if (x0.size() < 3) continue;
+    range[k] = ColumnRange{true, Median(x0), Median(x1)};
+  }
+  const bool text_boxes = t.method != "ruled";
+  // A character's width: the median over one-line, one-word body cells.
+  std::vector<double> per_char;
+  for (const TableCell* c : body) {
+    const std::string s = TrimWhitespace(c->text);
+    if (s.find(' ') == std::string::npos && c->bbox.y1 - c->bbox.y0 < 1.5 * lh)
+      per_char.push_back((c->bbox.x1 - c->bbox.x0) / static_cast<double>(Utf8Length(s)));
+  }
+  const double char_width = per_char.size() >= 3 ? Median(per_char) : 0;
+  // How far a one-line cell of several words is wider than its characters, in line heights;
+  // kShiftUnknown when that is not known.
+  auto excess = [&](const TableCell* c) {
+    const std::string s = TrimWhitespace(c->text);
+    if (!text_boxes || char_width <= 0 || s.find(' ') == std::string::npos ||
+        c->bbox.y1 - c->bbox.y0 >= 1.5 * lh)
+      return kShiftUnknown;
+    return (c->bbox.x1 - c->bbox.x0 - char_width * static_cast<double>(Utf8Length(s))) / lh;
+  };
+
+  std::vector<bool> geometry(rows.size(), false);
+  const double tol = 0.05 * lh;
+  // Every row but the first is checked for cells out of their column: a header's second and
+  // third rows (years, units) are read from the same separators as the body. The first row's
+  // labels are often wider than their columns, and a straddling cell is a merge only in the
+  // body.
+  for (const TableCell* c : slotted) {
+    const size_t k = static_cast<size_t>(c->col);
+    if (c->row < 1 || !range[k].known) continue;
+    const bool own = Overlaps(c->bbox.x0, c->bbox.x1, range[k].x0, range[k].x1, tol);
+    bool beside = false;
+    for (size_t d : {k - 1, k + 1})
+      beside = beside || (d < width && range[d].known &&
+                          Overlaps(c->bbox.x0, c->bbox.x1, range[d].x0, range[d].x1, tol));
+    if (!beside) continue;
+    // Shifted: out of its column, in a neighbour's. Merged with a neighbour: over both, in a
+    // row that has another value, or ending in a number, or with a column's gap inside. (A
+    // section label alone in its row may run over the next column's range.)
+    const bool others = Filled(rows[static_cast<size_t>(c->row)]) >= 2;
+    if (!own ||
+        (c->row >= h && (others || NumberWithPrefix(c->text) || excess(c) > kShiftColumnGap)))
+      geometry[static_cast<size_t>(c->row)] = true;
+  }
+  // A column moved down: a cell level with most of the row above or below and with few of
+  // its own row.
+  for (int r = h; r < t.n_rows; ++r) {
+    for (const TableCell* c : by_row[static_cast<size_t>(r)]) {
+      int own = 0, others = 0;
+      for (const TableCell* o : by_row[static_cast<size_t>(r)]) {
+        if (o == c) continue;
+        ++others;
+        own += Level(c->bbox, o->bbox) ? 1 : 0;
+      }
+      if (others > 0 && own * 2 >= others) continue;
+      for (int rr : {r - 1, r + 1}) {
+        if (rr < h || rr >= t.n_rows) continue;
+        const auto& next = by_row[static_cast<size_t>(rr)];
+        int level = 0;
+        for (const TableCell* o : next) level += Level(c->bbox, o->bbox) ? 1 : 0;
+        if (!next.empty() && level * 2 > static_cast<int>(next.size()))
+          geometry[static_cast<size_t>(r)] = true;
+      }
+    }
+  }
+  // Whole table: columns out of order, a column of cells with a gap inside, two columns a
+  // word space apart.
+  for (size_t k = 0; k + 1 < width; ++k)
+    if (range[k].known && range[k + 1].known && range[k].Mid() - range[k + 1].Mid() > 0.5 * lh)
+      ++out.geometry_findings;
+  for (size_t k = 0; k < width; ++k) {
+    std::vector<double> ex;
+    for (const TableCell* c : by_col[k])
+      if (const double e = excess(c); e != kShiftUnknown) ex.push_back(e);
+    if (ex.size() >= 2 && Median(ex) > kShiftColumnGap) ++out.geometry_findings;
+  }
+  if (text_boxes) {
+    std::vector<const TableCell*> at(static_cast<size_t>(t.n_rows) * width, nullptr);
+    for (const TableCell* c : slotted)
+      at[static_cast<size_t>(c->row) * width + static_cast<size_t>(c->col)] = c;
+    for (size_t k = 0; k + 1 < width; ++k) {
+      std::vector<double> gaps;
+      for (size_t r = 0; r < static_cast<size_t>(t.n_rows); ++r) {
+        const TableCell *a = at[r * width + k], *b = at[r * width + k + 1];
+        if (a != nullptr && b != nullptr) gaps.push_back((b->bbox.x0 - a->bbox.x1) / lh);
+      }
+      // (A negative gap is two columns out of order, found above, not a word space.)
+      const double gap = Median(gaps);
+      if (gaps.size() >= 2 && gap >= 0 && gap < kShiftWordSpace) ++out.geometry_findings;
+    }
+  }
+  for (size_t r = 0; r < rows.size(); ++r) out.geometry_rows += geometry[r] ? 1 : 0;
+  // Where the boxes are the words' own, a misread separator shows in where they sit; a row
+  // odd only by its types, every word in place, is most often the clean table's own (a note
+  // in the last row, a label on the row above its figures), so the grid's score weighs a
+  // quarter there. A ruled table's boxes are its slots, blind to a shift: its grid score
+  // counts in full.
+  out.score = double(out.geometry_rows) / out.body_rows + (out.geometry_findings > 0 ? 1.0 : 0.0) +
+              (text_boxes ? 0.25 : 1.0) * out.score;
+  return out;
+}
+
 }  // namespace assay

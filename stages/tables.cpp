@@ -31,19 +31,6 @@
 namespace assay {
 namespace {
 
-// The grid with every slot a spanning cell covers holding that cell's text: what the shift
-// detector reads, so a header cell spanning two columns ("Sales" over 2022 and 2023) covers
-// both instead of looking like a header one column short of the body.
-Grid SpanFilledRows(const PageTable& t) {
-  Grid rows(static_cast<size_t>(t.n_rows), std::vector<std::string>(static_cast<size_t>(t.n_cols)));
-  for (const TableCell& c : t.cells) {
-    for (int r = c.row; r < std::min(c.row + c.rowspan, t.n_rows); ++r)
-      for (int k = c.col; k < std::min(c.col + c.colspan, t.n_cols); ++k)
-        rows[static_cast<size_t>(r)][static_cast<size_t>(k)] = c.text;
-  }
-  return rows;
-}
-
 // A box found in the pixels, on the page; an empty box (a cell with no text) stays empty.
 Box ToPageBox(const PageFrame& frame, const Box& b) {
   if (b.x0 == 0 && b.y0 == 0 && b.x1 == 0 && b.y1 == 0) return b;
@@ -70,6 +57,26 @@ bool IsProseAlongItsLines(const Block& b, double width, double height) {
     for (Word& w : l.words) w.bbox = frame.ToFrame(w.bbox);
   }
   return IsProseBlock(out);
+}
+
+// Whether the shift detector flags a born-digital table, read in the frame where its text is
+// upright: the boxes of a table set sideways are turned with it on the page, its columns
+// running down the page (stages/table_turn.h).
+bool ShiftSuspect(const PageTable& t, const std::vector<TableWord>& words, double width,
+                  double height) {
+  int turned[4] = {0, 0, 0, 0}, inside = 0;
+  for (const TableWord& w : words) {
+    if (!WordCentreInRegion(t.bbox, w.bbox)) continue;
+    ++inside;
+    turned[std::clamp(w.rotation, 0, 3)] += 1;
+  }
+  const int rot = static_cast<int>(std::max_element(turned, turned + 4) - turned);
+  if (rot == 0 || 2 * turned[rot] <= inside) return DetectColumnShift(t).score > kShiftThreshold;
+  PageTable upright = t;
+  const TurnedFrame frame{rot, width, height};
+  for (TableCell& c : upright.cells)
+    if (!c.bbox.empty()) c.bbox = frame.ToFrame(c.bbox);
+  return DetectColumnShift(upright).score > kShiftThreshold;
 }
 
 // The pixels a table image is read again from when the preprocess step ran a median filter
@@ -106,7 +113,7 @@ class TablesStage : public Stage {
       hints = std::move(parsed.value());
     }
     std::unique_ptr<PDFDoc> pdf;
-    int searched = 0, conflicts = 0, truncated = 0;
+    int searched = 0, conflicts = 0, truncated = 0, suspects = 0;
     for (Page& page : doc.pages) {
       page.tables.clear();
       if (!hints.Searches(page.number)) continue;
@@ -134,6 +141,8 @@ class TablesStage : public Stage {
         page.tables =
             FindTablesAnyTurn(words, rules, hints.areas, page.width, page.height, &report);
         DropCharts(page.tables, slanted);
+        for (const PageTable& t : page.tables)
+          suspects += ShiftSuspect(t, words, page.width, page.height) ? 1 : 0;
       } else {
         auto pixels = ctx.Pixels(doc, page);
         if (!pixels.ok()) return pixels.error();
@@ -171,6 +180,10 @@ class TablesStage : public Stage {
         if (areas.empty() && !options.whole_image_candidate)
           DropRasterCharts(page.tables, image, words, image_rules);
         page.raster.reset();  // rebuilt from its raster steps by a later stage that needs it
+        // The shift detector reads the boxes upright, in the pixels' frame, before they are
+        // mapped back to the page (turned with it when the page was turned upright).
+        for (const PageTable& t : page.tables)
+          suspects += DetectColumnShift(t).score > kShiftThreshold ? 1 : 0;
         for (PageTable& t : page.tables) {
           t.bbox = ToPageBox(frame, t.bbox);
           for (TableCell& c : t.cells) c.bbox = ToPageBox(frame, c.bbox);
@@ -182,7 +195,7 @@ class TablesStage : public Stage {
     }
     doc.Normalize();
 
-    int count = 0, ragged = 0, headers = 0, suspects = 0;
+    int count = 0, ragged = 0, headers = 0;
     double empty = 0, consistency = 1.0;
     for (const Page& page : doc.pages) {
       for (const PageTable& t : page.tables) {
@@ -192,7 +205,6 @@ class TablesStage : public Stage {
         empty += EmptyCellRatio(rows);
         headers += t.header_rows > 0 ? 1 : 0;
         consistency = std::min(consistency, ColumnTypeConsistency(rows, t.header_rows));
-        suspects += DetectColumnShift(SpanFilledRows(t)).score > kShiftThreshold ? 1 : 0;
       }
     }
     if (searched == 0) {
@@ -256,7 +268,9 @@ const StageSpec& TablesStageSpec() {
       //     rules' debris ("=", ".") dropped
       // v11: a page image whose first reading found tables side by side is a page, not one
       //     table: not read again whole
-      .version = 11,
+      // v12: the shift detector reads where the cells' boxes sit (out of their column or row,
+      //     columns out of order, a column gap inside cells, a word space between columns)
+      .version = 12,
       .summary = "tables of born-digital pages, scans and page images: ruled grids with spans "
                  "(drawn rules, or rules found in the page image), unruled tables by word "
                  "alignment; structural checks and the shifted-column detector",

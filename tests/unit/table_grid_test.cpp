@@ -243,6 +243,165 @@ TEST(ShiftDetector, LabelColumnSwappedAwayIsFlagged) {
   EXPECT_LE(DetectColumnShift(ranked).score, kShiftThreshold);  // a rank is rightly first
 }
 
+// A table laid out as a page sets it: column k's cells start at `left[k]` (left-aligned) or
+// end at `right[k]` (right-aligned, when left[k] < 0); rows 20 points apart, text 10 high and
+// 5 points a character. `method` "aligned": the boxes are the cells' text.
+struct Layout {
+  std::vector<double> left, right;
+  Box BoxOf(const std::string& text, size_t col, size_t row) const {
+    const double w = 5.0 * static_cast<double>(text.size()), y = 20.0 * static_cast<double>(row);
+    const double x0 = left[col] >= 0 ? left[col] : right[col] - w;
+    return Box{x0, y, x0 + w, y + 10};
+  }
+};
+
+// The grid as a table whose every cell has the box of the slot it came from: `placed[r][c]`
+// names the slot (row, col) whose position the text of grid[r][c] has on the page.
+PageTable Placed(const Grid& g, const Layout& layout,
+                 const std::vector<std::vector<std::pair<size_t, size_t>>>& placed = {}) {
+  PageTable t;
+  t.method = "aligned";
+  t.n_rows = static_cast<int>(g.size());
+  t.n_cols = static_cast<int>(g[0].size());
+  for (size_t r = 0; r < g.size(); ++r)
+    for (size_t c = 0; c < g[r].size(); ++c) {
+      if (g[r][c].empty()) continue;
+      const auto [pr, pc] = placed.empty() ? std::pair<size_t, size_t>{r, c} : placed[r][c];
+      t.cells.push_back(TableCell{static_cast<int>(r), static_cast<int>(c), 1, 1, g[r][c],
+                                  layout.BoxOf(g[r][c], pc, pr)});
+    }
+  return t;
+}
+
+std::vector<std::vector<std::pair<size_t, size_t>>> Identity(const Grid& g) {
+  std::vector<std::vector<std::pair<size_t, size_t>>> p(g.size());
+  for (size_t r = 0; r < g.size(); ++r)
+    for (size_t c = 0; c < g[r].size(); ++c) p[r].push_back({r, c});
+  return p;
+}
+
+// Two years of figures: columns of one type, which the grid's types cannot tell apart.
+Grid YearsGrid() {
+  return {{"Country", "2022", "2023"}, {"France", "1,200", "1,350"}, {"Spain", "800", "845"},
+          {"Italy", "950", "990"},     {"Greece", "310", "325"},     {"Portugal", "280", "291"},
+          {"Austria", "410", "433"},   {"Belgium", "520", "515"}};
+}
+const Layout kYears{{0, -1, -1}, {0, 120, 180}};
+
+TEST(ShiftGeometry, CleanTableWithBoxesIsNotFlagged) {
+  const ShiftReport r = DetectColumnShift(Placed(YearsGrid(), kYears));
+  EXPECT_EQ(r.geometry_rows, 0);
+  EXPECT_EQ(r.geometry_findings, 0);
+  EXPECT_LE(r.score, kShiftThreshold);
+  const Layout clean{{0, 100, -1, -1}, {0, 0, 200, 260}};
+  EXPECT_LE(DetectColumnShift(Placed(CleanGrid(), clean)).score, kShiftThreshold);
+}
+
+TEST(ShiftGeometry, WithoutBoxesTheGridDecides) {
+  PageTable t = Placed(YearsGrid(), kYears);
+  for (TableCell& c : t.cells) c.bbox = Box{};
+  const ShiftReport r = DetectColumnShift(t);
+  EXPECT_EQ(r.score, DetectColumnShift(YearsGrid()).score);
+  EXPECT_EQ(r.geometry_rows + r.geometry_findings, 0);
+}
+
+TEST(ShiftGeometry, SwapOfTwoYearsIsFlagged) {
+  Grid g = YearsGrid();
+  auto placed = Identity(g);
+  for (size_t r = 1; r < g.size(); ++r) {  // the body's texts swapped, each where it stands
+    std::swap(g[r][1], g[r][2]);
+    std::swap(placed[r][1], placed[r][2]);
+  }
+  EXPECT_LE(DetectColumnShift(g).score, kShiftThreshold);  // invisible to types
+  const ShiftReport r = DetectColumnShift(Placed(g, kYears, placed));
+  EXPECT_EQ(r.geometry_findings, 1);  // 2022's range right of 2023's
+  EXPECT_GT(r.score, kShiftThreshold);
+}
+
+TEST(ShiftGeometry, RowShiftedRightIsFlagged) {
+  Grid g = YearsGrid();
+  auto placed = Identity(g);
+  g[3] = {"", "Italy", "950"};  // each text keeps its place on the page
+  placed[3] = {{3, 0}, {3, 0}, {3, 1}};
+  const ShiftReport r = DetectColumnShift(Placed(g, kYears, placed));
+  EXPECT_EQ(r.geometry_rows, 1);
+  EXPECT_GT(r.score, kShiftThreshold);
+}
+
+TEST(ShiftGeometry, ColumnMovedDownIsFlagged) {
+  Grid g = YearsGrid();
+  auto placed = Identity(g);
+  g.push_back({"", "", ""});
+  placed.push_back({{8, 0}, {8, 1}, {8, 2}});
+  for (size_t r = g.size() - 1; r > 1; --r) {  // 2023's figures one row down, where they stand
+    g[r][2] = g[r - 1][2];
+    placed[r][2] = {r - 1, 2};
+  }
+  g[1][2] = "";
+  const ShiftReport r = DetectColumnShift(Placed(g, kYears, placed));
+  EXPECT_GE(r.geometry_rows, 6);
+  EXPECT_GT(r.score, kShiftThreshold);
+}
+
+TEST(ShiftGeometry, MergedColumnsShowTheirGap) {
+  // Country and capital read as one column: each cell's box spans the gap between them.
+  const Grid wide = {{"Country", "Capital", "Population"}, {"France", "Paris", "67,000"},
+                     {"Spain", "Madrid", "47,000"},        {"Italy", "Rome", "59,000"},
+                     {"Greece", "Athens", "10,400"},       {"Portugal", "Lisbon", "10,300"}};
+  const Layout layout{{0, 100, -1}, {0, 0, 260}};
+  PageTable t;
+  t.method = "aligned";
+  t.n_rows = static_cast<int>(wide.size());
+  t.n_cols = 2;
+  for (size_t r = 0; r < wide.size(); ++r) {
+    Box a = layout.BoxOf(wide[r][0], 0, r), b = layout.BoxOf(wide[r][1], 1, r);
+    a.Extend(b);
+    t.cells.push_back(TableCell{static_cast<int>(r), 0, 1, 1, wide[r][0] + " " + wide[r][1], a});
+    t.cells.push_back(
+        TableCell{static_cast<int>(r), 1, 1, 1, wide[r][2], layout.BoxOf(wide[r][2], 2, r)});
+  }
+  const ShiftReport r = DetectColumnShift(t);
+  EXPECT_EQ(r.geometry_findings, 1);
+  EXPECT_GT(r.score, kShiftThreshold);
+  t.method = "ruled";  // a ruled table's boxes are its slots: a wide box is no gap
+  EXPECT_EQ(DetectColumnShift(t).geometry_findings, 0);
+}
+
+TEST(ShiftGeometry, ColumnSplitAtAWordSpaceIsFlagged) {
+  // A column of two-word names cut at the space: the second word a word space (3 points, under
+  // a third of the 10-point line) after the first.
+  const Grid g = {{"City", "name", "Residents"}, {"New", "York", "8,300"},
+                  {"Los", "Angeles", "3,800"},   {"San", "Diego", "1,380"},
+                  {"Las", "Vegas", "650"},       {"El", "Paso", "680"}};
+  PageTable t;
+  t.method = "aligned";
+  t.n_rows = static_cast<int>(g.size());
+  t.n_cols = 3;
+  for (size_t r = 0; r < g.size(); ++r) {
+    const double y = 20.0 * static_cast<double>(r), w0 = 5.0 * g[r][0].size();
+    const double w1 = 5.0 * g[r][1].size(), w2 = 5.0 * g[r][2].size();
+    const int row = static_cast<int>(r);
+    t.cells.push_back(TableCell{row, 0, 1, 1, g[r][0], Box{0, y, w0, y + 10}});
+    t.cells.push_back(TableCell{row, 1, 1, 1, g[r][1], Box{w0 + 3, y, w0 + 3 + w1, y + 10}});
+    t.cells.push_back(TableCell{row, 2, 1, 1, g[r][2], Box{200 - w2, y, 200, y + 10}});
+  }
+  EXPECT_LE(DetectColumnShift(g).score, kShiftThreshold);  // invisible to types
+  const ShiftReport r = DetectColumnShift(t);
+  EXPECT_EQ(r.geometry_findings, 1);
+  EXPECT_GT(r.score, kShiftThreshold);
+  for (TableCell& c : t.cells)  // the same names a column gap apart: two columns
+    if (c.col == 1) c.bbox.x0 += 40, c.bbox.x1 += 40;
+  EXPECT_EQ(DetectColumnShift(t).geometry_findings, 0);
+}
+
+TEST(ShiftGeometry, SectionLabelRunningOverTheNextColumnIsNotFlagged) {
+  Grid g = YearsGrid();
+  g.insert(g.begin() + 4, {"Southern and western Europe", "", ""});  // wider than its column
+  const ShiftReport r = DetectColumnShift(Placed(g, kYears));
+  EXPECT_EQ(r.geometry_rows, 0);
+  EXPECT_LE(r.score, kShiftThreshold);
+}
+
 TEST(TableEval, CsvAdjacencyAndCellText) {
   const TextGrid g = ParseCsvGrid("a,b\r\n\"c, d\",\"e\"\"f\"\r\n");
   ASSERT_EQ(g.size(), 2u);
