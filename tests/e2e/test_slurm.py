@@ -141,8 +141,9 @@ class SlurmArray(AssayTestCase):
         for what in (outcomes, contract_outcomes, queue_items, annotation_tasks):
             self.assertEqual(what(a), what(b), what.__name__)
         elapsed = time.monotonic() - self.t0
+        # Logged, never asserted: a timing is a benchmark's business (a loaded machine took
+        # 207 s here once, for the same work that takes ~150 s alone).
         log(f"Slurm array test: {elapsed:.0f} s after the cluster was up")
-        self.assertLess(elapsed, 180)
 
 
 if __name__ == "__main__":
