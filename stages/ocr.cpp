@@ -19,6 +19,8 @@
 #include <tesseract/resultiterator.h>
 
 #include <algorithm>
+#include <cstdio>
+#include <optional>
 #include <memory>
 
 #include "core/gray_histogram.h"
@@ -102,10 +104,15 @@ struct PageLanguage {
   tesseract::TessBaseAPI* api = nullptr;
   bool latin = false;  // the CER estimate's dictionary fits it (retries make sense)
   std::string note;
+  // With no `api` because the named script's model is missing: the Latin engine, to check
+  // whether OSD named the wrong script (a German Antiqua page came out "Thai" at 6.5).
+  tesseract::TessBaseAPI* latin_check = nullptr;
 };
 
-PageLanguage ChooseLanguage(TesseractEngine& engine, Pix* pix, int psm) {
+PageLanguage ChooseLanguage(TesseractEngine& engine, Pix* pix, int psm,
+                            double min_script_confidence) {
   std::string script;
+  std::string unsure;  // a script OSD named with too little confidence to act on
   if (pixGetWidth(pix) >= 100 && pixGetHeight(pix) >= 100) {
     engine.api.SetPageSegMode(tesseract::PSM_OSD_ONLY);
     engine.api.SetImage(pix);
@@ -114,7 +121,15 @@ PageLanguage ChooseLanguage(TesseractEngine& engine, Pix* pix, int psm) {
     float conf = 0, script_conf = 0;
     const char* name = nullptr;
     if (engine.api.DetectOrientationScript(&deg, &conf, &name, &script_conf) && name != nullptr) {
-      script = name;
+      // A German Antiqua page (OCR-D 462875_0008) came out "Thai" at 0.45 and went unread;
+      // named scripts are at 3-6 on real pages. An unsure script is read as Latin.
+      if (script_conf >= min_script_confidence) {
+        script = name;
+      } else {
+        char conf_text[16];
+        std::snprintf(conf_text, sizeof(conf_text), "%.2f", script_conf);
+        unsure = std::string(name) + " unsure (confidence " + conf_text + ")";
+      }
     }
     engine.api.Clear();
   }
@@ -129,6 +144,10 @@ PageLanguage ChooseLanguage(TesseractEngine& engine, Pix* pix, int psm) {
                     engine.installed.end()) {
     out.note = "script " + script + ": its model " + models +
                " is not installed (Debian package tesseract-ocr-" + models + "): not read";
+    out.latin_check = engine.ForLanguages(engine.latin);
+    if (out.latin_check != nullptr) {
+      out.latin_check->SetPageSegMode(static_cast<tesseract::PageSegMode>(psm));
+    }
     return out;
   }
   out.api = engine.ForLanguages(models);
@@ -138,8 +157,9 @@ PageLanguage ChooseLanguage(TesseractEngine& engine, Pix* pix, int psm) {
   }
   out.api->SetPageSegMode(static_cast<tesseract::PageSegMode>(psm));
   out.latin = latin;
-  out.note = script.empty() ? "script not detected, read with " + models
-                            : "script " + script + ", read with " + models;
+  out.note = !script.empty()  ? "script " + script + ", read with " + models
+             : unsure.empty() ? "script not detected, read with " + models
+                              : "script " + unsure + ", read with " + models;
   return out;
 }
 
@@ -160,7 +180,9 @@ class OcrStage : public PageStage {
         retry_clean_pages_(params.at("retry_clean_pages")),
         dictionary_(params.at("dictionary")),
         auto_dictionaries_(params.at("auto_dictionaries")),
-        auto_lang_(params.at("lang") == "auto") {}
+        auto_lang_(params.at("lang") == "auto"),
+        auto_min_script_confidence_(params.at("auto_min_script_confidence")),
+        auto_latin_max_cer_(params.at("auto_latin_max_cer_estimate")) {}
 
   struct EngineSession : Session {
     TesseractEngine* engine = nullptr;
@@ -201,8 +223,27 @@ class OcrStage : public PageStage {
     }
     tesseract::TessBaseAPI* api = &engine->api;
     const TextDictionaries* estimate_with = s.dictionary;
+    std::optional<Reading> checked;  // the Latin reading of a page OSD gave another script
     if (s.auto_lang) {
-      const PageLanguage chosen = ChooseLanguage(*engine, pix, psm_);
+      PageLanguage chosen = ChooseLanguage(*engine, pix, psm_, auto_min_script_confidence_);
+      if (chosen.api == nullptr && chosen.latin_check != nullptr && estimate_with != nullptr &&
+          auto_latin_max_cer_ > 0) {
+        // A page that reads well as Latin is not a page of another script read with the
+        // wrong model (those estimate 0.3 and more: Russian and Arabic pages with eng).
+        auto latin = Read(*chosen.latin_check, pix, page, estimate_with);
+        if (!latin.ok()) return latin.error();
+        const double estimate = latin.value().cer_estimate;
+        if (estimate <= auto_latin_max_cer_) {
+          chosen.note = chosen.note.substr(0, chosen.note.size() - std::string("not read").size()) +
+                        "reads as Latin (estimate " + Short(estimate) + "): read with " +
+                        engine->latin;
+          chosen.api = chosen.latin_check;
+          chosen.latin = true;
+          checked = std::move(latin.value());
+        } else {
+          chosen.note += " (as Latin: estimate " + Short(estimate) + ")";
+        }
+      }
       out.note += "page " + std::to_string(page.number) + ": " + chosen.note + "; ";
       if (chosen.api == nullptr) {
         // Not a silent reading with some other model: the page has no text, and says why.
@@ -215,7 +256,8 @@ class OcrStage : public PageStage {
       // The estimate's dictionary is for Latin-script text: elsewhere it cannot judge.
       if (!chosen.latin) estimate_with = nullptr;
     }
-    auto first = Read(*api, pix, page, estimate_with);
+    Result<Reading> first = checked ? Result<Reading>(std::move(*checked))
+                                    : Read(*api, pix, page, estimate_with);
     if (!first.ok()) return first.error();
     Reading best = std::move(first.value());
     int passes = 1, kept = 1;
@@ -419,6 +461,8 @@ class OcrStage : public PageStage {
   std::string dictionary_;
   std::string auto_dictionaries_;
   bool auto_lang_;  // lang=auto: the engine's `latin` is set (AutoLanguageResource)
+  double auto_min_script_confidence_;
+  double auto_latin_max_cer_;
 };
 
 }  // namespace
@@ -432,7 +476,10 @@ const StageSpec& OcrStageSpec() {
       // 9: text coverage leaves ruling lines out (a clean ruled table was read three times);
       //    a page whose turn OSD was unsure of is read turned by the retry first
       // 10: a page measured clean with text large enough is not read again from tonal variants
-      .version = 10,
+      // 11: lang=auto reads a page whose script OSD is unsure of (auto_min_script_confidence),
+      //     or whose missing model's script it reads well without (auto_latin_max_cer_estimate),
+      //     with auto_latin instead of refusing it
+      .version = 11,
       .summary = "Tesseract OCR of page rasters: words, lines, blocks, confidences",
       .containers = {"pdf", "image"},
       // page_handwritten: the reading is a draft for the people who transcribe the page.
@@ -484,6 +531,25 @@ const StageSpec& OcrStageSpec() {
             "[A-Za-z0-9_]+(\\+[A-Za-z0-9_]+)*",
             "lang=auto: the models a Latin-script page (or one whose script OSD cannot "
             "tell) is read with"},
+           {"auto_latin_max_cer_estimate",
+            ParamType::kNumber,
+            0.1,
+            0,
+            1,
+            {},
+            {},
+            "lang=auto: a page whose script (as OSD names it) has no installed model is read "
+            "once with auto_latin, and kept when its CER estimate is at most this (OSD named the "
+            "wrong script); 0: such a page is not read"},
+           {"auto_min_script_confidence",
+            ParamType::kNumber,
+            1,
+            0,
+            100,
+            {},
+            {},
+            "lang=auto: a script OSD names with a lower confidence is not acted on; the page "
+            "is read as Latin (auto_latin)"},
            {"psm",
             ParamType::kInt,
             3,

@@ -15,6 +15,8 @@ from assay_e2e import (CORPORA, EXIT_INTERNAL, AssayTestCase, cer_text, export, 
 
 FONT = "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf"
 EUROTEXT = os.path.join(CORPORA, "ocr_tesseract_testimages", "dev", "eurotext.tif")
+# A German page set in Antiqua, upright and clean, on which OSD names "Thai" at 0.45.
+ANTIQUA = os.path.join(CORPORA, "ocr_ocrd_pages", "dev", "462875_0008.jpg")
 TESSDATA = [d for d in ("/usr/share/tesseract-ocr/5/tessdata", "/usr/share/tesseract-ocr/4.00/tessdata")
             if os.path.isdir(d)]
 
@@ -68,8 +70,8 @@ class AutoLanguage(AssayTestCase):
         cls.arabic = render(ARABIC, os.path.join(work, "arabic.png"), rtl=True)
         cls.russian = render(RUSSIAN, os.path.join(work, "russian.png"), rtl=False)
         cls.out = cls.temp_dir("lang-auto")
-        cls.result = run_assay(["run", cls.arabic, cls.russian, EUROTEXT, "--out", cls.out,
-                             "-j", "2", "--set", "ocr.lang=auto"])
+        cls.result = run_assay(["run", cls.arabic, cls.russian, EUROTEXT, ANTIQUA, "--out",
+                                cls.out, "-j", "2", "--set", "ocr.lang=auto"])
         cls.records = {r["source"]["path"]: r for r in export(cls.out)[0]}
         # The same pages with the default model, for comparison.
         cls.out_eng = cls.temp_dir("lang-eng")
@@ -109,6 +111,14 @@ class AutoLanguage(AssayTestCase):
         gt = EUROTEXT[:-len(".tif")] + ".gt.txt"
         self.assertAlmostEqual(cer_text(self.records[EUROTEXT]["text"], gt),
                                cer_text(self.records_eng[EUROTEXT]["text"], gt), places=4)
+
+    def test_a_script_osd_is_unsure_of_is_read_as_latin(self):
+        # Not refused for the Thai model it does not need: read with auto_latin (eng).
+        note = ocr_note(self.out, ANTIQUA)
+        self.assertIn("read with eng", note)
+        self.assertNotIn("not read", note)
+        gt = ANTIQUA[:-len(".jpg")] + ".gt.txt"
+        self.assertLess(cer_text(self.records[ANTIQUA]["text"], gt), 0.05)
 
     def test_a_run_wide_model_that_is_not_installed_is_exit_3(self):
         for setting in (["ocr.lang=auto", "ocr.auto_latin=kor"], ["ocr.lang=kor"]):
