@@ -268,6 +268,7 @@ TEST(PlannerTest, PlansCarryCompleteParametersResourcesAndLibraries) {
   const PlannedStage& ocr = *found;
   EXPECT_EQ(DumpCanonical(ocr.params),
             R"({"auto_dictionaries":"en_US+de_DE+fr_FR+es_ES+it_IT+pt_PT","auto_latin":"eng",)"
+            R"("auto_latin_max_cer_estimate":0.1,"auto_min_script_confidence":1,)"
             R"("blank_max_ink_fraction":0.0002,"dictionary":"auto","lang":"eng","psm":3,)"
             R"("retry_above_cer_estimate":0.02,"retry_clean_pages":false,"retry_max_passes":2,)"
             R"("retry_min_gain":0.1})");
