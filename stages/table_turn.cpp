@@ -49,6 +49,16 @@ Rule TurnedFrame::ToFrame(const Rule& r) const {
   return Rule{b.x0, b.y0, b.x1, b.y1};
 }
 
+void TurnTally::Add(int rotation) {
+  ++count_[std::clamp(rotation, 0, 3)];
+  ++total_;
+}
+
+int TurnTally::Majority() const {
+  const int rot = static_cast<int>(std::max_element(count_, count_ + 4) - count_);
+  return rot != 0 && 2 * count_[rot] > total_ ? rot : 0;
+}
+
 std::vector<PageTable> FindTablesAnyTurn(const std::vector<TableWord>& words,
                                          const std::vector<Rule>& rules,
                                          const std::vector<Box>& areas, double width,

@@ -20,6 +20,18 @@ struct TurnedFrame {
   Rule ToFrame(const Rule& page_rule) const;
 };
 
+// Words' quarter turns (Word::rotation), counted: Majority() is the turn more than half of
+// them share, 0 when that is upright or no turn has a majority.
+class TurnTally {
+ public:
+  void Add(int rotation);
+  int Majority() const;
+
+ private:
+  int count_[4] = {0, 0, 0, 0};
+  int total_ = 0;
+};
+
 // FindTables (stages/table_grid.h) on the page as it stands, and again in the frame of each
 // rotation that at least a few words have, with those words only; a table found there replaces
 // the upright tables it overlaps. A page without turned words gives FindTables' tables.

@@ -41,14 +41,11 @@ Box ToPageBox(const PageFrame& frame, const Box& b) {
 // Whether a block is running text (stages/table_prose.h), judged along its lines: a block whose
 // words are mostly turned (set sideways) in the frame where they read upright.
 bool IsProseAlongItsLines(const Block& b, double width, double height) {
-  int turned[4] = {0, 0, 0, 0}, n = 0;
+  TurnTally turns;
   for (const Line& l : b.lines)
-    for (const Word& w : l.words) {
-      turned[std::clamp(w.rotation, 0, 3)] += 1;
-      ++n;
-    }
-  const int rot = static_cast<int>(std::max_element(turned, turned + 4) - turned);
-  if (rot == 0 || 2 * turned[rot] <= n) return IsProseBlock(b);
+    for (const Word& w : l.words) turns.Add(w.rotation);
+  const int rot = turns.Majority();
+  if (rot == 0) return IsProseBlock(b);
   const TurnedFrame frame{rot, width, height};
   Block out = b;
   out.bbox = frame.ToFrame(b.bbox);
@@ -64,14 +61,11 @@ bool IsProseAlongItsLines(const Block& b, double width, double height) {
 // running down the page (stages/table_turn.h).
 bool ShiftSuspect(const PageTable& t, const std::vector<TableWord>& words, double width,
                   double height) {
-  int turned[4] = {0, 0, 0, 0}, inside = 0;
-  for (const TableWord& w : words) {
-    if (!WordCentreInRegion(t.bbox, w.bbox)) continue;
-    ++inside;
-    turned[std::clamp(w.rotation, 0, 3)] += 1;
-  }
-  const int rot = static_cast<int>(std::max_element(turned, turned + 4) - turned);
-  if (rot == 0 || 2 * turned[rot] <= inside) return DetectColumnShift(t).score > kShiftThreshold;
+  TurnTally turns;
+  for (const TableWord& w : words)
+    if (WordCentreInRegion(t.bbox, w.bbox)) turns.Add(w.rotation);
+  const int rot = turns.Majority();
+  if (rot == 0) return DetectColumnShift(t).score > kShiftThreshold;
   PageTable upright = t;
   const TurnedFrame frame{rot, width, height};
   for (TableCell& c : upright.cells)
@@ -180,11 +174,10 @@ class TablesStage : public Stage {
         if (areas.empty() && !options.whole_image_candidate)
           DropRasterCharts(page.tables, image, words, image_rules);
         page.raster.reset();  // rebuilt from its raster steps by a later stage that needs it
-        // The shift detector reads the boxes upright, in the pixels' frame, before they are
-        // mapped back to the page (turned with it when the page was turned upright).
-        for (const PageTable& t : page.tables)
-          suspects += DetectColumnShift(t).score > kShiftThreshold ? 1 : 0;
         for (PageTable& t : page.tables) {
+          // The shift detector reads the boxes upright, in the pixels' frame, before they are
+          // mapped back to the page (turned with it when the page was turned upright).
+          suspects += DetectColumnShift(t).score > kShiftThreshold ? 1 : 0;
           t.bbox = ToPageBox(frame, t.bbox);
           for (TableCell& c : t.cells) c.bbox = ToPageBox(frame, c.bbox);
         }
