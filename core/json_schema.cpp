@@ -3,6 +3,8 @@
 #include <cmath>
 #include <set>
 
+#include "core/text_metrics.h"
+
 namespace assay {
 namespace {
 
@@ -61,12 +63,6 @@ bool HasType(const Json& v, const std::string& t) {
   return TypeOf(v) == t;
 }
 
-// Code points of a UTF-8 string (minLength counts characters, not bytes).
-size_t CodePoints(const std::string& s) {
-  size_t n = 0;
-  for (unsigned char c : s) n += (c & 0xC0) != 0x80;
-  return n;
-}
 
 std::string Escape(const std::string& key) {
   std::string out;
@@ -183,8 +179,8 @@ void JsonSchema::Check(const Json& s, const Json& v, const std::string& where,
   }
   if (v.is_string()) {
     const std::string& str = v.get_ref<const std::string&>();
-    if (s.contains("minLength") && CodePoints(str) < s["minLength"].get<size_t>()) fail("is shorter than minLength");
-    if (s.contains("maxLength") && CodePoints(str) > s["maxLength"].get<size_t>()) fail("is longer than maxLength");
+    if (s.contains("minLength") && CodePointCount(str) < s["minLength"].get<size_t>()) fail("is shorter than minLength");
+    if (s.contains("maxLength") && CodePointCount(str) > s["maxLength"].get<size_t>()) fail("is longer than maxLength");
     if (s.contains("pattern")) {
       const auto& re = shared_->patterns.at(s["pattern"].get<std::string>());
       if (!std::regex_search(str, re)) fail("\"" + str.substr(0, 80) + "\" does not match " + s["pattern"].get<std::string>());

@@ -13,6 +13,14 @@ namespace assay {
 // its own value, so nothing is dropped.
 std::vector<uint32_t> DecodeUtf8(std::string_view s);
 
+// Characters of UTF-8 text, counted without decoding: every byte that is not a continuation
+// byte (a length limit, a cue's reading rate, a cell's width per character).
+inline size_t CodePointCount(std::string_view utf8) {
+  size_t n = 0;
+  for (unsigned char c : utf8) n += (c & 0xC0) != 0x80 ? 1 : 0;
+  return n;
+}
+
 // Collapses every run of ASCII whitespace to one space and trims the ends,
 // so layout whitespace does not count as error.
 std::string NormalizeWhitespace(std::string_view text);

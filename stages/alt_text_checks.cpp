@@ -6,6 +6,7 @@
 
 #include "core/image_role.h"
 #include "core/language.h"
+#include "core/text_metrics.h"
 #include "core/whitespace.h"
 
 namespace assay {
@@ -60,10 +61,7 @@ int AlnumCount(const std::string& s) {
 }
 
 // Characters, not bytes (UTF-8 continuation bytes are not counted).
-int CharCount(const std::string& s) {
-  return static_cast<int>(std::count_if(
-      s.begin(), s.end(), [](char c) { return (static_cast<unsigned char>(c) & 0xC0) != 0x80; }));
-}
+int CharCount(const std::string& s) { return static_cast<int>(CodePointCount(s)); }
 
 bool AllDigits(const std::string& t) {
   return !t.empty() && std::all_of(t.begin(), t.end(), [](char c) {

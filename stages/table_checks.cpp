@@ -5,6 +5,7 @@
 #include <map>
 #include <regex>
 
+#include "core/text_metrics.h"
 #include "core/whitespace.h"
 
 namespace assay {
@@ -318,11 +319,7 @@ ShiftReport DetectColumnShift(const Grid& in) {
 namespace {
 
 // Characters of UTF-8 text (at least 1).
-size_t Utf8Length(const std::string& s) {
-  size_t n = 0;
-  for (const char ch : s) n += (static_cast<unsigned char>(ch) & 0xC0) != 0x80 ? 1 : 0;
-  return std::max<size_t>(n, 1);
-}
+size_t Utf8Length(const std::string& s) { return std::max<size_t>(CodePointCount(s), 1); }
 
 constexpr double kShiftUnknown = -1e9;
 // The narrowest gap between columns, in line heights: about an em. (The widest gap inside a

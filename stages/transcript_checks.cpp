@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "core/language.h"
+#include "core/text_metrics.h"
 
 namespace assay {
 namespace {
@@ -92,11 +93,7 @@ int CountEncodingDamage(std::string_view utf8) {
   return damage;
 }
 
-int CountCueCharacters(std::string_view utf8) {
-  int n = 0;
-  for (unsigned char c : utf8) n += (c & 0xC0) != 0x80;
-  return n;
-}
+int CountCueCharacters(std::string_view utf8) { return static_cast<int>(CodePointCount(utf8)); }
 
 TranscriptCheckResult CheckTranscript(const ParsedTranscript& parsed,
                                       const TranscriptCheckOptions& options) {
