@@ -356,7 +356,9 @@ def as_input(i, rows):
                           "colspan": max(1, min(cell.colspan, n_cols - c)),
                           "text": " ".join(cell.text.split()),
                           "bbox": list(cell.box) if cell.box is not None else [0, 0, 0, 0]})
-    return {"id": i, "table": {"n_rows": n_rows, "n_cols": n_cols, "cells": cells}}
+    # As a page's content holds a table; the detector reads neither its box nor header_rows.
+    return {"id": i, "table": {"bbox": [0, 0, 0, 0], "n_rows": n_rows, "n_cols": n_cols,
+                               "method": "aligned", "header_rows": 0, "cells": cells}}
 
 
 def corrupted(name, rows):

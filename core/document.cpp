@@ -240,6 +240,20 @@ CanonicalJson Document::ToContentJson() const {
   return content;
 }
 
+PageTable PageTableFromJson(const CanonicalJson& tj) {
+  PageTable t;
+  t.bbox = BoxFrom(tj.at("bbox"));
+  t.n_rows = tj.at("n_rows");
+  t.n_cols = tj.at("n_cols");
+  t.method = tj.at("method");
+  t.header_rows = tj.at("header_rows");
+  for (const CanonicalJson& cj : tj.at("cells")) {
+    t.cells.push_back(TableCell{cj.at("row"), cj.at("col"), cj.at("rowspan"), cj.at("colspan"),
+                                cj.at("text"), BoxFrom(cj.at("bbox"))});
+  }
+  return t;
+}
+
 Page PageFromContentJson(const CanonicalJson& pj) {
   Page p;
   p.number = pj.at("page");
@@ -262,19 +276,7 @@ Page PageFromContentJson(const CanonicalJson& pj) {
     for (const CanonicalJson& bj : pj["handwriting"]) p.handwriting.push_back(BoxFrom(bj));
   }
   if (pj.contains("tables")) {
-    for (const CanonicalJson& tj : pj["tables"]) {
-      PageTable t;
-      t.bbox = BoxFrom(tj.at("bbox"));
-      t.n_rows = tj.at("n_rows");
-      t.n_cols = tj.at("n_cols");
-      t.method = tj.at("method");
-      t.header_rows = tj.at("header_rows");
-      for (const CanonicalJson& cj : tj.at("cells")) {
-        t.cells.push_back(TableCell{cj.at("row"), cj.at("col"), cj.at("rowspan"),
-                                    cj.at("colspan"), cj.at("text"), BoxFrom(cj.at("bbox"))});
-      }
-      p.tables.push_back(std::move(t));
-    }
+    for (const CanonicalJson& tj : pj["tables"]) p.tables.push_back(PageTableFromJson(tj));
   }
   for (const CanonicalJson& bj : pj.at("blocks")) {
     Block b;

@@ -102,6 +102,10 @@ struct PageTable {
   std::vector<std::vector<std::string>> Rows() const;
 };
 
+// A table as a page's content holds it (Document::ToContentJson's "tables"). Throws
+// nlohmann::json::exception on a malformed one.
+PageTable PageTableFromJson(const CanonicalJson& table_json);
+
 // Shared ownership of a Leptonica image; released with pixDestroy.
 using PixHandle = std::shared_ptr<Pix>;
 PixHandle WrapPix(Pix* pix);
