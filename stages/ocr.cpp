@@ -104,9 +104,10 @@ struct PageLanguage {
   tesseract::TessBaseAPI* api = nullptr;
   bool latin = false;  // the CER estimate's dictionary fits it (retries make sense)
   std::string note;
-  // With no `api` because the named script's model is missing: the Latin engine, to check
-  // whether OSD named the wrong script (a German Antiqua page came out "Thai" at 6.5).
-  tesseract::TessBaseAPI* latin_check = nullptr;
+  // No `api` because the named script's model is not installed; `note` says which, and the
+  // caller says what came of the page (OSD names the wrong script at times: a German Antiqua
+  // page came out "Thai" at 6.5).
+  bool model_missing = false;
 };
 
 PageLanguage ChooseLanguage(TesseractEngine& engine, Pix* pix, int psm,
@@ -143,11 +144,8 @@ PageLanguage ChooseLanguage(TesseractEngine& engine, Pix* pix, int psm,
   if (!latin && std::find(engine.installed.begin(), engine.installed.end(), models) ==
                     engine.installed.end()) {
     out.note = "script " + script + ": its model " + models +
-               " is not installed (Debian package tesseract-ocr-" + models + "): not read";
-    out.latin_check = engine.ForLanguages(engine.latin);
-    if (out.latin_check != nullptr) {
-      out.latin_check->SetPageSegMode(static_cast<tesseract::PageSegMode>(psm));
-    }
+               " is not installed (Debian package tesseract-ocr-" + models + ")";
+    out.model_missing = true;
     return out;
   }
   out.api = engine.ForLanguages(models);
@@ -226,23 +224,29 @@ class OcrStage : public PageStage {
     std::optional<Reading> checked;  // the Latin reading of a page OSD gave another script
     if (s.auto_lang) {
       PageLanguage chosen = ChooseLanguage(*engine, pix, psm_, auto_min_script_confidence_);
-      if (chosen.api == nullptr && chosen.latin_check != nullptr && estimate_with != nullptr &&
-          auto_latin_max_cer_ > 0) {
+      if (chosen.model_missing) {
         // A page that reads well as Latin is not a page of another script read with the
         // wrong model (those estimate 0.3 and more: Russian and Arabic pages with eng).
-        auto latin = Read(*chosen.latin_check, pix, page, estimate_with);
-        if (!latin.ok()) return latin.error();
-        const double estimate = latin.value().cer_estimate;
-        if (estimate <= auto_latin_max_cer_) {
-          chosen.note = chosen.note.substr(0, chosen.note.size() - std::string("not read").size()) +
-                        "reads as Latin (estimate " + Short(estimate) + "): read with " +
-                        engine->latin;
-          chosen.api = chosen.latin_check;
-          chosen.latin = true;
-          checked = std::move(latin.value());
-        } else {
-          chosen.note += " (as Latin: estimate " + Short(estimate) + ")";
+        std::string outcome = ": not read";
+        tesseract::TessBaseAPI* latin_api =
+            estimate_with != nullptr && auto_latin_max_cer_ > 0 ? engine->ForLanguages(engine->latin)
+                                                                : nullptr;
+        if (latin_api != nullptr) {
+          latin_api->SetPageSegMode(static_cast<tesseract::PageSegMode>(psm_));
+          auto latin = Read(*latin_api, pix, page, estimate_with);
+          if (!latin.ok()) return latin.error();
+          const double estimate = latin.value().cer_estimate;
+          if (estimate <= auto_latin_max_cer_) {
+            outcome = ": reads as Latin (estimate " + Short(estimate) + "): read with " +
+                      engine->latin;
+            chosen.api = latin_api;
+            chosen.latin = true;
+            checked = std::move(latin.value());
+          } else {
+            outcome += " (as Latin: estimate " + Short(estimate) + ")";
+          }
         }
+        chosen.note += outcome;
       }
       out.note += "page " + std::to_string(page.number) + ": " + chosen.note + "; ";
       if (chosen.api == nullptr) {
