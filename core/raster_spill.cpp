@@ -39,7 +39,10 @@ std::filesystem::path RasterSpill::PathOf(const std::string& sha256) const {
 }
 
 void RasterSpill::Put(const std::string& sha256, Pix* pix) const {
-  if (!on() || pix == nullptr || !IsSha256Hex(sha256) || pixGetColormap(pix) != nullptr) return;
+  if (!on() || pix == nullptr || !IsSha256Hex(sha256) || pixGetColormap(pix) != nullptr ||
+      written_ >= max_bytes_) {
+    return;  // (past the byte limit: not compressed only to be thrown away)
+  }
   std::error_code ec;
   const std::filesystem::path path = PathOf(sha256);
   if (std::filesystem::exists(path, ec)) return;  // a helper, or an earlier page, kept it
