@@ -18,7 +18,6 @@
 namespace assay {
 namespace {
 
-constexpr int kRegionBorder = 12;          // white pixels around a crop: Tesseract wants a margin
 constexpr int kRuleClearance = 3;          // pixels either side of a rule's centre line painted out
 // A line of pixels along a rule is the rule's when this share of it is darker than the paper
 // by kRuleInkContrast gray levels or more.
@@ -69,17 +68,14 @@ double ShareOfWordsInBoxes(const std::vector<TableWord>& words, const std::vecto
   return double(in) / double(words.size());
 }
 
-// A word that is only a rule Tesseract read as letters ("|", "||", "_"), or a dotted rule's
-// debris ("=", ".", ":"): marks no table cell holds alone. Dashes, stars and signs do
-// ("-" for none, "***" for significance), and are kept.
+}  // namespace
+
 bool RuleReadAsWord(const std::string& text) {
   return std::all_of(text.begin(), text.end(), [](char c) {
     return c == '|' || c == '_' || c == '=' || c == '.' || c == ':' || c == ',' || c == ';' ||
            c == '\'' || c == '`';
   });
 }
-
-}  // namespace
 
 double InkTextHeight(Pix* pix) {
   PixHandle gray = WrapPix(GrayForReading(pix));
@@ -179,6 +175,8 @@ void StretchInkToBlack(Pix* gray) {
     }
 }
 
+}  // namespace
+
 // A region cropped from `pix` (8-bit gray) with `rules` painted out and a white border: the
 // pixels every reading of the region enlarges. Null when the region is too small.
 PixHandle PreparedRegion(Pix* pix, int x0, int y0, int x1, int y1, const std::vector<Rule>& rules) {
@@ -232,7 +230,7 @@ PixHandle PreparedRegion(Pix* pix, int x0, int y0, int x1, int y1, const std::ve
     }
   }
   InvertDarkBands(crop.get());
-  return WrapPix(pixAddBorder(crop.get(), kRegionBorder, 255));
+  return WrapPix(pixAddBorder(crop.get(), kPreparedBorder, 255));
 }
 
 // The words Tesseract reads in `framed` (PreparedRegion's, whose crop starts at (x0, y0) of the
@@ -262,7 +260,7 @@ std::vector<ScoredWord> ReadPrepared(Pix* framed, int x0, int y0, double scale,
         if (t.empty() || RuleReadAsWord(t)) continue;
         int bx0 = 0, by0 = 0, bx1 = 0, by1 = 0;
         it->BoundingBox(tesseract::RIL_WORD, &bx0, &by0, &bx1, &by1);
-        auto back = [&](int v, int origin) { return (v / scale) - kRegionBorder + origin; };
+        auto back = [&](int v, int origin) { return (v / scale) - kPreparedBorder + origin; };
         out.push_back(ScoredWord{
             TableWord{t, Box{back(bx0, x0), back(by0, y0), back(bx1, x0), back(by1, y0)}},
             it->Confidence(tesseract::RIL_WORD)});
@@ -273,6 +271,8 @@ std::vector<ScoredWord> ReadPrepared(Pix* framed, int x0, int y0, double scale,
   api.SetPageSegMode(before);
   return out;
 }
+
+namespace {
 
 double BoxIou(const Box& a, const Box& b) {
   const double w = std::min(a.x1, b.x1) - std::max(a.x0, b.x0);

@@ -94,4 +94,23 @@ std::vector<TableWord> ReadTableRegion(Pix* pix, const Box& region, const std::v
                                        const std::vector<double>& scales,
                                        tesseract::TessBaseAPI& api);
 
+// A word that is only a rule Tesseract read as letters ("|", "||", "_"), or a dotted rule's
+// debris ("=", ".", ":"): marks no table cell holds alone. Dashes, stars and signs do
+// ("-" for none, "***" for significance), and are kept.
+bool RuleReadAsWord(const std::string& text);
+
+// White pixels around a prepared region: Tesseract wants a margin.
+constexpr int kPreparedBorder = 12;
+
+// The region (x0, y0)-(x1, y1) of `pix` as a reading wants it: 8-bit gray, the long ones of
+// `rules` painted out (a quarter of the region or longer), light print on dark bands inverted
+// (InvertDarkBands), a white border around. Null when the region is under 8 pixels a side.
+PixHandle PreparedRegion(Pix* pix, int x0, int y0, int x1, int y1, const std::vector<Rule>& rules);
+
+// The words Tesseract reads in `framed` (PreparedRegion's, whose crop starts at (x0, y0) of the
+// page's pixels) enlarged by `scale`, as one block (PSM 6), with their confidences, in the
+// page's pixels; rule debris (RuleReadAsWord) left out.
+std::vector<ScoredWord> ReadPrepared(Pix* framed, int x0, int y0, double scale,
+                                     tesseract::TessBaseAPI& api);
+
 }  // namespace assay

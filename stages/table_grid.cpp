@@ -1,6 +1,7 @@
 #include "stages/table_grid.h"
 
 #include "stages/bidi_text.h"
+#include "stages/table_cell_debris.h"
 #include "stages/table_columns.h"
 
 #include <algorithm>
@@ -177,7 +178,7 @@ std::string JoinText(const std::vector<const TableWord*>& words,
       before = w;
     }
   }
-  return out;
+  return source == WordSource::kOcr ? WithoutRuleDebris(out) : out;
 }
 
 // Drops the rows and columns no text reaches (double rules, padding strips), remapping spans.

@@ -20,6 +20,7 @@
 #include "stages/pdf_support.h"
 #include "stages/pix_mat.h"
 #include "stages/raster_charts.h"
+#include "stages/raster_empty_cells.h"
 #include "stages/raster_rulings.h"
 #include "stages/raster_table_ocr.h"
 #include "stages/table_checks.h"
@@ -173,6 +174,9 @@ class TablesStage : public Stage {
         // A scanned page's charts (a page image that is one table is not searched for them).
         if (areas.empty() && !options.whole_image_candidate)
           DropRasterCharts(page.tables, image, words, image_rules);
+        // Print the page's reading left out of a ruled table's cells (stages/raster_empty_cells.h).
+        if (api != nullptr)
+          for (PageTable& t : page.tables) ReadEmptyCells(pix, t, words, image_rules, *api);
         page.raster.reset();  // rebuilt from its raster steps by a later stage that needs it
         for (PageTable& t : page.tables) {
           // The shift detector reads the boxes upright, in the pixels' frame, before they are
@@ -263,7 +267,9 @@ const StageSpec& TablesStageSpec() {
       //     table: not read again whole
       // v12: the shift detector reads where the cells' boxes sit (out of their column or row,
       //     columns out of order, a column gap inside cells, a word space between columns)
-      .version = 12,
+      // v13: OCR'd cells lose rule debris ("|", unpaired brackets at their edges); a ruled
+      //     table's empty cells whose slots hold print are read on their own
+      .version = 13,
       .summary = "tables of born-digital pages, scans and page images: ruled grids with spans "
                  "(drawn rules, or rules found in the page image), unruled tables by word "
                  "alignment; structural checks and the shifted-column detector",

@@ -7,6 +7,7 @@
 #include <opencv2/imgproc.hpp>
 
 #include "stages/raster_charts.h"
+#include "stages/table_cell_debris.h"
 #include "stages/table_grid.h"
 
 namespace assay {
@@ -131,6 +132,30 @@ TEST(RasterCharts, AChartsCurvesAreStrayInk) {
 TEST(RasterCharts, AnEmptyRegionHasNoStrayInk) {
   EXPECT_EQ(StrayInkShare(WhitePage(), Box{10, 10, 100, 100}, {}, {}), 0.0);
   EXPECT_EQ(StrayInkShare(cv::Mat(), Box{10, 10, 100, 100}, {}, {}), 0.0);
+}
+
+TEST(RuleDebris, RulesReadAsPipesAndUnpairedBracketsLeaveTheCell) {
+  // What the page's OCR made of ICDAR us-027's and eu-024's rules at 150 dpi.
+  EXPECT_EQ(WithoutRuleDebris("| 3,769,000"), "3,769,000");
+  EXPECT_EQ(WithoutRuleDebris("| 1,219 |"), "1,219");
+  EXPECT_EQ(WithoutRuleDebris("|Language"), "Language");
+  EXPECT_EQ(WithoutRuleDebris("5,234]"), "5,234");
+  EXPECT_EQ(WithoutRuleDebris("33,010}"), "33,010");
+  EXPECT_EQ(WithoutRuleDebris("{| 137,785"), "137,785");
+  EXPECT_EQ(WithoutRuleDebris("[Physical appearance"), "Physical appearance");
+  EXPECT_EQ(WithoutRuleDebris("8,744)"), "8,744");
+  EXPECT_EQ(WithoutRuleDebris("|"), "");
+}
+
+TEST(RuleDebris, ACellsOwnBracketsAndWordsStay) {
+  EXPECT_EQ(WithoutRuleDebris("[1]"), "[1]");
+  EXPECT_EQ(WithoutRuleDebris("(1,234)"), "(1,234)");
+  EXPECT_EQ(WithoutRuleDebris("Test-retest (for interviewer-administered PROs only)"),
+            "Test-retest (for interviewer-administered PROs only)");
+  EXPECT_EQ(WithoutRuleDebris("see note a)"), "see note a)");  // not a figure
+  EXPECT_EQ(WithoutRuleDebris("{x, y}"), "{x, y}");
+  EXPECT_EQ(WithoutRuleDebris("Age"), "Age");
+  EXPECT_EQ(WithoutRuleDebris(""), "");
 }
 
 }  // namespace
