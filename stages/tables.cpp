@@ -20,6 +20,7 @@
 #include "stages/pdf_support.h"
 #include "stages/pix_mat.h"
 #include "stages/raster_charts.h"
+#include "stages/raster_dashes.h"
 #include "stages/raster_empty_cells.h"
 #include "stages/raster_rulings.h"
 #include "stages/raster_table_ocr.h"
@@ -153,6 +154,8 @@ class TablesStage : public Stage {
         const PageFrame frame{page.width, page.height, applied.rotate_quads, applied.deskew_deg,
                               double(image.cols), double(image.rows)};
         for (TableWord& w : words) w.bbox = frame.ToPixels(w.bbox);
+        // Figures' ranges: OCR reads their en dashes as hyphens (stages/raster_dashes.h).
+        for (TableWord& w : words) w.text = WithMeasuredDashes(pix, w);
         std::vector<Box> areas;
         for (const Box& a : hints.areas) areas.push_back(frame.ToPixels(a));
         // A table image (a page image that is one table) is read again whole; a scan's tables
@@ -269,7 +272,8 @@ const StageSpec& TablesStageSpec() {
       //     columns out of order, a column gap inside cells, a word space between columns)
       // v13: OCR'd cells lose rule debris ("|", unpaired brackets at their edges); a ruled
       //     table's empty cells whose slots hold print are read on their own
-      .version = 13,
+      // v14: a scan's "-" as wide as its word's glyphs is an en dash
+      .version = 14,
       .summary = "tables of born-digital pages, scans and page images: ruled grids with spans "
                  "(drawn rules, or rules found in the page image), unruled tables by word "
                  "alignment; structural checks and the shifted-column detector",

@@ -4,9 +4,11 @@
 // (stages/raster_charts.h).
 #include <gtest/gtest.h>
 
+#include <leptonica/allheaders.h>
 #include <opencv2/imgproc.hpp>
 
 #include "stages/raster_charts.h"
+#include "stages/raster_dashes.h"
 #include "stages/table_cell_debris.h"
 #include "stages/table_grid.h"
 
@@ -156,6 +158,30 @@ TEST(RuleDebris, ACellsOwnBracketsAndWordsStay) {
   EXPECT_EQ(WithoutRuleDebris("{x, y}"), "{x, y}");
   EXPECT_EQ(WithoutRuleDebris("Age"), "Age");
   EXPECT_EQ(WithoutRuleDebris(""), "");
+}
+
+TEST(MeasuredDashes, ADashAsWideAsTheFiguresIsAnEnDash) {
+  // "45-54" drawn as blocks: figures 8 x 14 pixels, the dash 2 pixels high, 8 wide (an en
+  // dash's half em) in one word and 3 wide (a hyphen's third) in the other.
+  Pix* pix = pixCreate(120, 30, 8);
+  pixSetAll(pix);
+  auto block = [&](int x, int y, int w, int h) {
+    ::Box* b = boxCreate(x, y, w, h);
+    pixSetInRectArbitrary(pix, b, 0);
+    boxDestroy(&b);
+  };
+  for (int x : {4, 14}) block(x, 8, 8, 14);
+  block(24, 15, 8, 2);
+  for (int x : {34, 44}) block(x, 8, 8, 14);
+  for (int x : {64, 74}) block(x, 8, 8, 14);
+  block(85, 15, 3, 2);
+  for (int x : {90, 100}) block(x, 8, 8, 14);
+  EXPECT_EQ(WithMeasuredDashes(pix, TableWord{"45-54", Box{2, 6, 54, 24}}), "45\xe2\x80\x93" "54");
+  EXPECT_EQ(WithMeasuredDashes(pix, TableWord{"45-54", Box{62, 6, 110, 24}}), "45-54");
+  // Two dashes in the text, one mark in the box: not paired, unchanged.
+  EXPECT_EQ(WithMeasuredDashes(pix, TableWord{"4-5-54", Box{2, 6, 54, 24}}), "4-5-54");
+  EXPECT_EQ(WithMeasuredDashes(pix, TableWord{"4554", Box{2, 6, 54, 24}}), "4554");
+  pixDestroy(&pix);
 }
 
 }  // namespace
