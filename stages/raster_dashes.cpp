@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "core/gray_histogram.h"
+#include "stages/raster_table_ocr.h"
 
 namespace assay {
 namespace {
@@ -31,11 +32,7 @@ std::string WithMeasuredDashes(Pix* pix, const TableWord& word) {
   const int x1 = std::min(pixGetWidth(pix), static_cast<int>(std::ceil(word.bbox.x1)));
   const int y1 = std::min(pixGetHeight(pix), static_cast<int>(std::ceil(word.bbox.y1)));
   if (x1 - x0 < 4 || y1 - y0 < 6) return text;
-  PixHandle gray = WrapPix(pixConvertTo8(pix, 0));
-  if (!gray) return text;
-  ::Box* clip = boxCreate(x0, y0, x1 - x0, y1 - y0);
-  PixHandle crop = WrapPix(pixClipRectangle(gray.get(), clip, nullptr));
-  boxDestroy(&clip);
+  PixHandle crop = GrayCrop(pix, x0, y0, x1, y1);
   uint32_t paper = 255, ink = 0;
   if (!crop || !GrayRankValue(crop.get(), 1, 0.9, &paper) || !GrayRankValue(crop.get(), 1, 0.05, &ink) ||
       paper < ink + 40)

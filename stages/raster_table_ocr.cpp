@@ -179,13 +179,16 @@ void StretchInkToBlack(Pix* gray) {
 
 // A region cropped from `pix` (8-bit gray) with `rules` painted out and a white border: the
 // pixels every reading of the region enlarges. Null when the region is too small.
+PixHandle GrayCrop(Pix* pix, int x0, int y0, int x1, int y1) {
+  ::Box* clip = boxCreate(x0, y0, x1 - x0, y1 - y0);
+  PixHandle crop = WrapPix(pixClipRectangle(pix, clip, nullptr));
+  boxDestroy(&clip);
+  return crop ? WrapPix(pixConvertTo8(crop.get(), 0)) : nullptr;
+}
+
 PixHandle PreparedRegion(Pix* pix, int x0, int y0, int x1, int y1, const std::vector<Rule>& rules) {
   if (x1 - x0 < 8 || y1 - y0 < 8) return nullptr;
-  PixHandle gray = WrapPix(pixConvertTo8(pix, 0));
-  if (!gray) return nullptr;
-  ::Box* clip = boxCreate(x0, y0, x1 - x0, y1 - y0);
-  PixHandle crop = WrapPix(pixClipRectangle(gray.get(), clip, nullptr));
-  boxDestroy(&clip);
+  PixHandle crop = GrayCrop(pix, x0, y0, x1, y1);
   if (!crop) return nullptr;
   // Rules read as "|" and "_" glued to the cells' words: paint them out first. Only long
   // ones: blurred bold text at low resolution can pass for a short rule, and painting it out

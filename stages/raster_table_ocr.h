@@ -99,6 +99,10 @@ std::vector<TableWord> ReadTableRegion(Pix* pix, const Box& region, const std::v
 // ("-" for none, "***" for significance), and are kept.
 bool RuleReadAsWord(const std::string& text);
 
+// The region (x0, y0)-(x1, y1) of `pix` as a copy in 8-bit gray (the region cut out first: a
+// page's copy per word would cost megabytes each). Null when it cannot be made.
+PixHandle GrayCrop(Pix* pix, int x0, int y0, int x1, int y1);
+
 // White pixels around a prepared region: Tesseract wants a margin.
 constexpr int kPreparedBorder = 12;
 
