@@ -20,7 +20,7 @@
 #include "stages/pdf_support.h"
 #include "stages/pix_mat.h"
 #include "stages/raster_charts.h"
-#include "stages/raster_dashes.h"
+#include "stages/raster_figure_marks.h"
 #include "stages/raster_empty_cells.h"
 #include "stages/raster_rulings.h"
 #include "stages/raster_table_ocr.h"
@@ -154,8 +154,11 @@ class TablesStage : public Stage {
         const PageFrame frame{page.width, page.height, applied.rotate_quads, applied.deskew_deg,
                               double(image.cols), double(image.rows)};
         for (TableWord& w : words) w.bbox = frame.ToPixels(w.bbox);
-        // Figures' ranges: OCR reads their en dashes as hyphens (stages/raster_dashes.h).
-        for (TableWord& w : words) w.text = WithMeasuredDashes(pix, w);
+        // Figures' marks OCR misread or dropped (stages/raster_figure_marks.h).
+        for (TableWord& w : words) {
+          w.text = WithMeasuredDashes(pix, w);
+          w.text = WithDroppedDecimalPoint(pix, w);
+        }
         std::vector<Box> areas;
         for (const Box& a : hints.areas) areas.push_back(frame.ToPixels(a));
         // A table image (a page image that is one table) is read again whole; a scan's tables
@@ -273,7 +276,8 @@ const StageSpec& TablesStageSpec() {
       // v13: OCR'd cells lose rule debris ("|", unpaired brackets at their edges); a ruled
       //     table's empty cells whose slots hold print are read on their own
       // v14: a scan's "-" as wide as its word's glyphs is an en dash
-      .version = 14,
+      // v15: a scan's figure gets back the decimal point OCR dropped, from its ink
+      .version = 15,
       .summary = "tables of born-digital pages, scans and page images: ruled grids with spans "
                  "(drawn rules, or rules found in the page image), unruled tables by word "
                  "alignment; structural checks and the shifted-column detector",

@@ -8,7 +8,7 @@
 #include <opencv2/imgproc.hpp>
 
 #include "stages/raster_charts.h"
-#include "stages/raster_dashes.h"
+#include "stages/raster_figure_marks.h"
 #include "stages/table_cell_debris.h"
 #include "stages/table_grid.h"
 
@@ -160,7 +160,7 @@ TEST(RuleDebris, ACellsOwnBracketsAndWordsStay) {
   EXPECT_EQ(WithoutRuleDebris(""), "");
 }
 
-TEST(MeasuredDashes, ADashAsWideAsTheFiguresIsAnEnDash) {
+TEST(FigureMarks, ADashAsWideAsTheFiguresIsAnEnDash) {
   // "45-54" drawn as blocks: figures 8 x 14 pixels, the dash 2 pixels high, 8 wide (an en
   // dash's half em) in one word and 3 wide (a hyphen's third) in the other.
   Pix* pix = pixCreate(120, 30, 8);
@@ -181,6 +181,31 @@ TEST(MeasuredDashes, ADashAsWideAsTheFiguresIsAnEnDash) {
   // Two dashes in the text, one mark in the box: not paired, unchanged.
   EXPECT_EQ(WithMeasuredDashes(pix, TableWord{"4-5-54", Box{2, 6, 54, 24}}), "4-5-54");
   EXPECT_EQ(WithMeasuredDashes(pix, TableWord{"4554", Box{2, 6, 54, 24}}), "4554");
+  pixDestroy(&pix);
+}
+
+TEST(FigureMarks, APointBetweenTwoFiguresOnTheirBaselineIsPutBack) {
+  // "1478" as OCR read "147.8": four figures 8 x 14 pixels, a 3 x 3 point on their baseline
+  // between the third and the fourth; then the same figures with the point at mid-height
+  // (a hyphen's place, not a point's) and with no point at all.
+  Pix* pix = pixCreate(200, 30, 8);
+  pixSetAll(pix);
+  auto block = [&](int x, int y, int w, int h) {
+    ::Box* b = boxCreate(x, y, w, h);
+    pixSetInRectArbitrary(pix, b, 0);
+    boxDestroy(&b);
+  };
+  for (int x : {4, 14, 24, 40}) block(x, 8, 8, 14);
+  block(34, 19, 3, 3);
+  for (int x : {64, 74, 84, 100}) block(x, 8, 8, 14);
+  block(94, 13, 3, 3);
+  for (int x : {124, 134, 144, 154}) block(x, 8, 8, 14);
+  EXPECT_EQ(WithDroppedDecimalPoint(pix, TableWord{"1478", Box{2, 6, 50, 24}}), "147.8");
+  EXPECT_EQ(WithDroppedDecimalPoint(pix, TableWord{"1478", Box{62, 6, 110, 24}}), "1478");
+  EXPECT_EQ(WithDroppedDecimalPoint(pix, TableWord{"1478", Box{122, 6, 164, 24}}), "1478");
+  // Not a word of figures only, or as many glyphs as figures: left alone.
+  EXPECT_EQ(WithDroppedDecimalPoint(pix, TableWord{"147.8", Box{2, 6, 50, 24}}), "147.8");
+  EXPECT_EQ(WithDroppedDecimalPoint(pix, TableWord{"148", Box{2, 6, 50, 24}}), "148");
   pixDestroy(&pix);
 }
 

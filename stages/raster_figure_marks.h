@@ -1,0 +1,26 @@
+// The small marks of figures OCR gets wrong on a scan, measured from the word's own ink. At
+// 150 dpi Tesseract reads an en dash ("45–54", "(16.0–29.0)") as "-", and drops a decimal
+// point now and then ("147.8" read "1478", "0.9" read "09": ICDAR us-025, eu-018). A word's
+// box holds its glyphs (figures, letters) and its marks (dashes, points) as components of
+// ink; their sizes and places say what the marks are.
+#pragma once
+
+#include <string>
+
+#include "stages/table_grid.h"
+
+struct Pix;
+
+namespace assay {
+
+// `word`'s text with each "-" whose ink in `pix` (the word's box, in `pix`'s pixels) is as
+// wide as the word's figures and letters are (0.7 of their median width or more) written
+// "–". Unchanged when the word's dashes and the thin marks in its box do not pair one to one.
+std::string WithMeasuredDashes(Pix* pix, const TableWord& word);
+
+// `word`'s text with the decimal point OCR dropped put back: a word of figures only (no point,
+// no comma) whose box holds as many glyphs as it has figures and, between two of them, one
+// point-sized mark sitting on their baseline, gets "." there. Unchanged otherwise.
+std::string WithDroppedDecimalPoint(Pix* pix, const TableWord& word);
+
+}  // namespace assay
