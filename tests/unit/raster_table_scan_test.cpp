@@ -160,16 +160,24 @@ TEST(RuleDebris, ACellsOwnBracketsAndWordsStay) {
   EXPECT_EQ(WithoutRuleDebris(""), "");
 }
 
+// An 8-bit white image, and a black rectangle drawn on one: glyphs and marks as blocks.
+Pix* WhitePix(int width, int height) {
+  Pix* pix = pixCreate(width, height, 8);
+  pixSetAll(pix);
+  return pix;
+}
+
+void BlackBlock(Pix* pix, int x, int y, int w, int h) {
+  ::Box* b = boxCreate(x, y, w, h);
+  pixSetInRectArbitrary(pix, b, 0);
+  boxDestroy(&b);
+}
+
 TEST(FigureMarks, ADashAsWideAsTheFiguresIsAnEnDash) {
   // "45-54" drawn as blocks: figures 8 x 14 pixels, the dash 2 pixels high, 8 wide (an en
   // dash's half em) in one word and 3 wide (a hyphen's third) in the other.
-  Pix* pix = pixCreate(120, 30, 8);
-  pixSetAll(pix);
-  auto block = [&](int x, int y, int w, int h) {
-    ::Box* b = boxCreate(x, y, w, h);
-    pixSetInRectArbitrary(pix, b, 0);
-    boxDestroy(&b);
-  };
+  Pix* pix = WhitePix(120, 30);
+  auto block = [&](int x, int y, int w, int h) { BlackBlock(pix, x, y, w, h); };
   for (int x : {4, 14}) block(x, 8, 8, 14);
   block(24, 15, 8, 2);
   for (int x : {34, 44}) block(x, 8, 8, 14);
@@ -188,13 +196,8 @@ TEST(FigureMarks, APointBetweenTwoFiguresOnTheirBaselineIsPutBack) {
   // "1478" as OCR read "147.8": four figures 8 x 14 pixels, a 3 x 3 point on their baseline
   // between the third and the fourth; then the same figures with the point at mid-height
   // (a hyphen's place, not a point's) and with no point at all.
-  Pix* pix = pixCreate(200, 30, 8);
-  pixSetAll(pix);
-  auto block = [&](int x, int y, int w, int h) {
-    ::Box* b = boxCreate(x, y, w, h);
-    pixSetInRectArbitrary(pix, b, 0);
-    boxDestroy(&b);
-  };
+  Pix* pix = WhitePix(200, 30);
+  auto block = [&](int x, int y, int w, int h) { BlackBlock(pix, x, y, w, h); };
   for (int x : {4, 14, 24, 40}) block(x, 8, 8, 14);
   block(34, 19, 3, 3);
   for (int x : {64, 74, 84, 100}) block(x, 8, 8, 14);
