@@ -21,6 +21,10 @@ constexpr double kGlyphMinWidth = 0.1;     // narrower: a vertical rule's remain
 constexpr double kTargetWordHeight = 30;   // pixels, after enlarging
 constexpr double kMaxUpscale = 4;
 constexpr double kMinConfidence = 40;      // Tesseract's, 0..100
+// Bounded time on a grid the page's reading missed wholesale: cells read per table, and the
+// pixels of one enlarged slot (a large spanning cell is enlarged less).
+constexpr int kMaxCellsRead = 400;
+constexpr double kMaxSlotPixels = 4e6;
 
 double MedianWordHeight(const std::vector<TableWord>& words, const Box& region) {
   std::vector<double> h;
@@ -93,9 +97,9 @@ int ReadEmptyCells(Pix* pix, PageTable& table, const std::vector<TableWord>& wor
   if (word_height <= 0) return 0;
   const int width = pixGetWidth(pix), height = pixGetHeight(pix);
   const double scale = std::clamp(kTargetWordHeight / word_height, 1.0, kMaxUpscale);
-  int filled = 0;
+  int filled = 0, read = 0;
   for (TableCell& cell : table.cells) {
-    if (!Blank(cell.text)) continue;
+    if (!Blank(cell.text) || read >= kMaxCellsRead) continue;
     const int x0 = std::clamp(static_cast<int>(std::ceil(cell.bbox.x0)) + kSlotInset, 0, width);
     const int y0 = std::clamp(static_cast<int>(std::ceil(cell.bbox.y0)) + kSlotInset, 0, height);
     const int x1 = std::clamp(static_cast<int>(std::floor(cell.bbox.x1)) - kSlotInset, 0, width);
@@ -104,8 +108,11 @@ int ReadEmptyCells(Pix* pix, PageTable& table, const std::vector<TableWord>& wor
     PixHandle framed = PreparedRegion(pix, x0, y0, x1, y1, rules);
     if (!framed || !HoldsGlyph(framed.get(), word_height)) continue;
     WhitenFill(framed.get());
+    ++read;
+    const double slot_pixels = double(x1 - x0) * double(y1 - y0);
+    const double slot_scale = std::max(1.0, std::min(scale, std::sqrt(kMaxSlotPixels / slot_pixels)));
     std::string text;
-    for (const ScoredWord& w : ReadPrepared(framed.get(), x0, y0, scale, api))
+    for (const ScoredWord& w : ReadPrepared(framed.get(), x0, y0, slot_scale, api))
       if (w.confidence >= kMinConfidence) text += (text.empty() ? "" : " ") + w.word.text;
     text = WithoutRuleDebris(text);
     if (text.empty()) continue;

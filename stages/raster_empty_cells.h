@@ -22,7 +22,8 @@ namespace assay {
 // slot, rules painted out and dark bands inverted (PreparedRegion), holds a component of ink
 // the size of a glyph of `words` (the page's OCR words, in the same pixels): the slot, its
 // fill stretched to white, enlarged to 30-pixel words and read as one block; words Tesseract
-// is less than 40% sure of left out, rule debris too (WithoutRuleDebris).
+// is less than 40% sure of left out, rule debris too (WithoutRuleDebris). At most 400 cells a
+// table are read, each enlarged to 4 million pixels at most.
 // Returns how many cells it filled.
 int ReadEmptyCells(Pix* pix, PageTable& table, const std::vector<TableWord>& words,
                    const std::vector<Rule>& rules, tesseract::TessBaseAPI& api);

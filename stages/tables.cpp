@@ -287,7 +287,8 @@ const StageSpec& TablesStageSpec() {
       .params = {{"reread_ocr", ParamType::kBool, true, 0, 0, {}, {},
                   "scans and page images: read each table's region (a page image that may be "
                   "one table: the whole image) again with Tesseract, enlarged, as one block, "
-                  "and rebuild the grid from those words"},
+                  "and rebuild the grid from those words; read a ruled table's empty cells "
+                  "whose slots hold print on their own"},
                  {"ocr_lang", ParamType::kString, "eng", 0, 0, {},
                   "[A-Za-z0-9_]+(/[A-Za-z0-9_]+)?(\\+[A-Za-z0-9_]+(/[A-Za-z0-9_]+)?)*",
                   "Tesseract languages of that second reading"}},
