@@ -24,8 +24,7 @@ namespace assay {
 // fill stretched to white, enlarged to 30-pixel words and read as one block; words Tesseract
 // is less than 40% sure of left out, rule debris too (WithoutRuleDebris). At most 400 cells a
 // table are read, each enlarged to 4 million pixels at most.
-// Returns how many cells it filled.
-int ReadEmptyCells(Pix* pix, PageTable& table, const std::vector<TableWord>& words,
+void ReadEmptyCells(Pix* pix, PageTable& table, const std::vector<TableWord>& words,
                    const std::vector<Rule>& rules, tesseract::TessBaseAPI& api);
 
 }  // namespace assay

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "core/gray_histogram.h"
+#include "stages/ink_components.h"
 #include "stages/raster_table_ocr.h"
 
 namespace assay {
@@ -31,13 +32,9 @@ constexpr double kPointMinSize = 0.08;
 // Its bottom within this share of the glyphs' median height of their baseline.
 constexpr double kPointBaseline = 0.2;
 
-struct Component {
-  int x = 0, y = 0, w = 0, h = 0;
-};
-
 // The components of ink in `word`'s box of `pix` (the crop's coordinates), left to right;
 // empty when the box is too small or shows too little contrast.
-std::vector<Component> WordInk(Pix* pix, const TableWord& word) {
+std::vector<InkBox> WordInk(Pix* pix, const TableWord& word) {
   if (pix == nullptr) return {};
   const int x0 = std::max(0, static_cast<int>(std::floor(word.bbox.x0)));
   const int y0 = std::max(0, static_cast<int>(std::floor(word.bbox.y0)));
@@ -49,18 +46,8 @@ std::vector<Component> WordInk(Pix* pix, const TableWord& word) {
   if (!crop || !GrayRankValue(crop.get(), 1, 0.9, &paper) || !GrayRankValue(crop.get(), 1, 0.05, &ink) ||
       paper < ink + 40)
     return {};
-  PixHandle binary = WrapPix(pixThresholdToBinary(crop.get(), static_cast<int>((paper + ink) / 2)));
-  if (!binary) return {};
-  BOXA* boxes = pixConnCompBB(binary.get(), 8);
-  if (boxes == nullptr) return {};
-  std::vector<Component> out;
-  for (int i = 0; i < boxaGetCount(boxes); ++i) {
-    Component c;
-    boxaGetBoxGeometry(boxes, i, &c.x, &c.y, &c.w, &c.h);
-    out.push_back(c);
-  }
-  boxaDestroy(&boxes);
-  std::sort(out.begin(), out.end(), [](const Component& a, const Component& b) { return a.x < b.x; });
+  std::vector<InkBox> out = InkComponents(crop.get(), static_cast<int>((paper + ink) / 2));
+  std::sort(out.begin(), out.end(), [](const InkBox& a, const InkBox& b) { return a.x < b.x; });
   return out;
 }
 
@@ -75,11 +62,11 @@ std::string WithMeasuredDashes(Pix* pix, const TableWord& word) {
   const std::string& text = word.text;
   const size_t dashes = static_cast<size_t>(std::count(text.begin(), text.end(), '-'));
   if (dashes == 0) return text;
-  const std::vector<Component> ink = WordInk(pix, word);
+  const std::vector<InkBox> ink = WordInk(pix, word);
   const double height = word.bbox.y1 - word.bbox.y0;
   std::vector<int> marks;  // widths of the thin marks, left to right
   std::vector<int> glyph_widths;
-  for (const Component& c : ink) {
+  for (const InkBox& c : ink) {
     if (c.h <= kDashMaxHeight * height && c.w >= kDashMinAspect * c.h) marks.push_back(c.w);
     else if (c.h >= kGlyphMinHeight * height) glyph_widths.push_back(c.w);
   }
@@ -98,20 +85,20 @@ std::string WithDroppedDecimalPoint(Pix* pix, const TableWord& word) {
   const std::string& text = word.text;
   if (text.size() < 2 || !std::all_of(text.begin(), text.end(), [](char c) { return c >= '0' && c <= '9'; }))
     return text;
-  const std::vector<Component> ink = WordInk(pix, word);
+  const std::vector<InkBox> ink = WordInk(pix, word);
   const double height = word.bbox.y1 - word.bbox.y0;
-  std::vector<Component> glyphs;
-  for (const Component& c : ink)
+  std::vector<InkBox> glyphs;
+  for (const InkBox& c : ink)
     if (c.h >= kGlyphMinHeight * height) glyphs.push_back(c);
   if (glyphs.size() != text.size()) return text;
   std::vector<int> heights, bottoms;
-  for (const Component& g : glyphs) {
+  for (const InkBox& g : glyphs) {
     heights.push_back(g.h);
     bottoms.push_back(g.y + g.h);
   }
   const double glyph_height = Median(heights), baseline = Median(bottoms);
   int at = -1, points = 0;
-  for (const Component& c : ink) {
+  for (const InkBox& c : ink) {
     if (c.h < kPointMinSize * glyph_height || c.h > kPointMaxSize * glyph_height ||
         c.w < kPointMinSize * glyph_height || c.w > kPointMaxSize * glyph_height ||
         c.w > 2 * c.h || c.h > 2 * c.w)

@@ -11,6 +11,7 @@
 
 #include "core/gray_histogram.h"
 #include "core/raster.h"
+#include "stages/ink_components.h"
 #include "stages/pix_mat.h"
 #include "stages/raster_rulings.h"
 #include "stages/raster_table_structure.h"
@@ -41,15 +42,6 @@ constexpr double kSameWordIou = 0.6;
 // A table image's other readings, as multiples of its enlargement (FindRasterTables).
 constexpr double kOtherEnlargements[] = {0.83, 1.17, 1.33, 1.67};
 
-double RegionMedianWordHeight(const std::vector<TableWord>& words, const Box& region) {
-  std::vector<double> h;
-  for (const TableWord& w : words) {
-    if (WordCentreInRegion(region, w.bbox)) h.push_back(w.bbox.y1 - w.bbox.y0);
-  }
-  if (h.empty()) return 0;
-  std::nth_element(h.begin(), h.begin() + h.size() / 2, h.end());
-  return h[h.size() / 2];
-}
 
 bool RegionsOverlap(const Box& a, const Box& b) {
   return a.x0 <= b.x1 && b.x0 <= a.x1 && a.y0 <= b.y1 && b.y0 <= a.y1;
@@ -70,6 +62,16 @@ double ShareOfWordsInBoxes(const std::vector<TableWord>& words, const std::vecto
 
 }  // namespace
 
+double RegionMedianWordHeight(const std::vector<TableWord>& words, const Box& region) {
+  std::vector<double> h;
+  for (const TableWord& w : words) {
+    if (WordCentreInRegion(region, w.bbox)) h.push_back(w.bbox.y1 - w.bbox.y0);
+  }
+  if (h.empty()) return 0;
+  std::nth_element(h.begin(), h.begin() + h.size() / 2, h.end());
+  return h[h.size() / 2];
+}
+
 bool RuleReadAsWord(const std::string& text) {
   return std::all_of(text.begin(), text.end(), [](char c) {
     return c == '|' || c == '_' || c == '=' || c == '.' || c == ':' || c == ',' || c == ';' ||
@@ -87,18 +89,9 @@ double InkTextHeight(Pix* pix) {
   const float ink = static_cast<float>(RankOfCounts(counts, 0.02f));
   const float paper = static_cast<float>(RankOfCounts(counts, 0.5f));
   if (paper - ink < 32) return 0;
-  Pix* binary = pixThresholdToBinary(gray.get(), static_cast<int>((ink + paper) / 2));
-  if (binary == nullptr) return 0;
-  PixHandle owned = WrapPix(binary);
-  BOXA* boxes = pixConnCompBB(binary, 8);
-  if (boxes == nullptr) return 0;
   std::vector<int> heights;
-  for (int i = 0; i < boxaGetCount(boxes); ++i) {
-    l_int32 x, y, w, h;
-    boxaGetBoxGeometry(boxes, i, &x, &y, &w, &h);
-    if (h >= 3 && 4 * h <= height && w >= 2) heights.push_back(h);
-  }
-  boxaDestroy(&boxes);
+  for (const InkBox& c : InkComponents(gray.get(), static_cast<int>((ink + paper) / 2)))
+    if (c.h >= 3 && 4 * c.h <= height && c.w >= 2) heights.push_back(c.h);
   if (heights.empty()) return 0;
   std::nth_element(heights.begin(), heights.begin() + heights.size() / 2, heights.end());
   return heights[heights.size() / 2];
@@ -165,6 +158,12 @@ void StretchInkToBlack(Pix* gray) {
   const double paper = RankOfCounts(counts, 0.5);
   const double ink = std::max(RankOfCounts(counts, 0.02), paper - 255.0 / kMaxInkStretch);
   if (paper - ink < 32) return;
+  StretchLevels(gray, ink, paper);
+}
+
+}  // namespace
+
+void StretchLevels(Pix* gray, double ink, double paper) {
   const int w = pixGetWidth(gray), h = pixGetHeight(gray);
   for (int y = 0; y < h; ++y)
     for (int x = 0; x < w; ++x) {
@@ -175,10 +174,6 @@ void StretchInkToBlack(Pix* gray) {
     }
 }
 
-}  // namespace
-
-// A region cropped from `pix` (8-bit gray) with `rules` painted out and a white border: the
-// pixels every reading of the region enlarges. Null when the region is too small.
 PixHandle GrayCrop(Pix* pix, int x0, int y0, int x1, int y1) {
   ::Box* clip = boxCreate(x0, y0, x1 - x0, y1 - y0);
   PixHandle crop = WrapPix(pixClipRectangle(pix, clip, nullptr));
@@ -236,8 +231,6 @@ PixHandle PreparedRegion(Pix* pix, int x0, int y0, int x1, int y1, const std::ve
   return WrapPix(pixAddBorder(crop.get(), kPreparedBorder, 255));
 }
 
-// The words Tesseract reads in `framed` (PreparedRegion's, whose crop starts at (x0, y0) of the
-// page's pixels) enlarged by `scale`, with their confidence, in the page's pixels.
 std::vector<ScoredWord> ReadPrepared(Pix* framed, int x0, int y0, double scale,
                                      tesseract::TessBaseAPI& api) {
   std::vector<ScoredWord> out;

@@ -94,6 +94,13 @@ std::vector<TableWord> ReadTableRegion(Pix* pix, const Box& region, const std::v
                                        const std::vector<double>& scales,
                                        tesseract::TessBaseAPI& api);
 
+// The median height of the boxes of `words` whose centres lie in `region`; 0 without any.
+double RegionMedianWordHeight(const std::vector<TableWord>& words, const Box& region);
+
+// `gray`'s levels (8-bit) mapped linearly so that `ink` is black and `paper` white, clamped,
+// in place (`paper` above `ink`).
+void StretchLevels(Pix* gray, double ink, double paper);
+
 // A word that is only a rule Tesseract read as letters ("|", "||", "_"), or a dotted rule's
 // debris ("=", ".", ":"): marks no table cell holds alone. Dashes, stars and signs do
 // ("-" for none, "***" for significance), and are kept.

@@ -26,9 +26,8 @@ std::string WithoutRuleDebris(std::string_view cell) {
     words.push_back(std::move(w));
   }
   if (words.empty()) return "";
-  std::string joined;
-  for (const std::string& w : words) joined += (joined.empty() ? "" : " ") + w;
-  const auto count = [&](char c) { return std::count(joined.begin(), joined.end(), c); };
+  // Pipes and spaces aside, the words hold what the cell does: its brackets are counted there.
+  const auto count = [&](char c) { return std::count(cell.begin(), cell.end(), c); };
   for (const auto& [open, close] : {std::pair{'[', ']'}, std::pair{'{', '}'}}) {
     const auto opened = count(open), closed = count(close);
     if (!words.empty() && words.front().front() == open && closed < opened) {
