@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Table extraction figures for docs/benchmarks.md (docs/tables.md explains the measures).
 
-  tables_bench.py ASSAY_BIN CORPORA_DIR WORK_DIR [SET...]
+  tables_bench.py ASSAY_BIN CORPORA_DIR WORK_DIR [--fonts=urw|dejavu] [SET...]
 
 For each set (default: tables_icdar2013 tables_camelot tables_tabula) the dev PDFs are linked
 into WORK_DIR/SET/in, processed with `assay run` and scored with `assay eval --gt`; then the
@@ -17,6 +17,16 @@ Two more sets are scans (not in the default list: OCR makes them slow):
                             degraded as a scan with ImageMagick (a 0.4 degree rotation, blur
                             0x0.6, 3% gaussian noise, seed 1: the same render on every run) and rebuilt as an image-only PDF of the
                             same page size with img2pdf; scored against the ICDAR truth
+
+The scanned render's fonts are pinned: most ICDAR PDFs name fonts they do not embed (Times,
+Helvetica, Arial, Courier, Symbol), and pdftoppm draws them with whatever fontconfig finds, so
+the render, and every figure measured on it, used to depend on the machine's font packages
+(the same binary scored 0.681 on a machine with DejaVu only and 0.609 on one with the URW
+fonts, which ghostscript pulls in). pdftoppm now sees one font set, through a fontconfig file
+of its own (WORK_DIR/fonts.conf): --fonts=urw (the default; Debian's fonts-urw-base35, metric
+twins of the fonts the PDFs name, so each line keeps its width and the scan looks like the
+page) or --fonts=dejavu (the render of the figures before tables v16; DejaVu is wider, its
+lines overrun). The JSON line says which files Times, Helvetica and Arial became.
 """
 import json
 import os
@@ -30,12 +40,48 @@ SETS = ["tables_icdar2013", "tables_camelot", "tables_tabula"]
 SCANNED = "tables_icdar2013_scanned"
 
 
-def make_scan(pdf, out_pdf, tmp):
-    """An image-only PDF of `pdf`'s pages, rendered and degraded as a scan."""
+FONT_DIRS = {
+    "urw": ["/usr/share/fonts/opentype/urw-base35", "/usr/share/fonts/truetype/dejavu"],
+    "dejavu": ["/usr/share/fonts/truetype/dejavu"],
+}
+
+
+def pinned_fonts_env(fonts, work):
+    """The environment under which pdftoppm sees only the font set `fonts` (FONT_DIRS)."""
+    for d in FONT_DIRS[fonts]:
+        if not os.path.isdir(d):
+            raise SystemExit("--fonts=%s needs %s (apt-get install fonts-urw-base35 "
+                             "fonts-dejavu-core)" % (fonts, d))
+    conf = os.path.join(work, "fonts.conf")
+    with open(conf, "w") as f:
+        f.write('<?xml version="1.0"?>\n<!DOCTYPE fontconfig SYSTEM "fonts.dtd">\n<fontconfig>\n')
+        for d in FONT_DIRS[fonts]:
+            f.write("  <dir>%s</dir>\n" % d)
+        # The distribution's rules (metric aliases: Times -> Nimbus Roman, Arial -> Nimbus Sans),
+        # not its font directories.
+        f.write('  <cachedir>%s</cachedir>\n' % os.path.join(work, "fontcache"))
+        f.write('  <include ignore_missing="yes">/etc/fonts/conf.d</include>\n</fontconfig>\n')
+    env = dict(os.environ, FONTCONFIG_FILE=conf)
+    env.pop("FONTCONFIG_PATH", None)
+    return env
+
+
+def font_matches(env):
+    """Which font file each family the ICDAR PDFs name most is drawn with."""
+    out = {}
+    for family in ("Times", "Helvetica", "Arial"):
+        out[family] = subprocess.run(["fc-match", "-f", "%{file}", family], env=env,
+                                     capture_output=True, text=True).stdout
+    return out
+
+
+def make_scan(pdf, out_pdf, tmp, env):
+    """An image-only PDF of `pdf`'s pages, rendered (with the fonts `env` pins) and degraded
+    as a scan."""
     prefix = os.path.join(tmp, "p")
     for f in os.listdir(tmp):
         os.remove(os.path.join(tmp, f))
-    subprocess.run(["pdftoppm", "-r", "150", "-gray", pdf, prefix], check=True)
+    subprocess.run(["pdftoppm", "-r", "150", "-gray", pdf, prefix], check=True, env=env)
     pages = sorted(f for f in os.listdir(tmp) if f.endswith(".pgm"))
     images = []
     for f in pages:
@@ -99,15 +145,24 @@ def sha256(path):
 
 
 def main():
-    if len(sys.argv) < 4:
+    fonts = "urw"
+    args = []
+    for a in sys.argv[1:]:
+        if a.startswith("--fonts="):
+            fonts = a.split("=", 1)[1]
+            if fonts not in FONT_DIRS:
+                raise SystemExit("--fonts: urw or dejavu")
+        else:
+            args.append(a)
+    if len(args) < 3:
         raise SystemExit(__doc__)
-    assay, corpora, work = sys.argv[1:4]
+    assay, corpora, work = args[:3]
     # Absolute: the inputs are symlinks into the corpora made under WORK, and a relative
     # CORPORA (../shared/corpora) would make them dangle there.
     corpora, work = os.path.abspath(corpora), os.path.abspath(work)
     if os.sep in assay:
         assay = os.path.abspath(assay)
-    sets = sys.argv[4:] or SETS
+    sets = args[3:] or SETS
     for name in sets:
         gt = os.path.join(corpora, "tables_icdar2013" if name == SCANNED else name, "dev")
         root = os.path.join(work, name)
@@ -115,11 +170,14 @@ def main():
         os.makedirs(os.path.join(root, "in"))
         ext = ".png" if name == "tables_pubtabnet_images" else ".pdf"
         pdfs = sorted(f for f in os.listdir(gt) if f.endswith(ext))
+        render = None
         if name == SCANNED:
             tmp = os.path.join(root, "render")
             os.makedirs(tmp)
+            env = pinned_fonts_env(fonts, root)
+            render = {"fonts": fonts, "matches": font_matches(env)}
             for f in pdfs:
-                make_scan(os.path.join(gt, f), os.path.join(root, "in", f), tmp)
+                make_scan(os.path.join(gt, f), os.path.join(root, "in", f), tmp, env)
         else:
             for f in pdfs:
                 os.symlink(os.path.join(gt, f), os.path.join(root, "in", f))
@@ -154,7 +212,7 @@ def main():
             base = json.loads(subprocess.run(
                 [assay, "eval", "--records", records, "--gt", gt, "--json"],
                 capture_output=True, text=True, check=True).stdout)
-        print(json.dumps({"set": name, "documents": len(pdfs), "pages": pages,
+        print(json.dumps({"set": name, "render": render, "documents": len(pdfs), "pages": pages,
                           "run_seconds": round(wall, 2),
                           "tables_stage_ms": round(stage_ms, 1),
                           "tables_pages_per_second": round(pages / (stage_ms / 1000), 1)
