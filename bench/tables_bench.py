@@ -26,7 +26,8 @@ fonts, which ghostscript pulls in). pdftoppm now sees one font set, through a fo
 of its own (WORK_DIR/fonts.conf): --fonts=urw (the default; Debian's fonts-urw-base35, metric
 twins of the fonts the PDFs name, so each line keeps its width and the scan looks like the
 page) or --fonts=dejavu (the render of the figures before tables v16; DejaVu is wider, its
-lines overrun). The JSON line says which files Times, Helvetica and Arial became.
+lines overrun). A font package not installed is unpacked under WORK_DIR, not installed. The
+JSON line says which files Times, Helvetica and Arial became.
 """
 import json
 import os
@@ -40,27 +41,63 @@ SETS = ["tables_icdar2013", "tables_camelot", "tables_tabula"]
 SCANNED = "tables_icdar2013_scanned"
 
 
-FONT_DIRS = {
-    "urw": ["/usr/share/fonts/opentype/urw-base35", "/usr/share/fonts/truetype/dejavu"],
-    "dejavu": ["/usr/share/fonts/truetype/dejavu"],
+# A font set: its Debian packages, and the folder of each where its fonts are.
+FONT_SETS = {
+    "urw": [("fonts-urw-base35", "usr/share/fonts/opentype/urw-base35"),
+            ("fonts-dejavu-core", "usr/share/fonts/truetype/dejavu")],
+    "dejavu": [("fonts-dejavu-core", "usr/share/fonts/truetype/dejavu")],
 }
 
 
+def font_dir(package, folder, work):
+    """`folder` of `package`: where it is installed, or else unpacked from the package file
+    under WORK_DIR (apt-get download): installing fonts would change what every PDF render of
+    the machine draws, and assay's own `fonts` resource (rasterize's identity) with it."""
+    installed = os.path.join("/", folder)
+    if os.path.isdir(installed):
+        return installed
+    root = os.path.join(work, "fontpkgs")
+    unpacked = os.path.join(root, "root", folder)
+    if not os.path.isdir(unpacked):
+        os.makedirs(root, exist_ok=True)
+        subprocess.run(["apt-get", "download", package], cwd=root, check=True,
+                       stdout=subprocess.DEVNULL)
+        deb = sorted(f for f in os.listdir(root) if f.startswith(package + "_"))[-1]
+        subprocess.run(["dpkg-deb", "-x", os.path.join(root, deb), os.path.join(root, "root")],
+                       check=True)
+    return unpacked
+
+
+def unpacked_rules(folder):
+    """The fontconfig rules an unpacked font package enables (its etc/fonts/conf.d links, whose
+    absolute targets are read inside the unpacked tree): the aliases that make Times Nimbus
+    Roman. None for an installed package: the system's conf.d has them."""
+    if folder.startswith("/usr/"):
+        return []
+    root = folder[:folder.index("/usr/share/")]
+    links = os.path.join(root, "etc", "fonts", "conf.d")
+    if not os.path.isdir(links):
+        return []
+    return [root + os.readlink(os.path.join(links, f)) for f in sorted(os.listdir(links))
+            if os.path.islink(os.path.join(links, f))]
+
+
 def pinned_fonts_env(fonts, work):
-    """The environment under which pdftoppm sees only the font set `fonts` (FONT_DIRS)."""
-    for d in FONT_DIRS[fonts]:
-        if not os.path.isdir(d):
-            raise SystemExit("--fonts=%s needs %s (apt-get install fonts-urw-base35 "
-                             "fonts-dejavu-core)" % (fonts, d))
+    """The environment under which pdftoppm sees only the font set `fonts` (FONT_SETS)."""
     conf = os.path.join(work, "fonts.conf")
+    dirs = [font_dir(package, folder, work) for package, folder in FONT_SETS[fonts]]
     with open(conf, "w") as f:
         f.write('<?xml version="1.0"?>\n<!DOCTYPE fontconfig SYSTEM "fonts.dtd">\n<fontconfig>\n')
-        for d in FONT_DIRS[fonts]:
+        for d in dirs:
             f.write("  <dir>%s</dir>\n" % d)
         # The distribution's rules (metric aliases: Times -> Nimbus Roman, Arial -> Nimbus Sans),
-        # not its font directories.
+        # not its font directories; then those of the packages unpacked here.
         f.write('  <cachedir>%s</cachedir>\n' % os.path.join(work, "fontcache"))
-        f.write('  <include ignore_missing="yes">/etc/fonts/conf.d</include>\n</fontconfig>\n')
+        f.write('  <include ignore_missing="yes">/etc/fonts/conf.d</include>\n')
+        for d in dirs:
+            for rule in unpacked_rules(d):
+                f.write('  <include ignore_missing="yes">%s</include>\n' % rule)
+        f.write("</fontconfig>\n")
     env = dict(os.environ, FONTCONFIG_FILE=conf)
     env.pop("FONTCONFIG_PATH", None)
     return env
@@ -150,7 +187,7 @@ def main():
     for a in sys.argv[1:]:
         if a.startswith("--fonts="):
             fonts = a.split("=", 1)[1]
-            if fonts not in FONT_DIRS:
+            if fonts not in FONT_SETS:
                 raise SystemExit("--fonts: urw or dejavu")
         else:
             args.append(a)

@@ -14,6 +14,7 @@
 #include "stages/ink_components.h"
 #include "stages/pix_mat.h"
 #include "stages/raster_rulings.h"
+#include "stages/raster_unread_grids.h"
 #include "stages/raster_table_structure.h"
 
 namespace assay {
@@ -31,6 +32,8 @@ constexpr double kPaintedRuleShare = 0.25;  // of the region's width (height): a
 constexpr double kWholeImageWordShare = 0.7;  // of an image's words in its table: one table
 constexpr double kWholeImageRuleShare = 0.5;  // a rule this share of the image wide is a table's
 constexpr double kWholeImageProseShare = 0.05;  // of an image's words in running text: a page
+constexpr double kMinGridWordConfidence = 40;  // Tesseract's, 0..100: a grid read again
+constexpr double kMaxGridEmptyShare = 0.5;      // of a grid's cells, read again: a chart
 constexpr size_t kFewWords = 8;  // a first reading this thin says nothing about the image
 // Tesseract's word boxes (ascender to descender) against the median character-sized component
 // of the image's ink (InkTextHeight: mostly lower-case letters and digits): 1.0-1.7, median
@@ -317,7 +320,7 @@ std::vector<TableWord> MergeReadings(const std::vector<std::vector<ScoredWord>>&
 
 std::vector<TableWord> ReadTableRegion(Pix* pix, const Box& region, const std::vector<Rule>& rules,
                                        const std::vector<double>& scales,
-                                       tesseract::TessBaseAPI& api) {
+                                       tesseract::TessBaseAPI& api, double min_confidence) {
   const int width = pixGetWidth(pix), height = pixGetHeight(pix);
   const int x0 = std::clamp(static_cast<int>(std::floor(region.x0)), 0, width);
   const int y0 = std::clamp(static_cast<int>(std::floor(region.y0)), 0, height);
@@ -332,6 +335,7 @@ std::vector<TableWord> ReadTableRegion(Pix* pix, const Box& region, const std::v
   if (stretched) StretchInkToBlack(stretched.get());
   for (size_t i = 0; i < scales.size(); ++i)
     readings.push_back(ReadPrepared(i == 0 || !stretched ? framed.get() : stretched.get(), x0, y0, scales[i], api));
+  std::erase_if(readings[0], [&](const ScoredWord& w) { return w.confidence < min_confidence; });
   return MergeReadings(readings, 0);
 }
 
@@ -392,7 +396,9 @@ std::vector<PageTable> FindRasterTables(Pix* pix, const std::vector<TableWord>& 
                                         const std::vector<Box>& areas,
                                         tesseract::TessBaseAPI* api,
                                         const RasterTableOptions& options,
-                                        TablePageReport* report) {
+                                        TablePageReport* report,
+                                        std::vector<TableWord>* built_from) {
+  if (built_from != nullptr) *built_from = words;
   TablePageReport first_report;
   std::vector<PageTable> first = FindTables(words, rules, areas, &first_report, WordSource::kOcr);
   if (api == nullptr || pix == nullptr) {
@@ -421,6 +427,14 @@ std::vector<PageTable> FindRasterTables(Pix* pix, const std::vector<TableWord>& 
       whole_table = true;
     }
   }
+  // A page's ruled grids its reading left unread (stages/raster_unread_grids.h), read on their
+  // own with their text enlarged from the page's word height: what words they hold may be
+  // noise.
+  const double page_word_height = RegionMedianWordHeight(words, whole);
+  if (areas.empty() && !whole_table) {
+    for (const Box& grid : UnreadRuledGrids(PixToMat(pix), words, rules, page_word_height))
+      regions.push_back(grid);
+  }
   // Overlapping regions are read once, as their union.
   for (bool merged = true; merged;) {
     merged = false;
@@ -444,11 +458,11 @@ std::vector<PageTable> FindRasterTables(Pix* pix, const std::vector<TableWord>& 
   std::vector<TableWord> reread;
   std::vector<Box> read_regions;
   for (const Box& region : regions) {
-    // A region: its text's height from its words. The whole image: the lower of that and its
-    // ink's (InkTextHeight): a poor first reading (lines merged into one box, noise read as
-    // tall words) only makes the words taller; PubTabNet's PMC2759935 read 32-pixel words
-    // on 12-pixel print, was not enlarged at all, and lost two rows and a column.
-    double h = RegionMedianWordHeight(words, region);
+    // A grid: the page's word height. The whole image: the lower of its words' and its ink's
+    // (InkTextHeight): a poor first reading (lines merged into one box, noise read as tall
+    // words) only makes the words taller; PubTabNet's PMC2759935 read 32-pixel words on
+    // 12-pixel print, was not enlarged at all, and lost two rows and a column.
+    double h = whole_table ? RegionMedianWordHeight(words, region) : page_word_height;
     if (whole_table && ink_height > 0) {
       const double by_ink = kWordToInkHeight * ink_height;
       h = h > 0 ? std::min(h, by_ink) : by_ink;
@@ -471,8 +485,12 @@ std::vector<PageTable> FindRasterTables(Pix* pix, const std::vector<TableWord>& 
           scales.push_back(other);
       }
     }
+    // A grid's reading keeps its confident words only: PSM 6 reads a chart's curves and
+    // markers as words of noise, which would explain its ink and pass it for a table (ICDAR
+    // us-023's two boxed line charts).
     std::vector<TableWord> got =
-        ReadTableRegion(unfiltered ? unfiltered.get() : pix, region, read_rules, scales, *api);
+        ReadTableRegion(unfiltered ? unfiltered.get() : pix, region, read_rules, scales, *api,
+                        whole_table ? 0.0 : kMinGridWordConfidence);
     if (got.empty()) continue;  // nothing read: the first reading stands there
     read_regions.push_back(region);
     reread.insert(reread.end(), got.begin(), got.end());
@@ -489,6 +507,20 @@ std::vector<PageTable> FindRasterTables(Pix* pix, const std::vector<TableWord>& 
   TablePageReport second_report;
   std::vector<PageTable> second =
       FindTables(reread, read_rules, areas, &second_report, WordSource::kOcr);
+  // A grid read again was first taken for a chart: the table its second reading makes stands
+  // only when most of its cells hold text. A bar chart's box read again gave its axis labels
+  // and the prose beside it, confident words that explained its ink, in a grid mostly empty
+  // (ICDAR us-001, us-030: 75-90% of the cells empty; the tables read again 0-25%).
+  if (!whole_table) {
+    std::erase_if(second, [&](const PageTable& t) {
+      const bool read_again = std::any_of(read_regions.begin(), read_regions.end(), [&](const Box& r) {
+        return WordCentreInRegion(r, t.bbox);
+      });
+      const auto empty = std::count_if(t.cells.begin(), t.cells.end(),
+                                       [](const TableCell& c) { return c.text.empty(); });
+      return read_again && double(empty) > kMaxGridEmptyShare * double(t.cells.size());
+    });
+  }
   // An image that is one table and draws no grid: all its lines are the table's rows. A grid
   // has vertical rules; rules only between rows (a stack of horizontal ones, as most journal
   // tables draw) leave the rows to the whole-image structure, which reads them better.
@@ -504,6 +536,7 @@ std::vector<PageTable> FindRasterTables(Pix* pix, const std::vector<TableWord>& 
   if (whole_table && !ruled) {
     if (std::optional<PageTable> t = WholeImageTable(reread)) {
       *report = second_report;
+      if (built_from != nullptr) *built_from = std::move(reread);
       return {std::move(*t)};
     }
   }
@@ -512,6 +545,7 @@ std::vector<PageTable> FindRasterTables(Pix* pix, const std::vector<TableWord>& 
     return first;
   }
   *report = second_report;
+  if (built_from != nullptr) *built_from = std::move(reread);
   return second;
 }
 

@@ -3,7 +3,8 @@
 // print poorly; the image, cleared of its long rules, enlarged until its text is about 30
 // pixels high and read as one block of text (Tesseract PSM 6), gives words with better text
 // and boxes, from which the grid is rebuilt. Tables found on scanned pages are not read again:
-// there the page's own reading measured better.
+// there the page's own reading measured better; a scan's ruled grid that reading left unread
+// is (stages/raster_unread_grids.h).
 #pragma once
 
 #include <cstddef>
@@ -38,12 +39,17 @@ struct RasterTableOptions {
 // `rules`; then, when the whole image is a candidate and no hint names areas, the image read
 // again with `api` and its tables found again from those words.
 // `api` may be null: the first result is returned. `areas` are the manifest's hints, in pixels.
+// A scanned page's ruled grids its reading left unread (stages/raster_unread_grids.h) are read
+// again too. `built_from`, when not null, gets the words the tables were built from (`words`,
+// or those of the regions read again and the rest of `words`): what the later checks of those
+// tables (charts, empty cells) must read.
 std::vector<PageTable> FindRasterTables(Pix* pix, const std::vector<TableWord>& words,
                                         const std::vector<Rule>& rules,
                                         const std::vector<Box>& areas,
                                         tesseract::TessBaseAPI* api,
                                         const RasterTableOptions& options,
-                                        TablePageReport* report);
+                                        TablePageReport* report,
+                                        std::vector<TableWord>* built_from = nullptr);
 
 // Whether a page image that may be one table (`image_width` pixels wide) is read again whole,
 // from its first reading: two or more horizontal rules half the image wide or longer with most
@@ -89,10 +95,11 @@ std::vector<TableWord> MergeReadings(const std::vector<std::vector<ScoredWord>>&
 // The words Tesseract reads in `region` of `pix` (pixel coordinates of `pix`), the region
 // cropped, with `rules` painted out, enlarged by each of `scales` and read as one block; the
 // readings after the first from the crop with its ink stretched to black (light, thin print);
-// all merged (MergeReadings) onto the first one.
+// all merged (MergeReadings) onto the first one, whose words under `min_confidence` are left
+// out.
 std::vector<TableWord> ReadTableRegion(Pix* pix, const Box& region, const std::vector<Rule>& rules,
                                        const std::vector<double>& scales,
-                                       tesseract::TessBaseAPI& api);
+                                       tesseract::TessBaseAPI& api, double min_confidence = 0);
 
 // The median height of the boxes of `words` whose centres lie in `region`; 0 without any.
 double RegionMedianWordHeight(const std::vector<TableWord>& words, const Box& region);

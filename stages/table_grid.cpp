@@ -755,13 +755,7 @@ bool IsDotLeader(const std::string& text) {
 
 }  // namespace
 
-std::vector<PageTable> RuledTables(const std::vector<TableWord>& words, const std::vector<Rule>& rules,
-                               TablePageReport* report, WordSource source) {
-  std::vector<PageTable> out;
-  if (rules.size() > kMaxRules) {
-    report->truncated = true;
-    return out;
-  }
+std::vector<std::vector<Rule>> ConnectedRuleGroups(const std::vector<Rule>& rules) {
   UnionFind uf(rules.size());
   for (size_t i = 0; i < rules.size(); ++i)
     for (size_t j = i + 1; j < rules.size(); ++j) {
@@ -773,8 +767,20 @@ std::vector<PageTable> RuledTables(const std::vector<TableWord>& words, const st
     }
   std::map<int, std::vector<Rule>> groups;
   for (size_t i = 0; i < rules.size(); ++i) groups[uf.Find(static_cast<int>(i))].push_back(rules[i]);
+  std::vector<std::vector<Rule>> out;
+  for (auto& [id, group] : groups) out.push_back(std::move(group));
+  return out;
+}
+
+std::vector<PageTable> RuledTables(const std::vector<TableWord>& words, const std::vector<Rule>& rules,
+                               TablePageReport* report, WordSource source) {
+  std::vector<PageTable> out;
+  if (rules.size() > kMaxRules) {
+    report->truncated = true;
+    return out;
+  }
   std::vector<Rule> lone_horizontal;  // groups without a vertical rule
-  for (const auto& [id, group] : groups) {
+  for (const std::vector<Rule>& group : ConnectedRuleGroups(rules)) {
     int h = 0, v = 0;
     for (const Rule& r : group) (r.horizontal() ? h : v) += 1;
     if (v == 0) lone_horizontal.insert(lone_horizontal.end(), group.begin(), group.end());

@@ -73,6 +73,10 @@ std::vector<PageTable> FindTables(const std::vector<TableWord>& words, const std
                               const std::vector<Box>& areas, TablePageReport* report,
                               WordSource source = WordSource::kTextLayer);
 
+// `rules` in groups of rules that touch or cross (within a point or pixel or two), each group
+// in the order of its first rule; the caller bounds their number (4000 a page: RuledTables).
+std::vector<std::vector<Rule>> ConnectedRuleGroups(const std::vector<Rule>& rules);
+
 // A ruled grid from the rules of one connected group, its cells filled with the words whose
 // centre falls inside; empty when the rules do not make a grid of at least 2 x 2 slots with
 // text. Exposed for tests.

@@ -175,14 +175,15 @@ class TablesStage : public Stage {
           api = &engine->api;
         }
         const std::vector<Rule> image_rules = FindRasterRulings(image, 1.0);
+        std::vector<TableWord> built_from;  // the words the tables hold, read again or not
         page.tables = FindRasterTables(pix, words, image_rules, areas, api,
-                                       options, &report);
+                                       options, &report, &built_from);
         // A scanned page's charts (a page image that is one table is not searched for them).
         if (areas.empty() && !options.whole_image_candidate)
-          DropRasterCharts(page.tables, image, words, image_rules);
+          DropRasterCharts(page.tables, image, built_from, image_rules);
         // Print the page's reading left out of a ruled table's cells (stages/raster_empty_cells.h).
         if (api != nullptr)
-          for (PageTable& t : page.tables) ReadEmptyCells(pix, t, words, image_rules, *api);
+          for (PageTable& t : page.tables) ReadEmptyCells(pix, t, built_from, image_rules, *api);
         page.raster.reset();  // rebuilt from its raster steps by a later stage that needs it
         for (PageTable& t : page.tables) {
           // The shift detector reads the boxes upright, in the pixels' frame, before they are
@@ -277,7 +278,11 @@ const StageSpec& TablesStageSpec() {
       //     table's empty cells whose slots hold print are read on their own
       // v14: a scan's "-" as wide as its word's glyphs is an en dash
       // v15: a scan's figure gets back the decimal point OCR dropped, from its ink
-      .version = 15,
+      // v16: a scan's ruled grid whose ink its words leave unexplained (a chart's, or a table
+      //     the page's reading missed) is read again on its own, its confident words kept, and
+      //     stands as a table when most of its cells hold text; a double rule's second line is
+      //     not a chart's ink
+      .version = 16,
       .summary = "tables of born-digital pages, scans and page images: ruled grids with spans "
                  "(drawn rules, or rules found in the page image), unruled tables by word "
                  "alignment; structural checks and the shifted-column detector",

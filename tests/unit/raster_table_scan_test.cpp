@@ -9,6 +9,7 @@
 
 #include "stages/raster_charts.h"
 #include "stages/raster_figure_marks.h"
+#include "stages/raster_unread_grids.h"
 #include "stages/table_cell_debris.h"
 #include "stages/table_grid.h"
 
@@ -129,6 +130,67 @@ TEST(RasterCharts, AChartsCurvesAreStrayInk) {
   tables[0].bbox = region;
   DropRasterCharts(tables, page, words, rules);
   EXPECT_TRUE(tables.empty());
+}
+
+// The table of ATablesInkIsItsWordsAndRules boxed, its top and bottom rules double, of which
+// the rule search found one line each (the outer): `rules` hold those; the inner lines, 6 px
+// in, are drawn only.
+std::vector<Rule> DrawDoubleRuledBox(cv::Mat& page) {
+  const std::vector<Rule> rules = {Rule{20, 30, 380, 30}, Rule{20, 230, 380, 230},
+                                   Rule{20, 30, 20, 230}, Rule{380, 30, 380, 230}};
+  for (const Rule& r : rules)
+    cv::line(page, cv::Point(int(r.x0), int(r.y0)), cv::Point(int(r.x1), int(r.y1)), cv::Scalar(0), 2);
+  cv::line(page, cv::Point(30, 36), cv::Point(370, 36), cv::Scalar(0), 2);
+  cv::line(page, cv::Point(30, 224), cv::Point(370, 224), cv::Scalar(0), 2);
+  return rules;
+}
+
+TEST(RasterCharts, TheSecondLineOfADoubleRuleIsNotStrayInk) {
+  cv::Mat page = WhitePage();
+  const std::vector<TableWord> words = DrawWords(page);
+  const std::vector<Rule> rules = DrawDoubleRuledBox(page);
+  EXPECT_LT(StrayInkShare(page, Box{20, 30, 380, 230}, words, rules), 0.05);
+}
+
+TEST(RasterCharts, AThickDataLineAlongARuleIsStrayInk) {
+  // A data line with markers running 8 px under a rule: rule-shaped, but thicker than a rule.
+  cv::Mat page = WhitePage();
+  const std::vector<TableWord> words = DrawWords(page);
+  std::vector<Rule> rules = DrawDoubleRuledBox(page);
+  rules.push_back(Rule{20, 130, 380, 130});
+  cv::line(page, cv::Point(20, 130), cv::Point(380, 130), cv::Scalar(0), 1);
+  cv::line(page, cv::Point(30, 138), cv::Point(370, 138), cv::Scalar(0), 2);
+  for (int x = 40; x < 370; x += 40) cv::circle(page, cv::Point(x, 138), 5, cv::Scalar(0), cv::FILLED);
+  EXPECT_GT(StrayInkShare(page, Box{20, 30, 380, 230}, words, rules), 0.1);
+}
+
+TEST(UnreadGrids, AGridWhosePrintNoWordExplainsIsReadAgain) {
+  cv::Mat page = WhitePage();
+  DrawWords(page);  // print, but the page's reading gave no word
+  std::vector<Rule> rules = DrawDoubleRuledBox(page);
+  for (int c = 1; c < 3; ++c) {
+    const double x = 20 + 115 * c;
+    cv::line(page, cv::Point(int(x), 30), cv::Point(int(x), 230), cv::Scalar(0), 1);
+    rules.push_back(Rule{x, 30, x, 230});
+  }
+  const std::vector<Box> grids = UnreadRuledGrids(page, {}, rules, 12);
+  ASSERT_EQ(grids.size(), 1u);
+  EXPECT_EQ(grids[0].x0, 20);
+  EXPECT_EQ(grids[0].y1, 230);
+}
+
+TEST(UnreadGrids, AGridItsWordsExplainOrNoGridIsNot) {
+  cv::Mat page = WhitePage();
+  const std::vector<TableWord> words = DrawWords(page);
+  const std::vector<Rule> rules = DrawDoubleRuledBox(page);
+  EXPECT_TRUE(UnreadRuledGrids(page, words, rules, 12).empty());
+  // Rules only between rows (no vertical one) make no grid to read.
+  cv::Mat bare = WhitePage();
+  DrawWords(bare);
+  const std::vector<Rule> rows = {Rule{20, 30, 380, 30}, Rule{20, 230, 380, 230}};
+  EXPECT_TRUE(UnreadRuledGrids(bare, {}, rows, 12).empty());
+  // A box smaller than three word heights a side is a checkbox.
+  EXPECT_TRUE(UnreadRuledGrids(page, {}, rules, 80).empty());
 }
 
 TEST(RasterCharts, AnEmptyRegionHasNoStrayInk) {
