@@ -60,6 +60,7 @@ def font_dir(package, folder, work):
     unpacked = os.path.join(root, "root", folder)
     if not os.path.isdir(unpacked):
         os.makedirs(root, exist_ok=True)
+        os.chmod(root, 0o777)  # apt's download user (_apt) writes there
         subprocess.run(["apt-get", "download", package], cwd=root, check=True,
                        stdout=subprocess.DEVNULL)
         deb = sorted(f for f in os.listdir(root) if f.startswith(package + "_"))[-1]
