@@ -31,6 +31,11 @@ constexpr double kPointMaxSize = 0.3;
 constexpr double kPointMinSize = 0.08;
 // Its bottom within this share of the glyphs' median height of their baseline.
 constexpr double kPointBaseline = 0.2;
+// Pixels a point may reach into the glyph beside it (blur joins their edges).
+constexpr int kPointGlyphOverlap = 1;
+// Two words of figures this close (of their height) may be one figure OCR split at its point.
+constexpr double kPointGapWidth = 0.6;
+constexpr size_t kMaxJoinWords = 20000;  // a page's words: beyond, no pair is tried (bounded time)
 
 // The components of ink in `word`'s box of `pix` (the crop's coordinates), left to right;
 // empty when the box is too small or shows too little contrast.
@@ -83,7 +88,12 @@ std::string WithMeasuredDashes(Pix* pix, const TableWord& word) {
 
 std::string WithDroppedDecimalPoint(Pix* pix, const TableWord& word) {
   const std::string& text = word.text;
-  if (text.size() < 2 || !std::all_of(text.begin(), text.end(), [](char c) { return c >= '0' && c <= '9'; }))
+  // Figures, and a percent sign after them: one glyph more, the last one (its circles are
+  // smaller than a glyph, the lower one on the baseline right of the figures: not between two).
+  const bool percent = !text.empty() && text.back() == '%';
+  const size_t figures = text.size() - (percent ? 1 : 0);
+  if (figures < 2 || !std::all_of(text.begin(), text.begin() + static_cast<std::ptrdiff_t>(figures),
+                                  [](char c) { return c >= '0' && c <= '9'; }))
     return text;
   const std::vector<InkBox> ink = WordInk(pix, word);
   const double height = word.bbox.y1 - word.bbox.y0;
@@ -91,6 +101,7 @@ std::string WithDroppedDecimalPoint(Pix* pix, const TableWord& word) {
   for (const InkBox& c : ink)
     if (c.h >= kGlyphMinHeight * height) glyphs.push_back(c);
   if (glyphs.size() != text.size()) return text;
+  if (percent) glyphs.pop_back();  // left to right: the sign is the last
   std::vector<int> heights, bottoms;
   for (const InkBox& g : glyphs) {
     heights.push_back(g.h);
@@ -110,11 +121,54 @@ std::string WithDroppedDecimalPoint(Pix* pix, const TableWord& word) {
     while (before < static_cast<int>(glyphs.size()) && glyphs[before].x + glyphs[before].w / 2.0 < centre)
       ++before;
     if (before == 0 || before == static_cast<int>(glyphs.size())) continue;  // not inside the figure
+    // In the gap between the two glyphs, clear of both: a piece of a glyph whose hairline broke
+    // (Nimbus Roman's "2" at 150 dpi leaves one on the baseline under its bowl) lies within it.
+    const InkBox& left = glyphs[before - 1];
+    const InkBox& right = glyphs[before];
+    if (c.x < left.x + left.w - kPointGlyphOverlap || c.x + c.w > right.x + kPointGlyphOverlap) continue;
     ++points;
     at = before;
   }
   if (points != 1) return text;
   return text.substr(0, static_cast<size_t>(at)) + "." + text.substr(static_cast<size_t>(at));
+}
+
+void JoinDecimalPointGaps(Pix* pix, std::vector<TableWord>& words) {
+  if (words.size() > kMaxJoinWords) return;
+  const auto figures = [](const std::string& t, bool percent) {
+    const size_t n = t.size() - (percent && !t.empty() && t.back() == '%' ? 1 : 0);
+    return n > 0 && std::all_of(t.begin(), t.begin() + static_cast<std::ptrdiff_t>(n),
+                                [](char c) { return c >= '0' && c <= '9'; });
+  };
+  std::vector<bool> gone(words.size(), false);
+  for (size_t i = 0; i < words.size(); ++i) {
+    if (gone[i] || !figures(words[i].text, false)) continue;
+    const Box& a = words[i].bbox;
+    for (size_t j = 0; j < words.size(); ++j) {
+      if (j == i || gone[j] || !figures(words[j].text, true)) continue;
+      const Box& b = words[j].bbox;
+      const double height = std::min(a.y1 - a.y0, b.y1 - b.y0);
+      const double overlap = std::min(a.y1, b.y1) - std::max(a.y0, b.y0);
+      const double gap = b.x0 - a.x1;
+      if (height <= 0 || overlap < 0.5 * height || gap < 0 || gap > kPointGapWidth * height) continue;
+      TableWord joined = words[i];
+      joined.text = words[i].text + words[j].text;
+      joined.bbox = Box{a.x0, std::min(a.y0, b.y0), b.x1, std::max(a.y1, b.y1)};
+      const std::string read = WithDroppedDecimalPoint(pix, joined);
+      if (read != words[i].text + "." + words[j].text) continue;
+      joined.text = read;
+      words[i] = joined;
+      gone[j] = true;
+      break;
+    }
+  }
+  size_t kept = 0;
+  for (size_t i = 0; i < words.size(); ++i) {
+    if (gone[i]) continue;
+    if (kept != i) words[kept] = std::move(words[i]);
+    ++kept;
+  }
+  words.resize(kept);
 }
 
 }  // namespace assay

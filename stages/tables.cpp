@@ -155,6 +155,7 @@ class TablesStage : public Stage {
                               double(image.cols), double(image.rows)};
         for (TableWord& w : words) w.bbox = frame.ToPixels(w.bbox);
         // Figures' marks OCR misread or dropped (stages/raster_figure_marks.h).
+        JoinDecimalPointGaps(pix, words);
         for (TableWord& w : words) {
           w.text = WithMeasuredDashes(pix, w);
           w.text = WithDroppedDecimalPoint(pix, w);
@@ -282,7 +283,9 @@ const StageSpec& TablesStageSpec() {
       //     the page's reading missed) is read again on its own, its confident words kept, and
       //     stands as a table when most of its cells hold text; a double rule's second line is
       //     not a chart's ink
-      .version = 16,
+      // v17: a scan's point is put back only in the gap between two figures, clear of both;
+      //     also before a percent sign; figures split at their point into two words joined
+      .version = 17,
       .summary = "tables of born-digital pages, scans and page images: ruled grids with spans "
                  "(drawn rules, or rules found in the page image), unruled tables by word "
                  "alignment; structural checks and the shifted-column detector",

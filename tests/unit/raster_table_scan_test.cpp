@@ -274,5 +274,48 @@ TEST(FigureMarks, APointBetweenTwoFiguresOnTheirBaselineIsPutBack) {
   pixDestroy(&pix);
 }
 
+TEST(FigureMarks, APointUnderAGlyphIsAPieceOfIt) {
+  // "23" whose "2" lost its hairline: a 3 x 3 piece on the baseline under the glyph's own
+  // columns, not in the gap between the two figures.
+  Pix* pix = WhitePix(60, 30);
+  BlackBlock(pix, 4, 8, 8, 10);  // the "2" above its broken stroke
+  BlackBlock(pix, 9, 19, 3, 3);  // the piece, under its right half
+  BlackBlock(pix, 16, 8, 8, 14);
+  EXPECT_EQ(WithDroppedDecimalPoint(pix, TableWord{"23", Box{2, 6, 26, 24}}), "23");
+  pixDestroy(&pix);
+}
+
+TEST(FigureMarks, AFigureWithAPercentSignGetsItsPointBack) {
+  // "9.6%" read "96%": two figures, the point between them, then the sign (one tall glyph).
+  Pix* pix = WhitePix(60, 30);
+  BlackBlock(pix, 4, 8, 8, 14);
+  BlackBlock(pix, 14, 19, 3, 3);
+  BlackBlock(pix, 19, 8, 8, 14);
+  BlackBlock(pix, 30, 8, 9, 14);
+  EXPECT_EQ(WithDroppedDecimalPoint(pix, TableWord{"96%", Box{2, 6, 41, 24}}), "9.6%");
+  pixDestroy(&pix);
+}
+
+TEST(FigureMarks, AFigureSplitAtItsPointIsJoined) {
+  // "0 5%" for "0.5%": the words "0" and "5%" with the point in the gap between them; "7 8"
+  // further apart, with no point, stays two words.
+  Pix* pix = WhitePix(160, 30);
+  BlackBlock(pix, 4, 8, 8, 14);
+  BlackBlock(pix, 14, 19, 3, 3);
+  BlackBlock(pix, 19, 8, 8, 14);
+  BlackBlock(pix, 30, 8, 9, 14);
+  BlackBlock(pix, 80, 8, 8, 14);
+  BlackBlock(pix, 96, 8, 8, 14);
+  std::vector<TableWord> words = {TableWord{"0", Box{3, 7, 13, 23}}, TableWord{"5%", Box{18, 7, 40, 23}},
+                                  TableWord{"7", Box{79, 7, 89, 23}}, TableWord{"8", Box{95, 7, 105, 23}}};
+  JoinDecimalPointGaps(pix, words);
+  ASSERT_EQ(words.size(), 3u);
+  EXPECT_EQ(words[0].text, "0.5%");
+  EXPECT_EQ(words[0].bbox.x1, 40);
+  EXPECT_EQ(words[1].text, "7");
+  EXPECT_EQ(words[2].text, "8");
+  pixDestroy(&pix);
+}
+
 }  // namespace
 }  // namespace assay
