@@ -9,6 +9,7 @@ namespace {
 
 constexpr double kMinSideInWords = 3;     // word heights: a smaller box is a checkbox, a frame
 constexpr size_t kMaxGrids = 8;           // a page: bounded time
+constexpr size_t kMaxRules = 4000;        // a page's, as for ruled tables (RuledTables): beyond, none
 
 double Area(const Box& b) { return std::max(0.0, b.x1 - b.x0) * std::max(0.0, b.y1 - b.y0); }
 
@@ -17,7 +18,7 @@ double Area(const Box& b) { return std::max(0.0, b.x1 - b.x0) * std::max(0.0, b.
 std::vector<Box> UnreadRuledGrids(const cv::Mat& image, const std::vector<TableWord>& words,
                                   const std::vector<Rule>& rules, double word_height) {
   std::vector<Box> out;
-  if (image.empty() || word_height <= 0) return out;
+  if (image.empty() || word_height <= 0 || rules.size() > kMaxRules) return out;
   for (const std::vector<Rule>& group : ConnectedRuleGroups(rules)) {
     int h = 0, v = 0;
     Box box{1e300, 1e300, -1e300, -1e300};
