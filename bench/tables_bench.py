@@ -27,7 +27,10 @@ of its own (WORK_DIR/fonts.conf): --fonts=urw (the default; Debian's fonts-urw-b
 twins of the fonts the PDFs name, so each line keeps its width and the scan looks like the
 page) or --fonts=dejavu (the render of the figures before tables v16; DejaVu is wider, its
 lines overrun). A font package not installed is unpacked under WORK_DIR, not installed. The
-JSON line says which files Times, Helvetica and Arial became.
+JSON line says which files Times, Helvetica and Arial became. The render needs ImageMagick and
+img2pdf: `apt-get install --no-install-recommends imagemagick img2pdf` (with its recommends,
+ImageMagick brings ghostscript and the URW fonts into the system, which changes assay's own
+`fonts` resource and so the stage-version golden of the tests).
 """
 import json
 import os
