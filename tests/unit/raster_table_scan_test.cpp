@@ -285,13 +285,19 @@ TEST(FigureMarks, APointUnderAGlyphIsAPieceOfIt) {
   pixDestroy(&pix);
 }
 
-TEST(FigureMarks, AFigureWithAPercentSignGetsItsPointBack) {
-  // "9.6%" read "96%": two figures, the point between them, then the sign (one tall glyph).
-  Pix* pix = WhitePix(60, 30);
+// "9.6%" at x 4-39: two figures 8 x 14, the 3 x 3 point between them on their baseline, then
+// the sign (one tall glyph).
+void DrawPercentFigure(Pix* pix) {
   BlackBlock(pix, 4, 8, 8, 14);
   BlackBlock(pix, 14, 19, 3, 3);
   BlackBlock(pix, 19, 8, 8, 14);
   BlackBlock(pix, 30, 8, 9, 14);
+}
+
+TEST(FigureMarks, AFigureWithAPercentSignGetsItsPointBack) {
+  // "9.6%" read "96%".
+  Pix* pix = WhitePix(60, 30);
+  DrawPercentFigure(pix);
   EXPECT_EQ(WithDroppedDecimalPoint(pix, TableWord{"96%", Box{2, 6, 41, 24}}), "9.6%");
   pixDestroy(&pix);
 }
@@ -300,10 +306,7 @@ TEST(FigureMarks, AFigureSplitAtItsPointIsJoined) {
   // "0 5%" for "0.5%": the words "0" and "5%" with the point in the gap between them; "7 8"
   // further apart, with no point, stays two words.
   Pix* pix = WhitePix(160, 30);
-  BlackBlock(pix, 4, 8, 8, 14);
-  BlackBlock(pix, 14, 19, 3, 3);
-  BlackBlock(pix, 19, 8, 8, 14);
-  BlackBlock(pix, 30, 8, 9, 14);
+  DrawPercentFigure(pix);
   BlackBlock(pix, 80, 8, 8, 14);
   BlackBlock(pix, 96, 8, 8, 14);
   std::vector<TableWord> words = {TableWord{"0", Box{3, 7, 13, 23}}, TableWord{"5%", Box{18, 7, 40, 23}},
