@@ -21,7 +21,6 @@ constexpr double kGlyphMaxHeight = 1.6;    // taller: a rule's remains, a fill's
 constexpr double kGlyphMinWidth = 0.1;     // narrower: a vertical rule's remains
 constexpr double kTargetWordHeight = 30;   // pixels, after enlarging
 constexpr double kMaxUpscale = 4;
-constexpr double kMinConfidence = 40;      // Tesseract's, 0..100
 // Bounded time on a grid the page's reading missed wholesale: cells read per table, and the
 // pixels of one enlarged slot (a large spanning cell is enlarged less).
 constexpr int kMaxCellsRead = 400;
@@ -81,7 +80,7 @@ void ReadEmptyCells(Pix* pix, PageTable& table, const std::vector<TableWord>& wo
     const double slot_scale = std::max(1.0, std::min(scale, std::sqrt(kMaxSlotPixels / slot_pixels)));
     std::string text;
     for (const ScoredWord& w : ReadPrepared(framed.get(), x0, y0, slot_scale, api))
-      if (w.confidence >= kMinConfidence) text += (text.empty() ? "" : " ") + w.word.text;
+      if (w.confidence >= kMinReadConfidence) text += (text.empty() ? "" : " ") + w.word.text;
     cell.text = WithoutRuleDebris(text);
   }
 }

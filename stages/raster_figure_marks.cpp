@@ -56,6 +56,13 @@ std::vector<InkBox> WordInk(Pix* pix, const TableWord& word) {
   return out;
 }
 
+// Whether `text` is figures only, or (when `percent`) figures and a percent sign after them.
+bool FiguresOnly(const std::string& text, bool percent) {
+  const size_t n = text.size() - (percent && !text.empty() && text.back() == '%' ? 1 : 0);
+  return n > 0 && std::all_of(text.begin(), text.begin() + static_cast<std::ptrdiff_t>(n),
+                              [](char c) { return c >= '0' && c <= '9'; });
+}
+
 double Median(std::vector<int> v) {
   std::nth_element(v.begin(), v.begin() + v.size() / 2, v.end());
   return v[v.size() / 2];
@@ -91,10 +98,7 @@ std::string WithDroppedDecimalPoint(Pix* pix, const TableWord& word) {
   // Figures, and a percent sign after them: one glyph more, the last one (its circles are
   // smaller than a glyph, the lower one on the baseline right of the figures: not between two).
   const bool percent = !text.empty() && text.back() == '%';
-  const size_t figures = text.size() - (percent ? 1 : 0);
-  if (figures < 2 || !std::all_of(text.begin(), text.begin() + static_cast<std::ptrdiff_t>(figures),
-                                  [](char c) { return c >= '0' && c <= '9'; }))
-    return text;
+  if (text.size() - (percent ? 1 : 0) < 2 || !FiguresOnly(text, true)) return text;
   const std::vector<InkBox> ink = WordInk(pix, word);
   const double height = word.bbox.y1 - word.bbox.y0;
   std::vector<InkBox> glyphs;
@@ -135,17 +139,16 @@ std::string WithDroppedDecimalPoint(Pix* pix, const TableWord& word) {
 
 void JoinDecimalPointGaps(Pix* pix, std::vector<TableWord>& words) {
   if (words.size() > kMaxJoinWords) return;
-  const auto figures = [](const std::string& t, bool percent) {
-    const size_t n = t.size() - (percent && !t.empty() && t.back() == '%' ? 1 : 0);
-    return n > 0 && std::all_of(t.begin(), t.begin() + static_cast<std::ptrdiff_t>(n),
-                                [](char c) { return c >= '0' && c <= '9'; });
-  };
+  // The pairs tried: a word of figures, then one of figures with a percent sign allowed.
+  std::vector<size_t> figures;
+  for (size_t i = 0; i < words.size(); ++i)
+    if (FiguresOnly(words[i].text, true)) figures.push_back(i);
   std::vector<bool> gone(words.size(), false);
-  for (size_t i = 0; i < words.size(); ++i) {
-    if (gone[i] || !figures(words[i].text, false)) continue;
+  for (size_t i : figures) {
+    if (gone[i] || !FiguresOnly(words[i].text, false)) continue;
     const Box& a = words[i].bbox;
-    for (size_t j = 0; j < words.size(); ++j) {
-      if (j == i || gone[j] || !figures(words[j].text, true)) continue;
+    for (size_t j : figures) {
+      if (j == i || gone[j]) continue;
       const Box& b = words[j].bbox;
       const double height = std::min(a.y1 - a.y0, b.y1 - b.y0);
       const double overlap = std::min(a.y1, b.y1) - std::max(a.y0, b.y0);
@@ -153,11 +156,11 @@ void JoinDecimalPointGaps(Pix* pix, std::vector<TableWord>& words) {
       if (height <= 0 || overlap < 0.5 * height || gap < 0 || gap > kPointGapWidth * height) continue;
       TableWord joined = words[i];
       joined.text = words[i].text + words[j].text;
-      joined.bbox = Box{a.x0, std::min(a.y0, b.y0), b.x1, std::max(a.y1, b.y1)};
+      joined.bbox.Extend(b);
       const std::string read = WithDroppedDecimalPoint(pix, joined);
       if (read != words[i].text + "." + words[j].text) continue;
       joined.text = read;
-      words[i] = joined;
+      words[i] = std::move(joined);
       gone[j] = true;
       break;
     }

@@ -32,7 +32,6 @@ constexpr double kPaintedRuleShare = 0.25;  // of the region's width (height): a
 constexpr double kWholeImageWordShare = 0.7;  // of an image's words in its table: one table
 constexpr double kWholeImageRuleShare = 0.5;  // a rule this share of the image wide is a table's
 constexpr double kWholeImageProseShare = 0.05;  // of an image's words in running text: a page
-constexpr double kMinGridWordConfidence = 40;  // Tesseract's, 0..100: a grid read again
 constexpr double kMaxGridEmptyShare = 0.5;      // of a grid's cells, read again: a chart
 constexpr size_t kFewWords = 8;  // a first reading this thin says nothing about the image
 // Tesseract's word boxes (ascender to descender) against the median character-sized component
@@ -44,7 +43,6 @@ constexpr double kMaxEnlargedPixels = 24e6;  // an enlarged reading's size: boun
 constexpr double kSameWordIou = 0.6;
 // A table image's other readings, as multiples of its enlargement (FindRasterTables).
 constexpr double kOtherEnlargements[] = {0.83, 1.17, 1.33, 1.67};
-
 
 bool RegionsOverlap(const Box& a, const Box& b) {
   return a.x0 <= b.x1 && b.x0 <= a.x1 && a.y0 <= b.y1 && b.y0 <= a.y1;
@@ -391,7 +389,8 @@ bool ReadWholeImageAgain(const std::vector<TableWord>& words, const std::vector<
          WholeImageTable(words).has_value();
 }
 
-std::vector<PageTable> FindRasterTables(Pix* pix, const std::vector<TableWord>& words,
+std::vector<PageTable> FindRasterTables(Pix* pix, const cv::Mat& image,
+                                        const std::vector<TableWord>& words,
                                         const std::vector<Rule>& rules,
                                         const std::vector<Box>& areas,
                                         tesseract::TessBaseAPI* api,
@@ -432,7 +431,7 @@ std::vector<PageTable> FindRasterTables(Pix* pix, const std::vector<TableWord>& 
   // noise.
   const double page_word_height = RegionMedianWordHeight(words, whole);
   if (areas.empty() && !whole_table) {
-    for (const Box& grid : UnreadRuledGrids(PixToMat(pix), words, rules, page_word_height))
+    for (const Box& grid : UnreadRuledGrids(image, words, rules, page_word_height))
       regions.push_back(grid);
   }
   // Overlapping regions are read once, as their union.
@@ -490,7 +489,7 @@ std::vector<PageTable> FindRasterTables(Pix* pix, const std::vector<TableWord>& 
     // us-023's two boxed line charts).
     std::vector<TableWord> got =
         ReadTableRegion(unfiltered ? unfiltered.get() : pix, region, read_rules, scales, *api,
-                        whole_table ? 0.0 : kMinGridWordConfidence);
+                        whole_table ? 0.0 : kMinReadConfidence);
     if (got.empty()) continue;  // nothing read: the first reading stands there
     read_regions.push_back(region);
     reread.insert(reread.end(), got.begin(), got.end());

@@ -9,6 +9,7 @@
 
 #include <cstddef>
 #include <functional>
+#include <opencv2/core.hpp>
 #include <string>
 #include <vector>
 
@@ -40,10 +41,11 @@ struct RasterTableOptions {
 // again with `api` and its tables found again from those words.
 // `api` may be null: the first result is returned. `areas` are the manifest's hints, in pixels.
 // A scanned page's ruled grids its reading left unread (stages/raster_unread_grids.h) are read
-// again too. `built_from`, when not null, gets the words the tables were built from (`words`,
+// again too, measured in `image` (`pix` as PixToMat makes it: the caller has it already). `built_from`, when not null, gets the words the tables were built from (`words`,
 // or those of the regions read again and the rest of `words`): what the later checks of those
 // tables (charts, empty cells) must read.
-std::vector<PageTable> FindRasterTables(Pix* pix, const std::vector<TableWord>& words,
+std::vector<PageTable> FindRasterTables(Pix* pix, const cv::Mat& image,
+                                        const std::vector<TableWord>& words,
                                         const std::vector<Rule>& rules,
                                         const std::vector<Box>& areas,
                                         tesseract::TessBaseAPI* api,
@@ -124,6 +126,10 @@ constexpr int kPreparedBorder = 12;
 // `rules` painted out (a quarter of the region or longer), light print on dark bands inverted
 // (InvertDarkBands), a white border around. Null when the region is under 8 pixels a side.
 PixHandle PreparedRegion(Pix* pix, int x0, int y0, int x1, int y1, const std::vector<Rule>& rules);
+
+// Tesseract's confidence (0..100) under which a word read from a region on its own (an empty
+// cell, a grid read again) is noise: a slot's speckles, a chart's curves.
+constexpr double kMinReadConfidence = 40;
 
 // The words Tesseract reads in `framed` (PreparedRegion's, whose crop starts at (x0, y0) of the
 // page's pixels) enlarged by `scale`, as one block (PSM 6), with their confidences, in the

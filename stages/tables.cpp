@@ -177,7 +177,7 @@ class TablesStage : public Stage {
         }
         const std::vector<Rule> image_rules = FindRasterRulings(image, 1.0);
         std::vector<TableWord> built_from;  // the words the tables hold, read again or not
-        page.tables = FindRasterTables(pix, words, image_rules, areas, api,
+        page.tables = FindRasterTables(pix, image, words, image_rules, areas, api,
                                        options, &report, &built_from);
         // A scanned page's charts (a page image that is one table is not searched for them).
         if (areas.empty() && !options.whole_image_candidate)
