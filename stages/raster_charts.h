@@ -14,8 +14,9 @@ namespace assay {
 
 // The share of the ink inside `region` of `gray` (8-bit, or BGR) that lies neither in a box of
 // `words` (grown by a pixel or two) nor along one of `rules`: all in `gray`'s pixels. Ink is
-// what is darker than its neighbourhood, so a shaded band or a dark header bar counts only by
-// its edges. 0 for a region with no ink.
+// what is darker than its neighbourhood, so a shaded band counts only by its edges; a band
+// shaded darker (a fill holding a word, a quarter of the region wide, eight word heights high
+// at most: a header printed light on grey) not at all. 0 for a region with no ink.
 double StrayInkShare(const cv::Mat& gray, const Box& region, const std::vector<TableWord>& words,
                      const std::vector<Rule>& rules);
 

@@ -29,6 +29,7 @@ struct TableWord {
   Box bbox;
   bool prose = false;  // in a block of running text (stages/table_prose.h): no unruled table row
   int rotation = 0;    // the text layer's quarter turns (Word::rotation); 0 for OCR words
+  double confidence = -1;  // OCR's, 0..100 (Word::confidence); -1 for a text layer's
 };
 
 // Where a page's words come from. A text layer gives exact boxes, set with the font's own

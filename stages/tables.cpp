@@ -122,7 +122,7 @@ class TablesStage : public Stage {
         if (b.type == "header" || b.type == "footer") continue;
         const bool prose = IsProseAlongItsLines(b, page.width, page.height);
         for (const Line& l : b.lines)
-          for (const Word& w : l.words) words.push_back(TableWord{w.text, w.bbox, prose, w.rotation});
+          for (const Word& w : l.words) words.push_back(TableWord{w.text, w.bbox, prose, w.rotation, w.confidence});
       }
       TablePageReport report;
       if (text_layer) {
@@ -285,7 +285,10 @@ const StageSpec& TablesStageSpec() {
       //     not a chart's ink
       // v17: a scan's point is put back only in the gap between two figures, clear of both;
       //     also before a percent sign; figures split at their point into two words joined
-      .version = 17,
+      // v18: a scan's tables have their words' text read again enlarged (the page's boxes and
+      //     segmentation kept, each word from its most confident reading); a header shaded
+      //     dark behind light print is not a chart's ink
+      .version = 18,
       .summary = "tables of born-digital pages, scans and page images: ruled grids with spans "
                  "(drawn rules, or rules found in the page image), unruled tables by word "
                  "alignment; structural checks and the shifted-column detector",
@@ -293,10 +296,11 @@ const StageSpec& TablesStageSpec() {
       .modalities = {"pdf_text", "pdf_scan", "pdf_mixed", "page_image"},
       .establishes = {},
       .params = {{"reread_ocr", ParamType::kBool, true, 0, 0, {}, {},
-                  "scans and page images: read each table's region (a page image that may be "
-                  "one table: the whole image) again with Tesseract, enlarged, as one block, "
-                  "and rebuild the grid from those words; read a ruled table's empty cells "
-                  "whose slots hold print on their own"},
+                  "scans and page images: read each table's region again with Tesseract, "
+                  "enlarged, as one block (a page image that may be one table: the whole "
+                  "image, the grid rebuilt from those words; a scan's table: each word's text "
+                  "from its most confident reading); read a ruled table's empty cells whose "
+                  "slots hold print on their own"},
                  {"ocr_lang", ParamType::kString, "eng", 0, 0, {},
                   "[A-Za-z0-9_]+(/[A-Za-z0-9_]+)?(\\+[A-Za-z0-9_]+(/[A-Za-z0-9_]+)?)*",
                   "Tesseract languages of that second reading"}},

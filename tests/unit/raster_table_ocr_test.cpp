@@ -2,6 +2,9 @@
 // decided from its first reading, on words and rules made by hand, in pixels.
 #include <gtest/gtest.h>
 #include <leptonica/allheaders.h>
+#include <tesseract/baseapi.h>
+
+#include <opencv2/imgproc.hpp>
 
 #include "stages/raster_table_ocr.h"
 
@@ -184,6 +187,30 @@ TEST(InvertDarkBands, LightPrintOnADarkBandTurnsDarkOnLight) {
   EXPECT_EQ(v, 30u);  // print on paper
   pixGetPixel(pix.get(), 5, 5, &v);
   EXPECT_EQ(v, 255u);  // paper
+}
+
+// A scanned table's words read again, enlarged, by the real Tesseract: a word the page's
+// reading was unsure of takes the text of the surer reading; one it was sure of, and one
+// outside the table, keep theirs.
+TEST(ReadTablesTextAgain, AnUnsureWordTakesTheSurerReading) {
+  cv::Mat page(120, 400, CV_8UC1, cv::Scalar(255));
+  cv::putText(page, "2024", cv::Point(30, 50), cv::FONT_HERSHEY_SIMPLEX, 0.6, cv::Scalar(0), 1);
+  cv::putText(page, "1985", cv::Point(200, 50), cv::FONT_HERSHEY_SIMPLEX, 0.6, cv::Scalar(0), 1);
+  cv::putText(page, "3150", cv::Point(30, 100), cv::FONT_HERSHEY_SIMPLEX, 0.6, cv::Scalar(0), 1);
+  PixHandle pix = WrapPix(pixCreate(page.cols, page.rows, 8));
+  for (int y = 0; y < page.rows; ++y)
+    for (int x = 0; x < page.cols; ++x) pixSetPixel(pix.get(), x, y, page.at<uchar>(y, x));
+  std::vector<TableWord> words = {TableWord{"2O24", Box{29, 37, 76, 51}, false, 0, 10},
+                                  TableWord{"I985", Box{199, 37, 246, 51}, false, 0, 99},
+                                  TableWord{"3I5O", Box{29, 87, 76, 101}, false, 0, 10}};
+  tesseract::TessBaseAPI api;
+  ASSERT_EQ(api.Init(nullptr, "eng"), 0) << "the eng model is installed by the set-up";
+  ReadTablesTextAgain(pix.get(), {Box{10, 20, 300, 65}}, {}, 14, RasterTableOptions{}, api, words);
+  EXPECT_EQ(words[0].text, "2024");
+  EXPECT_EQ(words[0].bbox.x0, 29);  // the page's box kept
+  EXPECT_EQ(words[1].text, "I985");  // the page's reading was sure of it
+  EXPECT_EQ(words[2].text, "3I5O");  // outside the table
+  api.End();
 }
 
 }  // namespace

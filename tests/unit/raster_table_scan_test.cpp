@@ -193,6 +193,35 @@ TEST(UnreadGrids, AGridItsWordsExplainOrNoGridIsNot) {
   EXPECT_TRUE(UnreadRuledGrids(page, {}, rules, 80).empty());
 }
 
+// The table of ATablesInkIsItsWordsAndRules under a header band shaded gray, its label
+// printed white on it (strokes 3 pixels wide): the ink threshold marks the fill around the
+// label and along its edges.
+// Returns the label's word.
+TableWord DrawShadedHeader(cv::Mat& page, int height) {
+  cv::rectangle(page, cv::Rect(20, 8, 360, height), cv::Scalar(150), cv::FILLED);
+  for (int k = 0; k < 6; ++k) cv::rectangle(page, cv::Rect(150 + 10 * k, 10, 3, 12), cv::Scalar(255), cv::FILLED);
+  return TableWord{"Country", Box{150, 10, 206, 22}};
+}
+
+TEST(RasterCharts, AHeaderShadedBehindItsLabelIsTheTables) {
+  cv::Mat page(300, 400, CV_8UC1, cv::Scalar(255));
+  std::vector<TableWord> words = DrawWords(page);
+  const Box region{10, 2, 390, 240};
+  // Without its label's word the band is ink no word explains; with it, the table's.
+  const TableWord label = DrawShadedHeader(page, 16);
+  EXPECT_GT(StrayInkShare(page, region, words, {}), 0.1);
+  words.push_back(label);
+  EXPECT_LT(StrayInkShare(page, region, words, {}), 0.02);
+}
+
+TEST(RasterCharts, AShadedPlotAreaHoldingAWordIsStillStrayInk) {
+  // A fill as high as the region (a plot's background) with a legend word in it: not a band.
+  cv::Mat page(300, 400, CV_8UC1, cv::Scalar(255));
+  std::vector<TableWord> words = DrawWords(page);
+  words.push_back(DrawShadedHeader(page, 220));
+  EXPECT_GT(StrayInkShare(page, Box{10, 2, 390, 240}, words, {}), 0.1);
+}
+
 TEST(RasterCharts, AnEmptyRegionHasNoStrayInk) {
   EXPECT_EQ(StrayInkShare(WhitePage(), Box{10, 10, 100, 100}, {}, {}), 0.0);
   EXPECT_EQ(StrayInkShare(cv::Mat(), Box{10, 10, 100, 100}, {}, {}), 0.0);
