@@ -6,6 +6,10 @@
 namespace assay {
 namespace {
 
+// What a rule beside or under a word reads as, glued to it: "|" for a vertical one, "_" for a
+// horizontal one or a dark band's edge ("___Definition _", "____Female_|": ICDAR us-032, us-033).
+constexpr const char* kRuleMarks = "|_";
+
 bool IsFigure(std::string_view s) {
   return !s.empty() && std::all_of(s.begin(), s.end(), [](char c) {
            return (c >= '0' && c <= '9') || c == '.' || c == ',';
@@ -20,9 +24,9 @@ std::string WithoutRuleDebris(std::string_view cell) {
     const size_t end = std::min(cell.find(' ', at), cell.size());
     std::string w(cell.substr(at, end - at));
     at = end + 1;
-    const size_t first = w.find_first_not_of('|');
+    const size_t first = w.find_first_not_of(kRuleMarks);
     if (first == std::string::npos) continue;  // empty, or only a rule
-    w = w.substr(first, w.find_last_not_of('|') - first + 1);
+    w = w.substr(first, w.find_last_not_of(kRuleMarks) - first + 1);
     words.push_back(std::move(w));
   }
   if (words.empty()) return "";

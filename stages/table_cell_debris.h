@@ -10,9 +10,9 @@
 namespace assay {
 
 // `cell` (words separated by single spaces) without the rule debris at its words' edges:
-// words that are only "|" dropped, "|" stripped from words' ends, and an opening "[" or "{"
-// starting the cell, or a closing "]" or "}" ending it, that the cell does not close (open);
-// a ")" ending a figure ("8,744)") when the cell holds more ")" than "(".
+// words that are only "|" or "_" dropped, "|" and "_" stripped from words' ends, and an
+// opening "[" or "{" starting the cell, or a closing "]" or "}" ending it, that the cell does
+// not close (open); a ")" ending a figure ("8,744)") when the cell holds more ")" than "(".
 std::string WithoutRuleDebris(std::string_view cell);
 
 }  // namespace assay

@@ -23,6 +23,7 @@ constexpr double kRowGap = 2.2;           // of the line height: a wider vertica
 constexpr double kSectionGap = 1.5;       // of the run's widest gap so far: a wider one ends it
 constexpr double kMaxRowGap = 4.0;        // of the line height: a wider gap always ends a table
 constexpr int kMinTableLines = 3;         // lines with several chunks a table needs
+constexpr double kParagraphGap = 0.5;     // of the line height: a blank line between two lines
 constexpr double kLowCoverage = 0.12;     // share of lines that may cross a column gap (spanning heads)
 constexpr int kChartStrokes = 20;         // slanted strokes in a region that make it a chart
 constexpr double kWordSpace = 0.2;        // of the line height: the least space between two words
@@ -303,7 +304,9 @@ bool InOnePhrase(const TableWord& a, const TableWord& b) {
 // column only (a wrapped label) belongs to the nearest such line. Returns the y positions
 // between those rows, when the band holds at least kMinTableLines of them: a table ruled only
 // around its header and its body still has one row per line, while a ruled row whose cells
-// wrap onto two lines stays one row.
+// wrap onto two lines stays one row. With fewer, the band is parted only at a blank line
+// before a line that starts a row in two columns or more, its first one the leftmost any such
+// line starts in.
 std::vector<double> TextRowBoundaries(const std::vector<TableWord>& words,
                                       const std::vector<double>& xs, double y0, double y1) {
   std::vector<const TableWord*> in;
@@ -327,7 +330,38 @@ std::vector<double> TextRowBoundaries(const std::vector<TableWord>& words,
   std::vector<size_t> anchors;
   for (size_t i = 0; i < lines.size(); ++i)
     if (cols[i].size() >= 2 && !continues[i]) anchors.push_back(i);
-  if (anchors.size() < static_cast<size_t>(kMinTableLines)) return {};
+  if (anchors.size() < static_cast<size_t>(kMinTableLines)) {
+    // Fewer rows than a table's: the band is one row, unless a blank line parts it before a
+    // line that starts a row: in several columns, the first of them the labels' (a ruled
+    // group of rows: "Stationary:" over "Major" and "Area", each a paragraph a side, ICDAR
+    // us-032; not a cell's list, whose bullets make a column of their own: us-015; not a
+    // note's line across the columns: us-014).
+    std::vector<double> heights;
+    for (const WordLine& l : lines) heights.push_back(l.box.y1 - l.box.y0);
+    std::nth_element(heights.begin(), heights.begin() + heights.size() / 2, heights.end());
+    const double h = heights[heights.size() / 2];
+    int lead = 1 << 30;  // the leftmost column a row starts in: the labels'
+    for (size_t a : anchors) lead = std::min(lead, *cols[a].begin());
+    std::vector<double> out;
+    // A line of running text across the columns (a note under the table: one phrase from
+    // column to column) starts no row.
+    auto across = [&](const WordLine& l) {
+      for (size_t k = 1; k < l.words.size(); ++k) {
+        const TableWord& a = *l.words[k - 1];
+        const TableWord& b = *l.words[k];
+        if (std::upper_bound(xs.begin(), xs.end(), Cx(a.bbox)) !=
+                std::upper_bound(xs.begin(), xs.end(), Cx(b.bbox)) &&
+            !InOnePhrase(a, b))
+          return false;
+      }
+      return true;
+    };
+    for (size_t i = 1; i < lines.size(); ++i)
+      if (cols[i].size() >= 2 && *cols[i].begin() == lead && !continues[i] &&
+          lines[i].box.y0 - lines[i - 1].box.y1 >= kParagraphGap * h && !across(lines[i]))
+        out.push_back((lines[i - 1].box.y1 + lines[i].box.y0) / 2);
+    return out;
+  }
   // Each line's row: the row of the line above for a wrapped line, else its nearest anchor
   // (the earlier one on a tie).
   std::vector<size_t> row_of(lines.size());

@@ -25,6 +25,7 @@
 #include "stages/raster_rulings.h"
 #include "stages/raster_table_ocr.h"
 #include "stages/table_checks.h"
+#include "stages/table_column_points.h"
 #include "stages/table_prose.h"
 #include "stages/table_grid.h"
 #include "stages/table_turn.h"
@@ -185,6 +186,8 @@ class TablesStage : public Stage {
         // Print the page's reading left out of a ruled table's cells (stages/raster_empty_cells.h).
         if (api != nullptr)
           for (PageTable& t : page.tables) ReadEmptyCells(pix, t, built_from, image_rules, *api);
+        // Points the ink no longer shows, from the column's format (stages/table_column_points.h).
+        for (PageTable& t : page.tables) RestoreColumnDecimalPoints(t);
         page.raster.reset();  // rebuilt from its raster steps by a later stage that needs it
         for (PageTable& t : page.tables) {
           // The shift detector reads the boxes upright, in the pixels' frame, before they are
@@ -288,7 +291,11 @@ const StageSpec& TablesStageSpec() {
       // v18: a scan's tables have their words' text read again enlarged (the page's boxes and
       //     segmentation kept, each word from its most confident reading); a header shaded
       //     dark behind light print is not a chart's ink
-      .version = 18,
+      // v19: a ruled band of fewer rows than a table's is parted at a blank line before a line
+      //     that starts a row (several columns, the labels' first, not one phrase across);
+      //     rules read as "_" leave OCR'd cells; a scan's column of one decimal format gives
+      //     its figures the point OCR lost ("23%", "99 0%", "16°")
+      .version = 19,
       .summary = "tables of born-digital pages, scans and page images: ruled grids with spans "
                  "(drawn rules, or rules found in the page image), unruled tables by word "
                  "alignment; structural checks and the shifted-column detector",

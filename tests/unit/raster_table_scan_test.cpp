@@ -11,6 +11,7 @@
 #include "stages/raster_figure_marks.h"
 #include "stages/raster_unread_grids.h"
 #include "stages/table_cell_debris.h"
+#include "stages/table_column_points.h"
 #include "stages/table_grid.h"
 
 namespace assay {
@@ -238,6 +239,55 @@ TEST(RuleDebris, RulesReadAsPipesAndUnpairedBracketsLeaveTheCell) {
   EXPECT_EQ(WithoutRuleDebris("[Physical appearance"), "Physical appearance");
   EXPECT_EQ(WithoutRuleDebris("8,744)"), "8,744");
   EXPECT_EQ(WithoutRuleDebris("|"), "");
+  // A horizontal rule or a dark band's edge read as underscores (us-032, us-033).
+  EXPECT_EQ(WithoutRuleDebris("___Definition _"), "Definition");
+  EXPECT_EQ(WithoutRuleDebris("Male ____Female_|"), "Male Female");
+  EXPECT_EQ(WithoutRuleDebris("snake_case"), "snake_case");
+}
+
+// A one-column table of `texts`, a cell a row.
+PageTable OneColumn(const std::vector<std::string>& texts) {
+  PageTable t;
+  t.n_cols = 1;
+  t.n_rows = static_cast<int>(texts.size());
+  for (size_t r = 0; r < texts.size(); ++r) t.cells.push_back(TableCell{static_cast<int>(r), 0, 1, 1, texts[r], Box{}});
+  return t;
+}
+
+std::vector<std::string> Texts(const PageTable& t) {
+  std::vector<std::string> out;
+  for (const TableCell& c : t.cells) out.push_back(c.text);
+  return out;
+}
+
+TEST(ColumnPoints, AColumnsFormatGivesItsFiguresTheirPointBack) {
+  // What the page's OCR made of ICDAR eu-022's percentages at 150 dpi, its points erased.
+  PageTable t = OneColumn({"In the last month", "9.6%", "2.7%", "23%", "2.1%", "0 5%", "16\u00b0",
+                           "1.8\u00b0%", "4.4%", "n/a"});
+  RestoreColumnDecimalPoints(t);
+  EXPECT_EQ(Texts(t), (std::vector<std::string>{"In the last month", "9.6%", "2.7%", "2.3%", "2.1%",
+                                                "0.5%", "1.6%", "1.8%", "4.4%", "n/a"}));
+  PageTable never = OneColumn({"80.1%", "91.6%", "940%", "97.0%", "99 0%"});
+  RestoreColumnDecimalPoints(never);
+  EXPECT_EQ(Texts(never), (std::vector<std::string>{"80.1%", "91.6%", "94.0%", "97.0%", "99.0%"}));
+}
+
+TEST(ColumnPoints, ColumnsWithoutOneFormatKeepTheirCells) {
+  // Figures of several formats, too few figures, or mostly words: nothing is guessed.
+  PageTable mixed = OneColumn({"1.5", "12.25", "130.1", "7", "2024"});
+  RestoreColumnDecimalPoints(mixed);
+  EXPECT_EQ(Texts(mixed), (std::vector<std::string>{"1.5", "12.25", "130.1", "7", "2024"}));
+  PageTable few = OneColumn({"1.5", "2.5", "25"});
+  RestoreColumnDecimalPoints(few);
+  EXPECT_EQ(Texts(few)[2], "25");
+  PageTable words = OneColumn({"1.5", "2.5", "3.5", "25", "alpha", "beta", "gamma", "delta"});
+  RestoreColumnDecimalPoints(words);
+  EXPECT_EQ(Texts(words)[3], "25");
+  // A figure of other length than the format's stays: "100" in a column of "d.d".
+  PageTable integers = OneColumn({"1.5", "2.5", "3.5", "100", "4 55"});
+  RestoreColumnDecimalPoints(integers);
+  EXPECT_EQ(Texts(integers)[3], "100");
+  EXPECT_EQ(Texts(integers)[4], "4 55");
 }
 
 TEST(RuleDebris, ACellsOwnBracketsAndWordsStay) {
