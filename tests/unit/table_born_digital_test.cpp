@@ -372,13 +372,19 @@ TEST(RuledTables, ABlankLineBeforeARowsFirstLinePartsABandOfFewRows) {
       BdWord("Area", 5, 77),       BdWord("Less", 105, 77),    BdWord("than", 130, 77),
       BdWord("ten", 105, 89)};
   TablePageReport report;
-  auto tables = RuledTables(words, rules, &report);
+  const auto tables = RuledTables(words, rules, &report);
   ASSERT_EQ(tables.size(), 1u);
-  auto rows = tables[0].Rows();
+  const auto rows = tables[0].Rows();
   ASSERT_EQ(rows.size(), 4u);
   EXPECT_EQ(rows[1], (std::vector<std::string>{"Stationary:", ""}));
   EXPECT_EQ(rows[2], (std::vector<std::string>{"Major", "Ten tons combination"}));
   EXPECT_EQ(rows[3], (std::vector<std::string>{"Area", "Less than ten"}));
+  // The rows of the one table `words` and `grid` make; 0 when they make no table or several.
+  auto row_count = [](const std::vector<TableWord>& words, const std::vector<Rule>& grid) {
+    TablePageReport report;
+    const auto tables = RuledTables(words, grid, &report);
+    return tables.size() == 1 ? tables[0].Rows().size() : size_t{0};
+  };
   // A cell's list after a blank line, its bullets a column of their own (ruled apart here):
   // still one row.
   std::vector<Rule> bulleted = rules;
@@ -386,25 +392,19 @@ TEST(RuledTables, ABlankLineBeforeARowsFirstLinePartsABandOfFewRows) {
   words = {BdWord("Source", 5, 5),   BdWord("Definition", 105, 5),
            BdWord("Clarity", 5, 25), BdWord("o", 105, 25), BdWord("Reported", 140, 25),
            BdWord("o", 105, 45),     BdWord("Generates", 140, 45), BdWord("gaps", 190, 45)};
-  tables = RuledTables(words, bulleted, &report);
-  ASSERT_EQ(tables.size(), 1u);
-  EXPECT_EQ(tables[0].Rows().size(), 2u);
+  EXPECT_EQ(row_count(words, bulleted), 2u);
   // A note after a blank line, one phrase from column to column: no row of its own.
   words = {BdWord("Source", 5, 5),   BdWord("Definition", 105, 5),
            BdWord("Major", 5, 25),   BdWord("Ten", 105, 25),   BdWord("tons", 130, 25),
            BdWord("Note", 5, 45),    BdWord("data", 28, 45),   BdWord("from", 51, 45),
            BdWord("the", 74, 45),    BdWord("survey", 92, 45), BdWord("of", 125, 45),
            BdWord("schools", 138, 45)};
-  tables = RuledTables(words, rules, &report);
-  ASSERT_EQ(tables.size(), 1u);
-  EXPECT_EQ(tables[0].Rows().size(), 2u);
+  EXPECT_EQ(row_count(words, rules), 2u);
   // Without the blank lines the band is one row: its lines may be one row's wrapped text.
   words = {BdWord("Source", 5, 5),  BdWord("Definition", 105, 5),
            BdWord("Major", 5, 25),  BdWord("Ten", 105, 25),  BdWord("tons", 130, 25),
            BdWord("Area", 5, 37),   BdWord("Less", 105, 37), BdWord("than", 130, 37)};
-  tables = RuledTables(words, rules, &report);
-  ASSERT_EQ(tables.size(), 1u);
-  EXPECT_EQ(tables[0].Rows().size(), 2u);
+  EXPECT_EQ(row_count(words, rules), 2u);
 }
 
 TEST(FindTables, ARegionFullOfSlantedStrokesIsAChart) {
