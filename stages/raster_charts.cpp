@@ -17,6 +17,7 @@ constexpr int kDoubleRuleThickness = 6;  // pixels: us-040's doubles measure 4-5
 constexpr double kShadeLevel = 0.8;     // of the paper's gray: darker is a fill (eu-018's: 0.62)
 constexpr double kShadeWidth = 0.25;    // of the region's width: a shaded band, not a bar
 constexpr double kShadeHeight = 8;      // word heights: a band of a row or two, not a plot's fill
+constexpr double kShadeEdge = 2;        // word heights from the region's top or bottom at most
 
 cv::Rect Clip(const Box& b, int pad, const cv::Size& size) {
   const int x0 = std::clamp(static_cast<int>(std::floor(b.x0)) - pad, 0, size.width);
@@ -31,8 +32,8 @@ cv::Rect Clip(const Box& b, int pad, const cv::Size& size) {
 // ink threshold marks the fill around each light glyph and along the fill's edges; that ink is
 // the table's print, not a chart's (ICDAR eu-018's table measured 0.30 stray from its header
 // alone). Only bands: a quarter of the region wide at least (a bar chart's bars are narrow, a
-// table's shaded row spans columns) and eight word heights high at most (a plot's shaded
-// area, a diagram's boxes are taller).
+// table's shaded row spans columns), eight word heights high at most (a plot's shaded area, a
+// diagram's boxes are taller), and two word heights from the region's top or bottom at most.
 void ClearShadedBands(const cv::Mat& gray, const std::vector<TableWord>& words, cv::Mat& ink) {
   const double word_height = RegionMedianWordHeight(words, Box{0, 0, double(gray.cols), double(gray.rows)});
   if (word_height <= 0) return;
@@ -56,6 +57,11 @@ void ClearShadedBands(const cv::Mat& gray, const std::vector<TableWord>& words, 
     const cv::Rect band(stats.at<int>(i, cv::CC_STAT_LEFT), stats.at<int>(i, cv::CC_STAT_TOP),
                         stats.at<int>(i, cv::CC_STAT_WIDTH), stats.at<int>(i, cv::CC_STAT_HEIGHT));
     if (band.width < kShadeWidth * gray.cols || band.height > kShadeHeight * word_height) continue;
+    // A header or a totals row: at the region's top or bottom. A bar chart's bars lie
+    // between (its noise read as words: ICDAR eu-022's on another render).
+    if (band.y > kShadeEdge * word_height &&
+        gray.rows - (band.y + band.height) > kShadeEdge * word_height)
+      continue;
     const bool holds_word = std::any_of(words.begin(), words.end(), [&](const TableWord& w) {
       return band.contains(cv::Point2d((w.bbox.x0 + w.bbox.x1) / 2, (w.bbox.y0 + w.bbox.y1) / 2));
     });

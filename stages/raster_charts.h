@@ -16,7 +16,8 @@ namespace assay {
 // `words` (grown by a pixel or two) nor along one of `rules`: all in `gray`'s pixels. Ink is
 // what is darker than its neighbourhood, so a shaded band counts only by its edges; a band
 // shaded darker (a fill holding a word, a quarter of the region wide, eight word heights high
-// at most: a header printed light on grey) not at all. 0 for a region with no ink.
+// at most, at its top or bottom: a header printed light on grey) not at all. 0 for a region
+// with no ink.
 double StrayInkShare(const cv::Mat& gray, const Box& region, const std::vector<TableWord>& words,
                      const std::vector<Rule>& rules);
 

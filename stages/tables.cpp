@@ -295,7 +295,9 @@ const StageSpec& TablesStageSpec() {
       //     that starts a row (several columns, the labels' first, not one phrase across);
       //     rules read as "_" leave OCR'd cells; a scan's column of one decimal format gives
       //     its figures the point OCR lost ("23%", "99 0%", "16°")
-      .version = 19,
+      // v20: v18's shaded band is the table's only at the region's top or bottom (a header, a
+      //     totals row): a bar chart's bars between held words of noise
+      .version = 20,
       .summary = "tables of born-digital pages, scans and page images: ruled grids with spans "
                  "(drawn rules, or rules found in the page image), unruled tables by word "
                  "alignment; structural checks and the shifted-column detector",

@@ -198,10 +198,11 @@ TEST(UnreadGrids, AGridItsWordsExplainOrNoGridIsNot) {
 // printed white on it (strokes 3 pixels wide): the ink threshold marks the fill around the
 // label and along its edges.
 // Returns the label's word.
-TableWord DrawShadedHeader(cv::Mat& page, int height) {
-  cv::rectangle(page, cv::Rect(20, 8, 360, height), cv::Scalar(150), cv::FILLED);
-  for (int k = 0; k < 6; ++k) cv::rectangle(page, cv::Rect(150 + 10 * k, 10, 3, 12), cv::Scalar(255), cv::FILLED);
-  return TableWord{"Country", Box{150, 10, 206, 22}};
+TableWord DrawShadedHeader(cv::Mat& page, int height, int top = 8) {
+  cv::rectangle(page, cv::Rect(20, top, 360, height), cv::Scalar(150), cv::FILLED);
+  for (int k = 0; k < 6; ++k)
+    cv::rectangle(page, cv::Rect(150 + 10 * k, top + 2, 3, 12), cv::Scalar(255), cv::FILLED);
+  return TableWord{"Country", Box{150, double(top + 2), 206, double(top + 14)}};
 }
 
 TEST(RasterCharts, AHeaderShadedBehindItsLabelIsTheTables) {
@@ -215,12 +216,17 @@ TEST(RasterCharts, AHeaderShadedBehindItsLabelIsTheTables) {
   EXPECT_LT(StrayInkShare(page, region, words, {}), 0.02);
 }
 
-TEST(RasterCharts, AShadedPlotAreaHoldingAWordIsStillStrayInk) {
+TEST(RasterCharts, AShadedPlotOrBarHoldingAWordIsStillStrayInk) {
   // A fill as high as the region (a plot's background) with a legend word in it: not a band.
   cv::Mat page(300, 400, CV_8UC1, cv::Scalar(255));
   std::vector<TableWord> words = DrawWords(page);
   words.push_back(DrawShadedHeader(page, 220));
   EXPECT_GT(StrayInkShare(page, Box{10, 2, 390, 240}, words, {}), 0.1);
+  // A band between the rows, neither a header nor a totals row: a bar, its noise read as a word.
+  cv::Mat bars(300, 400, CV_8UC1, cv::Scalar(255));
+  std::vector<TableWord> bar_words = DrawWords(bars);
+  bar_words.push_back(DrawShadedHeader(bars, 16, 100));
+  EXPECT_GT(StrayInkShare(bars, Box{10, 2, 390, 240}, bar_words, {}), 0.1);
 }
 
 TEST(RasterCharts, AnEmptyRegionHasNoStrayInk) {
