@@ -58,11 +58,14 @@ void RestoreColumnDecimalPoints(PageTable& table) {
     for (TableCell* c : cells) {
       std::string text = percent ? WithPercentSign(c->text) : c->text;
       std::smatch m;
-      if (std::regex_match(text, m, whole) && m[1].length() == before + after) {
+      // In a column of percentages only a percentage lost its point: a bare figure there is
+      // another row's count (ICDAR eu-021 sets counts and percentages in alternate rows).
+      if (std::regex_match(text, m, whole) && m[1].length() == before + after &&
+          (!percent || m[2].length() > 0)) {
         const std::string digits = m[1];
         text = digits.substr(0, before) + "." + digits.substr(before) + m[2].str();
       } else if (std::regex_match(text, m, split) && m[1].length() == before &&
-                 m[2].length() == after) {
+                 m[2].length() == after && (!percent || m[3].length() > 0)) {
         text = m[1].str() + "." + m[2].str() + m[3].str();
       }
       c->text = std::move(text);

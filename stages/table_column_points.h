@@ -14,8 +14,9 @@ namespace assay {
 // least 3 cells of a column read as a decimal figure (digits, a point, digits, an optional
 // "%"), those are at least half of its non-empty cells, and 80% of them have one number of
 // digits before and after the point (m and k). Then a cell of m + k digits, or of m digits, a
-// space and k digits ("99 0%"), is read as that figure with its point; in a column whose
-// figures are percentages (80% of them), a "°" for the sign ("16°", "1.8°%") becomes "%".
+// space and k digits ("99 0%"), is read as that figure with its point. In a column whose
+// figures are percentages (80% of them) only a cell with the sign is (a bare figure there is
+// a count), and a "°" for the sign ("16°", "1.8°%") becomes "%".
 void RestoreColumnDecimalPoints(PageTable& table);
 
 }  // namespace assay

@@ -297,7 +297,9 @@ const StageSpec& TablesStageSpec() {
       //     its figures the point OCR lost ("23%", "99 0%", "16°")
       // v20: v18's shaded band is the table's only at the region's top or bottom (a header, a
       //     totals row): a bar chart's bars between held words of noise
-      .version = 20,
+      // v21: v19's column points, in a column of percentages, only for cells with the sign (a
+      //     bare figure there is a count)
+      .version = 21,
       .summary = "tables of born-digital pages, scans and page images: ruled grids with spans "
                  "(drawn rules, or rules found in the page image), unruled tables by word "
                  "alignment; structural checks and the shifted-column detector",
