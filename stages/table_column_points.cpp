@@ -1,5 +1,6 @@
 #include "stages/table_column_points.h"
 
+#include <cstddef>
 #include <map>
 #include <regex>
 #include <string>
@@ -35,7 +36,8 @@ void RestoreColumnDecimalPoints(PageTable& table) {
   for (TableCell& c : table.cells)
     if (c.colspan == 1 && !c.text.empty()) columns[c.col].push_back(&c);
   for (auto& [col, cells] : columns) {
-    std::map<std::pair<size_t, size_t>, int> formats;  // (digits before, after) -> cells
+    using Format = std::pair<std::ptrdiff_t, std::ptrdiff_t>;  // digits before and after the point
+    std::map<Format, int> formats;
     int figures = 0, percentages = 0;
     for (const TableCell* c : cells) {
       std::smatch m;
@@ -46,7 +48,7 @@ void RestoreColumnDecimalPoints(PageTable& table) {
       ++formats[{m[1].length(), m[2].length()}];
     }
     if (figures < kMinDecimalCells || figures < kMinDecimalShare * double(cells.size())) continue;
-    std::pair<size_t, size_t> format;
+    Format format;
     int most = 0;
     for (const auto& [f, n] : formats)
       if (n > most) most = n, format = f;
