@@ -49,6 +49,30 @@ constexpr double kOtherEnlargements[] = {0.83, 1.17, 1.33, 1.67};
 // 0.720; with 0.8 or 1.6 0.727; with 0.8 and 1.33 0.728, for a third more reading.
 constexpr double kTableTextEnlargements[] = {1.0, 0.8};
 
+// `region` in whole pixels of `pix`, clamped to them.
+struct PixelRegion {
+  int x0, y0, x1, y1;
+};
+PixelRegion ClampToPixels(Pix* pix, const Box& region) {
+  const int width = pixGetWidth(pix), height = pixGetHeight(pix);
+  return {std::clamp(static_cast<int>(std::floor(region.x0)), 0, width),
+          std::clamp(static_cast<int>(std::floor(region.y0)), 0, height),
+          std::clamp(static_cast<int>(std::ceil(region.x1)), 0, width),
+          std::clamp(static_cast<int>(std::ceil(region.y1)), 0, height)};
+}
+
+// The enlargement of a region of `area` pixels whose words are `word_height` high: to
+// `options.target_word_height`, 1 to `options.max_upscale` times, and within `budget`, the
+// largest that keeps the enlarged region under kMaxEnlargedPixels (bounded time).
+struct Enlargement {
+  double scale, budget;
+};
+Enlargement EnlargementFor(double area, double word_height, const RasterTableOptions& options) {
+  const double budget = std::max(1.0, std::sqrt(kMaxEnlargedPixels / std::max(1.0, area)));
+  return {std::clamp(std::min(options.target_word_height / word_height, budget), 1.0, options.max_upscale),
+          budget};
+}
+
 bool RegionsOverlap(const Box& a, const Box& b) {
   return a.x0 <= b.x1 && b.x0 <= a.x1 && a.y0 <= b.y1 && b.y0 <= a.y1;
 }
@@ -324,11 +348,7 @@ std::vector<TableWord> MergeReadings(const std::vector<std::vector<ScoredWord>>&
 std::vector<TableWord> ReadTableRegion(Pix* pix, const Box& region, const std::vector<Rule>& rules,
                                        const std::vector<double>& scales,
                                        tesseract::TessBaseAPI& api, double min_confidence) {
-  const int width = pixGetWidth(pix), height = pixGetHeight(pix);
-  const int x0 = std::clamp(static_cast<int>(std::floor(region.x0)), 0, width);
-  const int y0 = std::clamp(static_cast<int>(std::floor(region.y0)), 0, height);
-  const int x1 = std::clamp(static_cast<int>(std::ceil(region.x1)), 0, width);
-  const int y1 = std::clamp(static_cast<int>(std::ceil(region.y1)), 0, height);
+  const auto [x0, y0, x1, y1] = ClampToPixels(pix, region);
   PixHandle framed = PreparedRegion(pix, x0, y0, x1, y1, rules);
   if (!framed || scales.empty()) return {};
   // The first reading (the one whose words and boxes are kept) from the pixels as they are;
@@ -346,12 +366,8 @@ void ReadTablesTextAgain(Pix* pix, const std::vector<Box>& regions, const std::v
                          double word_height, const RasterTableOptions& options,
                          tesseract::TessBaseAPI& api, std::vector<TableWord>& words) {
   if (pix == nullptr || word_height <= 0) return;
-  const int width = pixGetWidth(pix), height = pixGetHeight(pix);
   for (const Box& region : regions) {
-    const int x0 = std::clamp(static_cast<int>(std::floor(region.x0)), 0, width);
-    const int y0 = std::clamp(static_cast<int>(std::floor(region.y0)), 0, height);
-    const int x1 = std::clamp(static_cast<int>(std::ceil(region.x1)), 0, width);
-    const int y1 = std::clamp(static_cast<int>(std::ceil(region.y1)), 0, height);
+    const auto [x0, y0, x1, y1] = ClampToPixels(pix, region);
     // The page's words in the region are the base reading, with the page's confidences.
     std::vector<std::vector<ScoredWord>> readings(1);
     std::vector<size_t> index;
@@ -363,10 +379,7 @@ void ReadTablesTextAgain(Pix* pix, const std::vector<Box>& regions, const std::v
     if (index.empty()) continue;
     PixHandle framed = PreparedRegion(pix, x0, y0, x1, y1, rules);
     if (!framed) continue;
-    const double area = double(x1 - x0) * double(y1 - y0);
-    const double budget = std::max(1.0, std::sqrt(kMaxEnlargedPixels / std::max(1.0, area)));
-    const double scale =
-        std::clamp(std::min(options.target_word_height / word_height, budget), 1.0, options.max_upscale);
+    const double scale = EnlargementFor(double(x1 - x0) * double(y1 - y0), word_height, options).scale;
     for (double m : kTableTextEnlargements)
       readings.push_back(ReadPrepared(framed.get(), x0, y0, std::max(1.0, scale * m), api));
     const std::vector<TableWord> merged = MergeReadings(readings, 0);
@@ -524,10 +537,8 @@ std::vector<PageTable> FindRasterTables(Pix* pix, const cv::Mat& image,
       h = h > 0 ? std::min(h, by_ink) : by_ink;
     }
     if (h <= 0) continue;
-    const double area = (region.x1 - region.x0) * (region.y1 - region.y0);
-    const double budget = std::max(1.0, std::sqrt(kMaxEnlargedPixels / std::max(1.0, area)));
-    const double scale =
-        std::clamp(std::min(options.target_word_height / h, budget), 1.0, options.max_upscale);
+    const auto [scale, budget] =
+        EnlargementFor((region.x1 - region.x0) * (region.y1 - region.y0), h, options);
     // A table image's small print is read at several enlargements around the chosen one and
     // each word taken from the reading most confident of it (MergeReadings): Tesseract's
     // misreadings of 6-8 pixel print (a decimal point lost, "l" for "1") change with the

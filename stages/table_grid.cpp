@@ -317,10 +317,12 @@ std::vector<double> TextRowBoundaries(const std::vector<TableWord>& words,
   if (in.size() < 2 * static_cast<size_t>(kMinTableLines)) return {};
   const std::vector<WordLine> lines = GroupLines(std::move(in));
   // The columns each line reaches.
+  auto column_of = [&](const TableWord& w) {
+    return static_cast<int>(std::upper_bound(xs.begin(), xs.end(), Cx(w.bbox)) - xs.begin());
+  };
   std::vector<std::set<int>> cols(lines.size());
   for (size_t i = 0; i < lines.size(); ++i)
-    for (const TableWord* w : lines[i].words)
-      cols[i].insert(static_cast<int>(std::upper_bound(xs.begin(), xs.end(), Cx(w->bbox)) - xs.begin()));
+    for (const TableWord* w : lines[i].words) cols[i].insert(column_of(*w));
   // A line whose every cell continues the cell above it (the line above was full: its text
   // there and the next word would not have fitted in the column) is that row's wrapped text,
   // not a row of its own, whatever the number of columns it reaches.
@@ -349,10 +351,7 @@ std::vector<double> TextRowBoundaries(const std::vector<TableWord>& words,
       for (size_t k = 1; k < l.words.size(); ++k) {
         const TableWord& a = *l.words[k - 1];
         const TableWord& b = *l.words[k];
-        if (std::upper_bound(xs.begin(), xs.end(), Cx(a.bbox)) !=
-                std::upper_bound(xs.begin(), xs.end(), Cx(b.bbox)) &&
-            !InOnePhrase(a, b))
-          return false;
+        if (column_of(a) != column_of(b) && !InOnePhrase(a, b)) return false;
       }
       return true;
     };
