@@ -159,6 +159,18 @@ std::vector<std::vector<Rule>> HorizontalRuleStacks(const std::vector<Rule>& hor
     if (stack.size() < kMinStack) continue;
     const double x0 = stack.front().x0, x1 = stack.front().x1;
     const double y0 = stack.front().y0, y1 = stack.back().y0;
+    // Shorter rules between the first two (the header's): the lines under labels that span
+    // columns ("Coronary heart disease" over "No.", "Rate", "(95% CI)"), which part the
+    // header's rows where they are drawn. Not further down: a rule over a column's total
+    // would leave the body above it in one row (GridFromGroup reads a band ruled in part as
+    // a header's).
+    const double header_bottom = stack[1].y0;
+    for (size_t j = 0; j < rules.size(); ++j)
+      if (!used[j] && rules[j].y0 > y0 + kEndTol && rules[j].y0 < header_bottom - kEndTol &&
+          rules[j].x0 >= x0 - kEndTol && rules[j].x1 <= x1 + kEndTol) {
+        stack.push_back(rules[j]);
+        used[j] = true;
+      }
     stack.push_back(Rule{x0, y0, x0, y1});
     stack.push_back(Rule{x1, y0, x1, y1});
     out.push_back(std::move(stack));

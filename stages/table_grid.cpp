@@ -30,6 +30,7 @@ constexpr double kWordSpace = 0.2;        // of the line height: the least space
 constexpr double kTallWord = 1.8;         // of the median word height: taller is a tall glyph
 constexpr double kTouchGap = 0.05;        // of the smaller word's height: closer words touch
 constexpr double kPhraseSpace = 0.5;      // of the line height: words closer are one phrase
+constexpr double kIndent = 0.5;           // of the line height: a line starting further right is indented
 
 struct UnionFind {
   std::vector<int> parent;
@@ -252,13 +253,35 @@ bool ThousandsGroup(const std::string& a, const std::string& b) {
   return b.size() == 3 && digits(b) && !a.empty() && a.size() <= 3 && digits(a);
 }
 
+// Whether `text` goes on a sentence begun above: a lower-case letter or an opening bracket
+// first (a label or a figure that starts a row starts with a capital, a digit or a sign).
+bool StartsMidSentence(const std::string& text) {
+  const unsigned char first = text.empty() ? 0 : static_cast<unsigned char>(text.front());
+  return (first >= 'a' && first <= 'z') || first == '(';
+}
+
+// Whether the first of `below` (words of column `c`, between xs[c - 1] and xs[c]) would have
+// fitted after the last of `above` in that column, a word space apart (kWordSpace of `h`): the
+// column's right edge less the padding its text keeps on the left; `c` >= 1.
+bool FitsAfterInColumn(const std::vector<const TableWord*>& above,
+                       const std::vector<const TableWord*>& below, const std::vector<double>& xs,
+                       int c, double h) {
+  double left = 1e300, last = -1e300;
+  for (const TableWord* w : above) last = std::max(last, w->bbox.x1);
+  for (const TableWord* w : below) left = std::min(left, w->bbox.x0);
+  for (const TableWord* w : above) left = std::min(left, w->bbox.x0);
+  const double pad = std::max(0.0, left - xs[static_cast<size_t>(c - 1)]);
+  const double room = xs[static_cast<size_t>(c)] - pad;
+  const double first = below.front()->bbox.x1 - below.front()->bbox.x0;
+  return last + kWordSpace * h + first <= room;
+}
+
 // Whether `below` is the wrapped continuation of `above` in a ruled band whose column
 // boundaries are `xs`: in every column where `below` has words, `above` has text too, the
 // first word of `below` there would not have fitted after it (the column's right edge less the
 // padding its text keeps on the left), and `below`'s text there is not a lone figure (figures
 // are short: one under another are rows); and in one column at least `below` goes on
-// mid-sentence (a lower-case letter or an opening bracket first: a label or a figure that
-// starts a row starts with a capital, a digit or a sign).
+// mid-sentence (StartsMidSentence).
 bool WrapsFromLineAbove(const WordLine& above, const WordLine& below,
                         const std::vector<double>& xs) {
   auto column_of = [&](const TableWord* w) {
@@ -275,16 +298,8 @@ bool WrapsFromLineAbove(const WordLine& above, const WordLine& below,
     auto it = up.find(c);
     if (it == up.end()) return false;
     if (ws.size() == 1 && IsBareNumber(ws.front()->text)) return false;
-    double left = 1e300, last = -1e300;
-    for (const TableWord* w : it->second) last = std::max(last, w->bbox.x1);
-    for (const TableWord* w : ws) left = std::min(left, w->bbox.x0);
-    for (const TableWord* w : it->second) left = std::min(left, w->bbox.x0);
-    const double pad = std::max(0.0, left - xs[static_cast<size_t>(c - 1)]);
-    const double room = xs[static_cast<size_t>(c)] - pad;
-    const double first = ws.front()->bbox.x1 - ws.front()->bbox.x0;
-    if (last + kWordSpace * h + first <= room) return false;
-    const unsigned char lead = static_cast<unsigned char>(ws.front()->text.front());
-    mid_sentence = mid_sentence || (lead >= 'a' && lead <= 'z') || lead == '(';
+    if (FitsAfterInColumn(it->second, ws, xs, c, h)) return false;
+    mid_sentence = mid_sentence || StartsMidSentence(ws.front()->text);
   }
   return mid_sentence;
 }
@@ -332,6 +347,8 @@ std::vector<double> TextRowBoundaries(const std::vector<TableWord>& words,
   std::vector<size_t> anchors;
   for (size_t i = 0; i < lines.size(); ++i)
     if (cols[i].size() >= 2 && !continues[i]) anchors.push_back(i);
+  int lead = 1 << 30;  // the leftmost column a row starts in: the labels'
+  for (size_t a : anchors) lead = std::min(lead, *cols[a].begin());
   if (anchors.size() < static_cast<size_t>(kMinTableLines)) {
     // Fewer rows than a table's: the band is one row, unless a blank line parts it before a
     // line that starts a row: in several columns, the first of them the labels' (a ruled
@@ -342,8 +359,6 @@ std::vector<double> TextRowBoundaries(const std::vector<TableWord>& words,
     for (const WordLine& l : lines) heights.push_back(l.box.y1 - l.box.y0);
     std::nth_element(heights.begin(), heights.begin() + heights.size() / 2, heights.end());
     const double h = heights[heights.size() / 2];
-    int lead = 1 << 30;  // the leftmost column a row starts in: the labels'
-    for (size_t a : anchors) lead = std::min(lead, *cols[a].begin());
     std::vector<double> out;
     // A line of running text across the columns (a note under the table: one phrase from
     // column to column) starts no row.
@@ -361,7 +376,27 @@ std::vector<double> TextRowBoundaries(const std::vector<TableWord>& words,
         out.push_back((lines[i - 1].box.y1 + lines[i].box.y0) / 2);
     return out;
   }
-  // Each line's row: the row of the line above for a wrapped line, else its nearest anchor
+  // A line in the labels' column only, whose next line starts a row with a label that would
+  // have fitted after it or is set in under it, is a section's label ("Sex" over "Female",
+  // "Male"), a row of its own: a label wrapped onto its row's line below fills its first line
+  // (ICDAR us-025); neither line goes on mid-sentence ("Severe" / "cases" is one label).
+  std::vector<size_t> starts = anchors;
+  for (size_t i = 0; i + 1 < lines.size(); ++i)
+    if (!continues[i] && cols[i].size() == 1 && *cols[i].begin() == lead &&
+        std::binary_search(anchors.begin(), anchors.end(), i + 1) &&
+        *cols[i + 1].begin() == lead) {
+      std::vector<const TableWord*> below;
+      for (const TableWord* w : lines[i + 1].words)
+        if (column_of(*w) == lead) below.push_back(w);
+      const double h = lines[i + 1].box.y1 - lines[i + 1].box.y0;
+      const bool indented = below.front()->bbox.x0 - lines[i].words.front()->bbox.x0 >= kIndent * h;
+      if (!StartsMidSentence(lines[i].words.front()->text) &&
+          !StartsMidSentence(below.front()->text) &&
+          (indented || FitsAfterInColumn(lines[i].words, below, xs, lead, h)))
+        starts.push_back(i);
+    }
+  std::sort(starts.begin(), starts.end());
+  // Each line's row: the row of the line above for a wrapped line, else its nearest row start
   // (the earlier one on a tie).
   std::vector<size_t> row_of(lines.size());
   for (size_t i = 0; i < lines.size(); ++i) {
@@ -370,9 +405,9 @@ std::vector<double> TextRowBoundaries(const std::vector<TableWord>& words,
       continue;
     }
     size_t best = 0;
-    for (size_t a = 1; a < anchors.size(); ++a)
-      if (std::abs(Cy(lines[anchors[a]].box) - Cy(lines[i].box)) <
-          std::abs(Cy(lines[anchors[best]].box) - Cy(lines[i].box)))
+    for (size_t a = 1; a < starts.size(); ++a)
+      if (std::abs(Cy(lines[starts[a]].box) - Cy(lines[i].box)) <
+          std::abs(Cy(lines[starts[best]].box) - Cy(lines[i].box)))
         best = a;
     row_of[i] = best;
   }

@@ -299,7 +299,11 @@ const StageSpec& TablesStageSpec() {
       //     totals row): a bar chart's bars between held words of noise
       // v21: v19's column points, in a column of percentages, only for cells with the sign (a
       //     bare figure there is a count)
-      .version = 21,
+      // v22: a label alone on its line over a row whose label would have fitted after it, or
+      //     is set in under it, heads a section: a row of its own ("Sex" over "Female"); in
+      //     a table ruled only between rows, the header's shorter rules (under labels that
+      //     span columns) are the grid's
+      .version = 22,
       .summary = "tables of born-digital pages, scans and page images: ruled grids with spans "
                  "(drawn rules, or rules found in the page image), unruled tables by word "
                  "alignment; structural checks and the shifted-column detector",

@@ -75,6 +75,81 @@ TEST(TableColumns, TableRuledOnlyBetweenRowsWithWrappedCells) {
   EXPECT_EQ(rows[2], (std::vector<std::string>{"Cat", "Says", "Meow"}));
 }
 
+TEST(TableColumns, ASpanningLabelsUnderlineInTheHeaderPartsItsRows) {
+  // A journal table ruled only between rows: top, under the header, bottom; in the header a
+  // shorter rule under "Disease", a label over the two columns of figures (ICDAR us-025).
+  const std::vector<Rule> stack = {Rule{0, 0, 300, 0}, Rule{0, 32, 300, 32}, Rule{0, 140, 300, 140}};
+  std::vector<Rule> rules = stack;
+  rules.push_back(Rule{110, 15, 300, 15});
+  std::vector<TableWord> words = {BdWord("Disease", 170, 3), BdWord("Group", 5, 18),
+                                  BdWord("No.", 120, 18),    BdWord("Rate", 250, 18)};
+  const char* places[] = {"North", "South", "East", "West", "Upper", "Lower", "Inner"};
+  for (int i = 0; i < 7; ++i) {
+    const double y = 36 + 14.0 * i;
+    words.push_back(BdWord(places[i], 5, y));
+    words.push_back(BdWord(std::to_string(10 + i), 120, y));
+    words.push_back(BdWord(std::to_string(20 + i) + ".5", 250, y));
+  }
+  TablePageReport report;
+  auto tables = RuledTables(words, rules, &report);
+  ASSERT_EQ(tables.size(), 1u);
+  auto rows = tables[0].Rows();
+  ASSERT_EQ(rows.size(), 9u);
+  EXPECT_EQ(rows[0][1], "Disease");
+  EXPECT_EQ(rows[1], (std::vector<std::string>{"", "No.", "Rate"}));
+  EXPECT_EQ(rows[2], (std::vector<std::string>{"North", "10", "20.5"}));
+  // Without the underline the header's two lines are one row.
+  tables = RuledTables(words, stack, &report);
+  ASSERT_EQ(tables.size(), 1u);
+  EXPECT_EQ(tables[0].Rows().size(), 8u);
+  // A shorter rule further down (over a column's total) is not the stack's: each body line
+  // stays a row.
+  rules.push_back(Rule{240, 120, 300, 120});
+  tables = RuledTables(words, rules, &report);
+  ASSERT_EQ(tables.size(), 1u);
+  EXPECT_EQ(tables[0].Rows().size(), 9u);
+}
+
+TEST(RuledTables, ASectionLabelOverItsRowsIsARowOfItsOwn) {
+  // "Sex" over "Female" and "Male", "Race" over "Black": a label alone on its line with room
+  // after it for the next row's label heads a section; a label's first line that is full
+  // ("Asian/Pacific", its row's figures on the next line) is that row's.
+  const std::vector<Rule> rules = {Rule{0, 0, 300, 0}, Rule{0, 20, 300, 20}, Rule{0, 140, 300, 140}};
+  const std::vector<TableWord> words = {
+      BdWord("Characteristic", 5, 5), BdWord("No.", 120, 5), BdWord("Rate", 220, 5),
+      BdWord("Sex", 5, 24),
+      BdWord("Female", 12, 37),       BdWord("200", 120, 37), BdWord("10.3", 220, 37),
+      BdWord("Male", 12, 50),         BdWord("224", 120, 50), BdWord("17.6", 220, 50),
+      BdWord("Race", 5, 63),
+      BdWord("Black", 12, 76),        BdWord("445", 120, 76), BdWord("16.1", 220, 76),
+      BdWord("Asian/Pacific", 5, 96),
+      BdWord("Islander", 5, 107),     BdWord("757", 120, 107), BdWord("7.7", 220, 107)};
+  TablePageReport report;
+  const auto tables = RuledTables(words, rules, &report);
+  ASSERT_EQ(tables.size(), 1u);
+  const auto rows = tables[0].Rows();
+  ASSERT_EQ(rows.size(), 7u);
+  EXPECT_EQ(rows[1], (std::vector<std::string>{"Sex", "", ""}));
+  EXPECT_EQ(rows[2], (std::vector<std::string>{"Female", "200", "10.3"}));
+  EXPECT_EQ(rows[4], (std::vector<std::string>{"Race", "", ""}));
+  EXPECT_EQ(rows[6], (std::vector<std::string>{"Asian/Pacific Islander", "757", "7.7"}));
+  // In a column too narrow for that ("Women" over "45-54"), the next label set in under it,
+  // not mid-sentence, does the same.
+  const std::vector<TableWord> narrow = {
+      BdWord("Age", 5, 5),    BdWord("No.", 60, 5),  BdWord("Rate", 120, 5),
+      BdWord("Women", 5, 24),
+      BdWord("45-54", 12, 37), BdWord("47", 60, 37), BdWord("21.8", 120, 37),
+      BdWord("55-64", 12, 50), BdWord("116", 60, 50), BdWord("85.5", 120, 50),
+      BdWord("Men", 5, 63),
+      BdWord("45-54", 12, 76), BdWord("164", 60, 76), BdWord("81.0", 120, 76)};
+  const auto narrow_tables = RuledTables(narrow, rules, &report);
+  ASSERT_EQ(narrow_tables.size(), 1u);
+  const auto narrow_rows = narrow_tables[0].Rows();
+  ASSERT_EQ(narrow_rows.size(), 6u);
+  EXPECT_EQ(narrow_rows[1], (std::vector<std::string>{"Women", "", ""}));
+  EXPECT_EQ(narrow_rows[4], (std::vector<std::string>{"Men", "", ""}));
+}
+
 TEST(TableColumns, RulesWithProseBetweenThemAreNoTable) {
   const std::vector<Rule> rules = {Rule{0, 0, 300, 0}, Rule{0, 20, 300, 20}, Rule{0, 75, 300, 75}};
   std::vector<TableWord> words = {BdWord("Animal", 5, 5), BdWord("Action", 120, 5),
