@@ -3,6 +3,7 @@
 #include <leptonica/allheaders.h>
 
 #include <algorithm>
+#include <cctype>
 #include <cmath>
 #include <vector>
 
@@ -16,10 +17,17 @@ namespace {
 constexpr double kDashMaxHeight = 0.22;   // of the word box's height
 constexpr double kDashMinAspect = 1.5;    // width over height
 constexpr double kGlyphMinHeight = 0.45;  // of the word box's height: a figure or a letter
-// Of the glyphs' median width. On the ICDAR dev pages rendered as scans, words whose truth
-// says which: hyphens measured 0.3-0.6, en dashes 0.8-1.1; at 0.7, 146 of 160 en dashes and
-// 5 of 138 hyphens are written as en dashes.
-constexpr double kEnDashWidth = 0.7;
+// A dash's middle lies this far down the glyphs' band (their median top to median bottom).
+constexpr double kDashBandLow = 0.3;
+constexpr double kDashBandHigh = 0.8;
+constexpr double kDashGlyphOverlap = 0.34;  // of its width, at most, under a glyph beside it
+// Of the glyphs' band (their height, less than their width: a worn scan breaks figures into
+// narrow pieces, "0" into two halves). On the ICDAR dev pages rendered as scans (URW fonts),
+// one-dash words between figures whose truth says which: at 0.45, 271 of 275 en dashes and
+// 37 of 120 hyphens written as en dashes (354 of 395 right; 0.40 348, 0.50 333); most of those
+// hyphens are drawn as wide as en dashes (age groups "30-39", 0.61-0.71), which no width
+// tells apart. The glyphs' median width (0.7 of it) had 337 right: broken glyphs narrow it.
+constexpr double kEnDashWidth = 0.45;
 constexpr const char* kEnDash = "\xe2\x80\x93";
 // A point: at most this share of the glyphs' median height either way, and no more than
 // twice as wide as high or high as wide. On the ICDAR dev pages rendered as scans, points
@@ -36,6 +44,17 @@ constexpr int kPointGlyphOverlap = 1;
 // Two words of figures this close (of their height) may be one figure OCR split at its point.
 constexpr double kPointGapWidth = 0.6;
 constexpr size_t kMaxJoinWords = 20000;  // a page's words: beyond, no pair is tried (bounded time)
+
+// Whether the dash at `i` of `text` belongs to figures: before a figure ("45-54",
+// "$9,595-$17,992", a minus "-10.8", "*-1.9"), not after a letter. Between words it is a
+// hyphen, whatever its width ("not-for-profit", "Non-Hispanic": of 79 such dashes whose truth
+// says which, 72 are hyphens).
+bool InFigures(const std::string& text, size_t i) {
+  if (i + 1 >= text.size()) return false;
+  const unsigned char after = static_cast<unsigned char>(text[i + 1]);
+  if (!std::isdigit(after) && after != '$' && after != '(' && after != '.') return false;
+  return i == 0 || !std::isalpha(static_cast<unsigned char>(text[i - 1]));
+}
 
 // The components of ink in `word`'s box of `pix` (the crop's coordinates), left to right;
 // empty when the box is too small or shows too little contrast.
@@ -76,18 +95,38 @@ std::string WithMeasuredDashes(Pix* pix, const TableWord& word) {
   if (dashes == 0) return text;
   const std::vector<InkBox> ink = WordInk(pix, word);
   const double height = word.bbox.y1 - word.bbox.y0;
-  std::vector<int> marks;  // widths of the thin marks, left to right
-  std::vector<int> glyph_widths;
+  std::vector<InkBox> glyphs, flat;
   for (const InkBox& c : ink) {
-    if (c.h <= kDashMaxHeight * height && c.w >= kDashMinAspect * c.h) marks.push_back(c.w);
-    else if (c.h >= kGlyphMinHeight * height) glyph_widths.push_back(c.w);
+    if (c.h <= kDashMaxHeight * height && c.w >= kDashMinAspect * c.h) flat.push_back(c);
+    else if (c.h >= kGlyphMinHeight * height) glyphs.push_back(c);
   }
-  if (marks.size() != dashes || glyph_widths.empty()) return text;
-  const double glyph = Median(glyph_widths);
+  if (glyphs.empty()) return text;
+  std::vector<int> tops, bottoms;
+  for (const InkBox& g : glyphs) {
+    tops.push_back(g.y);
+    bottoms.push_back(g.y + g.h);
+  }
+  // A dash sits between two glyphs, about halfway up them. A worn scan breaks glyphs into
+  // pieces, and the flat ones (the bar of a "5", a stroke of a "$") lie at their top or
+  // bottom, or over what is left of the glyph (ICDAR us-003: "$9,595–$17,992" showed three
+  // flat marks for its one dash).
+  const double top = Median(tops), band = Median(bottoms) - top;
+  std::vector<int> marks;  // widths of the dashes' marks, left to right
+  for (const InkBox& c : flat) {
+    const double centre = c.y + c.h / 2.0 - top;
+    if (centre < kDashBandLow * band || centre > kDashBandHigh * band) continue;
+    int covered = 0;  // columns of the mark a glyph also spans
+    for (const InkBox& g : glyphs)
+      covered += std::max(0, std::min(c.x + c.w, g.x + g.w) - std::max(c.x, g.x));
+    if (covered > kDashGlyphOverlap * c.w) continue;
+    marks.push_back(c.w);
+  }
+  if (marks.size() != dashes) return text;
   std::string out;
   size_t k = 0;
-  for (char c : text) {
-    if (c == '-' && marks[k++] >= kEnDashWidth * glyph) out += kEnDash;
+  for (size_t i = 0; i < text.size(); ++i) {
+    const char c = text[i];
+    if (c == '-' && marks[k++] >= kEnDashWidth * band && InFigures(text, i)) out += kEnDash;
     else out.push_back(c);
   }
   return out;

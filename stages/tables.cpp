@@ -303,7 +303,10 @@ const StageSpec& TablesStageSpec() {
       //     is set in under it, heads a section: a row of its own ("Sex" over "Female"); in
       //     a table ruled only between rows, the header's shorter rules (under labels that
       //     span columns) are the grid's
-      .version = 22,
+      // v23: a scan's dash is measured against the glyphs' height, only where it sits halfway
+      //     up between glyphs (not a piece of a broken one), and written "–" only in figures
+      //     (a range, a minus sign): between words it stays a hyphen
+      .version = 23,
       .summary = "tables of born-digital pages, scans and page images: ruled grids with spans "
                  "(drawn rules, or rules found in the page image), unruled tables by word "
                  "alignment; structural checks and the shifted-column detector",

@@ -322,7 +322,7 @@ void BlackBlock(Pix* pix, int x, int y, int w, int h) {
   boxDestroy(&b);
 }
 
-TEST(FigureMarks, ADashAsWideAsTheFiguresIsAnEnDash) {
+TEST(FigureMarks, ADashWideForTheFiguresHeightIsAnEnDash) {
   // "45-54" drawn as blocks: figures 8 x 14 pixels, the dash 2 pixels high, 8 wide (an en
   // dash's half em) in one word and 3 wide (a hyphen's third) in the other.
   Pix* pix = WhitePix(120, 30);
@@ -338,6 +338,22 @@ TEST(FigureMarks, ADashAsWideAsTheFiguresIsAnEnDash) {
   // Two dashes in the text, one mark in the box: not paired, unchanged.
   EXPECT_EQ(WithMeasuredDashes(pix, TableWord{"4-5-54", Box{2, 6, 54, 24}}), "4-5-54");
   EXPECT_EQ(WithMeasuredDashes(pix, TableWord{"4554", Box{2, 6, 54, 24}}), "4554");
+  // Between letters a dash is a hyphen, however wide.
+  EXPECT_EQ(WithMeasuredDashes(pix, TableWord{"ab-cd", Box{2, 6, 54, 24}}), "ab-cd");
+  pixDestroy(&pix);
+}
+
+TEST(FigureMarks, APieceOfABrokenGlyphIsNoDash) {
+  // "5-9" on a worn scan: the "5" lost its top bar, a flat piece of ink of its own at the
+  // glyphs' top, over what is left of the glyph; the dash is the one flat mark halfway up,
+  // between the figures.
+  Pix* pix = WhitePix(60, 30);
+  auto block = [&](int x, int y, int w, int h) { BlackBlock(pix, x, y, w, h); };
+  block(4, 8, 8, 2);    // the 5's top bar, broken off
+  block(4, 12, 8, 10);  // the rest of the 5
+  block(15, 15, 8, 2);  // the dash
+  block(26, 8, 8, 14);  // the 9
+  EXPECT_EQ(WithMeasuredDashes(pix, TableWord{"5-9", Box{2, 6, 36, 24}}), "5\xe2\x80\x93" "9");
   pixDestroy(&pix);
 }
 
