@@ -370,9 +370,33 @@ std::vector<double> TextRowBoundaries(const std::vector<TableWord>& words,
       }
       return true;
     };
+    // A line with labels in two or more of the columns a label above it spans (a group's
+    // name over its "Male" and "Female"), not one phrase across them, is a header row of its
+    // own (ICDAR us-033).
+    auto column_at = [&](double x) {
+      return static_cast<int>(std::upper_bound(xs.begin(), xs.end(), x) - xs.begin());
+    };
+    auto under_spanning_label = [&](const WordLine& above, const WordLine& below) {
+      std::vector<std::pair<int, int>> spans;
+      for (size_t k = 0; k < above.words.size(); ++k) {
+        const TableWord& w = *above.words[k];
+        const int a = column_at(w.bbox.x0 + kRuleTol), b = column_at(w.bbox.x1 - kRuleTol);
+        if (a < b) spans.push_back({a, b});
+        if (k > 0 && column_of(*above.words[k - 1]) < column_of(w) && InOnePhrase(*above.words[k - 1], w))
+          spans.push_back({column_of(*above.words[k - 1]), column_of(w)});
+      }
+      for (const auto& [a, b] : spans) {
+        std::set<int> under;
+        for (const TableWord* w : below.words)
+          if (column_of(*w) >= a && column_of(*w) <= b) under.insert(column_of(*w));
+        if (under.size() >= 2) return true;
+      }
+      return false;
+    };
     for (size_t i = 1; i < lines.size(); ++i)
-      if (cols[i].size() >= 2 && *cols[i].begin() == lead && !continues[i] &&
-          lines[i].box.y0 - lines[i - 1].box.y1 >= kParagraphGap * h && !across(lines[i]))
+      if ((cols[i].size() >= 2 && *cols[i].begin() == lead && !continues[i] &&
+           lines[i].box.y0 - lines[i - 1].box.y1 >= kParagraphGap * h && !across(lines[i])) ||
+          (!continues[i] && !across(lines[i]) && under_spanning_label(lines[i - 1], lines[i])))
         out.push_back((lines[i - 1].box.y1 + lines[i].box.y0) / 2);
     return out;
   }

@@ -150,6 +150,33 @@ TEST(RuledTables, ASectionLabelOverItsRowsIsARowOfItsOwn) {
   EXPECT_EQ(narrow_rows[4], (std::vector<std::string>{"Men", "", ""}));
 }
 
+TEST(RuledTables, LabelsUnderALabelSpanningTheirColumnsAreAHeaderRowOfTheirOwn) {
+  // A header band ruled above and below: "Non-Hispanic white" over the unruled "Male" and
+  // "Female" columns of its group (ICDAR us-033); each line is a header row.
+  // Fifteen rows, so that two lines may cross the gap between "Male" and "Female" and leave it
+  // a column gap (AlignedColumnGaps: 12% of the lines).
+  const std::vector<Rule> rules = {Rule{0, 0, 300, 0},  Rule{0, 30, 300, 30}, Rule{0, 250, 300, 250},
+                                   Rule{0, 0, 0, 250},  Rule{100, 0, 100, 250}, Rule{300, 0, 300, 250}};
+  std::vector<TableWord> words = {BdWord("Age", 5, 3), BdWord("(years)", 25, 3),
+                                  BdWord("Non-Hispanic", 130, 3), BdWord("white", 195, 3)};
+  for (int i = 0; i < 15; ++i) {
+    const double y = 34 + 14.0 * i;
+    words.push_back(BdWord(std::to_string(10 * i) + "s", 5, y));
+    words.push_back(BdWord(std::to_string(100 + i), 120, y));
+    words.push_back(BdWord(std::to_string(200 + i), 225, y));
+  }
+  auto header_rows = [&](const std::vector<TableWord>& second_line) {
+    std::vector<TableWord> all = words;
+    all.insert(all.end(), second_line.begin(), second_line.end());
+    TablePageReport report;
+    const auto tables = RuledTables(all, rules, &report);
+    return tables.size() == 1 ? tables[0].Rows().size() - 15 : size_t{0};
+  };
+  EXPECT_EQ(header_rows({BdWord("Male", 120, 16), BdWord("Female", 215, 16)}), 2u);
+  // One phrase running on across the columns (a note's wrapped line) is not.
+  EXPECT_EQ(header_rows({BdWord("Males", 125, 16), BdWord("and", 155, 16), BdWord("females", 175, 16)}), 1u);
+}
+
 TEST(TableColumns, RulesWithProseBetweenThemAreNoTable) {
   const std::vector<Rule> rules = {Rule{0, 0, 300, 0}, Rule{0, 20, 300, 20}, Rule{0, 75, 300, 75}};
   std::vector<TableWord> words = {BdWord("Animal", 5, 5), BdWord("Action", 120, 5),
