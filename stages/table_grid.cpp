@@ -5,6 +5,7 @@
 #include "stages/table_columns.h"
 
 #include <algorithm>
+#include <cctype>
 #include <cmath>
 #include <map>
 #include <numeric>
@@ -30,6 +31,7 @@ constexpr double kWordSpace = 0.2;        // of the line height: the least space
 constexpr double kTallWord = 1.8;         // of the median word height: taller is a tall glyph
 constexpr double kTouchGap = 0.05;        // of the smaller word's height: closer words touch
 constexpr double kPhraseSpace = 0.5;      // of the line height: words closer are one phrase
+constexpr size_t kMaxSpanningLabelWords = 4;  // words of a header label (over or under a span)
 constexpr double kIndent = 0.5;           // of the line height: a line starting further right is indented
 
 struct UnionFind {
@@ -377,19 +379,36 @@ std::vector<double> TextRowBoundaries(const std::vector<TableWord>& words,
       return static_cast<int>(std::upper_bound(xs.begin(), xs.end(), x) - xs.begin());
     };
     auto under_spanning_label = [&](const WordLine& above, const WordLine& below) {
+      // The columns each phrase of `above` reaches (its words a word space apart), when it is
+      // a label's few words: two cells' paragraphs running into each other are not.
       std::vector<std::pair<int, int>> spans;
-      for (size_t k = 0; k < above.words.size(); ++k) {
-        const TableWord& w = *above.words[k];
-        const int a = column_at(w.bbox.x0 + kRuleTol), b = column_at(w.bbox.x1 - kRuleTol);
-        if (a < b) spans.push_back({a, b});
-        if (k > 0 && column_of(*above.words[k - 1]) < column_of(w) && InOnePhrase(*above.words[k - 1], w))
-          spans.push_back({column_of(*above.words[k - 1]), column_of(w)});
+      for (size_t k = 0; k < above.words.size();) {
+        size_t end = k + 1;
+        while (end < above.words.size() && InOnePhrase(*above.words[end - 1], *above.words[end])) ++end;
+        const int a = column_at(above.words[k]->bbox.x0 + kRuleTol);
+        const int b = column_at(above.words[end - 1]->bbox.x1 - kRuleTol);
+        // A rule OCR read as "|" across a column boundary is no label.
+        const bool text = std::any_of(above.words.begin() + static_cast<std::ptrdiff_t>(k),
+                                      above.words.begin() + static_cast<std::ptrdiff_t>(end),
+                                      [](const TableWord* w) {
+                                        return std::any_of(w->text.begin(), w->text.end(), [](char c) {
+                                          return std::isalnum(static_cast<unsigned char>(c));
+                                        });
+                                      });
+        if (a < b && text && end - k <= kMaxSpanningLabelWords) spans.push_back({a, b});
+        k = end;
       }
       for (const auto& [a, b] : spans) {
-        std::set<int> under;
+        // Labels under it: a few words a column, none going on mid-sentence (a wrapped note,
+        // or a wrapped label OCR split, "Change in recent" over "y' ad", ICDAR eu-004 as a scan).
+        std::map<int, std::vector<const TableWord*>> under;
         for (const TableWord* w : below.words)
-          if (column_of(*w) >= a && column_of(*w) <= b) under.insert(column_of(*w));
-        if (under.size() >= 2) return true;
+          if (column_of(*w) >= a && column_of(*w) <= b) under[column_of(*w)].push_back(w);
+        const bool labels = std::all_of(under.begin(), under.end(), [](const auto& column) {
+          return column.second.size() <= kMaxSpanningLabelWords &&
+                 !StartsMidSentence(column.second.front()->text);
+        });
+        if (under.size() >= 2 && labels) return true;
       }
       return false;
     };

@@ -306,8 +306,9 @@ const StageSpec& TablesStageSpec() {
       // v23: a scan's dash is measured against the glyphs' height, only where it sits halfway
       //     up between glyphs (not a piece of a broken one), and written "–" only in figures
       //     (a range, a minus sign): between words it stays a hyphen
-      // v24: in a ruled band of few lines, labels in two columns or more under a label that
-      //     spans them (a group's name over "Male" and "Female") start a header row
+      // v24: in a ruled band of few lines, labels in two columns or more (a few words each,
+      //     not going on mid-sentence) under a label of a few words that spans them (a
+      //     group's name over "Male" and "Female") start a header row
       .version = 24,
       .summary = "tables of born-digital pages, scans and page images: ruled grids with spans "
                  "(drawn rules, or rules found in the page image), unruled tables by word "

@@ -173,7 +173,9 @@ TEST(RuledTables, LabelsUnderALabelSpanningTheirColumnsAreAHeaderRowOfTheirOwn) 
     return tables.size() == 1 ? tables[0].Rows().size() - 15 : size_t{0};
   };
   EXPECT_EQ(header_rows({BdWord("Male", 120, 16), BdWord("Female", 215, 16)}), 2u);
-  // One phrase running on across the columns (a note's wrapped line) is not.
+  // Words going on mid-sentence under it (a wrapped label OCR split) are not; nor is one
+  // phrase running on across the columns (a note's wrapped line).
+  EXPECT_EQ(header_rows({BdWord("years", 120, 16), BdWord("old", 215, 16)}), 1u);
   EXPECT_EQ(header_rows({BdWord("Males", 125, 16), BdWord("and", 155, 16), BdWord("females", 175, 16)}), 1u);
 }
 
