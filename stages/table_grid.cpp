@@ -255,6 +255,11 @@ bool ThousandsGroup(const std::string& a, const std::string& b) {
   return b.size() == 3 && digits(b) && !a.empty() && a.size() <= 3 && digits(a);
 }
 
+// The column of boundaries `xs` that `x` falls in (0 left of them all).
+int ColumnAt(const std::vector<double>& xs, double x) {
+  return static_cast<int>(std::upper_bound(xs.begin(), xs.end(), x) - xs.begin());
+}
+
 // Whether `text` goes on a sentence begun above: a lower-case letter or an opening bracket
 // first (a label or a figure that starts a row starts with a capital, a digit or a sign).
 bool StartsMidSentence(const std::string& text) {
@@ -286,9 +291,7 @@ bool FitsAfterInColumn(const std::vector<const TableWord*>& above,
 // mid-sentence (StartsMidSentence).
 bool WrapsFromLineAbove(const WordLine& above, const WordLine& below,
                         const std::vector<double>& xs) {
-  auto column_of = [&](const TableWord* w) {
-    return static_cast<int>(std::upper_bound(xs.begin(), xs.end(), Cx(w->bbox)) - xs.begin());
-  };
+  auto column_of = [&](const TableWord* w) { return ColumnAt(xs, Cx(w->bbox)); };
   std::map<int, std::vector<const TableWord*>> up, down;
   for (const TableWord* w : above.words) up[column_of(w)].push_back(w);
   for (const TableWord* w : below.words) down[column_of(w)].push_back(w);
@@ -316,6 +319,49 @@ bool InOnePhrase(const TableWord& a, const TableWord& b) {
   return !(IsBareNumber(a.text) && IsBareNumber(b.text));
 }
 
+// Whether some word of `words` holds a letter or a figure (not only marks: a rule read as "|").
+bool HoldsLetterOrFigure(std::vector<const TableWord*>::const_iterator begin,
+                         std::vector<const TableWord*>::const_iterator end) {
+  return std::any_of(begin, end, [](const TableWord* w) {
+    return std::any_of(w->text.begin(), w->text.end(),
+                       [](char c) { return std::isalnum(static_cast<unsigned char>(c)) != 0; });
+  });
+}
+
+// Whether `below` sets labels in two or more of the columns (boundaries `xs`) that a label of
+// `above` spans: a group's name over its "Male" and "Female" (ICDAR us-033), a header row of
+// its own. The label spanning them is a phrase of a few words (its words a word space apart:
+// two cells' paragraphs running into each other are not; a rule read as "|" is not); the
+// labels under it a few words a column, none going on mid-sentence (a note's wrapped line, or
+// a wrapped label OCR split: "Change in recent" over "y' ad", ICDAR eu-004 as a scan).
+bool UnderSpanningLabel(const WordLine& above, const WordLine& below, const std::vector<double>& xs) {
+  std::vector<std::pair<int, int>> spans;
+  for (size_t k = 0; k < above.words.size();) {
+    size_t end = k + 1;
+    while (end < above.words.size() && InOnePhrase(*above.words[end - 1], *above.words[end])) ++end;
+    const int a = ColumnAt(xs, above.words[k]->bbox.x0 + kRuleTol);
+    const int b = ColumnAt(xs, above.words[end - 1]->bbox.x1 - kRuleTol);
+    const auto first = above.words.begin();
+    if (a < b && end - k <= kMaxSpanningLabelWords &&
+        HoldsLetterOrFigure(first + static_cast<std::ptrdiff_t>(k), first + static_cast<std::ptrdiff_t>(end)))
+      spans.push_back({a, b});
+    k = end;
+  }
+  for (const auto& [a, b] : spans) {
+    std::map<int, std::vector<const TableWord*>> under;
+    for (const TableWord* w : below.words) {
+      const int c = ColumnAt(xs, Cx(w->bbox));
+      if (c >= a && c <= b) under[c].push_back(w);
+    }
+    const bool labels = std::all_of(under.begin(), under.end(), [](const auto& column) {
+      return column.second.size() <= kMaxSpanningLabelWords &&
+             !StartsMidSentence(column.second.front()->text);
+    });
+    if (under.size() >= 2 && labels) return true;
+  }
+  return false;
+}
+
 // The text rows inside one band between two horizontal rules of a ruled grid: its words
 // grouped into text lines; a line reaching two or more columns starts a row, a line in one
 // column only (a wrapped label) belongs to the nearest such line. Returns the y positions
@@ -334,9 +380,7 @@ std::vector<double> TextRowBoundaries(const std::vector<TableWord>& words,
   if (in.size() < 2 * static_cast<size_t>(kMinTableLines)) return {};
   const std::vector<WordLine> lines = GroupLines(std::move(in));
   // The columns each line reaches.
-  auto column_of = [&](const TableWord& w) {
-    return static_cast<int>(std::upper_bound(xs.begin(), xs.end(), Cx(w.bbox)) - xs.begin());
-  };
+  auto column_of = [&](const TableWord& w) { return ColumnAt(xs, Cx(w.bbox)); };
   std::vector<std::set<int>> cols(lines.size());
   for (size_t i = 0; i < lines.size(); ++i)
     for (const TableWord* w : lines[i].words) cols[i].insert(column_of(*w));
@@ -363,7 +407,7 @@ std::vector<double> TextRowBoundaries(const std::vector<TableWord>& words,
     const double h = heights[heights.size() / 2];
     std::vector<double> out;
     // A line of running text across the columns (a note under the table: one phrase from
-    // column to column) starts no row.
+    // column to column) starts no row; labels under a label spanning their columns do.
     auto across = [&](const WordLine& l) {
       for (size_t k = 1; k < l.words.size(); ++k) {
         const TableWord& a = *l.words[k - 1];
@@ -372,50 +416,10 @@ std::vector<double> TextRowBoundaries(const std::vector<TableWord>& words,
       }
       return true;
     };
-    // A line with labels in two or more of the columns a label above it spans (a group's
-    // name over its "Male" and "Female"), not one phrase across them, is a header row of its
-    // own (ICDAR us-033).
-    auto column_at = [&](double x) {
-      return static_cast<int>(std::upper_bound(xs.begin(), xs.end(), x) - xs.begin());
-    };
-    auto under_spanning_label = [&](const WordLine& above, const WordLine& below) {
-      // The columns each phrase of `above` reaches (its words a word space apart), when it is
-      // a label's few words: two cells' paragraphs running into each other are not.
-      std::vector<std::pair<int, int>> spans;
-      for (size_t k = 0; k < above.words.size();) {
-        size_t end = k + 1;
-        while (end < above.words.size() && InOnePhrase(*above.words[end - 1], *above.words[end])) ++end;
-        const int a = column_at(above.words[k]->bbox.x0 + kRuleTol);
-        const int b = column_at(above.words[end - 1]->bbox.x1 - kRuleTol);
-        // A rule OCR read as "|" across a column boundary is no label.
-        const bool text = std::any_of(above.words.begin() + static_cast<std::ptrdiff_t>(k),
-                                      above.words.begin() + static_cast<std::ptrdiff_t>(end),
-                                      [](const TableWord* w) {
-                                        return std::any_of(w->text.begin(), w->text.end(), [](char c) {
-                                          return std::isalnum(static_cast<unsigned char>(c));
-                                        });
-                                      });
-        if (a < b && text && end - k <= kMaxSpanningLabelWords) spans.push_back({a, b});
-        k = end;
-      }
-      for (const auto& [a, b] : spans) {
-        // Labels under it: a few words a column, none going on mid-sentence (a wrapped note,
-        // or a wrapped label OCR split, "Change in recent" over "y' ad", ICDAR eu-004 as a scan).
-        std::map<int, std::vector<const TableWord*>> under;
-        for (const TableWord* w : below.words)
-          if (column_of(*w) >= a && column_of(*w) <= b) under[column_of(*w)].push_back(w);
-        const bool labels = std::all_of(under.begin(), under.end(), [](const auto& column) {
-          return column.second.size() <= kMaxSpanningLabelWords &&
-                 !StartsMidSentence(column.second.front()->text);
-        });
-        if (under.size() >= 2 && labels) return true;
-      }
-      return false;
-    };
     for (size_t i = 1; i < lines.size(); ++i)
       if ((cols[i].size() >= 2 && *cols[i].begin() == lead && !continues[i] &&
            lines[i].box.y0 - lines[i - 1].box.y1 >= kParagraphGap * h && !across(lines[i])) ||
-          (!continues[i] && !across(lines[i]) && under_spanning_label(lines[i - 1], lines[i])))
+          (!continues[i] && !across(lines[i]) && UnderSpanningLabel(lines[i - 1], lines[i], xs)))
         out.push_back((lines[i - 1].box.y1 + lines[i].box.y0) / 2);
     return out;
   }
