@@ -14,11 +14,11 @@ struct Pix;
 
 namespace assay {
 
-// `word`'s text with each "-" of figures (a range, a minus sign) whose ink in `pix` (the word's box, in
-// `pix`'s pixels) is wide for the glyphs' height (0.45 of it or more) written "–". The marks
-// are the flat components about halfway up the glyphs and between them (not the pieces of a
-// glyph a worn scan broke). Unchanged when the word's dashes and those marks do not pair one
-// to one.
+// `word`'s text with each "-" of figures (a range, a minus sign) whose ink in `pix` (the word's
+// box, in `pix`'s pixels) is wide for the glyphs' height (0.45 of it or more) written "–". The
+// marks are the flat components about halfway up the glyphs and between them (not the pieces
+// of a glyph a worn scan broke). Unchanged when the word's dashes and those marks do not pair
+// one to one.
 std::string WithMeasuredDashes(Pix* pix, const TableWord& word);
 
 // `word`'s text with the decimal point OCR dropped put back: a word of figures only (no point,

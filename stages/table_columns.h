@@ -22,9 +22,10 @@ std::vector<double> AlignedColumnGaps(const std::vector<TableWord>& words, const
 
 // Tables ruled only between rows (no vertical rule at all): horizontal rules of one width
 // (ends within 3 units) stacked down the page, at least three of them, with no prose word
-// (TableWord::prose) between the first and the last. Each stack comes back as a rule group
-// with its two side edges added as vertical rules, for the ruled grid reconstruction; its
-// columns then come from AlignedColumnGaps.
+// (TableWord::prose) between the first and the last. Shorter rules within its width between
+// the first two (the header's: lines under labels that span columns) join it. Each stack comes
+// back as a rule group with its two side edges added as vertical rules, for the ruled grid
+// reconstruction; its columns then come from AlignedColumnGaps.
 std::vector<std::vector<Rule>> HorizontalRuleStacks(const std::vector<Rule>& horizontal,
                                                     const std::vector<TableWord>& words);
 

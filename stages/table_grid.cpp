@@ -9,6 +9,7 @@
 #include <cmath>
 #include <map>
 #include <numeric>
+#include <span>
 #include <optional>
 #include <set>
 #include <tuple>
@@ -31,8 +32,8 @@ constexpr double kWordSpace = 0.2;        // of the line height: the least space
 constexpr double kTallWord = 1.8;         // of the median word height: taller is a tall glyph
 constexpr double kTouchGap = 0.05;        // of the smaller word's height: closer words touch
 constexpr double kPhraseSpace = 0.5;      // of the line height: words closer are one phrase
-constexpr size_t kMaxSpanningLabelWords = 4;  // words of a header label (over or under a span)
 constexpr double kIndent = 0.5;           // of the line height: a line starting further right is indented
+constexpr size_t kMaxLabelWords = 4;      // words of a header label (over or under a span) at most
 
 struct UnionFind {
   std::vector<int> parent;
@@ -320,9 +321,8 @@ bool InOnePhrase(const TableWord& a, const TableWord& b) {
 }
 
 // Whether some word of `words` holds a letter or a figure (not only marks: a rule read as "|").
-bool HoldsLetterOrFigure(std::vector<const TableWord*>::const_iterator begin,
-                         std::vector<const TableWord*>::const_iterator end) {
-  return std::any_of(begin, end, [](const TableWord* w) {
+bool HoldsLetterOrFigure(std::span<const TableWord* const> words) {
+  return std::any_of(words.begin(), words.end(), [](const TableWord* w) {
     return std::any_of(w->text.begin(), w->text.end(),
                        [](char c) { return std::isalnum(static_cast<unsigned char>(c)) != 0; });
   });
@@ -341,9 +341,8 @@ bool UnderSpanningLabel(const WordLine& above, const WordLine& below, const std:
     while (end < above.words.size() && InOnePhrase(*above.words[end - 1], *above.words[end])) ++end;
     const int a = ColumnAt(xs, above.words[k]->bbox.x0 + kRuleTol);
     const int b = ColumnAt(xs, above.words[end - 1]->bbox.x1 - kRuleTol);
-    const auto first = above.words.begin();
-    if (a < b && end - k <= kMaxSpanningLabelWords &&
-        HoldsLetterOrFigure(first + static_cast<std::ptrdiff_t>(k), first + static_cast<std::ptrdiff_t>(end)))
+    if (a < b && end - k <= kMaxLabelWords &&
+        HoldsLetterOrFigure(std::span(above.words).subspan(k, end - k)))
       spans.push_back({a, b});
     k = end;
   }
@@ -354,7 +353,7 @@ bool UnderSpanningLabel(const WordLine& above, const WordLine& below, const std:
       if (c >= a && c <= b) under[c].push_back(w);
     }
     const bool labels = std::all_of(under.begin(), under.end(), [](const auto& column) {
-      return column.second.size() <= kMaxSpanningLabelWords &&
+      return column.second.size() <= kMaxLabelWords &&
              !StartsMidSentence(column.second.front()->text);
     });
     if (under.size() >= 2 && labels) return true;
@@ -416,11 +415,13 @@ std::vector<double> TextRowBoundaries(const std::vector<TableWord>& words,
       }
       return true;
     };
-    for (size_t i = 1; i < lines.size(); ++i)
-      if ((cols[i].size() >= 2 && *cols[i].begin() == lead && !continues[i] &&
-           lines[i].box.y0 - lines[i - 1].box.y1 >= kParagraphGap * h && !across(lines[i])) ||
-          (!continues[i] && !across(lines[i]) && UnderSpanningLabel(lines[i - 1], lines[i], xs)))
+    for (size_t i = 1; i < lines.size(); ++i) {
+      if (continues[i] || across(lines[i])) continue;
+      const bool after_blank = cols[i].size() >= 2 && *cols[i].begin() == lead &&
+                               lines[i].box.y0 - lines[i - 1].box.y1 >= kParagraphGap * h;
+      if (after_blank || UnderSpanningLabel(lines[i - 1], lines[i], xs))
         out.push_back((lines[i - 1].box.y1 + lines[i].box.y0) / 2);
+    }
     return out;
   }
   // A line in the labels' column only, whose next line starts a row with a label that would

@@ -30,6 +30,13 @@ TableWord BdWord(const std::string& text, double x, double y, bool prose = false
   return TableWord{text, Box{x, y, x + 5.0 * text.size(), y + 10}, prose};
 }
 
+// The rows of the one table `words` and `rules` make; 0 when they make no table or several.
+size_t RowsOfOneTable(const std::vector<TableWord>& words, const std::vector<Rule>& rules) {
+  TablePageReport report;
+  const auto tables = RuledTables(words, rules, &report);
+  return tables.size() == 1 ? tables[0].Rows().size() : size_t{0};
+}
+
 TEST(TableColumns, ColumnGroupRuledOnlyAtItsSidesIsSplitByAlignment) {
   // Rules frame a label column (0..100) and a group column (100..300) holding two columns of
   // figures with no rule between them; the group's label sits over the gap.
@@ -91,23 +98,19 @@ TEST(TableColumns, ASpanningLabelsUnderlineInTheHeaderPartsItsRows) {
     words.push_back(BdWord(std::to_string(20 + i) + ".5", 250, y));
   }
   TablePageReport report;
-  auto tables = RuledTables(words, rules, &report);
+  const auto tables = RuledTables(words, rules, &report);
   ASSERT_EQ(tables.size(), 1u);
-  auto rows = tables[0].Rows();
+  const auto rows = tables[0].Rows();
   ASSERT_EQ(rows.size(), 9u);
   EXPECT_EQ(rows[0][1], "Disease");
   EXPECT_EQ(rows[1], (std::vector<std::string>{"", "No.", "Rate"}));
   EXPECT_EQ(rows[2], (std::vector<std::string>{"North", "10", "20.5"}));
   // Without the underline the header's two lines are one row.
-  tables = RuledTables(words, stack, &report);
-  ASSERT_EQ(tables.size(), 1u);
-  EXPECT_EQ(tables[0].Rows().size(), 8u);
+  EXPECT_EQ(RowsOfOneTable(words, stack), 8u);
   // A shorter rule further down (over a column's total) is not the stack's: each body line
   // stays a row.
   rules.push_back(Rule{240, 120, 300, 120});
-  tables = RuledTables(words, rules, &report);
-  ASSERT_EQ(tables.size(), 1u);
-  EXPECT_EQ(tables[0].Rows().size(), 9u);
+  EXPECT_EQ(RowsOfOneTable(words, rules), 9u);
 }
 
 TEST(RuledTables, ASectionLabelOverItsRowsIsARowOfItsOwn) {
@@ -168,9 +171,8 @@ TEST(RuledTables, LabelsUnderALabelSpanningTheirColumnsAreAHeaderRowOfTheirOwn) 
   auto header_rows = [&](const std::vector<TableWord>& second_line) {
     std::vector<TableWord> all = words;
     all.insert(all.end(), second_line.begin(), second_line.end());
-    TablePageReport report;
-    const auto tables = RuledTables(all, rules, &report);
-    return tables.size() == 1 ? tables[0].Rows().size() - 15 : size_t{0};
+    const size_t rows = RowsOfOneTable(all, rules);
+    return rows == 0 ? size_t{0} : rows - 15;
   };
   EXPECT_EQ(header_rows({BdWord("Male", 120, 16), BdWord("Female", 215, 16)}), 2u);
   // Words going on mid-sentence under it (a wrapped label OCR split) are not; nor is one
@@ -483,12 +485,6 @@ TEST(RuledTables, ABlankLineBeforeARowsFirstLinePartsABandOfFewRows) {
   EXPECT_EQ(rows[1], (std::vector<std::string>{"Stationary:", ""}));
   EXPECT_EQ(rows[2], (std::vector<std::string>{"Major", "Ten tons combination"}));
   EXPECT_EQ(rows[3], (std::vector<std::string>{"Area", "Less than ten"}));
-  // The rows of the one table `words` and `grid` make; 0 when they make no table or several.
-  auto row_count = [](const std::vector<TableWord>& words, const std::vector<Rule>& grid) {
-    TablePageReport report;
-    const auto tables = RuledTables(words, grid, &report);
-    return tables.size() == 1 ? tables[0].Rows().size() : size_t{0};
-  };
   // A cell's list after a blank line, its bullets a column of their own (ruled apart here):
   // still one row.
   std::vector<Rule> bulleted = rules;
@@ -496,19 +492,19 @@ TEST(RuledTables, ABlankLineBeforeARowsFirstLinePartsABandOfFewRows) {
   words = {BdWord("Source", 5, 5),   BdWord("Definition", 105, 5),
            BdWord("Clarity", 5, 25), BdWord("o", 105, 25), BdWord("Reported", 140, 25),
            BdWord("o", 105, 45),     BdWord("Generates", 140, 45), BdWord("gaps", 190, 45)};
-  EXPECT_EQ(row_count(words, bulleted), 2u);
+  EXPECT_EQ(RowsOfOneTable(words, bulleted), 2u);
   // A note after a blank line, one phrase from column to column: no row of its own.
   words = {BdWord("Source", 5, 5),   BdWord("Definition", 105, 5),
            BdWord("Major", 5, 25),   BdWord("Ten", 105, 25),   BdWord("tons", 130, 25),
            BdWord("Note", 5, 45),    BdWord("data", 28, 45),   BdWord("from", 51, 45),
            BdWord("the", 74, 45),    BdWord("survey", 92, 45), BdWord("of", 125, 45),
            BdWord("schools", 138, 45)};
-  EXPECT_EQ(row_count(words, rules), 2u);
+  EXPECT_EQ(RowsOfOneTable(words, rules), 2u);
   // Without the blank lines the band is one row: its lines may be one row's wrapped text.
   words = {BdWord("Source", 5, 5),  BdWord("Definition", 105, 5),
            BdWord("Major", 5, 25),  BdWord("Ten", 105, 25),  BdWord("tons", 130, 25),
            BdWord("Area", 5, 37),   BdWord("Less", 105, 37), BdWord("than", 130, 37)};
-  EXPECT_EQ(row_count(words, rules), 2u);
+  EXPECT_EQ(RowsOfOneTable(words, rules), 2u);
 }
 
 TEST(FindTables, ARegionFullOfSlantedStrokesIsAChart) {
