@@ -34,6 +34,7 @@ constexpr double kTouchGap = 0.05;        // of the smaller word's height: close
 constexpr double kPhraseSpace = 0.5;      // of the line height: words closer are one phrase
 constexpr double kIndent = 0.5;           // of the line height: a line starting further right is indented
 constexpr size_t kMaxLabelWords = 4;      // words of a header label (over or under a span) at most
+constexpr size_t kMaxHeadLines = 4;       // one-cell lines over a run's first row that may head it
 
 struct UnionFind {
   std::vector<int> parent;
@@ -923,6 +924,52 @@ void DropCharts(std::vector<PageTable>& tables, const std::vector<Box>& off_axis
   });
 }
 
+// Where a run of lines `a`..`b` (from its first line of several cells) starts when the one-cell
+// lines just above it are its head: the heading of its one column of values, alone on its line
+// ("2016" over the figures, no label over the labels' column), with the labels' column's own
+// one-cell lines between it and the run (a unit note, a first section's label). Over several
+// columns of values a lone label is one that spans them ("Year" over 1997..2007), which a row
+// of one cell would misplace: the run starts where it did. The topmost such heading,
+// at most kMaxHeadLines up and never above `floor` (an earlier table's last line), starts
+// the run; without one the run starts where it did. The lines are no further apart than the
+// run's own lines (kRowGap line heights, or its widest gap).
+size_t StartUnderColumnHeading(const std::vector<WordLine>& lines,
+                               const std::vector<std::vector<Chunk>>& chunks, size_t a, size_t b,
+                               size_t floor) {
+  double lead_right = -1e300, widest = 0;
+  std::vector<size_t> cells;
+  for (size_t k = a; k < b; ++k) {
+    if (k > a) widest = std::max(widest, lines[k].box.y0 - lines[k - 1].box.y1);
+    if (chunks[k].size() < 2) continue;
+    lead_right = std::max(lead_right, chunks[k].front().box.x1);
+    cells.push_back(chunks[k].size());
+  }
+  std::nth_element(cells.begin(), cells.begin() + cells.size() / 2, cells.end());
+  if (cells.empty() || cells[cells.size() / 2] != 2) return a;
+  // Over the values: right of the labels, over a value of some line of the run.
+  auto over_values = [&](const Box& c) {
+    if (c.x0 <= lead_right) return false;
+    for (size_t k = a; k < b; ++k)
+      for (size_t j = 1; j < chunks[k].size(); ++j)
+        if (c.x0 < chunks[k][j].box.x1 && chunks[k][j].box.x0 < c.x1) return true;
+    return false;
+  };
+  size_t start = a;
+  for (size_t k = a; k > floor && a - k < kMaxHeadLines; --k) {
+    const WordLine& above = lines[k - 1];
+    const double h = std::max(lines[k].box.y1 - lines[k].box.y0, 4.0);
+    if (lines[k].box.y0 - above.box.y1 > std::max(kRowGap * h, widest)) break;
+    if (chunks[k - 1].size() != 1) break;
+    const Box& c = chunks[k - 1].front().box;
+    if (over_values(c)) {
+      start = k - 1;
+    } else if (c.x0 > lead_right) {
+      break;  // neither over a column nor in the labels' column
+    }
+  }
+  return start;
+}
+
 std::vector<PageTable> AlignedTables(const std::vector<TableWord>& words, WordSource source) {
   std::vector<const TableWord*> ptrs;
   for (const TableWord& w : words) ptrs.push_back(&w);
@@ -930,7 +977,7 @@ std::vector<PageTable> AlignedTables(const std::vector<TableWord>& words, WordSo
   std::vector<std::vector<Chunk>> chunks;
   for (const WordLine& l : lines) chunks.push_back(Chunks(l, source));
   std::vector<PageTable> out;
-  size_t i = 0;
+  size_t i = 0, floor = 0;  // lines above `floor` are an earlier table's
   while (i < lines.size()) {
     if (chunks[i].size() < 2) {
       ++i;
@@ -989,8 +1036,9 @@ std::vector<PageTable> AlignedTables(const std::vector<TableWord>& words, WordSo
         break;
       }
     }
-    if (auto t = TableFromLines(lines, chunks, i, end, source)) out.push_back(std::move(*t));
-    i = end;
+    const size_t start = StartUnderColumnHeading(lines, chunks, i, end, floor);
+    if (auto t = TableFromLines(lines, chunks, start, end, source)) out.push_back(std::move(*t));
+    i = floor = end;
   }
   return out;
 }

@@ -309,7 +309,10 @@ const StageSpec& TablesStageSpec() {
       // v24: in a ruled band of few lines, labels in two columns or more (a few words each,
       //     not going on mid-sentence) under a label of a few words that spans them (a
       //     group's name over "Male" and "Female") start a header row
-      .version = 24,
+      // v25: an unruled table of one column of values starts at that column's heading alone
+      //     on its line ("2016" over the figures), with the labels' column's one-cell lines
+      //     under it (a unit note, a first section's label)
+      .version = 25,
       .summary = "tables of born-digital pages, scans and page images: ruled grids with spans "
                  "(drawn rules, or rules found in the page image), unruled tables by word "
                  "alignment; structural checks and the shifted-column detector",

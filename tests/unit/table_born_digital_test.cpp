@@ -357,6 +357,48 @@ TEST(AlignedTables, ASectionAfterAGapLikeTheTablesOwnStaysInTheTable) {
   EXPECT_EQ(tables[0].Rows().back(), (std::vector<std::string>{"Costs", "100"}));
 }
 
+TEST(AlignedTables, AColumnsHeadingAloneOnItsLineStartsTheTable) {
+  // "2016" over the figures alone on its line (nothing over the labels), a unit note and a
+  // first section's label in the labels' column under it, then the rows (edge_tol.pdf).
+  // Lines of one cell each before the first row of two: they are the table's head.
+  std::vector<TableWord> words;
+  words.push_back(BdWord("Key", 0, -30));  // a title further up, over the labels: not taken
+  words.push_back(BdWord("2016", 100, 0));
+  words.push_back(BdWord("(EUR)", 0, 15));
+  words.push_back(BdWord("Class", 0, 30));
+  AddRow(words, 45, "Net", 2);
+  AddRow(words, 60, "Units", 2);
+  AddRow(words, 75, "Value", 2);
+  const auto tables = AlignedTables(words);
+  ASSERT_EQ(tables.size(), 1u);
+  const auto rows = tables[0].Rows();
+  ASSERT_EQ(rows.size(), 6u);
+  EXPECT_EQ(rows[0], (std::vector<std::string>{"", "2016"}));
+  EXPECT_EQ(rows[2], (std::vector<std::string>{"Class", ""}));
+}
+
+TEST(AlignedTables, ALabelOverSeveralColumnsOfValuesDoesNotStartTheTable) {
+  // One word over the middle one of three columns of figures: a label that spans them
+  // ("Year" over the years), which a row of one cell would misplace. Nor do one-cell lines
+  // in the labels' column with no heading over them start the table.
+  std::vector<TableWord> words;
+  words.push_back(BdWord("Year", 160, 0));
+  AddRow(words, 15, "Age", 4);
+  AddRow(words, 30, "Women", 4);
+  AddRow(words, 45, "Men", 4);
+  auto tables = AlignedTables(words);
+  ASSERT_EQ(tables.size(), 1u);
+  EXPECT_EQ(tables[0].Rows().size(), 3u);
+  words.clear();
+  words.push_back(BdWord("Notes", 0, 0));
+  AddRow(words, 15, "Net", 2);
+  AddRow(words, 30, "Units", 2);
+  AddRow(words, 45, "Value", 2);
+  tables = AlignedTables(words);
+  ASSERT_EQ(tables.size(), 1u);
+  EXPECT_EQ(tables[0].Rows().size(), 3u);
+}
+
 TEST(AlignedTables, NotesAfterASectionGapStayOutOfTheTable) {
   // The same spacing, five cells a row; under the last gap a note and a line of two chunks
   // (a footnote's mark and its text): notes, not a section.
