@@ -9,9 +9,14 @@ Two sets of clean tables, from the table corpora's dev halves:
   grid      the ground-truth grids (every `*.csv` of tables_icdar2013, tables_camelot,
             tables_tabula and tables_pubtabnet_images): cell texts only, no boxes.
   boxes     the ground truth that gives every cell's box: ICDAR 2013's `*-str.xml` regions
-            (content boxes in PDF points) and PubTabNet's `*.gt.json` (pixels). The tool reads
-            these as tables with cells, spans and boxes, as the tables stage has them.
-  combined  each table once: the boxes set, plus camelot's and tabula's grids (no boxes).
+            (content boxes in PDF points) and PubTabNet's `*.gt.json` (pixels); and camelot's
+            and tabula's grids where every cell's text is found among the PDF page's words
+            (`pdftotext -bbox-layout`: spaces and dot leaders aside, a cell's lines one after
+            the other, a text printed twice placed by its row's and column's other cells,
+            a sideways table turned upright), with those words' boxes. The tool reads these as
+            tables with cells, spans and boxes, as the tables stage has them.
+  combined  each table once: the boxes set, plus the camelot and tabula grids whose cells are
+            not all found on the page (no boxes).
 
 Tables with at least 3 non-empty rows and 2 columns are kept. Each clean table is corrupted
 the way misread separators corrupt tables, deterministically (the random choices are seeded by
@@ -42,6 +47,7 @@ import os
 import random
 import re
 import subprocess
+import unicodedata
 import xml.etree.ElementTree as ET
 
 GRID_SETS = ["tables_icdar2013", "tables_camelot", "tables_tabula", "tables_pubtabnet_images"]
@@ -342,6 +348,187 @@ def pubtabnet_tables(corpora):
     return tables
 
 
+def norm(text):
+    return unicodedata.normalize("NFKC", text).replace("\u00a0", " ").strip()
+
+
+def pdf_lines(pdf, page):
+    """The page's text lines as `pdftotext -bbox-layout` reads them: each a list of words
+    (text, box in points, y down)."""
+    xml = subprocess.run(["pdftotext", "-bbox-layout", "-f", str(page), "-l", str(page), pdf, "-"],
+                         capture_output=True, text=True, check=True).stdout
+    root = ET.fromstring(re.sub(r"<!DOCTYPE[^>]*>", "", xml))
+    out = []
+    for line in root.iter("{http://www.w3.org/1999/xhtml}line"):
+        words = [(norm(w.text or ""), tuple(float(w.get(k)) for k in ("xMin", "yMin", "xMax", "yMax")))
+                 for w in line.iter("{http://www.w3.org/1999/xhtml}word")]
+        if words:
+            out.append(words)
+    return out
+
+
+def bare(text):
+    """Text as compared with the page's words: no spaces, no dots but a decimal point (dot
+    leaders: the page prints "Robbery. . . ." as one word)."""
+    return re.sub(r"(?<!\d)\.|\.(?!\d)", "", "".join(text.split()))
+
+
+def line_candidates(text, lines):
+    """Where a cell's line `text` is printed: runs of consecutive words of one text line that
+    read the same, spaces aside (the truth writes "11,062 .6" and "( 498,5)" where the page
+    prints "11,062.6" and "(498,5)"; right-to-left text may be written in the order drawn),
+    each as (word ids, box)."""
+    key = bare(text)
+    keys = {key, key[::-1]}
+    out = []
+    for li, words in enumerate(lines):
+        for j in range(len(words)):
+            joined, box = "", None
+            for k in range(j, len(words)):
+                joined = bare(joined + words[k][0])
+                box = union(box, words[k][1])
+                if joined in keys:
+                    out.append(({(li, m) for m in range(j, k + 1)}, box))
+                if len(joined) >= len(key):
+                    break
+    return out
+
+
+def thickness(box):
+    """A text box's size across its lines: its height, or its width when it is sideways."""
+    return min(box[2] - box[0], box[3] - box[1])
+
+
+def gap(a, b):
+    return max(0.0, a[0] - b[2], b[0] - a[2]) + max(0.0, a[1] - b[3], b[1] - a[3])
+
+
+def cell_candidates(cell, lines):
+    """Where a cell is printed: its lines matched one after the other, each next line's match
+    the nearest to the lines before, less than a line apart (down the page, or across for a
+    sideways table); each as (word ids, box)."""
+    per_line = [line_candidates(l, lines) for l in cell.lines if bare(l)]
+    if any(not c for c in per_line):
+        return []
+    out = []
+    for ids, box in per_line[0]:
+        for nxt in per_line[1:]:
+            n_ids, n_box = min(nxt, key=lambda c: gap(c[1], box))
+            if gap(n_box, box) > 2 * max(thickness(n_box), thickness(box)):
+                break
+            ids, box = ids | n_ids, union(box, n_box)
+        else:
+            out.append((ids, box))
+    return out
+
+
+def upright(box, turn):
+    """A box in the frame where a table printed `turn` quarter turns is upright."""
+    x0, y0, x1, y1 = box
+    return [(x0, y0, x1, y1), (y0, -x1, y1, -x0), (-x1, -y1, -x0, -y0), (-y1, x0, -y0, x1)][turn]
+
+
+def centre(box):
+    return ((box[0] + box[2]) / 2, (box[1] + box[3]) / 2)
+
+
+def boxes_from_pdf_words(rows, lines):
+    """The grid's cells with the boxes of the words that print them, or None when a cell's
+    text is not found on the page. A cell printed in several places is placed where its row's
+    and its column's cells found in one place put it; the table is turned upright first (its
+    rows down the page, its columns across), as the tables stage reads a sideways table."""
+    cells = [(r, c, cell) for r, row in enumerate(rows) for c, cell in enumerate(row)
+             if cell is not None and cell.text.strip()]
+    cands = {(r, c): cell_candidates(cell, lines) for r, c, cell in cells}
+    if any(not v for v in cands.values()):
+        return None
+    found = {k: v[0][1] for k, v in cands.items() if len(v) == 1}
+    if len(found) < 3:
+        return None
+
+    def agreement(turn):  # rows going down, columns going across, in this frame
+        score = 0
+        pts = [(k, centre(upright(b, turn))) for k, b in found.items()]
+        for (ka, a), (kb, b) in zip(pts, pts[1:] + pts[:1]):
+            score += (ka[0] - kb[0]) * (a[1] - b[1]) > 0
+            score += (ka[1] - kb[1]) * (a[0] - b[0]) > 0
+        return score
+    turn = max(range(4), key=agreement)
+    found = {k: upright(b, turn) for k, b in found.items()}
+    used = set().union(*(cands[k][0][0] for k in found))
+
+    def estimate(index, axis):  # a row's y (axis 1) or a column's x (axis 0), from placed cells
+        at = {}
+        for k, b in found.items():
+            at.setdefault(k[1 - axis], []).append(centre(b)[axis])
+        med = {i: sorted(v)[len(v) // 2] for i, v in at.items()}
+        if index in med:
+            return med[index], True
+        lo = max((i for i in med if i < index), default=None)
+        hi = min((i for i in med if i > index), default=None)
+        if lo is None or hi is None:  # beyond the placed ones: at their mean pitch
+            if len(med) < 2:
+                return None, False
+            lo, hi = min(med), max(med)
+        return med[lo] + (med[hi] - med[lo]) * (index - lo) / (hi - lo), False
+
+    todo = [k for k in cands if k not in found]
+    while todo:
+        # The cells whose row has a placed cell first, then those placed between rows or
+        # beyond them.
+        ests = {k: (estimate(k[0], 1), estimate(k[1], 0)) for k in todo}
+        ready = [k for k in todo if ests[k][0][1]] or [k for k in todo if ests[k][0][0] is not None]
+        if not ready:
+            return None
+        for k in ready:
+            (ry, _), (cx, _) = ests[k]
+            free = [(ids, upright(b, turn)) for ids, b in cands[k] if not ids & used]
+            if not free:
+                return None
+            ids, box = min(free, key=lambda f: abs(centre(f[1])[1] - ry) +
+                           (abs(centre(f[1])[0] - cx) if cx is not None else 0))
+            found[k], used = box, used | ids
+        todo = [k for k in todo if k not in found]
+    # A CSV has no spans: a cell printed across the empty slots after it spans them (a
+    # section's label over the whole table), as far as its box passes their columns' middles.
+    middles = {}
+    for (r, c), b in found.items():
+        if c + 1 >= len(rows[r]) or rows[r][c + 1] is not None:
+            middles.setdefault(c, []).append(centre(b)[0])
+    middle = {c: sorted(v)[len(v) // 2] for c, v in middles.items()}
+    out = []
+    for r, row in enumerate(rows):
+        out.append([])
+        for c, cell in enumerate(row):
+            if cell is None or not cell.text.strip():
+                out[-1].append(cell)
+                continue
+            span = 1
+            while (c + span < len(row) and row[c + span] is None and c + span in middle
+                   and found[(r, c)][2] > middle[c + span]):
+                span += 1
+            out[-1].append(Cell(cell.text, found[(r, c)], cell.rowspan, max(span, cell.colspan)))
+    return out
+
+
+def pdf_word_tables(corpora, sets):
+    """The grid-only sets' tables with every cell's box taken from its words on the PDF page;
+    (boxed, still grid-only) lists."""
+    boxed, grid_only = [], []
+    for s in sets:
+        with open(os.path.join(corpora, s, "dev", "manifest.csv"), newline="", encoding="utf-8") as f:
+            where = {r["csv"]: (r["doc"], int(r["page"])) for r in csv.DictReader(f)}
+        pages = {}
+        for name, rows in csv_tables(corpora, [s]):
+            doc, page = where[name.split("/", 1)[1]]
+            if (doc, page) not in pages:
+                pages[(doc, page)] = pdf_lines(os.path.join(corpora, s, "dev", doc), page)
+            with_boxes = boxes_from_pdf_words(rows, pages[(doc, page)])
+            (boxed if with_boxes is not None else grid_only).append(
+                (name, with_boxes if with_boxes is not None else rows))
+    return boxed, grid_only
+
+
 def as_input(i, rows):
     """The tool's input line: cells with boxes when the table has them, else the grid."""
     if not any(c is not None and c.box is not None for r in rows for c in r):
@@ -396,9 +583,12 @@ def main():
     a = ap.parse_args()
 
     grid = csv_tables(a.corpora, GRID_SETS)
-    boxes = icdar_tables(a.corpora) + pubtabnet_tables(a.corpora)
-    sets = {"grid": grid, "boxes": boxes,
-            "combined": boxes + csv_tables(a.corpora, GRID_ONLY_SETS)}
+    from_words, unplaced = pdf_word_tables(a.corpora, GRID_ONLY_SETS)
+    boxes = icdar_tables(a.corpora) + pubtabnet_tables(a.corpora) + from_words
+    sets = {"grid": grid, "boxes": boxes, "combined": boxes + unplaced}
+    if not a.json:
+        print(f"boxes from PDF words: {len(from_words)} tables; grid-only: " +
+              ", ".join(name for name, _ in unplaced))
     names = list(sets) if a.set == "all" else [a.set]
 
     items = []  # (set, kind, table name, tool input)
