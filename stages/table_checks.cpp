@@ -126,6 +126,19 @@ bool CountsUp(const Grid& rows, int header_rows, size_t col) {
   return true;
 }
 
+// Whether most filled body cells of column `col` are zero-padded numbers ("01", "0094"):
+// identifiers (a state's, a town's code), which lead a table as rightly as a label does.
+bool ZeroPaddedCodes(const Grid& rows, int header_rows, size_t col) {
+  int filled = 0, padded = 0;
+  for (size_t r = static_cast<size_t>(header_rows); r < rows.size(); ++r) {
+    const std::string v = TrimWhitespace(rows[r][col]);
+    if (v.empty()) continue;
+    ++filled;
+    padded += v.size() >= 2 && v[0] == '0' && v.find_first_not_of("0123456789") == std::string::npos;
+  }
+  return filled > 0 && padded * 2 > filled;
+}
+
 }  // namespace
 
 std::string CellType(const std::string& raw) {
@@ -307,7 +320,7 @@ ShiftReport DetectColumnShift(const Grid& in) {
     if (filled >= 2 && run_together * 2 >= filled) ++out.column_findings;
   }
   if (width >= 2 && (families[0] == "number" || families[0] == "percentage") &&
-      !CountsUp(rows, h, 0)) {
+      !CountsUp(rows, h, 0) && !ZeroPaddedCodes(rows, h, 0)) {
     bool text_right = false;
     for (size_t c = 1; c < width; ++c) text_right = text_right || families[c] == "text";
     out.column_findings += text_right ? 1 : 0;

@@ -312,7 +312,9 @@ const StageSpec& TablesStageSpec() {
       // v25: an unruled table of one column of values starts at that column's heading alone
       //     on its line ("2016" over the figures), with the labels' column's one-cell lines
       //     under it (a unit note, a first section's label)
-      .version = 25,
+      // v26: the shift detector takes a first column of zero-padded numbers ("01", "0094")
+      //     for identifiers, rightly first (mexican_towns' state codes)
+      .version = 26,
       .summary = "tables of born-digital pages, scans and page images: ruled grids with spans "
                  "(drawn rules, or rules found in the page image), unruled tables by word "
                  "alignment; structural checks and the shifted-column detector",

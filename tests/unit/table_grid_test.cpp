@@ -241,6 +241,9 @@ TEST(ShiftDetector, LabelColumnSwappedAwayIsFlagged) {
   EXPECT_GT(DetectColumnShift(g).score, kShiftThreshold);
   Grid ranked = {{"Rank", "Country"}, {"1", "France"}, {"2", "Italy"}, {"3", "Spain"}};
   EXPECT_LE(DetectColumnShift(ranked).score, kShiftThreshold);  // a rank is rightly first
+  Grid coded = {{"Code", "State"}, {"01", "Aguascalientes"}, {"01", "Aguascalientes"},
+                {"02", "Baja California"}, {"05", "Coahuila"}};
+  EXPECT_LE(DetectColumnShift(coded).score, kShiftThreshold);  // so is a zero-padded code
 }
 
 // A table laid out as a page sets it: column k's cells start at `left[k]` (left-aligned) or
