@@ -594,6 +594,39 @@ std::optional<PageTable> GridFromGroup(const std::vector<Rule>& group,
   };
   auto horizontal_at = [&](double y, double xa, double xb) { return HorizontalRuleAt(rules, y, xa, xb); };
 
+  // A column boundary no rule draws anywhere (found from the words' alignment) joins two
+  // slots only where a word crosses it: an empty slot beside a label stays empty.
+  std::vector<bool> drawn(static_cast<size_t>(cols + 1));
+  for (int k = 0; k <= cols; ++k)
+    for (const Rule& r : rules)
+      drawn[static_cast<size_t>(k)] = drawn[static_cast<size_t>(k)] || (!r.horizontal() && std::abs(r.x0 - xs[k]) <= kRuleTol);
+  auto slot_of = [&](const Box& b) {
+    return std::pair{std::clamp(static_cast<int>(std::upper_bound(ys.begin(), ys.end(), Cy(b)) - ys.begin()) - 1, 0, rows - 1),
+                     std::clamp(static_cast<int>(std::upper_bound(xs.begin(), xs.end(), Cx(b)) - xs.begin()) - 1, 0, cols - 1)};
+  };
+  auto across = [&](const Box& b, int k) { return b.x0 < xs[k] - kRuleTol && b.x1 > xs[k] + kRuleTol; };
+  // Each column's print, from the words inside it: a word over an undrawn boundary that
+  // reaches only into the gap beside its column, not the print of the column across it
+  // ("Under 18" right-aligned over its figures, its first letters past their left edge), does
+  // not cross it. A text layer's only: OCR'd words' gaps follow the ink, and a label spanning
+  // two columns ("Mexican American" as a scan) joins them by its words' reach, not as a phrase.
+  std::vector<double> print_x0(static_cast<size_t>(cols), 1e300), print_x1(static_cast<size_t>(cols), -1e300);
+  for (const TableWord& w : words) {
+    const auto [r, c] = slot_of(w.bbox);
+    bool inside = true;
+    for (int k = 1; k < cols; ++k) inside = inside && !across(w.bbox, k);
+    if (!inside || !WordCentreInRegion(box, w.bbox)) continue;
+    print_x0[static_cast<size_t>(c)] = std::min(print_x0[static_cast<size_t>(c)], w.bbox.x0);
+    print_x1[static_cast<size_t>(c)] = std::max(print_x1[static_cast<size_t>(c)], w.bbox.x1);
+  }
+  auto crosses_boundary = [&](const Box& b, int c, int k) {
+    if (!across(b, k)) return false;
+    if (drawn[static_cast<size_t>(k)] || source == WordSource::kOcr) return true;
+    if (c == k) return b.x0 < print_x1[static_cast<size_t>(k - 1)];
+    if (c == k - 1) return b.x1 > print_x0[static_cast<size_t>(k)];
+    return true;
+  };
+
   // Per slot, whether a word sits wholly inside it; per row and column boundary, whether a
   // word crosses it. Two neighbouring slots that each hold their own words and no word joins
   // are two cells even without a rule between them: tables ruled only between rows (or only in
@@ -604,12 +637,11 @@ std::optional<PageTable> GridFromGroup(const std::vector<Rule>& group,
   for (const TableWord& w : words) {
     const double cx = Cx(w.bbox), cy = Cy(w.bbox);
     if (cx < xs.front() || cx > xs.back() || cy < ys.front() || cy > ys.back()) continue;
-    const int r = std::clamp(static_cast<int>(std::upper_bound(ys.begin(), ys.end(), cy) - ys.begin()) - 1, 0, rows - 1);
-    const int c = std::clamp(static_cast<int>(std::upper_bound(xs.begin(), xs.end(), cx) - xs.begin()) - 1, 0, cols - 1);
+    const auto [r, c] = slot_of(w.bbox);
     row_words[static_cast<size_t>(r)].push_back(&w);
     bool crosses = false;
     for (int k = 1; k < cols; ++k)
-      if (w.bbox.x0 < xs[k] - kRuleTol && w.bbox.x1 > xs[k] + kRuleTol) crossed[r][k] = crosses = true;
+      if (crosses_boundary(w.bbox, c, k)) crossed[r][k] = crosses = true;
     if (!crosses) own_words[r][c] = true;
   }
   // Two words of one line a word space apart are one phrase ("Tamil Nadu", "(No. of adults:"):
@@ -621,12 +653,6 @@ std::optional<PageTable> GridFromGroup(const std::vector<Rule>& group,
         if (InOnePhrase(*a, *b))
           for (int k = 1; k < cols; ++k)
             if (Cx(a->bbox) < xs[k] && Cx(b->bbox) > xs[k]) crossed[r][k] = true;
-  // A column boundary no rule draws anywhere (found from the words' alignment) joins two
-  // slots only where a word crosses it: an empty slot beside a label stays empty.
-  std::vector<bool> drawn(static_cast<size_t>(cols + 1));
-  for (int k = 0; k <= cols; ++k)
-    for (const Rule& r : rules)
-      drawn[static_cast<size_t>(k)] = drawn[static_cast<size_t>(k)] || (!r.horizontal() && std::abs(r.x0 - xs[k]) <= kRuleTol);
   const std::vector<std::vector<bool>> rows_apart =
       source == WordSource::kTextLayer
           ? StackedLinesApart(words, xs, ys, horizontal_at)

@@ -113,6 +113,30 @@ TEST(TableColumns, ASpanningLabelsUnderlineInTheHeaderPartsItsRows) {
   EXPECT_EQ(RowsOfOneTable(words, rules), 9u);
 }
 
+TEST(TableColumns, AHeaderPastItsFiguresEdgeIntoTheGapStaysInItsColumn) {
+  // Ruled only between rows; two columns of figures, the first's print ending at x 150, the
+  // second's starting at 175. The second's heading starts in the gap between them (x 152,
+  // 12s0324.pdf's "Under 18" right-aligned over its figures): its own column's, not a label
+  // spanning both. One reaching into the first column's print (x 147) spans both.
+  const std::vector<Rule> rules = {Rule{0, 0, 220, 0}, Rule{0, 16, 220, 16}, Rule{0, 136, 220, 136}};
+  auto header_of = [&](double second_heading_x) {
+    std::vector<TableWord> words = {BdWord("Offense", 5, 3), BdWord("Total", 115, 3),
+                                    BdWord("Under", second_heading_x, 3)};
+    const char* labels[] = {"Arson", "Fraud", "Theft", "Rape", "Arson", "Fraud", "Theft", "Rape"};
+    for (int i = 0; i < 8; ++i) {
+      const double y = 20 + 14.0 * i;
+      words.push_back(BdWord(labels[i], 5, y));
+      words.push_back(BdWord(std::to_string(10000 + i), 125, y));
+      words.push_back(BdWord(std::to_string(20000 + i), 175, y));
+    }
+    TablePageReport report;
+    const auto tables = RuledTables(words, rules, &report);
+    return tables.size() == 1 ? tables[0].Rows().front() : std::vector<std::string>{};
+  };
+  EXPECT_EQ(header_of(152), (std::vector<std::string>{"Offense", "Total", "Under"}));
+  EXPECT_EQ(header_of(147), (std::vector<std::string>{"Offense", "Total Under", ""}));
+}
+
 TEST(RuledTables, ASectionLabelOverItsRowsIsARowOfItsOwn) {
   // "Sex" over "Female" and "Male", "Race" over "Black": a label alone on its line with room
   // after it for the next row's label heads a section; a label's first line that is full
