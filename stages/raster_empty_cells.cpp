@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <optional>
 #include <string>
 
 #include "core/gray_histogram.h"
@@ -49,6 +50,31 @@ bool HoldsGlyph(Pix* slot, uint32_t paper, double word_height) {
 
 }  // namespace
 
+std::string WithoutOverrun(const std::string& text, const std::string& overrun, bool at_start) {
+  std::string key;
+  for (char c : overrun)
+    if (c != ' ') key += c;
+  if (key.empty()) return text;
+  std::string t = text, k = key;
+  if (!at_start) {
+    std::reverse(t.begin(), t.end());
+    std::reverse(k.begin(), k.end());
+  }
+  size_t pos = 0, matched = 0;
+  for (; pos < t.size() && matched < k.size(); ++pos) {
+    if (t[pos] == ' ') continue;
+    if (t[pos] != k[matched]) return text;
+    ++matched;
+  }
+  if (matched < k.size()) return text;
+  // A rule read as a mark between the two: "|", a bracket or a brace facing away from the rest.
+  const std::string rule_marks = at_start ? " |)]}" : " |([{";
+  while (pos < t.size() && rule_marks.find(t[pos]) != std::string::npos) ++pos;
+  std::string rest = t.substr(pos);
+  if (!at_start) std::reverse(rest.begin(), rest.end());
+  return rest.empty() ? text : rest;
+}
+
 void ReadEmptyCells(Pix* pix, PageTable& table, const std::vector<TableWord>& words,
                    const std::vector<Rule>& rules, tesseract::TessBaseAPI& api) {
   if (pix == nullptr || table.method != "ruled") return;
@@ -57,19 +83,19 @@ void ReadEmptyCells(Pix* pix, PageTable& table, const std::vector<TableWord>& wo
   const int width = pixGetWidth(pix), height = pixGetHeight(pix);
   const double scale = std::clamp(kTargetWordHeight / word_height, 1.0, kMaxUpscale);
   int read = 0;
-  for (TableCell& cell : table.cells) {
-    if (!cell.text.empty() || read >= kMaxCellsRead) continue;
-    const int x0 = std::clamp(static_cast<int>(std::ceil(cell.bbox.x0)) + kSlotInset, 0, width);
-    const int y0 = std::clamp(static_cast<int>(std::ceil(cell.bbox.y0)) + kSlotInset, 0, height);
-    const int x1 = std::clamp(static_cast<int>(std::floor(cell.bbox.x1)) - kSlotInset, 0, width);
-    const int y1 = std::clamp(static_cast<int>(std::floor(cell.bbox.y1)) - kSlotInset, 0, height);
-    if (y1 - y0 < kGlyphHeight * word_height || x1 - x0 < kGlyphHeight * word_height) continue;
+  // The print of a cell's slot read on its own; nullopt when the slot holds no glyph.
+  auto read_slot = [&](const Box& slot_box) -> std::optional<std::string> {
+    const int x0 = std::clamp(static_cast<int>(std::ceil(slot_box.x0)) + kSlotInset, 0, width);
+    const int y0 = std::clamp(static_cast<int>(std::ceil(slot_box.y0)) + kSlotInset, 0, height);
+    const int x1 = std::clamp(static_cast<int>(std::floor(slot_box.x1)) - kSlotInset, 0, width);
+    const int y1 = std::clamp(static_cast<int>(std::floor(slot_box.y1)) - kSlotInset, 0, height);
+    if (y1 - y0 < kGlyphHeight * word_height || x1 - x0 < kGlyphHeight * word_height) return std::nullopt;
     PixHandle framed = PreparedRegion(pix, x0, y0, x1, y1, rules);
     PixHandle slot = framed ? Slot(framed.get()) : nullptr;
     uint32_t paper = 255, ink = 0;
     if (!slot || !GrayRankValue(slot.get(), 1, 0.5, &paper) ||
         !HoldsGlyph(slot.get(), paper, word_height))
-      continue;
+      return std::nullopt;
     // The slot's paper (median) stretched to white and its print (2nd percentile) to black:
     // Tesseract binarises the whole image at once, and a shaded fill inside the white border
     // went black with the print ("0.24" on us-007's gray read as "per Se").
@@ -79,9 +105,47 @@ void ReadEmptyCells(Pix* pix, PageTable& table, const std::vector<TableWord>& wo
     const double slot_pixels = double(x1 - x0) * double(y1 - y0);
     const double slot_scale = std::max(1.0, std::min(scale, std::sqrt(kMaxSlotPixels / slot_pixels)));
     std::string text;
-    for (const ScoredWord& w : ReadPrepared(framed.get(), x0, y0, slot_scale, api))
-      if (w.confidence >= kMinReadConfidence) text += (text.empty() ? "" : " ") + w.word.text;
-    cell.text = WithoutRuleDebris(text);
+    for (const ScoredWord& w : ReadPrepared(framed.get(), x0, y0, slot_scale, api)) {
+      if (w.confidence < kMinReadConfidence) continue;
+      text += (text.empty() || ContinuesThousands(text, w.word.text) ? "" : " ") + w.word.text;
+    }
+    return WithoutRuleDebris(text);
+  };
+  // A cell whose print comes out of this slot read alone also lost it to a word of the page's
+  // reading over the rule beside it: OCR ran the two cells' figures together into one word
+  // ("2,776,284}1,785,795", a rule read as "}"), which sits in the neighbour by its centre. The
+  // neighbour is read on its own too, so the print is not in both; where that reading finds
+  // nothing sure, the text this cell got is taken off the neighbour's end that faces it.
+  std::vector<std::pair<size_t, size_t>> overrun;  // (neighbour, the cell filled beside it)
+  for (size_t i = 0; i < table.cells.size(); ++i) {
+    TableCell& cell = table.cells[i];
+    if (!cell.text.empty() || read >= kMaxCellsRead) continue;
+    const std::optional<std::string> text = read_slot(cell.bbox);
+    if (!text || text->empty()) continue;
+    cell.text = *text;
+    for (const TableWord& w : words) {
+      const double inside = std::min(w.bbox.x1, cell.bbox.x1) - std::max(w.bbox.x0, cell.bbox.x0);
+      const double cy = (w.bbox.y0 + w.bbox.y1) / 2;
+      if (inside < kGlyphHeight * word_height || cy < cell.bbox.y0 || cy > cell.bbox.y1) continue;
+      for (size_t j = 0; j < table.cells.size(); ++j)
+        if (j != i && !table.cells[j].text.empty() && WordCentreInRegion(table.cells[j].bbox, w.bbox))
+          overrun.emplace_back(j, i);
+    }
+  }
+  std::sort(overrun.begin(), overrun.end());
+  overrun.erase(std::unique(overrun.begin(), overrun.end(),
+                            [](const auto& a, const auto& b) { return a.first == b.first; }),
+                overrun.end());
+  for (const auto& [j, i] : overrun) {
+    if (read >= kMaxCellsRead) break;
+    TableCell& neighbour = table.cells[j];
+    const std::optional<std::string> text = read_slot(neighbour.bbox);
+    if (text && !text->empty()) {
+      neighbour.text = *text;
+    } else {
+      const bool filled_on_left = table.cells[i].bbox.x1 <= (neighbour.bbox.x0 + neighbour.bbox.x1) / 2;
+      neighbour.text = WithoutOverrun(neighbour.text, table.cells[i].text, filled_on_left);
+    }
   }
 }
 

@@ -5,6 +5,7 @@
 // while its slot holds glyph-sized ink is read on its own.
 #pragma once
 
+#include <string>
 #include <vector>
 
 #include "core/document.h"
@@ -24,7 +25,16 @@ namespace assay {
 // fill stretched to white, enlarged to 30-pixel words and read as one block; words Tesseract
 // is less than 40% sure of left out, rule debris too (WithoutRuleDebris). At most 400 cells a
 // table are read, each enlarged to 4 million pixels at most.
+// A cell filled so whose print a word of `words` over the rule beside it also held (OCR ran
+// two cells' figures into one word, "2,776,284}1,785,795", a rule read as "}") has that
+// neighbour read on its own too; where the neighbour's reading is not sure of anything, the
+// filled cell's text is taken off the neighbour's end facing it (WithoutOverrun).
 void ReadEmptyCells(Pix* pix, PageTable& table, const std::vector<TableWord>& words,
                    const std::vector<Rule>& rules, tesseract::TessBaseAPI& api);
+
+// `text` without `overrun` (spaces aside) at its start (`at_start`) or end, and the rule's
+// remains between them ("2,218,406)1,180,160" less "2,218, 406" is "1,180,160"); `text` as
+// it is when it does not begin (end) with it, or is nothing else.
+std::string WithoutOverrun(const std::string& text, const std::string& overrun, bool at_start);
 
 }  // namespace assay

@@ -8,6 +8,7 @@
 #include <cctype>
 #include <cmath>
 #include <map>
+#include <regex>
 #include <numeric>
 #include <span>
 #include <optional>
@@ -158,6 +159,12 @@ std::vector<WordLine> GroupLines(std::vector<const TableWord*> words) {
   return lines;
 }
 
+bool ContinuesThousands(const std::string& text, const std::string& word) {
+  static const std::regex kFigureToComma(R"((^|[^\d,.])\d{1,3}(,\d{3})*,$)");
+  static const std::regex kGroup(R"(\d{3}([,.]\d+)*\D{0,2})");
+  return std::regex_search(text, kFigureToComma) && std::regex_match(word, kGroup);
+}
+
 namespace {
 
 // A cell's text: its lines top to bottom, each line's words in reading order (left to right,
@@ -180,6 +187,8 @@ std::string JoinText(const std::vector<const TableWord*>& words,
         const double gap = std::max(before->bbox.x0, w->bbox.x0) - std::min(before->bbox.x1, w->bbox.x1);
         touching = gap >= -kTouchGap * h && gap <= kTouchGap * h;
       }
+      // OCR splits a figure at its thousands comma now and then ("188," "980").
+      touching = touching || (source == WordSource::kOcr && ContinuesThousands(out, texts[i]));
       out += (out.empty() || touching ? "" : " ") + texts[i];
       before = w;
     }

@@ -64,6 +64,11 @@ inline bool WordCentreInRegion(const Box& region, const Box& b) {
   return cx >= region.x0 && cx <= region.x1 && cy >= region.y0 && cy <= region.y1;
 }
 
+// Whether OCR'd `word` is the next thousands group of the figure `text` ends with ("188," then
+// "980"): Tesseract splits a figure at its comma now and then, and the two are one figure.
+// The figure's first group has 1-3 digits ("2001," then "2002" is a list).
+bool ContinuesThousands(const std::string& text, const std::string& word);
+
 // Words grouped into lines (a word joins a line it overlaps vertically by half the smaller
 // height), lines top to bottom. Used by the page search and by table images' structure.
 std::vector<WordLine> GroupLines(std::vector<const TableWord*> words);

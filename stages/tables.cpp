@@ -317,7 +317,11 @@ const StageSpec& TablesStageSpec() {
       // v27: a word over a column boundary no rule draws crosses it only where it reaches the
       //     print of the column across it: a heading overhanging its figures into the gap
       //     ("Under 18" right-aligned over its column) stays its column's
-      .version = 27,
+      // v28: scans: a ruled cell read on its own whose print a word of the page's reading over
+      //     the rule beside it held ("2,776,284}1,785,795") has that neighbour read on its own
+      //     too, or the filled cell's text taken off it; a figure's thousands group OCR split
+      //     off ("188," "980") joins it
+      .version = 28,
       .summary = "tables of born-digital pages, scans and page images: ruled grids with spans "
                  "(drawn rules, or rules found in the page image), unruled tables by word "
                  "alignment; structural checks and the shifted-column detector",

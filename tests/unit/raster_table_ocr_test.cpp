@@ -6,7 +6,9 @@
 
 #include <opencv2/imgproc.hpp>
 
+#include "stages/raster_empty_cells.h"
 #include "stages/raster_table_ocr.h"
+#include "stages/table_grid.h"
 
 namespace assay {
 namespace {
@@ -211,6 +213,57 @@ TEST(ReadTablesTextAgain, AnUnsureWordTakesTheSurerReading) {
   EXPECT_EQ(words[1].text, "I985");  // the page's reading was sure of it
   EXPECT_EQ(words[2].text, "3I5O");  // outside the table
   api.End();
+}
+
+// A ruled row of two cells whose figures the page's OCR ran into one word over the rule
+// ("2,776,284}1,785,795", ICDAR us-033 as a scan): the word sits in the right cell by its
+// centre, the left came out empty. The real Tesseract reads the left slot, and the right one
+// again, so each figure is in its own cell once.
+TEST(ReadEmptyCells, AWordRunOverTheRuleLeavesTheCellItOverran) {
+  cv::Mat page(80, 420, CV_8UC1, cv::Scalar(255));
+  cv::rectangle(page, cv::Rect(10, 10, 400, 60), cv::Scalar(0), 2);
+  cv::line(page, cv::Point(210, 10), cv::Point(210, 70), cv::Scalar(0), 2);
+  cv::putText(page, "27762", cv::Point(100, 52), cv::FONT_HERSHEY_SIMPLEX, 0.9, cv::Scalar(0), 2);
+  cv::putText(page, "17857", cv::Point(225, 52), cv::FONT_HERSHEY_SIMPLEX, 0.9, cv::Scalar(0), 2);
+  PixHandle pix = WrapPix(pixCreate(page.cols, page.rows, 8));
+  for (int y = 0; y < page.rows; ++y)
+    for (int x = 0; x < page.cols; ++x) pixSetPixel(pix.get(), x, y, page.at<uchar>(y, x));
+  const std::vector<Rule> rules = {Rule{10, 10, 410, 10}, Rule{10, 70, 410, 70},
+                                   Rule{10, 10, 10, 70}, Rule{210, 10, 210, 70},
+                                   Rule{410, 10, 410, 70}};
+  const std::vector<TableWord> words = {TableWord{"27762}17857", Box{100, 30, 320, 53}, false, 0, 60}};
+  PageTable table;
+  table.method = "ruled";
+  table.bbox = Box{10, 10, 410, 70};
+  table.n_rows = 1;
+  table.n_cols = 2;
+  table.cells = {TableCell{0, 0, 1, 1, "", Box{10, 10, 210, 70}},
+                 TableCell{0, 1, 1, 1, "27762}17857", Box{210, 10, 410, 70}}};
+  tesseract::TessBaseAPI api;
+  ASSERT_EQ(api.Init(nullptr, "eng"), 0) << "the eng model is installed by the set-up";
+  ReadEmptyCells(pix.get(), table, words, rules, api);
+  EXPECT_EQ(table.cells[0].text, "27762");
+  EXPECT_EQ(table.cells[1].text, "17857");
+  api.End();
+}
+
+TEST(ReadEmptyCells, AnOverrunComesOffTheEndFacingTheCellItFilled) {
+  EXPECT_EQ(WithoutOverrun("2,218,406)1,180,160", "2,218, 406", true), "1,180,160");
+  EXPECT_EQ(WithoutOverrun("2,902,296 1,318,832", "2,902,296", true), "1,318,832");
+  EXPECT_EQ(WithoutOverrun("1,318,832 | 2,902,296", "2,902,296", false), "1,318,832");
+  EXPECT_EQ(WithoutOverrun("(0.21) 3.99", "3.99", false), "(0.21)");  // its own bracket stays
+  EXPECT_EQ(WithoutOverrun("1,180,160", "2,218,406", true), "1,180,160");  // no overrun
+  EXPECT_EQ(WithoutOverrun("406", "406", true), "406");  // nothing else: left as it is
+}
+
+TEST(ReadEmptyCells, AFiguresNextThousandsGroupJoinsIt) {
+  EXPECT_TRUE(ContinuesThousands("188,", "980"));
+  EXPECT_TRUE(ContinuesThousands("Total 1,234,", "567"));
+  EXPECT_TRUE(ContinuesThousands("2,218,", "406)"));
+  EXPECT_FALSE(ContinuesThousands("2001,", "2002"));  // a list of years
+  EXPECT_FALSE(ContinuesThousands("12,", "34"));     // not a group of three
+  EXPECT_FALSE(ContinuesThousands("a,", "123"));
+  EXPECT_FALSE(ContinuesThousands("1.5,", "250"));   // a list of decimals
 }
 
 }  // namespace
