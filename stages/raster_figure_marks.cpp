@@ -204,13 +204,7 @@ void JoinDecimalPointGaps(Pix* pix, std::vector<TableWord>& words) {
       break;
     }
   }
-  size_t kept = 0;
-  for (size_t i = 0; i < words.size(); ++i) {
-    if (gone[i]) continue;
-    if (kept != i) words[kept] = std::move(words[i]);
-    ++kept;
-  }
-  words.resize(kept);
+  EraseGoneWords(words, gone);
 }
 
 }  // namespace assay

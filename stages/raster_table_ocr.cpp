@@ -13,6 +13,7 @@
 #include "core/raster.h"
 #include "stages/ink_components.h"
 #include "stages/pix_mat.h"
+#include "stages/raster_bullets.h"
 #include "stages/raster_figure_marks.h"
 #include "stages/raster_rulings.h"
 #include "stages/raster_unread_grids.h"
@@ -393,6 +394,8 @@ void ReadTablesTextAgain(Pix* pix, const std::vector<Box>& regions, const std::v
     }
   }
   JoinDecimalPointGaps(pix, words);
+  // After the readings: a bullet joined to its item first would have its box read with it.
+  JoinBullets(pix, words);
 }
 
 // Two of the tables share most of their height and none of their width.

@@ -146,7 +146,8 @@ std::vector<ScoredWord> ReadPrepared(Pix* framed, int x0, int y0, double scale,
 // `options.max_upscale`) and to 0.8 of that, read as one block; each word takes the text of the
 // most confident reading of it (MergeReadings, the page's words the base: their boxes and
 // segmentation stay, words only another reading found are left out). A word whose text changed
-// gets its figures' marks measured again (stages/raster_figure_marks.h). The page's reading of
+// gets its figures' marks measured again (stages/raster_figure_marks.h); list bullets are
+// joined to their items after (stages/raster_bullets.h). The page's reading of
 // 150-dpi print is poor where the region's reading, enlarged, is sure ("O4" for "0.4", "S71"
 // for "571"): scanned ICDAR adjacency macro 0.689 -> 0.727, cell text 0.774 -> 0.792.
 void ReadTablesTextAgain(Pix* pix, const std::vector<Box>& regions, const std::vector<Rule>& rules,

@@ -159,6 +159,16 @@ std::vector<WordLine> GroupLines(std::vector<const TableWord*> words) {
   return lines;
 }
 
+void EraseGoneWords(std::vector<TableWord>& words, const std::vector<bool>& gone) {
+  size_t kept = 0;
+  for (size_t i = 0; i < words.size(); ++i) {
+    if (gone[i]) continue;
+    if (kept != i) words[kept] = std::move(words[i]);
+    ++kept;
+  }
+  words.resize(kept);
+}
+
 bool ContinuesThousands(const std::string& text, const std::string& word) {
   static const std::regex kFigureToComma(R"((^|[^\d,.])\d{1,3}(,\d{3})*,$)");
   static const std::regex kGroup(R"(\d{3}([,.]\d+)*\D{0,2})");

@@ -69,6 +69,9 @@ inline bool WordCentreInRegion(const Box& region, const Box& b) {
 // The figure's first group has 1-3 digits ("2001," then "2002" is a list).
 bool ContinuesThousands(const std::string& text, const std::string& word);
 
+// `words` without those marked `gone` (as many marks as words), in their order.
+void EraseGoneWords(std::vector<TableWord>& words, const std::vector<bool>& gone);
+
 // Words grouped into lines (a word joins a line it overlaps vertically by half the smaller
 // height), lines top to bottom. Used by the page search and by table images' structure.
 std::vector<WordLine> GroupLines(std::vector<const TableWord*> words);

@@ -321,7 +321,10 @@ const StageSpec& TablesStageSpec() {
       //     the rule beside it held ("2,776,284}1,785,795") has that neighbour read on its own
       //     too, or the filled cell's text taken off it; a figure's thousands group OCR split
       //     off ("188," "980") joins it
-      .version = 28,
+      // v29: scans: a list bullet Tesseract read as a mark ("©", "@", "¢"), told by its ink (a
+      //     filled round dot, the size and place of a bullet), joins its item's first word
+      //     ("• Reported") instead of making a column of bullets
+      .version = 29,
       .summary = "tables of born-digital pages, scans and page images: ruled grids with spans "
                  "(drawn rules, or rules found in the page image), unruled tables by word "
                  "alignment; structural checks and the shifted-column detector",

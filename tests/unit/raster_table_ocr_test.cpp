@@ -9,6 +9,7 @@
 #include "stages/raster_empty_cells.h"
 #include "stages/raster_table_ocr.h"
 #include "stages/table_grid.h"
+#include "tests/unit/test_pix.h"
 
 namespace assay {
 namespace {
@@ -199,9 +200,7 @@ TEST(ReadTablesTextAgain, AnUnsureWordTakesTheSurerReading) {
   cv::putText(page, "2024", cv::Point(30, 50), cv::FONT_HERSHEY_SIMPLEX, 0.6, cv::Scalar(0), 1);
   cv::putText(page, "1985", cv::Point(200, 50), cv::FONT_HERSHEY_SIMPLEX, 0.6, cv::Scalar(0), 1);
   cv::putText(page, "3150", cv::Point(30, 100), cv::FONT_HERSHEY_SIMPLEX, 0.6, cv::Scalar(0), 1);
-  PixHandle pix = WrapPix(pixCreate(page.cols, page.rows, 8));
-  for (int y = 0; y < page.rows; ++y)
-    for (int x = 0; x < page.cols; ++x) pixSetPixel(pix.get(), x, y, page.at<uchar>(y, x));
+  PixHandle pix = PixFromGray(page);
   std::vector<TableWord> words = {TableWord{"2O24", Box{29, 37, 76, 51}, false, 0, 10},
                                   TableWord{"I985", Box{199, 37, 246, 51}, false, 0, 99},
                                   TableWord{"3I5O", Box{29, 87, 76, 101}, false, 0, 10}};
@@ -225,9 +224,7 @@ TEST(ReadEmptyCells, AWordRunOverTheRuleLeavesTheCellItOverran) {
   cv::line(page, cv::Point(210, 10), cv::Point(210, 70), cv::Scalar(0), 2);
   cv::putText(page, "27762", cv::Point(100, 52), cv::FONT_HERSHEY_SIMPLEX, 0.9, cv::Scalar(0), 2);
   cv::putText(page, "17857", cv::Point(225, 52), cv::FONT_HERSHEY_SIMPLEX, 0.9, cv::Scalar(0), 2);
-  PixHandle pix = WrapPix(pixCreate(page.cols, page.rows, 8));
-  for (int y = 0; y < page.rows; ++y)
-    for (int x = 0; x < page.cols; ++x) pixSetPixel(pix.get(), x, y, page.at<uchar>(y, x));
+  PixHandle pix = PixFromGray(page);
   const std::vector<Rule> rules = {Rule{10, 10, 410, 10}, Rule{10, 70, 410, 70},
                                    Rule{10, 10, 10, 70}, Rule{210, 10, 210, 70},
                                    Rule{410, 10, 410, 70}};

@@ -7,12 +7,14 @@
 #include <leptonica/allheaders.h>
 #include <opencv2/imgproc.hpp>
 
+#include "stages/raster_bullets.h"
 #include "stages/raster_charts.h"
 #include "stages/raster_figure_marks.h"
 #include "stages/raster_unread_grids.h"
 #include "stages/table_cell_debris.h"
 #include "stages/table_column_points.h"
 #include "stages/table_grid.h"
+#include "tests/unit/test_pix.h"
 
 namespace assay {
 namespace {
@@ -421,6 +423,42 @@ TEST(FigureMarks, AFigureSplitAtItsPointIsJoined) {
   EXPECT_EQ(words[1].text, "7");
   EXPECT_EQ(words[2].text, "8");
   pixDestroy(&pix);
+}
+
+// A scan's list bullets (stages/raster_bullets.h): a filled dot Tesseract read as "©", set
+// apart from its item by the list's indent, joins the item's first word; a mark read unsurely
+// between them (its halo, "—") goes; a ring ("°"), a dot as tall as the line or as small as a
+// full stop for it, one on the baseline, and a blot read as a letter are no bullets.
+TEST(Bullets, AFilledDotReadAsALetterJoinsItsItem) {
+  cv::Mat page(160, 400, CV_8UC1, cv::Scalar(255));
+  cv::circle(page, cv::Point(20, 30), 5, cv::Scalar(0), cv::FILLED);
+  cv::circle(page, cv::Point(20, 135), 5, cv::Scalar(0), cv::FILLED);  // on the baseline
+  cv::putText(page, "Reported", cv::Point(60, 38), cv::FONT_HERSHEY_SIMPLEX, 0.6, cv::Scalar(0), 1);
+  cv::circle(page, cv::Point(20, 80), 5, cv::Scalar(0), 2);
+  cv::putText(page, "Generates", cv::Point(60, 88), cv::FONT_HERSHEY_SIMPLEX, 0.6, cv::Scalar(0), 1);
+  PixHandle pix = PixFromGray(page);
+  std::vector<TableWord> words = {TableWord{"\xc2\xa9", Box{14, 24, 27, 37}, false, 0, 50},
+                                  TableWord{"\xe2\x80\x94", Box{40, 22, 44, 40}, false, 0, 30},
+                                  TableWord{"Reported", Box{60, 24, 150, 40}, false, 0, 90},
+                                  TableWord{"\xc2\xb0", Box{14, 74, 27, 87}, false, 0, 50},
+                                  TableWord{"Generates", Box{60, 74, 160, 90}, false, 0, 90},
+                                  TableWord{"\xc2\xa9", Box{14, 129, 27, 142}, false, 0, 50},
+                                  TableWord{"Total", Box{60, 124, 120, 140}, false, 0, 90}};
+  EXPECT_TRUE(IsBulletInk(pix.get(), words[0], 16));
+  EXPECT_FALSE(IsBulletInk(pix.get(), words[3], 16));  // a ring
+  EXPECT_FALSE(IsBulletInk(pix.get(), words[0], 12));  // as tall as the line's words
+  EXPECT_FALSE(IsBulletInk(pix.get(), words[0], 40));  // a full stop's size for the line
+  TableWord letter = words[0];
+  letter.text = "a";
+  EXPECT_FALSE(IsBulletInk(pix.get(), letter, 16));  // read as a letter: a blotted "a"
+  JoinBullets(pix.get(), words);
+  ASSERT_EQ(words.size(), 5u);
+  EXPECT_EQ(words[0].text, "\xe2\x80\xa2 Reported");
+  EXPECT_EQ(words[0].bbox.x0, 14);
+  EXPECT_EQ(words[1].text, "\xc2\xb0");  // a ring
+  EXPECT_EQ(words[2].text, "Generates");
+  EXPECT_EQ(words[3].text, "\xc2\xa9");  // a dot on the baseline: a full stop's place
+  EXPECT_EQ(words[4].text, "Total");
 }
 
 }  // namespace
