@@ -8,8 +8,8 @@
 #include <cctype>
 #include <cmath>
 #include <map>
-#include <regex>
 #include <numeric>
+#include <regex>
 #include <span>
 #include <optional>
 #include <set>
@@ -631,7 +631,7 @@ std::optional<PageTable> GridFromGroup(const std::vector<Rule>& group,
   // two columns ("Mexican American" as a scan) joins them by its words' reach, not as a phrase.
   std::vector<double> print_x0(static_cast<size_t>(cols), 1e300), print_x1(static_cast<size_t>(cols), -1e300);
   for (const TableWord& w : words) {
-    const auto [r, c] = slot_of(w.bbox);
+    const int c = slot_of(w.bbox).second;
     bool inside = true;
     for (int k = 1; k < cols; ++k) inside = inside && !across(w.bbox, k);
     if (!inside || !WordCentreInRegion(box, w.bbox)) continue;
@@ -972,25 +972,27 @@ void DropCharts(std::vector<PageTable>& tables, const std::vector<Box>& off_axis
 // Where a run of lines `a`..`b` (from its first line of several cells) starts when the one-cell
 // lines just above it are its head: the heading of its one column of values, alone on its line
 // ("2016" over the figures, no label over the labels' column), with the labels' column's own
-// one-cell lines between it and the run (a unit note, a first section's label). Over several
-// columns of values a lone label is one that spans them ("Year" over 1997..2007), which a row
-// of one cell would misplace: the run starts where it did. The topmost such heading,
-// at most kMaxHeadLines up and never above `floor` (an earlier table's last line), starts
-// the run; without one the run starts where it did. The lines are no further apart than the
-// run's own lines (kRowGap line heights, or its widest gap).
+// one-cell lines between it and the run (a unit note, a first section's label). The topmost
+// such heading, at most kMaxHeadLines up, no further apart than the run's own lines (kRowGap
+// line heights, or its widest gap) and not above `first_free` (the line after an earlier
+// table), starts the run. Over several columns of values a lone label is one that spans them
+// ("Year" over 1997..2007), which a row of one cell would misplace: the run starts at `a`, as
+// it does without a heading.
 size_t StartUnderColumnHeading(const std::vector<WordLine>& lines,
                                const std::vector<std::vector<Chunk>>& chunks, size_t a, size_t b,
-                               size_t floor) {
+                               size_t first_free) {
   double lead_right = -1e300, widest = 0;
-  std::vector<size_t> cells;
+  std::vector<size_t> cells_per_line;
   for (size_t k = a; k < b; ++k) {
     if (k > a) widest = std::max(widest, lines[k].box.y0 - lines[k - 1].box.y1);
     if (chunks[k].size() < 2) continue;
     lead_right = std::max(lead_right, chunks[k].front().box.x1);
-    cells.push_back(chunks[k].size());
+    cells_per_line.push_back(chunks[k].size());
   }
-  std::nth_element(cells.begin(), cells.begin() + cells.size() / 2, cells.end());
-  if (cells.empty() || cells[cells.size() / 2] != 2) return a;
+  if (cells_per_line.empty()) return a;
+  auto mid = cells_per_line.begin() + static_cast<std::ptrdiff_t>(cells_per_line.size() / 2);
+  std::nth_element(cells_per_line.begin(), mid, cells_per_line.end());
+  if (*mid != 2) return a;  // several columns of values
   // Over the values: right of the labels, over a value of some line of the run.
   auto over_values = [&](const Box& c) {
     if (c.x0 <= lead_right) return false;
@@ -1000,7 +1002,7 @@ size_t StartUnderColumnHeading(const std::vector<WordLine>& lines,
     return false;
   };
   size_t start = a;
-  for (size_t k = a; k > floor && a - k < kMaxHeadLines; --k) {
+  for (size_t k = a; k > first_free && a - k < kMaxHeadLines; --k) {
     const WordLine& above = lines[k - 1];
     const double h = std::max(lines[k].box.y1 - lines[k].box.y0, 4.0);
     if (lines[k].box.y0 - above.box.y1 > std::max(kRowGap * h, widest)) break;
@@ -1022,7 +1024,7 @@ std::vector<PageTable> AlignedTables(const std::vector<TableWord>& words, WordSo
   std::vector<std::vector<Chunk>> chunks;
   for (const WordLine& l : lines) chunks.push_back(Chunks(l, source));
   std::vector<PageTable> out;
-  size_t i = 0, floor = 0;  // lines above `floor` are an earlier table's
+  size_t i = 0, first_free = 0;  // lines above `first_free` are an earlier table's
   while (i < lines.size()) {
     if (chunks[i].size() < 2) {
       ++i;
@@ -1081,9 +1083,9 @@ std::vector<PageTable> AlignedTables(const std::vector<TableWord>& words, WordSo
         break;
       }
     }
-    const size_t start = StartUnderColumnHeading(lines, chunks, i, end, floor);
+    const size_t start = StartUnderColumnHeading(lines, chunks, i, end, first_free);
     if (auto t = TableFromLines(lines, chunks, start, end, source)) out.push_back(std::move(*t));
-    i = floor = end;
+    i = first_free = end;
   }
   return out;
 }
