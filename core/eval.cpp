@@ -193,7 +193,6 @@ Result<Json> EvaluateRecords(const std::vector<Json>& records, const std::string
           gt.contains("pages")
               ? gt["pages"]
               : Json::array({{{"page", 1}, {"regions", gt.value("regions", Json::array())}}});
-      Counts doc_counts;
       std::map<std::string, Counts> doc_regions;
       for (const Json& gp : gt_pages) {
         const int number = gp.value("page", 1);
