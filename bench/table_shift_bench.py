@@ -432,6 +432,11 @@ def centre(box):
     return ((box[0] + box[2]) / 2, (box[1] + box[3]) / 2)
 
 
+def medians(groups):
+    """Each group's median (the upper one of an even group)."""
+    return {k: sorted(v)[len(v) // 2] for k, v in groups.items()}
+
+
 def boxes_from_pdf_words(rows, lines):
     """The grid's cells with the boxes of the words that print them, or None when a cell's
     text is not found on the page. A cell printed in several places is placed where its row's
@@ -457,11 +462,13 @@ def boxes_from_pdf_words(rows, lines):
     found = {k: upright(b, turn) for k, b in found.items()}
     used = set().union(*(cands[k][0][0] for k in found))
 
-    def estimate(index, axis):  # a row's y (axis 1) or a column's x (axis 0), from placed cells
+    def placed_medians(axis):  # each row's y (axis 1) or column's x (axis 0) of placed cells
         at = {}
         for k, b in found.items():
             at.setdefault(k[1 - axis], []).append(centre(b)[axis])
-        med = {i: sorted(v)[len(v) // 2] for i, v in at.items()}
+        return medians(at)
+
+    def estimate(med, index):  # a row's or column's position: placed, or from those placed
         if index in med:
             return med[index], True
         lo = max((i for i in med if i < index), default=None)
@@ -476,7 +483,8 @@ def boxes_from_pdf_words(rows, lines):
     while todo:
         # The cells whose row has a placed cell first, then those placed between rows or
         # beyond them.
-        ests = {k: (estimate(k[0], 1), estimate(k[1], 0)) for k in todo}
+        row_y, col_x = placed_medians(1), placed_medians(0)
+        ests = {k: (estimate(row_y, k[0]), estimate(col_x, k[1])) for k in todo}
         ready = [k for k in todo if ests[k][0][1]] or [k for k in todo if ests[k][0][0] is not None]
         if not ready:
             return None
@@ -495,7 +503,7 @@ def boxes_from_pdf_words(rows, lines):
     for (r, c), b in found.items():
         if c + 1 >= len(rows[r]) or rows[r][c + 1] is not None:
             middles.setdefault(c, []).append(centre(b)[0])
-    middle = {c: sorted(v)[len(v) // 2] for c, v in middles.items()}
+    middle = medians(middles)
     out = []
     for r, row in enumerate(rows):
         out.append([])
@@ -511,21 +519,22 @@ def boxes_from_pdf_words(rows, lines):
     return out
 
 
-def pdf_word_tables(corpora, sets):
-    """The grid-only sets' tables with every cell's box taken from its words on the PDF page;
-    (boxed, still grid-only) lists."""
+def pdf_word_tables(corpora, tables):
+    """`tables` (csv_tables' of the grid-only sets) with every cell's box taken from its words
+    on the PDF page; (boxed, still grid-only) lists."""
     boxed, grid_only = [], []
-    for s in sets:
-        with open(os.path.join(corpora, s, "dev", "manifest.csv"), newline="", encoding="utf-8") as f:
-            where = {r["csv"]: (r["doc"], int(r["page"])) for r in csv.DictReader(f)}
-        pages = {}
-        for name, rows in csv_tables(corpora, [s]):
-            doc, page = where[name.split("/", 1)[1]]
-            if (doc, page) not in pages:
-                pages[(doc, page)] = pdf_lines(os.path.join(corpora, s, "dev", doc), page)
-            with_boxes = boxes_from_pdf_words(rows, pages[(doc, page)])
-            (boxed if with_boxes is not None else grid_only).append(
-                (name, with_boxes if with_boxes is not None else rows))
+    where, pages = {}, {}
+    for name, rows in tables:
+        s, csv_name = name.split("/", 1)
+        if s not in where:
+            with open(os.path.join(corpora, s, "dev", "manifest.csv"), newline="", encoding="utf-8") as f:
+                where[s] = {r["csv"]: (r["doc"], int(r["page"])) for r in csv.DictReader(f)}
+        doc, page = where[s][csv_name]
+        if (s, doc, page) not in pages:
+            pages[(s, doc, page)] = pdf_lines(os.path.join(corpora, s, "dev", doc), page)
+        with_boxes = boxes_from_pdf_words(rows, pages[(s, doc, page)])
+        (boxed if with_boxes is not None else grid_only).append(
+            (name, with_boxes if with_boxes is not None else rows))
     return boxed, grid_only
 
 
@@ -583,7 +592,8 @@ def main():
     a = ap.parse_args()
 
     grid = csv_tables(a.corpora, GRID_SETS)
-    from_words, unplaced = pdf_word_tables(a.corpora, GRID_ONLY_SETS)
+    from_words, unplaced = pdf_word_tables(
+        a.corpora, [t for t in grid if t[0].split("/", 1)[0] in GRID_ONLY_SETS])
     boxes = icdar_tables(a.corpora) + pubtabnet_tables(a.corpora) + from_words
     sets = {"grid": grid, "boxes": boxes, "combined": boxes + unplaced}
     if not a.json:

@@ -3,12 +3,10 @@
 #include <leptonica/allheaders.h>
 
 #include <algorithm>
-#include <cctype>
 #include <cmath>
 
-#include "core/gray_histogram.h"
-#include "stages/ink_components.h"
-#include "stages/raster_table_ocr.h"
+#include "core/text_metrics.h"
+#include "stages/raster_figure_marks.h"
 
 namespace assay {
 namespace {
@@ -24,23 +22,11 @@ constexpr double kMaxItemGap = 4.0;       // word heights from a bullet to its i
 constexpr double kNoiseConfidence = 60;   // marks between them read less surely are noise
 constexpr int kMinSpeck = 2;              // pixels: smaller components are the scan's noise
 
-// The number of characters of UTF-8 `text`.
-size_t Characters(const std::string& text) {
-  return static_cast<size_t>(std::count_if(text.begin(), text.end(), [](char c) {
-    return (static_cast<unsigned char>(c) & 0xC0) != 0x80;
-  }));
-}
-
-bool HoldsLetterOrFigure(const std::string& text) {
-  return std::any_of(text.begin(), text.end(),
-                     [](char c) { return std::isalnum(static_cast<unsigned char>(c)) != 0; });
-}
-
 }  // namespace
 
 bool IsBulletInk(Pix* pix, const TableWord& word, double line_height) {
   // Read as a mark ("©", "@", "¢"): a letter read ("a", "e") is a letter, however blotted.
-  if (pix == nullptr || Characters(word.text) != 1 || HoldsLetterOrFigure(word.text) ||
+  if (pix == nullptr || CodePointCount(word.text) != 1 || HoldsLetterOrFigure(word.text) ||
       line_height <= 0)
     return false;
   const int x0 = std::max(0, static_cast<int>(std::floor(word.bbox.x0)) - 1);
@@ -48,14 +34,10 @@ bool IsBulletInk(Pix* pix, const TableWord& word, double line_height) {
   const int x1 = std::min(pixGetWidth(pix), static_cast<int>(std::ceil(word.bbox.x1)) + 1);
   const int y1 = std::min(pixGetHeight(pix), static_cast<int>(std::ceil(word.bbox.y1)) + 1);
   if (x1 - x0 < 3 || y1 - y0 < 3) return false;
-  PixHandle crop = GrayCrop(pix, x0, y0, x1, y1);
-  uint32_t paper = 255, ink = 0;
-  if (!crop || !GrayRankValue(crop.get(), 1, 0.9, &paper) || !GrayRankValue(crop.get(), 1, 0.05, &ink) ||
-      paper < ink + 40)
-    return false;
-  const int threshold = static_cast<int>((paper + ink) / 2);
+  const std::optional<RegionInk> ink = InkInRegion(pix, x0, y0, x1, y1);
+  if (!ink) return false;
   std::vector<InkBox> dots;
-  for (const InkBox& c : InkComponents(crop.get(), threshold))
+  for (const InkBox& c : ink->components)
     if (c.w > kMinSpeck || c.h > kMinSpeck) dots.push_back(c);
   if (dots.size() != 1) return false;
   const InkBox& d = dots[0];
@@ -67,8 +49,8 @@ bool IsBulletInk(Pix* pix, const TableWord& word, double line_height) {
   for (int y = d.y; y < d.y + d.h; ++y)
     for (int x = d.x; x < d.x + d.w; ++x) {
       l_uint32 v = 255;
-      pixGetPixel(crop.get(), x, y, &v);
-      inked += static_cast<int>(v) < threshold ? 1 : 0;
+      pixGetPixel(ink->crop.get(), x, y, &v);
+      inked += static_cast<int>(v) < ink->threshold ? 1 : 0;
     }
   return inked >= kMinFill * d.w * d.h;
 }

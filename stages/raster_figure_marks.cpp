@@ -65,12 +65,9 @@ std::vector<InkBox> WordInk(Pix* pix, const TableWord& word) {
   const int x1 = std::min(pixGetWidth(pix), static_cast<int>(std::ceil(word.bbox.x1)));
   const int y1 = std::min(pixGetHeight(pix), static_cast<int>(std::ceil(word.bbox.y1)));
   if (x1 - x0 < 4 || y1 - y0 < 6) return {};
-  PixHandle crop = GrayCrop(pix, x0, y0, x1, y1);
-  uint32_t paper = 255, ink = 0;
-  if (!crop || !GrayRankValue(crop.get(), 1, 0.9, &paper) || !GrayRankValue(crop.get(), 1, 0.05, &ink) ||
-      paper < ink + 40)
-    return {};
-  std::vector<InkBox> out = InkComponents(crop.get(), static_cast<int>((paper + ink) / 2));
+  std::optional<RegionInk> ink = InkInRegion(pix, x0, y0, x1, y1);
+  if (!ink) return {};
+  std::vector<InkBox> out = std::move(ink->components);
   std::sort(out.begin(), out.end(), [](const InkBox& a, const InkBox& b) { return a.x < b.x; });
   return out;
 }
@@ -88,6 +85,19 @@ double Median(std::vector<int> v) {
 }
 
 }  // namespace
+
+std::optional<RegionInk> InkInRegion(Pix* pix, int x0, int y0, int x1, int y1) {
+  PixHandle crop = GrayCrop(pix, x0, y0, x1, y1);
+  uint32_t paper = 255, ink = 0;
+  if (!crop || !GrayRankValue(crop.get(), 1, 0.9, &paper) || !GrayRankValue(crop.get(), 1, 0.05, &ink) ||
+      paper < ink + 40)
+    return std::nullopt;
+  RegionInk out;
+  out.threshold = static_cast<int>((paper + ink) / 2);
+  out.components = InkComponents(crop.get(), out.threshold);
+  out.crop = std::move(crop);
+  return out;
+}
 
 std::string WithMeasuredDashes(Pix* pix, const TableWord& word) {
   const std::string& text = word.text;

@@ -5,14 +5,29 @@
 // ink; their sizes and places say what the marks are.
 #pragma once
 
+#include <optional>
 #include <string>
 #include <vector>
 
+#include "stages/ink_components.h"
 #include "stages/table_grid.h"
 
 struct Pix;
 
 namespace assay {
+
+// The print in the region (x0, y0)-(x1, y1) of `pix` (inside it): the region as a gray crop,
+// the level halfway between its paper (90th percentile) and its ink (5th), and the
+// components darker than that, in the crop's coordinates.
+struct RegionInk {
+  PixHandle crop;
+  int threshold = 0;
+  std::vector<InkBox> components;
+};
+
+// RegionInk of the region; nullopt when the crop cannot be made or its ink is within 40
+// levels of its paper (no print to measure).
+std::optional<RegionInk> InkInRegion(Pix* pix, int x0, int y0, int x1, int y1);
 
 // `word`'s text with each "-" of figures (a range, a minus sign) whose ink in `pix` (the word's
 // box, in `pix`'s pixels) is wide for the glyphs' height (0.45 of it or more) written "–". The

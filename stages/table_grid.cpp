@@ -169,6 +169,11 @@ void EraseGoneWords(std::vector<TableWord>& words, const std::vector<bool>& gone
   words.resize(kept);
 }
 
+bool HoldsLetterOrFigure(const std::string& text) {
+  return std::any_of(text.begin(), text.end(),
+                     [](char c) { return std::isalnum(static_cast<unsigned char>(c)) != 0; });
+}
+
 bool ContinuesThousands(const std::string& text, const std::string& word) {
   static const std::regex kFigureToComma(R"((^|[^\d,.])\d{1,3}(,\d{3})*,$)");
   static const std::regex kGroup(R"(\d{3}([,.]\d+)*\D{0,2})");
@@ -341,11 +346,9 @@ bool InOnePhrase(const TableWord& a, const TableWord& b) {
 }
 
 // Whether some word of `words` holds a letter or a figure (not only marks: a rule read as "|").
-bool HoldsLetterOrFigure(std::span<const TableWord* const> words) {
-  return std::any_of(words.begin(), words.end(), [](const TableWord* w) {
-    return std::any_of(w->text.begin(), w->text.end(),
-                       [](char c) { return std::isalnum(static_cast<unsigned char>(c)) != 0; });
-  });
+bool AnyHoldsLetterOrFigure(std::span<const TableWord* const> words) {
+  return std::any_of(words.begin(), words.end(),
+                     [](const TableWord* w) { return HoldsLetterOrFigure(w->text); });
 }
 
 // Whether `below` sets labels in two or more of the columns (boundaries `xs`) that a label of
@@ -362,7 +365,7 @@ bool UnderSpanningLabel(const WordLine& above, const WordLine& below, const std:
     const int a = ColumnAt(xs, above.words[k]->bbox.x0 + kRuleTol);
     const int b = ColumnAt(xs, above.words[end - 1]->bbox.x1 - kRuleTol);
     if (a < b && end - k <= kMaxLabelWords &&
-        HoldsLetterOrFigure(std::span(above.words).subspan(k, end - k)))
+        AnyHoldsLetterOrFigure(std::span(above.words).subspan(k, end - k)))
       spans.push_back({a, b});
     k = end;
   }
@@ -525,7 +528,7 @@ std::vector<std::vector<bool>> StackedLinesApart(const std::vector<TableWord>& w
       const double cx = Cx(w.bbox), cy = Cy(w.bbox);
       if (cx < xs[c] || cx > xs[c + 1] || cy < ys.front() || cy > ys.back()) continue;
       if (w.bbox.x0 < xs[c] - kRuleTol || w.bbox.x1 > xs[c + 1] + kRuleTol) continue;
-      const int r = std::clamp(static_cast<int>(std::upper_bound(ys.begin(), ys.end(), cy) - ys.begin()) - 1, 0, rows - 1);
+      const int r = std::clamp(ColumnAt(ys, cy) - 1, 0, rows - 1);
       in[static_cast<size_t>(r)].push_back(&w);
       for (int k = 1; k < rows; ++k)
         if (w.bbox.y0 < ys[k] - 1.0 && w.bbox.y1 > ys[k] + 1.0) crossed[static_cast<size_t>(k - 1)] = true;
@@ -619,9 +622,10 @@ std::optional<PageTable> GridFromGroup(const std::vector<Rule>& group,
   for (int k = 0; k <= cols; ++k)
     for (const Rule& r : rules)
       drawn[static_cast<size_t>(k)] = drawn[static_cast<size_t>(k)] || (!r.horizontal() && std::abs(r.x0 - xs[k]) <= kRuleTol);
+  // The slot (row, column) of a box's centre; ColumnAt counts the grid's outer edges too.
   auto slot_of = [&](const Box& b) {
-    return std::pair{std::clamp(static_cast<int>(std::upper_bound(ys.begin(), ys.end(), Cy(b)) - ys.begin()) - 1, 0, rows - 1),
-                     std::clamp(static_cast<int>(std::upper_bound(xs.begin(), xs.end(), Cx(b)) - xs.begin()) - 1, 0, cols - 1)};
+    return std::pair{std::clamp(ColumnAt(ys, Cy(b)) - 1, 0, rows - 1),
+                     std::clamp(ColumnAt(xs, Cx(b)) - 1, 0, cols - 1)};
   };
   auto across = [&](const Box& b, int k) { return b.x0 < xs[k] - kRuleTol && b.x1 > xs[k] + kRuleTol; };
   // Each column's print, from the words inside it: a word over an undrawn boundary that
@@ -630,13 +634,15 @@ std::optional<PageTable> GridFromGroup(const std::vector<Rule>& group,
   // not cross it. A text layer's only: OCR'd words' gaps follow the ink, and a label spanning
   // two columns ("Mexican American" as a scan) joins them by its words' reach, not as a phrase.
   std::vector<double> print_x0(static_cast<size_t>(cols), 1e300), print_x1(static_cast<size_t>(cols), -1e300);
-  for (const TableWord& w : words) {
-    const int c = slot_of(w.bbox).second;
-    bool inside = true;
-    for (int k = 1; k < cols; ++k) inside = inside && !across(w.bbox, k);
-    if (!inside || !WordCentreInRegion(box, w.bbox)) continue;
-    print_x0[static_cast<size_t>(c)] = std::min(print_x0[static_cast<size_t>(c)], w.bbox.x0);
-    print_x1[static_cast<size_t>(c)] = std::max(print_x1[static_cast<size_t>(c)], w.bbox.x1);
+  if (source == WordSource::kTextLayer) {
+    for (const TableWord& w : words) {
+      const int c = slot_of(w.bbox).second;
+      bool inside = true;
+      for (int k = 1; k < cols; ++k) inside = inside && !across(w.bbox, k);
+      if (!inside || !WordCentreInRegion(box, w.bbox)) continue;
+      print_x0[static_cast<size_t>(c)] = std::min(print_x0[static_cast<size_t>(c)], w.bbox.x0);
+      print_x1[static_cast<size_t>(c)] = std::max(print_x1[static_cast<size_t>(c)], w.bbox.x1);
+    }
   }
   auto crosses_boundary = [&](const Box& b, int c, int k) {
     if (!across(b, k)) return false;
@@ -808,9 +814,7 @@ std::optional<PageTable> TableFromLines(const std::vector<WordLine>& lines,
   std::vector<double> edges = {box.x0};
   edges.insert(edges.end(), seps.begin(), seps.end());
   edges.push_back(box.x1);
-  auto column_of = [&](double x) {
-    return static_cast<int>(std::upper_bound(seps.begin(), seps.end(), x) - seps.begin());
-  };
+  auto column_of = [&](double x) { return ColumnAt(seps, x); };
   // Each line starts a row, unless it is the wrapped text of the row above (every cell it
   // has continues a full cell above mid-sentence: WrapsFromLineAbove) and none of its chunks
   // crosses a column gap (a label set across columns heads a section of its own).

@@ -69,6 +69,10 @@ inline bool WordCentreInRegion(const Box& region, const Box& b) {
 // The figure's first group has 1-3 digits ("2001," then "2002" is a list).
 bool ContinuesThousands(const std::string& text, const std::string& word);
 
+// Whether `text` holds a letter or a figure (ASCII), not only marks: a rule read as "|", a
+// bullet read as "©".
+bool HoldsLetterOrFigure(const std::string& text);
+
 // `words` without those marked `gone` (as many marks as words), in their order.
 void EraseGoneWords(std::vector<TableWord>& words, const std::vector<bool>& gone);
 
