@@ -12,7 +12,9 @@ Two sets of clean tables, from the table corpora's dev halves:
             (content boxes in PDF points) and PubTabNet's `*.gt.json` (pixels); and camelot's
             and tabula's grids where every cell's text is found among the PDF page's words
             (`pdftotext -bbox-layout`: spaces and dot leaders aside, a cell's lines one after
-            the other, a text printed twice placed by its row's and column's other cells,
+            the other or the cell whole where the truth breaks its lines elsewhere, a raised
+            footnote mark read in its line, right-to-left text by its letters and figures in
+            either order, a text printed twice placed by its row's and column's other cells,
             a sideways table turned upright), with those words' boxes. The tool reads these as
             tables with cells, spans and boxes, as the tables stage has them.
   combined  each table once: the boxes set, plus the camelot and tabula grids whose cells are
@@ -364,28 +366,66 @@ def pdf_lines(pdf, page):
                  for w in line.iter("{http://www.w3.org/1999/xhtml}word")]
         if words:
             out.append(words)
-    return out
+    # A raised footnote mark is a line of its own to pdftotext ("property", "1", ". . ."):
+    # it goes into the line it is raised in, in its place along it.
+    def height(ws):
+        return max(w[1][3] for w in ws) - min(w[1][1] for w in ws)
+
+    def width(ws):
+        return max(w[1][2] for w in ws) - min(w[1][0] for w in ws)
+    merged = []
+    for i, words in enumerate(out):
+        ys = (min(w[1][1] for w in words), max(w[1][3] for w in words))
+        def overlap(h):  # how much of the mark's height lies in line h
+            return min(ys[1], max(w[1][3] for w in h)) - max(ys[0], min(w[1][1] for w in h))
+        hosts = [h for h in out if h is not words and height(words) < 0.75 * height(h) < width(h)
+                 and min(w[1][0] for w in h) - height(h) <= words[0][1][0] <= max(w[1][2] for w in h)
+                 and overlap(h) > 0.5 * height(words)]
+        host = max(hosts, key=overlap, default=None)
+        if host is not None and len(words) <= 2 and all(len(w[0]) <= 3 for w in words):
+            host.extend(words)
+        else:
+            merged.append(words)
+    for words in merged:
+        words.sort(key=lambda w: w[1][0])
+    return merged
 
 
 def bare(text):
     """Text as compared with the page's words: no spaces, no dots but a decimal point (dot
     leaders: the page prints "Robbery. . . ." as one word)."""
-    return re.sub(r"(?<!\d)\.|\.(?!\d)", "", "".join(text.split()))
+    return re.sub(r"(?<!\d)\.|\.(?!\d)", "", "".join(norm(text).split()))
+
+
+def right_to_left(text):
+    return any(unicodedata.bidirectional(ch) in ("R", "AL") for ch in text)
+
+
+def drawn_order(key):
+    """A right-to-left line's letters in the order a page draws them: reversed, figures
+    (which read left to right inside it) kept as they are."""
+    return re.sub(r"\d+", lambda m: m.group(0)[::-1], key[::-1])
 
 
 def line_candidates(text, lines):
     """Where a cell's line `text` is printed: runs of consecutive words of one text line that
     read the same, spaces aside (the truth writes "11,062 .6" and "( 498,5)" where the page
-    prints "11,062.6" and "(498,5)"; right-to-left text may be written in the order drawn),
-    each as (word ids, box)."""
-    key = bare(text)
-    keys = {key, key[::-1]}
+    prints "11,062.6" and "(498,5)"); right-to-left text may be written in either order, and
+    is compared by its letters and figures only (the page places its marks, ":" or "(2)", by
+    the bidirectional rules, the truth as typed); each as (word ids, box)."""
+    rtl = right_to_left(text)
+
+    def squeeze(t):
+        t = bare(t)
+        return "".join(ch for ch in t if ch.isalnum()) if rtl else t
+    key = squeeze(text)
+    keys = {key, drawn_order(key)} if rtl else {key}
     out = []
     for li, words in enumerate(lines):
         for j in range(len(words)):
             joined, box = "", None
             for k in range(j, len(words)):
-                joined = bare(joined + words[k][0])
+                joined = squeeze(joined + words[k][0])
                 box = union(box, words[k][1])
                 if joined in keys:
                     out.append(({(li, m) for m in range(j, k + 1)}, box))
@@ -409,7 +449,10 @@ def cell_candidates(cell, lines):
     sideways table); each as (word ids, box)."""
     per_line = [line_candidates(l, lines) for l in cell.lines if bare(l)]
     if any(not c for c in per_line):
-        return []
+        # The truth's line breaks need not be the page's ("C" over "lass A" for "Class A").
+        per_line = [line_candidates(cell.text, lines)]
+        if not per_line[0]:
+            return []
     out = []
     for ids, box in per_line[0]:
         for nxt in per_line[1:]:
