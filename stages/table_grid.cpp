@@ -499,11 +499,33 @@ bool HorizontalRuleAt(const std::vector<Rule>& rules, double y, double xa, doubl
 }
 
 // Whether the boundary at `y` is drawn over some of the columns `xs` make and not others: a
-// header ruled between its label rows only where labels do not span them.
-bool PartlyRuled(const std::vector<Rule>& group, const std::vector<double>& xs, double y) {
+// header ruled between its label rows only where labels do not span them. `lines` are the
+// rules drawn as lines: a shaded area's edge over some columns is where the shading stops (a
+// label column shaded down a group of rows, ICDAR us-032), no sign of labels spanning rows.
+bool PartlyRuled(const std::vector<Rule>& lines, const std::vector<double>& xs, double y) {
   int drawn = 0;
-  for (size_t k = 0; k + 1 < xs.size(); ++k) drawn += HorizontalRuleAt(group, y, xs[k], xs[k + 1]);
+  for (size_t k = 0; k + 1 < xs.size(); ++k) drawn += HorizontalRuleAt(lines, y, xs[k], xs[k + 1]);
   return drawn > 0 && drawn + 1 < static_cast<int>(xs.size());
+}
+
+// Whether the band ya..yb is a row of shaded cells: every column's cell filled from the band's
+// top to its bottom, each fill ending at the column's sides (`fill_edges`: a shaded area's
+// edges). Its text lines are its labels' wrapped lines, set at heights of their own (ICDAR
+// us-027's header), not rows. Not a table shaded as a whole: one fill behind all its columns
+// draws no edge between them.
+bool ShadedCellsBand(const std::vector<Rule>& fill_edges, const std::vector<double>& xs, double ya,
+                     double yb) {
+  for (size_t k = 0; k + 1 < xs.size(); ++k)
+    if (!HorizontalRuleAt(fill_edges, ya, xs[k], xs[k + 1]) || !HorizontalRuleAt(fill_edges, yb, xs[k], xs[k + 1]))
+      return false;
+  const double mid = (ya + yb) / 2;
+  for (size_t k = 1; k + 1 < xs.size(); ++k) {
+    const bool edge = std::any_of(fill_edges.begin(), fill_edges.end(), [&](const Rule& r) {
+      return !r.horizontal() && std::abs(r.x0 - xs[k]) <= kRuleTol && r.y0 - kRuleTol <= mid && r.y1 + kRuleTol >= mid;
+    });
+    if (!edge) return false;
+  }
+  return true;
 }
 
 // Per slot (row r, column c), whether the undrawn boundary under it still parts it from the
@@ -583,6 +605,21 @@ std::optional<PageTable> GridFromGroup(const std::vector<Rule>& group,
     xs.insert(xs.end(), unruled.begin(), unruled.end());
     xs = MergePositions(xs);
   }
+  // A shading's edge drawn over some columns only (a label column shaded down a group of
+  // rows) bounds no row: only a line, or shading edges across the whole grid (a shaded row),
+  // part rows.
+  std::vector<Rule> lines, fill_edges;
+  for (const Rule& r : group) (r.fill_edge ? fill_edges : lines).push_back(r);
+  if (!fill_edges.empty()) {
+    auto shading_edge_only = [&](double y) {
+      for (size_t k = 0; k + 1 < xs.size(); ++k)
+        if (HorizontalRuleAt(lines, y, xs[k], xs[k + 1])) return false;
+      for (size_t k = 0; k + 1 < xs.size(); ++k)
+        if (!HorizontalRuleAt(fill_edges, y, xs[k], xs[k + 1])) return true;
+      return false;
+    };
+    ys.erase(std::remove_if(ys.begin() + 1, ys.end() - 1, shading_edge_only), ys.end() - 1);
+  }
   // Bands holding several text rows get a boundary between them, as if ruled; not a band
   // ruled only partly above or below: a header whose labels span rows (its text lines are the
   // labels' wrapped lines, their rows drawn where labels do not span them).
@@ -590,7 +627,9 @@ std::optional<PageTable> GridFromGroup(const std::vector<Rule>& group,
   if (xs.size() >= 3) {
     std::vector<double> extra;
     for (size_t i = 0; i + 1 < ys.size(); ++i) {
-      if (PartlyRuled(group, xs, ys[i]) || PartlyRuled(group, xs, ys[i + 1])) continue;
+      if (PartlyRuled(lines, xs, ys[i]) || PartlyRuled(lines, xs, ys[i + 1]) ||
+          ShadedCellsBand(fill_edges, xs, ys[i], ys[i + 1]))
+        continue;
       for (double y : TextRowBoundaries(words, xs, ys[i], ys[i + 1])) extra.push_back(y);
     }
     for (double y : extra) {

@@ -21,6 +21,7 @@ namespace assay {
 // y0 == y1, a vertical one x0 == x1.
 struct Rule {
   double x0 = 0, y0 = 0, x1 = 0, y1 = 0;
+  bool fill_edge = false;  // the edge of a shaded area, not a line drawn as one
   bool horizontal() const { return y0 == y1; }
 };
 

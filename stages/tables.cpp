@@ -324,7 +324,12 @@ const StageSpec& TablesStageSpec() {
       // v29: scans: a list bullet Tesseract read as a mark ("©", "@", "¢"), told by its ink (a
       //     filled round dot, the size and place of a bullet), joins its item's first word
       //     ("• Reported") instead of making a column of bullets
-      .version = 29,
+      // v30: text layer: shading drawn in pieces of one colour (a column shaded line by line,
+      //     a cell's margins, a paragraph's shading inside its cell's) shows only its outer
+      //     edges; a shading's edge a cell's padding from a line moves onto it; a shading's
+      //     edge over some columns only bounds no row and does not keep a band from its text
+      //     rows; a band of shaded cells is one row
+      .version = 30,
       .summary = "tables of born-digital pages, scans and page images: ruled grids with spans "
                  "(drawn rules, or rules found in the page image), unruled tables by word "
                  "alignment; structural checks and the shifted-column detector",

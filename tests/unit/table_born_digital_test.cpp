@@ -573,6 +573,68 @@ TEST(RuledTables, ABlankLineBeforeARowsFirstLinePartsABandOfFewRows) {
   EXPECT_EQ(RowsOfOneTable(words, rules), 2u);
 }
 
+TEST(RuledTables, AShadedLabelColumnDoesNotKeepItsGroupOfRowsWhole) {
+  // us-032 as the text layer draws it: the group's label column shaded, inside its rules, to
+  // just above the group's foot. The shading's lower edge is drawn over the label column only,
+  // yet it is no rule under a label spanning rows: the blank lines still part them.
+  std::vector<Rule> rules = {Rule{0, 0, 300, 0},  Rule{0, 20, 300, 20},
+                             Rule{0, 120, 300, 120}, Rule{0, 0, 0, 120},
+                             Rule{100, 0, 100, 120}, Rule{300, 0, 300, 120}};
+  for (const Rule& edge : {Rule{2, 22, 98, 22}, Rule{2, 110, 98, 110}, Rule{2, 22, 2, 110},
+                           Rule{98, 22, 98, 110}}) {
+    rules.push_back(edge);
+    rules.back().fill_edge = true;
+  }
+  const std::vector<TableWord> words = {
+      BdWord("Source", 5, 5),      BdWord("Definition", 105, 5),
+      BdWord("Stationary:", 5, 25),
+      BdWord("Major", 5, 45),      BdWord("Ten", 105, 45),     BdWord("tons", 130, 45),
+      BdWord("combination", 105, 57),
+      BdWord("Area", 5, 77),       BdWord("Less", 105, 77),    BdWord("than", 130, 77),
+      BdWord("ten", 105, 89)};
+  TablePageReport report;
+  const auto tables = RuledTables(words, rules, &report);
+  ASSERT_EQ(tables.size(), 1u);
+  const auto rows = tables[0].Rows();
+  ASSERT_EQ(rows.size(), 4u);
+  EXPECT_EQ(rows[2], (std::vector<std::string>{"Major", "Ten tons combination"}));
+  EXPECT_EQ(rows[3], (std::vector<std::string>{"Area", "Less than ten"}));
+}
+
+TEST(RuledTables, ARowOfShadedCellsIsOneRowWhateverItsLinesHeights) {
+  // us-027's header: each label cell shaded on its own (a margin of paper between cells), no
+  // line drawn; labels of one to three lines, each centred in its cell, so that the band's
+  // text lines reach two columns each. Wrapped labels, one row.
+  std::vector<Rule> rules;
+  auto shade = [&](double x0, double y0, double x1, double y1) {
+    for (const Rule& edge : {Rule{x0, y0, x1, y0}, Rule{x0, y1, x1, y1}, Rule{x0, y0, x0, y1},
+                             Rule{x1, y0, x1, y1}}) {
+      rules.push_back(edge);
+      rules.back().fill_edge = true;
+    }
+  };
+  for (double x : {0.0, 100.0, 200.0, 300.0, 400.0}) shade(x + 1, 0, x + 99, 48);
+  for (double y : {50.0, 70.0, 90.0}) rules.push_back(Rule{0, y, 500, y});
+  for (double x : {0.0, 500.0}) rules.push_back(Rule{x, 50, x, 90});
+  const std::vector<TableWord> words = {
+      BdWord("Murder", 105, 2),   BdWord("and", 105, 14),    BdWord("manslaughter", 105, 26),
+      BdWord("Forcible", 205, 8), BdWord("rape", 205, 20),
+      BdWord("Motor", 305, 2),    BdWord("vehicle", 305, 14), BdWord("theft", 305, 26),
+      BdWord("Arson", 405, 8),    BdWord("Year", 5, 20),
+      BdWord("2005", 5, 55),      BdWord("28", 105, 55),     BdWord("33", 205, 55),
+      BdWord("90", 305, 55),      BdWord("12", 405, 55),
+      BdWord("2006", 5, 75),      BdWord("25", 105, 75),     BdWord("0", 205, 75),
+      BdWord("81", 305, 75),      BdWord("10", 405, 75)};
+  TablePageReport report;
+  const auto tables = RuledTables(words, rules, &report);
+  ASSERT_EQ(tables.size(), 1u);
+  const auto rows = tables[0].Rows();
+  ASSERT_EQ(rows.size(), 3u);
+  EXPECT_EQ(rows[0], (std::vector<std::string>{"Year", "Murder and manslaughter", "Forcible rape",
+                                               "Motor vehicle theft", "Arson"}));
+  EXPECT_EQ(rows[2], (std::vector<std::string>{"2006", "25", "0", "81", "10"}));
+}
+
 TEST(FindTables, ARegionFullOfSlantedStrokesIsAChart) {
   PageTable chart;
   chart.bbox = Box{0, 0, 300, 200};
@@ -757,6 +819,57 @@ TEST(PdfRulings, AWhiteFilledBoxDrawsNoRules) {
   EXPECT_EQ(in_white_box, 0);
   EXPECT_EQ(in_grey_band, 4);  // its four edges
   EXPECT_EQ(lines, 2);         // the hairline and the stroke
+}
+
+// The rules FindRulings finds on a 300 x 300 page drawing `content`; each as "h y x0-x1" or
+// "v x y0-y1" (y down, rounded), sorted.
+std::vector<std::string> RulesOf(const std::string& name, const std::string& content) {
+  if (globalParams == nullptr) InstallPopplerGlobals("/usr/share/poppler");
+  const std::string path = (std::filesystem::path(testing::TempDir()) / name).string();
+  std::ofstream(path, std::ios::binary) << OnePagePdf(content);
+  auto doc = OpenPdf(path, "test");
+  EXPECT_TRUE(doc.ok());
+  if (!doc.ok()) return {};
+  std::vector<std::string> out;
+  auto n = [](double v) { return std::to_string(static_cast<int>(std::lround(v))); };
+  for (const Rule& r : FindRulings(*doc.value(), 1, 300, 300))
+    out.push_back(r.horizontal() ? "h " + n(r.y0) + " " + n(r.x0) + "-" + n(r.x1)
+                                 : "v " + n(r.x0) + " " + n(r.y0) + "-" + n(r.y1));
+  std::sort(out.begin(), out.end());
+  return out;
+}
+
+TEST(PdfRulings, AShadedAreaPaintedInPiecesDrawsOnlyItsOuterEdges) {
+  // A column shaded line by line (us-032): three strips of one width stacked, no seams.
+  EXPECT_EQ(RulesOf("strips.pdf", "0.8 g 20 200 100 12 re f 20 188 100 12 re f 20 176 100 12 re f"),
+            (std::vector<std::string>{"h 124 20-120", "h 88 20-120", "v 120 100-112", "v 120 112-124",
+                                      "v 120 88-100", "v 20 100-112", "v 20 112-124", "v 20 88-100"}));
+  // A cell shaded as two thin margins and its text's area between (us-007): no inner edges.
+  EXPECT_EQ(RulesOf("margins.pdf", "0.8 g 20 100 5 12 re f 25 100 90 12 re f 115 100 5 12 re f"),
+            (std::vector<std::string>{"h 188 115-120", "h 188 20-25", "h 188 25-115", "h 200 115-120",
+                                      "h 200 20-25", "h 200 25-115", "v 120 188-200", "v 20 188-200"}));
+  // A paragraph's shading inside its cell's fill of the same colour (us-027): the cell's edges.
+  EXPECT_EQ(RulesOf("inside.pdf", "0.8 g 20 50 100 40 re f 25 60 90 12 re f"),
+            (std::vector<std::string>{"h 210 20-120", "h 250 20-120", "v 120 210-250", "v 20 210-250"}));
+}
+
+TEST(PdfRulings, TwoShadedCellsSideBySideOrOfTwoColoursKeepTheirSeam) {
+  // Two cells of one colour side by side, each wider than a margin (eu-018's "Total" row,
+  // ruled by its cells' fills alone): the seam at x 70 is where the producer drew two cells.
+  const std::vector<std::string> side = RulesOf("side.pdf", "0.8 g 20 20 50 12 re f 70 20 50 12 re f");
+  EXPECT_EQ(std::count(side.begin(), side.end(), "v 70 268-280"), 2);
+  // Strips of two colours stacked: a seam between them.
+  const std::vector<std::string> two = RulesOf("two.pdf", "0.8 g 20 200 100 12 re f 0.6 g 20 188 100 12 re f");
+  EXPECT_EQ(std::count(two.begin(), two.end(), "h 100 20-120"), 2);
+}
+
+TEST(PdfRulings, AShadingsEdgeAPaddingFromALineMovesOntoIt) {
+  // A cell shaded inside its rules: the shading's left edge, 5 points in from the rule at
+  // x 10, is moved onto it; its right edge, 60 points from any line, stays.
+  const std::vector<std::string> rules = RulesOf("padding.pdf", "0 G 10 150 m 10 290 l S 0.8 g 15 200 50 12 re f");
+  EXPECT_EQ(std::count(rules.begin(), rules.end(), "v 10 88-100"), 1);
+  EXPECT_EQ(std::count(rules.begin(), rules.end(), "v 65 88-100"), 1);
+  EXPECT_EQ(std::count(rules.begin(), rules.end(), "v 15 88-100"), 0);
 }
 
 }  // namespace
