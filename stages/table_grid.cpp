@@ -1145,9 +1145,19 @@ std::vector<PageTable> FindTables(const std::vector<TableWord>& all_words, const
       std::vector<TableWord> in;
       for (const TableWord& w : words)
         if (WordCentreInRegion(area, w.bbox)) in.push_back(w);
+      // The rules in the area, cut at its edges: a rule running on past a tight area (a
+      // column's line down to a footnote, a frame wider than the area given) still rules it.
       std::vector<Rule> r;
-      for (const Rule& x : rules)
-        if (Inside(area, x.x0, x.y0) && Inside(area, x.x1, x.y1)) r.push_back(x);
+      for (Rule x : rules) {
+        const bool horizontal = x.horizontal();
+        const double at = horizontal ? x.y0 : x.x0;
+        if (horizontal ? at < area.y0 || at > area.y1 : at < area.x0 || at > area.x1) continue;
+        x.x0 = horizontal ? std::max(x.x0, area.x0) : at;
+        x.x1 = horizontal ? std::min(x.x1, area.x1) : at;
+        x.y0 = horizontal ? at : std::max(x.y0, area.y0);
+        x.y1 = horizontal ? at : std::min(x.y1, area.y1);
+        if (horizontal ? x.x1 > x.x0 : x.y1 > x.y0) r.push_back(x);
+      }
       std::vector<PageTable> found = RuledTables(in, r, report, source);
       if (found.empty()) found = AlignedTables(in, source);
       if (!found.empty()) {

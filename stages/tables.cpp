@@ -329,7 +329,9 @@ const StageSpec& TablesStageSpec() {
       //     edges; a shading's edge a cell's padding from a line moves onto it; a shading's
       //     edge over some columns only bounds no row and does not keep a band from its text
       //     rows; a band of shaded cells is one row
-      .version = 30,
+      // v31: a manifest's table area cuts the rules running past its edges instead of leaving
+      //     them out (an area drawn inside the table's frame read no grid)
+      .version = 31,
       .summary = "tables of born-digital pages, scans and page images: ruled grids with spans "
                  "(drawn rules, or rules found in the page image), unruled tables by word "
                  "alignment; structural checks and the shifted-column detector",

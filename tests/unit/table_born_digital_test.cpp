@@ -635,6 +635,25 @@ TEST(RuledTables, ARowOfShadedCellsIsOneRowWhateverItsLinesHeights) {
   EXPECT_EQ(rows[2], (std::vector<std::string>{"2006", "25", "0", "81", "10"}));
 }
 
+TEST(FindTables, AnAreaTighterThanItsTablesRulesStillHasThemRuleIt) {
+  // A manifest's area drawn inside the table's frame (tabula's spreadsheet_no_bounding_frame):
+  // the rules running past its edges are cut there, not dropped, and the grid is read.
+  std::vector<Rule> rules;
+  for (double y : {10.0, 30.0, 50.0, 70.0}) rules.push_back(Rule{10, y, 310, y});
+  for (double x : {10.0, 110.0, 210.0, 310.0}) rules.push_back(Rule{x, 10, x, 70});
+  const std::vector<TableWord> words = {
+      BdWord("Region", 15, 15),  BdWord("2019", 115, 15), BdWord("2020", 215, 15),
+      BdWord("North", 15, 35),   BdWord("12", 115, 35),   BdWord("14", 215, 35),
+      BdWord("South", 15, 55),   BdWord("9", 115, 55),    BdWord("11", 215, 55)};
+  TablePageReport report;
+  const auto tables = FindTables(words, rules, {Box{12, 12, 305, 68}}, &report);
+  ASSERT_EQ(tables.size(), 1u);
+  EXPECT_EQ(tables[0].method, "ruled");
+  const auto rows = tables[0].Rows();
+  ASSERT_EQ(rows.size(), 3u);
+  EXPECT_EQ(rows[2], (std::vector<std::string>{"South", "9", "11"}));
+}
+
 TEST(FindTables, ARegionFullOfSlantedStrokesIsAChart) {
   PageTable chart;
   chart.bbox = Box{0, 0, 300, 200};
