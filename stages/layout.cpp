@@ -205,8 +205,10 @@ const StageSpec& LayoutStageSpec() {
       // v2: margin line numbers are line_number blocks; v3: ruled-table cells are never running
       // heads; v4: OCR pages turned upright by preprocessing are laid out upright; v5: footnotes
       // and margin numbers read column by column (not by left edge, which a pixel could flip);
-      // v6: a paragraph under a footnote, no larger than body text, is a note too
-      .version = 6,
+      // v6: a paragraph under a footnote, no larger than body text, is a note too; v7: a block
+      // beside three or more others along its line (a table's row of column numbers near the
+      // top) is never a running head
+      .version = 7,
       .summary =
           "block types, heading levels, running heads, column reading order, figures with "
           "captions",

@@ -18,6 +18,7 @@ constexpr double kHeadBand = 0.12;
 // Narrower band where a short, body-size or smaller line is a running head even when it does
 // not repeat (a single page's journal line, "Page 3 of 9").
 constexpr double kTightBand = 0.075;
+constexpr int kRowOfCells = 4;  // blocks along one line (itself included): a table's row
 constexpr double kHeadingSizeRatio = 1.15;  // of the body size
 constexpr double kTitleSizeRatio = 1.4;
 constexpr double kFootnoteSizeRatio = 0.9;
@@ -379,6 +380,14 @@ std::vector<PageLayout> LayOutDocument(std::vector<PageInput>& pages) {
       bool in_table = false;
       for (const Box& t : in.table_regions) in_table = in_table || IntersectionArea(b.bbox, t) > 0;
       if (in_table) continue;
+      // A block beside three or more others along its line is a cell of a table's row (a
+      // header of column numbers "1" .. "10" near the top: ICDAR us-019), not a running head
+      // (left, centre and right parts at most).
+      int along = 0;
+      for (const Block& o : p.blocks)
+        along += std::min(o.bbox.y1, b.bbox.y1) - std::max(o.bbox.y0, b.bbox.y0) >
+                 0.5 * std::min(o.bbox.y1 - o.bbox.y0, b.bbox.y1 - b.bbox.y0);
+      if (along >= kRowOfCells) continue;
       const std::string text = b.Text();
       const bool repeats = pages.size() > 1 && key_pages[(top ? "t:" : "b:") + HeadKey(text)] >= 2;
       bool tight_top = false;

@@ -28,6 +28,7 @@ constexpr double kMaxRowGap = 4.0;        // of the line height: a wider gap alw
 constexpr int kMinTableLines = 3;         // lines with several chunks a table needs
 constexpr double kParagraphGap = 0.5;     // of the line height: a blank line between two lines
 constexpr double kLowCoverage = 0.12;     // share of lines that may cross a column gap (spanning heads)
+constexpr double kHeadingIndent = 2.0;    // of the line height: a lone chunk set in further is a heading
 constexpr int kChartStrokes = 20;         // slanted strokes in a region that make it a chart
 constexpr double kWordSpace = 0.2;        // of the line height: the least space between two words
 constexpr double kTallWord = 1.8;         // of the median word height: taller is a tall glyph
@@ -815,12 +816,36 @@ std::vector<double> ColumnSeparators(const std::vector<std::vector<Chunk>>& line
                                      double x1) {
   const int bins = std::max(1, static_cast<int>(std::ceil(x1 - x0)));
   std::vector<int> cover(bins, 0);
-  for (const auto& chunks : lines)
+  // A line of one chunk set in from the labels' edge, between the rows (under the first line
+  // of several cells), that starts with a capital is a heading over the figures (a section's
+  // unit centred over them: "Enrollment, in thousands", ICDAR us-019), not a cell: it hides
+  // no gap between the columns under it. Not one of several one-chunk lines starting where it
+  // starts (a column of running text), nor a figure or a mark (a chart's value, "|" read off
+  // a rule): running text and a chart's labels (a false table's) keep their gaps covered.
+  auto lone = [&](const std::vector<Chunk>& chunks) {
+    return chunks.size() == 1 &&
+           chunks[0].box.x0 > x0 + kHeadingIndent * (chunks[0].box.y1 - chunks[0].box.y0);
+  };
+  size_t first_row = 0;
+  while (first_row < lines.size() && lines[first_row].size() < 2) ++first_row;
+  auto heading = [&](size_t i) {
+    const std::vector<Chunk>& chunks = lines[i];
+    const std::string& first = chunks[0].words.front()->text;
+    if (i <= first_row || !lone(chunks) || first.empty() || first[0] < 'A' || first[0] > 'Z') return false;
+    const Box& b = chunks[0].box;
+    for (size_t k = 0; k < lines.size(); ++k)
+      if (k != i && lone(lines[k]) && std::abs(lines[k][0].box.x0 - b.x0) <= b.y1 - b.y0) return false;
+    return true;
+  };
+  for (size_t i = 0; i < lines.size(); ++i) {
+    const std::vector<Chunk>& chunks = lines[i];
+    if (heading(i)) continue;
     for (const Chunk& c : chunks) {
       const int a = std::clamp(static_cast<int>(c.box.x0 - x0), 0, bins - 1);
       const int b = std::clamp(static_cast<int>(std::ceil(c.box.x1 - x0)), 0, bins);
       for (int i = a; i < b; ++i) ++cover[i];
     }
+  }
   const int allowed = static_cast<int>(kLowCoverage * lines.size());
   std::vector<double> seps;
   int start = -1;

@@ -331,7 +331,9 @@ const StageSpec& TablesStageSpec() {
       //     rows; a band of shaded cells is one row
       // v31: a manifest's table area cuts the rules running past its edges instead of leaving
       //     them out (an area drawn inside the table's frame read no grid)
-      .version = 31,
+      // v32: a line of one chunk set in from the labels' edge (a section's unit centred over
+      //     the figures) hides no column gap under it
+      .version = 32,
       .summary = "tables of born-digital pages, scans and page images: ruled grids with spans "
                  "(drawn rules, or rules found in the page image), unruled tables by word "
                  "alignment; structural checks and the shifted-column detector",

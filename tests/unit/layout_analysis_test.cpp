@@ -126,6 +126,25 @@ TEST(LayoutAnalysisTest, RunningHeadsAndPageNumbersAreHeadersAndFootersOutOfTheT
   }
 }
 
+// A table's header row of column numbers near the top of the page (ICDAR us-019's "Statistic"
+// over "1" .. "10"): each number is a block in the head band and looks like a page number, but
+// beside nine others along its line it is a cell. The running title beside its page number
+// stays a head.
+TEST(LayoutAnalysisTest, ARowOfColumnNumbersNearTheTopIsNoRunningHead) {
+  std::vector<Block> blocks;
+  blocks.push_back(TextBlock({"Appendix A"}, 54, 30, 9));
+  blocks.push_back(TextBlock({"85"}, 540, 30, 9));
+  blocks.push_back(TextBlock({"Statistic"}, 54, 80, 9));
+  for (int n = 1; n <= 10; ++n) blocks.push_back(TextBlock({std::to_string(n)}, 250 + 30 * n, 80, 9));
+  blocks.push_back(Paragraph("Body", 10, 54, 120, 500));
+  std::vector<Page> pages{MakePage(1, std::move(blocks))};
+  LayOut(pages);
+  const Page& p = pages[0];
+  EXPECT_EQ(p.blocks[0].type, "header");
+  EXPECT_EQ(p.blocks[1].type, "header");
+  for (size_t i = 3; i < 13; ++i) EXPECT_NE(p.blocks[i].type, "header") << p.blocks[i].Text();
+}
+
 // A court-transcript page: one number block per line in a left gutter, 25 lines down the page,
 // the text beside them. Seen by scotus-transcript-p1.pdf (text_born_digital/dev): read as a
 // column, the numbers were spliced into the text as a run "1 2 3 ... 25" (CER 0.28 against

@@ -340,6 +340,49 @@ TEST(AlignedTables, FiguresOneSpaceApartAreTwoCells) {
   EXPECT_EQ(tables[0].Rows()[0], (std::vector<std::string>{"0.99", "800", "960", "1,040"}));
 }
 
+TEST(AlignedTables, SectionLabelsCentredOverTheFiguresHideNoColumnGap) {
+  // ICDAR us-019's Table A-3: "Enrollment, in thousands" and "Projected enrollment" set alone
+  // on their lines, centred over the figures and across the gap between two of their columns.
+  // They are headings, not cells: the gap under them still parts the columns.
+  std::vector<TableWord> words;
+  auto row = [&](double y, const std::vector<std::string>& cells) {
+    for (size_t k = 0; k < cells.size(); ++k) words.push_back(BdWord(cells[k], 100.0 * k, y));
+  };
+  row(0, {"Source", "2007", "2008", "2009"});
+  words.push_back(BdWord("Enrollment", 200, 12));
+  words.push_back(BdWord("in", 253, 12));
+  words.push_back(BdWord("thousands", 266, 12));
+  row(24, {"Actual", "49", "51", "53"});
+  words.push_back(BdWord("Projected", 180, 36));
+  words.push_back(BdWord("enrollment", 228, 36));
+  words.push_back(BdWord("values", 281, 36));
+  row(48, {"Alpha", "50", "52", "54"});
+  row(60, {"Beta", "48", "50", "55"});
+  row(72, {"Gamma", "47", "49", "56"});
+  const auto tables = AlignedTables(words);
+  ASSERT_EQ(tables.size(), 1u);
+  EXPECT_EQ(tables[0].n_cols, 4);
+  const auto rows = tables[0].Rows();
+  ASSERT_EQ(rows.size(), 7u);
+  EXPECT_EQ(rows[1], (std::vector<std::string>{"", "", "Enrollment in thousands", ""}));
+  EXPECT_EQ(rows[2], (std::vector<std::string>{"Actual", "49", "51", "53"}));
+  // Lines going on mid-sentence are running text, not headings: they cover the gap; so do
+  // one-chunk lines starting where another starts (a column of running text).
+  for (TableWord& w : words)
+    if (w.text == "Enrollment" || w.text == "Projected") w.text[0] = static_cast<char>(std::tolower(w.text[0]));
+  const auto running = AlignedTables(words);
+  ASSERT_EQ(running.size(), 1u);
+  EXPECT_EQ(running[0].n_cols, 3);
+  for (TableWord& w : words) {
+    if (w.text == "enrollment" && w.bbox.y0 == 12) w.text = "Enrollment";
+    if (w.text == "projected") w.text = "Projected";
+    if (w.bbox.y0 == 36) w.bbox.x0 += 17, w.bbox.x1 += 17;  // within a line height of "Enrollment"
+  }
+  const auto column = AlignedTables(words);
+  ASSERT_EQ(column.size(), 1u);
+  EXPECT_EQ(column[0].n_cols, 3);
+}
+
 TEST(AlignedTables, FiguresGroupedByThousandsStayOneCell) {
   std::vector<TableWord> words;
   const char* labels[] = {"North", "South", "East"};
@@ -530,19 +573,25 @@ TEST(RuledTables, WrappedLinesOfARuledBandStayInTheirRow) {
   EXPECT_EQ(rows[2], (std::vector<std::string>{"Response", "A high"}));
 }
 
+// ICDAR us-032's ruled group of rows: a header band, then one band holding a group label and
+// two rows of a paragraph a side, each after a blank line (two columns, x 0-100-300).
+std::vector<Rule> GroupOfRowsRules() {
+  return {Rule{0, 0, 300, 0},     Rule{0, 20, 300, 20},   Rule{0, 120, 300, 120},
+          Rule{0, 0, 0, 120},     Rule{100, 0, 100, 120}, Rule{300, 0, 300, 120}};
+}
+std::vector<TableWord> GroupOfRowsWords() {
+  return {BdWord("Source", 5, 5),      BdWord("Definition", 105, 5),
+          BdWord("Stationary:", 5, 25),
+          BdWord("Major", 5, 45),      BdWord("Ten", 105, 45),     BdWord("tons", 130, 45),
+          BdWord("combination", 105, 57),
+          BdWord("Area", 5, 77),       BdWord("Less", 105, 77),    BdWord("than", 130, 77),
+          BdWord("ten", 105, 89)};
+}
+
 TEST(RuledTables, ABlankLineBeforeARowsFirstLinePartsABandOfFewRows) {
-  // A ruled group of rows (ICDAR us-032): a group label, then two rows of a paragraph a side,
-  // each after a blank line. Too few rows to be a table of lines; the blank lines part them.
-  const std::vector<Rule> rules = {Rule{0, 0, 300, 0},  Rule{0, 20, 300, 20},
-                                   Rule{0, 120, 300, 120}, Rule{0, 0, 0, 120},
-                                   Rule{100, 0, 100, 120}, Rule{300, 0, 300, 120}};
-  std::vector<TableWord> words = {
-      BdWord("Source", 5, 5),      BdWord("Definition", 105, 5),
-      BdWord("Stationary:", 5, 25),
-      BdWord("Major", 5, 45),      BdWord("Ten", 105, 45),     BdWord("tons", 130, 45),
-      BdWord("combination", 105, 57),
-      BdWord("Area", 5, 77),       BdWord("Less", 105, 77),    BdWord("than", 130, 77),
-      BdWord("ten", 105, 89)};
+  // Too few rows to be a table of lines; the blank lines part them.
+  const std::vector<Rule> rules = GroupOfRowsRules();
+  std::vector<TableWord> words = GroupOfRowsWords();
   TablePageReport report;
   const auto tables = RuledTables(words, rules, &report);
   ASSERT_EQ(tables.size(), 1u);
@@ -577,21 +626,13 @@ TEST(RuledTables, AShadedLabelColumnDoesNotKeepItsGroupOfRowsWhole) {
   // us-032 as the text layer draws it: the group's label column shaded, inside its rules, to
   // just above the group's foot. The shading's lower edge is drawn over the label column only,
   // yet it is no rule under a label spanning rows: the blank lines still part them.
-  std::vector<Rule> rules = {Rule{0, 0, 300, 0},  Rule{0, 20, 300, 20},
-                             Rule{0, 120, 300, 120}, Rule{0, 0, 0, 120},
-                             Rule{100, 0, 100, 120}, Rule{300, 0, 300, 120}};
+  std::vector<Rule> rules = GroupOfRowsRules();
   for (const Rule& edge : {Rule{2, 22, 98, 22}, Rule{2, 110, 98, 110}, Rule{2, 22, 2, 110},
                            Rule{98, 22, 98, 110}}) {
     rules.push_back(edge);
     rules.back().fill_edge = true;
   }
-  const std::vector<TableWord> words = {
-      BdWord("Source", 5, 5),      BdWord("Definition", 105, 5),
-      BdWord("Stationary:", 5, 25),
-      BdWord("Major", 5, 45),      BdWord("Ten", 105, 45),     BdWord("tons", 130, 45),
-      BdWord("combination", 105, 57),
-      BdWord("Area", 5, 77),       BdWord("Less", 105, 77),    BdWord("than", 130, 77),
-      BdWord("ten", 105, 89)};
+  const std::vector<TableWord> words = GroupOfRowsWords();
   TablePageReport report;
   const auto tables = RuledTables(words, rules, &report);
   ASSERT_EQ(tables.size(), 1u);
