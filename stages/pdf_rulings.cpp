@@ -17,6 +17,10 @@ constexpr double kSkew = 0.5;       // points: off-axis drift still taken as axi
 constexpr double kWhite = 0.97;     // each colour component this light or lighter is white paint
 constexpr double kAbut = 0.25;      // points: two fills this close share an edge
 constexpr double kPadding = 8.0;    // points: a fill narrower than this beside a cell's is its margin
+// Beyond this many filled rectangles on a page (a QR code or a map drawn square by square) their
+// edges are taken as they are: the comparisons are pairwise, and the table search gives up on
+// such a page anyway (table_grid.cpp's kMaxRules).
+constexpr size_t kMaxAreas = 1000;
 
 // A filled axis-aligned rectangle and its colour (RGB bytes): a shaded cell, or one strip of a
 // shaded column painted line by line.
@@ -66,11 +70,13 @@ class RuleRecorder : public OutputDev {
   // us-007). Two same-coloured cells side by side keep their seam: it is where the producer
   // drew two cells (eu-018's "Total" row, ruled only by its cells' fills).
   void AddAreaEdges() {
+    const bool compare = areas_.size() <= kMaxAreas;
     for (const FilledArea& a : areas_) {
       const Box& r = a.box;
       // Per side: the stretch along it that a fill of the same colour paints just beyond it.
       std::vector<std::pair<double, double>> top, bottom, left, right;
       for (const FilledArea& o : areas_) {
+        if (!compare) break;
         if (&o == &a || o.colour != a.colour) continue;
         const Box& q = o.box;
         const bool along_x = q.x0 < r.x1 && q.x1 > r.x0, along_y = q.y0 < r.y1 && q.y1 > r.y0;
@@ -183,6 +189,7 @@ class RuleRecorder : public OutputDev {
 // is moved onto the line: the cell ends at its rule, and the strip of paper between them is
 // no column or row of its own.
 void SnapShadingToLines(std::vector<Rule>& rules) {
+  if (rules.size() > 4 * kMaxAreas) return;  // pairwise: a page the table search gives up on
   std::vector<const Rule*> lines;
   for (const Rule& r : rules)
     if (!r.fill_edge) lines.push_back(&r);

@@ -333,7 +333,9 @@ const StageSpec& TablesStageSpec() {
       //     them out (an area drawn inside the table's frame read no grid)
       // v32: a line of one chunk set in from the labels' edge (a section's unit centred over
       //     the figures) hides no column gap under it
-      .version = 32,
+      // v33: past 1000 filled rectangles on a page (a code or a map drawn square by square)
+      //     their edges are taken as they are, not compared pairwise (bounded time)
+      .version = 33,
       .summary = "tables of born-digital pages, scans and page images: ruled grids with spans "
                  "(drawn rules, or rules found in the page image), unruled tables by word "
                  "alignment; structural checks and the shifted-column detector",

@@ -923,6 +923,19 @@ TEST(PdfRulings, TwoShadedCellsSideBySideOrOfTwoColoursKeepTheirSeam) {
   EXPECT_EQ(std::count(two.begin(), two.end(), "h 100 20-120"), 2);
 }
 
+TEST(PdfRulings, PastAThousandFillsTheirEdgesAreTakenAsTheyAre) {
+  // 1200 abutting squares of one colour (a code or a map drawn square by square): compared
+  // pairwise they would merge; past kMaxAreas each keeps its four edges (bounded time).
+  std::string content = "0 g";
+  for (int c = 0; c < 40; ++c)
+    for (int r = 0; r < 30; ++r) content += " " + std::to_string(20 + 5 * c) + " " + std::to_string(50 + 5 * r) + " 5 5 re f";
+  EXPECT_EQ(RulesOf("squares.pdf", content).size(), 4800u);
+  // Under the bound the same squares, fewer, merge into one area's edges per column.
+  content = "0 g";
+  for (int r = 0; r < 30; ++r) content += " 20 " + std::to_string(50 + 5 * r) + " 5 5 re f";
+  EXPECT_EQ(RulesOf("column.pdf", content).size(), 2u + 60u);  // top, bottom, 30 x 2 sides
+}
+
 TEST(PdfRulings, AShadingsEdgeAPaddingFromALineMovesOntoIt) {
   // A cell shaded inside its rules: the shading's left edge, 5 points in from the rule at
   // x 10, is moved onto it; its right edge, 60 points from any line, stays.
