@@ -14,17 +14,24 @@ constexpr int kColumnMinSupport = 3;      // lines with text on both sides of a 
 
 struct ColumnLine {
   double y0 = 0, y1 = 0;
-  std::vector<Box> words;  // left to right
+  std::vector<const TableWord*> words;  // left to right
 };
 
-// Chunks (x0, x1) of a line: its words joined across gaps narrower than the chunk gap.
+// Chunks (x0, x1) of a line: its words joined across gaps narrower than the chunk gap; two
+// figures side by side stay two chunks however close (a monospaced table's columns one space
+// apart: "1,249,752 1,364,492", ICDAR us-033), unless they read as one number ("12 345").
 std::vector<std::pair<double, double>> LineChunks(const ColumnLine& line, WordSource source) {
   std::vector<std::pair<double, double>> out;
-  const double height = GapUnitHeight(line.words, Box{0, line.y0, 0, line.y1}, source);
+  std::vector<Box> boxes;
+  for (const TableWord* w : line.words) boxes.push_back(w->bbox);
+  const double height = GapUnitHeight(boxes, Box{0, line.y0, 0, line.y1}, source);
   const double gap = std::max(2.5, kColumnChunkGap * height);
-  for (const Box& w : line.words) {
-    if (out.empty() || w.x0 - out.back().second > gap) out.push_back({w.x0, w.x1});
-    else out.back().second = std::max(out.back().second, w.x1);
+  const TableWord* before = nullptr;
+  for (const TableWord* w : line.words) {
+    const bool figures = before != nullptr && TwoFiguresApart(before->text, w->text, w->bbox.x0 - out.back().second);
+    if (out.empty() || figures || w->bbox.x0 - out.back().second > gap) out.push_back({w->bbox.x0, w->bbox.x1});
+    else out.back().second = std::max(out.back().second, w->bbox.x1);
+    before = w;
   }
   return out;
 }
@@ -33,19 +40,22 @@ std::vector<std::pair<double, double>> LineChunks(const ColumnLine& line, WordSo
 
 std::vector<double> AlignedColumnGaps(const std::vector<TableWord>& words, const Box& area,
                                       WordSource source) {
-  std::vector<Box> in;
+  std::vector<const TableWord*> in;
   for (const TableWord& w : words) {
     const double cx = (w.bbox.x0 + w.bbox.x1) / 2, cy = (w.bbox.y0 + w.bbox.y1) / 2;
-    if (cx > area.x0 && cx < area.x1 && cy > area.y0 && cy < area.y1) in.push_back(w.bbox);
+    if (cx > area.x0 && cx < area.x1 && cy > area.y0 && cy < area.y1) in.push_back(&w);
   }
   if (in.size() < 2 * static_cast<size_t>(kColumnMinSupport)) return {};
-  std::sort(in.begin(), in.end(), [](const Box& a, const Box& b) {
+  std::sort(in.begin(), in.end(), [](const TableWord* p, const TableWord* q) {
+    const Box& a = p->bbox;
+    const Box& b = q->bbox;
     if (a.y0 + a.y1 != b.y0 + b.y1) return a.y0 + a.y1 < b.y0 + b.y1;
     return a.x0 < b.x0;
   });
   // Lines: words sorted by centre, a word joining the last line it overlaps by half its height.
   std::vector<ColumnLine> lines;
-  for (const Box& w : in) {
+  for (const TableWord* word : in) {
+    const Box& w = word->bbox;
     ColumnLine* into = nullptr;
     for (size_t i = lines.size(); i-- > 0 && i + 3 >= lines.size();) {
       const double overlap = std::min(lines[i].y1, w.y1) - std::max(lines[i].y0, w.y0);
@@ -55,16 +65,17 @@ std::vector<double> AlignedColumnGaps(const std::vector<TableWord>& words, const
       }
     }
     if (into == nullptr) {
-      lines.push_back(ColumnLine{w.y0, w.y1, {w}});
+      lines.push_back(ColumnLine{w.y0, w.y1, {word}});
     } else {
-      into->words.push_back(w);
+      into->words.push_back(word);
       into->y0 = std::min(into->y0, w.y0);
       into->y1 = std::max(into->y1, w.y1);
     }
   }
   std::vector<std::vector<std::pair<double, double>>> chunks;
   for (ColumnLine& l : lines) {
-    std::sort(l.words.begin(), l.words.end(), [](const Box& a, const Box& b) { return a.x0 < b.x0; });
+    std::sort(l.words.begin(), l.words.end(),
+              [](const TableWord* a, const TableWord* b) { return a->bbox.x0 < b->bbox.x0; });
     chunks.push_back(LineChunks(l, source));
   }
   // Coverage per unit of x.

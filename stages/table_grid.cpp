@@ -1,5 +1,6 @@
 #include "stages/table_grid.h"
 
+#include "core/text_metrics.h"
 #include "stages/bidi_text.h"
 #include "stages/table_cell_debris.h"
 #include "stages/table_columns.h"
@@ -34,6 +35,8 @@ constexpr double kWordSpace = 0.2;        // of the line height: the least space
 constexpr double kTallWord = 1.8;         // of the median word height: taller is a tall glyph
 constexpr double kTouchGap = 0.05;        // of the smaller word's height: closer words touch
 constexpr double kPhraseSpace = 0.5;      // of the line height: words closer are one phrase
+constexpr double kSameAdvance = 0.02;     // of a character's width: two monospaced words' differ less
+constexpr double kSpaceAdvance = 0.15;    // of a character's width: a monospaced space is within it
 constexpr double kIndent = 0.5;           // of the line height: a line starting further right is indented
 constexpr size_t kMaxLabelWords = 4;      // words of a header label (over or under a span) at most
 constexpr size_t kMaxHeadLines = 4;       // one-cell lines over a run's first row that may head it
@@ -175,6 +178,29 @@ bool HoldsLetterOrFigure(const std::string& text) {
                      [](char c) { return std::isalnum(static_cast<unsigned char>(c)) != 0; });
 }
 
+bool IsBareNumber(const std::string& text) {
+  size_t i = 0;
+  if (i < text.size() && (text[i] == '-' || text[i] == '+' || text[i] == '$')) ++i;
+  bool digit = false;
+  for (; i < text.size(); ++i) {
+    const char c = text[i];
+    if (c >= '0' && c <= '9') digit = true;
+    else if (c != ',' && c != '.' && !(c == '%' && i + 1 == text.size())) return false;
+  }
+  return digit;
+}
+
+bool ThousandsGroup(const std::string& a, const std::string& b) {
+  auto digits = [](const std::string& t) {
+    return std::all_of(t.begin(), t.end(), [](char c) { return c >= '0' && c <= '9'; });
+  };
+  return b.size() == 3 && digits(b) && !a.empty() && a.size() <= 3 && digits(a);
+}
+
+bool TwoFiguresApart(const std::string& a, const std::string& b, double gap) {
+  return IsBareNumber(a) && IsBareNumber(b) && !ThousandsGroup(a, b) && gap > 1.0;
+}
+
 bool ContinuesThousands(const std::string& text, const std::string& word) {
   static const std::regex kFigureToComma(R"((^|[^\d,.])\d{1,3}(,\d{3})*,$)");
   static const std::regex kGroup(R"(\d{3}([,.]\d+)*\D{0,2})");
@@ -259,29 +285,6 @@ int TextCells(const PageTable& t) {
   return n;
 }
 
-// A figure standing alone: digits with their separators, an optional sign, currency or
-// percent sign ("1,040", "-0.5", "12%", "$3"), no letter.
-bool IsBareNumber(const std::string& text) {
-  size_t i = 0;
-  if (i < text.size() && (text[i] == '-' || text[i] == '+' || text[i] == '$')) ++i;
-  bool digit = false;
-  for (; i < text.size(); ++i) {
-    const char c = text[i];
-    if (c >= '0' && c <= '9') digit = true;
-    else if (c != ',' && c != '.' && !(c == '%' && i + 1 == text.size())) return false;
-  }
-  return digit;
-}
-
-// Whether `a` then `b`, two figures one space apart, read as one number with a space between
-// its thousands ("12 345"): `b` three digits, `a` one to three.
-bool ThousandsGroup(const std::string& a, const std::string& b) {
-  auto digits = [](const std::string& t) {
-    return std::all_of(t.begin(), t.end(), [](char c) { return c >= '0' && c <= '9'; });
-  };
-  return b.size() == 3 && digits(b) && !a.empty() && a.size() <= 3 && digits(a);
-}
-
 // The column of boundaries `xs` that `x` falls in (0 left of them all).
 int ColumnAt(const std::vector<double>& xs, double x) {
   return static_cast<int>(std::upper_bound(xs.begin(), xs.end(), x) - xs.begin());
@@ -338,12 +341,28 @@ bool WrapsFromLineAbove(const WordLine& above, const WordLine& below,
 
 // Whether `b` follows `a` on one text line a word space away at most (half the line height):
 // words of one phrase. Two figures side by side are not (a monospaced table's columns).
+// The width of one character of `w` when its characters are evenly wide: the text layer's
+// box over its characters; 0 for a word of fewer than three letters (figures are evenly wide
+// in most fonts: their width says nothing of the font's spacing).
+double CharAdvance(const TableWord& w) {
+  const auto letters = std::count_if(w.text.begin(), w.text.end(),
+                                     [](unsigned char c) { return std::isalpha(c) != 0; });
+  const size_t n = CodePointCount(w.text);
+  return letters >= 3 && n > 0 ? (w.bbox.x1 - w.bbox.x0) / static_cast<double>(n) : 0;
+}
+
 bool InOnePhrase(const TableWord& a, const TableWord& b) {
   const double h = std::min(a.bbox.y1 - a.bbox.y0, b.bbox.y1 - b.bbox.y0);
   const double overlap = std::min(a.bbox.y1, b.bbox.y1) - std::max(a.bbox.y0, b.bbox.y0);
   const double gap = b.bbox.x0 - a.bbox.x1;
-  if (overlap < 0.5 * h || gap < -kRuleTol || gap > kPhraseSpace * h) return false;
-  return !(IsBareNumber(a.text) && IsBareNumber(b.text));
+  if (overlap < 0.5 * h || gap < -kRuleTol || (IsBareNumber(a.text) && IsBareNumber(b.text))) return false;
+  if (gap <= kPhraseSpace * h) return true;
+  // A monospaced font's space is a character wide, wider than a proportional font's: two
+  // words of one character width one character apart are one phrase ("Mexican American" in
+  // Courier, ICDAR us-033).
+  const double adv = CharAdvance(a), adv_b = CharAdvance(b);
+  return adv > 0 && adv_b > 0 && std::abs(adv_b - adv) <= kSameAdvance * adv &&
+         std::abs(gap - adv) <= kSpaceAdvance * adv;
 }
 
 // Whether some word of `words` holds a letter or a figure (not only marks: a rule read as "|").
@@ -795,9 +814,8 @@ std::vector<Chunk> Chunks(const WordLine& line, WordSource source) {
   for (const TableWord* w : line.words) {
     // Two figures side by side are two cells even one space apart (a monospaced table's
     // columns); a phrase's words join at gaps under the cell gap.
-    const std::string* before = out.empty() ? nullptr : &out.back().words.back()->text;
-    const bool figures = before != nullptr && IsBareNumber(*before) && IsBareNumber(w->text) &&
-                         !ThousandsGroup(*before, w->text) && w->bbox.x0 - out.back().box.x1 > 1.0;
+    const bool figures = !out.empty() && TwoFiguresApart(out.back().words.back()->text, w->text,
+                                                         w->bbox.x0 - out.back().box.x1);
     if (out.empty() || figures || w->bbox.x0 - out.back().box.x1 > std::max(2.5, kChunkGap * h)) {
       out.push_back(Chunk{w->bbox, {w}});
     } else {

@@ -335,7 +335,10 @@ const StageSpec& TablesStageSpec() {
       //     the figures) hides no column gap under it
       // v33: past 1000 filled rectangles on a page (a code or a map drawn square by square)
       //     their edges are taken as they are, not compared pairwise (bounded time)
-      .version = 33,
+      // v34: a monospaced font's words one character apart are one phrase ("Mexican American"
+      //     in Courier); two figures one space apart are two chunks in a ruled column's
+      //     alignment too (a monospaced group's columns: "1,249,752 1,364,492")
+      .version = 34,
       .summary = "tables of born-digital pages, scans and page images: ruled grids with spans "
                  "(drawn rules, or rules found in the page image), unruled tables by word "
                  "alignment; structural checks and the shifted-column detector",

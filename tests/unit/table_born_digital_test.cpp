@@ -56,6 +56,39 @@ TEST(TableColumns, ColumnGroupRuledOnlyAtItsSidesIsSplitByAlignment) {
   EXPECT_EQ(rows.back(), (std::vector<std::string>{"East", "3.2", "4.4"}));
 }
 
+TEST(TableColumns, AMonospacedGroupsFiguresOneSpaceApartAreTwoColumns) {
+  // ICDAR us-033, set in Courier (BdWord: 5 points a character): a ruled group over two
+  // columns of figures right-aligned at x 190 and 240, the widest one character apart
+  // ("1,249,752 1,364,492"); its heading "Mexican American", one character between its words,
+  // straddles the gap between them and spans the two columns.
+  std::vector<Rule> rules = {Rule{0, 0, 250, 0}, Rule{0, 20, 250, 20}, Rule{0, 0, 0, 180},
+                             Rule{60, 0, 60, 180}, Rule{250, 0, 250, 180}, Rule{0, 180, 250, 180}};
+  auto right = [](const std::string& t, double x1, double y) { return BdWord(t, x1 - 5.0 * t.size(), y); };
+  // Courier's box is 0.79 em high for 0.6 em a character: 6.6 points here, so the space is
+  // wider than half the line (a proportional font's word spaces are narrower).
+  auto courier = [](const std::string& t, double x, double y) {
+    return TableWord{t, Box{x, y, x + 5.0 * t.size(), y + 6.6}};
+  };
+  std::vector<TableWord> words = {BdWord("Age", 5, 5), courier("Mexican", 150, 7), courier("American", 190, 7)};
+  const char* figures[][2] = {{"165,949", "185,667"}, {"1,249,752", "1,364,492"}, {"972,969", "843,937"},
+                              {"757,342", "681,281"}, {"462,520", "613,319"},     {"229,588", "235,166"},
+                              {"71,673", "88,032"},   {"9,619,653", "9,965,622"}};
+  for (int r = 0; r < 8; ++r) {
+    const double y = 25 + 20 * r;
+    words.push_back(BdWord("Row" + std::to_string(r), 5, y));
+    words.push_back(right(figures[r][0], 190, y));
+    words.push_back(right(figures[r][1], 240, y));
+  }
+  EXPECT_EQ(AlignedColumnGaps(words, Box{60, 0, 250, 180}).size(), 1u);
+  TablePageReport report;
+  const auto tables = RuledTables(words, rules, &report);
+  ASSERT_EQ(tables.size(), 1u);
+  const auto rows = tables[0].Rows();
+  ASSERT_EQ(tables[0].n_cols, 3);
+  EXPECT_EQ(rows[0], (std::vector<std::string>{"Age", "Mexican American", ""}));
+  EXPECT_EQ(rows[2], (std::vector<std::string>{"Row1", "1,249,752", "1,364,492"}));
+}
+
 TEST(TableColumns, WordsOfOnePhraseMakeNoGap) {
   const std::vector<TableWord> words = {BdWord("New", 0, 0),  BdWord("York", 20, 0),
                                         BdWord("Old", 0, 20), BdWord("Town", 20, 20),
