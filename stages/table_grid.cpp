@@ -2,6 +2,7 @@
 
 #include "core/text_metrics.h"
 #include "stages/bidi_text.h"
+#include "stages/layout_analysis.h"
 #include "stages/table_cell_debris.h"
 #include "stages/table_columns.h"
 
@@ -263,6 +264,52 @@ void DropEmptyLines(PageTable& t) {
   t.cells = std::move(kept);
   t.n_rows = row_at[t.n_rows];
   t.n_cols = col_at[t.n_cols];
+}
+
+// Whether `text` opens a table's note: "Note:", "Sources:", "Exhibit reads:".
+bool StartsANote(const std::string& text) {
+  static const std::regex kNote(R"(^(Notes?|NOTES?|Sources?|SOURCES?)\b|^[A-Z][a-z]+ reads:)");
+  return std::regex_search(text, kNote);
+}
+
+// A frame drawn round a table with its caption and notes (an "Exhibit" box, ICDAR us-014)
+// makes them rows of one cell across the whole grid: at the top, from a caption's label on
+// ("Exhibit 19", "Table 2.3") to the first row of several cells; at the foot, from a note's
+// first words on ("Note:", "Source:", "Exhibit reads:"). They are the table's caption and
+// notes, not its rows: they go, and the table's box shrinks to its rows. A grid's own
+// spanning title ("Improved operation scenario" over its years, tabula's spanning_cells)
+// stays.
+void TrimFramedCaptions(PageTable& t) {
+  auto whole_row = [&](int r) -> const TableCell* {
+    const TableCell* only = nullptr;
+    int cells = 0;
+    for (const TableCell& c : t.cells)
+      if (c.row <= r && r < c.row + c.rowspan && !c.text.empty()) {
+        ++cells;
+        only = &c;
+      }
+    return cells == 1 && only->row == r && only->rowspan == 1 && only->colspan == t.n_cols ? only : nullptr;
+  };
+  int top = 0, bottom = t.n_rows;
+  if (const TableCell* c = whole_row(0); c != nullptr && LooksLikeCaption(c->text))
+    while (top < bottom && whole_row(top) != nullptr) ++top;
+  int foot = bottom;
+  while (foot > top && whole_row(foot - 1) != nullptr) --foot;
+  while (foot < bottom && !StartsANote(whole_row(foot)->text)) ++foot;
+  bottom = foot;
+  if ((top == 0 && bottom == t.n_rows) || bottom - top < 2) return;
+  std::vector<TableCell> kept;
+  Box box{1e300, 1e300, -1e300, -1e300};
+  for (TableCell c : t.cells) {
+    if (c.row < top || c.row + c.rowspan > bottom) continue;
+    c.row -= top;
+    box = Box{std::min(box.x0, c.bbox.x0), std::min(box.y0, c.bbox.y0), std::max(box.x1, c.bbox.x1),
+              std::max(box.y1, c.bbox.y1)};
+    kept.push_back(std::move(c));
+  }
+  t.cells = std::move(kept);
+  t.n_rows = bottom - top;
+  t.bbox = box;
 }
 
 // Slots no cell covers become empty 1x1 cells, so every slot has exactly one cell.
@@ -795,6 +842,7 @@ std::optional<PageTable> GridFromGroup(const std::vector<Rule>& group,
     t.cells.push_back(std::move(cell));
   }
   DropEmptyLines(t);
+  TrimFramedCaptions(t);
   FillGaps(t);
   if (t.n_rows < 2 || t.n_cols < 2 || TextCells(t) < 3) return std::nullopt;
   return t;

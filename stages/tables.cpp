@@ -338,7 +338,10 @@ const StageSpec& TablesStageSpec() {
       // v34: a monospaced font's words one character apart are one phrase ("Mexican American"
       //     in Courier); two figures one space apart are two chunks in a ruled column's
       //     alignment too (a monospaced group's columns: "1,249,752 1,364,492")
-      .version = 34,
+      // v35: a ruled grid's rows of one cell across it are its caption from a caption's label
+      //     on ("Exhibit 19") at the top, and its notes from "Note:", "Source:" on at the foot
+      //     (a frame drawn round a table with them): they are no rows
+      .version = 35,
       .summary = "tables of born-digital pages, scans and page images: ruled grids with spans "
                  "(drawn rules, or rules found in the page image), unruled tables by word "
                  "alignment; structural checks and the shifted-column detector",

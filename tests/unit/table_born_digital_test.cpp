@@ -655,6 +655,34 @@ TEST(RuledTables, ABlankLineBeforeARowsFirstLinePartsABandOfFewRows) {
   EXPECT_EQ(RowsOfOneTable(words, rules), 2u);
 }
 
+TEST(RuledTables, AFramesCaptionAndNotesAreNoRowsAGridsSpanningTitleIs) {
+  // ICDAR us-014's exhibit box: a frame round the caption, the table and its notes, ruled
+  // between them. The caption's and the notes' rows (one cell across the grid) go.
+  std::vector<Rule> rules = {Rule{0, 0, 200, 0},     Rule{0, 30, 200, 30},   Rule{0, 50, 200, 50},
+                             Rule{0, 70, 200, 70},   Rule{0, 90, 200, 90},   Rule{0, 120, 200, 120},
+                             Rule{0, 0, 0, 120},     Rule{200, 0, 200, 120}, Rule{100, 30, 100, 90}};
+  auto words = [](const std::string& first) {
+    return std::vector<TableWord>{
+        BdWord(first, 5, 3),      BdWord("19", 50, 3),     BdWord("Designations", 5, 15),
+        BdWord("Designation", 5, 35), BdWord("Share", 105, 35),
+        BdWord("Low", 5, 55),     BdWord("34%", 105, 55),
+        BdWord("High", 5, 75),    BdWord("2%", 105, 75),
+        BdWord("Source:", 5, 95), BdWord("NLS-NCLB", 45, 95)};
+  };
+  TablePageReport report;
+  auto tables = RuledTables(words("Exhibit"), rules, &report);
+  ASSERT_EQ(tables.size(), 1u);
+  EXPECT_EQ(tables[0].Rows(), (std::vector<std::vector<std::string>>{
+                                  {"Designation", "Share"}, {"Low", "34%"}, {"High", "2%"}}));
+  EXPECT_NEAR(tables[0].bbox.y0, 30, 0.01);
+  EXPECT_NEAR(tables[0].bbox.y1, 90, 0.01);
+  // A title that is no caption ("Improved operation scenario" over the years) is the grid's.
+  tables = RuledTables(words("Improved"), rules, &report);
+  ASSERT_EQ(tables.size(), 1u);
+  EXPECT_EQ(tables[0].Rows().front(), (std::vector<std::string>{"Improved 19 Designations", ""}));
+  EXPECT_EQ(tables[0].n_rows, 4);
+}
+
 TEST(RuledTables, AShadedLabelColumnDoesNotKeepItsGroupOfRowsWhole) {
   // us-032 as the text layer draws it: the group's label column shaded, inside its rules, to
   // just above the group's foot. The shading's lower edge is drawn over the label column only,
