@@ -386,8 +386,6 @@ bool WrapsFromLineAbove(const WordLine& above, const WordLine& below,
   return mid_sentence;
 }
 
-// Whether `b` follows `a` on one text line a word space away at most (half the line height):
-// words of one phrase. Two figures side by side are not (a monospaced table's columns).
 // The width of one character of `w` when its characters are evenly wide: the text layer's
 // box over its characters; 0 for a word of fewer than three letters (figures are evenly wide
 // in most fonts: their width says nothing of the font's spacing).
@@ -398,6 +396,9 @@ double CharAdvance(const TableWord& w) {
   return letters >= 3 && n > 0 ? (w.bbox.x1 - w.bbox.x0) / static_cast<double>(n) : 0;
 }
 
+// Whether `b` follows `a` on one text line a word space away at most (half the line height,
+// or one character of a monospaced font): words of one phrase. Two figures side by side are
+// not (a monospaced table's columns).
 bool InOnePhrase(const TableWord& a, const TableWord& b) {
   const double h = std::min(a.bbox.y1 - a.bbox.y0, b.bbox.y1 - b.bbox.y0);
   const double overlap = std::min(a.bbox.y1, b.bbox.y1) - std::max(a.bbox.y0, b.bbox.y0);
@@ -903,10 +904,9 @@ std::vector<double> ColumnSeparators(const std::vector<std::vector<Chunk>>& line
       if (k != i && lone(lines[k]) && std::abs(lines[k][0].box.x0 - b.x0) <= b.y1 - b.y0) return false;
     return true;
   };
-  for (size_t i = 0; i < lines.size(); ++i) {
-    const std::vector<Chunk>& chunks = lines[i];
-    if (heading(i)) continue;
-    for (const Chunk& c : chunks) {
+  for (size_t li = 0; li < lines.size(); ++li) {
+    if (heading(li)) continue;
+    for (const Chunk& c : lines[li]) {
       const int a = std::clamp(static_cast<int>(c.box.x0 - x0), 0, bins - 1);
       const int b = std::clamp(static_cast<int>(std::ceil(c.box.x1 - x0)), 0, bins);
       for (int i = a; i < b; ++i) ++cover[i];
