@@ -374,7 +374,7 @@ def pdf_lines(pdf, page):
     def width(ws):
         return max(w[1][2] for w in ws) - min(w[1][0] for w in ws)
     merged = []
-    for i, words in enumerate(out):
+    for words in out:
         ys = (min(w[1][1] for w in words), max(w[1][3] for w in words))
         def overlap(h):  # how much of the mark's height lies in line h
             return min(ys[1], max(w[1][3] for w in h)) - max(ys[0], min(w[1][1] for w in h))

@@ -58,11 +58,13 @@ def tabula_areas(spec, width, height):
 def hints(corpora, name):
     """Per document: (pages, areas) from the set's manifest, for documents with areas."""
     dev = os.path.join(corpora, name, "dev")
-    by_doc = {}
+    by_doc, sizes = {}, {}
     with open(os.path.join(dev, "manifest.csv"), newline="", encoding="utf-8") as f:
         for row in csv.DictReader(f):
             page = int(row["page"])
-            width, height = page_size(os.path.join(dev, row["doc"]), page)
+            if (row["doc"], page) not in sizes:  # several truth variants share a page
+                sizes[(row["doc"], page)] = page_size(os.path.join(dev, row["doc"]), page)
+            width, height = sizes[(row["doc"], page)]
             if row.get("camelot_kwargs"):
                 areas = camelot_areas(json.loads(row["camelot_kwargs"]), height)
             elif row.get("area_top_left_bottom_right_pt"):

@@ -70,13 +70,13 @@ class RuleRecorder : public OutputDev {
   // us-007). Two same-coloured cells side by side keep their seam: it is where the producer
   // drew two cells (eu-018's "Total" row, ruled only by its cells' fills).
   void AddAreaEdges() {
-    const bool compare = areas_.size() <= kMaxAreas;
+    const std::vector<FilledArea> none;
+    const std::vector<FilledArea>& others = areas_.size() <= kMaxAreas ? areas_ : none;
     for (const FilledArea& a : areas_) {
       const Box& r = a.box;
       // Per side: the stretch along it that a fill of the same colour paints just beyond it.
       std::vector<std::pair<double, double>> top, bottom, left, right;
-      for (const FilledArea& o : areas_) {
-        if (!compare) break;
+      for (const FilledArea& o : others) {
         if (&o == &a || o.colour != a.colour) continue;
         const Box& q = o.box;
         const bool along_x = q.x0 < r.x1 && q.x1 > r.x0, along_y = q.y0 < r.y1 && q.y1 > r.y0;

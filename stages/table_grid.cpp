@@ -55,6 +55,29 @@ struct UnionFind {
 double Cx(const Box& b) { return (b.x0 + b.x1) / 2; }
 double Cy(const Box& b) { return (b.y0 + b.y1) / 2; }
 
+// A figure standing alone: digits with their separators, an optional sign, currency or
+// percent sign ("1,040", "-0.5", "12%", "$3"), no letter.
+bool IsBareNumber(const std::string& text) {
+  size_t i = 0;
+  if (i < text.size() && (text[i] == '-' || text[i] == '+' || text[i] == '$')) ++i;
+  bool digit = false;
+  for (; i < text.size(); ++i) {
+    const char c = text[i];
+    if (c >= '0' && c <= '9') digit = true;
+    else if (c != ',' && c != '.' && !(c == '%' && i + 1 == text.size())) return false;
+  }
+  return digit;
+}
+
+// Whether `a` then `b`, two figures one space apart, read as one number with a space between
+// its thousands ("12 345"): `b` three digits, `a` one to three.
+bool ThousandsGroup(const std::string& a, const std::string& b) {
+  auto digits = [](const std::string& t) {
+    return std::all_of(t.begin(), t.end(), [](char c) { return c >= '0' && c <= '9'; });
+  };
+  return b.size() == 3 && digits(b) && !a.empty() && a.size() <= 3 && digits(a);
+}
+
 bool Inside(const Box& outer, double x, double y) {
   return x >= outer.x0 && x <= outer.x1 && y >= outer.y0 && y <= outer.y1;
 }
@@ -179,25 +202,6 @@ bool HoldsLetterOrFigure(const std::string& text) {
                      [](char c) { return std::isalnum(static_cast<unsigned char>(c)) != 0; });
 }
 
-bool IsBareNumber(const std::string& text) {
-  size_t i = 0;
-  if (i < text.size() && (text[i] == '-' || text[i] == '+' || text[i] == '$')) ++i;
-  bool digit = false;
-  for (; i < text.size(); ++i) {
-    const char c = text[i];
-    if (c >= '0' && c <= '9') digit = true;
-    else if (c != ',' && c != '.' && !(c == '%' && i + 1 == text.size())) return false;
-  }
-  return digit;
-}
-
-bool ThousandsGroup(const std::string& a, const std::string& b) {
-  auto digits = [](const std::string& t) {
-    return std::all_of(t.begin(), t.end(), [](char c) { return c >= '0' && c <= '9'; });
-  };
-  return b.size() == 3 && digits(b) && !a.empty() && a.size() <= 3 && digits(a);
-}
-
 bool TwoFiguresApart(const std::string& a, const std::string& b, double gap) {
   return IsBareNumber(a) && IsBareNumber(b) && !ThousandsGroup(a, b) && gap > 1.0;
 }
@@ -299,12 +303,11 @@ void TrimFramedCaptions(PageTable& t) {
   bottom = foot;
   if ((top == 0 && bottom == t.n_rows) || bottom - top < 2) return;
   std::vector<TableCell> kept;
-  Box box{1e300, 1e300, -1e300, -1e300};
+  Box box;
   for (TableCell c : t.cells) {
     if (c.row < top || c.row + c.rowspan > bottom) continue;
     c.row -= top;
-    box = Box{std::min(box.x0, c.bbox.x0), std::min(box.y0, c.bbox.y0), std::max(box.x1, c.bbox.x1),
-              std::max(box.y1, c.bbox.y1)};
+    box.Extend(c.bbox);
     kept.push_back(std::move(c));
   }
   t.cells = std::move(kept);
@@ -566,6 +569,15 @@ bool HorizontalRuleAt(const std::vector<Rule>& rules, double y, double xa, doubl
   return false;
 }
 
+// Whether a vertical rule of `rules` runs at x through the middle of ya..yb.
+bool VerticalRuleAt(const std::vector<Rule>& rules, double x, double ya, double yb) {
+  const double mid = (ya + yb) / 2;
+  return std::any_of(rules.begin(), rules.end(), [&](const Rule& r) {
+    return !r.horizontal() && std::abs(r.x0 - x) <= kRuleTol && r.y0 - kRuleTol <= mid &&
+           r.y1 + kRuleTol >= mid;
+  });
+}
+
 // Whether the boundary at `y` is drawn over some of the columns `xs` make and not others: a
 // header ruled between its label rows only where labels do not span them. `lines` are the
 // rules drawn as lines: a shaded area's edge over some columns is where the shading stops (a
@@ -586,13 +598,8 @@ bool ShadedCellsBand(const std::vector<Rule>& fill_edges, const std::vector<doub
   for (size_t k = 0; k + 1 < xs.size(); ++k)
     if (!HorizontalRuleAt(fill_edges, ya, xs[k], xs[k + 1]) || !HorizontalRuleAt(fill_edges, yb, xs[k], xs[k + 1]))
       return false;
-  const double mid = (ya + yb) / 2;
-  for (size_t k = 1; k + 1 < xs.size(); ++k) {
-    const bool edge = std::any_of(fill_edges.begin(), fill_edges.end(), [&](const Rule& r) {
-      return !r.horizontal() && std::abs(r.x0 - xs[k]) <= kRuleTol && r.y0 - kRuleTol <= mid && r.y1 + kRuleTol >= mid;
-    });
-    if (!edge) return false;
-  }
+  for (size_t k = 1; k + 1 < xs.size(); ++k)
+    if (!VerticalRuleAt(fill_edges, xs[k], ya, yb)) return false;
   return true;
 }
 
@@ -713,14 +720,7 @@ std::optional<PageTable> GridFromGroup(const std::vector<Rule>& group,
     return std::nullopt;
   }
   // Is there a rule along x (vertical) from y_a to y_b, or along y (horizontal) from x_a to x_b?
-  auto vertical_at = [&](double x, double ya, double yb) {
-    const double mid = (ya + yb) / 2;
-    for (const Rule& r : rules)
-      if (!r.horizontal() && std::abs(r.x0 - x) <= kRuleTol && r.y0 - kRuleTol <= mid &&
-          r.y1 + kRuleTol >= mid)
-        return true;
-    return false;
-  };
+  auto vertical_at = [&](double x, double ya, double yb) { return VerticalRuleAt(rules, x, ya, yb); };
   auto horizontal_at = [&](double y, double xa, double xb) { return HorizontalRuleAt(rules, y, xa, xb); };
 
   // A column boundary no rule draws anywhere (found from the words' alignment) joins two

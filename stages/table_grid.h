@@ -47,14 +47,6 @@ enum class WordSource { kTextLayer, kOcr };
 // so their column gaps passed for word spaces.
 double GapUnitHeight(const std::vector<Box>& words, const Box& line, WordSource source);
 
-// A figure standing alone: digits with their separators, an optional sign, currency or
-// percent sign ("1,040", "-0.5", "12%", "$3"), no letter.
-bool IsBareNumber(const std::string& text);
-
-// Whether `a` then `b`, two figures one space apart, read as one number with a space between
-// its thousands ("12 345"): `b` three digits, `a` one to three.
-bool ThousandsGroup(const std::string& a, const std::string& b);
-
 // Whether two words side by side, `gap` apart, are two figures of two cells however close (a
 // monospaced table's columns one space apart: "960 1,040"), not one number ("12 345").
 bool TwoFiguresApart(const std::string& a, const std::string& b, double gap);

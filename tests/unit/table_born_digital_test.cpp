@@ -683,16 +683,20 @@ TEST(RuledTables, AFramesCaptionAndNotesAreNoRowsAGridsSpanningTitleIs) {
   EXPECT_EQ(tables[0].n_rows, 4);
 }
 
+// The four edges of a shaded area (x0, y0)-(x1, y1), as FindRulings gives them.
+void AddShading(std::vector<Rule>& rules, double x0, double y0, double x1, double y1) {
+  for (Rule edge : {Rule{x0, y0, x1, y0}, Rule{x0, y1, x1, y1}, Rule{x0, y0, x0, y1}, Rule{x1, y0, x1, y1}}) {
+    edge.fill_edge = true;
+    rules.push_back(edge);
+  }
+}
+
 TEST(RuledTables, AShadedLabelColumnDoesNotKeepItsGroupOfRowsWhole) {
   // us-032 as the text layer draws it: the group's label column shaded, inside its rules, to
   // just above the group's foot. The shading's lower edge is drawn over the label column only,
   // yet it is no rule under a label spanning rows: the blank lines still part them.
   std::vector<Rule> rules = GroupOfRowsRules();
-  for (const Rule& edge : {Rule{2, 22, 98, 22}, Rule{2, 110, 98, 110}, Rule{2, 22, 2, 110},
-                           Rule{98, 22, 98, 110}}) {
-    rules.push_back(edge);
-    rules.back().fill_edge = true;
-  }
+  AddShading(rules, 2, 22, 98, 110);
   const std::vector<TableWord> words = GroupOfRowsWords();
   TablePageReport report;
   const auto tables = RuledTables(words, rules, &report);
@@ -708,14 +712,7 @@ TEST(RuledTables, ARowOfShadedCellsIsOneRowWhateverItsLinesHeights) {
   // line drawn; labels of one to three lines, each centred in its cell, so that the band's
   // text lines reach two columns each. Wrapped labels, one row.
   std::vector<Rule> rules;
-  auto shade = [&](double x0, double y0, double x1, double y1) {
-    for (const Rule& edge : {Rule{x0, y0, x1, y0}, Rule{x0, y1, x1, y1}, Rule{x0, y0, x0, y1},
-                             Rule{x1, y0, x1, y1}}) {
-      rules.push_back(edge);
-      rules.back().fill_edge = true;
-    }
-  };
-  for (double x : {0.0, 100.0, 200.0, 300.0, 400.0}) shade(x + 1, 0, x + 99, 48);
+  for (double x : {0.0, 100.0, 200.0, 300.0, 400.0}) AddShading(rules, x + 1, 0, x + 99, 48);
   for (double y : {50.0, 70.0, 90.0}) rules.push_back(Rule{0, y, 500, y});
   for (double x : {0.0, 500.0}) rules.push_back(Rule{x, 50, x, 90});
   const std::vector<TableWord> words = {
